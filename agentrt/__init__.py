@@ -1,0 +1,35 @@
+"""agentrt: a gRPC-first client and async agent runtime for xAI's Grok API.
+
+``import agentrt`` stays light: it loads neither the generated stubs nor grpc
+until a client, agent or simulator is used. Public names resolve lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from agentrt._version import __version__
+
+if TYPE_CHECKING:
+    from agentrt.errors import AgentrtError as AgentrtError
+
+# public name -> module that defines it; resolved on first access.
+_LAZY: dict[str, str] = {
+    "AgentrtError": "agentrt.errors",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agentrt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,68 @@
+"""The ``agentrt`` command: one entry point, one module per subcommand.
+
+Exit codes: 0 success, 1 the agent failed, 2 usage or spec error, 3 transport or
+authentication error, 130 interrupted. Expected failures print one line, no
+traceback; ``--debug`` shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+
+from agentrt._version import __version__
+from agentrt.errors import AgentrtError
+
+__all__ = ["build_parser", "main"]
+
+# Subcommand modules under agentrt.commands; each defines register(subparsers, parent).
+COMMANDS = ("info",)
+
+EPILOG = """examples:
+  agentrt info                      version and the xAI services the stubs expose
+  agentrt <command> --help          help and examples for one command
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    common.add_argument(
+        "--loop",
+        choices=("auto", "uvloop", "asyncio"),
+        default="auto",
+        help="event loop: uvloop when installed (auto), or force one",
+    )
+    parser = argparse.ArgumentParser(
+        prog="agentrt",
+        description="A gRPC-first client and async agent runtime for xAI's Grok API.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"agentrt {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"agentrt.commands.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI and exit with its status code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except AgentrtError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"agentrt: error: {exc}", file=sys.stderr)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        print("agentrt: interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)
