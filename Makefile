@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/agentrt demo
+	$(BIN)/agentrt info
 
 test: lint drift
 	$(BIN)/python -m pytest
