@@ -1,0 +1,53 @@
+"""``agentrt validate``: check agent spec files and print every problem as FILE:LINE:COL: message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+EXAMPLES = """examples:
+  agentrt validate examples/trip_planner/trip_planner.yaml
+  agentrt validate examples/*/*.yaml            check several files; exit 1 if any has a problem
+  agentrt validate agent.yaml --quiet           print problems only
+
+Each problem is printed as FILE:LINE:COL: KEY.PATH: message, the format editors
+and CI annotators understand. Imports and sub-agent files are resolved too, so a
+file that validates will load (its tools modules are imported; no agent runs).
+"""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``validate`` subcommand."""
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check agent spec files; print each problem as FILE:LINE:COL: message",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("specs", nargs="+", metavar="SPEC", help="agent spec YAML files")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentrt.spec import AgentSpec, SpecError
+
+    bad = 0
+    for path in args.specs:
+        try:
+            spec = AgentSpec.from_file(path)
+        except SpecError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        if not args.quiet:
+            print(f"{path}: ok (agent {spec.name!r}, {len(spec.tools)} tools)", file=sys.stderr)
+    if bad and not args.quiet:
+        print(f"{bad} of {len(args.specs)} spec files have problems", file=sys.stderr)
+    return 1 if bad else 0
