@@ -12,11 +12,17 @@ from typing import TYPE_CHECKING, Any
 from agentrt._version import __version__
 
 if TYPE_CHECKING:
+    from agentrt.chat_request import ChatRequest as ChatRequest
+    from agentrt.chat_response import ChatResponse as ChatResponse
+    from agentrt.client import Client as Client
     from agentrt.errors import AgentrtError as AgentrtError
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
     "AgentrtError": "agentrt.errors",
+    "Client": "agentrt.client",
+    "ChatRequest": "agentrt.chat_request",
+    "ChatResponse": "agentrt.chat_response",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -4,15 +4,65 @@
 
     AgentrtError                      base; ``exit_code`` is what the CLI exits with
     ├── UsageError                    bad arguments or configuration (exit 2)
+    ├── RPCError                      a gRPC call failed (exit 3); code, details, request_id
+    │   ├── TransportError            the call did not get an answer from the service
+    │   │   ├── Unavailable           UNAVAILABLE (retried by gRPC before this is raised)
+    │   │   ├── DeadlineExceeded      DEADLINE_EXCEEDED, or no budget left to start the call
+    │   │   └── Cancelled             CANCELLED by the server or the network
+    │   └── APIError                  the service answered with an error status
+    │       ├── AuthenticationError   UNAUTHENTICATED: missing or wrong API key
+    │       ├── PermissionDenied      PERMISSION_DENIED
+    │       ├── RateLimited           RESOURCE_EXHAUSTED (rate limit); ``retry_after``
+    │       ├── ResponseTooLarge      RESOURCE_EXHAUSTED "message larger than max"; never retried
+    │       ├── InvalidRequest        INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE
+    │       ├── NotFound              NOT_FOUND
+    │       ├── Unimplemented         UNIMPLEMENTED
+    │       └── ServerError           INTERNAL, UNKNOWN, DATA_LOSS and anything else
+    ├── StreamInterrupted             a stream failed after its first chunk (exit 3);
+    │                                 ``chunks_received`` and the ``error`` that ended it
+    └── AgentError                    an agent run failed (exit 1); ``result``: the partial RunResult
+        ├── MaxTurnsExceeded          the run used ``max_turns`` model calls without finishing
+        ├── OutputValidationError     structured output still invalid after the repair turns; ``raw``
+        ├── ToolLoopDetected          the model kept repeating one identical tool call
+        ├── UnknownToolError          the model called a tool that does not exist (when told to raise)
+        └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
-transport boundary, into the most specific class here and raised ``from`` the
-original.
+transport boundary (:mod:`agentrt.rpc_errors`), into the most specific class here
+and raised ``from`` the original. This module imports nothing heavy: status codes
+are kept as their names (``"UNAVAILABLE"``). No error message ever contains an
+API key.
 """
 
 from __future__ import annotations
 
-__all__ = ["AgentrtError", "UsageError"]
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AgentError",
+    "AgentrtError",
+    "AuthenticationError",
+    "Cancelled",
+    "DeadlineExceeded",
+    "InvalidRequest",
+    "MaxTurnsExceeded",
+    "NotFound",
+    "OutputValidationError",
+    "PermissionDenied",
+    "RPCError",
+    "RateLimited",
+    "ResponseTooLarge",
+    "RunTimeout",
+    "ServerError",
+    "StreamInterrupted",
+    "ToolLoopDetected",
+    "TransportError",
+    "Unavailable",
+    "Unimplemented",
+    "UnknownToolError",
+    "UsageError",
+]
 
 
 class AgentrtError(Exception):
@@ -25,3 +75,158 @@ class UsageError(AgentrtError):
     """The caller asked for something that cannot work; the message says what to fix."""
 
     exit_code = 2
+
+
+class RPCError(AgentrtError):
+    """A gRPC call failed.
+
+    Attributes:
+        code: the gRPC status code name, e.g. ``"UNAVAILABLE"``.
+        details: the status details the server (or gRPC) gave.
+        request_id: the server's request id when it sent one, else ``None``.
+    """
+
+    exit_code = 3
+
+    def __init__(
+        self,
+        details: str,
+        *,
+        code: str = "UNKNOWN",
+        request_id: str | None = None,
+    ) -> None:
+        self.code = code
+        self.details = details
+        self.request_id = request_id
+        suffix = f" (request id {request_id})" if request_id else ""
+        super().__init__(f"{code}: {details}{suffix}")
+
+
+class TransportError(RPCError):
+    """The call did not get an answer from the service."""
+
+
+class Unavailable(TransportError):
+    """The service could not be reached (after gRPC's own retries)."""
+
+
+class DeadlineExceeded(TransportError):
+    """The call's deadline passed, or there was no time budget left to start it."""
+
+
+class Cancelled(TransportError):
+    """The call was cancelled by the server or the network (not by this process)."""
+
+
+class APIError(RPCError):
+    """The service answered with an error status."""
+
+
+class AuthenticationError(APIError):
+    """The API key is missing or wrong; set XAI_API_KEY or pass ``api_key``."""
+
+
+class PermissionDenied(APIError):
+    """The API key may not do this."""
+
+
+class RateLimited(APIError):
+    """Rate limited (RESOURCE_EXHAUSTED), still so after agentrt's own backoff.
+
+    Attributes:
+        retry_after: seconds the server asked to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        details: str,
+        *,
+        code: str = "RESOURCE_EXHAUSTED",
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(details, code=code, request_id=request_id)
+        self.retry_after = retry_after
+
+
+class ResponseTooLarge(APIError):
+    """A message exceeded the size limit (RESOURCE_EXHAUSTED "larger than max"); never retried."""
+
+
+class InvalidRequest(APIError):
+    """The request was rejected as invalid; the details say what to fix."""
+
+
+class NotFound(APIError):
+    """The model, response id or other named thing does not exist."""
+
+
+class Unimplemented(APIError):
+    """The service does not implement this method."""
+
+
+class ServerError(APIError):
+    """The service failed internally (INTERNAL, UNKNOWN, DATA_LOSS, ...)."""
+
+
+class StreamInterrupted(AgentrtError):
+    """A stream failed after its first chunk; it is never replayed silently.
+
+    Attributes:
+        chunks_received: how many chunks arrived before the failure.
+        error: the translated error that ended the stream.
+    """
+
+    exit_code = 3
+
+    def __init__(self, chunks_received: int, error: AgentrtError) -> None:
+        self.chunks_received = chunks_received
+        self.error = error
+        super().__init__(f"stream interrupted after {chunks_received} chunks: {error}")
+
+
+# Agent-runtime errors are appended below this line.
+
+
+class AgentError(AgentrtError):
+    """An agent run failed.
+
+    Attributes:
+        result: what the run had done so far (a partial ``RunResult``), when known.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class MaxTurnsExceeded(AgentError):
+    """The run used its ``max_turns`` model calls without a final answer; raise the limit or simplify."""
+
+
+class OutputValidationError(AgentError):
+    """The final answer was still not valid structured output after the repair turns.
+
+    Attributes:
+        raw: the model's last answer text, as it came.
+        reason: what was wrong with it.
+    """
+
+    def __init__(self, message: str, *, raw: str, reason: str, result: Any = None) -> None:
+        super().__init__(message, result=result)
+        self.raw = raw
+        self.reason = reason
+
+
+class ToolLoopDetected(AgentError):
+    """The model asked for the same tool call (same name, same arguments) too many times."""
+
+
+class UnknownToolError(AgentError):
+    """The model called a tool the agent does not have (raised only with ``unknown_tool="raise"``)."""
+
+
+class RunTimeout(AgentError):
+    """The run's time budget ran out; the model call and tools in flight were cancelled."""

@@ -1,0 +1,277 @@
+"""``client.chat``: chat completions, unary and streaming, deferred and stored.
+
+::
+
+    resp = await client.chat.complete(ChatRequest(model=M, messages=(user("Hi"),)))
+
+    async with client.chat.stream(req) as stream:
+        async for delta in stream:          # Delta(content, reasoning_content, tool_calls, choice)
+            print(delta.content, end="")
+    resp = stream.response                  # assembled ChatResponse (content, usage, ...)
+
+Leaving the ``async with`` block, breaking out of the loop, cancelling the task
+or an ``asyncio.timeout`` firing cancels the RPC at once. Every method accepts a
+:class:`~agentrt.chat_request.ChatRequest` or, as an escape hatch, a raw
+``chat_pb2.GetCompletionsRequest``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc, deferred_pb2
+
+from agentrt.chat_proto import (
+    FINISH_REASONS,
+    citation_from_proto,
+    request_to_proto,
+    response_from_proto,
+    tool_call_from_proto,
+    usage_from_proto,
+)
+from agentrt.chat_request import ChatRequest
+from agentrt.chat_response import ChatResponse, Choice, Delta, Usage
+from agentrt.deadline import Timeout
+from agentrt.errors import DeadlineExceeded, ServerError, UsageError
+from agentrt.messages import ToolCall
+from agentrt.transport import Transport
+
+__all__ = ["Chat", "ChatStream", "RequestLike"]
+
+RequestLike = ChatRequest | chat_pb2.GetCompletionsRequest
+_STUB = chat_pb2_grpc.ChatStub
+
+
+def _proto(request: RequestLike) -> chat_pb2.GetCompletionsRequest:
+    if isinstance(request, chat_pb2.GetCompletionsRequest):
+        return request
+    if isinstance(request, ChatRequest):
+        return request_to_proto(request)
+    raise UsageError(f"expected a ChatRequest or GetCompletionsRequest, got {type(request)}")
+
+
+class _Acc:
+    """What one choice has streamed so far (lists, joined once at the end)."""
+
+    __slots__ = ("citations", "content", "encrypted", "finish", "reasoning", "tool_calls")
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.tool_calls: list[ToolCall] = []
+        self.encrypted: list[str] = []
+        self.citations: list[Any] = []
+        self.finish = 0
+
+    def choice(self, index: int) -> Choice:
+        return Choice(
+            index=index,
+            content="".join(self.content),
+            reasoning_content="".join(self.reasoning),
+            tool_calls=tuple(self.tool_calls),
+            finish_reason=FINISH_REASONS.get(self.finish, ""),
+            encrypted_content="".join(self.encrypted),
+            citations=tuple(citation_from_proto(c) for c in self.citations),
+        )
+
+
+class ChatStream:
+    """A streaming chat call: an async iterator of :class:`Delta`, then :attr:`response`.
+
+    The RPC starts on the first iteration. Use ``async with`` (or :meth:`aclose`)
+    to end it deterministically when you stop early.
+    """
+
+    def __init__(self, transport: Transport, request: RequestLike, timeout: Timeout) -> None:
+        self._transport = transport
+        self._request = _proto(request)
+        self._timeout = timeout
+        self._gen: AsyncIterator[Delta] | None = None
+        self._response: ChatResponse | None = None
+
+    def __aiter__(self) -> AsyncIterator[Delta]:
+        if self._gen is None:
+            self._gen = self._run()
+        return self._gen
+
+    async def __aenter__(self) -> ChatStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop the stream and cancel the RPC if it is still running."""
+        gen = self._gen
+        if gen is not None:
+            await gen.aclose()  # type: ignore[attr-defined]
+
+    @property
+    def response(self) -> ChatResponse:
+        """The assembled response; available once the stream has ended normally."""
+        if self._response is None:
+            raise UsageError("the stream has not finished: iterate it to the end first")
+        return self._response
+
+    async def collect(self) -> ChatResponse:
+        """Consume the rest of the stream and return the assembled response."""
+        async for _ in self:
+            pass
+        return self.response
+
+    async def _run(self) -> AsyncIterator[Delta]:
+        accs: dict[int, _Acc] = {}
+        citations: list[str] = []
+        last = None
+        chunks = self._transport.stream(
+            _STUB, "GetCompletionChunk", self._request, timeout=self._timeout
+        )
+        try:
+            async for chunk in chunks:
+                last = chunk
+                for out in chunk.outputs:
+                    i = out.index
+                    acc = accs.get(i)
+                    if acc is None:
+                        acc = accs[i] = _Acc()
+                    d = out.delta
+                    c = d.content
+                    r = d.reasoning_content
+                    if c:
+                        acc.content.append(c)
+                    if r:
+                        acc.reasoning.append(r)
+                    calls: tuple[ToolCall, ...] = ()
+                    if d.tool_calls:
+                        calls = tuple(tool_call_from_proto(t) for t in d.tool_calls)
+                        acc.tool_calls.extend(calls)
+                    if d.encrypted_content:
+                        acc.encrypted.append(d.encrypted_content)
+                    if d.citations:
+                        acc.citations.extend(d.citations)
+                    if out.finish_reason:
+                        acc.finish = out.finish_reason
+                    yield Delta(c, r, calls, i)
+                if chunk.citations:
+                    citations.extend(chunk.citations)
+        finally:
+            await chunks.aclose()  # type: ignore[attr-defined]
+        self._response = _assemble(last, accs, citations)
+
+
+def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
+    choices = tuple(accs[i].choice(i) for i in sorted(accs)) or (Choice(),)
+    if last is None:
+        return ChatResponse(choices=choices)
+    return ChatResponse(
+        id=last.id,
+        model=last.model,
+        choices=choices,
+        usage=usage_from_proto(last.usage) if last.HasField("usage") else Usage(),
+        citations=tuple(dict.fromkeys(citations)),
+        system_fingerprint=last.system_fingerprint,
+    )
+
+
+class Chat:
+    """Chat completions over xAI's ``Chat`` service (``client.chat``)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    async def complete(
+        self,
+        request: RequestLike,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> ChatResponse:
+        """One unary completion (GetCompletion)."""
+        resp = await self._transport.unary(_STUB, "GetCompletion", _proto(request), timeout=timeout)
+        return response_from_proto(resp)
+
+    def stream(self, request: RequestLike, *, timeout: Timeout = None) -> ChatStream:
+        """A streaming completion (GetCompletionChunk); see :class:`ChatStream`."""
+        return ChatStream(self._transport, request, timeout)
+
+    async def start_deferred(
+        self,
+        request: RequestLike,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> str:
+        """Start a deferred completion; returns its request id for :meth:`get_deferred`."""
+        resp = await self._transport.unary(
+            _STUB, "StartDeferredCompletion", _proto(request), timeout=timeout
+        )
+        return str(resp.request_id)
+
+    async def get_deferred(
+        self,
+        request_id: str,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> ChatResponse | None:
+        """The deferred completion's response, or ``None`` while it is pending.
+
+        Raises:
+            ServerError: the deferred completion failed or expired.
+        """
+        req = deferred_pb2.GetDeferredRequest(request_id=request_id)
+        resp = await self._transport.unary(_STUB, "GetDeferredCompletion", req, timeout=timeout)
+        if resp.status == deferred_pb2.PENDING:
+            return None
+        if resp.status == deferred_pb2.DONE and resp.HasField("response"):
+            return response_from_proto(resp.response)
+        status = deferred_pb2.DeferredStatus.Name(resp.status)
+        raise ServerError(f"deferred completion {request_id} ended {status}", code=status)
+
+    async def complete_deferred(
+        self,
+        request: RequestLike,
+        *,
+        timeout: float = 600.0,  # noqa: ASYNC109 - an overall polling budget
+        poll_interval: float = 1.0,
+    ) -> ChatResponse:
+        """Start a deferred completion and poll until it is done or ``timeout`` passes.
+
+        Raises:
+            DeadlineExceeded: still pending after ``timeout`` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        request_id = await self.start_deferred(request, timeout=timeout)
+        while True:
+            left = end - loop.time()
+            if left <= 0:
+                raise DeadlineExceeded(
+                    f"deferred completion {request_id} still pending after {timeout} s",
+                    code="DEADLINE_EXCEEDED",
+                )
+            resp = await self.get_deferred(request_id, timeout=left)
+            if resp is not None:
+                return resp
+            await asyncio.sleep(min(poll_interval, max(0.0, end - loop.time())))
+
+    async def get_stored(
+        self,
+        response_id: str,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> ChatResponse:
+        """A stored completion (one made with ``store_messages=True``)."""
+        req = chat_pb2.GetStoredCompletionRequest(response_id=response_id)
+        resp = await self._transport.unary(_STUB, "GetStoredCompletion", req, timeout=timeout)
+        return response_from_proto(resp)
+
+    async def delete_stored(
+        self,
+        response_id: str,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> str:
+        """Delete a stored completion; returns the deleted response id."""
+        req = chat_pb2.DeleteStoredCompletionRequest(response_id=response_id)
+        resp = await self._transport.unary(_STUB, "DeleteStoredCompletion", req, timeout=timeout)
+        return str(resp.response_id)

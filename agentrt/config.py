@@ -1,0 +1,102 @@
+"""Client settings: where to connect, with which key, and the transport's limits.
+
+Endpoint precedence (for the CLI and for ``Client()`` without ``endpoint``):
+an explicit endpoint, then ``AGENTRT_ENDPOINT``, then ``api.x.ai:443``. The key
+comes from ``api_key`` or ``XAI_API_KEY``; it is kept out of ``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from agentrt.errors import UsageError
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_TIMEOUT",
+    "ENDPOINT_ENV",
+    "KEY_ENV",
+    "MAX_MESSAGE_BYTES",
+    "ClientConfig",
+    "is_loopback",
+    "resolve_endpoint",
+    "resolve_key",
+]
+
+DEFAULT_ENDPOINT = "api.x.ai:443"
+ENDPOINT_ENV = "AGENTRT_ENDPOINT"
+KEY_ENV = "XAI_API_KEY"
+# Reasoning models can think for a long time; the official SDK uses the same default.
+DEFAULT_TIMEOUT = 27 * 60.0
+MAX_MESSAGE_BYTES = 20 * 1024 * 1024
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
+
+
+def resolve_endpoint(explicit: str | None = None) -> str:
+    """The endpoint to use: ``explicit``, else ``$AGENTRT_ENDPOINT``, else api.x.ai:443."""
+    endpoint = explicit or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
+    host, sep, port = endpoint.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise UsageError(f"endpoint {endpoint!r} must look like HOST:PORT, e.g. 127.0.0.1:50051")
+    return endpoint
+
+
+def resolve_key(explicit: str | None = None) -> str | None:
+    """The API key: ``explicit``, else ``$XAI_API_KEY``, else ``None``."""
+    return explicit or os.environ.get(KEY_ENV) or None
+
+
+def is_loopback(endpoint: str) -> bool:
+    """True when ``endpoint`` (HOST:PORT) names this machine."""
+    host = endpoint.rpartition(":")[0].lower()
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientConfig:
+    """Everything the transport needs to know; immutable once the client exists.
+
+    Attributes:
+        endpoint: HOST:PORT of the xAI gRPC API (or a compatible server).
+        api_key: sent as ``authorization: Bearer …``; never shown in ``repr``.
+        secure: TLS on/off; ``None`` means TLS except for loopback endpoints.
+        timeout: default deadline of every call, in seconds.
+        pool_size: channels (TCP connections) per event loop.
+        max_message_bytes: send and receive limit per message.
+        unavailable_attempts: attempts gRPC makes on UNAVAILABLE (service config).
+        rate_limit_retries: extra attempts agentrt makes on rate limiting.
+        rate_limit_backoff: first backoff in seconds; doubles per attempt, with jitter.
+        rate_limit_max_backoff: cap of one backoff, in seconds.
+        metadata: extra metadata sent with every call.
+        channel_options: extra gRPC channel options; they override agentrt's.
+    """
+
+    endpoint: str = DEFAULT_ENDPOINT
+    api_key: str | None = field(default=None, repr=False)
+    secure: bool | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    pool_size: int = 4
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+    unavailable_attempts: int = 5
+    rate_limit_retries: int = 3
+    rate_limit_backoff: float = 0.5
+    rate_limit_max_backoff: float = 16.0
+    metadata: tuple[tuple[str, str], ...] = ()
+    channel_options: tuple[tuple[str, str | int], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise UsageError(f"timeout must be > 0 seconds, got {self.timeout}")
+        if self.pool_size < 1:
+            raise UsageError(f"pool_size must be >= 1, got {self.pool_size}")
+        if not 1 <= self.unavailable_attempts <= 5:
+            raise UsageError("unavailable_attempts must be between 1 and 5 (gRPC's limit)")
+        if self.rate_limit_retries < 0:
+            raise UsageError("rate_limit_retries must be >= 0")
+
+    @property
+    def use_tls(self) -> bool:
+        """Whether channels use TLS (explicit ``secure``, else not for loopback)."""
+        return self.secure if self.secure is not None else not is_loopback(self.endpoint)

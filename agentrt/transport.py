@@ -1,0 +1,244 @@
+"""The pooled async gRPC transport every xAI call goes through.
+
+- Channels are created lazily, per event loop (a ``grpc.aio`` channel belongs to
+  the loop that made it), ``pool_size`` of them, each with
+  ``grpc.use_local_subchannel_pool=1`` so they really are separate TCP
+  connections; each call takes the channel with the fewest calls in flight.
+- TLS by default; plaintext for loopback endpoints (``ClientConfig.secure``
+  overrides). ``authorization: Bearer <key>`` rides on every call's metadata.
+- Keepalive 30 s / 10 s, 20 MiB message limits, user agent ``agentrt/<version>``.
+- UNAVAILABLE is retried by gRPC's service-config retry policy (with retry
+  throttling, and a retry buffer big enough for 20 MiB requests); rate limits
+  are retried by :mod:`agentrt.retry`, honouring ``grpc-retry-pushback-ms``.
+- Every call has a deadline (:mod:`agentrt.deadline`); every
+  ``grpc.aio.AioRpcError`` leaves this module as an :mod:`agentrt.errors` class
+  (translated by :mod:`agentrt.rpc_errors`), raised ``from`` the original.
+- A stream that fails after its first chunk raises
+  :class:`~agentrt.errors.StreamInterrupted` and is never replayed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import grpc
+from grpc import aio
+
+from agentrt._version import __version__
+from agentrt.config import ClientConfig
+from agentrt.deadline import Deadline, Timeout, effective_timeout
+from agentrt.errors import RateLimited, StreamInterrupted
+from agentrt.retry import RateLimitPolicy, retry_rate_limited
+from agentrt.rpc_errors import translate
+
+__all__ = ["USER_AGENT", "Transport", "channel_options"]
+
+USER_AGENT = f"agentrt/{__version__}"
+T = TypeVar("T")
+
+
+def _service_config(attempts: int) -> str:
+    policy = {
+        "maxAttempts": attempts,
+        "initialBackoff": "0.1s",
+        "maxBackoff": "2s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"],
+    }
+    config: dict[str, Any] = {
+        "methodConfig": [{"name": [{}], "retryPolicy": policy}],
+        "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
+    }
+    if attempts < 2:
+        del config["methodConfig"][0]["retryPolicy"]
+    return json.dumps(config)
+
+
+def channel_options(config: ClientConfig) -> list[tuple[str, str | int]]:
+    """The gRPC channel options agentrt uses for ``config`` (user options win)."""
+    limit = config.max_message_bytes
+    options: dict[str, str | int] = {
+        "grpc.max_send_message_length": limit,
+        "grpc.max_receive_message_length": limit,
+        "grpc.enable_retries": 1,
+        "grpc.service_config": _service_config(config.unavailable_attempts),
+        "grpc.per_rpc_retry_buffer_size": limit + 4 * 1024 * 1024,
+        "grpc.keepalive_time_ms": 30_000,
+        "grpc.keepalive_timeout_ms": 10_000,
+        "grpc.keepalive_permit_without_calls": 1,
+        "grpc.http2.max_pings_without_data": 0,
+        "grpc.primary_user_agent": USER_AGENT,
+        # Without this, channels with equal arguments share one TCP connection.
+        "grpc.use_local_subchannel_pool": 1,
+    }
+    options.update(config.channel_options)
+    return list(options.items())
+
+
+class _Slot:
+    """One pooled channel, its stubs, and how many calls it carries now."""
+
+    __slots__ = ("channel", "in_flight", "stubs")
+
+    def __init__(self, channel: aio.Channel) -> None:
+        self.channel = channel
+        self.in_flight = 0
+        self.stubs: dict[Any, Any] = {}
+
+    def stub(self, stub_cls: Callable[[aio.Channel], T]) -> T:
+        stub: T | None = self.stubs.get(stub_cls)
+        if stub is None:
+            stub = self.stubs[stub_cls] = stub_cls(self.channel)
+        return stub
+
+
+class _Pool:
+    """The channels of one event loop."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        options = channel_options(config)
+        make: Callable[[], aio.Channel]
+        if config.use_tls:
+            creds = grpc.ssl_channel_credentials()
+            make = partial(aio.secure_channel, config.endpoint, creds, options)
+        else:
+            make = partial(aio.insecure_channel, config.endpoint, options)
+        self.slots = [_Slot(make()) for _ in range(config.pool_size)]
+
+    def pick(self) -> _Slot:
+        """The channel with the fewest calls in flight (the first on a tie)."""
+        slots = self.slots
+        best = slots[0]
+        if best.in_flight:
+            for slot in slots:
+                if slot.in_flight < best.in_flight:
+                    best = slot
+        return best
+
+    async def close(self) -> None:
+        for slot in self.slots:
+            await slot.channel.close(None)
+
+
+class Transport:
+    """Pooled channels plus the per-call rules: auth, deadline, retries, errors.
+
+    Args:
+        config: the client's settings (the API key lives there, never in a repr).
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        self.config = config
+        auth = (("authorization", f"Bearer {config.api_key}"),) if config.api_key else ()
+        self._metadata: tuple[tuple[str, str], ...] = auth + config.metadata
+        self._pools: dict[asyncio.AbstractEventLoop, _Pool] = {}
+        self._policy = RateLimitPolicy(
+            retries=config.rate_limit_retries,
+            base=config.rate_limit_backoff,
+            cap=config.rate_limit_max_backoff,
+        )
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"Transport(endpoint={self.config.endpoint!r}, tls={self.config.use_tls})"
+
+    def _pool(self) -> _Pool:
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is None:
+            if self._closed:
+                raise RuntimeError("this agentrt Client is closed")
+            for old in [lp for lp in self._pools if lp.is_closed()]:
+                del self._pools[old]
+            pool = self._pools[loop] = _Pool(self.config)
+        return pool
+
+    def deadline(self, timeout: Timeout) -> Deadline:
+        """The deadline of a call made now with per-call ``timeout``."""
+        return Deadline.after(effective_timeout(timeout, self.config.timeout))
+
+    async def unary(
+        self,
+        stub_cls: type,
+        method: str,
+        request: Any,
+        *,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> Any:
+        """Call unary ``method`` of ``stub_cls`` on the least busy channel.
+
+        Raises:
+            RPCError: the translated failure (after retries).
+        """
+        deadline = self.deadline(timeout)
+
+        async def attempt(seconds: float) -> Any:
+            slot = self._pool().pick()
+            slot.in_flight += 1
+            try:
+                call = getattr(slot.stub(stub_cls), method)
+                return await call(request, timeout=seconds, metadata=self._metadata)
+            except aio.AioRpcError as exc:
+                raise translate(exc) from exc
+            finally:
+                slot.in_flight -= 1
+
+        return await retry_rate_limited(attempt, self._policy, deadline)
+
+    async def stream(
+        self,
+        stub_cls: type,
+        method: str,
+        request: Any,
+        *,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> AsyncIterator[Any]:
+        """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
+
+        Rate limiting before the first message is retried with backoff; a
+        failure after it raises :class:`StreamInterrupted`.
+        """
+        deadline = self.deadline(timeout)
+        attempt = 0
+        while True:
+            slot = self._pool().pick()
+            call = getattr(slot.stub(stub_cls), method)(
+                request, timeout=deadline.remaining(), metadata=self._metadata
+            )
+            slot.in_flight += 1
+            received = 0
+            try:
+                async for message in call:
+                    received += 1
+                    yield message
+                return
+            except aio.AioRpcError as exc:
+                error = translate(exc)
+                if received:
+                    raise StreamInterrupted(received, error) from exc
+                if not isinstance(error, RateLimited) or attempt >= self._policy.retries:
+                    raise error from exc
+                wait = self._policy.delay(attempt, error.retry_after)
+                if wait >= deadline.remaining():
+                    raise error from exc
+            finally:
+                call.cancel()
+                slot.in_flight -= 1
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def close(self) -> None:
+        """Close this loop's channels; pools of other, finished loops are dropped."""
+        self._closed = True
+        pools, self._pools = self._pools, {}
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        for pool_loop, pool in pools.items():
+            if pool_loop is loop:
+                await pool.close()
