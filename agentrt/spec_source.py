@@ -157,7 +157,8 @@ class _Walker:
                 continue
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                self.add(key_node, path, f"keys must be strings, got {key!r}")
+                shown = repr(key) if not isinstance(key, dict | list) else type(key).__name__
+                self.add(key_node, path, f"keys must be strings, got {shown}")
                 continue
             sub = (*path, key)
             if sub in self.keys:
