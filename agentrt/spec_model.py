@@ -9,6 +9,7 @@ building agents live elsewhere; this module only says what a valid file is.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -160,8 +161,8 @@ class XSearchSpec(_Strict):
     """xAI's server-side search over X posts."""
 
     builtin: Literal["x_search"]
-    from_date: Annotated[str | None, Field(description="ISO 8601 date or time")] = None
-    to_date: Annotated[str | None, Field(description="ISO 8601 date or time")] = None
+    from_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
+    to_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
     allowed_x_handles: list[str] | None = None
     excluded_x_handles: list[str] | None = None
     enable_image_understanding: bool | None = None
