@@ -141,7 +141,6 @@ class Transport:
             base=config.rate_limit_backoff,
             cap=config.rate_limit_max_backoff,
         )
-        self._closed = False
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.config.endpoint!r}, tls={self.config.use_tls})"
@@ -150,8 +149,6 @@ class Transport:
         loop = asyncio.get_running_loop()
         pool = self._pools.get(loop)
         if pool is None:
-            if self._closed:
-                raise RuntimeError("this agentrt Client is closed")
             for old in [lp for lp in self._pools if lp.is_closed()]:
                 del self._pools[old]
             pool = self._pools[loop] = _Pool(self.config)
@@ -232,13 +229,13 @@ class Transport:
             await asyncio.sleep(wait)
 
     async def close(self) -> None:
-        """Close this loop's channels; pools of other, finished loops are dropped."""
-        self._closed = True
-        pools, self._pools = self._pools, {}
-        try:
-            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        for pool_loop, pool in pools.items():
-            if pool_loop is loop:
-                await pool.close()
+        """Close the running loop's channels (and forget those of finished loops).
+
+        The transport stays usable: a later call opens new channels.
+        """
+        loop = asyncio.get_running_loop()
+        pool = self._pools.pop(loop, None)
+        for old in [lp for lp in self._pools if lp.is_closed()]:
+            del self._pools[old]
+        if pool is not None:
+            await pool.close()

@@ -58,6 +58,8 @@ class FakeXai:
     fail_after_fault: Fault = field(default_factory=lambda: Fault(grpc.StatusCode.INTERNAL))
     chunk_delay: float = 0.0
     hang: bool = False  # sleep until cancelled
+    delay: float = 0.0  # sleep this long before answering any call
+    chunks: list[chat_pb2.GetChatCompletionChunk] | None = None  # scripted stream, overrides tokens
     deferred_polls: int = 1  # GetDeferredCompletion answers PENDING this many times
     calls: Counter[str] = field(default_factory=Counter)
     requests: list[Any] = field(default_factory=list)
@@ -78,6 +80,8 @@ class FakeXai:
             await abort(context, self.faults.pop(0))
         if self.hang:
             await asyncio.sleep(3600)
+        if self.delay:
+            await asyncio.sleep(self.delay)
 
     def usage(self) -> usage_pb2.SamplingUsage:
         n = len(self.tokens)
@@ -121,6 +125,10 @@ class _Chat(chat_pb2_grpc.ChatServicer):
         await s.enter("GetCompletionChunk", request, context)
         s.streams_active += 1
         try:
+            if s.chunks is not None:
+                for chunk in s.chunks:
+                    yield chunk
+                return
             for i, tok in enumerate(s.tokens):
                 if s.fail_after is not None and i == s.fail_after:
                     await abort(context, s.fail_after_fault)
