@@ -89,11 +89,13 @@ class ChatStream:
         self._request = _proto(request)
         self._timeout = timeout
         self._gen: AsyncIterator[Delta] | None = None
-        self._response: ChatResponse | None = None
+        self._result: list[ChatResponse] = []
 
     def __aiter__(self) -> AsyncIterator[Delta]:
         if self._gen is None:
-            self._gen = self._run()
+            # The generator must not reference ``self``: without a cycle, a bare
+            # ``break`` frees it at once and asyncio closes it (cancelling the RPC).
+            self._gen = _deltas(self._transport, self._request, self._timeout, self._result)
         return self._gen
 
     async def __aenter__(self) -> ChatStream:
@@ -111,9 +113,9 @@ class ChatStream:
     @property
     def response(self) -> ChatResponse:
         """The assembled response; available once the stream has ended normally."""
-        if self._response is None:
+        if not self._result:
             raise UsageError("the stream has not finished: iterate it to the end first")
-        return self._response
+        return self._result[0]
 
     async def collect(self) -> ChatResponse:
         """Consume the rest of the stream and return the assembled response."""
@@ -121,44 +123,46 @@ class ChatStream:
             pass
         return self.response
 
-    async def _run(self) -> AsyncIterator[Delta]:
-        accs: dict[int, _Acc] = {}
-        citations: list[str] = []
-        last = None
-        chunks = self._transport.stream(
-            _STUB, "GetCompletionChunk", self._request, timeout=self._timeout
-        )
-        try:
-            async for chunk in chunks:
-                last = chunk
-                for out in chunk.outputs:
-                    i = out.index
-                    acc = accs.get(i)
-                    if acc is None:
-                        acc = accs[i] = _Acc()
-                    d = out.delta
-                    c = d.content
-                    r = d.reasoning_content
-                    if c:
-                        acc.content.append(c)
-                    if r:
-                        acc.reasoning.append(r)
-                    calls: tuple[ToolCall, ...] = ()
-                    if d.tool_calls:
-                        calls = tuple(tool_call_from_proto(t) for t in d.tool_calls)
-                        acc.tool_calls.extend(calls)
-                    if d.encrypted_content:
-                        acc.encrypted.append(d.encrypted_content)
-                    if d.citations:
-                        acc.citations.extend(d.citations)
-                    if out.finish_reason:
-                        acc.finish = out.finish_reason
-                    yield Delta(c, r, calls, i)
-                if chunk.citations:
-                    citations.extend(chunk.citations)
-        finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
-        self._response = _assemble(last, accs, citations)
+
+async def _deltas(
+    transport: Transport, request: Any, limit: Timeout, result: list[ChatResponse]
+) -> AsyncIterator[Delta]:
+    """The hot path: yield each chunk's deltas, keep what the final response needs."""
+    accs: dict[int, _Acc] = {}
+    citations: list[str] = []
+    last = None
+    chunks = transport.stream(_STUB, "GetCompletionChunk", request, timeout=limit)
+    try:
+        async for chunk in chunks:
+            last = chunk
+            for out in chunk.outputs:
+                i = out.index
+                acc = accs.get(i)
+                if acc is None:
+                    acc = accs[i] = _Acc()
+                d = out.delta
+                c = d.content
+                r = d.reasoning_content
+                if c:
+                    acc.content.append(c)
+                if r:
+                    acc.reasoning.append(r)
+                calls: tuple[ToolCall, ...] = ()
+                if d.tool_calls:
+                    calls = tuple(tool_call_from_proto(t) for t in d.tool_calls)
+                    acc.tool_calls.extend(calls)
+                if d.encrypted_content:
+                    acc.encrypted.append(d.encrypted_content)
+                if d.citations:
+                    acc.citations.extend(d.citations)
+                if out.finish_reason:
+                    acc.finish = out.finish_reason
+                yield Delta(c, r, calls, i)
+            if chunk.citations:
+                citations.extend(chunk.citations)
+    finally:
+        await chunks.aclose()  # type: ignore[attr-defined]
+    result.append(_assemble(last, accs, citations))
 
 
 def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
