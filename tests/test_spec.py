@@ -336,3 +336,10 @@ def test_json_schema_accepts_a_good_spec_and_rejects_broken_ones(tmp_path: Path)
         {**good, "version": 2},
     ):
         assert list(validator.iter_errors(bad)), bad
+
+
+def test_the_committed_schema_file_is_up_to_date() -> None:
+    committed = Path(__file__).parent.parent / "examples" / "agent-spec.schema.json"
+    assert json.loads(committed.read_text()) == json.loads(json.dumps(spec_json_schema())), (
+        "run: agentrt schema -o examples/agent-spec.schema.json"
+    )

@@ -47,7 +47,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(problem)
             continue
         if not args.quiet:
-            print(f"{path}: ok (agent {spec.name!r}, {len(spec.tools)} tools)", file=sys.stderr)
+            n = len(spec.tools)
+            print(
+                f"{path}: ok (agent {spec.name!r}, {n} tool{'' if n == 1 else 's'})",
+                file=sys.stderr,
+            )
     if bad and not args.quiet:
         print(f"{bad} of {len(args.specs)} spec files have problems", file=sys.stderr)
     return 1 if bad else 0
