@@ -1,0 +1,84 @@
+"""``agentrt chat`` as a user runs it: a real subprocess against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+
+import grpc
+import pytest
+
+from tests.fake_xai import Fault, serve_fake
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
+    env.update(extra)
+    return env
+
+
+async def agentrt(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "agentrt",
+        *args,
+        env=env or clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_prints_the_answer() -> None:
+    async with serve_fake() as (state, address):
+        code, out, err = await agentrt("chat", "--endpoint", address, "--model", "mm", "hi")
+    assert (code, out, err) == (0, "Hello world\n", "")
+    assert state.requests[0].model == "mm"
+    assert state.requests[0].messages[0].content[0].text == "hi"
+
+
+async def test_streams_the_answer_and_takes_the_endpoint_from_the_environment() -> None:
+    async with serve_fake() as (state, address):
+        env = clean_env(AGENTRT_ENDPOINT=address)
+        code, out, _ = await agentrt("chat", "--stream", "--loop", "asyncio", "hi", env=env)
+    assert (code, out) == (0, "Hello world\n")
+    assert state.calls["GetCompletionChunk"] == 1
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_json_output(stream: bool) -> None:
+    async with serve_fake() as (_, address):
+        flags = ["--stream"] if stream else []
+        code, out, _ = await agentrt("chat", "--endpoint", address, "--json", *flags, "hi")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["content"] == "Hello world"
+    assert payload["finish_reason"] == "stop"
+    assert payload["usage"]["completion_tokens"] == 3
+    assert payload["id"] == "resp-1"
+    assert payload["model"] == "grok-4-1-fast-reasoning"
+
+
+async def test_missing_key_for_api_x_ai_is_one_line_and_exit_2() -> None:
+    code, out, err = await agentrt("chat", "hi")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "XAI_API_KEY" in err
+    assert "Traceback" not in err
+
+
+async def test_authentication_failure_exits_3_without_traceback() -> None:
+    async with serve_fake() as (state, address):
+        state.faults = [Fault(grpc.StatusCode.UNAUTHENTICATED, "invalid api key")]
+        env = clean_env(XAI_API_KEY="wrong-key-123")
+        code, _, err = await agentrt("chat", "--endpoint", address, "hi", env=env)
+    assert code == 3
+    assert err.startswith("agentrt: error: UNAUTHENTICATED")
+    assert "wrong-key-123" not in err
+    assert "Traceback" not in err
