@@ -1,0 +1,188 @@
+"""The simulator's Chat service: completions (unary, streamed, deferred) and stored responses."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import grpc
+from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
+
+from agentrt.sim.catalogue import find_model
+from agentrt.sim.decode import prompt_from_request
+from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
+from agentrt.sim.faults import CallPlan, FaultInjector
+from agentrt.sim.model import Prompt, Reply, respond
+from agentrt.sim.script import Script
+from agentrt.sim.status import SimStatus
+from agentrt.sim.store import CompletionStore, DeferredStore, Stored
+
+__all__ = ["ChatService"]
+
+Context = grpc.aio.ServicerContext[object, object]
+Admit = Callable[[Context], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Call:
+    plan: CallPlan
+    prompt: Prompt
+    reply: Reply
+    meta: ResponseMeta
+    delay_s: float  # a scripted turn's extra delay
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
+async def _stall_for_deadline(plan: CallPlan, context: Context) -> None:
+    remaining = context.time_remaining()
+    cap = plan.deadline_stall_ms / 1000
+    await asyncio.sleep(cap if remaining is None else min(remaining, cap))
+    raise SimStatus(grpc.StatusCode.DEADLINE_EXCEEDED, "simulated fault: deadline exceeded")
+
+
+class ChatService:
+    """Handlers of ``xai_api.Chat``; state (stores, call counters) lives here."""
+
+    def __init__(self, *, injector: FaultInjector, script: Script | None, admit: Admit) -> None:
+        self.injector = injector
+        self.script = script
+        self.admit = admit
+        self.completions = CompletionStore()
+        self.deferred = DeferredStore()
+
+    async def _prepare(self, request: chat_pb2.GetCompletionsRequest, context: Context) -> _Call:
+        self.admit(context)
+        plan = self.injector.plan(_metadata(context))
+        if plan.error == "deadline":
+            await _stall_for_deadline(plan, context)
+        plan.raise_error()
+        history = []
+        if request.HasField("previous_response_id"):
+            history = self.completions.get(request.previous_response_id).history()
+        prompt = prompt_from_request(request, history)
+        delay_s = 0.0
+        if self.script is not None:
+            turn = self.script.next_turn()
+            delay_s = turn.delay_ms / 1000
+            if turn.error is not None:
+                await asyncio.sleep(delay_s)
+                raise SimStatus(turn.error, turn.message)
+            reply = turn.reply(prompt)
+        else:
+            reply = respond(prompt, plan.quirks)
+        entry = find_model(prompt.model, "language")
+        meta = ResponseMeta(
+            response_id=str(uuid.uuid4()),
+            model=prompt.model,
+            fingerprint=entry.fingerprint if entry else "fp_sim",
+            created=int(time.time()),
+            outputs=max(1, request.n) if request.HasField("n") else 1,
+        )
+        return _Call(plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s)
+
+    def _finish(
+        self, call: _Call, request: chat_pb2.GetCompletionsRequest
+    ) -> chat_pb2.GetChatCompletionResponse:
+        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        response = completion_response(call.reply, call.meta, usage)
+        if request.store_messages:
+            history = []
+            if request.HasField("previous_response_id"):
+                history = self.completions.get(request.previous_response_id).history()
+            self.completions.put(Stored(messages=(*history, *request.messages), response=response))
+        return response
+
+    @staticmethod
+    def _generation_s(call: _Call) -> float:
+        realism = call.plan.realism
+        chunks = -(
+            -(call.reply.completion_tokens + call.reply.reasoning_tokens)
+            // realism.tokens_per_chunk
+        )
+        return call.delay_s + (realism.ttft_ms + realism.itl_ms * max(chunks - 1, 0)) / 1000
+
+    async def get_completion(
+        self, request: chat_pb2.GetCompletionsRequest, context: Context
+    ) -> chat_pb2.GetChatCompletionResponse:
+        """``GetCompletion``: the whole answer, after the simulated generation time."""
+        call = await self._prepare(request, context)
+        wait = self._generation_s(call)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return self._finish(call, request)
+
+    async def get_completion_chunk(
+        self, request: chat_pb2.GetCompletionsRequest, context: Context
+    ) -> AsyncIterator[bytes]:
+        """``GetCompletionChunk``: pre-serialized chunks, paced by TTFT and inter-token delay."""
+        try:
+            call = await self._prepare(request, context)
+        except SimStatus as status:
+            await context.abort(
+                status.code, status.details, trailing_metadata=status.trailing_metadata()
+            )
+        realism = call.plan.realism
+        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        chunks = chunk_stream(
+            call.reply, call.meta, usage, tokens_per_chunk=realism.tokens_per_chunk
+        )
+        abort_after = call.plan.abort_after
+        if abort_after is not None:
+            chunks = chunks[:abort_after]
+        first = (realism.ttft_ms / 1000) + call.delay_s
+        if first > 0:
+            await asyncio.sleep(first)
+        gap = realism.itl_ms / 1000
+        if gap > 0:
+            for i, chunk in enumerate(chunks):
+                if i:
+                    await asyncio.sleep(gap)
+                yield chunk
+        else:
+            for chunk in chunks:
+                yield chunk
+        if abort_after is not None:
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE,
+                f"simulated fault: stream aborted after {len(chunks)} chunks (call {call.plan.call_number})",
+            )
+        if request.store_messages:
+            self._finish(call, request)
+
+    async def start_deferred(
+        self, request: chat_pb2.GetCompletionsRequest, context: Context
+    ) -> deferred_pb2.StartDeferredResponse:
+        """``StartDeferredCompletion``: answer now, report DONE after the generation time."""
+        call = await self._prepare(request, context)
+        response = self._finish(call, request)
+        request_id = str(uuid.uuid4())
+        self.deferred.put(request_id, self._generation_s(call), response)
+        return deferred_pb2.StartDeferredResponse(request_id=request_id)
+
+    async def get_deferred(
+        self, request: deferred_pb2.GetDeferredRequest, context: Context
+    ) -> chat_pb2.GetDeferredCompletionResponse:
+        """``GetDeferredCompletion``: PENDING or DONE."""
+        self.admit(context)
+        return self.deferred.get(request.request_id)
+
+    async def get_stored(
+        self, request: chat_pb2.GetStoredCompletionRequest, context: Context
+    ) -> chat_pb2.GetChatCompletionResponse:
+        """``GetStoredCompletion``: a response stored with ``store_messages``."""
+        self.admit(context)
+        return self.completions.get(request.response_id).response
+
+    async def delete_stored(
+        self, request: chat_pb2.DeleteStoredCompletionRequest, context: Context
+    ) -> chat_pb2.DeleteStoredCompletionResponse:
+        """``DeleteStoredCompletion``."""
+        self.admit(context)
+        self.completions.delete(request.response_id)
+        return chat_pb2.DeleteStoredCompletionResponse(response_id=request.response_id)

@@ -1,0 +1,142 @@
+"""From a ``GetCompletionsRequest`` to the model's :class:`~agentrt.sim.model.Prompt`.
+
+Bad requests end here with INVALID_ARGUMENT or NOT_FOUND and a message that
+says what to fix, as the real API does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+from agentrt_protos.xai.api.v1 import chat_pb2
+
+from agentrt.sim.arguments import FunctionTool
+from agentrt.sim.catalogue import find_model, models_of_kind
+from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
+from agentrt.sim.status import SimStatus
+
+__all__ = ["prompt_from_request", "turns_from_messages"]
+
+_ROLES: dict[int, Role] = {
+    chat_pb2.ROLE_USER: "user",
+    chat_pb2.ROLE_ASSISTANT: "assistant",
+    chat_pb2.ROLE_SYSTEM: "system",
+    chat_pb2.ROLE_DEVELOPER: "developer",
+    chat_pb2.ROLE_TOOL: "tool",
+    chat_pb2.ROLE_FUNCTION: "tool",
+}
+_EFFORTS = {
+    chat_pb2.EFFORT_LOW: "low",
+    chat_pb2.EFFORT_MEDIUM: "medium",
+    chat_pb2.EFFORT_HIGH: "high",
+    chat_pb2.EFFORT_NONE: "none",
+    chat_pb2.EFFORT_XHIGH: "xhigh",
+}
+
+
+def _invalid(details: str) -> SimStatus:
+    return SimStatus(grpc.StatusCode.INVALID_ARGUMENT, details)
+
+
+def turns_from_messages(messages: Sequence[chat_pb2.Message]) -> tuple[tuple[Turn, ...], int]:
+    """The model's view of ``messages``, and how many image parts they carry."""
+    turns: list[Turn] = []
+    images = 0
+    for i, message in enumerate(messages):
+        role = _ROLES.get(message.role)
+        if role is None:
+            raise _invalid(f"messages[{i}]: role is not set (use ROLE_USER, ROLE_ASSISTANT, …)")
+        images += sum(1 for c in message.content if c.HasField("image_url"))
+        text = "".join(c.text for c in message.content if c.HasField("text"))
+        calls = tuple(
+            ToolCallOut(id=c.id, name=c.function.name, arguments=c.function.arguments)
+            for c in message.tool_calls
+        )
+        call_id = message.tool_call_id if message.HasField("tool_call_id") else None
+        turns.append(Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id))
+    return tuple(turns), images
+
+
+def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
+    tools = []
+    for i, tool in enumerate(request.tools):
+        if not tool.HasField("function"):
+            continue  # server-side tools (web search, …) are accepted and not simulated
+        fn = tool.function
+        if not fn.name:
+            raise _invalid(f"tools[{i}].function.name is empty")
+        parameters = _json_object(fn.parameters or "{}", f"tools[{i}] ({fn.name}): parameters")
+        tools.append(FunctionTool(name=fn.name, description=fn.description, parameters=parameters))
+    return tuple(tools)
+
+
+def _json_object(text: str, where: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise _invalid(f"{where} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise _invalid(f"{where} must be a JSON object (a JSON Schema)")
+    return value
+
+
+def _tool_choice(request: chat_pb2.GetCompletionsRequest) -> str:
+    if not request.HasField("tool_choice"):
+        return "auto"
+    choice = request.tool_choice
+    if choice.HasField("function_name"):
+        return choice.function_name
+    return {chat_pb2.TOOL_MODE_NONE: "none", chat_pb2.TOOL_MODE_REQUIRED: "required"}.get(
+        choice.mode, "auto"
+    )
+
+
+def prompt_from_request(
+    request: chat_pb2.GetCompletionsRequest, history: Sequence[chat_pb2.Message] = ()
+) -> Prompt:
+    """The :class:`Prompt` for ``request``; ``history`` comes from ``previous_response_id``."""
+    entry = find_model(request.model, "language")
+    if entry is None:
+        known = ", ".join(m.name for m in models_of_kind("language"))
+        raise SimStatus(
+            grpc.StatusCode.NOT_FOUND,
+            f"model {request.model!r} does not exist or you do not have access to it "
+            f"(the simulator serves: {known})",
+        )
+    if not request.messages and not history:
+        raise _invalid("messages: at least one message is required")
+    turns, images = turns_from_messages([*history, *request.messages])
+    tools = _tools(request)
+    choice = _tool_choice(request)
+    if choice not in ("auto", "none", "required") and choice not in {t.name for t in tools}:
+        raise _invalid(f"tool_choice names function {choice!r}, which is not among the tools")
+    schema = None
+    fmt = request.response_format
+    if fmt.format_type == chat_pb2.FORMAT_TYPE_JSON_SCHEMA:
+        if not fmt.HasField("schema"):
+            raise _invalid("response_format: FORMAT_TYPE_JSON_SCHEMA needs a schema")
+        schema = _json_object(fmt.schema, "response_format.schema")
+    if request.HasField("max_tokens") and request.max_tokens <= 0:
+        raise _invalid("max_tokens must be positive")
+    return Prompt(
+        model=entry.name,
+        turns=turns,
+        tools=tools,
+        tool_choice=choice,
+        parallel_tool_calls=request.parallel_tool_calls
+        if request.HasField("parallel_tool_calls")
+        else True,
+        response_schema=schema,
+        json_object=fmt.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
+        max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
+        seed=request.seed if request.HasField("seed") else None,
+        reasoning=entry.reasoning,
+        effort=_EFFORTS.get(request.reasoning_effort, "medium")
+        if request.HasField("reasoning_effort")
+        else "medium",
+        cached_turns=len(history),
+        image_parts=images,
+    )

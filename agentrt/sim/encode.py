@@ -1,0 +1,154 @@
+"""From the model's :class:`~agentrt.sim.model.Reply` to wire messages, fast.
+
+Streams are sent as pre-serialized bytes: protobuf fields may come in any order
+and a repeated field may be split across concatenated encodings, so a chunk is
+the bytes of its header (id, model, created, fingerprint; built once per
+response) followed by the bytes of its ``outputs`` entry (built once per
+distinct delta text and cached). The server's response serializer passes the
+bytes through untouched, so a streamed chunk costs one dict lookup and one
+concatenation in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
+
+from agentrt.sim.model import Reply
+from agentrt.sim.tokens import tokenize
+
+__all__ = ["ResponseMeta", "chunk_stream", "completion_response", "usage_of"]
+
+_ASSISTANT = chat_pb2.ROLE_ASSISTANT
+_FINISH = {
+    "stop": sample_pb2.REASON_STOP,
+    "tool_calls": sample_pb2.REASON_TOOL_CALLS,
+    "length": sample_pb2.REASON_MAX_LEN,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseMeta:
+    """What every message of one response carries besides the model's output."""
+
+    response_id: str
+    model: str
+    fingerprint: str
+    created: int  # seconds since the epoch
+    outputs: int = 1  # the request's n
+
+
+def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_pb2.SamplingUsage:
+    """Usage as the real API reports it: total = prompt + completion + reasoning."""
+    completion = reply.completion_tokens * outputs
+    reasoning = reply.reasoning_tokens * outputs
+    image_tokens = 256 * image_parts
+    prompt = reply.prompt_tokens + image_tokens
+    return usage_pb2.SamplingUsage(
+        prompt_tokens=prompt,
+        prompt_text_tokens=reply.prompt_tokens,
+        prompt_image_tokens=image_tokens,
+        cached_prompt_text_tokens=reply.cached_prompt_tokens,
+        completion_tokens=completion,
+        reasoning_tokens=reasoning,
+        total_tokens=prompt + completion + reasoning,
+    )
+
+
+def _tool_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
+    return [
+        chat_pb2.ToolCall(
+            id=c.id,
+            type=chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL,
+            function=chat_pb2.FunctionCall(name=c.name, arguments=c.arguments),
+        )
+        for c in reply.tool_calls
+    ]
+
+
+def completion_response(
+    reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingUsage
+) -> chat_pb2.GetChatCompletionResponse:
+    """The unary ``GetChatCompletionResponse`` for ``reply`` (``meta.outputs`` copies)."""
+    response = chat_pb2.GetChatCompletionResponse(
+        id=meta.response_id,
+        model=meta.model,
+        system_fingerprint=meta.fingerprint,
+        usage=usage,
+    )
+    response.created.seconds = meta.created
+    for index in range(meta.outputs):
+        response.outputs.append(
+            chat_pb2.CompletionOutput(
+                index=index,
+                finish_reason=_FINISH[reply.finish],
+                message=chat_pb2.CompletionMessage(
+                    role=_ASSISTANT,
+                    content=reply.content,
+                    reasoning_content=reply.reasoning,
+                    tool_calls=_tool_calls(reply),
+                ),
+            )
+        )
+    return response
+
+
+@lru_cache(maxsize=65_536)
+def _delta_body(text: str, index: int, reasoning: bool) -> bytes:
+    delta = chat_pb2.Delta(role=_ASSISTANT)
+    if reasoning:
+        delta.reasoning_content = text
+    else:
+        delta.content = text
+    chunk = chat_pb2.GetChatCompletionChunk()
+    chunk.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+    return chunk.SerializeToString()
+
+
+def _header(meta: ResponseMeta) -> bytes:
+    head = chat_pb2.GetChatCompletionChunk(
+        id=meta.response_id, model=meta.model, system_fingerprint=meta.fingerprint
+    )
+    head.created.seconds = meta.created
+    return head.SerializeToString()
+
+
+def _pieces(text: str, per_chunk: int) -> list[str]:
+    tokens = tokenize(text)
+    return ["".join(tokens[i : i + per_chunk]) for i in range(0, len(tokens), per_chunk)]
+
+
+def chunk_stream(
+    reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingUsage, *, tokens_per_chunk: int
+) -> list[bytes]:
+    """Every serialized ``GetChatCompletionChunk`` of the streamed reply, in order.
+
+    Reasoning first, then content, ``tokens_per_chunk`` tokens per chunk; tool
+    calls whole in one chunk; a last chunk with the finish reason and usage.
+    """
+    head = _header(meta)
+    per = max(1, tokens_per_chunk)
+    reasoning = _pieces(reply.reasoning, per)
+    content = _pieces(reply.content, per)
+    out: list[bytes] = []
+    for index in range(meta.outputs):
+        out += [head + _delta_body(p, index, True) for p in reasoning]
+        out += [head + _delta_body(p, index, False) for p in content]
+        if reply.tool_calls:
+            calls = chat_pb2.GetChatCompletionChunk()
+            delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_tool_calls(reply))
+            calls.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+            out.append(head + calls.SerializeToString())
+    last = chat_pb2.GetChatCompletionChunk(usage=usage)
+    for index in range(meta.outputs):
+        last.outputs.append(
+            chat_pb2.CompletionOutputChunk(
+                delta=chat_pb2.Delta(role=_ASSISTANT),
+                index=index,
+                finish_reason=_FINISH[reply.finish],
+            )
+        )
+    out.append(head + last.SerializeToString())
+    return out

@@ -1,0 +1,205 @@
+"""Realism and fault injection: server-wide settings, per-request header overrides.
+
+Every setting has a command-line flag (server-wide) and a request metadata
+header (this call only; a header wins over the flag). Faults apply to model
+calls (``GetCompletion``, ``GetCompletionChunk``, ``StartDeferredCompletion``)
+that are *selected*: every call, the calls numbered in ``fault-on`` (1-based,
+counted per ``x-sim-session`` value, or server-wide without one), or a seeded
+random fraction ``fault-rate`` of them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import grpc
+
+from agentrt.sim.knobs import ERROR_FAULTS, FAULTS, HEADERS, RETRY_AFTER_KEY
+from agentrt.sim.model import Quirks
+from agentrt.sim.status import SimStatus
+
+__all__ = [
+    "ERROR_FAULTS",
+    "FAULTS",
+    "HEADERS",
+    "RETRY_AFTER_KEY",
+    "CallPlan",
+    "FaultConfig",
+    "FaultInjector",
+    "Realism",
+    "parse_call_numbers",
+    "parse_faults",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Realism:
+    """Timing and shape of streamed answers."""
+
+    ttft_ms: float = 0.0
+    itl_ms: float = 0.0
+    tokens_per_chunk: int = 1
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaultConfig:
+    """Server-wide fault settings (the command-line flags)."""
+
+    faults: frozenset[str] = frozenset()
+    on_calls: frozenset[int] = frozenset()
+    rate: float | None = None
+    abort_after: int = 3
+    retry_after_ms: int = 1000
+    deadline_stall_ms: int = 30_000
+    seed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallPlan:
+    """What happens to one model call."""
+
+    error: str | None = None
+    abort_after: int | None = None
+    quirks: Quirks = field(default_factory=Quirks)
+    realism: Realism = field(default_factory=Realism)
+    retry_after_ms: int = 1000
+    deadline_stall_ms: int = 30_000
+    call_number: int = 0
+
+    def raise_error(self) -> None:
+        """Raise the planned error fault, unless it is 'deadline' (the caller stalls first)."""
+        n = self.call_number
+        if self.error == "unavailable":
+            raise SimStatus(
+                grpc.StatusCode.UNAVAILABLE, f"simulated fault: service unavailable (call {n})"
+            )
+        if self.error == "internal":
+            raise SimStatus(grpc.StatusCode.INTERNAL, f"simulated fault: internal error (call {n})")
+        if self.error == "too_large":
+            raise SimStatus(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                "simulated fault: Received message larger than max (20971521 vs. 20971520)",
+            )
+        if self.error == "resource_exhausted":
+            raise SimStatus(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"simulated fault: rate limit exceeded; retry after {self.retry_after_ms} ms (call {n})",
+                trailers=((RETRY_AFTER_KEY, str(self.retry_after_ms)),),
+            )
+
+
+def _bad_header(name: str, value: str, expected: str) -> SimStatus:
+    return SimStatus(
+        grpc.StatusCode.INVALID_ARGUMENT, f"metadata {name}={value!r}: expected {expected}"
+    )
+
+
+def parse_faults(text: str) -> frozenset[str]:
+    """Fault names from ``a,b``; ValueError names the unknown one."""
+    names = frozenset(n.strip().replace("-", "_") for n in text.split(",") if n.strip())
+    if names == {"none"}:
+        return frozenset()
+    unknown = sorted(names - FAULTS.keys())
+    if unknown:
+        raise ValueError(f"unknown fault {unknown[0]!r} (known: {', '.join(FAULTS)})")
+    return names
+
+
+def parse_call_numbers(text: str) -> frozenset[int]:
+    """Call numbers from ``1,3``; ValueError when one is not a positive integer."""
+    numbers = frozenset(int(n) for n in text.split(",") if n.strip())
+    if any(n < 1 for n in numbers):
+        raise ValueError("call numbers start at 1")
+    return numbers
+
+
+def _number(
+    metadata: Mapping[str, str], name: str, default: float, *, integer: bool = False
+) -> float:
+    raw = metadata.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise _bad_header(name, raw, "an integer" if integer else "a number") from None
+    if value < 0:
+        raise _bad_header(name, raw, "a value >= 0")
+    return value
+
+
+class FaultInjector:
+    """Decides, call by call, which faults and timings apply."""
+
+    def __init__(self, config: FaultConfig, realism: Realism) -> None:
+        self.config = config
+        self.realism = realism
+        self._counts: dict[str, int] = {}
+
+    def plan(self, metadata: Mapping[str, str]) -> CallPlan:
+        """The plan for one model call with these (lower-case) metadata headers."""
+        cfg = self.config
+        session = metadata.get("x-sim-session", "")
+        number = self._counts.get(session, 0) + 1
+        self._counts[session] = number
+        try:
+            faults = (
+                parse_faults(metadata["x-sim-fault"]) if "x-sim-fault" in metadata else cfg.faults
+            )
+            on_calls = (
+                parse_call_numbers(metadata["x-sim-fault-on"])
+                if "x-sim-fault-on" in metadata
+                else cfg.on_calls
+            )
+        except ValueError as exc:
+            raise SimStatus(
+                grpc.StatusCode.INVALID_ARGUMENT, f"metadata x-sim-fault…: {exc}"
+            ) from None
+        rate = _number(metadata, "x-sim-fault-rate", -1.0 if cfg.rate is None else cfg.rate)
+        selected = bool(faults) and (not on_calls or number in on_calls)
+        if selected and rate >= 0:
+            selected = random.Random(f"{cfg.seed}:{session}:{number}").random() < rate
+        active = faults if selected else frozenset()
+        realism = self._realism(metadata)
+        quirks = Quirks(
+            malformed_tool_args="malformed_args" in active,
+            unknown_tool="unknown_tool" in active,
+            invalid_output="invalid_output" in active,
+            output_tokens=realism.output_tokens,
+        )
+        error = next((f for f in sorted(active) if f in ERROR_FAULTS), None)
+        abort = int(_number(metadata, "x-sim-abort-after", cfg.abort_after, integer=True))
+        return CallPlan(
+            error=error,
+            abort_after=abort if "abort" in active else None,
+            quirks=quirks,
+            realism=realism,
+            retry_after_ms=int(
+                _number(metadata, "x-sim-retry-after-ms", cfg.retry_after_ms, integer=True)
+            ),
+            deadline_stall_ms=cfg.deadline_stall_ms,
+            call_number=number,
+        )
+
+    def _realism(self, metadata: Mapping[str, str]) -> Realism:
+        base = self.realism
+        if not any(k.startswith("x-sim-") for k in metadata):
+            return base
+        output = metadata.get("x-sim-output-tokens")
+        return replace(
+            base,
+            ttft_ms=_number(metadata, "x-sim-ttft-ms", base.ttft_ms),
+            itl_ms=_number(metadata, "x-sim-itl-ms", base.itl_ms),
+            tokens_per_chunk=max(
+                1,
+                int(
+                    _number(metadata, "x-sim-tokens-per-chunk", base.tokens_per_chunk, integer=True)
+                ),
+            ),
+            output_tokens=int(_number(metadata, "x-sim-output-tokens", 0, integer=True))
+            if output
+            else base.output_tokens,
+        )

@@ -1,0 +1,148 @@
+"""gRPC method handlers for every xAI service, built from the generated descriptors.
+
+Implemented methods go to the simulator's services; every other method of
+xAI's API answers UNIMPLEMENTED at once, naming itself. The streamed chat
+method's serializer passes pre-serialized bytes through (see ``encode``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf import message_factory
+from google.protobuf.descriptor import MethodDescriptor
+
+from agentrt.sim.chat import ChatService
+from agentrt.sim.services import SmallServices
+from agentrt.sim.status import SimStatus
+from agentrt.wire import proto_modules
+
+__all__ = ["Admit", "build_handlers", "make_admit"]
+
+Context = grpc.aio.ServicerContext[Any, Any]
+Admit = Callable[[Context], None]
+Unary = Callable[[Any, Context], Awaitable[Any]]
+
+
+def make_admit(api_key: str | None) -> Admit:
+    """A check that the call carries ``authorization: Bearer <api_key>`` (no-op without a key)."""
+    if not api_key:
+        return lambda context: None
+    expected = f"Bearer {api_key}".encode()
+
+    def admit(context: Context) -> None:
+        for key, value in context.invocation_metadata() or ():
+            if (
+                key == "authorization"
+                and isinstance(value, str)
+                and hmac.compare_digest(value.encode(), expected)
+            ):
+                return
+        raise SimStatus(
+            grpc.StatusCode.UNAUTHENTICATED,
+            "missing or wrong API key: send metadata 'authorization: Bearer <key>' "
+            "with the key the simulator was started with",
+        )
+
+    return admit
+
+
+def _unary(fn: Unary) -> Unary:
+    async def handler(request: Any, context: Context) -> Any:
+        try:
+            return await fn(request, context)
+        except SimStatus as status:
+            await context.abort(
+                status.code, status.details, trailing_metadata=status.trailing_metadata()
+            )
+
+    return handler
+
+
+def _passthrough(data: bytes) -> bytes:
+    return data
+
+
+def _unimplemented(method: MethodDescriptor, admit: Admit) -> grpc.RpcMethodHandler[Any, Any]:
+    name = f"{method.containing_service.full_name}/{method.name}"
+    details = f"{name} is not implemented by the agentrt simulator"
+
+    async def refuse(context: Context) -> None:
+        try:
+            admit(context)
+        except SimStatus as status:
+            await context.abort(status.code, status.details)
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, details)
+
+    async def unary(_: Any, context: Context) -> None:
+        await refuse(context)
+
+    async def streaming(_: Any, context: Context) -> AsyncIterator[bytes]:
+        await refuse(context)
+        yield b""  # never reached: refuse() always aborts
+
+    if method.client_streaming and method.server_streaming:
+        return grpc.stream_stream_rpc_method_handler(streaming)
+    if method.client_streaming:
+        return grpc.stream_unary_rpc_method_handler(unary)
+    if method.server_streaming:
+        return grpc.unary_stream_rpc_method_handler(streaming)
+    return grpc.unary_unary_rpc_method_handler(unary)
+
+
+def _implemented(chat: ChatService, small: SmallServices) -> dict[str, Any]:
+    return {
+        "xai_api.Chat/GetCompletion": chat.get_completion,
+        "xai_api.Chat/GetCompletionChunk": chat.get_completion_chunk,
+        "xai_api.Chat/StartDeferredCompletion": chat.start_deferred,
+        "xai_api.Chat/GetDeferredCompletion": chat.get_deferred,
+        "xai_api.Chat/GetStoredCompletion": chat.get_stored,
+        "xai_api.Chat/DeleteStoredCompletion": chat.delete_stored,
+        "xai_api.Models/ListLanguageModels": small.list_language_models,
+        "xai_api.Models/ListEmbeddingModels": small.list_embedding_models,
+        "xai_api.Models/ListImageGenerationModels": small.list_image_models,
+        "xai_api.Models/GetLanguageModel": small.get_language_model,
+        "xai_api.Models/GetEmbeddingModel": small.get_embedding_model,
+        "xai_api.Models/GetImageGenerationModel": small.get_image_model,
+        "xai_api.Tokenize/TokenizeText": small.tokenize_text,
+        "xai_api.Image/GenerateImage": small.generate_image,
+        "xai_api.Embedder/Embed": small.embed,
+        "xai_api.Auth/get_api_key_info": small.get_api_key_info,
+    }
+
+
+def build_handlers(
+    chat: ChatService, small: SmallServices, admit: Admit
+) -> list[grpc.GenericRpcHandler[Any, Any]]:
+    """One generic handler per xAI service, covering every method of it."""
+    implemented = _implemented(chat, small)
+    out = []
+    for module_name in proto_modules():
+        module = importlib.import_module(module_name)
+        for service in module.DESCRIPTOR.services_by_name.values():
+            methods: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
+            for method in service.methods:
+                fn = implemented.get(f"{service.full_name}/{method.name}")
+                if fn is None:
+                    methods[method.name] = _unimplemented(method, admit)
+                    continue
+                request_type = message_factory.GetMessageClass(method.input_type)
+                if method.server_streaming:
+                    methods[method.name] = grpc.unary_stream_rpc_method_handler(
+                        fn,
+                        request_deserializer=request_type.FromString,
+                        response_serializer=_passthrough,
+                    )
+                else:
+                    response_type = message_factory.GetMessageClass(method.output_type)
+                    methods[method.name] = grpc.unary_unary_rpc_method_handler(
+                        _unary(fn),
+                        request_deserializer=request_type.FromString,
+                        response_serializer=response_type.SerializeToString,
+                    )
+            out.append(grpc.method_handlers_generic_handler(service.full_name, methods))
+    return out

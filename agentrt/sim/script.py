@@ -1,0 +1,170 @@
+"""Scripted replies: ``agentrt sim --script FILE`` replays canned turns in order.
+
+A script is YAML or JSON: a list of turns, or a mapping with a ``turns`` list.
+Each model call takes the next turn, whatever the request says::
+
+    turns:
+      - text: "Hello!"                      # a text answer
+        reasoning: "Say hello."             # optional reasoning content
+      - tool_calls:                         # one or more tool calls
+          - name: get_weather
+            arguments: {city: Paris}        # a mapping (sent as JSON) or a raw string
+      - error: UNAVAILABLE                  # end the call with this gRPC status
+        message: "try again"
+      - delay_ms: 250                       # wait before answering (any turn)
+        text: "slow answer"
+        finish: length                      # optional: stop, length or tool_calls
+
+When every turn has been used, the next call fails with FAILED_PRECONDITION
+naming the script, so a test that makes one call too many fails loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from agentrt.errors import UsageError
+from agentrt.sim.model import Finish, Prompt, Reply, ToolCallOut, prompt_tokens
+from agentrt.sim.status import SimStatus
+from agentrt.sim.tokens import count_tokens
+
+__all__ = ["Script", "ScriptTurn", "load_script"]
+
+_KEYS = frozenset({"text", "reasoning", "tool_calls", "error", "message", "delay_ms", "finish"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScriptTurn:
+    """One canned reply."""
+
+    text: str = ""
+    reasoning: str = ""
+    tool_calls: tuple[ToolCallOut, ...] = ()
+    error: grpc.StatusCode | None = None
+    message: str = ""
+    delay_ms: float = 0.0
+    finish: Finish | None = None
+
+    def reply(self, prompt: Prompt) -> Reply:
+        """This turn as the model's :class:`Reply` to ``prompt`` (usage counted as usual)."""
+        finish: Finish = self.finish or ("tool_calls" if self.tool_calls else "stop")
+        return Reply(
+            reasoning=self.reasoning,
+            content=self.text,
+            tool_calls=self.tool_calls,
+            finish=finish,
+            prompt_tokens=prompt_tokens(prompt.turns),
+            cached_prompt_tokens=prompt_tokens(prompt.turns[: prompt.cached_turns]),
+            completion_tokens=count_tokens(self.text)
+            + sum(count_tokens(c.name) + count_tokens(c.arguments) for c in self.tool_calls),
+            reasoning_tokens=count_tokens(self.reasoning),
+        )
+
+
+class Script:
+    """The turns of one script and a cursor; :meth:`next_turn` fails loudly past the end."""
+
+    def __init__(self, turns: Sequence[ScriptTurn], *, name: str) -> None:
+        self.turns = tuple(turns)
+        self.name = name
+        self.used = 0
+
+    @property
+    def remaining(self) -> int:
+        """Turns not used yet."""
+        return len(self.turns) - self.used
+
+    def next_turn(self) -> ScriptTurn:
+        """The next turn; FAILED_PRECONDITION once the script has run out."""
+        if self.used >= len(self.turns):
+            self.used += 1
+            raise SimStatus(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"script {self.name} ran out: all {len(self.turns)} turns were used and "
+                f"model call {self.used} has no scripted reply",
+            )
+        turn = self.turns[self.used]
+        self.used += 1
+        return turn
+
+
+def load_script(source: str | Path | Sequence[Mapping[str, Any]]) -> Script:
+    """A :class:`Script` from a YAML/JSON file, or from a list of turn mappings.
+
+    Raises:
+        UsageError: the file is missing or unreadable, or a turn is malformed
+            (the message names the file and the turn).
+    """
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--script {path}: {exc.strerror or exc}") from None
+        data = _parse(text, path)
+        name = str(path)
+    else:
+        data, name = list(source), "<inline script>"
+    if isinstance(data, Mapping):
+        data = data.get("turns")
+    if not isinstance(data, list) or not data:
+        raise UsageError(
+            f"script {name}: expected a non-empty list of turns (or a mapping with 'turns')"
+        )
+    return Script([_turn(t, name, i) for i, t in enumerate(data)], name=name)
+
+
+def _parse(text: str, path: Path) -> Any:
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        import yaml
+
+        return yaml.safe_load(text)
+    except ValueError as exc:
+        raise UsageError(f"script {path}: not valid JSON: {exc}") from None
+    except Exception as exc:  # yaml.YAMLError and its subclasses
+        raise UsageError(f"script {path}: not valid YAML: {exc}") from None
+
+
+def _turn(raw: Any, name: str, index: int) -> ScriptTurn:
+    where = f"script {name}: turn {index + 1}"
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{where}: expected a mapping with text, tool_calls or error")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+    error = None
+    if raw.get("error") is not None:
+        code_name = str(raw["error"]).upper()
+        error = getattr(grpc.StatusCode, code_name, None)
+        if not isinstance(error, grpc.StatusCode) or error is grpc.StatusCode.OK:
+            raise UsageError(f"{where}: error {raw['error']!r} is not a gRPC status code name")
+    finish = raw.get("finish")
+    if finish not in (None, "stop", "length", "tool_calls"):
+        raise UsageError(f"{where}: finish must be stop, length or tool_calls")
+    return ScriptTurn(
+        text=str(raw.get("text", "")),
+        reasoning=str(raw.get("reasoning", "")),
+        tool_calls=tuple(_call(c, where, i) for i, c in enumerate(raw.get("tool_calls") or [])),
+        error=error,
+        message=str(raw.get("message", "")) or f"scripted error ({where})",
+        delay_ms=float(raw.get("delay_ms", 0)),
+        finish=finish,
+    )
+
+
+def _call(raw: Any, where: str, index: int) -> ToolCallOut:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("name"), str):
+        raise UsageError(f"{where}: tool_calls[{index}] needs a name")
+    arguments = raw.get("arguments", {})
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    call_id = str(raw.get("id") or f"call_script_{zlib.crc32(f'{where}:{index}'.encode()):08x}")
+    return ToolCallOut(id=call_id, name=raw["name"], arguments=text)

@@ -1,0 +1,129 @@
+"""The simulator's gRPC server and its lifecycle: :class:`Simulator`, :class:`SimOptions`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import grpc
+
+from agentrt.errors import UsageError
+from agentrt.sim.chat import ChatService
+from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
+from agentrt.sim.handlers import build_handlers, make_admit
+from agentrt.sim.script import Script, load_script
+from agentrt.sim.services import SmallServices
+
+__all__ = ["MAX_MESSAGE_BYTES", "SERVER_OPTIONS", "SimOptions", "Simulator"]
+
+MAX_MESSAGE_BYTES = 20 * 1024 * 1024
+SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
+    # Clients ping every 30 s (xai-sdk, agentrt): accept pings without calls and
+    # never count them as strikes, so nobody is sent GOAWAY too_many_pings.
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.min_ping_interval_without_data_ms", 1_000),
+    ("grpc.http2.max_ping_strikes", 0),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    # Two simulators asked for one fixed port must not silently share it.
+    ("grpc.so_reuseport", 0),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimOptions:
+    """How a simulator serves: address, key, realism, faults, script, shutdown grace."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    api_key: str | None = field(default=None, repr=False)
+    realism: Realism = field(default_factory=Realism)
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    script: str | Path | Sequence[Mapping[str, Any]] | None = None
+    grace_s: float = 5.0
+
+
+class Simulator:
+    """A running simulator; use it as an async context manager.
+
+    ``async with Simulator() as sim:`` starts serving on ``sim.address``
+    (``HOST:PORT``, port chosen by the OS when ``port=0``) and stops on exit,
+    letting in-flight calls finish within ``grace_s`` seconds.
+    """
+
+    def __init__(self, options: SimOptions | None = None, **overrides: Any) -> None:
+        base = options or SimOptions()
+        self.options = SimOptions(
+            **{**{f: getattr(base, f) for f in base.__dataclass_fields__}, **overrides}
+        )
+        self.script: Script | None = None
+        self._server: grpc.aio.Server | None = None
+        self._port = 0
+
+    def __repr__(self) -> str:
+        state = "serving" if self._server is not None else "stopped"
+        return f"<Simulator {state} {self.options.host}:{self._port}>"
+
+    @property
+    def port(self) -> int:
+        """The bound port (0 before start)."""
+        return self._port
+
+    @property
+    def address(self) -> str:
+        """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
+        host = self.options.host
+        return f"[{host}]:{self._port}" if ":" in host else f"{host}:{self._port}"
+
+    async def start(self) -> None:
+        """Bind and start serving; UsageError when the address cannot be bound."""
+        if self._server is not None:
+            raise RuntimeError("the simulator is already running")
+        opts = self.options
+        self.script = load_script(opts.script) if opts.script is not None else None
+        admit = make_admit(opts.api_key)
+        chat = ChatService(
+            injector=FaultInjector(opts.faults, opts.realism), script=self.script, admit=admit
+        )
+        small = SmallServices(admit=admit, api_key_set=bool(opts.api_key))
+        server = grpc.aio.server(options=SERVER_OPTIONS)
+        server.add_generic_rpc_handlers(build_handlers(chat, small, admit))
+        target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
+        try:
+            port = server.add_insecure_port(target)
+        except RuntimeError:
+            port = 0
+        if not port:
+            await server.stop(None)
+            raise UsageError(f"cannot listen on {target}: the address is in use or not available")
+        await server.start()
+        self._server, self._port = server, port
+
+    async def stop(self, grace_s: float | None = None) -> None:
+        """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        await server.stop(self.options.grace_s if grace_s is None else grace_s)
+        if self.script is not None and self.script.remaining:
+            print(
+                f"agentrt sim: warning: script {self.script.name}: {self.script.remaining} "
+                "turn(s) were never used",
+                file=sys.stderr,
+            )
+
+    async def __aenter__(self) -> Simulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

@@ -1,0 +1,254 @@
+"""The simulator's small services: Models, Tokenize, Image, Embedder and Auth."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+from agentrt_protos.xai.api.v1 import (
+    auth_pb2,
+    embed_pb2,
+    image_pb2,
+    models_pb2,
+    tokenize_pb2,
+    usage_pb2,
+)
+
+from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.images import png_for_prompt
+from agentrt.sim.status import SimStatus
+from agentrt.sim.tokens import token_id, tokenize
+
+__all__ = ["EMBEDDING_DIMENSIONS", "SmallServices"]
+
+Context = grpc.aio.ServicerContext[object, object]
+Admit = Callable[[Context], None]
+EMBEDDING_DIMENSIONS = 64
+_MAX_IMAGES = 10
+
+
+def _modalities(entry: ModelEntry) -> tuple[list[Any], list[Any]]:
+    text, image, embedding = models_pb2.TEXT, models_pb2.IMAGE, models_pb2.EMBEDDING
+    if entry.kind == "image":
+        return [text], [image]
+    if entry.kind == "embedding":
+        return [text], [embedding]
+    return ([text, image] if entry.vision else [text]), [text]
+
+
+def _not_found(name: str, kind: str) -> SimStatus:
+    return SimStatus(grpc.StatusCode.NOT_FOUND, f"{kind} model {name!r} not found")
+
+
+def _require(name: str, kind: str) -> ModelEntry:
+    entry = find_model(name, kind)  # type: ignore[arg-type]
+    if entry is None:
+        raise _not_found(name, kind)
+    return entry
+
+
+def _embedding(text: str) -> list[float]:
+    raw = b"".join(
+        hashlib.sha256(f"{i}:{text}".encode()).digest() for i in range(EMBEDDING_DIMENSIONS // 8)
+    )
+    values = [
+        v / 2**31
+        for v in struct.unpack(f"<{EMBEDDING_DIMENSIONS}i", raw[: EMBEDDING_DIMENSIONS * 4])
+    ]
+    norm = math.sqrt(sum(v * v for v in values)) or 1.0
+    return [v / norm for v in values]
+
+
+class SmallServices:
+    """Handlers of Models, Tokenize, Image, Embedder and Auth."""
+
+    def __init__(self, *, admit: Admit, api_key_set: bool) -> None:
+        self.admit = admit
+        self.api_key_set = api_key_set
+
+    @staticmethod
+    def language_model(entry: ModelEntry) -> models_pb2.LanguageModel:
+        """The ``LanguageModel`` message of a catalogue entry."""
+        inputs, outputs = _modalities(entry)
+        m = models_pb2.LanguageModel(
+            name=entry.name,
+            aliases=entry.aliases,
+            version=entry.version,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            prompt_text_token_price=2000,
+            cached_prompt_token_price=500,
+            completion_text_token_price=5000,
+            max_prompt_length=entry.max_prompt_length,
+            system_fingerprint=entry.fingerprint,
+        )
+        m.created.seconds = entry.created
+        return m
+
+    @staticmethod
+    def embedding_model(entry: ModelEntry) -> models_pb2.EmbeddingModel:
+        """The ``EmbeddingModel`` message of a catalogue entry."""
+        inputs, outputs = _modalities(entry)
+        m = models_pb2.EmbeddingModel(
+            name=entry.name,
+            aliases=entry.aliases,
+            version=entry.version,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            prompt_text_token_price=100,
+            system_fingerprint=entry.fingerprint,
+        )
+        m.created.seconds = entry.created
+        return m
+
+    @staticmethod
+    def image_model(entry: ModelEntry) -> models_pb2.ImageGenerationModel:
+        """The ``ImageGenerationModel`` message of a catalogue entry."""
+        inputs, outputs = _modalities(entry)
+        m = models_pb2.ImageGenerationModel(
+            name=entry.name,
+            aliases=entry.aliases,
+            version=entry.version,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            image_price=700_000_000,
+            max_prompt_length=entry.max_prompt_length,
+            system_fingerprint=entry.fingerprint,
+        )
+        m.created.seconds = entry.created
+        return m
+
+    async def list_language_models(
+        self, _: object, context: Context
+    ) -> models_pb2.ListLanguageModelsResponse:
+        """``ListLanguageModels``."""
+        self.admit(context)
+        return models_pb2.ListLanguageModelsResponse(
+            models=[self.language_model(m) for m in models_of_kind("language")]
+        )
+
+    async def list_embedding_models(
+        self, _: object, context: Context
+    ) -> models_pb2.ListEmbeddingModelsResponse:
+        """``ListEmbeddingModels``."""
+        self.admit(context)
+        return models_pb2.ListEmbeddingModelsResponse(
+            models=[self.embedding_model(m) for m in models_of_kind("embedding")]
+        )
+
+    async def list_image_models(
+        self, _: object, context: Context
+    ) -> models_pb2.ListImageGenerationModelsResponse:
+        """``ListImageGenerationModels``."""
+        self.admit(context)
+        return models_pb2.ListImageGenerationModelsResponse(
+            models=[self.image_model(m) for m in models_of_kind("image")]
+        )
+
+    async def get_language_model(
+        self, request: models_pb2.GetModelRequest, context: Context
+    ) -> models_pb2.LanguageModel:
+        """``GetLanguageModel`` by name or alias."""
+        self.admit(context)
+        return self.language_model(_require(request.name, "language"))
+
+    async def get_embedding_model(
+        self, request: models_pb2.GetModelRequest, context: Context
+    ) -> models_pb2.EmbeddingModel:
+        """``GetEmbeddingModel`` by name or alias."""
+        self.admit(context)
+        return self.embedding_model(_require(request.name, "embedding"))
+
+    async def get_image_model(
+        self, request: models_pb2.GetModelRequest, context: Context
+    ) -> models_pb2.ImageGenerationModel:
+        """``GetImageGenerationModel`` by name or alias."""
+        self.admit(context)
+        return self.image_model(_require(request.name, "image"))
+
+    async def tokenize_text(
+        self, request: tokenize_pb2.TokenizeTextRequest, context: Context
+    ) -> tokenize_pb2.TokenizeTextResponse:
+        """``TokenizeText``: the tokenizer the usage counts come from."""
+        self.admit(context)
+        entry = _require(request.model, "language")
+        tokens = [
+            tokenize_pb2.Token(token_id=token_id(t), string_token=t, token_bytes=t.encode())
+            for t in tokenize(request.text)
+        ]
+        return tokenize_pb2.TokenizeTextResponse(tokens=tokens, model=entry.name)
+
+    async def generate_image(
+        self, request: image_pb2.GenerateImageRequest, context: Context
+    ) -> image_pb2.ImageResponse:
+        """``GenerateImage``: small deterministic PNGs, as base64 data URLs or URL form."""
+        self.admit(context)
+        entry = _require(request.model, "image")
+        if not request.prompt:
+            raise SimStatus(grpc.StatusCode.INVALID_ARGUMENT, "prompt is empty")
+        n = request.n if request.HasField("n") else 1
+        if not 1 <= n <= _MAX_IMAGES:
+            raise SimStatus(
+                grpc.StatusCode.INVALID_ARGUMENT, f"n must be between 1 and {_MAX_IMAGES}"
+            )
+        images = []
+        for i in range(n):
+            data = (
+                "data:image/png;base64,"
+                + base64.b64encode(png_for_prompt(request.prompt, index=i)).decode()
+            )
+            if request.format == image_pb2.IMG_FORMAT_BASE64:
+                images.append(image_pb2.GeneratedImage(base64=data, respect_moderation=True))
+            else:
+                images.append(image_pb2.GeneratedImage(url=data, respect_moderation=True))
+        usage = usage_pb2.SamplingUsage(prompt_tokens=len(tokenize(request.prompt)))
+        usage.prompt_text_tokens = usage.prompt_tokens
+        usage.total_tokens = usage.prompt_tokens
+        return image_pb2.ImageResponse(images=images, model=entry.name, usage=usage)
+
+    async def embed(
+        self, request: embed_pb2.EmbedRequest, context: Context
+    ) -> embed_pb2.EmbedResponse:
+        """``Embed``: unit vectors derived from a hash of each input."""
+        self.admit(context)
+        entry = _require(request.model, "embedding")
+        out, texts, images = [], 0, 0
+        for index, item in enumerate(request.input):
+            source = item.string if item.HasField("string") else item.image_url.image_url
+            texts += item.HasField("string")
+            images += not item.HasField("string")
+            vector = _embedding(source)
+            if request.encoding_format == embed_pb2.FORMAT_BASE64:
+                packed = struct.pack(f"<{len(vector)}f", *vector)
+                feature = embed_pb2.FeatureVector(base64_array=base64.b64encode(packed).decode())
+            else:
+                feature = embed_pb2.FeatureVector(float_array=vector)
+            out.append(embed_pb2.Embedding(index=index, embeddings=[feature]))
+        usage = usage_pb2.EmbeddingUsage(num_text_embeddings=texts, num_image_embeddings=images)
+        return embed_pb2.EmbedResponse(
+            id=hashlib.sha256(request.SerializeToString()).hexdigest()[:32],
+            embeddings=out,
+            usage=usage,
+            model=entry.name,
+            system_fingerprint=entry.fingerprint,
+        )
+
+    async def get_api_key_info(self, _: object, context: Context) -> auth_pb2.ApiKey:
+        """``get_api_key_info``: a fixed key description (the key itself is never echoed)."""
+        self.admit(context)
+        key = auth_pb2.ApiKey(
+            redacted_api_key="xai-…sim" if self.api_key_set else "(no key required)",
+            user_id="sim-user",
+            name="simulator key",
+            team_id="sim-team",
+            acls=["api-key:model:*", "api-key:endpoint:*"],
+            api_key_id="sim-key-1",
+        )
+        key.create_time.seconds = 1_735_689_600
+        key.modify_time.seconds = 1_735_689_600
+        return key
