@@ -53,6 +53,7 @@ class ToolContext:
         turn: the turn (1-based) that asked for the call.
         deadline: ``time.monotonic()`` value by which the run must end, or ``None``.
         metadata: caller-supplied values (e.g. from ``agentrt serve`` requests).
+        client: the client the run uses (sub-agents reuse it).
     """
 
     call_id: str = ""
@@ -62,6 +63,7 @@ class ToolContext:
     turn: int = 0
     deadline: float | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    client: Any = field(default=None, repr=False)
     usage_sink: Callable[[Usage], None] | None = field(default=None, repr=False)
 
     def remaining(self) -> float | None:

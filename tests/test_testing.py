@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from agentrt.chat_request import ChatRequest
@@ -69,9 +67,7 @@ async def test_errors_delays_deadlines_and_checks() -> None:
     )
     with pytest.raises(Unavailable):
         await model.complete(REQ)
-    start = asyncio.get_running_loop().time()
     with pytest.raises(DeadlineExceeded):
         await model.complete(REQ, timeout=0.05)
-    assert asyncio.get_running_loop().time() - start < 1
     assert (await model.complete(REQ)).content == "checked"
     assert seen == [REQ]

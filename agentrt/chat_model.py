@@ -1,0 +1,41 @@
+"""The gRPC client behind the model seam: :class:`ChatModel`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agentrt.chat_request import ChatRequest
+    from agentrt.chat_response import ChatResponse, Delta
+    from agentrt.client import Client
+
+__all__ = ["ChatModel"]
+
+
+class ChatModel:
+    """A :class:`~agentrt.model.Model` that calls xAI's Chat service through ``client``."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    async def complete(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> ChatResponse:
+        """One unary GetCompletion call."""
+        return await self.client.chat.complete(request, timeout=timeout)
+
+    async def stream(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> AsyncIterator[Delta | ChatResponse]:
+        """One GetCompletionChunk stream: its deltas, then the assembled response."""
+        async with self.client.chat.stream(request, timeout=timeout) as stream:
+            async for delta in stream:
+                yield delta
+        yield stream.response

@@ -1,0 +1,309 @@
+"""One agent run, turn by turn: :class:`RunLoop` (used by :class:`agentrt.agent.Agent`).
+
+A turn is one model call, then the tool calls it asked for. The loop is one
+async generator of :mod:`agentrt.events`; ``Agent.run()`` drains it and
+``Agent.stream()`` hands it to the caller. It never holds a task group or a
+timeout scope across a ``yield`` (a consumer's code runs there): concurrency
+lives inside :func:`agentrt.dispatch.dispatch`, and the run's deadline is
+passed down as the remaining budget of every model and tool call.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from agentrt.chat_request import ChatRequest, JsonSchema
+from agentrt.chat_response import ChatResponse, Usage
+from agentrt.dispatch import ToolCallRecord, dispatch
+from agentrt.errors import (
+    DeadlineExceeded,
+    MaxTurnsExceeded,
+    OutputValidationError,
+    RunTimeout,
+    ToolLoopDetected,
+    UnknownToolError,
+)
+from agentrt.events import (
+    AgentEvent,
+    ReasoningDelta,
+    RunFinished,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnFinished,
+)
+from agentrt.messages import Message, ToolCall, tool_result, user
+from agentrt.run_result import RepeatedToolCall, RunResult
+from agentrt.schema import SchemaMismatch
+from agentrt.tools import ToolContext
+
+if TYPE_CHECKING:
+    from agentrt.limits import Limits
+    from agentrt.model import Model
+    from agentrt.schema import OutputSchema
+    from agentrt.tool_specs import ToolSpec
+    from agentrt.tools import Toolset
+
+__all__ = ["RunLoop", "RunSetup"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSetup:
+    """What does not change during a run (built once per agent, reused by every run)."""
+
+    agent: str
+    model_name: str
+    instructions: str
+    tools: Toolset
+    declarations: tuple[ToolSpec, ...]
+    output: OutputSchema | None
+    request_fields: Mapping[str, Any]
+    limits: Limits
+
+
+@dataclass(slots=True, kw_only=True)
+class RunLoop:
+    """The mutable state of one run and the loop that advances it."""
+
+    setup: RunSetup
+    model: Model
+    messages: list[Message]
+    run_id: str
+    deadline: float | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    client: Any = None
+    on_result: Callable[[RunResult[Any]], None] | None = None
+    start: float = field(default_factory=time.monotonic)
+    turns: int = 0
+    usage: Usage = field(default_factory=Usage)
+    records: list[ToolCallRecord] = field(default_factory=list)
+    response_ids: list[str] = field(default_factory=list)
+    seen_calls: dict[tuple[str, str], int] = field(default_factory=dict)
+    repairs_left: int = 0
+    last_text: str = ""
+    output: Any = None
+
+    def __post_init__(self) -> None:
+        self.repairs_left = self.setup.limits.output_retries
+
+    def add_usage(self, usage: Usage) -> None:
+        """Count usage spent elsewhere in this run (sub-agents)."""
+        self.usage = self.usage + usage
+
+    async def events(self, *, streaming: bool) -> AsyncIterator[AgentEvent]:
+        """Run turns until a final answer, yielding events; raises an AgentError on failure."""
+        while True:
+            self._next_turn()
+            response = None
+            if streaming:
+                async with aclosing(self._stream()) as items:
+                    async for item in items:
+                        if isinstance(item, ChatResponse):
+                            response = item
+                        else:
+                            yield item
+            else:
+                response = await self._complete()
+            if response is None:
+                raise RuntimeError("the model stream ended without a response")
+            self._record(response)
+            calls = [c for c in response.tool_calls if c.type == "function"]
+            if calls:
+                for c in calls:
+                    yield ToolCallStarted(
+                        turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
+                    )
+                for record in await self._run_tools(calls):
+                    yield ToolCallFinished(turn=self.turns, record=record)
+            yield TurnFinished(
+                turn=self.turns,
+                response_id=response.id,
+                finish_reason=response.finish_reason,
+                usage=response.usage,
+            )
+            if not calls and self._finish(response):
+                result = self._result(self.output)
+                if self.on_result is not None:
+                    self.on_result(result)
+                yield RunFinished(result=result)
+                return
+
+    # -- one step each ------------------------------------------------------------------------
+
+    def _next_turn(self) -> None:
+        if self.turns >= self.setup.limits.max_turns:
+            raise MaxTurnsExceeded(
+                f"agent {self.setup.agent!r} used its {self.setup.limits.max_turns} turns "
+                "without a final answer; raise limits.max_turns or simplify the task",
+                result=self.partial(),
+            )
+        self.turns += 1
+
+    def _remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self.timeout_error()
+        return left
+
+    def timeout_error(self) -> RunTimeout:
+        """The error for a run that ran out of time, with the partial result."""
+        limit = self.setup.limits.timeout
+        budget = f"its {limit:g} s budget" if limit else "its deadline"
+        return RunTimeout(
+            f"agent {self.setup.agent!r} ran out of {budget} in turn {self.turns}",
+            result=self.partial(),
+        )
+
+    def _request(self) -> ChatRequest:
+        s = self.setup
+        fmt = None if s.output is None else JsonSchema(schema=s.output.schema)
+        return ChatRequest(
+            model=s.model_name,
+            messages=tuple(self.messages),
+            tools=s.declarations,
+            response_format=fmt,
+            **s.request_fields,
+        )
+
+    async def _complete(self) -> ChatResponse:
+        try:
+            return await self.model.complete(self._request(), timeout=self._remaining())
+        except DeadlineExceeded as e:
+            if self.deadline is None:
+                raise
+            raise self.timeout_error() from e
+
+    async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
+        """The model's stream, deltas turned into events (one small object per delta)."""
+        it = self.model.stream(self._request(), timeout=self._remaining())
+        try:
+            async for item in it:
+                if isinstance(item, ChatResponse):
+                    yield item
+                    continue
+                if item.reasoning_content:
+                    yield ReasoningDelta(item.reasoning_content)
+                if item.content:
+                    yield TextDelta(item.content)
+        except DeadlineExceeded as e:
+            if self.deadline is None:
+                raise
+            raise self.timeout_error() from e
+        finally:
+            close = getattr(it, "aclose", None)
+            if close is not None:  # cancels the RPC when we stop early
+                await close()
+
+    def _record(self, response: ChatResponse) -> None:
+        self.usage = self.usage + response.usage
+        self.response_ids.append(response.id)
+        self.messages.append(response.message)
+        self.last_text = response.content
+
+    async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
+        self._count_repeats(calls)
+        context = ToolContext(
+            agent=self.setup.agent,
+            run_id=self.run_id,
+            metadata=self.metadata,
+            client=self.client,
+            usage_sink=self.add_usage,
+        )
+        try:
+            records = await dispatch(
+                calls,
+                self.setup.tools,
+                turn=self.turns,
+                max_concurrency=self.setup.limits.max_tool_concurrency,
+                deadline=self.deadline,
+                unknown_tool=self.setup.limits.unknown_tool,
+                context=context,
+            )
+        except TimeoutError as e:
+            raise self.timeout_error() from e
+        except UnknownToolError as e:
+            e.result = self.partial()
+            raise
+        self.records.extend(records)
+        self.messages.extend(tool_result(r.call_id, r.output) for r in records)
+        return records
+
+    def _count_repeats(self, calls: list[ToolCall]) -> None:
+        limit = self.setup.limits.max_identical_tool_calls
+        for c in calls:
+            key = (c.name, _canonical(c.arguments))
+            count = self.seen_calls[key] = self.seen_calls.get(key, 0) + 1
+            if limit is not None and count > limit:
+                raise ToolLoopDetected(
+                    f"the model asked for {c.name}({c.arguments}) {count} times; "
+                    "raise limits.max_identical_tool_calls if that is intended",
+                    result=self.partial(),
+                )
+
+    def _finish(self, response: ChatResponse) -> bool:
+        """Validate the final answer; False means a repair turn was queued."""
+        output = self.setup.output
+        if output is None:
+            self.output = response.content
+            return True
+        try:
+            self.output = output.validate_json(response.content)
+            return True
+        except SchemaMismatch as e:
+            reason = str(e)
+        if self.repairs_left <= 0:
+            raise OutputValidationError(
+                f"agent {self.setup.agent!r}: the answer is not valid {output.name} output: {reason}",
+                raw=response.content,
+                reason=reason,
+                result=self.partial(),
+            )
+        self.repairs_left -= 1
+        self.messages.append(
+            user(
+                f"Your answer is not valid: {reason}. Reply again with only a JSON value "
+                "that matches the required schema, nothing else."
+            )
+        )
+        return False
+
+    # -- results --------------------------------------------------------------------------
+
+    def partial(self) -> RunResult[Any]:
+        """What the run has done so far (attached to errors)."""
+        return self._result(None)
+
+    def _result(self, output: Any) -> RunResult[Any]:
+        repeated = tuple(
+            RepeatedToolCall(name=name, arguments=args, count=n)
+            for (name, args), n in self.seen_calls.items()
+            if n > 1
+        )
+        start = 1 if self.messages and self.messages[0].role == "system" else 0
+        return RunResult(
+            agent=self.setup.agent,
+            run_id=self.run_id,
+            output=output,
+            text=self.last_text,
+            messages=tuple(self.messages[start:]),
+            tool_calls=tuple(self.records),
+            usage=self.usage,
+            turns=self.turns,
+            response_ids=tuple(self.response_ids),
+            repeated_tool_calls=repeated,
+            duration=time.monotonic() - self.start,
+        )
+
+
+def _canonical(arguments: str) -> str:
+    try:
+        return json.dumps(json.loads(arguments), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        return arguments
