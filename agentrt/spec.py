@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, PrivateAttr
 
@@ -29,7 +29,10 @@ from agentrt.spec_errors import SpecError, SpecProblem
 from agentrt.spec_interpolate import placeholders
 from agentrt.spec_model import SpecDocument
 
-__all__ = ["AgentSpec", "SpecError", "SpecProblem", "spec_json_schema"]
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+
+__all__ = ["AgentSpec", "SpecError", "SpecProblem", "load_agent", "spec_json_schema"]
 
 
 class AgentSpec(SpecDocument):
@@ -113,6 +116,19 @@ class AgentSpec(SpecDocument):
                 f"tools[{index}] of agent {self.name!r} has no resolved target"
             ) from None
 
+    def to_agent(self, variables: Mapping[str, str] | None = None) -> Agent[Any]:
+        """Build the :class:`~agentrt.agent.Agent` this spec describes.
+
+        Args:
+            variables: Values for ``{placeholders}`` in the instructions (sub-agents too).
+
+        Raises:
+            UsageError: a placeholder has no value.
+        """
+        from agentrt.spec_build import build_agent
+
+        return build_agent(self, variables)
+
     def variables(self) -> list[str]:
         """Every ``{placeholder}`` in the instructions of this agent and its sub-agents."""
         names = placeholders(self.instructions)
@@ -120,6 +136,21 @@ class AgentSpec(SpecDocument):
             if isinstance(target, AgentSpec):
                 names.extend(target.variables())
         return list(dict.fromkeys(names))
+
+
+def load_agent(
+    path: str | os.PathLike[str],
+    *,
+    variables: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Agent[Any]:
+    """Load the spec at ``path`` and build its agent: ``AgentSpec.from_file(path).to_agent(variables)``.
+
+    Raises:
+        SpecError: the spec has problems (every one is listed).
+        UsageError: a ``{placeholder}`` has no value in ``variables``.
+    """
+    return AgentSpec.from_file(path, environ=environ).to_agent(variables)
 
 
 def spec_json_schema() -> dict[str, Any]:

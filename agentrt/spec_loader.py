@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from agentrt.errors import UsageError
 from agentrt.spec_diagnostics import problems_from_validation
 from agentrt.spec_errors import KeyPath, SpecError, SpecProblem
 from agentrt.spec_imports import ImportProblem, importable, resolve_import
@@ -163,9 +164,37 @@ class _Resolver:
         return obj
 
     def _function(self, i: int, tool: FunctionToolSpec) -> None:
+        from agentrt.spec_build import make_tool
+
         obj = self._import(("tools", i, "function"), tool.function, _tool_callable)
-        if obj is not None:
-            self.targets[i] = obj
+        if obj is None:
+            return
+        try:
+            self.targets[i] = make_tool(
+                obj, name=tool.name, description=tool.description, timeout=tool.timeout
+            )
+        except UsageError as exc:
+            self.add(("tools", i, "function"), f"{tool.function!r} cannot be a tool: {exc}")
+
+    def _check_names(self, spec: AgentSpec) -> None:
+        from agentrt.spec import AgentSpec as Spec
+        from agentrt.tools import Tool
+
+        seen: dict[str, int] = {}
+        for i, target in sorted(self.targets.items()):
+            override = getattr(spec.tools[i], "name", None)
+            name = target.name if isinstance(target, Tool) else None
+            if isinstance(target, Spec):
+                name = override or target.name
+            if name is None:
+                continue
+            if name in seen:
+                self.add(
+                    ("tools", i),
+                    f"two tools are named {name!r} (tools[{seen[name]}] and "
+                    f"tools[{i}]); give one another name with 'name:'",
+                )
+            seen.setdefault(name, i)
 
     def _agent(self, i: int, tool: AgentToolSpec) -> None:
         path: KeyPath = ("tools", i, "agent")

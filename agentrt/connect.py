@@ -1,0 +1,81 @@
+"""Where ``agentrt run`` connects: an endpoint, xAI's API, or the built-in simulator.
+
+Precedence: ``--endpoint``, then ``$AGENTRT_ENDPOINT``, then ``api.x.ai:443``
+when ``$XAI_API_KEY`` is set, else the simulator started in-process on a free
+loopback port, announced by one line on stderr (:data:`SIMULATOR_NOTICE`).
+So the first command on a fresh machine works without a key, and says plainly
+that its answers are synthetic.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from agentrt.client import Client
+
+__all__ = ["SIMULATOR_NOTICE", "EndpointChoice", "choose_endpoint", "connect"]
+
+SIMULATOR_NOTICE = "no XAI_API_KEY set: using the built-in simulator; answers are synthetic"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointChoice:
+    """The endpoint to use and why.
+
+    Attributes:
+        endpoint: HOST:PORT, or ``None`` for the built-in simulator.
+        source: ``flag`` (--endpoint), ``env`` ($AGENTRT_ENDPOINT), ``xai`` (a key is
+            set) or ``simulator``.
+    """
+
+    endpoint: str | None
+    source: Literal["flag", "env", "xai", "simulator"]
+
+
+def choose_endpoint(
+    explicit: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> EndpointChoice:
+    """Apply the precedence above.
+
+    Raises:
+        UsageError: an endpoint that does not look like HOST:PORT.
+    """
+    from agentrt.config import DEFAULT_ENDPOINT, ENDPOINT_ENV, KEY_ENV, resolve_endpoint
+
+    env = os.environ if environ is None else environ
+    if explicit:
+        return EndpointChoice(endpoint=resolve_endpoint(explicit), source="flag")
+    if env.get(ENDPOINT_ENV):
+        return EndpointChoice(endpoint=resolve_endpoint(env[ENDPOINT_ENV]), source="env")
+    if env.get(KEY_ENV):
+        return EndpointChoice(endpoint=DEFAULT_ENDPOINT, source="xai")
+    return EndpointChoice(endpoint=None, source="simulator")
+
+
+@asynccontextmanager
+async def connect(
+    choice: EndpointChoice, *, notice: Callable[[str], None] | None = None
+) -> AsyncIterator[Client]:
+    """A client for ``choice``; starts (and finally stops) the simulator when it is chosen.
+
+    Args:
+        choice: From :func:`choose_endpoint`.
+        notice: Called with :data:`SIMULATOR_NOTICE` when the simulator is used.
+    """
+    from agentrt.client import Client
+
+    if choice.endpoint is not None:
+        async with Client(endpoint=choice.endpoint) as client:
+            yield client
+        return
+    from agentrt.sim import Simulator
+
+    if notice is not None:
+        notice(SIMULATOR_NOTICE)
+    async with Simulator() as sim, Client(endpoint=sim.address, api_key=None) as client:
+        yield client
