@@ -13,6 +13,14 @@ no server::
     assert model.requests[1].messages[-1].role == "tool"
 
 A call with no turn left raises :class:`ScriptExhausted` (an ``AssertionError``).
+
+:func:`simulator` starts the simulator in-process (real sockets on 127.0.0.1)
+with a client connected to it, for end-to-end tests::
+
+    async with simulator(faults=FaultConfig(faults=("malformed_args",))) as sim:
+        result = await agent.run("Weather in Paris?", client=sim.client)
+        async with sim.connect(("x-sim-fault", "unknown_tool")) as faulty:  # per-client headers
+            ...
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -31,14 +40,18 @@ from agentrt.messages import ToolCall
 
 if TYPE_CHECKING:
     from agentrt.chat_request import ChatRequest
+    from agentrt.client import Client
+    from agentrt.sim import Simulator
 
 __all__ = [
     "ScriptExhausted",
     "ScriptedModel",
+    "SimHarness",
     "Turn",
     "call",
     "fail",
     "reply",
+    "simulator",
     "tool_calls",
 ]
 
@@ -193,3 +206,45 @@ def _response(turn: Turn, request: ChatRequest) -> ChatResponse:
     return ChatResponse(
         id=f"scripted-{next(_ids)}", model=request.model, choices=(choice,), usage=turn.usage
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SimHarness:
+    """A running in-process simulator and a client connected to it."""
+
+    sim: Simulator
+    client: Client
+
+    @property
+    def address(self) -> str:
+        """``127.0.0.1:PORT``."""
+        return self.sim.address
+
+    def connect(self, *metadata: tuple[str, str], **client_options: Any) -> Client:
+        """Another client of this simulator, sending ``metadata`` (e.g. ``x-sim-fault``) on every call.
+
+        Use it as ``async with``; it is yours to close.
+        """
+        return _connect(self.sim, metadata, client_options)
+
+
+def _connect(
+    sim: Simulator, metadata: tuple[tuple[str, str], ...], options: Mapping[str, Any]
+) -> Client:
+    from agentrt.client import Client
+
+    key = sim.options.api_key or "test-key"
+    return Client(api_key=key, endpoint=sim.address, metadata=metadata, **options)
+
+
+@asynccontextmanager
+async def simulator(**options: Any) -> AsyncIterator[SimHarness]:
+    """Start the simulator in-process (``agentrt.sim.Simulator(**options)``) with a client.
+
+    Both are closed on exit. The client sends the simulator's API key when one is set.
+    """
+    from agentrt.sim import Simulator
+
+    async with Simulator(**options) as sim:
+        async with _connect(sim, (), {}) as client:
+            yield SimHarness(sim=sim, client=client)
