@@ -242,7 +242,7 @@ async def leftover_tasks() -> set[asyncio.Task[Any]]:
     (its status task ends a loop iteration or two after the call is cancelled)."""
     rest: set[asyncio.Task[Any]] = set()
     for _ in range(100):
-        rest = asyncio.all_tasks() - {asyncio.current_task()}  # type: ignore[operator]
+        rest = asyncio.all_tasks() - {asyncio.current_task()}
         if not rest:
             break
         await asyncio.sleep(0.01)
@@ -298,6 +298,6 @@ async def test_streamed_tool_run_reports_tool_events_and_the_same_result() -> No
 async def test_a_transport_fault_surfaces_as_the_clients_typed_error() -> None:
     from agentrt.errors import ServerError
 
-    async with simulator(faults=FaultConfig(faults=("internal",))) as sim:
+    async with simulator(faults=FaultConfig(faults=frozenset({"internal"}))) as sim:
         with pytest.raises(ServerError):
             await weather_agent().run("Hello", client=sim.client)
