@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING, Any
 from agentrt._version import __version__
 
 if TYPE_CHECKING:
+    from agentrt import events as events
+    from agentrt.agent import Agent as Agent
     from agentrt.chat_request import ChatRequest as ChatRequest
     from agentrt.chat_response import ChatResponse as ChatResponse
     from agentrt.client import Client as Client
     from agentrt.errors import AgentrtError as AgentrtError
+    from agentrt.limits import Limits as Limits
+    from agentrt.model import ModelSettings as ModelSettings
+    from agentrt.run_result import RunResult as RunResult
+    from agentrt.tools import Tool as Tool
+    from agentrt.tools import ToolContext as ToolContext
+    from agentrt.tools import tool as tool
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -23,6 +31,14 @@ _LAZY: dict[str, str] = {
     "Client": "agentrt.client",
     "ChatRequest": "agentrt.chat_request",
     "ChatResponse": "agentrt.chat_response",
+    "Agent": "agentrt.agent",
+    "Limits": "agentrt.limits",
+    "ModelSettings": "agentrt.model",
+    "RunResult": "agentrt.run_result",
+    "Tool": "agentrt.tools",
+    "ToolContext": "agentrt.tools",
+    "tool": "agentrt.tools",
+    "events": "agentrt",  # the module agentrt.events
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -32,7 +48,10 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'agentrt' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    if module == "agentrt":  # a submodule exported as a name
+        value: Any = importlib.import_module(f"agentrt.{name}")
+    else:
+        value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
