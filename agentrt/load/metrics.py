@@ -29,6 +29,7 @@ from agentrt.load.records import RequestRecord
 from agentrt.load.units import Slo
 
 __all__ = [
+    "LATE",
     "PERCENTILES",
     "Histogram",
     "Metrics",
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 PERCENTILES = (50.0, 90.0, 95.0, 99.0)
+LATE = 0.010
+"""An open-loop request that starts this many seconds behind its schedule is *late*."""
 _LOWEST, _HIGHEST, _DIGITS = 1, 3_600_000_000_000, 3
 
 
@@ -188,7 +191,8 @@ class Histogram:
         return h
 
 
-_HISTOGRAMS = ("ttft", "itl", "tpot", "e2e", "tokens_per_s")
+_HISTOGRAMS = ("ttft", "itl", "tpot", "e2e", "tokens_per_s", "lag")
+_COUNTERS = ("requests", "ok", "good", "late", "output_tokens", "input_tokens", "chunks")
 
 
 class Metrics:
@@ -200,11 +204,13 @@ class Metrics:
         self.tpot = Histogram()
         self.e2e = Histogram()
         self.tokens_per_s = Histogram(scale=1e3)
+        self.lag = Histogram()
         self.statuses: Counter[str] = Counter()
         self.finish_reasons: Counter[str] = Counter()
         self.requests = 0
         self.ok = 0
         self.good = 0
+        self.late = 0
         self.output_tokens = 0
         self.input_tokens = 0
         self.chunks = 0
@@ -213,6 +219,8 @@ class Metrics:
         """Count one finished request and its inter-token gaps."""
         self.requests += 1
         self.statuses[record.status] += 1
+        self.lag.record(record.lag)
+        self.late += record.lag > LATE
         self.itl.record_many(itls)
         self.chunks += record.chunks
         if not record.ok:
@@ -233,7 +241,7 @@ class Metrics:
             getattr(self, name).merge(getattr(other, name))
         self.statuses.update(other.statuses)
         self.finish_reasons.update(other.finish_reasons)
-        for name in ("requests", "ok", "good", "output_tokens", "input_tokens", "chunks"):
+        for name in _COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def to_wire(self) -> dict[str, Any]:
@@ -241,7 +249,7 @@ class Metrics:
         data: dict[str, Any] = {name: getattr(self, name).to_wire() for name in _HISTOGRAMS}
         data["statuses"] = dict(self.statuses)
         data["finish_reasons"] = dict(self.finish_reasons)
-        for name in ("requests", "ok", "good", "output_tokens", "input_tokens", "chunks"):
+        for name in _COUNTERS:
             data[name] = getattr(self, name)
         return data
 
@@ -253,7 +261,7 @@ class Metrics:
             setattr(m, name, Histogram.from_wire(data[name]))
         m.statuses.update(data["statuses"])
         m.finish_reasons.update(data["finish_reasons"])
-        for name in ("requests", "ok", "good", "output_tokens", "input_tokens", "chunks"):
+        for name in _COUNTERS:
             setattr(m, name, int(data[name]))
         return m
 
@@ -279,4 +287,5 @@ class Metrics:
             "goodput_fraction": self.good / self.requests if self.requests else 0.0,
             "latency_s": {n: getattr(self, n).summary() for n in ("ttft", "itl", "tpot", "e2e")},
             "request_tokens_per_s": self.tokens_per_s.summary(),
+            "schedule": {"late_requests": self.late, "lag_s": self.lag.summary()},
         }

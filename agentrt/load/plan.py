@@ -1,0 +1,139 @@
+"""What a load test does: the :class:`LoadPlan` value, built once from the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentrt.errors import UsageError
+from agentrt.load.prompts import Corpus
+from agentrt.load.schedule import Ramp
+from agentrt.load.units import Slo
+
+__all__ = ["LoadPlan"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadPlan:
+    """One load test.
+
+    Attributes:
+        model: the model every request names.
+        corpus: the prompts, taken round robin.
+        concurrency: closed loop: workers over time (exclusive with ``rate``).
+        rate: open loop: Poisson arrivals per second over time.
+        duration: stop starting requests after this many seconds.
+        requests: stop after this many requests (at least one of the two is set).
+        connections: TCP connections (the client's pool size).
+        stream: streaming (GetCompletionChunk) or unary (GetCompletion) calls.
+        max_tokens: the requests' max_tokens, unless a corpus line sets its own.
+        warmup: requests sent (and discarded) before the measured run.
+        slo: objectives for goodput.
+        retries: let the client retry (off: every outcome is counted once).
+        timeout: each request's deadline, in seconds.
+        metadata: extra gRPC metadata on every request.
+        seed: seed of the open-loop arrival times.
+        agent: a YAML agent spec run once per request instead of one chat call.
+        endpoint: HOST:PORT of the service under test.
+        api_key: the key sent as ``authorization: Bearer``; never shown.
+    """
+
+    model: str
+    corpus: Corpus
+    concurrency: Ramp | None = None
+    rate: Ramp | None = None
+    duration: float | None = None
+    requests: int | None = None
+    connections: int | None = None
+    stream: bool = True
+    max_tokens: int | None = None
+    warmup: int = 0
+    slo: Slo = field(default_factory=Slo)
+    retries: bool = False
+    timeout: float = 60.0
+    metadata: tuple[tuple[str, str], ...] = ()
+    seed: int = 0
+    agent: str | None = None
+    endpoint: str = "127.0.0.1:0"
+    api_key: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if (self.concurrency is None) == (self.rate is None):
+            raise UsageError("give one of --concurrency N (closed loop) or --rate R (open loop)")
+        if self.duration is None and self.requests is None:
+            raise UsageError("give --duration (e.g. 30s) or --requests N")
+        if self.requests is not None and self.requests < 1:
+            raise UsageError("--requests must be at least 1")
+        if self.connections is not None and self.connections < 1:
+            raise UsageError("--connections must be at least 1")
+        if self.warmup < 0:
+            raise UsageError("--warmup must be >= 0")
+
+    @property
+    def pool_size(self) -> int:
+        """Connections to open: as asked, else one per 100 peak workers (a stream limit)."""
+        if self.connections is not None:
+            return self.connections
+        if self.concurrency is not None:
+            peak = self.concurrency.peak(self.duration)
+            return max(1, math.ceil(peak / 100)) if math.isfinite(peak) else 4
+        return 4
+
+    def split(self, parts: int, index: int) -> LoadPlan:
+        """The share of this plan that worker process ``index`` of ``parts`` runs."""
+
+        def share(total: int | None) -> int | None:
+            if total is None:
+                return None
+            return total // parts + (index < total % parts)
+
+        def scale(ramp: Ramp | None) -> Ramp | None:
+            if ramp is None:
+                return None
+            end = None if ramp.end is None else ramp.end / parts
+            return dataclasses.replace(
+                ramp, start=ramp.start / parts, step=ramp.step / parts, end=end
+            )
+
+        concurrency = self.concurrency
+        if concurrency is not None and concurrency.kind == "const":
+            concurrency = dataclasses.replace(concurrency, start=share(int(concurrency.start)) or 0)
+        else:
+            concurrency = scale(concurrency)
+        return dataclasses.replace(
+            self,
+            concurrency=concurrency,
+            rate=scale(self.rate),
+            requests=share(self.requests),
+            warmup=share(self.warmup) or 0,
+            connections=None if self.connections is None else max(1, share(self.connections) or 1),
+            seed=self.seed + index,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The plan as JSON-ready settings for the report (never the key)."""
+
+        def ramp(r: Ramp | None) -> dict[str, Any] | None:
+            return None if r is None else dataclasses.asdict(r)
+
+        return {
+            "endpoint": self.endpoint,
+            "model": self.model,
+            "mode": "closed" if self.concurrency is not None else "open",
+            "concurrency": ramp(self.concurrency),
+            "rate": ramp(self.rate),
+            "duration_s": self.duration,
+            "requests": self.requests,
+            "connections": self.pool_size,
+            "call": "agent" if self.agent else ("stream" if self.stream else "unary"),
+            "agent": self.agent,
+            "max_tokens": self.max_tokens,
+            "warmup": self.warmup,
+            "slo_s": self.slo.as_dict(),
+            "retries": self.retries,
+            "timeout_s": self.timeout,
+            "prompts": len(self.corpus),
+            "seed": self.seed,
+        }

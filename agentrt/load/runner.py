@@ -1,0 +1,272 @@
+"""Workers driving the client: one request at a time per worker, measured with perf_counter.
+
+Per streamed chunk the runner does one truth test and, for a content chunk,
+one ``perf_counter()`` and one list append; everything else happens once per
+request, after its stream ends. Retries are off unless the plan turns them on,
+so each request's outcome is what the service did, counted once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentrt.errors import AgentrtError
+from agentrt.load.cpu import CpuMeter
+from agentrt.load.metrics import Metrics, gaps, measure, meets_slo
+from agentrt.load.outcome import Outcome, failure, finish
+from agentrt.load.plan import LoadPlan
+from agentrt.load.progress import LiveStats
+from agentrt.load.records import OK, RequestRecord
+from agentrt.load.schedule import Budget, closed_loop, open_loop, poisson_arrivals
+
+__all__ = ["Call", "LoadResult", "Recorder", "client_for", "make_call", "run_load"]
+
+TICK = 0.25
+"""Seconds between CPU samples and progress refreshes."""
+
+
+@dataclass(kw_only=True)
+class LoadResult:
+    """A finished (measured) run: aggregated metrics, per-request records, CPU and warnings."""
+
+    metrics: Metrics
+    records: list[RequestRecord]
+    wall: float
+    started_unix: float
+    cpu: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_wire(self) -> dict[str, Any]:
+        """A picklable form (histograms encoded) for sending between processes."""
+        return {
+            "metrics": self.metrics.to_wire(),
+            "records": [r.as_dict() for r in self.records],
+            "wall": self.wall,
+            "started_unix": self.started_unix,
+            "cpu": self.cpu,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> LoadResult:
+        """The inverse of :meth:`to_wire`."""
+        return cls(
+            metrics=Metrics.from_wire(data["metrics"]),
+            records=[RequestRecord.from_dict(r) for r in data["records"]],
+            wall=data["wall"],
+            started_unix=data["started_unix"],
+            cpu=data["cpu"],
+            warnings=data["warnings"],
+        )
+
+
+Call = Callable[[int], Awaitable[Outcome]]
+
+
+class Recorder:
+    """Turns outcomes into records and metrics (once per request)."""
+
+    def __init__(self, plan: LoadPlan, t0: float, live: LiveStats | None) -> None:
+        self.slo = plan.slo
+        self.t0 = t0
+        self.live = live
+        self.metrics = Metrics()
+        self.records: list[RequestRecord] = []
+
+    def add(self, number: int, lag: float, out: Outcome) -> None:
+        """Record request ``number``'s outcome."""
+        n = out.output_tokens or len(out.times)
+        timing = measure(out.start, out.times, n)
+        ok = out.status == OK
+        record = RequestRecord(
+            index=number,
+            start=out.start - self.t0,
+            lag=lag,
+            status=out.status,
+            error=out.error,
+            elapsed=out.end - out.start,
+            ttft=timing.ttft,
+            e2e=timing.e2e,
+            tpot=timing.tpot,
+            max_itl=timing.max_itl,
+            chunks=len(out.times),
+            output_tokens=n if ok else 0,
+            input_tokens=out.input_tokens,
+            reasoning_tokens=out.reasoning_tokens,
+            tokens_per_s=timing.tokens_per_s,
+            finish_reason=out.finish_reason,
+            good=ok and meets_slo(timing, self.slo),
+        )
+        self.records.append(record)
+        self.metrics.add(record, gaps(out.times) if ok else ())
+        if self.live is not None:
+            self.live.finished(ok, timing.ttft)
+
+
+def make_call(client: Any, plan: LoadPlan) -> Call:
+    """The function that sends request ``number`` and measures it (chat or agent)."""
+    if plan.agent is not None:
+        from agentrt.load.agent_call import make_agent_call
+
+        return make_agent_call(client, plan)
+    from agentrt.chat_request import ChatRequest
+    from agentrt.messages import Message, assistant, system, user
+
+    def message(role: str, text: str) -> Message:
+        if role == "system":
+            return system(text)
+        return assistant(text) if role == "assistant" else user(text)
+
+    chat, timeout, perf = client.chat, plan.timeout, time.perf_counter
+
+    def request(number: int) -> ChatRequest:
+        prompt = plan.corpus.render(number)
+        messages = tuple(message(role, text) for role, text in prompt.messages)
+        max_tokens = prompt.max_tokens or plan.max_tokens
+        return ChatRequest(model=plan.model, messages=messages, max_tokens=max_tokens)
+
+    async def streamed(number: int) -> Outcome:
+        req = request(number)
+        times: list[float] = []
+        append = times.append
+        out = Outcome(start=perf(), times=times)
+        try:
+            async with chat.stream(req, timeout=timeout) as stream:
+                async for delta in stream:
+                    if delta[0]:  # content
+                        append(perf())
+                resp = stream.response
+        except AgentrtError as exc:
+            return failure(out, exc)
+        out.end = perf()
+        return finish(out, resp)
+
+    async def unary(number: int) -> Outcome:
+        req = request(number)
+        out = Outcome(start=perf(), times=[])
+        try:
+            resp = await chat.complete(req, timeout=timeout)
+        except AgentrtError as exc:
+            return failure(out, exc)
+        out.end = perf()
+        if resp.content:
+            out.times.append(out.end)
+        return finish(out, resp)
+
+    return streamed if plan.stream else unary
+
+
+def client_for(plan: LoadPlan) -> Any:
+    """A client for the plan: its pool size, its timeout, retries off unless asked for."""
+    from agentrt.client import Client
+    from agentrt.config import ClientConfig
+
+    config = ClientConfig(
+        endpoint=plan.endpoint,
+        api_key=plan.api_key,
+        timeout=plan.timeout,
+        pool_size=plan.pool_size,
+        metadata=plan.metadata,
+        unavailable_attempts=5 if plan.retries else 1,
+        rate_limit_retries=3 if plan.retries else 0,
+    )
+    return Client(config=config)
+
+
+async def _warmup(call: Call, plan: LoadPlan) -> None:
+    if not plan.warmup:
+        return
+    workers = plan.concurrency.at(0) if plan.concurrency is not None else 8
+    budget = Budget(requests=plan.warmup, deadline=None)
+
+    async def one(number: int) -> None:
+        await call(number)
+
+    from agentrt.load.schedule import Ramp
+
+    await closed_loop(Ramp(start=max(1, min(plan.warmup, int(workers)))), one, budget, until=None)
+
+
+async def run_load(
+    plan: LoadPlan,
+    *,
+    live: LiveStats | None = None,
+    tick: Callable[[], None] | None = None,
+    ready: Callable[[], Awaitable[None]] | None = None,
+) -> LoadResult:
+    """Run ``plan`` against ``plan.endpoint`` and return what was measured.
+
+    Args:
+        plan: the load test.
+        live: counters for a live display, updated as requests finish.
+        tick: called every :data:`TICK` seconds during the measured run (progress).
+        ready: awaited after warm-up, right before the measured run starts.
+    """
+    async with client_for(plan) as client:
+        call = make_call(client, plan)
+        await _warmup(call, plan)
+        if ready is not None:
+            await ready()
+        return await _measure(plan, call, live, tick)
+
+
+async def _measure(
+    plan: LoadPlan, call: Call, live: LiveStats | None, tick: Callable[[], None] | None
+) -> LoadResult:
+    perf = time.perf_counter
+    started_unix, t0 = time.time(), perf()
+    if live is not None:
+        live.started = t0
+    recorder = Recorder(plan, t0, live)
+    budget = Budget(
+        requests=plan.requests, deadline=None if plan.duration is None else t0 + plan.duration
+    )
+    cpu = CpuMeter()
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        while not stop.is_set():
+            try:
+                async with asyncio.timeout(TICK):
+                    await stop.wait()
+            except TimeoutError:
+                pass
+            cpu.sample()
+            if tick is not None:
+                tick()
+
+    async def closed(number: int) -> None:
+        out = await call(number)
+        recorder.add(number, 0.0, out)
+
+    async def opened(number: int, due: float) -> None:
+        lag = perf() - due
+        out = await call(number)
+        recorder.add(number, max(lag, 0.0), out)
+
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(ticker())
+        try:
+            if plan.concurrency is not None:
+                await closed_loop(plan.concurrency, closed, budget, until=plan.duration)
+            else:
+                assert plan.rate is not None
+                arrivals = poisson_arrivals(plan.rate, seed=plan.seed)
+                await open_loop(arrivals, opened, budget)
+        finally:
+            stop.set()
+    wall = perf() - t0
+    summary = cpu.summary()
+    warning = CpuMeter.warning(summary)
+    return LoadResult(
+        metrics=recorder.metrics,
+        records=recorder.records,
+        wall=wall,
+        started_unix=started_unix,
+        cpu=[summary],
+        warnings=[warning] if warning else [],
+    )
