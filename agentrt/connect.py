@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from agentrt.client import Client
 
-__all__ = ["SIMULATOR_NOTICE", "EndpointChoice", "choose_endpoint", "connect"]
+__all__ = [
+    "SIMULATOR_NOTICE",
+    "WATCHED_ITL_MS",
+    "WATCHED_TTFT_MS",
+    "EndpointChoice",
+    "choose_endpoint",
+    "connect",
+]
 
 SIMULATOR_NOTICE = "no XAI_API_KEY set: using the built-in simulator; answers are synthetic"
 
@@ -57,15 +64,26 @@ def choose_endpoint(
     return EndpointChoice(endpoint=None, source="simulator")
 
 
+# How the built-in simulator paces its stream for someone watching a terminal:
+# roughly a real model's time to first token and speed, so streaming is visible.
+WATCHED_TTFT_MS = 250.0
+WATCHED_ITL_MS = 12.0
+
+
 @asynccontextmanager
 async def connect(
-    choice: EndpointChoice, *, notice: Callable[[str], None] | None = None
+    choice: EndpointChoice,
+    *,
+    notice: Callable[[str], None] | None = None,
+    paced: bool = False,
 ) -> AsyncIterator[Client]:
     """A client for ``choice``; starts (and finally stops) the simulator when it is chosen.
 
     Args:
         choice: From :func:`choose_endpoint`.
         notice: Called with :data:`SIMULATOR_NOTICE` when the simulator is used.
+        paced: Make the built-in simulator stream at a human-visible pace (for a
+            terminal); otherwise it answers as fast as it can.
     """
     from agentrt.client import Client
 
@@ -77,5 +95,8 @@ async def connect(
 
     if notice is not None:
         notice(SIMULATOR_NOTICE)
-    async with Simulator() as sim, Client(endpoint=sim.address, api_key=None) as client:
+    from agentrt.sim import Realism
+
+    realism = Realism(ttft_ms=WATCHED_TTFT_MS, itl_ms=WATCHED_ITL_MS) if paced else Realism()
+    async with Simulator(realism=realism) as sim, Client(endpoint=sim.address) as client:
         yield client

@@ -28,12 +28,14 @@ _ARGS_WIDTH = 120
 class RunDisplay:
     """Renders agent events: answer text to ``out``, tool activity and a spinner to ``err``.
 
+    ``last_turn_text`` is the text the last finished turn streamed, so a caller
+    can tell whether the final answer was already shown.
+
     Args:
         out: where the answer goes (stdout).
         err: where tool activity goes (stderr).
         model: the model name, for the spinner.
-        stream_text: write text deltas to ``out`` as they arrive (off for ``--json``
-            and for structured output, where the final object is printed instead).
+        stream_text: write text deltas to ``out`` as they arrive (off for ``--json``).
         activity: show tool activity (off with ``--quiet``).
         spinner: show a spinner on ``err`` while waiting on the model (only on a terminal).
     """
@@ -56,6 +58,8 @@ class RunDisplay:
         self._console: Console | None = None
         self._status: Status | None = None
         self._wrote_text = False
+        self._turn_text: list[str] = []
+        self.last_turn_text = ""
         if spinner and activity:
             from rich.console import Console
 
@@ -88,6 +92,7 @@ class RunDisplay:
     def _text(self, event: Any) -> None:
         if not self._stream_text or not event.text:
             return
+        self._turn_text.append(event.text)
         self._spin(None)
         self._out.write(event.text)
         self._out.flush()
@@ -107,6 +112,8 @@ class RunDisplay:
             self._err.flush()
 
     def _turn_finished(self, event: Any) -> None:
+        self.last_turn_text = "".join(self._turn_text)
+        self._turn_text.clear()
         if event.finish_reason in ("tool_calls", "TOOL_CALLS"):
             self._spin(f"waiting for {self._model}")
 

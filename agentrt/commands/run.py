@@ -1,0 +1,197 @@
+"""``agentrt run``: run an agent spec on one input, streaming the answer and showing tool calls.
+
+The answer goes to stdout as it arrives (structured output as the JSON the model
+writes); tool activity goes to stderr. Endpoint: --endpoint, then
+$AGENTRT_ENDPOINT, then api.x.ai:443 when $XAI_API_KEY is set, else the built-in
+simulator (announced on stderr; its answers are synthetic). Exit codes: 0 ok,
+1 the agent failed (max turns, invalid output, tool loop, time budget), 2 usage
+or spec error, 3 transport or authentication error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import TYPE_CHECKING, Any
+
+from agentrt.errors import UsageError
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.connect import EndpointChoice
+    from agentrt.run_display import RunDisplay
+    from agentrt.run_result import RunResult
+
+__all__ = ["parse_vars", "read_input", "register"]
+
+EXAMPLES = """examples:
+  agentrt run examples/trip_planner/trip_planner.yaml \\
+      "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+  agentrt run examples/support_triage/support_triage.yaml --var company=Acme --input-file ticket.txt
+  echo "Ask the researcher for \\"notes on the Lisbon trams\\"" | agentrt run examples/research/research.yaml
+  agentrt run agent.yaml "..." --json | jq .output
+  XAI_API_KEY=... agentrt run agent.yaml "..."          the real API
+  agentrt run agent.yaml "..." --endpoint 127.0.0.1:50051   any xAI-compatible server
+"""
+
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``run`` subcommand."""
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run an agent spec on one input",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", metavar="SPEC", help="agent spec YAML file")
+    p.add_argument("input", metavar="INPUT", nargs="?", help="the user's message (default: stdin)")
+    p.add_argument("--input-file", metavar="FILE", help="read the user's message from FILE")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a {NAME} placeholder in the instructions (repeatable)",
+    )
+    p.add_argument("--endpoint", metavar="HOST:PORT", help="server (default: see above)")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no tool activity or notices on stderr"
+    )
+    p.set_defaults(handler=_run)
+
+
+def parse_vars(items: list[str]) -> dict[str, str]:
+    """``["city=Lisbon", ...]`` → ``{"city": "Lisbon"}``.
+
+    Raises:
+        UsageError: an item without ``=`` or with a name that is not an identifier.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not _VAR_NAME.match(name):
+            raise UsageError(f"--var {item!r}: expected NAME=VALUE, e.g. --var city=Lisbon")
+        out[name] = value
+    return out
+
+
+def read_input(text: str | None, path: str | None) -> str:
+    """The user's message from INPUT, --input-file, or stdin when it is not a terminal.
+
+    Raises:
+        UsageError: both or none given (on a terminal), an unreadable file, or an empty message.
+    """
+    if text is not None and path is not None:
+        raise UsageError("give INPUT or --input-file, not both")
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise UsageError(f"--input-file {path}: {e.strerror or e}") from None
+    elif text is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no input: give INPUT, --input-file FILE, or pipe it on stdin")
+        text = sys.stdin.read()
+    if not text.strip():
+        raise UsageError("the input is empty")
+    return text.strip("\n")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentrt.connect import choose_endpoint
+    from agentrt.eventloop import run
+    from agentrt.run_display import RunDisplay
+    from agentrt.spec import AgentSpec
+
+    variables = parse_vars(args.var)
+    spec = AgentSpec.from_file(args.spec)
+    _check_vars(variables, spec.variables())
+    agent = spec.to_agent(variables)
+    text = read_input(args.input, args.input_file)
+    choice = choose_endpoint(args.endpoint)
+    structured = spec.output is not None
+    display = RunDisplay(
+        out=sys.stdout,
+        err=sys.stderr,
+        model=spec.model,
+        stream_text=not args.json,
+        activity=not args.quiet,
+        spinner=sys.stderr.isatty(),
+    )
+    notice = None if args.quiet else _notice
+    paced = sys.stdout.isatty() and not args.json
+    drive = _drive(agent, text, choice, display, notice, as_json=args.json, paced=paced)
+    result = run(drive, loop=args.loop)
+    if args.json:
+        from agentrt.run_display import run_summary
+
+        print(json.dumps(run_summary(result, model=spec.model), ensure_ascii=False))
+    elif structured and display.last_turn_text.strip() != result.text.strip():
+        # A repair turn replaced what was streamed: show the answer that counts.
+        print(json.dumps(_jsonable(result.output), ensure_ascii=False))
+    return 0
+
+
+def _check_vars(given: dict[str, str], used: list[str]) -> None:
+    from agentrt.spec_errors import did_you_mean
+
+    for name in given:
+        if name not in used:
+            known = ", ".join(used) if used else "none"
+            raise UsageError(
+                f"--var {name}: the spec has no {{{name}}} placeholder{did_you_mean(name, used)} "
+                f"(its placeholders: {known})"
+            )
+
+
+def _notice(message: str) -> None:
+    print(f"agentrt: {message}", file=sys.stderr, flush=True)
+
+
+async def _drive(
+    agent: Agent[Any],
+    text: str,
+    choice: EndpointChoice,
+    display: RunDisplay,
+    notice: Any,
+    *,
+    as_json: bool,
+    paced: bool,
+) -> RunResult[Any]:
+    from agentrt.connect import connect
+    from agentrt.errors import AgentError
+
+    async with connect(choice, notice=notice, paced=paced) as client:
+        display.start()
+        try:
+            async with agent.stream(text, client=client) as events:
+                async for event in events:
+                    display.handle(event)
+            return events.result
+        except AgentError as exc:
+            if as_json and exc.result is not None:
+                _print_failure(exc, agent)
+            raise
+        finally:
+            display.close()
+
+
+def _print_failure(exc: Any, agent: Agent[Any]) -> None:
+    from agentrt.run_display import run_summary
+
+    summary = run_summary(exc.result, model=str(agent.model))
+    summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+def _jsonable(output: Any) -> Any:
+    dump = getattr(output, "model_dump", None)
+    return dump(mode="json") if callable(dump) else output
