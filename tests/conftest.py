@@ -29,6 +29,7 @@ class SimProcess:
     process: subprocess.Popen[str]
     host: str
     port: int
+    stderr: str = ""  # what the simulator wrote to stderr, once it has exited
 
     @property
     def address(self) -> str:
@@ -60,16 +61,17 @@ def running_sim(*args: str, env: dict[str, str] | None = None) -> Iterator[SimPr
         process.kill()
         _, err = process.communicate(timeout=10)
         raise RuntimeError(f"agentrt sim did not start: stdout={line!r} stderr={err!r}")
+    sim = SimProcess(process=process, host=match.group(1), port=int(match.group(2)))
     try:
-        yield SimProcess(process=process, host=match.group(1), port=int(match.group(2)))
+        yield sim
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
         try:
-            process.communicate(timeout=15)
+            _, sim.stderr = process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            _, sim.stderr = process.communicate()
 
 
 @pytest.fixture(scope="module")

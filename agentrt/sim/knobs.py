@@ -25,7 +25,7 @@ ERROR_FAULTS = frozenset({"unavailable", "resource_exhausted", "too_large", "int
 # header -> meaning (also the text of `agentrt sim --help`)
 HEADERS: dict[str, str] = {
     "x-sim-fault": "comma-separated fault names for this call ('none' turns server faults off)",
-    "x-sim-fault-on": "call numbers to fault, e.g. '1,2' (counted per x-sim-session)",
+    "x-sim-fault-on": "call numbers to fault, e.g. '1,2' (counted per x-sim-session); '' = all",
     "x-sim-fault-rate": "fraction of calls to fault, 0..1 (seeded)",
     "x-sim-session": "counter key for x-sim-fault-on (give each test its own)",
     "x-sim-abort-after": "chunks sent before the 'abort' fault cuts the stream",

@@ -1,0 +1,191 @@
+"""The in-process simulator: lifecycle, API key, keepalive, scripts, unimplemented methods."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import grpc
+import pytest
+from agentrt_protos.xai.api.v1 import (
+    chat_pb2,
+    chat_pb2_grpc,
+    models_pb2_grpc,
+    tokenize_pb2,
+    tokenize_pb2_grpc,
+    video_pb2,
+    video_pb2_grpc,
+)
+from google.protobuf import empty_pb2
+
+from agentrt.errors import UsageError
+from agentrt.sim import Simulator
+from agentrt.sim.faults import Realism
+from agentrt.sim.tokens import count_tokens
+
+KEY = "sim-secret-key-123"
+
+
+def _request(text: str = "Hello") -> chat_pb2.GetCompletionsRequest:
+    return chat_pb2.GetCompletionsRequest(
+        model="grok-3",
+        messages=[chat_pb2.Message(role=chat_pb2.ROLE_USER, content=[chat_pb2.Content(text=text)])],
+    )
+
+
+async def _code(call: Any) -> tuple[grpc.StatusCode, str]:
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await call
+    return info.value.code(), info.value.details() or ""
+
+
+async def test_context_manager_serves_then_releases_everything() -> None:
+    before = asyncio.all_tasks()
+    async with Simulator() as sim:
+        assert sim.address == f"127.0.0.1:{sim.port}"
+        assert sim.port > 0
+        async with grpc.aio.insecure_channel(sim.address) as channel:
+            reply = await chat_pb2_grpc.ChatStub(channel).GetCompletion(_request(), timeout=10)
+            assert "Hello" in reply.outputs[0].message.content
+    assert asyncio.all_tasks() == before
+    async with grpc.aio.insecure_channel(sim.address) as channel:
+        code, _ = await _code(chat_pb2_grpc.ChatStub(channel).GetCompletion(_request(), timeout=2))
+        assert code == grpc.StatusCode.UNAVAILABLE  # nothing listens any more
+
+
+async def test_fixed_port_in_use_is_a_usage_error() -> None:
+    async with Simulator() as first:
+        with pytest.raises(UsageError, match=f"cannot listen on 127.0.0.1:{first.port}"):
+            async with Simulator(port=first.port):
+                pass
+
+
+async def test_api_key_is_required_and_never_echoed() -> None:
+    async with Simulator(api_key=KEY) as sim:
+        assert KEY not in repr(sim)
+        assert KEY not in repr(sim.options)
+        async with grpc.aio.insecure_channel(sim.address) as channel:
+            stub = tokenize_pb2_grpc.TokenizeStub(channel)
+            request = tokenize_pb2.TokenizeTextRequest(text="hi", model="grok-3")
+            for md in ((), (("authorization", "Bearer wrong"),), (("authorization", KEY),)):
+                code, details = await _code(stub.TokenizeText(request, metadata=md, timeout=10))
+                assert code == grpc.StatusCode.UNAUTHENTICATED
+                assert KEY not in details
+            ok = await stub.TokenizeText(
+                request, metadata=(("authorization", f"Bearer {KEY}"),), timeout=10
+            )
+            assert [t.string_token for t in ok.tokens] == ["hi"]
+            chat = chat_pb2_grpc.ChatStub(channel)
+            code, _ = await _code(chat.GetCompletionChunk(_request(), timeout=10).read())
+            assert code == grpc.StatusCode.UNAUTHENTICATED
+            video = video_pb2_grpc.VideoStub(channel)  # auth comes before UNIMPLEMENTED
+            code, _ = await _code(
+                video.GetDeferredVideo(video_pb2.GetDeferredVideoRequest(), timeout=10)
+            )
+            assert code == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_unimplemented_methods_say_so_at_once() -> None:
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        started = time.monotonic()
+        video = video_pb2_grpc.VideoStub(channel)
+        code, details = await _code(
+            video.GetDeferredVideo(video_pb2.GetDeferredVideoRequest(), timeout=10)
+        )
+        assert code == grpc.StatusCode.UNIMPLEMENTED
+        assert "xai_api.Video/GetDeferredVideo" in details
+        assert time.monotonic() - started < 5  # answered, not left to the deadline
+
+
+async def _stays_connected(address: str, seconds: float) -> bool:
+    options = [
+        ("grpc.keepalive_time_ms", 500),
+        ("grpc.keepalive_timeout_ms", 1000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+    ]
+    async with grpc.aio.insecure_channel(address, options=options) as channel:
+        await asyncio.wait_for(channel.channel_ready(), 5)
+        try:
+            async with asyncio.timeout(seconds):
+                await channel.wait_for_state_change(grpc.ChannelConnectivity.READY)
+        except TimeoutError:
+            return True
+        return False
+
+
+async def test_aggressive_keepalive_pings_get_no_goaway() -> None:
+    # Control: a gRPC server with default options sends GOAWAY too_many_pings after ~3 s.
+    plain = grpc.aio.server()
+    port = plain.add_insecure_port("127.0.0.1:0")
+    await plain.start()
+    try:
+        async with Simulator() as sim, asyncio.TaskGroup() as tg:
+            ours = tg.create_task(_stays_connected(sim.address, 4.5))
+            control = tg.create_task(_stays_connected(f"127.0.0.1:{port}", 4.5))
+    finally:
+        await plain.stop(None)
+    assert ours.result()
+    assert not control.result()
+
+
+async def test_script_replays_turns_then_fails_loudly() -> None:
+    script = [
+        {"text": "first answer", "reasoning": "thinking"},
+        {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Oslo"}, "id": "c1"}]},
+        {"error": "resource_exhausted", "message": "scripted limit"},
+        {"text": "late", "delay_ms": 50, "finish": "length"},
+    ]
+    async with Simulator(script=script) as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = chat_pb2_grpc.ChatStub(channel)
+        first = (await stub.GetCompletion(_request(), timeout=10)).outputs[0]
+        assert (first.message.content, first.message.reasoning_content) == (
+            "first answer",
+            "thinking",
+        )
+        chunks = [c async for c in stub.GetCompletionChunk(_request(), timeout=10)]
+        calls = [t for c in chunks for o in c.outputs for t in o.delta.tool_calls]
+        assert [(t.id, t.function.name, json.loads(t.function.arguments)) for t in calls] == [
+            ("c1", "get_weather", {"city": "Oslo"})
+        ]
+        assert await _code(stub.GetCompletion(_request(), timeout=10)) == (
+            grpc.StatusCode.RESOURCE_EXHAUSTED,
+            "scripted limit",
+        )
+        assert sim.script is not None
+        assert sim.script.remaining == 1
+        late = (await stub.GetCompletion(_request(), timeout=10)).outputs[0]
+        assert (late.message.content, late.finish_reason) == ("late", 1)  # REASON_MAX_LEN
+        code, details = await _code(stub.GetCompletion(_request(), timeout=10))
+        assert code == grpc.StatusCode.FAILED_PRECONDITION
+        assert "script <inline script> ran out" in details
+
+
+async def test_stop_lets_in_flight_streams_finish_within_grace() -> None:
+    sim = Simulator(realism=Realism(itl_ms=20, output_tokens=20), grace_s=5)
+    await sim.start()
+    async with grpc.aio.insecure_channel(sim.address) as channel:
+        call = chat_pb2_grpc.ChatStub(channel).GetCompletionChunk(_request(), timeout=10)
+        chunks = [await call.read()]
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(sim.stop())
+            while (chunk := await call.read()) is not grpc.aio.EOF:
+                chunks.append(chunk)
+    rest = chunks[1:]
+    text = "".join(c.outputs[0].delta.content for c in chunks)
+    assert rest[-1].usage.completion_tokens == 20
+    assert count_tokens(text) == 20  # every token arrived although the server was stopping
+
+
+async def test_models_service_lists_the_catalogue() -> None:
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = models_pb2_grpc.ModelsStub(channel)
+        names = [
+            m.name for m in (await stub.ListLanguageModels(empty_pb2.Empty(), timeout=10)).models
+        ]
+        assert "grok-4-1-fast-reasoning" in names
+        images = (await stub.ListImageGenerationModels(empty_pb2.Empty(), timeout=10)).models
+        assert images
+        assert images[0].output_modalities == [2]  # IMAGE
