@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/agentrt info
+	$(BIN)/agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
 
 test: lint drift
 	$(BIN)/python -m pytest

@@ -1,0 +1,134 @@
+"""Every example agent, run end to end through the CLI as a user would, against the built-in simulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrt.connect import SIMULATOR_NOTICE
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# The default INPUT of each example (also in its README and YAML header).
+TRIP_INPUT = (
+    "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+)
+TRIAGE_INPUT = (
+    "Triage this ticket and draft a reply. From Ada Lovelace: my order AB-123 has not arrived, "
+    "the shipping was promised in 3 days. This is urgent."
+)
+RESEARCH_INPUT = (
+    'Ask the researcher for "notes on the history of the Lisbon trams", then summarise them.'
+)
+
+
+def run_example(*args: str) -> subprocess.CompletedProcess[str]:
+    """``agentrt run`` with no key and no endpoint set: the built-in simulator answers."""
+    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
+    return subprocess.run(
+        [sys.executable, "-m", "agentrt", "run", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+def _json_run(*args: str) -> dict[str, Any]:
+    result = run_example(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"agentrt: {SIMULATOR_NOTICE}"
+    out: dict[str, Any] = json.loads(result.stdout)
+    assert set(out) == {"output", "turns", "tool_calls", "usage", "model", "response_ids"}
+    assert out["model"] == "grok-4-1-fast-reasoning"
+    assert len(out["response_ids"]) == out["turns"]
+    assert all(isinstance(v, int) and v > 0 for v in out["usage"].values()), out["usage"]
+    for call in out["tool_calls"]:
+        assert set(call) == {"name", "arguments", "result", "duration_s"}, call
+        assert call["duration_s"] >= 0
+    return out
+
+
+def test_every_example_spec_validates() -> None:
+    specs = sorted(str(p) for p in EXAMPLES.glob("*/*.yaml"))
+    assert len(specs) >= 4
+    result = subprocess.run(
+        [sys.executable, "-m", "agentrt", "validate", *specs],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_trip_planner_plans_a_day_from_the_weather_and_places() -> None:
+    out = _json_run(str(EXAMPLES / "trip_planner" / "trip_planner.yaml"), TRIP_INPUT)
+    assert out["turns"] == 2
+    calls = {c["name"]: c for c in out["tool_calls"]}
+    assert calls["get_weather"]["arguments"] == {"city": "Lisbon"}
+    assert calls["find_places"]["arguments"] == {"city": "Lisbon", "category": "museum"}
+    assert out["output"] == {
+        "city": "Lisbon",
+        "forecast": "sunny",
+        "high_c": 24,
+        "places": [
+            {"name": "Museu Nacional do Azulejo", "category": "museum", "opens": "10:00"},
+            {"name": "MAAT", "category": "museum", "opens": "11:00"},
+        ],
+    }
+
+
+def test_trip_planner_streams_the_answer_and_shows_tool_calls() -> None:
+    result = run_example(str(EXAMPLES / "trip_planner" / "trip_planner.yaml"), TRIP_INPUT)
+    assert result.returncode == 0, result.stderr
+    assert '  tool get_weather {"city": "Lisbon"} -> ok (' in result.stderr
+    assert '  tool find_places {"city": "Lisbon", "category": "museum"} -> ok (' in result.stderr
+    plan = json.loads(result.stdout)  # the streamed answer is the DayPlan, once
+    assert plan["forecast"] == "sunny"
+    assert result.stdout.count('"forecast"') == 1
+
+
+def test_support_triage_classifies_looks_up_and_drafts() -> None:
+    spec = str(EXAMPLES / "support_triage" / "support_triage.yaml")
+    out = _json_run(spec, TRIAGE_INPUT, "--var", "company=Acme")
+    assert [c["name"] for c in out["tool_calls"]] == ["lookup_order", "draft_reply"]
+    assert out["tool_calls"][0]["result"]["carrier"] == "DHL"
+    triage = out["output"]
+    assert triage["category"] == "shipping"
+    assert triage["priority"] == "urgent"
+    assert triage["order_id"] == "AB-123"
+    assert triage["status"] == "in transit"
+    assert triage["reply"].startswith(
+        "Hi Ada, thanks for getting in touch: your parcel is in transit"
+    )
+    assert "JD014600006281" in triage["reply"]
+
+
+def test_research_delegates_to_its_sub_agent() -> None:
+    out = _json_run(str(EXAMPLES / "research" / "research.yaml"), RESEARCH_INPUT)
+    [call] = out["tool_calls"]
+    assert call["name"] == "researcher"
+    assert call["arguments"] == {"input": "notes on the history of the Lisbon trams"}
+    assert "search_notes returned topic = Lisbon" in call["result"]
+    assert "Tram 28 has run through Alfama since 1914" in out["output"]
+    assert "library/trams.md#28" in out["output"]
+    # The sub-agent's two model calls are counted in the parent's usage.
+    assert out["usage"]["input"] > 2 * 100
+
+
+def test_the_researcher_runs_on_its_own() -> None:
+    out = _json_run(str(EXAMPLES / "research" / "researcher.yaml"), "Find notes on Ada Lovelace.")
+    [call] = out["tool_calls"]
+    assert call["name"] == "search_notes"
+    assert call["result"]["found"] == 1
+    assert "Bernoulli numbers" in out["output"]
