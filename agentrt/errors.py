@@ -4,6 +4,7 @@
 
     AgentrtError                      base; ``exit_code`` is what the CLI exits with
     ├── UsageError                    bad arguments or configuration (exit 2)
+    │   └── SpecError                 an invalid agent spec; ``problems`` (agentrt.spec_errors)
     ├── RPCError                      a gRPC call failed (exit 3); code, details, request_id
     │   ├── TransportError            the call did not get an answer from the service
     │   │   ├── Unavailable           UNAVAILABLE (retried by gRPC before this is raised)
