@@ -19,7 +19,7 @@ from agentrt.errors import AgentrtError
 __all__ = ["build_parser", "main"]
 
 # Subcommand modules under agentrt.commands; each defines register(subparsers, parent).
-COMMANDS = ("info", "validate", "schema", "chat", "sim", "run")
+COMMANDS = ("info", "validate", "schema", "chat", "sim", "run", "load")
 
 EPILOG = """examples:
   agentrt info                      version and the xAI services the stubs expose

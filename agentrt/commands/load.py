@@ -1,0 +1,257 @@
+"""``agentrt load``: load-test a streaming LLM service over xAI's gRPC API.
+
+Measures what matters for streamed answers, per request, on the client: time
+to first token (TTFT), inter-token latency (ITL), time per output token (TPOT),
+end-to-end latency, tokens/s; and for the run: requests/s, output tokens/s,
+errors by gRPC status code, finish reasons and goodput against --slo. Closed
+loop (--concurrency N workers) or open loop (--rate R: Poisson arrivals, with
+a report of how far the client fell behind its schedule); --ramp makes either
+grow over time. Retries are off unless --retries, so each request counts once.
+
+Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
+started in this process (announced on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+EXAMPLES = """examples:
+  agentrt load --model grok-3 --prompt "Tell me a story" --concurrency 10 --duration 30s
+  agentrt load --endpoint 127.0.0.1:50051 --model grok-3 --prompts corpus.jsonl \\
+      --rate 50/s --requests 2000 --slo ttft=500ms,tpot=50ms --html report.html
+  agentrt load --model grok-3 --prompt hi --rate 10 --ramp step --ramp-step 10 \\
+      --ramp-every 10s --ramp-to 100 --duration 2m --json report.json --csv requests.csv
+  agentrt load --model grok-3 --prompt hi --concurrency 200 --processes 2 --duration 20s
+  agentrt load --agent examples/trip_planner.yaml --prompt "Lisbon" --concurrency 4 --requests 40
+  agentrt load --model grok-3 --prompt hi --requests 100 --metadata x-sim-ttft-ms=200
+
+corpus (--prompts FILE.jsonl), one prompt per line:
+  "plain text"
+  {"prompt": "Tell me about {{city}}", "city": "Lisbon", "system": "Be brief.", "max_tokens": 64}
+  {"messages": [{"role": "user", "content": "request {{request_number}} at {{timestamp_unix}}"}]}
+"""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``load`` subcommand."""
+    p = sub.add_parser(
+        "load",
+        parents=[common],
+        help="load-test a streaming LLM service: TTFT, ITL, TPOT, tokens/s, goodput",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--endpoint", metavar="HOST:PORT", help="the service under test")
+    p.add_argument("--model", help="model name (required unless --agent)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--prompt", metavar="TEXT", help="one prompt ({{request_number}} etc.)")
+    what.add_argument("--prompts", metavar="FILE.jsonl", help="a prompt corpus, round robin")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--concurrency", type=int, metavar="N", help="closed loop: N workers")
+    how.add_argument("--rate", metavar="R/s", help="open loop: Poisson arrivals, e.g. 50 or 50/s")
+    until = p.add_mutually_exclusive_group(required=True)
+    until.add_argument("--duration", metavar="DUR", help="how long to start requests, e.g. 30s")
+    until.add_argument("--requests", type=int, metavar="N", help="how many requests")
+    p.add_argument(
+        "--connections", type=int, metavar="K", help="TCP connections (default: 1 per 100 workers)"
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--stream",
+        dest="stream",
+        action="store_true",
+        default=True,
+        help="streaming calls (default)",
+    )
+    mode.add_argument(
+        "--unary", dest="stream", action="store_false", help="unary calls (TTFT = E2E)"
+    )
+    p.add_argument("--max-tokens", type=int, metavar="N", help="max_tokens of each request")
+    p.add_argument(
+        "--warmup", type=int, default=0, metavar="N", help="requests sent and discarded first"
+    )
+    p.add_argument(
+        "--slo", metavar="SPEC", help="objectives for goodput, e.g. ttft=500ms,tpot=50ms"
+    )
+    p.add_argument("--json", metavar="OUT", help="write the full report as JSON ('-' for stdout)")
+    p.add_argument("--records", metavar="OUT.jsonl", help="write one JSON line per request")
+    p.add_argument("--csv", metavar="OUT", help="write one CSV row per request")
+    p.add_argument("--html", metavar="OUT", help="write a self-contained HTML report")
+    p.add_argument("--agent", metavar="SPEC", help="run this YAML agent once per request")
+    ramp = p.add_argument_group("ramps (apply to --concurrency or --rate)")
+    ramp.add_argument("--ramp", choices=("step", "linear"), help="grow the load over time")
+    ramp.add_argument("--ramp-step", type=float, metavar="X", help="added per --ramp-every")
+    ramp.add_argument(
+        "--ramp-every", default="1s", metavar="DUR", help="step duration (default 1s)"
+    )
+    ramp.add_argument("--ramp-to", type=float, metavar="X", help="stop growing at this value")
+    more = p.add_argument_group("more")
+    more.add_argument(
+        "--processes", type=int, default=1, metavar="P", help="spread over P processes"
+    )
+    more.add_argument(
+        "--retries", action="store_true", help="let the client retry (off by default)"
+    )
+    more.add_argument("--timeout", default="60s", metavar="DUR", help="deadline of each request")
+    more.add_argument(
+        "--metadata", action="append", default=[], metavar="K=V", help="gRPC metadata (repeatable)"
+    )
+    more.add_argument("--seed", type=int, default=0, help="seed of the open-loop arrivals")
+    more.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="live display (default: when stderr is a terminal)",
+    )
+    p.set_defaults(handler=_run)
+
+
+def _ramp(args: argparse.Namespace, start: float) -> Any:
+    from agentrt.errors import UsageError
+    from agentrt.load.schedule import Ramp
+    from agentrt.load.units import parse_duration
+
+    if args.ramp is None:
+        if args.ramp_step is not None or args.ramp_to is not None:
+            raise UsageError("--ramp-step/--ramp-to need --ramp step or --ramp linear")
+        return Ramp(start=start)
+    if args.ramp_step is None:
+        raise UsageError(f"--ramp {args.ramp} needs --ramp-step X")
+    every = parse_duration(args.ramp_every, what="--ramp-every")
+    return Ramp(kind=args.ramp, start=start, step=args.ramp_step, every=every, end=args.ramp_to)
+
+
+def _metadata(items: list[str]) -> tuple[tuple[str, str], ...]:
+    from agentrt.errors import UsageError
+
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
+        out.append((key.strip().lower(), value))
+    return tuple(out)
+
+
+def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
+    """The :class:`~agentrt.load.plan.LoadPlan` the arguments ask for."""
+    from agentrt.config import resolve_key
+    from agentrt.errors import UsageError
+    from agentrt.load.plan import LoadPlan
+    from agentrt.load.prompts import Corpus
+    from agentrt.load.units import Slo, parse_duration, parse_rate, parse_slo
+
+    if not args.model and not args.agent:
+        raise UsageError("give --model M (or --agent SPEC)")
+    if args.concurrency is not None and args.concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    if args.processes < 1:
+        raise UsageError("--processes must be at least 1")
+    corpus = Corpus.from_prompt(args.prompt) if args.prompt else Corpus.from_file(args.prompts)
+    rate = _ramp(args, parse_rate(args.rate)) if args.rate else None
+    concurrency = None if rate else _ramp(args, float(args.concurrency or 1))
+    return LoadPlan(
+        model=args.model or "",
+        corpus=corpus,
+        concurrency=concurrency,
+        rate=rate,
+        duration=parse_duration(args.duration, what="--duration") if args.duration else None,
+        requests=args.requests,
+        connections=args.connections,
+        stream=args.stream,
+        max_tokens=args.max_tokens,
+        warmup=args.warmup,
+        slo=parse_slo(args.slo) if args.slo else Slo(),
+        retries=args.retries,
+        timeout=parse_duration(args.timeout, what="--timeout"),
+        metadata=_metadata(args.metadata),
+        seed=args.seed,
+        agent=args.agent,
+        endpoint=endpoint,
+        api_key=resolve_key(),
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentrt.config import ENDPOINT_ENV, resolve_endpoint
+    from agentrt.eventloop import run
+
+    explicit = args.endpoint or os.environ.get(ENDPOINT_ENV)
+    endpoint = resolve_endpoint(explicit) if explicit else None
+    plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
+    if args.agent:
+        from agentrt.spec import load_agent
+
+        load_agent(args.agent)  # every spec problem is reported before the run starts
+    result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
+    return _report(args, plan, result)
+
+
+async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
+    import dataclasses
+
+    if not simulate:
+        return await _drive(args, plan)
+    from agentrt.sim import Simulator
+
+    print(
+        "agentrt load: no --endpoint or AGENTRT_ENDPOINT: load-testing the built-in simulator "
+        "(in this process, so it shares the client's CPU)",
+        file=sys.stderr,
+    )
+    async with Simulator() as sim:
+        return await _drive(args, dataclasses.replace(plan, endpoint=sim.address, api_key=None))
+
+
+async def _drive(args: argparse.Namespace, plan: Any) -> Any:
+    from agentrt.load.progress import LiveStats, Progress
+
+    live = LiveStats()
+    with Progress(live, enabled=args.progress) as progress:
+        if args.processes > 1:
+            from agentrt.load.processes import run_processes
+
+            return await run_processes(
+                plan, args.processes, live=live, refresh=progress.refresh, loop=args.loop
+            )
+        from agentrt.load.runner import run_load
+
+        return await run_load(plan, live=live, tick=progress.refresh)
+
+
+def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
+    from agentrt.load import report as out
+
+    report = out.build_report(
+        plan=plan.describe(),
+        metrics=result.metrics,
+        records=result.records,
+        wall=result.wall,
+        started_unix=result.started_unix,
+        cpu=result.cpu,
+        warnings=result.warnings,
+    )
+    to_stdout = args.json == "-"
+    print(out.summary_text(report), file=sys.stderr if to_stdout else sys.stdout)
+    if to_stdout:
+        import json
+
+        print(json.dumps(report, indent=2))
+    elif args.json:
+        out.write_json(args.json, report)
+    if args.records:
+        out.write_jsonl(args.records, result.records)
+    if args.csv:
+        out.write_csv(args.csv, result.records)
+    if args.html:
+        from agentrt.load.html import write_html
+
+        write_html(args.html, report)
+    return 0

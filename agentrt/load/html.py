@@ -1,0 +1,247 @@
+"""A self-contained HTML report: latency histograms, time series, tables.
+
+Charts are inline SVG drawn here, with a little inline CSS and JavaScript (hover
+read-outs); the page loads nothing from the network, so it opens anywhere,
+offline. A ``window.onerror`` hook writes any script error into the page
+(``#errors``) and the last script marks ``<body data-ready>``, which is what a
+headless-browser test checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from agentrt.errors import UsageError
+
+__all__ = ["histogram_svg", "line_svg", "render_html", "write_html"]
+
+_W, _H, _PAD_L, _PAD_B, _PAD_T, _PAD_R = 560, 240, 64, 40, 28, 16
+_COLORS = ("#2563eb", "#dc2626", "#059669", "#d97706")
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111;background:#fafafa}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.meta{color:#555}.grid{display:flex;flex-wrap:wrap;gap:16px}
+.card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:8px 12px}
+table{border-collapse:collapse;background:#fff}td,th{border:1px solid #ddd;padding:4px 10px;text-align:right}
+th:first-child,td:first-child{text-align:left}
+svg.chart text{font-size:11px;fill:#333}svg.chart .title{font-size:13px;font-weight:600}
+svg.chart .axis{stroke:#888}svg.chart .bar:hover{opacity:.7}
+.warn{background:#fff3cd;border:1px solid #e0c36a;padding:6px 10px;border-radius:6px}
+#errors:empty{display:none}#errors{color:#b00;font-weight:600}
+#readout{position:fixed;right:16px;bottom:16px;background:#111;color:#fff;padding:4px 8px;border-radius:4px;font-size:12px}
+#readout:empty{display:none}
+"""
+
+_JS = """
+window.onerror=function(m,s,l,c,e){var d=document.getElementById('errors');
+ d.textContent+=(d.textContent?'\\n':'')+'script error: '+m;return false;};
+document.addEventListener('mouseover',function(ev){var t=ev.target.closest&&ev.target.closest('[data-tip]');
+ document.getElementById('readout').textContent=t?t.getAttribute('data-tip'):'';});
+(function(){var n=document.querySelectorAll('svg.chart').length;
+ document.body.setAttribute('data-charts',String(n));document.body.setAttribute('data-ready','1');})();
+"""
+
+
+def _fmt_s(seconds: float) -> str:
+    ms = seconds * 1000
+    if ms >= 1000:
+        return f"{seconds:.3g} s"
+    return f"{ms:.3g} ms"
+
+
+def _svg_open(title: str, kind: str) -> list[str]:
+    return [
+        f'<svg class="chart {kind}" xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
+        f'viewBox="0 0 {_W} {_H}" role="img" aria-label="{escape(title)}">',
+        f'<text class="title" x="{_PAD_L}" y="16">{escape(title)}</text>',
+        f'<line class="axis" x1="{_PAD_L}" y1="{_H - _PAD_B}" x2="{_W - _PAD_R}" y2="{_H - _PAD_B}"/>',
+        f'<line class="axis" x1="{_PAD_L}" y1="{_PAD_T}" x2="{_PAD_L}" y2="{_H - _PAD_B}"/>',
+    ]
+
+
+def _empty(title: str, kind: str) -> str:
+    parts = _svg_open(title, kind)
+    parts.append(f'<text x="{_W / 2}" y="{_H / 2}" text-anchor="middle">no data</text></svg>')
+    return "".join(parts)
+
+
+def histogram_svg(title: str, edges: Sequence[float], counts: Sequence[float]) -> str:
+    """A bar chart of one latency histogram (log-spaced bins of seconds)."""
+    if not counts or not any(counts):
+        return _empty(title, "histogram")
+    parts = _svg_open(title, "histogram")
+    plot_w, plot_h = _W - _PAD_L - _PAD_R, _H - _PAD_T - _PAD_B
+    top, n = max(counts), len(counts)
+    for i, c in enumerate(counts):
+        if not c:
+            continue
+        h = plot_h * c / top
+        x = _PAD_L + plot_w * i / n
+        tip = f"{_fmt_s(edges[i])} – {_fmt_s(edges[i + 1])}: {int(c):,}"
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{_H - _PAD_B - h:.1f}" width="{max(plot_w / n - 1, 1):.1f}" '
+            f'height="{h:.1f}" fill="{_COLORS[0]}" data-tip="{escape(tip)}"><title>{escape(tip)}</title></rect>'
+        )
+    for i in range(0, n + 1, max(1, n // 5)):
+        x = _PAD_L + plot_w * i / n
+        parts.append(
+            f'<text x="{x:.1f}" y="{_H - _PAD_B + 16}" text-anchor="middle">{escape(_fmt_s(edges[i]))}</text>'
+        )
+    parts.append(f'<text x="{_PAD_L - 6}" y="{_PAD_T + 8}" text-anchor="end">{int(top):,}</text>')
+    parts.append(f'<text x="{_PAD_L - 6}" y="{_H - _PAD_B}" text-anchor="end">0</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_svg(
+    title: str,
+    xs: Sequence[float],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    fmt: Any = "{:,.1f}".format,
+) -> str:
+    """A line chart of one or more series over time (``None`` values are gaps)."""
+    values = [v for _, ys in series for v in ys if v is not None]
+    if not xs or not values:
+        return _empty(title, "timeseries")
+    parts = _svg_open(title, "timeseries")
+    plot_w, plot_h = _W - _PAD_L - _PAD_R, _H - _PAD_T - _PAD_B
+    x_max, y_max = max(xs[-1], 1e-9), max(values) or 1.0
+
+    def px(x: float) -> float:
+        return _PAD_L + plot_w * x / x_max
+
+    def py(y: float) -> float:
+        return _H - _PAD_B - plot_h * y / y_max
+
+    for k, (name, ys) in enumerate(series):
+        color = _COLORS[k % len(_COLORS)]
+        points = [f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True) if y is not None]
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(points)}"/>'
+        )
+        for x, y in zip(xs, ys, strict=True):
+            if y is not None:
+                tip = escape(f"{name} at {x:g} s: {fmt(y)}")
+                parts.append(
+                    f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="{color}" data-tip="{tip}"/>'
+                )
+        parts.append(
+            f'<text x="{_W - _PAD_R - 150 * (k + 1) + 150}" y="16" text-anchor="end" fill="{color}">'
+            f"■ {escape(name)}</text>"
+        )
+    for i in range(6):
+        x = x_max * i / 5
+        parts.append(
+            f'<text x="{px(x):.1f}" y="{_H - _PAD_B + 16}" text-anchor="middle">{x:.3g} s</text>'
+        )
+    parts.append(
+        f'<text x="{_PAD_L - 6}" y="{_PAD_T + 8}" text-anchor="end">{escape(fmt(y_max))}</text>'
+    )
+    parts.append(f'<text x="{_PAD_L - 6}" y="{_H - _PAD_B}" text-anchor="end">0</text></svg>')
+    return "".join(parts)
+
+
+def _table(rows: Sequence[Sequence[Any]], head: Sequence[str] | None = None) -> str:
+    out = ["<table>"]
+    if head:
+        out.append("<tr>" + "".join(f"<th>{escape(str(h))}</th>" for h in head) + "</tr>")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _latency_table(summary: dict[str, Any]) -> str:
+    cols = ("mean", "p50", "p90", "p95", "p99", "max")
+    rows = []
+    for key, label in (("ttft", "TTFT"), ("itl", "ITL"), ("tpot", "TPOT"), ("e2e", "E2E")):
+        h = summary["latency_s"][key]
+        rows.append([label, *(f"{h[c] * 1000:,.2f}" for c in cols), f"{int(h['count']):,}"])
+    t = summary["request_tokens_per_s"]
+    rows.append(["tokens/s per request", *(f"{t[c]:,.1f}" for c in cols), f"{int(t['count']):,}"])
+    return _table(rows, ["latency (ms)", *cols, "n"])
+
+
+def _totals(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    rows: list[list[Any]] = [
+        ["requests", f"{s['requests']:,} ({s['succeeded']:,} ok, {s['failed']:,} failed)"],
+        ["wall time", f"{report['wall_s']:.2f} s"],
+        ["requests/s", f"{s['requests_per_s']:,.2f}"],
+        ["output tokens/s (system)", f"{s['output_tokens_per_s']:,.1f}"],
+        ["chunks/s", f"{s['chunks_per_s']:,.1f}"],
+        ["error rate", f"{s['error_rate']:.2%}"],
+        ["goodput", f"{s['goodput_per_s']:,.2f} req/s ({s['goodput_fraction']:.1%})"],
+    ]
+    rows += [[f"error {k}", f"{v:,}"] for k, v in s["errors_by_code"].items()]
+    rows += [[f"finish {k}", f"{v:,}"] for k, v in s["finish_reasons"].items()]
+    for i, c in enumerate(report["cpu"]):
+        rows.append(
+            [
+                f"client CPU (process {i})",
+                f"loop {c['loop_core_fraction']:.0%}, all {c['process_core_fraction']:.0%}",
+            ]
+        )
+    return _table(rows)
+
+
+def _to_ms(value: float | None) -> float | None:
+    return None if value is None else value * 1000
+
+
+def _charts(report: dict[str, Any]) -> tuple[list[str], list[str]]:
+    hist, ts = report["histograms_s"], report["time_series"]
+    xs = [row["t"] for row in ts]
+    histograms = [
+        histogram_svg(f"{label} distribution", hist[key]["edges"], hist[key]["counts"])
+        for key, label in (("ttft", "TTFT"), ("itl", "ITL"), ("tpot", "TPOT"), ("e2e", "E2E"))
+    ]
+    p50 = [_to_ms(r["ttft_p50_s"]) for r in ts]
+    p90 = [_to_ms(r["ttft_p90_s"]) for r in ts]
+    tokens: list[float | None] = [r["output_tokens_per_s"] for r in ts]
+    done: list[float | None] = [r["requests_per_s"] for r in ts]
+    errors: list[float | None] = [float(r["errors"]) for r in ts]
+    lines = [
+        line_svg("TTFT over time (ms)", xs, [("p50", p50), ("p90", p90)]),
+        line_svg("Output tokens/s over time", xs, [("tokens/s", tokens)]),
+        line_svg("Requests/s over time", xs, [("completed/s", done), ("errors", errors)]),
+    ]
+    return histograms, lines
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page."""
+    plan, s = report["plan"], report["summary"]
+    histograms, lines = _charts(report)
+    warnings = "".join(f'<p class="warn">{escape(w)}</p>' for w in report["warnings"])
+    title = f"agentrt load: {plan['model']} @ {plan['endpoint']}"
+    cards = "".join(f'<div class="card">{c}</div>' for c in histograms)
+    over_time = "".join(f'<div class="card">{c}</div>' for c in lines)
+    plan_rows = [[k, json.dumps(v) if isinstance(v, dict | list) else v] for k, v in plan.items()]
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{_CSS}</style></head><body>'
+        f'<pre id="errors"></pre><div id="readout"></div>'
+        f"<h1>{escape(title)}</h1>"
+        f'<p class="meta">started {escape(report["started"])} · agentrt {escape(report["agentrt"])} · '
+        f"{escape(plan['mode'])} loop · {escape(str(plan['call']))}</p>{warnings}"
+        f'<h2>Summary</h2><div class="grid">{_latency_table(s)}{_totals(report)}</div>'
+        f'<h2>Latency histograms</h2><div class="grid">{cards}</div>'
+        f'<h2>Over time</h2><div class="grid">{over_time}</div>'
+        f"<h2>Settings</h2>{_table(plan_rows)}"
+        f"<script>{_JS}</script></body></html>"
+    )
+
+
+def write_html(path: str | Path, report: dict[str, Any]) -> None:
+    """Write :func:`render_html` of ``report`` to ``path``."""
+    try:
+        Path(path).write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None

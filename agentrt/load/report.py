@@ -1,0 +1,156 @@
+"""The outputs of a load test: the report (JSON), the summary table, CSV and JSONL.
+
+:func:`build_report` makes one JSON-ready dict: the plan, the summary figures
+(:meth:`~agentrt.load.metrics.Metrics.summary`), latency histograms binned for
+charts, a time series, the load generator's CPU use and any warnings. The
+per-request records go to JSONL (``--records``) and CSV (``--csv``), one row
+per request with the columns of :data:`~agentrt.load.records.FIELDS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agentrt.errors import UsageError
+from agentrt.load.metrics import Histogram, Metrics
+from agentrt.load.records import FIELDS, RequestRecord
+from agentrt.load.timeseries import time_series
+
+__all__ = [
+    "build_report",
+    "chart_bins",
+    "summary_text",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+]
+
+_LATENCIES = ("ttft", "itl", "tpot", "e2e")
+
+
+def chart_bins(h: Histogram, *, bins: int = 40) -> dict[str, list[float]]:
+    """``h`` regrouped into at most ``bins`` log-spaced bins: ``edges`` (n+1) and ``counts`` (n)."""
+    buckets = h.buckets()
+    if not buckets:
+        return {"edges": [], "counts": []}
+    lo, hi = max(buckets[0][0], 1e-9), max(buckets[-1][0], 1e-9)
+    if hi <= lo * 1.0001:
+        return {"edges": [lo, hi * 1.0001 + 1e-9], "counts": [sum(c for _, c in buckets)]}
+    ratio = (hi / lo) ** (1 / bins)
+    edges = [lo * ratio**i for i in range(bins + 1)]
+    counts = [0] * bins
+    log_lo, log_ratio = math.log(lo), math.log(ratio)
+    for value, count in buckets:
+        i = int((math.log(max(value, lo)) - log_lo) / log_ratio)
+        counts[min(bins - 1, max(0, i))] += count
+    return {"edges": edges, "counts": [float(c) for c in counts]}
+
+
+def build_report(
+    *,
+    plan: dict[str, Any],
+    metrics: Metrics,
+    records: Sequence[RequestRecord],
+    wall: float,
+    started_unix: float,
+    cpu: list[dict[str, Any]],
+    warnings: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict."""
+    from agentrt._version import __version__
+
+    return {
+        "agentrt": __version__,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_unix)),
+        "plan": plan,
+        "wall_s": wall,
+        "summary": metrics.summary(wall),
+        "histograms_s": {n: chart_bins(getattr(metrics, n)) for n in _LATENCIES},
+        "time_series": time_series(records, wall),
+        "cpu": cpu,
+        "warnings": list(warnings),
+    }
+
+
+def _ms(value: float) -> str:
+    return f"{value * 1000:,.2f}"
+
+
+def summary_text(report: dict[str, Any]) -> str:
+    """The end-of-run summary: a latency table (ms) and the totals, as plain text."""
+    s = report["summary"]
+    head = f"{'':<14}{'mean':>10}{'p50':>10}{'p90':>10}{'p95':>10}{'p99':>10}{'max':>10}{'n':>9}"
+    lines = [f"latency (ms)  {head[14:]}"]
+    names = {"ttft": "TTFT", "itl": "ITL", "tpot": "TPOT", "e2e": "E2E"}
+    for key, label in names.items():
+        h = s["latency_s"][key]
+        cells = "".join(f"{_ms(h[c]):>10}" for c in ("mean", "p50", "p90", "p95", "p99", "max"))
+        lines.append(f"{label:<14}{cells}{int(h['count']):>9,}")
+    t = s["request_tokens_per_s"]
+    cells = "".join(f"{t[c]:>10,.1f}" for c in ("mean", "p50", "p90", "p95", "p99", "max"))
+    lines.append(f"{'tokens/s/req':<14}{cells}{int(t['count']):>9,}")
+    lines += [
+        "",
+        f"requests      {s['requests']:,} in {report['wall_s']:.2f} s "
+        f"({s['requests_per_s']:,.1f}/s): {s['succeeded']:,} ok, {s['failed']:,} failed "
+        f"({s['error_rate']:.2%})",
+        f"throughput    {s['output_tokens_per_s']:,.1f} output tokens/s, "
+        f"{s['chunks_per_s']:,.1f} chunks/s",
+    ]
+    if report["plan"].get("slo_s"):
+        lines.append(
+            f"goodput       {s['goodput_per_s']:,.2f} req/s ({s['goodput_fraction']:.1%} met the SLO)"
+        )
+    if s["errors_by_code"]:
+        codes = ", ".join(f"{k} {v:,}" for k, v in s["errors_by_code"].items())
+        lines.append(f"errors        {codes}")
+    reasons = ", ".join(f"{k} {v:,}" for k, v in s["finish_reasons"].items()) or "-"
+    lines.append(f"finish        {reasons}")
+    if report["plan"].get("mode") == "open":
+        lag = s["schedule"]["lag_s"]
+        lines.append(
+            f"schedule      {s['schedule']['late_requests']:,} requests started >10 ms late; "
+            f"lag p99 {_ms(lag['p99'])} ms, max {_ms(lag['max'])} ms"
+        )
+    loop = ", ".join(f"{c['loop_core_fraction']:.0%}" for c in report["cpu"])
+    proc = ", ".join(f"{c['process_core_fraction']:.0%}" for c in report["cpu"])
+    lines.append(f"client CPU    event loop {loop} of a core; whole process {proc}")
+    lines += [f"warning       {w}" for w in report["warnings"]]
+    return "\n".join(lines)
+
+
+def _open(path: str | Path) -> Any:
+    try:
+        return Path(path).open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_json(path: str | Path, report: dict[str, Any]) -> None:
+    """Write the report as indented JSON."""
+    with _open(path) as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+
+
+def write_jsonl(path: str | Path, records: Sequence[RequestRecord]) -> None:
+    """Write one JSON object per request."""
+    with _open(path) as f:
+        for r in records:
+            f.write(json.dumps(r.as_dict()))
+            f.write("\n")
+
+
+def write_csv(path: str | Path, records: Sequence[RequestRecord]) -> None:
+    """Write one CSV row per request (header: :data:`FIELDS`; empty cell for ``None``)."""
+    with _open(path) as f:
+        writer = csv.writer(f)
+        writer.writerow(FIELDS)
+        for r in records:
+            writer.writerow(["" if v is None else v for v in r.as_dict().values()])
