@@ -1,0 +1,316 @@
+"""Agent-loop overhead: runs/s of a 3-turn, 2-tool agent, agentrt vs the same loop by hand with xai-sdk.
+
+Both talk to one ``agentrt sim`` in another process at zero latency, replaying a
+script: turn 1 calls ``get_weather``, turn 2 calls ``get_time``, turn 3 answers.
+Runs are sequential (the script's cursor is shared), so a run's time is client
+work plus one server round trip per turn; the same-run ratio shows how much
+less the client does. The hand-written loop is xai-sdk's own function-calling
+example (``chat.sample()``, ``json.loads`` the arguments, call the tool,
+``chat.append(tool_result(...))``), on ``xai_sdk.AsyncClient``.
+
+Also reported: the client process's CPU per turn in both cases, and agentrt's
+loop CPU per turn with no network at all (``ScriptedModel`` behind the model
+seam): the cost of the loop itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import interleave, markdown_table, median, ratio, write_results
+from tests.conftest import running_sim
+
+MODEL = "grok-4-1-fast-reasoning"
+PROMPT = "What are the weather and the local time in Paris?"
+INSTRUCTIONS = "You are a weather assistant. Use the tools."
+TURNS_PER_RUN = 3
+SCRIPT_RUN = [
+    {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]},
+    {"tool_calls": [{"name": "get_time", "arguments": {"city": "Paris"}}]},
+    {"text": "It is 21 C and clear in Paris, and the local time is 14:05."},
+]
+
+
+async def get_weather(city: str) -> dict[str, Any]:
+    """Get the current weather for a city.
+
+    Args:
+        city: The city name.
+    """
+    return {"city": city, "temp_c": 21, "sky": "clear"}
+
+
+async def get_time(city: str) -> str:
+    """Get the local time in a city.
+
+    Args:
+        city: The city name.
+    """
+    return "14:05"
+
+
+CITY_SCHEMA = {
+    "type": "object",
+    "properties": {"city": {"type": "string", "description": "The city name."}},
+    "required": ["city"],
+    "additionalProperties": False,
+}
+TOOLS: dict[str, Callable[..., Coroutine[Any, Any, Any]]] = {
+    "get_weather": get_weather,
+    "get_time": get_time,
+}
+
+
+SECURE = "xai-sdk by hand (credentials)"
+INSECURE = "xai-sdk by hand (insecure channel)"
+Case = tuple[Callable[[], float], Callable[[], None], list[float]]
+Samples = dict[str, list[float]]
+
+
+def agentrt_case(address: str, runs: int, concurrency: int) -> Case:
+    """runs/s of ``Agent.run`` over agentrt's client; also records client CPU µs per turn."""
+    from agentrt.agent import Agent
+    from agentrt.client import Client
+    from agentrt.limits import Limits
+
+    runner = asyncio.Runner()
+    # Concurrent runs share the script's cursor, so one run may get more identical calls.
+    limits = Limits(max_turns=10 * TURNS_PER_RUN, max_identical_tool_calls=None)
+    tools = [get_weather, get_time]
+    agent = Agent(
+        name="weather", model=MODEL, instructions=INSTRUCTIONS, tools=tools, limits=limits
+    )
+    client = runner.run(_make(lambda: Client(api_key="bench", endpoint=address)))
+    cpu: list[float] = []
+
+    async def one_run() -> int:
+        return (await agent.run(PROMPT, client=client)).turns
+
+    async def batch() -> None:
+        await _run_all(one_run, runs, concurrency)
+
+    def close() -> None:
+        runner.run(client.close())
+        runner.close()
+
+    return _timed(runner, batch, runs, cpu), close, cpu
+
+
+def xai_sdk_case(address: str, runs: int, concurrency: int, *, secure: bool) -> Case:
+    """runs/s of the function-calling loop written by hand on xai-sdk's AsyncClient.
+
+    ``secure``: the SDK's credentials path, the one every api.x.ai user takes (channel
+    credentials plus a ``metadata_call_credentials`` plugin that gRPC runs on a thread
+    per call; ``localhost:PORT`` makes them local credentials). Otherwise its
+    ``use_insecure_channel=True`` path, which sends the key through an interceptor.
+    """
+    from xai_sdk import AsyncClient
+    from xai_sdk.chat import system, tool, tool_result, user
+
+    runner = asyncio.Runner()
+    port = address.rpartition(":")[2]
+
+    def make() -> AsyncClient:
+        if secure:
+            return AsyncClient(api_key="bench", api_host=f"localhost:{port}")
+        return AsyncClient(api_key="bench", api_host=address, use_insecure_channel=True)
+
+    client = runner.run(_make(make))
+    tools = [
+        tool(
+            name="get_weather",
+            description="Get the current weather for a city.",
+            parameters=CITY_SCHEMA,
+        ),
+        tool(name="get_time", description="Get the local time in a city.", parameters=CITY_SCHEMA),
+    ]
+    cpu: list[float] = []
+
+    async def one_run() -> int:
+        chat = client.chat.create(model=MODEL, tools=tools)
+        chat.append(system(INSTRUCTIONS))
+        chat.append(user(PROMPT))
+        turns = 0
+        while True:
+            response = await chat.sample()
+            turns += 1
+            chat.append(response)
+            if not response.tool_calls:
+                return turns
+            for call in response.tool_calls:
+                args = json.loads(call.function.arguments)
+                result = await TOOLS[call.function.name](**args)
+                output = result if isinstance(result, str) else json.dumps(result)
+                chat.append(tool_result(output, tool_call_id=call.id))
+
+    async def batch() -> None:
+        await _run_all(one_run, runs, concurrency)
+
+    def close() -> None:
+        runner.run(client.close())
+        runner.close()
+
+    return _timed(runner, batch, runs, cpu), close, cpu
+
+
+async def _run_all(
+    one_run: Callable[[], Coroutine[Any, Any, int]], runs: int, concurrency: int
+) -> None:
+    """``runs`` runs, ``concurrency`` at a time; together they take exactly 3 turns per run."""
+    left = iter(range(runs))
+    turns = 0
+
+    async def worker() -> None:
+        nonlocal turns
+        for _ in left:
+            n = await one_run()  # not `turns += await ...`: that reads turns before awaiting
+            turns += n
+
+    async with asyncio.TaskGroup() as tg:
+        for _ in range(concurrency):
+            tg.create_task(worker())
+    assert turns == runs * TURNS_PER_RUN, (turns, runs)
+
+
+async def _make(factory: Callable[[], Any]) -> Any:
+    return factory()  # clients bind to the running loop they are made on
+
+
+def _timed(
+    runner: asyncio.Runner,
+    batch: Callable[[], Coroutine[Any, Any, None]],
+    runs: int,
+    cpu: list[float],
+) -> Callable[[], float]:
+    def measure() -> float:
+        wall, proc = time.perf_counter(), time.process_time()
+        runner.run(batch())
+        wall, proc = time.perf_counter() - wall, time.process_time() - proc
+        cpu.append(proc / (runs * TURNS_PER_RUN) * 1e6)
+        return runs / wall
+
+    return measure
+
+
+def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
+    """CPU µs per turn of agentrt's loop alone: ScriptedModel behind the seam, no network."""
+    from agentrt.agent import Agent
+    from agentrt.testing import ScriptedModel, call, reply, tool_calls
+
+    agent = Agent(
+        name="weather", model=MODEL, instructions=INSTRUCTIONS, tools=[get_weather, get_time]
+    )
+
+    def script() -> ScriptedModel:
+        turns = []
+        for _ in range(runs):
+            turns += [
+                tool_calls(call("get_weather", {"city": "Paris"})),
+                tool_calls(call("get_time", {"city": "Paris"})),
+                reply(str(SCRIPT_RUN[2]["text"]), chunk_size=16),
+            ]
+        return ScriptedModel(*turns)
+
+    async def batch(model: ScriptedModel) -> None:
+        for _ in range(runs):
+            if streaming:
+                async with agent.stream(PROMPT, model=model) as events:
+                    async for _event in events:
+                        pass
+            else:
+                await agent.run(PROMPT, model=model)
+        model.assert_done()
+
+    def measure() -> float:
+        model = script()  # built outside the measurement
+        proc = time.process_time()
+        asyncio.run(batch(model))
+        return (time.process_time() - proc) / (runs * TURNS_PER_RUN) * 1e6
+
+    return measure
+
+
+def compare(
+    address: str, runs: int, concurrency: int, rounds: int, warmup: int
+) -> tuple[Samples, Samples]:
+    """Interleaved runs/s samples of every client, and their client CPU µs per turn."""
+    made = {
+        "agentrt": agentrt_case(address, runs, concurrency),
+        SECURE: xai_sdk_case(address, runs, concurrency, secure=True),
+        INSECURE: xai_sdk_case(address, runs, concurrency, secure=False),
+    }
+    try:
+        samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
+    finally:
+        for _, close, _ in made.values():
+            close()
+    return samples, {name: case[2][warmup:] for name, case in made.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--runs", type=int, default=100, help="agent runs per sample, one at a time"
+    )
+    parser.add_argument("--concurrency", type=int, default=16, help="runs in flight, second table")
+    parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
+    args = parser.parse_args(argv)
+    rounds, runs = (2, 10) if args.quick else (args.rounds, args.runs)
+    warmup, many = 1, 4 * runs
+    needed = (rounds + warmup) * 3 * (runs + many) + 10  # every run of the 3 cases, plus slack
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "script.json"
+        script.write_text(json.dumps({"turns": SCRIPT_RUN * needed}))
+        with running_sim("--script", str(script)) as sim:
+            for label, n, c in (
+                ("sequential", runs, 1),
+                (f"{args.concurrency} concurrent", many, args.concurrency),
+            ):
+                results[label] = compare(sim.address, n, c, rounds, warmup)
+    loop_cpu = interleave(
+        {
+            "agentrt loop, run()": loop_cpu_case(runs * 5, streaming=False),
+            "agentrt loop, stream()": loop_cpu_case(runs * 5, streaming=True),
+        },
+        rounds,
+        warmup=warmup,
+    )
+    out: dict[str, Any] = {"loop_cpu_us_per_turn": loop_cpu}
+    for label, (samples, cpu) in results.items():
+        print(
+            f"\nAgent runs/s, {label} (3 turns, 2 tool calls per run on average; simulator at zero latency):\n"
+        )
+        print(markdown_table(samples, unit="runs/s", baseline=INSECURE))
+        print(f"\nClient process CPU per turn, {label}, network included:\n")
+        print(markdown_table(cpu, unit="µs/turn", baseline=INSECURE))
+        vs_secure, vs_insecure = (
+            ratio(samples, "agentrt", SECURE),
+            ratio(samples, "agentrt", INSECURE),
+        )
+        print(
+            f"\nagentrt runs/s, {label}: {vs_secure:.2f}x xai-sdk's credentials path, "
+            f"{vs_insecure:.2f}x its insecure channel (target >= 2x)"
+        )
+        out[label] = {
+            "runs_per_s": samples,
+            "client_cpu_us_per_turn": cpu,
+            "ratio_vs_credentials": vs_secure,
+            "ratio_vs_insecure": vs_insecure,
+        }
+    print("\nagentrt's loop alone (ScriptedModel, no network), CPU per turn:\n")
+    print(markdown_table(loop_cpu, unit="µs/turn"))
+    out["loop_cpu_median_us_per_turn"] = median(loop_cpu["agentrt loop, run()"])
+    write_results("agent", out)
+
+
+if __name__ == "__main__":
+    main()
