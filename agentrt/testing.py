@@ -245,6 +245,5 @@ async def simulator(**options: Any) -> AsyncIterator[SimHarness]:
     """
     from agentrt.sim import Simulator
 
-    async with Simulator(**options) as sim:
-        async with _connect(sim, (), {}) as client:
-            yield SimHarness(sim=sim, client=client)
+    async with Simulator(**options) as sim, _connect(sim, (), {}) as client:
+        yield SimHarness(sim=sim, client=client)
