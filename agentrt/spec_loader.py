@@ -147,6 +147,7 @@ class _Resolver:
                 )
         if spec.output is not None and spec.output.schema_ is not None:
             self._check_schema(spec.output.schema_)
+        self._check_names(spec)
 
     def add(self, path: KeyPath, message: str) -> None:
         self.problems.append(self.source.problem(path, message))

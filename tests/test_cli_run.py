@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -300,3 +301,46 @@ def test_help_shows_examples() -> None:
     assert result.returncode == 0
     assert "examples:" in result.stdout
     assert "XAI_API_KEY" in result.stdout
+
+
+def test_a_spinner_shows_only_when_stderr_is_a_terminal() -> None:
+    piped = agentrt("run", TRIP, TRIP_INPUT)
+    assert piped.returncode == 0, piped.stderr
+    assert "waiting for" not in piped.stderr
+    master, slave = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentrt", "run", TRIP, TRIP_INPUT],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=_env(),
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def read_terminal() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO once the child has closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read_terminal)
+    reader.start()
+    out, _ = process.communicate(timeout=60)
+    reader.join(timeout=10)
+    os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert process.returncode == 0, terminal
+    assert "\x1b[?25l" in terminal  # the spinner hides the cursor while it runs
+    shown = (
+        "waiting for grok-4-1-fast-reasoning",
+        "grok-4-1-fast-reasoning is thinking",
+        "running ",
+    )
+    assert any(message in terminal for message in shown), terminal
+    assert '  tool get_weather {"city": "Lisbon"} -> ok (' in terminal
+    assert json.loads(out)["city"] == "Lisbon"  # stdout is untouched by the spinner
