@@ -264,7 +264,7 @@ async def _measure(
     warning = CpuMeter.warning(summary)
     return LoadResult(
         metrics=recorder.metrics,
-        records=recorder.records,
+        records=sorted(recorder.records, key=lambda r: r.index),
         wall=wall,
         started_unix=started_unix,
         cpu=[summary],

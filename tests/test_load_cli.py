@@ -1,0 +1,176 @@
+"""``agentrt load`` end to end, as a user runs it, against ``agentrt sim`` in a subprocess.
+
+Latency and faults are injected per request with the simulator's metadata
+headers (``--metadata x-sim-...``), so one simulator serves every test here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrt.load.records import FIELDS, RequestRecord
+from tests.conftest import SimProcess
+
+pytestmark = pytest.mark.e2e
+
+MODEL = "grok-3"  # not a reasoning model: its first chunk is answer text
+
+
+def _load(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "agentrt"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
+    proc = subprocess.run(
+        [*cmd, "load", "--no-progress", *args], capture_output=True, text=True, timeout=60
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def _report(sim: SimProcess, *args: str) -> dict[str, Any]:
+    proc = _load("--endpoint", sim.address, "--model", MODEL, *args, "--json", "-")
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return report
+
+
+def test_measured_ttft_and_itl_match_the_injected_latency(
+    sim_process: SimProcess, tmp_path: Path
+) -> None:
+    out = {k: tmp_path / f"out.{k}" for k in ("csv", "jsonl", "html")}
+    report = _report(
+        sim_process,
+        "--prompt", "Tell me about request {{request_number}}",
+        "--concurrency", "4", "--requests", "12",
+        "--metadata", "x-sim-ttft-ms=150", "--metadata", "x-sim-itl-ms=20",
+        "--metadata", "x-sim-output-tokens=10",
+        "--csv", str(out["csv"]), "--records", str(out["jsonl"]), "--html", str(out["html"]),
+    )  # fmt: skip
+    s = report["summary"]
+    assert (s["requests"], s["succeeded"], s["errors_by_code"]) == (12, 12, {})
+    assert (s["chunks"], s["output_tokens"], s["finish_reasons"]) == (120, 120, {"stop": 12})
+    lat = s["latency_s"]
+    # generous upper bounds: the machine is shared; the lower bounds are the injected delays
+    assert 0.150 <= lat["ttft"]["p50"] <= 0.150 + 0.100
+    assert 0.020 * 0.95 <= lat["itl"]["p50"] <= 0.020 + 0.020
+    assert 0.020 * 0.95 <= lat["tpot"]["p50"] <= 0.020 + 0.020
+    assert lat["itl"]["count"] == 12 * 9
+    assert lat["e2e"]["p50"] >= 0.150 + 9 * 0.020 * 0.95
+    with out["csv"].open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 12
+    assert tuple(rows[0]) == FIELDS
+    assert sorted(int(r["index"]) for r in rows) == list(range(12))
+    records = [
+        RequestRecord.from_dict(json.loads(ln)) for ln in out["jsonl"].read_text().splitlines()
+    ]
+    assert [r.index for r in records] == list(range(12))
+    assert all(r.ok and r.chunks == 10 and r.ttft is not None for r in records)
+    html = out["html"].read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count('<svg class="chart') == 7
+
+
+def _faults(sim: SimProcess, session: str, *extra: str) -> dict[str, Any]:
+    report = _report(
+        sim, "--prompt", "hi", "--concurrency", "1", "--requests", "5",
+        "--metadata", "x-sim-fault=unavailable", "--metadata", "x-sim-fault-on=1,3",
+        "--metadata", f"x-sim-session={session}", "--metadata", "x-sim-output-tokens=3", *extra,
+    )  # fmt: skip
+    summary: dict[str, Any] = report["summary"]
+    return summary
+
+
+def test_retries_are_off_by_default_so_each_outcome_counts_once(sim_process: SimProcess) -> None:
+    off = _faults(sim_process, "retries-off")
+    assert (off["requests"], off["succeeded"], off["errors_by_code"]) == (5, 3, {"UNAVAILABLE": 2})
+    on = _faults(sim_process, "retries-on", "--retries")
+    assert (on["requests"], on["succeeded"], on["errors_by_code"]) == (5, 5, {})
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ("internal", "INTERNAL"),
+        ("resource_exhausted", "RESOURCE_EXHAUSTED"),
+        ("abort", "UNAVAILABLE"),
+    ],
+)
+def test_error_breakdown_by_status_code(sim_process: SimProcess, fault: str, code: str) -> None:
+    report = _report(
+        sim_process, "--prompt", "hi", "--concurrency", "3", "--requests", "9",
+        "--metadata", f"x-sim-fault={fault}", "--metadata", "x-sim-fault-on=2,4,6",
+        "--metadata", f"x-sim-session=breakdown-{fault}", "--metadata", "x-sim-abort-after=2",
+        "--metadata", "x-sim-output-tokens=5",
+    )  # fmt: skip
+    s = report["summary"]
+    assert s["errors_by_code"] == {code: 3}
+    assert (s["succeeded"], s["finish_reasons"]) == (6, {"stop": 6})
+    assert s["error_rate"] == pytest.approx(1 / 3)
+
+
+def test_open_loop_with_slo_and_unary_calls(sim_process: SimProcess) -> None:
+    report = _report(
+        sim_process, "--prompt", "hi", "--rate", "40/s", "--duration", "1s", "--unary",
+        "--slo", "ttft=10s,e2e=10s", "--metadata", "x-sim-output-tokens=4",
+    )  # fmt: skip
+    s, plan = report["summary"], report["plan"]
+    assert (plan["mode"], plan["call"], plan["slo_s"]) == (
+        "open",
+        "unary",
+        {"ttft": 10.0, "e2e": 10.0},
+    )
+    assert s["requests"] > 10
+    assert s["failed"] == 0
+    assert s["good"] == s["requests"]
+    assert s["latency_s"]["ttft"]["p50"] == pytest.approx(s["latency_s"]["e2e"]["p50"])
+    assert s["latency_s"]["itl"]["count"] == 0
+    assert "lag_s" in s["schedule"]
+
+
+def test_processes_merge_their_histograms(sim_process: SimProcess) -> None:
+    report = _report(
+        sim_process, "--prompt", "hi", "--concurrency", "4", "--requests", "20",
+        "--processes", "2", "--metadata", "x-sim-output-tokens=6",
+    )  # fmt: skip
+    s = report["summary"]
+    assert (s["requests"], s["succeeded"], s["output_tokens"]) == (20, 20, 120)
+    assert s["latency_s"]["ttft"]["count"] == 20
+    assert s["latency_s"]["itl"]["count"] == 20 * 5
+    assert len(report["cpu"]) == 2
+
+
+def test_agent_mode_runs_a_yaml_agent_per_request(sim_process: SimProcess) -> None:
+    spec = Path(__file__).resolve().parent.parent / "examples/trip_planner/trip_planner.yaml"
+    proc = _load(
+        "--endpoint", sim_process.address, "--agent", str(spec), "--prompt", "Plan a day in Lisbon",
+        "--concurrency", "2", "--requests", "4", "--json", "-",
+    )  # fmt: skip
+    report = json.loads(proc.stdout)
+    assert report["plan"]["call"] == "agent"
+    assert report["summary"]["succeeded"] == 4
+    assert report["summary"]["latency_s"]["ttft"]["count"] == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--prompt", "hi", "--requests", "1"), "give --model M"),
+        (("--model", "m", "--prompt", "hi", "--requests", "1", "--slo", "fast=1s"), "--slo item"),
+        (("--model", "m", "--prompt", "hi", "--duration", "1s", "--ramp", "step"), "--ramp-step"),
+        (("--model", "m", "--prompts", "/nonexistent.jsonl", "--requests", "1"), "cannot read"),
+        (("--model", "m", "--prompt", "hi", "--rate", "fast", "--requests", "1"), "positive rate"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    proc = _load("--endpoint", "127.0.0.1:9", *args, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("agentrt: error: ")
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
