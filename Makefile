@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint drift protos refresh-protos bench clean
+.PHONY: install system-deps demo test lint drift protos refresh-protos bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentrt needs Python >= 3.11; set PYTHON=python3.11")'
@@ -19,7 +19,14 @@ install: $(STAMP)
 demo: install
 	$(BIN)/agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
 
-test: lint drift
+# Debian's chromium, for the HTML report test of `agentrt load` (installed only when
+# missing and only as root; otherwise the test says how to get it).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+
+test: system-deps lint drift
 	$(BIN)/python -m pytest
 
 lint: install

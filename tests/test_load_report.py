@@ -1,0 +1,140 @@
+"""Load-test outputs from synthetic records: report, time series, JSON/CSV/JSONL/HTML files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentrt.load.html import render_html
+from agentrt.load.metrics import Histogram, Metrics, gaps
+from agentrt.load.records import FIELDS, RequestRecord
+from agentrt.load.report import (
+    build_report,
+    chart_bins,
+    summary_text,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
+from agentrt.load.timeseries import bin_width, time_series
+
+PLAN = {
+    "endpoint": "127.0.0.1:1",
+    "model": "m",
+    "mode": "open",
+    "call": "stream",
+    "slo_s": {"ttft": 0.5},
+}
+CPU = [{"loop_core_fraction": 0.5, "process_core_fraction": 0.7}]
+
+
+def _records() -> list[RequestRecord]:
+    out = []
+    for i in range(40):
+        ok = i % 10 != 9
+        out.append(
+            RequestRecord(
+                index=i,
+                start=i * 0.1,
+                lag=0.02 if i == 5 else 0.0,
+                status="OK" if ok else "UNAVAILABLE",
+                error="" if ok else "UNAVAILABLE: down",
+                elapsed=0.3,
+                ttft=0.1 + i * 0.001 if ok else None,
+                e2e=0.3 if ok else None,
+                tpot=0.02 if ok else None,
+                max_itl=0.03 if ok else None,
+                chunks=11 if ok else 0,
+                output_tokens=11 if ok else 0,
+                tokens_per_s=11 / 0.3 if ok else None,
+                finish_reason="stop" if ok else "",
+                good=ok and i < 20,
+            )
+        )
+    return out
+
+
+def _report() -> tuple[dict[str, Any], list[RequestRecord]]:
+    records = _records()
+    metrics = Metrics()
+    for r in records:
+        metrics.add(r, gaps([0.0, 0.02, 0.04]) if r.ok else ())
+    report = build_report(
+        plan=PLAN, metrics=metrics, records=records, wall=4.3, started_unix=0.0, cpu=CPU,
+        warnings=["the load generator's event loop used 95% of a core"],
+    )  # fmt: skip
+    return report, records
+
+
+def test_report_has_the_summary_histograms_and_time_series() -> None:
+    report, _ = _report()
+    s = report["summary"]
+    assert (s["requests"], s["failed"], s["errors_by_code"]) == (40, 4, {"UNAVAILABLE": 4})
+    assert s["schedule"]["late_requests"] == 1
+    assert sum(report["histograms_s"]["ttft"]["counts"]) == 36
+    assert report["started"] == "1970-01-01T00:00:00Z"
+    json.dumps(report)  # JSON-ready
+
+
+def test_time_series_bins_requests_by_finish_time() -> None:
+    series = time_series(_records(), wall=4.3, width=1.0)
+    assert [row["t"] for row in series] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert sum(row["completed"] for row in series) == 40
+    assert sum(row["errors"] for row in series) == 4
+    # requests 0..6 end before 1.0 s (start i*0.1 + 0.3)
+    assert series[0]["completed"] == 7
+    assert series[0]["output_tokens_per_s"] == pytest.approx(77.0)
+    assert series[0]["ttft_p50_s"] == pytest.approx(0.103)
+    assert series[-1]["requests_per_s"] == pytest.approx(series[-1]["completed"] / 0.3)
+    assert bin_width(30) == 0.25
+    assert bin_width(3600) == 30
+
+
+def test_chart_bins_keep_every_count() -> None:
+    h = Histogram()
+    h.record_many([0.001 * (1 + i % 50) for i in range(1000)])
+    bins = chart_bins(h, bins=20)
+    assert len(bins["edges"]) == 21
+    assert len(bins["counts"]) == 20
+    assert sum(bins["counts"]) == 1000
+    assert chart_bins(Histogram()) == {"edges": [], "counts": []}
+
+
+def test_summary_text_names_everything() -> None:
+    report, _ = _report()
+    text = summary_text(report)
+    for needle in ("TTFT", "ITL", "TPOT", "E2E", "UNAVAILABLE 4", "stop 36", "goodput", "warning"):
+        assert needle in text
+
+
+def test_files_are_written_and_valid(tmp_path: Path) -> None:
+    report, records = _report()
+    write_json(tmp_path / "r.json", report)
+    write_jsonl(tmp_path / "r.jsonl", records)
+    write_csv(tmp_path / "r.csv", records)
+    assert json.loads((tmp_path / "r.json").read_text()) == report
+    lines = (tmp_path / "r.jsonl").read_text().splitlines()
+    assert [RequestRecord.from_dict(json.loads(ln)) for ln in lines] == records
+    with (tmp_path / "r.csv").open() as f:
+        rows = list(csv.reader(f))
+    assert tuple(rows[0]) == FIELDS
+    assert len(rows) == 41
+    assert rows[10][FIELDS.index("status")] == "UNAVAILABLE"
+    assert rows[10][FIELDS.index("ttft")] == ""
+
+
+def test_html_is_self_contained() -> None:
+    report, _ = _report()
+    page = render_html(report)
+    assert page.count('<svg class="chart') == 7
+    assert '<rect class="bar"' in page
+    assert page.count("<polyline") >= 3
+    stripped = page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "http://" not in stripped
+    assert "https://" not in stripped
+    assert "<script src" not in page
+    assert "<link" not in page
