@@ -15,7 +15,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -99,16 +98,18 @@ def function_schema(
     from pydantic import ConfigDict, Field, create_model
 
     tool_name = str(name or getattr(fn, "__name__", ""))
+    if not tool_name:
+        raise UsageError(f"cannot tell what to call the tool {fn!r}: pass name=...")
     if not _NAME.match(tool_name):
         raise UsageError(f"tool name {tool_name!r} must match [A-Za-z0-9_-]{{1,64}}")
     doc = parse_docstring(inspect.getdoc(fn))
-    hints = _type_hints(fn, tool_name)
+    signature = _signature(fn, tool_name)
     fields: dict[str, Any] = {}
     names: list[tuple[str, str]] = []
     context_param: str | None = None
-    for param in inspect.signature(fn).parameters.values():
+    for param in signature.parameters.values():
         _check_kind(param, tool_name)
-        annotation = hints.get(param.name, Any)
+        annotation = Any if param.annotation is inspect.Parameter.empty else param.annotation
         if isinstance(annotation, type) and issubclass(annotation, context_types):
             context_param = param.name
             continue
@@ -136,11 +137,12 @@ def function_schema(
     )
 
 
-def _type_hints(fn: Callable[..., Any], tool_name: str) -> dict[str, Any]:
+def _signature(fn: Callable[..., Any], tool_name: str) -> inspect.Signature:
+    """The signature with string annotations resolved (functions, partials, callable objects)."""
     try:
-        return typing.get_type_hints(fn, include_extras=True)
-    except Exception as e:  # an unresolvable forward reference
-        raise UsageError(f"tool {tool_name!r}: cannot resolve its type hints: {e}") from e
+        return inspect.signature(fn, eval_str=True)
+    except Exception as e:  # an unresolvable forward reference, or no signature at all
+        raise UsageError(f"tool {tool_name!r}: cannot read its signature: {e}") from e
 
 
 _BAD_KINDS = {

@@ -136,7 +136,7 @@ class Tool:
             timeout=timeout,
             idempotent=idempotent,
             fn=fn,
-            is_async=iscoroutinefunction(fn),
+            is_async=iscoroutinefunction(fn) or iscoroutinefunction(type(fn).__call__),
             schema=schema,
         )
 

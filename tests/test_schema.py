@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -195,6 +196,35 @@ def test_signatures_a_model_cannot_call_are_refused() -> None:
 
 class Ctx:
     pass
+
+
+def test_partials_and_callable_objects_work_and_unnamed_ones_need_a_name() -> None:
+    def scale(x: int, factor: int) -> int:
+        """Scale x.
+
+        Args:
+            x: The value.
+        """
+        return x * factor
+
+    class Doubler:
+        def __call__(self, x: int) -> int:
+            return 2 * x
+
+    fs = function_schema(functools.partial(scale, factor=3), name="triple")
+    assert fs.parameters["required"] == ["x"]
+    assert fs.parameters["properties"]["factor"]["default"] == 3
+    assert function_schema(Doubler(), name="double").parameters["required"] == ["x"]
+    with pytest.raises(UsageError, match="pass name="):
+        function_schema(functools.partial(scale, factor=3))
+
+
+def test_unresolvable_annotations_are_a_usage_error() -> None:
+    def f(x: NoSuchType) -> None:  # type: ignore[name-defined]  # noqa: F821
+        """F."""
+
+    with pytest.raises(UsageError, match="cannot read its signature"):
+        function_schema(f)
 
 
 def test_context_parameter_is_left_out_of_the_schema() -> None:

@@ -141,3 +141,13 @@ def test_tool_context_remaining_and_usage_sink() -> None:
     assert ctx.remaining() is None
     ctx.add_usage("u")  # type: ignore[arg-type]
     assert seen == ["u"]
+
+
+async def test_async_callable_objects_are_async_tools() -> None:
+    class Lookup:
+        async def __call__(self, code: str) -> str:
+            return code.upper()
+
+    t = Tool.from_function(Lookup(), name="lookup_code")
+    assert t.is_async is True
+    assert await t(code="ab") == "AB"
