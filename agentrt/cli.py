@@ -22,6 +22,10 @@ __all__ = ["build_parser", "main"]
 COMMANDS = ("info", "validate", "schema", "chat", "sim", "run", "load")
 
 EPILOG = """examples:
+  agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather"
+                                    run a YAML agent (no XAI_API_KEY: the built-in simulator)
+  agentrt validate agent.yaml       check agent specs; problems as FILE:LINE:COL: message
+  agentrt schema                    the JSON Schema of agent spec files, for editors
   agentrt info                      version and the xAI services the stubs expose
   agentrt <command> --help          help and examples for one command
 """
