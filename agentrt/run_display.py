@@ -114,8 +114,7 @@ class RunDisplay:
     def _turn_finished(self, event: Any) -> None:
         self.last_turn_text = "".join(self._turn_text)
         self._turn_text.clear()
-        if event.finish_reason in ("tool_calls", "TOOL_CALLS"):
-            self._spin(f"waiting for {self._model}")
+        self._spin(f"waiting for {self._model}")  # another turn, or RunFinished stops it
 
     def _run_finished(self, event: Any) -> None:
         self._spin(None)
