@@ -284,23 +284,29 @@ class AgentStream(Generic[T]):
     """The events of one streamed run; after it ends, :attr:`result`.
 
     Iterate it once. ``async with`` (or :meth:`aclose`) ends the run at once when
-    you stop early: the model stream and every running tool are cancelled.
+    you stop early: the model stream and every running tool are cancelled. After a
+    bare ``break`` the dropped stream is closed by the event loop a moment later.
+
+    Text and reasoning deltas come as the model streams them. The
+    :class:`~agentrt.events.ToolCallFinished` events of one turn come together, in
+    the model's order, once its last tool call has ended (each record carries its
+    own start time and duration): the tools run in a task group that never stays
+    open across a ``yield``.
     """
 
     def __init__(self, loop: RunLoop) -> None:
-        self._result: RunResult[T] | None = None
-        loop.on_result = self._set
+        # No reference back from the loop to this object: dropping the stream after a
+        # bare ``break`` must free the generator at once, so the event loop closes it.
+        self._loop = loop
         self._events = loop.events(streaming=True)
-
-    def _set(self, result: RunResult[Any]) -> None:
-        self._result = result
 
     @property
     def result(self) -> RunResult[T]:
         """The run's result; available once :class:`~agentrt.events.RunFinished` was yielded."""
-        if self._result is None:
+        result = self._loop.result
+        if result is None:
             raise UsageError("the run has not finished: iterate the stream to the end first")
-        return self._result
+        return result
 
     def __aiter__(self) -> AsyncIterator[AgentEvent]:
         return self._events

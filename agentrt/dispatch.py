@@ -9,6 +9,10 @@ flight and raises ``TimeoutError``. Results come back in the order the model
 asked for them, each with its ``tool_call_id``. A tool that fails — bad
 arguments, unknown name, exception, timeout — yields an error result carrying
 the exception's type and message (never a traceback) for the model to read.
+
+Cancelling a dispatch cancels every async tool at once. A sync tool's thread
+cannot be interrupted: its result is dropped and the thread ends when the
+function returns, so give blocking tools a timeout of their own inside.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -77,7 +77,7 @@ class RunLoop:
     deadline: float | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     client: Any = None
-    on_result: Callable[[RunResult[Any]], None] | None = None
+    result: RunResult[Any] | None = None
     start: float = field(default_factory=time.monotonic)
     turns: int = 0
     usage: Usage = field(default_factory=Usage)
@@ -127,10 +127,8 @@ class RunLoop:
                 usage=response.usage,
             )
             if not calls and self._finish(response):
-                result = self._result(self.output)
-                if self.on_result is not None:
-                    self.on_result(result)
-                yield RunFinished(result=result)
+                self.result = self._result(self.output)
+                yield RunFinished(result=self.result)
                 return
 
     # -- one step each ------------------------------------------------------------------------

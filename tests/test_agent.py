@@ -353,31 +353,48 @@ async def test_stream_yields_events_in_order() -> None:
     assert events[-1].result is stream.result
 
 
+class Endless(ScriptedModel):
+    """Streams words until closed; records that it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = False
+
+    async def stream(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> AsyncIterator[Delta | ChatResponse]:
+        try:
+            for i in range(1000):
+                yield Delta(f"w{i} ", "", (), 0)
+                await asyncio.sleep(0.001)
+        finally:
+            self.closed = True
+
+
 async def test_breaking_out_of_stream_closes_the_model_stream_and_leaves_nothing() -> None:
-    closed: list[str] = []
-
-    class Tracking(ScriptedModel):
-        async def stream(
-            self,
-            request: ChatRequest,
-            *,
-            timeout: float | None = None,  # noqa: ASYNC109
-        ) -> AsyncIterator[Delta | ChatResponse]:
-            try:
-                for i in range(1000):
-                    yield Delta(f"w{i} ", "", (), 0)
-                    await asyncio.sleep(0.001)
-            finally:
-                closed.append("model")
-
-    async with agent().stream("talk", model=Tracking()) as stream:
+    model = Endless()
+    async with agent().stream("talk", model=model) as stream:
         async for event in stream:
             if isinstance(event, TextDelta) and event.text == "w3 ":
                 break
-    assert closed == ["model"]
+    assert model.closed
     assert asyncio.all_tasks() == {asyncio.current_task()}
     with pytest.raises(UsageError, match="has not finished"):
         _ = stream.result
+
+
+async def test_a_bare_break_closes_the_run_once_the_stream_is_dropped() -> None:
+    model = Endless()
+    async for event in agent().stream("talk", model=model):
+        if isinstance(event, TextDelta):
+            break
+    for _ in range(5):  # the event loop closes a dropped async generator in a task of its own
+        await asyncio.sleep(0)
+    assert model.closed
+    assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
 async def test_continuing_from_a_previous_result() -> None:
