@@ -293,6 +293,11 @@ async def test_streamed_tool_run_reports_tool_events_and_the_same_result() -> No
                     finished.append(event)
         assert [e.record.name for e in finished] == ["get_weather"]
         assert "21" in events.result.output
+        typed = weather_agent(output_type=Report).stream("Weather in Paris?", client=sim.client)
+        async with typed as events:
+            text = "".join([e.text async for e in events if isinstance(e, TextDelta)])
+        assert events.result.output == Report.model_validate_json(text)
+        assert events.result.output.city == "Paris"
 
 
 async def test_a_transport_fault_surfaces_as_the_clients_typed_error() -> None:
