@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from agentrt.limits import Limits as Limits
     from agentrt.model import ModelSettings as ModelSettings
     from agentrt.run_result import RunResult as RunResult
+    from agentrt.spec import AgentSpec as AgentSpec
+    from agentrt.spec import load_agent as load_agent
     from agentrt.tools import Tool as Tool
     from agentrt.tools import ToolContext as ToolContext
     from agentrt.tools import tool as tool
@@ -35,6 +37,8 @@ _LAZY: dict[str, str] = {
     "Limits": "agentrt.limits",
     "ModelSettings": "agentrt.model",
     "RunResult": "agentrt.run_result",
+    "AgentSpec": "agentrt.spec",
+    "load_agent": "agentrt.spec",
     "Tool": "agentrt.tools",
     "ToolContext": "agentrt.tools",
     "tool": "agentrt.tools",
