@@ -21,6 +21,7 @@ from agentrt.chat_request import ChatRequest, JsonSchema
 from agentrt.chat_response import ChatResponse, Usage
 from agentrt.dispatch import ToolCallRecord, dispatch
 from agentrt.errors import (
+    AgentError,
     DeadlineExceeded,
     MaxTurnsExceeded,
     OutputValidationError,
@@ -109,8 +110,10 @@ class RunLoop:
                             yield item
             else:
                 response = await self._complete()
-            if response is None:
-                raise RuntimeError("the model stream ended without a response")
+            if response is None:  # a Model implementation broke the seam's contract
+                raise AgentError(
+                    "the model's stream ended without a response", result=self.partial()
+                )
             self._record(response)
             calls = [c for c in response.tool_calls if c.type == "function"]
             if calls:
