@@ -42,6 +42,8 @@ __all__ = ["Chat", "ChatStream", "RequestLike"]
 
 RequestLike = ChatRequest | chat_pb2.GetCompletionsRequest
 _STUB = chat_pb2_grpc.ChatStub
+# tuple.__new__ skips NamedTuple's Python-level __new__: ~100 ns less per chunk.
+_new_delta = tuple.__new__
 
 
 def _proto(request: RequestLike) -> chat_pb2.GetCompletionsRequest:
@@ -135,7 +137,9 @@ async def _deltas(
     try:
         async for chunk in chunks:
             last = chunk
-            for out in chunk.outputs:
+            outs = chunk.outputs
+            # Iterating a repeated field costs ~200 ns more than indexing its only item.
+            for out in (outs[0],) if len(outs) == 1 else outs:
                 i = out.index
                 acc = accs.get(i)
                 if acc is None:
@@ -157,7 +161,7 @@ async def _deltas(
                     acc.citations.extend(d.citations)
                 if out.finish_reason:
                     acc.finish = out.finish_reason
-                yield Delta(c, r, calls, i)
+                yield _new_delta(Delta, (c, r, calls, i))
             if chunk.citations:
                 citations.extend(chunk.citations)
     finally:

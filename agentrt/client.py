@@ -62,6 +62,8 @@ class Client:
         metadata: extra gRPC metadata for every call.
         channel_options: extra gRPC channel options (they override agentrt's).
         rate_limit_retries: extra attempts after RESOURCE_EXHAUSTED rate limiting.
+        stream_threads: streams at a time read by a thread on a single-threaded sync
+            channel (less CPU per chunk); further streams use ``grpc.aio``.
         config: a complete :class:`~agentrt.config.ClientConfig` instead of the above.
 
     Raises:
@@ -79,6 +81,7 @@ class Client:
         metadata: tuple[tuple[str, str], ...] = (),
         channel_options: tuple[tuple[str, str | int], ...] = (),
         rate_limit_retries: int = 3,
+        stream_threads: int = 4,
         config: ClientConfig | None = None,
     ) -> None:
         if config is None:
@@ -91,6 +94,7 @@ class Client:
                 metadata=metadata,
                 channel_options=channel_options,
                 rate_limit_retries=rate_limit_retries,
+                stream_threads=stream_threads,
             )
         host = config.endpoint.rpartition(":")[0]
         if config.api_key is None and (host == "x.ai" or host.endswith(".x.ai")):

@@ -69,6 +69,9 @@ class ClientConfig:
         rate_limit_retries: extra attempts agentrt makes on rate limiting.
         rate_limit_backoff: first backoff in seconds; doubles per attempt, with jitter.
         rate_limit_max_backoff: cap of one backoff, in seconds.
+        stream_threads: streams at a time read by a thread on a single-threaded
+            sync channel (much less CPU per message than ``grpc.aio``); further
+            streams use ``grpc.aio``. 0 turns the threaded reader off.
         metadata: extra metadata sent with every call.
         channel_options: extra gRPC channel options; they override agentrt's.
     """
@@ -83,6 +86,7 @@ class ClientConfig:
     rate_limit_retries: int = 3
     rate_limit_backoff: float = 0.5
     rate_limit_max_backoff: float = 16.0
+    stream_threads: int = 4
     metadata: tuple[tuple[str, str], ...] = ()
     channel_options: tuple[tuple[str, str | int], ...] = ()
 
@@ -93,6 +97,8 @@ class ClientConfig:
             raise UsageError(f"pool_size must be >= 1, got {self.pool_size}")
         if not 1 <= self.unavailable_attempts <= 5:
             raise UsageError("unavailable_attempts must be between 1 and 5 (gRPC's limit)")
+        if self.stream_threads < 0:
+            raise UsageError("stream_threads must be >= 0")
         if self.rate_limit_retries < 0:
             raise UsageError("rate_limit_retries must be >= 0")
 

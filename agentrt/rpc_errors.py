@@ -61,13 +61,18 @@ def _retry_after(trailing: Any) -> float | None:
     return int(raw) / 1000.0
 
 
-def translate(exc: grpc.aio.AioRpcError) -> errors.RPCError:
-    """The most specific agentrt error for ``exc``; the caller raises it ``from exc``."""
-    code = exc.code()
-    details = exc.details() or ""
-    trailing = exc.trailing_metadata()
+def translate(exc: grpc.RpcError) -> errors.RPCError:
+    """The most specific agentrt error for ``exc``; the caller raises it ``from exc``.
+
+    ``exc`` is a ``grpc.aio.AioRpcError`` or a failed sync call (both carry
+    ``code()``, ``details()`` and metadata).
+    """
+    call: Any = exc
+    code = call.code()
+    details = call.details() or ""
+    trailing = call.trailing_metadata()
     request_id = _metadata_value(trailing, REQUEST_ID_KEYS) or _metadata_value(
-        exc.initial_metadata(), REQUEST_ID_KEYS
+        call.initial_metadata(), REQUEST_ID_KEYS
     )
     name = code.name if code is not None else "UNKNOWN"
     if code is grpc.StatusCode.RESOURCE_EXHAUSTED:

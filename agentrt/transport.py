@@ -1,5 +1,8 @@
 """The pooled async gRPC transport every xAI call goes through.
 
+- Streams are read by a thread on a single-threaded sync channel while few are
+  in flight (``ClientConfig.stream_threads``, see :mod:`agentrt.stream_thread`);
+  beyond that by ``grpc.aio``.
 - Channels are created lazily, per event loop (a ``grpc.aio`` channel belongs to
   the loop that made it), ``pool_size`` of them, each with
   ``grpc.use_local_subchannel_pool=1`` so they really are separate TCP
@@ -34,6 +37,7 @@ from agentrt.deadline import Deadline, Timeout, effective_timeout
 from agentrt.errors import RateLimited, StreamInterrupted
 from agentrt.retry import RateLimitPolicy, retry_rate_limited
 from agentrt.rpc_errors import translate
+from agentrt.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
 
 __all__ = ["USER_AGENT", "Transport", "channel_options"]
 
@@ -136,6 +140,9 @@ class Transport:
         auth = (("authorization", f"Bearer {config.api_key}"),) if config.api_key else ()
         self._metadata: tuple[tuple[str, str], ...] = auth + config.metadata
         self._pools: dict[asyncio.AbstractEventLoop, _Pool] = {}
+        self._sync: grpc.Channel | None = None
+        self._sync_stubs: dict[Any, Any] = {}
+        self._threaded = 0
         self._policy = RateLimitPolicy(
             retries=config.rate_limit_retries,
             base=config.rate_limit_backoff,
@@ -196,24 +203,32 @@ class Transport:
     ) -> AsyncIterator[Any]:
         """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
 
-        Rate limiting before the first message is retried with backoff; a
-        failure after it raises :class:`StreamInterrupted`.
+        While fewer than ``stream_threads`` streams are in flight the stream is
+        read by a thread (:mod:`agentrt.stream_thread`), otherwise by
+        ``grpc.aio`` on the least busy pooled channel. Rate limiting before the
+        first message is retried with backoff; a failure after it raises
+        :class:`StreamInterrupted`.
         """
         deadline = self.deadline(timeout)
         attempt = 0
         while True:
-            slot = self._pool().pick()
-            call = getattr(slot.stub(stub_cls), method)(
-                request, timeout=deadline.remaining(), metadata=self._metadata
-            )
-            slot.in_flight += 1
+            threaded = self._threaded < self.config.stream_threads
+            if threaded:
+                call = self._start_threaded(stub_cls, method, request, deadline.remaining())
+                self._threaded += 1
+            else:
+                slot = self._pool().pick()
+                call = getattr(slot.stub(stub_cls), method)(
+                    request, timeout=deadline.remaining(), metadata=self._metadata
+                )
+                slot.in_flight += 1
             received = 0
             try:
                 async for message in call:
                     received += 1
                     yield message
                 return
-            except aio.AioRpcError as exc:
+            except grpc.RpcError as exc:
                 error = translate(exc)
                 if received:
                     raise StreamInterrupted(received, error) from exc
@@ -224,18 +239,48 @@ class Transport:
                     raise error from exc
             finally:
                 call.cancel()
-                slot.in_flight -= 1
+                if threaded:
+                    self._threaded -= 1
+                else:
+                    slot.in_flight -= 1
             attempt += 1
             await asyncio.sleep(wait)
+
+    def _start_threaded(
+        self, stub_cls: type, method: str, request: Any, seconds: float
+    ) -> ThreadedStream:
+        if self._sync is None:
+            self._sync = _sync_channel(self.config)
+        stub = self._sync_stubs.get(stub_cls)
+        if stub is None:
+            stub = self._sync_stubs[stub_cls] = stub_cls(self._sync)
+        call = getattr(stub, method)(request, timeout=seconds, metadata=self._metadata)
+        return ThreadedStream(call, asyncio.get_running_loop(), _nothing)
 
     async def close(self) -> None:
         """Close the running loop's channels (and forget those of finished loops).
 
-        The transport stays usable: a later call opens new channels.
+        The sync channel of threaded streams is closed too, cancelling its
+        streams. The transport stays usable: a later call opens new channels.
         """
         loop = asyncio.get_running_loop()
         pool = self._pools.pop(loop, None)
         for old in [lp for lp in self._pools if lp.is_closed()]:
             del self._pools[old]
+        sync, self._sync = self._sync, None
+        self._sync_stubs.clear()
+        if sync is not None:
+            sync.close()
         if pool is not None:
             await pool.close()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _sync_channel(config: ClientConfig) -> grpc.Channel:
+    options = [*channel_options(config), (SINGLE_THREADED_OPTION, 1)]
+    if config.use_tls:
+        return grpc.secure_channel(config.endpoint, grpc.ssl_channel_credentials(), options)
+    return grpc.insecure_channel(config.endpoint, options)

@@ -66,7 +66,7 @@ class FakeXai:
     metadata: list[dict[str, str]] = field(default_factory=list)
     peers: set[str] = field(default_factory=set)
     streams_active: int = 0
-    streams_cancelled: int = 0
+    streams_cancelled: int = 0  # streams that ended before sending everything
     stored: dict[str, chat_pb2.GetChatCompletionResponse] = field(default_factory=dict)
     stream_ended: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -124,10 +124,12 @@ class _Chat(chat_pb2_grpc.ChatServicer):
         s = self.s
         await s.enter("GetCompletionChunk", request, context)
         s.streams_active += 1
+        completed = False
         try:
             if s.chunks is not None:
                 for chunk in s.chunks:
                     yield chunk
+                completed = True
                 return
             for i, tok in enumerate(s.tokens):
                 if s.fail_after is not None and i == s.fail_after:
@@ -146,10 +148,11 @@ class _Chat(chat_pb2_grpc.ChatServicer):
                     outputs=[out],
                     usage=s.usage() if last else None,
                 )
-        except asyncio.CancelledError:
-            s.streams_cancelled += 1
-            raise
+            completed = True
         finally:
+            # Ended early: cancelled while awaiting, or closed by gRPC at a yield.
+            if not completed:
+                s.streams_cancelled += 1
             s.streams_active -= 1
             s.stream_ended.set()
 

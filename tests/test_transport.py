@@ -38,13 +38,19 @@ async def fake() -> AsyncIterator[tuple[FakeXai, str]]:
         yield served
 
 
+@pytest.fixture(params=[0, 4], ids=["aio", "threaded"])
+def threads(request: pytest.FixtureRequest) -> int:
+    """Stream tests run on both stream readers: grpc.aio and the threaded sync reader."""
+    return int(request.param)
+
+
 def client_for(address: str, **kwargs: object) -> Client:
     return Client(api_key=KEY, endpoint=address, **kwargs)  # type: ignore[arg-type]
 
 
-async def test_unary_and_stream_round_trip_send_key_and_user_agent(fake) -> None:
+async def test_unary_and_stream_round_trip_send_key_and_user_agent(fake, threads: int) -> None:
     state, address = fake
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
         resp = await client.chat.complete(REQ)
         deltas = [d.content async for d in client.chat.stream(REQ)]
     assert resp.content == "Hello world"
@@ -94,10 +100,10 @@ async def test_per_call_timeout_beats_a_longer_client_default(fake) -> None:
     assert isinstance(info.value.__cause__, grpc.aio.AioRpcError)
 
 
-async def test_budget_caps_calls_and_an_expired_one_makes_no_call(fake) -> None:
+async def test_budget_caps_calls_and_an_expired_one_makes_no_call(fake, threads: int) -> None:
     state, address = fake
     state.hang = True
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
         with budget(0.1), pytest.raises(DeadlineExceeded):
             await client.chat.complete(REQ, timeout=60)
         calls = sum(state.calls.values())
@@ -109,10 +115,10 @@ async def test_budget_caps_calls_and_an_expired_one_makes_no_call(fake) -> None:
     assert sum(state.calls.values()) == calls
 
 
-async def test_unavailable_then_success_is_retried_by_grpc(fake) -> None:
+async def test_unavailable_then_success_is_retried_by_grpc(fake, threads: int) -> None:
     state, address = fake
     state.faults = [Fault(grpc.StatusCode.UNAVAILABLE), Fault(grpc.StatusCode.UNAVAILABLE)]
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
         resp = await client.chat.complete(REQ)
         state.faults = [Fault(grpc.StatusCode.UNAVAILABLE)]
         stream = client.chat.stream(REQ)
@@ -123,11 +129,11 @@ async def test_unavailable_then_success_is_retried_by_grpc(fake) -> None:
     assert state.calls["GetCompletionChunk"] == 2
 
 
-async def test_rate_limit_is_retried_with_backoff_then_succeeds(fake) -> None:
+async def test_rate_limit_is_retried_with_backoff_then_succeeds(fake, threads: int) -> None:
     state, address = fake
     limited = Fault(grpc.StatusCode.RESOURCE_EXHAUSTED, "rate limited", FAST_PUSHBACK)
     state.faults = [limited, limited]
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
         resp = await client.chat.complete(REQ)
         state.faults = [limited]
         streamed = await client.chat.stream(REQ).collect()
@@ -158,10 +164,12 @@ async def test_rate_limit_wait_longer_than_the_deadline_is_not_attempted(fake) -
     assert state.calls["GetCompletion"] == 1
 
 
-async def test_oversized_response_is_not_retried(fake) -> None:
+async def test_oversized_response_is_not_retried(fake, threads: int) -> None:
     state, address = fake
     state.tokens = ["x" * 5000]
-    config = ClientConfig(endpoint=address, api_key=KEY, max_message_bytes=1024)
+    config = ClientConfig(
+        endpoint=address, api_key=KEY, max_message_bytes=1024, stream_threads=threads
+    )
     async with Client(config=config) as client:
         with pytest.raises(ResponseTooLarge):
             await client.chat.complete(REQ)
@@ -174,12 +182,14 @@ async def test_oversized_response_is_not_retried(fake) -> None:
     assert state.calls["GetCompletionChunk"] == 1
 
 
-async def test_failure_after_first_chunk_raises_stream_interrupted_with_count(fake) -> None:
+async def test_failure_after_first_chunk_raises_stream_interrupted_with_count(
+    fake, threads: int
+) -> None:
     state, address = fake
     state.tokens = ["a", "b", "c", "d"]
     state.fail_after = 2
     got: list[str] = []
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
 
         async def consume() -> None:
             async for delta in client.chat.stream(REQ):
@@ -215,12 +225,16 @@ async def wait_stream_end(state: FakeXai) -> None:
 
 
 @pytest.mark.parametrize("how", ["break_in_async_with", "break_bare", "task_cancel", "timeout"])
-async def test_cancelling_the_consumer_ends_the_server_side_call(fake, how: str) -> None:
+async def test_cancelling_the_consumer_ends_the_server_side_call(
+    fake, how: str, threads: int
+) -> None:
     state, address = fake
     state.tokens = [str(i) for i in range(1000)]
     state.chunk_delay = 0.01
-    async with client_for(address) as client:
+    async with client_for(address, stream_threads=threads) as client:
         before = client_tasks()
+
+        started = asyncio.Event()
 
         async def consume() -> None:
             if how == "break_in_async_with":
@@ -231,16 +245,18 @@ async def test_cancelling_the_consumer_ends_the_server_side_call(fake, how: str)
                 async for _ in client.chat.stream(REQ):
                     break
             elif how == "timeout":
-                async with asyncio.timeout(0.1):
+                async with asyncio.timeout(None) as scope:
                     async for _ in client.chat.stream(REQ):
-                        pass
+                        if not started.is_set():
+                            started.set()
+                            scope.reschedule(asyncio.get_running_loop().time() + 0.05)
             else:
                 async for _ in client.chat.stream(REQ):
-                    pass
+                    started.set()
 
         if how == "task_cancel":
             task = asyncio.create_task(consume())
-            await asyncio.sleep(0.1)
+            await started.wait()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
@@ -254,12 +270,21 @@ async def test_cancelling_the_consumer_ends_the_server_side_call(fake, how: str)
         assert state.streams_cancelled == 1
         assert client_tasks() <= before, client_tasks() - before
         assert all(s.in_flight == 0 for s in client.transport._pool().slots)
+        assert client.transport._threaded == 0
+        await wait_reader_threads_end()
+
+
+async def wait_reader_threads_end() -> None:
+    for thread in [t for t in threading.enumerate() if t.name == "agentrt-stream"]:
+        await asyncio.to_thread(thread.join, 10)
+    assert not any(t.name == "agentrt-stream" for t in threading.enumerate())
 
 
 async def test_pool_opens_n_distinct_connections(fake) -> None:
     state, address = fake
     state.chunk_delay = 0.05
-    async with client_for(address, pool_size=3) as client, asyncio.TaskGroup() as tg:
+    client = client_for(address, pool_size=3, stream_threads=0)
+    async with client, asyncio.TaskGroup() as tg:
         for _ in range(6):
             tg.create_task(client.chat.stream(REQ).collect())
     assert len(state.peers) == 3
@@ -325,4 +350,16 @@ async def test_thousand_concurrent_streams_on_servers_capped_at_100_streams() ->
     assert len(results) == 1000
     assert all(r.content == "ab" for r in results)
     assert state.calls["GetCompletionChunk"] == 1000
-    assert 1 < len(state.peers) <= 10
+    assert 1 < len(state.peers) <= 10 + 1  # the pool, and the threaded streams' channel
+
+
+async def test_streams_beyond_stream_threads_use_the_aio_pool(fake) -> None:
+    state, address = fake
+    state.chunk_delay = 0.05
+    async with client_for(address, pool_size=1, stream_threads=2) as client:
+        async with asyncio.TaskGroup() as tg:
+            for _ in range(5):
+                tg.create_task(client.chat.stream(REQ).collect())
+        assert client.transport._threaded == 0
+    assert len(state.peers) == 2  # one sync channel for 2 threaded streams, one aio channel
+    await wait_reader_threads_end()

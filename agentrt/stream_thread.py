@@ -1,0 +1,103 @@
+"""A server stream read by a thread on a single-threaded sync channel, handed to asyncio.
+
+Why: in ``grpc.aio`` every streamed message costs a cross-thread wake-up of the
+event loop (tens of µs of CPU). gRPC's sync channel with the experimental
+``SingleThreadedUnaryStream`` option reads a stream in the calling thread at a
+fraction of that. Here a reader thread iterates such a call and appends each
+message to a deque; the event loop is woken only when the consumer is actually
+waiting, so a consumer that keeps up takes whole batches without a wake-up per
+message. The thread is one per stream, so :mod:`agentrt.transport` uses this
+only while few streams are in flight and ``grpc.aio`` beyond that.
+
+Cancelling (``cancel()``) cancels the RPC; the reader thread then ends at once.
+Errors are the sync call's ``grpc.RpcError`` (translated by the transport).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import suppress
+from typing import Any
+
+__all__ = ["SINGLE_THREADED_OPTION", "ThreadedStream"]
+
+# The value of grpc.experimental.ChannelOptions.SingleThreadedUnaryStream.
+SINGLE_THREADED_OPTION = "SingleThreadedUnaryStream"
+
+
+def _wake(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+class ThreadedStream:
+    """One server-streaming call read by its own thread.
+
+    Args:
+        call: the started sync call (an iterator of messages with ``cancel()``).
+        loop: the event loop that consumes the messages.
+        on_done: called in the reader thread when it ends.
+    """
+
+    def __init__(
+        self, call: Any, loop: asyncio.AbstractEventLoop, on_done: Callable[[], None]
+    ) -> None:
+        self._call = call
+        self._loop = loop
+        self._queue: deque[Any] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._end: BaseException | bool = False
+        self._on_done = on_done
+        self.thread = threading.Thread(target=self._read, name="agentrt-stream", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        queue = self._queue
+        try:
+            for message in self._call:
+                queue.append(message)
+                if self._waiter is not None:
+                    self._notify()
+            self._end = True
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._end = exc
+        finally:
+            self._on_done()
+            self._notify()
+
+    def _notify(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            with suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                self._loop.call_soon_threadsafe(_wake, waiter)
+
+    def cancel(self) -> bool:
+        """Cancel the RPC (thread-safe); the reader thread ends soon after."""
+        return bool(self._call.cancel())
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._messages()
+
+    async def _messages(self) -> AsyncIterator[Any]:
+        queue = self._queue
+        pop = queue.popleft
+        while True:
+            while queue:
+                yield pop()
+            end = self._end
+            if end is not False:
+                if queue:  # appended just before the end was recorded
+                    continue
+                if end is True:
+                    return
+                raise end
+            fut = self._loop.create_future()
+            self._waiter = fut
+            if queue or self._end is not False:  # raced with the reader: look again
+                self._waiter = None
+                continue
+            await fut
