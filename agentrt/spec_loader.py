@@ -226,7 +226,10 @@ class _Resolver:
         try:
             jsonschema.validators.validator_for(schema).check_schema(schema)
         except jsonschema.SchemaError as exc:
-            self.add(("output", "schema", *exc.path), f"invalid JSON Schema: {exc.message}")
+            # For anyOf/oneOf failures the closest branch says more ("not one of [...]").
+            closest = jsonschema.exceptions.best_match(exc.context) if exc.context else None
+            message = closest.message if closest is not None else exc.message
+            self.add(("output", "schema", *exc.path), f"invalid JSON Schema: {message}")
 
 
 def _tool_callable(obj: Any) -> str | None:

@@ -219,6 +219,11 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
         {"agent.yaml": MINIMAL + "output:\n  schema:\n    type: object\n    required: yes\n"},
         "agent.yaml:8:15: output.schema.required: invalid JSON Schema: True is not of type 'array'",
     ),
+    "unknown JSON Schema type": (
+        {"agent.yaml": MINIMAL + "output:\n  schema: {type: objekt}\n"},
+        "agent.yaml:6:18: output.schema.type: invalid JSON Schema: 'objekt' is not one of "
+        "['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+    ),
     "missing env var": (
         {"agent.yaml": MINIMAL + "description: By ${AGENTRT_TEST_UNSET_VAR}\n"},
         "agent.yaml:5:14: description: environment variable 'AGENTRT_TEST_UNSET_VAR' is not set "
