@@ -138,3 +138,23 @@ def test_html_is_self_contained() -> None:
     assert "https://" not in stripped
     assert "<script src" not in page
     assert "<link" not in page
+
+
+def test_falling_behind_the_open_loop_schedule_is_a_warning() -> None:
+    metrics = Metrics()
+    for i in range(100):
+        metrics.add(RequestRecord(index=i, start=i * 0.01, lag=0.05 if i < 5 else 0.001))
+    report = build_report(
+        plan=PLAN, metrics=metrics, records=[], wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    (warning,) = report["warnings"]
+    assert "fell behind its schedule: 5 of 100 requests started more than 10 ms late" in warning
+    closed = build_report(
+        plan={**PLAN, "mode": "closed"},
+        metrics=metrics,
+        records=[],
+        wall=1.0,
+        started_unix=0.0,
+        cpu=CPU,
+    )
+    assert closed["warnings"] == []

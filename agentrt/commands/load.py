@@ -187,9 +187,13 @@ def _run(args: argparse.Namespace) -> int:
     endpoint = resolve_endpoint(explicit) if explicit else None
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
     if args.agent:
+        import dataclasses
+
         from agentrt.spec import load_agent
 
-        load_agent(args.agent)  # every spec problem is reported before the run starts
+        agent = load_agent(args.agent)  # every spec problem is reported before the run starts
+        if not args.model and isinstance(agent.model, str):
+            plan = dataclasses.replace(plan, model=agent.model)
     result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
     return _report(args, plan, result)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agentrt.errors import UsageError
-from agentrt.load.metrics import Histogram, Metrics
+from agentrt.load.metrics import LATE, Histogram, Metrics
 from agentrt.load.records import FIELDS, RequestRecord
 from agentrt.load.timeseries import time_series
 
@@ -65,6 +65,7 @@ def build_report(
     """The whole report as a JSON-ready dict."""
     from agentrt._version import __version__
 
+    warnings = [*warnings, *_schedule_warning(plan, metrics)]
     return {
         "agentrt": __version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_unix)),
@@ -76,6 +77,18 @@ def build_report(
         "cpu": cpu,
         "warnings": list(warnings),
     }
+
+
+def _schedule_warning(plan: dict[str, Any], metrics: Metrics) -> list[str]:
+    """A warning when more than 1 % of open-loop requests started late."""
+    if plan.get("mode") != "open" or metrics.late <= max(1, metrics.requests // 100):
+        return []
+    lag = metrics.lag
+    return [
+        f"the load generator fell behind its schedule: {metrics.late:,} of {metrics.requests:,} "
+        f"requests started more than {LATE * 1000:.0f} ms late (p99 lag "
+        f"{lag.percentile(99) * 1000:,.1f} ms, max {lag.max * 1000:,.1f} ms)"
+    ]
 
 
 def _ms(value: float) -> str:
