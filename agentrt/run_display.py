@@ -1,4 +1,4 @@
-"""What ``agentrt run`` shows while an agent runs, and the JSON summary it prints with ``--json``.
+"""What ``agentrt run`` shows while an agent runs (its ``--json`` object: :mod:`agentrt.run_summary`).
 
 The answer streams to stdout as it arrives; tool activity (name, arguments,
 duration, ok or error) goes to stderr, one line per call. When stderr is a
@@ -8,7 +8,6 @@ before any other output, so lines never mix with it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
@@ -18,9 +17,8 @@ if TYPE_CHECKING:
 
     from agentrt.dispatch import ToolCallRecord
     from agentrt.events import AgentEvent
-    from agentrt.run_result import RunResult
 
-__all__ = ["RunDisplay", "run_summary", "tool_line"]
+__all__ = ["RunDisplay", "tool_line"]
 
 _ARGS_WIDTH = 120
 
@@ -155,44 +153,3 @@ def tool_line(record: ToolCallRecord) -> str:
 
 def _duration(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
-    """The ``--json`` object: output, turns, tool_calls, usage, model, response_ids."""
-    output: Any = result.output
-    dump = getattr(output, "model_dump", None)
-    if callable(dump):
-        output = dump(mode="json")
-    return {
-        "output": output,
-        "turns": result.turns,
-        "tool_calls": [_tool_call(r) for r in result.tool_calls],
-        "usage": {
-            "input": result.usage.prompt_tokens,
-            "output": result.usage.completion_tokens,
-            "reasoning": result.usage.reasoning_tokens,
-        },
-        "model": model,
-        "response_ids": list(result.response_ids),
-    }
-
-
-def _tool_call(record: ToolCallRecord) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": record.name, "arguments": _json_or_text(record.arguments)}
-    if record.error is None:
-        entry["result"] = _json_or_text(record.output)
-    else:
-        entry["error"] = {
-            "kind": record.error.kind,
-            "type": record.error.type,
-            "message": record.error.message,
-        }
-    entry["duration_s"] = round(record.duration, 6)
-    return entry
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text

@@ -131,12 +131,14 @@ def _run(args: argparse.Namespace) -> int:
     drive = _drive(agent, text, choice, display, notice, as_json=args.json, paced=paced)
     result = run(drive, loop=args.loop)
     if args.json:
-        from agentrt.run_display import run_summary
+        from agentrt.run_summary import run_summary
 
         print(json.dumps(run_summary(result, model=spec.model), ensure_ascii=False))
     elif structured and display.last_turn_text.strip() != result.text.strip():
         # A repair turn replaced what was streamed: show the answer that counts.
-        print(json.dumps(_jsonable(result.output), ensure_ascii=False))
+        from agentrt.run_summary import jsonable
+
+        print(json.dumps(jsonable(result.output), ensure_ascii=False))
     return 0
 
 
@@ -185,13 +187,8 @@ async def _drive(
 
 
 def _print_failure(exc: Any, agent: Agent[Any]) -> None:
-    from agentrt.run_display import run_summary
+    from agentrt.run_summary import run_summary
 
     summary = run_summary(exc.result, model=str(agent.model))
     summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
     print(json.dumps(summary, ensure_ascii=False))
-
-
-def _jsonable(output: Any) -> Any:
-    dump = getattr(output, "model_dump", None)
-    return dump(mode="json") if callable(dump) else output
