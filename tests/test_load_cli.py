@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,28 @@ def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -
     assert proc.stderr.startswith("agentrt: error: ")
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_first_ctrl_c_stops_gracefully_with_a_report(sim_process: SimProcess) -> None:
+    script = Path(sys.executable).parent / "agentrt"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
+    proc = subprocess.Popen(
+        [
+            *cmd, "load", "--no-progress", "--endpoint", sim_process.address, "--model", MODEL,
+            "--prompt", "hi", "--concurrency", "2", "--duration", "60s", "--json", "-",
+            "--metadata", "x-sim-itl-ms=10", "--metadata", "x-sim-output-tokens=20",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopping: no new requests" in err
+    report = json.loads(out)
+    assert report["summary"]["requests"] >= 1
+    assert report["summary"]["failed"] == 0
+    assert report["wall_s"] < 30
+    assert any("stopped early" in w for w in report["warnings"])

@@ -15,8 +15,12 @@ started in this process (announced on stderr).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["register"]
@@ -214,20 +218,51 @@ async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
         return await _drive(args, dataclasses.replace(plan, endpoint=sim.address, api_key=None))
 
 
+@contextlib.contextmanager
+def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
+    """The first Ctrl-C ends the run gracefully (a report of what ran); a second one aborts."""
+    loop = asyncio.get_running_loop()
+    stopped = [False]
+
+    def on_sigint() -> None:
+        stopped[0] = True
+        loop.remove_signal_handler(signal.SIGINT)
+        print(
+            "agentrt load: stopping: no new requests; waiting for those in flight "
+            "(Ctrl-C again to abort)",
+            file=sys.stderr,
+        )
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+    except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+        yield lambda: False
+        return
+    try:
+        yield lambda: stopped[0]
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
 async def _drive(args: argparse.Namespace, plan: Any) -> Any:
     from agentrt.load.progress import LiveStats, Progress
 
     live = LiveStats()
-    with Progress(live, enabled=args.progress) as progress:
+    with Progress(live, enabled=args.progress) as progress, _first_ctrl_c_stops() as stop:
         if args.processes > 1:
             from agentrt.load.processes import run_processes
 
             return await run_processes(
-                plan, args.processes, live=live, refresh=progress.refresh, loop=args.loop
+                plan,
+                args.processes,
+                live=live,
+                refresh=progress.refresh,
+                loop=args.loop,
+                should_stop=stop,
             )
         from agentrt.load.runner import run_load
 
-        return await run_load(plan, live=live, tick=progress.refresh)
+        return await run_load(plan, live=live, tick=progress.refresh, should_stop=stop)
 
 
 def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:

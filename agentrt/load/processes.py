@@ -33,9 +33,14 @@ class WorkerFailed(AgentrtError):
         self.exit_code = exit_code
 
 
-def _child(plan: LoadPlan, index: int, q: Any, go: Any, loop: str) -> None:
+def _child(plan: LoadPlan, index: int, q: Any, go: Any, halt: Any, loop: str) -> None:
+    import signal
+
     from agentrt.eventloop import run
     from agentrt.load.runner import run_load
+
+    # Ctrl-C reaches the whole process group: the parent decides, and tells us via ``halt``.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     live = LiveStats()
     sent = [0, 0]
@@ -50,7 +55,8 @@ def _child(plan: LoadPlan, index: int, q: Any, go: Any, loop: str) -> None:
         await asyncio.to_thread(go.wait)
 
     try:
-        result = run(run_load(plan, live=live, tick=tick, ready=ready), loop=loop)  # type: ignore[arg-type]
+        main = run_load(plan, live=live, tick=tick, ready=ready, should_stop=halt.is_set)
+        result = run(main, loop=loop)  # type: ignore[arg-type]
         q.put(("done", index, result.to_wire()))
     except AgentrtError as exc:
         q.put(("error", index, str(exc), exc.exit_code))
@@ -100,6 +106,7 @@ async def run_processes(
     live: LiveStats | None = None,
     refresh: Any = None,
     loop: str = "auto",
+    should_stop: Any = None,
 ) -> LoadResult:
     """Run ``plan`` split over ``processes`` worker processes and merge the results.
 
@@ -109,6 +116,8 @@ async def run_processes(
         live: counters for the live display, fed from the workers' progress.
         refresh: called a few times a second (redraw the display).
         loop: the workers' event loop (``auto``, ``uvloop`` or ``asyncio``).
+        should_stop: polled a few times a second; once True, every worker stops
+            starting requests (as :func:`~agentrt.load.runner.run_load` does).
 
     Raises:
         UsageError: fewer workers than processes.
@@ -117,15 +126,24 @@ async def run_processes(
     if plan.concurrency is not None and plan.concurrency.peak(plan.duration) < processes:
         raise UsageError("--processes must not exceed --concurrency (each process needs a worker)")
     ctx = multiprocessing.get_context("spawn")
-    q, go = ctx.Queue(), ctx.Event()
+    q, go, halt = ctx.Queue(), ctx.Event(), ctx.Event()
     procs = [
-        ctx.Process(target=_child, args=(plan.split(processes, i), i, q, go, loop), daemon=True)
+        ctx.Process(
+            target=_child, args=(plan.split(processes, i), i, q, go, halt, loop), daemon=True
+        )
         for i in range(processes)
     ]
     for p in procs:
         p.start()
     try:
-        results = await _collect(q, go, procs, live, refresh)
+
+        def poll() -> None:
+            if refresh is not None:
+                refresh()
+            if should_stop is not None and should_stop():
+                halt.set()
+
+        results = await _collect(q, go, procs, live, poll)
     finally:
         for p in procs:
             p.join(timeout=5)

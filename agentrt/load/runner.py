@@ -197,6 +197,7 @@ async def run_load(
     live: LiveStats | None = None,
     tick: Callable[[], None] | None = None,
     ready: Callable[[], Awaitable[None]] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> LoadResult:
     """Run ``plan`` against ``plan.endpoint`` and return what was measured.
 
@@ -205,17 +206,23 @@ async def run_load(
         live: counters for a live display, updated as requests finish.
         tick: called every :data:`TICK` seconds during the measured run (progress).
         ready: awaited after warm-up, right before the measured run starts.
+        should_stop: polled every :data:`TICK` seconds; once it returns True no
+            new request starts, those in flight finish, and the result says so.
     """
     async with client_for(plan) as client:
         call = make_call(client, plan)
         await _warmup(call, plan)
         if ready is not None:
             await ready()
-        return await _measure(plan, call, live, tick)
+        return await _measure(plan, call, live, tick, should_stop)
 
 
 async def _measure(
-    plan: LoadPlan, call: Call, live: LiveStats | None, tick: Callable[[], None] | None
+    plan: LoadPlan,
+    call: Call,
+    live: LiveStats | None,
+    tick: Callable[[], None] | None,
+    should_stop: Callable[[], bool] | None,
 ) -> LoadResult:
     perf = time.perf_counter
     started_unix, t0 = time.time(), perf()
@@ -236,6 +243,8 @@ async def _measure(
             except TimeoutError:
                 pass
             cpu.sample()
+            if should_stop is not None and not budget.stopped and should_stop():
+                budget.stop()
             if tick is not None:
                 tick()
 
@@ -261,12 +270,16 @@ async def _measure(
             stop.set()
     wall = perf() - t0
     summary = cpu.summary()
-    warning = CpuMeter.warning(summary)
+    warnings = [w for w in (CpuMeter.warning(summary),) if w]
+    if budget.stopped:
+        warnings.append(
+            "stopped early by an interrupt: the figures cover the requests started before it"
+        )
     return LoadResult(
         metrics=recorder.metrics,
         records=sorted(recorder.records, key=lambda r: r.index),
         wall=wall,
         started_unix=started_unix,
         cpu=[summary],
-        warnings=[warning] if warning else [],
+        warnings=warnings,
     )

@@ -137,9 +137,16 @@ class Budget:
         self.deadline = deadline
         self.clock = clock
         self.issued = 0
+        self.stopped = False
+
+    def stop(self) -> None:
+        """End the run early: no request starts after this."""
+        self.stopped = True
 
     def take(self) -> int | None:
         """The next request number, or ``None`` when the run is over."""
+        if self.stopped:
+            return None
         if self.requests is not None and self.issued >= self.requests:
             return None
         if self.deadline is not None and self.clock() >= self.deadline:
