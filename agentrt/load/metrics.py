@@ -124,9 +124,21 @@ class Histogram:
             self.max = value
 
     def record_many(self, values: Iterable[float]) -> None:
-        """Add every value of ``values``."""
-        for v in values:
-            self.record(v)
+        """Add every value of ``values`` (equal stored values are counted once, then added in bulk).
+
+        A stream's inter-token gaps cluster tightly, so counting first costs a tenth of
+        recording them one by one: this runs once per request on the event loop.
+        """
+        vals = values if isinstance(values, list | tuple) else list(values)
+        if not vals:
+            return
+        scale, record = self.scale, self._hdr.record_value
+        for stored, n in Counter([round(v * scale) for v in vals]).items():
+            record(max(_LOWEST, min(_HIGHEST, stored)), n)
+        self.count += len(vals)
+        self.total += sum(vals)
+        self.min = min(self.min, min(vals))
+        self.max = max(self.max, max(vals))
 
     def percentile(self, p: float) -> float:
         """The value at percentile ``p`` (0-100); 0.0 when empty."""
