@@ -7,6 +7,10 @@ errors by gRPC status code, finish reasons and goodput against --slo. Closed
 loop (--concurrency N workers) or open loop (--rate R: Poisson arrivals, with
 a report of how far the client fell behind its schedule); --ramp makes either
 grow over time. Retries are off unless --retries, so each request counts once.
+--duration stops *starting* requests; those in flight finish and count. The
+first Ctrl-C does the same at once and still writes the report; a second aborts.
+--warmup N sends N requests first (connections opened, caches warm) and
+discards them.
 
 Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
 started in this process (announced on stderr).
