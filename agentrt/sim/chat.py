@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 
 import grpc
@@ -129,12 +130,13 @@ class ChatService:
             )
         realism = call.plan.realism
         usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
-        chunks = chunk_stream(
+        chunks: Iterable[bytes] = chunk_stream(
             call.reply, call.meta, usage, tokens_per_chunk=realism.tokens_per_chunk
         )
         abort_after = call.plan.abort_after
         if abort_after is not None:
-            chunks = chunks[:abort_after]
+            chunks = list(itertools.islice(chunks, abort_after))
+            abort_after = len(chunks)
         first = (realism.ttft_ms / 1000) + call.delay_s
         if first > 0:
             await asyncio.sleep(first)
@@ -150,7 +152,8 @@ class ChatService:
         if abort_after is not None:
             await context.abort(
                 grpc.StatusCode.UNAVAILABLE,
-                f"simulated fault: stream aborted after {len(chunks)} chunks (call {call.plan.call_number})",
+                f"simulated fault: stream aborted after {abort_after} chunks "
+                f"(call {call.plan.call_number})",
             )
         if request.store_messages:
             self._finish(call, request)

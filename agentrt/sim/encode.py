@@ -11,6 +11,7 @@ concatenation in Python.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,25 +123,28 @@ def _pieces(text: str, per_chunk: int) -> list[str]:
 
 def chunk_stream(
     reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingUsage, *, tokens_per_chunk: int
-) -> list[bytes]:
+) -> Iterator[bytes]:
     """Every serialized ``GetChatCompletionChunk`` of the streamed reply, in order.
 
     Reasoning first, then content, ``tokens_per_chunk`` tokens per chunk; tool
     calls whole in one chunk; a last chunk with the finish reason and usage.
+    Chunks are made as they are consumed, so a long stream holds no more than
+    one chunk's bytes at a time (the bodies themselves are cached).
     """
     head = _header(meta)
     per = max(1, tokens_per_chunk)
     reasoning = _pieces(reply.reasoning, per)
     content = _pieces(reply.content, per)
-    out: list[bytes] = []
     for index in range(meta.outputs):
-        out += [head + _delta_body(p, index, True) for p in reasoning]
-        out += [head + _delta_body(p, index, False) for p in content]
+        for piece in reasoning:
+            yield head + _delta_body(piece, index, True)
+        for piece in content:
+            yield head + _delta_body(piece, index, False)
         if reply.tool_calls:
             calls = chat_pb2.GetChatCompletionChunk()
             delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_tool_calls(reply))
             calls.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
-            out.append(head + calls.SerializeToString())
+            yield head + calls.SerializeToString()
     last = chat_pb2.GetChatCompletionChunk(usage=usage)
     for index in range(meta.outputs):
         last.outputs.append(
@@ -150,5 +154,4 @@ def chunk_stream(
                 finish_reason=_FINISH[reply.finish],
             )
         )
-    out.append(head + last.SerializeToString())
-    return out
+    yield head + last.SerializeToString()

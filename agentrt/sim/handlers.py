@@ -2,7 +2,7 @@
 
 Implemented methods go to the simulator's services; every other method of
 xAI's API answers UNIMPLEMENTED at once, naming itself. The streamed chat
-method's serializer passes pre-serialized bytes through (see ``encode``).
+method has no serializer: its handler yields pre-serialized bytes (see ``encode``).
 """
 
 from __future__ import annotations
@@ -61,10 +61,6 @@ def _unary(fn: Unary) -> Unary:
             )
 
     return handler
-
-
-def _passthrough(data: bytes) -> bytes:
-    return data
 
 
 def _unimplemented(method: MethodDescriptor, admit: Admit) -> grpc.RpcMethodHandler[Any, Any]:
@@ -135,7 +131,7 @@ def build_handlers(
                     methods[method.name] = grpc.unary_stream_rpc_method_handler(
                         fn,
                         request_deserializer=request_type.FromString,
-                        response_serializer=_passthrough,
+                        response_serializer=None,  # chunks arrive as bytes already
                     )
                 else:
                     response_type = message_factory.GetMessageClass(method.output_type)
