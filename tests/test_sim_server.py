@@ -189,3 +189,30 @@ async def test_models_service_lists_the_catalogue() -> None:
         images = (await stub.ListImageGenerationModels(empty_pb2.Empty(), timeout=10)).models
         assert images
         assert images[0].output_modalities == [2]  # IMAGE
+
+
+async def test_url_images_are_served_over_http_and_nothing_else() -> None:
+    import urllib.error
+    import urllib.request
+
+    from agentrt_protos.xai.api.v1 import image_pb2, image_pb2_grpc
+
+    def fetch(url: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            return exc.code, b""
+
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = image_pb2_grpc.ImageStub(channel)
+        request = image_pb2.GenerateImageRequest(
+            prompt="a fox", model="grok-2-image", format=image_pb2.IMG_FORMAT_URL
+        )
+        url = (await stub.GenerateImage(request, timeout=10)).images[0].url
+        status, body = await asyncio.to_thread(fetch, url)
+        assert status == 200
+        assert body.startswith(b"\x89PNG\r\n\x1a\n")
+        missing = url.rsplit("/", 1)[0] + "/0123456789abcdef0123456789abcdef.png"
+        assert (await asyncio.to_thread(fetch, missing))[0] == 404

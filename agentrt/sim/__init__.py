@@ -35,7 +35,7 @@ UNIMPLEMENTED), ``chat`` and ``services`` (the RPCs), ``model`` (the
 deterministic model), ``arguments`` and ``jsonfill`` (tool arguments and
 schema-valid JSON), ``decode``/``encode`` (wire ↔ model, pre-serialized
 chunks), ``faults``, ``script``, ``store``, ``catalogue``, ``tokens``,
-``images``.
+``images`` and ``imagehost`` (PNGs, and the HTTP server behind URL-form images).
 """
 
 from __future__ import annotations

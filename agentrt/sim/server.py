@@ -15,6 +15,7 @@ from agentrt.errors import UsageError
 from agentrt.sim.chat import ChatService
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import build_handlers, make_admit
+from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
 
@@ -62,6 +63,7 @@ class Simulator:
         )
         self.script: Script | None = None
         self._server: grpc.aio.Server | None = None
+        self._images: ImageHost | None = None
         self._port = 0
 
     def __repr__(self) -> str:
@@ -89,7 +91,8 @@ class Simulator:
         chat = ChatService(
             injector=FaultInjector(opts.faults, opts.realism), script=self.script, admit=admit
         )
-        small = SmallServices(admit=admit, api_key_set=bool(opts.api_key))
+        images = ImageHost(opts.host)
+        small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         server.add_generic_rpc_handlers(build_handlers(chat, small, admit))
         target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
@@ -100,8 +103,14 @@ class Simulator:
         if not port:
             await server.stop(None)
             raise UsageError(f"cannot listen on {target}: the address is in use or not available")
-        await server.start()
-        self._server, self._port = server, port
+        try:
+            await images.start()
+            await server.start()
+        except BaseException:
+            await images.stop()
+            await server.stop(None)
+            raise
+        self._server, self._port, self._images = server, port, images
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish."""
@@ -109,6 +118,9 @@ class Simulator:
         if server is None:
             return
         await server.stop(self.options.grace_s if grace_s is None else grace_s)
+        if self._images is not None:
+            await self._images.stop()
+            self._images = None
         if self.script is not None and self.script.remaining:
             print(
                 f"agentrt sim: warning: script {self.script.name}: {self.script.remaining} "

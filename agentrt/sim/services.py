@@ -20,6 +20,7 @@ from agentrt_protos.xai.api.v1 import (
 )
 
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.images import png_for_prompt
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import token_id, tokenize
@@ -67,9 +68,10 @@ def _embedding(text: str) -> list[float]:
 class SmallServices:
     """Handlers of Models, Tokenize, Image, Embedder and Auth."""
 
-    def __init__(self, *, admit: Admit, api_key_set: bool) -> None:
+    def __init__(self, *, admit: Admit, api_key_set: bool, images: ImageHost) -> None:
         self.admit = admit
         self.api_key_set = api_key_set
+        self.images = images
 
     @staticmethod
     def language_model(entry: ModelEntry) -> models_pb2.LanguageModel:
@@ -186,7 +188,7 @@ class SmallServices:
     async def generate_image(
         self, request: image_pb2.GenerateImageRequest, context: Context
     ) -> image_pb2.ImageResponse:
-        """``GenerateImage``: small deterministic PNGs, as base64 data URLs or URL form."""
+        """``GenerateImage``: small deterministic PNGs, as base64 data URLs or http URLs."""
         self.admit(context)
         entry = _require(request.model, "image")
         if not request.prompt:
@@ -198,14 +200,13 @@ class SmallServices:
             )
         images = []
         for i in range(n):
-            data = (
-                "data:image/png;base64,"
-                + base64.b64encode(png_for_prompt(request.prompt, index=i)).decode()
-            )
+            png = png_for_prompt(request.prompt, index=i)
             if request.format == image_pb2.IMG_FORMAT_BASE64:
+                data = "data:image/png;base64," + base64.b64encode(png).decode()
                 images.append(image_pb2.GeneratedImage(base64=data, respect_moderation=True))
             else:
-                images.append(image_pb2.GeneratedImage(url=data, respect_moderation=True))
+                url = self.images.put(png)
+                images.append(image_pb2.GeneratedImage(url=url, respect_moderation=True))
         usage = usage_pb2.SamplingUsage(prompt_tokens=len(tokenize(request.prompt)))
         usage.prompt_text_tokens = usage.prompt_tokens
         usage.total_tokens = usage.prompt_tokens
