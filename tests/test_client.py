@@ -29,6 +29,7 @@ MODULES = [
     "agentrt.rpc_errors",
     "agentrt.service_types",
     "agentrt.services",
+    "agentrt.stream_thread",
     "agentrt.tool_specs",
     "agentrt.transport",
     "agentrt.commands.chat",

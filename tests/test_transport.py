@@ -100,6 +100,17 @@ async def test_per_call_timeout_beats_a_longer_client_default(fake) -> None:
     assert isinstance(info.value.__cause__, grpc.aio.AioRpcError)
 
 
+async def test_stream_deadline_is_the_per_call_timeout(fake, threads: int) -> None:
+    state, address = fake
+    state.hang = True
+    async with client_for(address, timeout=3600, stream_threads=threads) as client:
+        with pytest.raises(DeadlineExceeded):
+            await client.chat.stream(REQ, timeout=0.1).collect()
+        with budget(0.1), pytest.raises(DeadlineExceeded):
+            await client.chat.stream(REQ).collect()
+    await wait_reader_threads_end()
+
+
 async def test_budget_caps_calls_and_an_expired_one_makes_no_call(fake, threads: int) -> None:
     state, address = fake
     state.hang = True
