@@ -59,9 +59,9 @@ def test_measured_ttft_and_itl_match_the_injected_latency(
     assert (s["chunks"], s["output_tokens"], s["finish_reasons"]) == (120, 120, {"stop": 12})
     lat = s["latency_s"]
     # generous upper bounds: the machine is shared; the lower bounds are the injected delays
-    assert 0.150 <= lat["ttft"]["p50"] <= 0.150 + 0.100
-    assert 0.020 * 0.95 <= lat["itl"]["p50"] <= 0.020 + 0.020
-    assert 0.020 * 0.95 <= lat["tpot"]["p50"] <= 0.020 + 0.020
+    assert 0.150 <= lat["ttft"]["p50"] <= 0.150 + 0.350
+    assert 0.020 * 0.95 <= lat["itl"]["p50"] <= 0.020 + 0.030
+    assert 0.020 * 0.95 <= lat["tpot"]["p50"] <= 0.020 + 0.030
     assert lat["itl"]["count"] == 12 * 9
     assert lat["e2e"]["p50"] >= 0.150 + 9 * 0.020 * 0.95
     with out["csv"].open() as f:
