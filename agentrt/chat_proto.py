@@ -105,52 +105,63 @@ def message_to_proto(message: Message) -> chat_pb2.Message:
     )
 
 
+def _web_search(tool: ts.WebSearch) -> chat_pb2.Tool:
+    loc = None
+    if any((tool.country, tool.city, tool.region, tool.timezone)):
+        loc = chat_pb2.WebSearchUserLocation(
+            country=tool.country, city=tool.city, region=tool.region, timezone=tool.timezone
+        )
+    return chat_pb2.Tool(
+        web_search=chat_pb2.WebSearch(
+            allowed_domains=tool.allowed_domains,
+            excluded_domains=tool.excluded_domains,
+            enable_image_understanding=tool.enable_image_understanding,
+            enable_image_search=tool.enable_image_search,
+            user_location=loc,
+        )
+    )
+
+
+def _x_search(tool: ts.XSearch) -> chat_pb2.Tool:
+    return chat_pb2.Tool(
+        x_search=chat_pb2.XSearch(
+            from_date=_timestamp(tool.from_date) if tool.from_date else None,
+            to_date=_timestamp(tool.to_date) if tool.to_date else None,
+            allowed_x_handles=tool.allowed_x_handles,
+            excluded_x_handles=tool.excluded_x_handles,
+            enable_image_understanding=tool.enable_image_understanding,
+            enable_video_understanding=tool.enable_video_understanding,
+        )
+    )
+
+
+def _mcp(tool: ts.MCP) -> chat_pb2.Tool:
+    return chat_pb2.Tool(
+        mcp=chat_pb2.MCP(
+            server_url=tool.server_url,
+            server_label=tool.server_label,
+            server_description=tool.server_description,
+            allowed_tool_names=tool.allowed_tool_names,
+            authorization=tool.authorization,
+            extra_headers=dict(tool.extra_headers),
+        )
+    )
+
+
 def _server_tool_to_proto(tool: ts.ToolSpec) -> chat_pb2.Tool:
     if isinstance(tool, ts.WebSearch):
-        loc = None
-        if any((tool.country, tool.city, tool.region, tool.timezone)):
-            loc = chat_pb2.WebSearchUserLocation(
-                country=tool.country, city=tool.city, region=tool.region, timezone=tool.timezone
-            )
-        return chat_pb2.Tool(
-            web_search=chat_pb2.WebSearch(
-                allowed_domains=tool.allowed_domains,
-                excluded_domains=tool.excluded_domains,
-                enable_image_understanding=tool.enable_image_understanding,
-                enable_image_search=tool.enable_image_search,
-                user_location=loc,
-            )
-        )
+        return _web_search(tool)
     if isinstance(tool, ts.XSearch):
-        return chat_pb2.Tool(
-            x_search=chat_pb2.XSearch(
-                from_date=_timestamp(tool.from_date) if tool.from_date else None,
-                to_date=_timestamp(tool.to_date) if tool.to_date else None,
-                allowed_x_handles=tool.allowed_x_handles,
-                excluded_x_handles=tool.excluded_x_handles,
-                enable_image_understanding=tool.enable_image_understanding,
-                enable_video_understanding=tool.enable_video_understanding,
-            )
-        )
+        return _x_search(tool)
+    if isinstance(tool, ts.MCP):
+        return _mcp(tool)
     if isinstance(tool, ts.CodeExecution):
         return chat_pb2.Tool(code_execution=chat_pb2.CodeExecution())
     if isinstance(tool, ts.CollectionsSearch):
-        return chat_pb2.Tool(
-            collections_search=chat_pb2.CollectionsSearch(
-                collection_ids=tool.collection_ids, limit=tool.limit, instructions=tool.instructions
-            )
+        search = chat_pb2.CollectionsSearch(
+            collection_ids=tool.collection_ids, limit=tool.limit, instructions=tool.instructions
         )
-    if isinstance(tool, ts.MCP):
-        return chat_pb2.Tool(
-            mcp=chat_pb2.MCP(
-                server_url=tool.server_url,
-                server_label=tool.server_label,
-                server_description=tool.server_description,
-                allowed_tool_names=tool.allowed_tool_names,
-                authorization=tool.authorization,
-                extra_headers=dict(tool.extra_headers),
-            )
-        )
+        return chat_pb2.Tool(collections_search=search)
     if isinstance(tool, ts.AttachmentSearch):
         return chat_pb2.Tool(attachment_search=chat_pb2.AttachmentSearch(limit=tool.limit))
     if isinstance(tool, ts.ImageGeneration):

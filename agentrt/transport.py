@@ -212,16 +212,7 @@ class Transport:
         deadline = self.deadline(timeout)
         attempt = 0
         while True:
-            threaded = self._threaded < self.config.stream_threads
-            if threaded:
-                call = self._start_threaded(stub_cls, method, request, deadline.remaining())
-                self._threaded += 1
-            else:
-                slot = self._pool().pick()
-                call = getattr(slot.stub(stub_cls), method)(
-                    request, timeout=deadline.remaining(), metadata=self._metadata
-                )
-                slot.in_flight += 1
+            call, slot = self._open_stream(stub_cls, method, request, deadline.remaining())
             received = 0
             try:
                 async for message in call:
@@ -239,12 +230,27 @@ class Transport:
                     raise error from exc
             finally:
                 call.cancel()
-                if threaded:
+                if slot is None:
                     self._threaded -= 1
                 else:
                     slot.in_flight -= 1
             attempt += 1
             await asyncio.sleep(wait)
+
+    def _open_stream(
+        self, stub_cls: type, method: str, request: Any, seconds: float
+    ) -> tuple[Any, _Slot | None]:
+        """Start the call on a reader thread (slot ``None``) or on the least busy channel."""
+        if self._threaded < self.config.stream_threads:
+            call = self._start_threaded(stub_cls, method, request, seconds)
+            self._threaded += 1
+            return call, None
+        slot = self._pool().pick()
+        call = getattr(slot.stub(stub_cls), method)(
+            request, timeout=seconds, metadata=self._metadata
+        )
+        slot.in_flight += 1
+        return call, slot
 
     def _start_threaded(
         self, stub_cls: type, method: str, request: Any, seconds: float
