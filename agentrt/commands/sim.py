@@ -63,41 +63,49 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--api-key", default=None, help="require 'authorization: Bearer KEY'")
     p.add_argument("--grace", type=float, default=5.0, metavar="S", help="shutdown grace, seconds")
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
-    real = p.add_argument_group("realism")
-    real.add_argument("--ttft-ms", type=float, default=0.0, help="delay before the first chunk")
-    real.add_argument("--itl-ms", type=float, default=0.0, help="delay between chunks")
-    real.add_argument("--tokens-per-chunk", type=int, default=1, help="tokens per streamed chunk")
-    real.add_argument(
+    _add_realism(p.add_argument_group("realism"))
+    _add_faults(p.add_argument_group("faults"))
+    p.set_defaults(handler=_run)
+
+
+def _add_realism(group: Any) -> None:
+    """Flags that shape timing and length of answers."""
+    group.add_argument("--ttft-ms", type=float, default=0.0, help="delay before the first chunk")
+    group.add_argument("--itl-ms", type=float, default=0.0, help="delay between chunks")
+    group.add_argument("--tokens-per-chunk", type=int, default=1, help="tokens per streamed chunk")
+    group.add_argument(
         "--output-tokens", type=int, default=None, help="length of plain text answers"
     )
-    flt = p.add_argument_group("faults")
-    flt.add_argument(
+
+
+def _add_faults(group: Any) -> None:
+    """Fault injection flags (the headers of the same names override them per call)."""
+    group.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="inject a fault (see below)"
     )
-    flt.add_argument(
+    group.add_argument(
         "--fault-on", default="", metavar="N,M", help="only on these model calls (1-based)"
     )
-    flt.add_argument(
+    group.add_argument(
         "--fault-rate", type=float, default=None, metavar="R", help="on a fraction R of calls"
     )
-    flt.add_argument("--seed", type=int, default=0, help="seed for --fault-rate")
-    flt.add_argument(
+    group.add_argument("--seed", type=int, default=0, help="seed for --fault-rate")
+    group.add_argument(
         "--abort-after",
         type=int,
         default=3,
         metavar="K",
         help="chunks before 'abort' cuts a stream",
     )
-    flt.add_argument(
+    group.add_argument(
         "--retry-after-ms", type=int, default=1000, help="retry hint sent with resource_exhausted"
     )
-    flt.add_argument(
+    group.add_argument(
         "--deadline-stall-ms",
         type=int,
         default=30_000,
         help="longest stall of the 'deadline' fault",
     )
-    p.set_defaults(handler=_run)
 
 
 def _options(args: argparse.Namespace) -> Any:

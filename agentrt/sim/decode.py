@@ -14,7 +14,7 @@ import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2
 
 from agentrt.sim.arguments import FunctionTool
-from agentrt.sim.catalogue import find_model, models_of_kind
+from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
 from agentrt.sim.status import SimStatus
 
@@ -94,18 +94,31 @@ def _tool_choice(request: chat_pb2.GetCompletionsRequest) -> str:
     )
 
 
-def prompt_from_request(
-    request: chat_pb2.GetCompletionsRequest, history: Sequence[chat_pb2.Message] = ()
-) -> Prompt:
-    """The :class:`Prompt` for ``request``; ``history`` comes from ``previous_response_id``."""
-    entry = find_model(request.model, "language")
+def _entry(model: str) -> ModelEntry:
+    entry = find_model(model, "language")
     if entry is None:
         known = ", ".join(m.name for m in models_of_kind("language"))
         raise SimStatus(
             grpc.StatusCode.NOT_FOUND,
-            f"model {request.model!r} does not exist or you do not have access to it "
+            f"model {model!r} does not exist or you do not have access to it "
             f"(the simulator serves: {known})",
         )
+    return entry
+
+
+def _response_schema(fmt: chat_pb2.ResponseFormat) -> dict[str, Any] | None:
+    if fmt.format_type != chat_pb2.FORMAT_TYPE_JSON_SCHEMA:
+        return None
+    if not fmt.HasField("schema"):
+        raise _invalid("response_format: FORMAT_TYPE_JSON_SCHEMA needs a schema")
+    return _json_object(fmt.schema, "response_format.schema")
+
+
+def prompt_from_request(
+    request: chat_pb2.GetCompletionsRequest, history: Sequence[chat_pb2.Message] = ()
+) -> Prompt:
+    """The :class:`Prompt` for ``request``; ``history`` comes from ``previous_response_id``."""
+    entry = _entry(request.model)
     if not request.messages and not history:
         raise _invalid("messages: at least one message is required")
     turns, images = turns_from_messages([*history, *request.messages])
@@ -113,30 +126,22 @@ def prompt_from_request(
     choice = _tool_choice(request)
     if choice not in ("auto", "none", "required") and choice not in {t.name for t in tools}:
         raise _invalid(f"tool_choice names function {choice!r}, which is not among the tools")
-    schema = None
-    fmt = request.response_format
-    if fmt.format_type == chat_pb2.FORMAT_TYPE_JSON_SCHEMA:
-        if not fmt.HasField("schema"):
-            raise _invalid("response_format: FORMAT_TYPE_JSON_SCHEMA needs a schema")
-        schema = _json_object(fmt.schema, "response_format.schema")
     if request.HasField("max_tokens") and request.max_tokens <= 0:
         raise _invalid("max_tokens must be positive")
+    parallel = request.parallel_tool_calls if request.HasField("parallel_tool_calls") else True
+    effort = request.reasoning_effort if request.HasField("reasoning_effort") else None
     return Prompt(
         model=entry.name,
         turns=turns,
         tools=tools,
         tool_choice=choice,
-        parallel_tool_calls=request.parallel_tool_calls
-        if request.HasField("parallel_tool_calls")
-        else True,
-        response_schema=schema,
-        json_object=fmt.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
+        parallel_tool_calls=parallel,
+        response_schema=_response_schema(request.response_format),
+        json_object=request.response_format.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
         max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
         seed=request.seed if request.HasField("seed") else None,
         reasoning=entry.reasoning,
-        effort=_EFFORTS.get(request.reasoning_effort, "medium")
-        if request.HasField("reasoning_effort")
-        else "medium",
+        effort=_EFFORTS.get(effort, "medium") if effort is not None else "medium",
         cached_turns=len(history),
         image_parts=images,
     )

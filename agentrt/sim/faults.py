@@ -145,15 +145,38 @@ class FaultInjector:
         session = metadata.get("x-sim-session", "")
         number = self._counts.get(session, 0) + 1
         self._counts[session] = number
+        active = self._active_faults(metadata, session, number)
+        realism = self._realism(metadata)
+        quirks = Quirks(
+            malformed_tool_args="malformed_args" in active,
+            unknown_tool="unknown_tool" in active,
+            invalid_output="invalid_output" in active,
+            output_tokens=realism.output_tokens,
+        )
+        abort = int(_number(metadata, "x-sim-abort-after", cfg.abort_after, integer=True))
+        retry_after = _number(metadata, "x-sim-retry-after-ms", cfg.retry_after_ms, integer=True)
+        return CallPlan(
+            error=next((f for f in sorted(active) if f in ERROR_FAULTS), None),
+            abort_after=abort if "abort" in active else None,
+            quirks=quirks,
+            realism=realism,
+            retry_after_ms=int(retry_after),
+            deadline_stall_ms=cfg.deadline_stall_ms,
+            call_number=number,
+        )
+
+    def _active_faults(
+        self, metadata: Mapping[str, str], session: str, number: int
+    ) -> frozenset[str]:
+        """The faults that apply to call ``number`` of ``session``."""
+        cfg = self.config
         try:
             faults = (
                 parse_faults(metadata["x-sim-fault"]) if "x-sim-fault" in metadata else cfg.faults
             )
-            on_calls = (
-                parse_call_numbers(metadata["x-sim-fault-on"])
-                if "x-sim-fault-on" in metadata
-                else cfg.on_calls
-            )
+            on_calls = cfg.on_calls
+            if "x-sim-fault-on" in metadata:
+                on_calls = parse_call_numbers(metadata["x-sim-fault-on"])
         except ValueError as exc:
             raise SimStatus(
                 grpc.StatusCode.INVALID_ARGUMENT, f"metadata x-sim-fault…: {exc}"
@@ -162,27 +185,7 @@ class FaultInjector:
         selected = bool(faults) and (not on_calls or number in on_calls)
         if selected and rate >= 0:
             selected = random.Random(f"{cfg.seed}:{session}:{number}").random() < rate
-        active = faults if selected else frozenset()
-        realism = self._realism(metadata)
-        quirks = Quirks(
-            malformed_tool_args="malformed_args" in active,
-            unknown_tool="unknown_tool" in active,
-            invalid_output="invalid_output" in active,
-            output_tokens=realism.output_tokens,
-        )
-        error = next((f for f in sorted(active) if f in ERROR_FAULTS), None)
-        abort = int(_number(metadata, "x-sim-abort-after", cfg.abort_after, integer=True))
-        return CallPlan(
-            error=error,
-            abort_after=abort if "abort" in active else None,
-            quirks=quirks,
-            realism=realism,
-            retry_after_ms=int(
-                _number(metadata, "x-sim-retry-after-ms", cfg.retry_after_ms, integer=True)
-            ),
-            deadline_stall_ms=cfg.deadline_stall_ms,
-            call_number=number,
-        )
+        return faults if selected else frozenset()
 
     def _realism(self, metadata: Mapping[str, str]) -> Realism:
         base = self.realism

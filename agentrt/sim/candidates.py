@@ -1,0 +1,133 @@
+"""Candidate values in a user's text, as the simulated model sees them.
+
+Quoted phrases, e-mail addresses, URLs, ISO dates, identifiers (codes such as
+``AB-123``, ``snake_case`` names), numbers, and proper nouns: capitalised
+words that do not merely start a sentence. Each candidate keeps the content
+words just around it, which :mod:`agentrt.sim.arguments` matches against a
+parameter's name and description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
+
+Kind = Literal["quoted", "email", "url", "date", "identifier", "proper", "number"]
+
+
+def words(text: str) -> frozenset[str]:
+    """The space-separated words of ``text`` as a set (for word lists)."""
+    return frozenset(text.split())
+
+
+_STOP = words(
+    "a an the and or but of to in on at for from by with about into over under is are was were be "
+    "been being it its this that these those i me my we our you your he she they them their what which "
+    "who whom whose when where why how can could would should will shall may might must do does did "
+    "please tell show give find get let lets make want need like just also then than there here some any "
+    "all each every no not yes as if so up out now today tomorrow"
+)
+GENERIC_VERBS = words(
+    "get set list fetch find lookup look search create update delete do run make call compute "
+    "calculate check query read write send retrieve"
+)
+_COMMON_STARTERS = (
+    _STOP
+    | GENERIC_VERBS
+    | words(
+        "hi hello hey thanks thank ok okay sure could book schedule add remove plan convert translate "
+        "summarize summarise explain describe compare weather order price"
+    )
+)
+_PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<!\w)'([^']+)'(?!\w)")),
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("url", re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")),
+    (
+        "date",
+        re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?\b"),
+    ),
+    (
+        "identifier",
+        re.compile(
+            r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
+            r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
+        ),
+    ),
+    ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
+)
+_PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du|la|le|van|von|der))*\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Candidate:
+    """A value found in the user's text."""
+
+    text: str
+    kind: Kind
+    start: int
+    context: frozenset[str]
+
+
+def stems(text: str) -> set[str]:
+    """Content words of ``text`` (split on case and underscores), stemmed, stop words dropped."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
+    return {_stem(w) for w in _WORD.findall(spaced.lower()) if w not in _STOP}
+
+
+def _stem(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every candidate value in ``text``, in order of appearance, without overlaps.
+
+    ``vocabulary`` holds stems (tool names and descriptions) that are not proper
+    nouns when they start a sentence.
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[Candidate] = []
+
+    def add(kind: Kind, start: int, end: int, value: str) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(
+            Candidate(text=value, kind=kind, start=start, context=_context(text, start, end))
+        )
+
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            value = next((g for g in m.groups() if g), m.group(0)) if m.groups() else m.group(0)
+            add(kind, m.start(), m.end(), value.strip())
+    for m in _PROPER_RUN.finditer(text):
+        start, value = m.start(), m.group(0)
+        if _starts_sentence(text, start):
+            first, _, rest = value.partition(" ")
+            bare = re.split(r"['’]", first.lower())[0]
+            if bare in _COMMON_STARTERS or _stem(bare) in vocabulary:
+                if not rest or not rest[:1].isupper():
+                    continue
+                start, value = start + len(first) + 1, rest
+        value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
+        add("proper", start, start + len(value), value)
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in '.!?:;\n"“('
+
+
+def _context(text: str, start: int, end: int) -> frozenset[str]:
+    before = _WORD.findall(text[:start].lower())[-4:]
+    after = _WORD.findall(text[end:].lower())[:2]
+    return frozenset(_stem(w) for w in [*before, *after] if w not in _STOP)
