@@ -56,8 +56,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--endpoint", metavar="HOST:PORT", help="the service under test")
-    p.add_argument("--model", help="model name (required unless --agent)")
+    _add_workload(p)
+    _add_outputs(p)
+    _add_ramps(p)
+    _add_more(p)
+    p.set_defaults(handler=_run)
+
+
+def _add_workload(p: argparse.ArgumentParser) -> None:
+    add = p.add_argument
+    add("--endpoint", metavar="HOST:PORT", help="the service under test")
+    add("--model", help="model name (required unless --agent)")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--prompt", metavar="TEXT", help="one prompt ({{request_number}} etc.)")
     what.add_argument("--prompts", metavar="FILE.jsonl", help="a prompt corpus, round robin")
@@ -67,9 +76,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     until = p.add_mutually_exclusive_group(required=True)
     until.add_argument("--duration", metavar="DUR", help="how long to start requests, e.g. 30s")
     until.add_argument("--requests", type=int, metavar="N", help="how many requests")
-    p.add_argument(
-        "--connections", type=int, metavar="K", help="TCP connections (default: 1 per 100 workers)"
-    )
+    add("--connections", type=int, metavar="K", help="TCP connections (default: 1 per 100 workers)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--stream",
@@ -81,18 +88,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     mode.add_argument(
         "--unary", dest="stream", action="store_false", help="unary calls (TTFT = E2E)"
     )
-    p.add_argument("--max-tokens", type=int, metavar="N", help="max_tokens of each request")
-    p.add_argument(
-        "--warmup", type=int, default=0, metavar="N", help="requests sent and discarded first"
+    add("--max-tokens", type=int, metavar="N", help="max_tokens of each request")
+    add("--warmup", type=int, default=0, metavar="N", help="requests sent and discarded first")
+    add("--slo", metavar="SPEC", help="objectives for goodput, e.g. ttft=500ms,tpot=50ms")
+    add("--agent", metavar="SPEC", help="run this YAML agent once per request")
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    out = p.add_argument_group(
+        "outputs (the summary table goes to stdout; to stderr with --json -)"
     )
-    p.add_argument(
-        "--slo", metavar="SPEC", help="objectives for goodput, e.g. ttft=500ms,tpot=50ms"
-    )
-    p.add_argument("--json", metavar="OUT", help="write the full report as JSON ('-' for stdout)")
-    p.add_argument("--records", metavar="OUT.jsonl", help="write one JSON line per request")
-    p.add_argument("--csv", metavar="OUT", help="write one CSV row per request")
-    p.add_argument("--html", metavar="OUT", help="write a self-contained HTML report")
-    p.add_argument("--agent", metavar="SPEC", help="run this YAML agent once per request")
+    out.add_argument("--json", metavar="OUT", help="the full report as JSON ('-': stdout)")
+    out.add_argument("--records", metavar="OUT.jsonl", help="one JSON line per request")
+    out.add_argument("--csv", metavar="OUT", help="one CSV row per request")
+    out.add_argument("--html", metavar="OUT", help="a self-contained HTML report")
+
+
+def _add_ramps(p: argparse.ArgumentParser) -> None:
     ramp = p.add_argument_group("ramps (apply to --concurrency or --rate)")
     ramp.add_argument("--ramp", choices=("step", "linear"), help="grow the load over time")
     ramp.add_argument("--ramp-step", type=float, metavar="X", help="added per --ramp-every")
@@ -100,6 +112,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--ramp-every", default="1s", metavar="DUR", help="step duration (default 1s)"
     )
     ramp.add_argument("--ramp-to", type=float, metavar="X", help="stop growing at this value")
+
+
+def _add_more(p: argparse.ArgumentParser) -> None:
     more = p.add_argument_group("more")
     more.add_argument(
         "--processes", type=int, default=1, metavar="P", help="spread over P processes"
@@ -118,7 +133,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default=None,
         help="live display (default: when stderr is a terminal)",
     )
-    p.set_defaults(handler=_run)
 
 
 def _ramp(args: argparse.Namespace, start: float) -> Any:

@@ -98,6 +98,23 @@ def histogram_svg(title: str, edges: Sequence[float], counts: Sequence[float]) -
     return "".join(parts)
 
 
+def _series_svg(
+    k: int, name: str, points: list[tuple[float, float, float, float]], fmt: Any
+) -> list[str]:
+    """One series through ``(px, py, t, value)`` points: a polyline, dots with read-outs, a legend."""
+    color = _COLORS[k % len(_COLORS)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
+    parts = [f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>']
+    for x, y, t, value in points:
+        tip = escape(f"{name} at {t:g} s: {fmt(value)}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}" data-tip="{tip}"/>')
+    parts.append(
+        f'<text x="{_W - _PAD_R - 150 * k}" y="16" text-anchor="end" fill="{color}">'
+        f"■ {escape(name)}</text>"
+    )
+    return parts
+
+
 def line_svg(
     title: str,
     xs: Sequence[float],
@@ -116,25 +133,13 @@ def line_svg(
     def px(x: float) -> float:
         return _PAD_L + plot_w * x / x_max
 
-    def py(y: float) -> float:
-        return _H - _PAD_B - plot_h * y / y_max
-
     for k, (name, ys) in enumerate(series):
-        color = _COLORS[k % len(_COLORS)]
-        points = [f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True) if y is not None]
-        parts.append(
-            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(points)}"/>'
-        )
-        for x, y in zip(xs, ys, strict=True):
-            if y is not None:
-                tip = escape(f"{name} at {x:g} s: {fmt(y)}")
-                parts.append(
-                    f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="{color}" data-tip="{tip}"/>'
-                )
-        parts.append(
-            f'<text x="{_W - _PAD_R - 150 * (k + 1) + 150}" y="16" text-anchor="end" fill="{color}">'
-            f"■ {escape(name)}</text>"
-        )
+        points = [
+            (px(x), _H - _PAD_B - plot_h * y / y_max, x, y)
+            for x, y in zip(xs, ys, strict=True)
+            if y is not None
+        ]
+        parts += _series_svg(k, name, points, fmt)
     for i in range(6):
         x = x_max * i / 5
         parts.append(

@@ -11,9 +11,11 @@ their per-request records and their CPU figures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import queue as queue_mod
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from agentrt.errors import AgentrtError, UsageError
@@ -127,23 +129,28 @@ async def run_processes(
         raise UsageError("--processes must not exceed --concurrency (each process needs a worker)")
     ctx = multiprocessing.get_context("spawn")
     q, go, halt = ctx.Queue(), ctx.Event(), ctx.Event()
-    procs = [
-        ctx.Process(
-            target=_child, args=(plan.split(processes, i), i, q, go, halt, loop), daemon=True
-        )
-        for i in range(processes)
-    ]
+
+    def poll() -> None:
+        if refresh is not None:
+            refresh()
+        if should_stop is not None and should_stop():
+            halt.set()
+
+    with _started(
+        ctx, [(plan.split(processes, i), i, q, go, halt, loop) for i in range(processes)], q
+    ) as procs:
+        results = await _collect(q, go, procs, live, poll)
+    return merge_results(results)
+
+
+@contextlib.contextmanager
+def _started(ctx: Any, arguments: list[tuple[Any, ...]], q: Any) -> Iterator[list[Any]]:
+    """Start one worker process per argument tuple; join (or end) them all on exit."""
+    procs = [ctx.Process(target=_child, args=args, daemon=True) for args in arguments]
     for p in procs:
         p.start()
     try:
-
-        def poll() -> None:
-            if refresh is not None:
-                refresh()
-            if should_stop is not None and should_stop():
-                halt.set()
-
-        results = await _collect(q, go, procs, live, poll)
+        yield procs
     finally:
         for p in procs:
             p.join(timeout=5)
@@ -153,7 +160,6 @@ async def run_processes(
             p.close()
         q.close()
         q.join_thread()
-    return merge_results(results)
 
 
 async def _collect(

@@ -107,12 +107,8 @@ class Recorder:
             self.live.finished(ok, timing.ttft)
 
 
-def make_call(client: Any, plan: LoadPlan) -> Call:
-    """The function that sends request ``number`` and measures it (chat or agent)."""
-    if plan.agent is not None:
-        from agentrt.load.agent_call import make_agent_call
-
-        return make_agent_call(client, plan)
+def _requests(plan: LoadPlan) -> Callable[[int], Any]:
+    """Request ``number``'s :class:`~agentrt.chat_request.ChatRequest`, from the corpus."""
     from agentrt.chat_request import ChatRequest
     from agentrt.messages import Message, assistant, system, user
 
@@ -121,13 +117,23 @@ def make_call(client: Any, plan: LoadPlan) -> Call:
             return system(text)
         return assistant(text) if role == "assistant" else user(text)
 
-    chat, timeout, perf = client.chat, plan.timeout, time.perf_counter
-
     def request(number: int) -> ChatRequest:
         prompt = plan.corpus.render(number)
         messages = tuple(message(role, text) for role, text in prompt.messages)
         max_tokens = prompt.max_tokens or plan.max_tokens
         return ChatRequest(model=plan.model, messages=messages, max_tokens=max_tokens)
+
+    return request
+
+
+def make_call(client: Any, plan: LoadPlan) -> Call:
+    """The function that sends request ``number`` and measures it (chat or agent)."""
+    if plan.agent is not None:
+        from agentrt.load.agent_call import make_agent_call
+
+        return make_agent_call(client, plan)
+    request = _requests(plan)
+    chat, timeout, perf = client.chat, plan.timeout, time.perf_counter
 
     async def streamed(number: int) -> Outcome:
         req = request(number)
@@ -217,6 +223,45 @@ async def run_load(
         return await _measure(plan, call, live, tick, should_stop)
 
 
+async def _tick(
+    stop: asyncio.Event,
+    cpu: CpuMeter,
+    budget: Budget,
+    tick: Callable[[], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> None:
+    """Every :data:`TICK` seconds until ``stop``: sample the CPU, honour a stop, redraw."""
+    while not stop.is_set():
+        try:
+            async with asyncio.timeout(TICK):
+                await stop.wait()
+        except TimeoutError:
+            pass
+        cpu.sample()
+        if should_stop is not None and not budget.stopped and should_stop():
+            budget.stop()
+        if tick is not None:
+            tick()
+
+
+async def _drive(plan: LoadPlan, call: Call, recorder: Recorder, budget: Budget) -> None:
+    """Run the plan's schedule, recording every request."""
+    perf = time.perf_counter
+
+    async def closed(number: int) -> None:
+        recorder.add(number, 0.0, await call(number))
+
+    async def opened(number: int, due: float) -> None:
+        lag = perf() - due
+        recorder.add(number, max(lag, 0.0), await call(number))
+
+    if plan.concurrency is not None:
+        await closed_loop(plan.concurrency, closed, budget, until=plan.duration)
+    else:
+        assert plan.rate is not None
+        await open_loop(poisson_arrivals(plan.rate, seed=plan.seed), opened, budget)
+
+
 async def _measure(
     plan: LoadPlan,
     call: Call,
@@ -224,51 +269,20 @@ async def _measure(
     tick: Callable[[], None] | None,
     should_stop: Callable[[], bool] | None,
 ) -> LoadResult:
-    perf = time.perf_counter
-    started_unix, t0 = time.time(), perf()
+    started_unix, t0 = time.time(), time.perf_counter()
     if live is not None:
         live.started = t0
     recorder = Recorder(plan, t0, live)
-    budget = Budget(
-        requests=plan.requests, deadline=None if plan.duration is None else t0 + plan.duration
-    )
-    cpu = CpuMeter()
-    stop = asyncio.Event()
-
-    async def ticker() -> None:
-        while not stop.is_set():
-            try:
-                async with asyncio.timeout(TICK):
-                    await stop.wait()
-            except TimeoutError:
-                pass
-            cpu.sample()
-            if should_stop is not None and not budget.stopped and should_stop():
-                budget.stop()
-            if tick is not None:
-                tick()
-
-    async def closed(number: int) -> None:
-        out = await call(number)
-        recorder.add(number, 0.0, out)
-
-    async def opened(number: int, due: float) -> None:
-        lag = perf() - due
-        out = await call(number)
-        recorder.add(number, max(lag, 0.0), out)
-
+    deadline = None if plan.duration is None else t0 + plan.duration
+    budget = Budget(requests=plan.requests, deadline=deadline)
+    cpu, stop = CpuMeter(), asyncio.Event()
     async with asyncio.TaskGroup() as tg:
-        tg.create_task(ticker())
+        tg.create_task(_tick(stop, cpu, budget, tick, should_stop))
         try:
-            if plan.concurrency is not None:
-                await closed_loop(plan.concurrency, closed, budget, until=plan.duration)
-            else:
-                assert plan.rate is not None
-                arrivals = poisson_arrivals(plan.rate, seed=plan.seed)
-                await open_loop(arrivals, opened, budget)
+            await _drive(plan, call, recorder, budget)
         finally:
             stop.set()
-    wall = perf() - t0
+    wall = time.perf_counter() - t0
     summary = cpu.summary()
     warnings = [w for w in (CpuMeter.warning(summary),) if w]
     if budget.stopped:
