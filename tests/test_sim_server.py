@@ -216,3 +216,51 @@ async def test_url_images_are_served_over_http_and_nothing_else() -> None:
         assert body.startswith(b"\x89PNG\r\n\x1a\n")
         missing = url.rsplit("/", 1)[0] + "/0123456789abcdef0123456789abcdef.png"
         assert (await asyncio.to_thread(fetch, missing))[0] == 404
+
+
+async def test_observer_wraps_every_implemented_call() -> None:
+    import contextlib
+    from collections.abc import Iterator, Mapping
+
+    seen: list[tuple[str, str | None, str]] = []
+
+    @contextlib.contextmanager
+    def observer(method: str, metadata: Mapping[str, str]) -> Iterator[None]:
+        seen.append((method, metadata.get("traceparent"), "enter"))
+        yield
+        seen.append((method, metadata.get("traceparent"), "exit"))
+
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    md = (("traceparent", parent),)
+    async with (
+        Simulator(observer=observer) as sim,
+        grpc.aio.insecure_channel(sim.address) as channel,
+    ):
+        stub = chat_pb2_grpc.ChatStub(channel)
+        await stub.GetCompletion(_request(), metadata=md, timeout=10)
+        chunks = [c async for c in stub.GetCompletionChunk(_request(), metadata=md, timeout=10)]
+    assert chunks
+    assert seen == [
+        ("xai_api.Chat/GetCompletion", parent, "enter"),
+        ("xai_api.Chat/GetCompletion", parent, "exit"),
+        ("xai_api.Chat/GetCompletionChunk", parent, "enter"),
+        ("xai_api.Chat/GetCompletionChunk", parent, "exit"),
+    ]
+
+
+async def test_deferred_completion_is_pending_for_its_generation_time() -> None:
+    from agentrt_protos.xai.api.v1 import deferred_pb2
+
+    md = (("x-sim-ttft-ms", "300"),)
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = chat_pb2_grpc.ChatStub(channel)
+        started = await stub.StartDeferredCompletion(_request("later"), metadata=md, timeout=10)
+        poll = deferred_pb2.GetDeferredRequest(request_id=started.request_id)
+        assert (await stub.GetDeferredCompletion(poll, timeout=10)).status == deferred_pb2.PENDING
+        await asyncio.sleep(0.35)
+        done = await stub.GetDeferredCompletion(poll, timeout=10)
+        assert done.status == deferred_pb2.DONE
+        assert "later" in done.response.outputs[0].message.content
+        unknown = deferred_pb2.GetDeferredRequest(request_id="nope")
+        code, _ = await _code(stub.GetDeferredCompletion(unknown, timeout=10))
+        assert code == grpc.StatusCode.NOT_FOUND

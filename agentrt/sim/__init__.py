@@ -17,7 +17,9 @@ one), ``api_key`` (None = accept any caller; else calls need
 (:class:`FaultConfig`: ``faults``, ``on_calls``, ``rate``, ``abort_after``,
 ``retry_after_ms``, ``deadline_stall_ms``, ``seed``), ``script`` (a YAML/JSON
 path or a list of turn mappings, see :mod:`agentrt.sim.script`) and
-``grace_s`` (shutdown grace). ``sim.script.remaining`` tells how many scripted
+``grace_s`` (shutdown grace) and ``observer`` (a callable
+``observer(method, metadata) -> context manager`` wrapping every implemented
+call: the hook for server-side tracing). ``sim.script.remaining`` tells how many scripted
 turns are left.
 
 Per-call overrides travel as request metadata (``x-sim-fault``,

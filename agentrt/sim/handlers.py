@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hmac
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 import grpc
@@ -21,11 +22,14 @@ from agentrt.sim.services import SmallServices
 from agentrt.sim.status import SimStatus
 from agentrt.wire import proto_modules
 
-__all__ = ["Admit", "build_handlers", "make_admit"]
+__all__ = ["Admit", "Observer", "build_handlers", "make_admit"]
 
 Context = grpc.aio.ServicerContext[Any, Any]
 Admit = Callable[[Context], None]
 Unary = Callable[[Any, Context], Awaitable[Any]]
+Streaming = Callable[[Any, Context], AsyncIterator[bytes]]
+Observer = Callable[[str, Mapping[str, str]], AbstractContextManager[object]]
+"""``observer(method, metadata)`` -> a context manager around one call (e.g. a span)."""
 
 
 def make_admit(api_key: str | None) -> Admit:
@@ -111,10 +115,35 @@ def _implemented(chat: ChatService, small: SmallServices) -> dict[str, Any]:
     }
 
 
+def _observed_unary(fn: Unary, name: str, observer: Observer) -> Unary:
+    async def handler(request: Any, context: Context) -> Any:
+        with observer(name, _metadata(context)):
+            return await fn(request, context)
+
+    return handler
+
+
+def _observed_stream(fn: Streaming, name: str, observer: Observer) -> Streaming:
+    async def handler(request: Any, context: Context) -> AsyncIterator[bytes]:
+        with observer(name, _metadata(context)):
+            async for chunk in fn(request, context):
+                yield chunk
+
+    return handler
+
+
+def _metadata(context: Context) -> dict[str, str]:
+    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
 def build_handlers(
-    chat: ChatService, small: SmallServices, admit: Admit
+    chat: ChatService, small: SmallServices, admit: Admit, observer: Observer | None = None
 ) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """One generic handler per xAI service, covering every method of it."""
+    """One generic handler per xAI service, covering every method of it.
+
+    ``observer(method, metadata)``, when given, wraps every implemented call
+    (e.g. in a tracing span continued from the caller's ``traceparent``).
+    """
     implemented = _implemented(chat, small)
     out = []
     for module_name in proto_modules():
@@ -122,21 +151,28 @@ def build_handlers(
         for service in module.DESCRIPTOR.services_by_name.values():
             methods: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
             for method in service.methods:
-                fn = implemented.get(f"{service.full_name}/{method.name}")
+                name = f"{service.full_name}/{method.name}"
+                fn = implemented.get(name)
                 if fn is None:
                     methods[method.name] = _unimplemented(method, admit)
                     continue
                 request_type = message_factory.GetMessageClass(method.input_type)
                 if method.server_streaming:
+                    stream_fn = fn if observer is None else _observed_stream(fn, name, observer)
                     methods[method.name] = grpc.unary_stream_rpc_method_handler(
-                        fn,
+                        stream_fn,
                         request_deserializer=request_type.FromString,
                         response_serializer=None,  # chunks arrive as bytes already
                     )
                 else:
                     response_type = message_factory.GetMessageClass(method.output_type)
+                    unary_fn = (
+                        _unary(fn)
+                        if observer is None
+                        else _observed_unary(_unary(fn), name, observer)
+                    )
                     methods[method.name] = grpc.unary_unary_rpc_method_handler(
-                        _unary(fn),
+                        unary_fn,
                         request_deserializer=request_type.FromString,
                         response_serializer=response_type.SerializeToString,
                     )

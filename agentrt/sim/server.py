@@ -14,7 +14,7 @@ import grpc
 from agentrt.errors import UsageError
 from agentrt.sim.chat import ChatService
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
-from agentrt.sim.handlers import build_handlers, make_admit
+from agentrt.sim.handlers import Observer, build_handlers, make_admit
 from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
@@ -37,7 +37,12 @@ SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
 
 @dataclass(frozen=True, kw_only=True)
 class SimOptions:
-    """How a simulator serves: address, key, realism, faults, script, shutdown grace."""
+    """How a simulator serves: address, key, realism, faults, script, shutdown grace.
+
+    ``observer(method, metadata)``, when set, returns a context manager that
+    wraps each implemented call, e.g. a tracing span continued from the
+    caller's ``traceparent`` header (metadata keys are lower case).
+    """
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -46,6 +51,7 @@ class SimOptions:
     faults: FaultConfig = field(default_factory=FaultConfig)
     script: str | Path | Sequence[Mapping[str, Any]] | None = None
     grace_s: float = 5.0
+    observer: Observer | None = None
 
 
 class Simulator:
@@ -94,7 +100,7 @@ class Simulator:
         images = ImageHost(opts.host)
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        server.add_generic_rpc_handlers(build_handlers(chat, small, admit))
+        server.add_generic_rpc_handlers(build_handlers(chat, small, admit, opts.observer))
         target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
         try:
             port = server.add_insecure_port(target)
