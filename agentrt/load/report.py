@@ -95,19 +95,23 @@ def _ms(value: float) -> str:
     return f"{value * 1000:,.2f}"
 
 
+def _latency_lines(s: dict[str, Any]) -> list[str]:
+    cols = ("mean", "p50", "p90", "p95", "p99", "max")
+    lines = ["latency (ms)  " + "".join(f"{c:>10}" for c in cols) + f"{'n':>9}"]
+    for key, label in (("ttft", "TTFT"), ("itl", "ITL"), ("tpot", "TPOT"), ("e2e", "E2E")):
+        h = s["latency_s"][key]
+        cells = "".join(f"{_ms(h[c]):>10}" for c in cols)
+        lines.append(f"{label:<14}{cells}{int(h['count']):>9,}")
+    t = s["request_tokens_per_s"]
+    cells = "".join(f"{t[c]:>10,.1f}" for c in cols)
+    lines.append(f"{'tokens/s/req':<14}{cells}{int(t['count']):>9,}")
+    return lines
+
+
 def summary_text(report: dict[str, Any]) -> str:
     """The end-of-run summary: a latency table (ms) and the totals, as plain text."""
     s = report["summary"]
-    head = f"{'':<14}{'mean':>10}{'p50':>10}{'p90':>10}{'p95':>10}{'p99':>10}{'max':>10}{'n':>9}"
-    lines = [f"latency (ms)  {head[14:]}"]
-    names = {"ttft": "TTFT", "itl": "ITL", "tpot": "TPOT", "e2e": "E2E"}
-    for key, label in names.items():
-        h = s["latency_s"][key]
-        cells = "".join(f"{_ms(h[c]):>10}" for c in ("mean", "p50", "p90", "p95", "p99", "max"))
-        lines.append(f"{label:<14}{cells}{int(h['count']):>9,}")
-    t = s["request_tokens_per_s"]
-    cells = "".join(f"{t[c]:>10,.1f}" for c in ("mean", "p50", "p90", "p95", "p99", "max"))
-    lines.append(f"{'tokens/s/req':<14}{cells}{int(t['count']):>9,}")
+    lines = _latency_lines(s)
     lines += [
         "",
         f"requests      {s['requests']:,} in {report['wall_s']:.2f} s "
