@@ -26,6 +26,7 @@
         ├── OutputValidationError     structured output still invalid after the repair turns; ``raw``
         ├── ToolLoopDetected          the model kept repeating one identical tool call
         ├── UnknownToolError          the model called a tool that does not exist (when told to raise)
+        ├── ToolFailed                a durable run's tool kept failing after its retries
         └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
@@ -57,6 +58,7 @@ __all__ = [
     "RunTimeout",
     "ServerError",
     "StreamInterrupted",
+    "ToolFailed",
     "ToolLoopDetected",
     "TransportError",
     "Unavailable",
@@ -227,6 +229,13 @@ class ToolLoopDetected(AgentError):
 
 class UnknownToolError(AgentError):
     """The model called a tool the agent does not have (raised only with ``unknown_tool="raise"``)."""
+
+
+class ToolFailed(AgentError):
+    """A tool of a durable run (agentrt.durable) raised or timed out on every attempt it had.
+
+    Tools marked ``idempotent`` are retried; others run once, so a side effect is never repeated.
+    """
 
 
 class RunTimeout(AgentError):
