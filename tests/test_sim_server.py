@@ -264,3 +264,41 @@ async def test_deferred_completion_is_pending_for_its_generation_time() -> None:
         unknown = deferred_pb2.GetDeferredRequest(request_id="nope")
         code, _ = await _code(stub.GetDeferredCompletion(unknown, timeout=10))
         assert code == grpc.StatusCode.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"messages": []}, "at least one message"),
+        (
+            {"tools": [chat_pb2.Tool(function=chat_pb2.Function(name="f", parameters="{oops"))]},
+            "not valid JSON",
+        ),
+        ({"tool_choice": chat_pb2.ToolChoice(function_name="ghost")}, "'ghost'"),
+        ({"max_tokens": 0}, "max_tokens must be positive"),
+        (
+            {
+                "response_format": chat_pb2.ResponseFormat(
+                    format_type=chat_pb2.FORMAT_TYPE_JSON_SCHEMA, schema="[]"
+                )
+            },
+            "must be a JSON object",
+        ),
+    ],
+)
+async def test_bad_requests_are_invalid_argument(change: dict[str, Any], message: str) -> None:
+    request = _request()
+    for field, value in change.items():
+        request.ClearField(field)
+        if isinstance(value, list):
+            getattr(request, field).extend(value)
+        elif isinstance(value, int):
+            setattr(request, field, value)
+        else:
+            getattr(request, field).CopyFrom(value)
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        code, details = await _code(
+            chat_pb2_grpc.ChatStub(channel).GetCompletion(request, timeout=10)
+        )
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert message in details

@@ -252,7 +252,8 @@ def _answer_from_results(prompt: Prompt, pending: list[tuple[str, str]]) -> str:
         else:
             shown = text.strip() if not isinstance(value, str) else value
         parts.append(f"{name} returned {shown}")
-    return "Here is what I found: " + "; ".join(parts) + "."
+    text = "Here is what I found: " + "; ".join(parts)
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _known_values(prompt: Prompt, pending: list[tuple[str, str]]) -> dict[str, Any]:
