@@ -1,0 +1,224 @@
+"""The activities of a durable run: one model call, one tool call (:class:`AgentActivities`).
+
+Model call: the worker builds the request from its own copy of the agent
+(instructions, tool declarations, settings, output schema) and the
+conversation the workflow sends, streams the answer, and validates structured
+output. Failures become ``ApplicationError`` s typed with the agentrt error's
+class name; only UNAVAILABLE and rate limiting (:class:`~agentrt.errors.Unavailable`,
+:class:`~agentrt.errors.RateLimited`, which carries the server's retry hint) may
+be retried. A stream that failed after its first chunk
+(:class:`~agentrt.errors.StreamInterrupted`) never is, nor is any other API error.
+
+Tool call: validated and run by :func:`agentrt.dispatch.dispatch`. The tool's
+:class:`~agentrt.tools.ToolContext` has ``run_id`` = the workflow id, ``call_id``
+= the model's tool call id, and ``metadata["idempotency_key"]`` =
+``"{workflow id}:{call id}"``: the same on every attempt, so a tool can refuse
+to repeat a side effect. Invalid arguments or an unknown tool come back as an
+error result for the model to read; a tool that raised or timed out fails the
+activity (type ``ToolError``), which the workflow retries only for tools marked
+``idempotent``.
+
+Both heartbeat while they run, so a dead worker's attempt is noticed within the
+heartbeat timeout and retried on another worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from agentrt.chat_request import ChatRequest, JsonSchema
+from agentrt.chat_response import ChatResponse
+from agentrt.dispatch import dispatch
+from agentrt.durable.codec import (
+    decode_message,
+    decode_tool_call,
+    encode_message,
+    encode_record,
+    encode_tool_call,
+    encode_usage,
+    jsonable,
+)
+from agentrt.durable.payloads import (
+    MODEL_ACTIVITY,
+    TOOL_ACTIVITY,
+    ModelCall,
+    ModelReply,
+    ToolCallInput,
+    ToolReply,
+)
+from agentrt.errors import AgentrtError, RateLimited, Unavailable
+from agentrt.messages import system
+from agentrt.schema import SchemaMismatch
+from agentrt.tools import ToolContext
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.durable.registry import AgentRegistry
+    from agentrt.model import Model
+
+__all__ = ["AgentActivities", "idempotency_key"]
+
+T = TypeVar("T")
+
+
+def idempotency_key(ctx: ToolContext) -> str:
+    """The key a tool of a durable run can use to do its side effect once: ``"{workflow id}:{call id}"``."""
+    return ctx.metadata.get("idempotency_key") or f"{ctx.run_id}:{ctx.call_id}"
+
+
+class AgentActivities:
+    """The model-call and tool-call activities of one worker.
+
+    Args:
+        registry: the agents this worker serves.
+        model: what answers model calls (a :class:`~agentrt.chat_model.ChatModel` over
+            the worker's client); an agent whose ``model`` is a Model object uses its own.
+        client: handed to tools through their context (sub-agents use it).
+    """
+
+    def __init__(self, registry: AgentRegistry, model: Model, client: Any = None) -> None:
+        self._registry = registry
+        self._model = model
+        self._client = client
+
+    def _agent(self, name: str, variables: dict[str, str]) -> Agent[Any]:
+        try:
+            return self._registry.agent(name, variables)
+        except (LookupError, AgentrtError) as e:
+            raise ApplicationError(str(e), type="UsageError", non_retryable=True) from e
+
+    @activity.defn(name=MODEL_ACTIVITY)
+    async def model_call(self, call: ModelCall) -> ModelReply:
+        """One model call: the whole answer, structured output validated."""
+        agent = self._agent(call.agent, call.vars)
+        setup = agent._setup
+        head = [system(agent.instructions)] if agent.instructions else []
+        fmt = None if setup.output is None else JsonSchema(schema=setup.output.schema)
+        request = ChatRequest(
+            model=setup.model_name,
+            messages=(*head, *(decode_message(m) for m in call.messages)),
+            tools=setup.declarations,
+            response_format=fmt,
+            **setup.request_fields,
+        )
+        model = agent.model if not isinstance(agent.model, str) else self._model
+        try:
+            response = await _heartbeating(_complete(model, request, call.timeout))
+        except AgentrtError as e:
+            raise _model_failure(e) from e
+        return _reply(response, agent)
+
+    @activity.defn(name=TOOL_ACTIVITY)
+    async def tool_call(self, inp: ToolCallInput) -> ToolReply:
+        """One tool call; raises ``ToolError`` when the tool raised or timed out."""
+        agent = self._agent(inp.agent, inp.vars)
+        info = activity.info()
+        call = decode_tool_call(inp.call)
+        run_id = info.workflow_id or ""
+        key = f"{run_id}:{call.id}"
+        context = ToolContext(
+            agent=agent.name,
+            run_id=run_id,
+            metadata={**inp.metadata, "idempotency_key": key},
+            client=self._client,
+        )
+        deadline = None if inp.timeout is None else time.monotonic() + inp.timeout
+        try:
+            records = await _heartbeating(
+                dispatch([call], agent.tools, turn=inp.turn, deadline=deadline, context=context)
+            )
+        except TimeoutError:
+            raise ApplicationError(
+                "the run's time budget ran out", type="RunTimeout", non_retryable=True
+            ) from None
+        record = records[0]
+        if record.error is not None and record.error.kind in ("raised", "timeout"):
+            raise ApplicationError(f"{record.error.type}: {record.error.message}", type="ToolError")
+        return ToolReply(record=encode_record(record))
+
+
+async def _complete(
+    model: Model,
+    request: ChatRequest,
+    timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+) -> ChatResponse:
+    """Stream the answer (so a failure after the first chunk is told apart) and return it whole."""
+    stream = model.stream(request, timeout=timeout)
+    response: ChatResponse | None = None
+    try:
+        async for item in stream:
+            if isinstance(item, ChatResponse):
+                response = item
+    finally:
+        close = getattr(stream, "aclose", None)
+        if close is not None:
+            await close()
+    if response is None:
+        raise ApplicationError("the model's stream ended without a response", type="AgentError")
+    return response
+
+
+def _model_failure(e: AgentrtError) -> ApplicationError:
+    retry = isinstance(e, Unavailable | RateLimited)
+    delay = None
+    if isinstance(e, RateLimited) and e.retry_after is not None:
+        delay = timedelta(seconds=e.retry_after)
+    return ApplicationError(
+        str(e),
+        {"code": getattr(e, "code", None)},
+        type=type(e).__name__,
+        non_retryable=not retry,
+        next_retry_delay=delay,
+    )
+
+
+def _reply(response: ChatResponse, agent: Agent[Any]) -> ModelReply:
+    calls = [c for c in response.tool_calls if c.type == "function"]
+    valid, output, reason = True, None, ""
+    schema = agent._setup.output
+    if not calls:
+        if schema is None:
+            output = response.content
+        else:
+            try:
+                output = jsonable(schema.validate_json(response.content))
+            except SchemaMismatch as e:
+                valid, reason = False, str(e)
+    return ModelReply(
+        response_id=response.id,
+        finish_reason=response.finish_reason,
+        message=encode_message(response.message),
+        content=response.content,
+        tool_calls=[encode_tool_call(c) for c in response.tool_calls],
+        usage=encode_usage(response.usage),
+        valid=valid,
+        output=output,
+        reason=reason,
+    )
+
+
+async def _heartbeating(work: Awaitable[T]) -> T:
+    """Await ``work``, heartbeating a third of the heartbeat timeout apart."""
+    limit = activity.info().heartbeat_timeout
+    if not limit:
+        return await work
+    every = max(0.05, limit.total_seconds() / 3)
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(every)
+
+    async with asyncio.TaskGroup() as tg:
+        beating = tg.create_task(beat())
+        try:
+            return await work
+        finally:
+            beating.cancel()

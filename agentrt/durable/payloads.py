@@ -1,0 +1,155 @@
+"""The values that cross the Temporal boundary: workflow input/output and activity arguments.
+
+Plain dataclasses of JSON-friendly fields (``str``, numbers, ``dict``, ``list``),
+so Temporal's default JSON converter stores them in the workflow history as
+they are. This module imports only the standard library: the workflow sandbox
+loads it, and the workflow is deterministic code over these values.
+Conversation messages, tool records and usage travel as dicts made by
+:mod:`agentrt.durable.codec`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "EVENTS_QUERY",
+    "MODEL_ACTIVITY",
+    "TOOL_ACTIVITY",
+    "WORKFLOW_NAME",
+    "ActivityOptions",
+    "ModelCall",
+    "ModelReply",
+    "RunInput",
+    "RunOutput",
+    "RunPlan",
+    "ToolCallInput",
+    "ToolPolicy",
+    "ToolReply",
+]
+
+MODEL_ACTIVITY = "agentrt.model_call"
+TOOL_ACTIVITY = "agentrt.tool_call"
+WORKFLOW_NAME = "agentrt.agent_run"
+EVENTS_QUERY = "events"
+
+
+@dataclass(kw_only=True)
+class ActivityOptions:
+    """Timeouts and retries of the activities of one durable run.
+
+    Attributes:
+        model_timeout: seconds one model-call attempt may take.
+        tool_timeout: seconds one tool-call attempt may take (a tool's own timeout wins).
+        heartbeat_timeout: an attempt whose worker is silent this long is retried
+            elsewhere (when retries are allowed); activities heartbeat 3x as often.
+        model_attempts: model-call attempts on UNAVAILABLE or rate limiting.
+        tool_attempts: attempts of a tool marked idempotent (others run once).
+        retry_initial: seconds before the first retry (doubling after, up to 30 s).
+    """
+
+    model_timeout: float = 300.0
+    tool_timeout: float = 300.0
+    heartbeat_timeout: float = 30.0
+    model_attempts: int = 5
+    tool_attempts: int = 3
+    retry_initial: float = 1.0
+
+
+@dataclass(kw_only=True)
+class ToolPolicy:
+    """What the workflow needs to know about one tool: its timeout and whether it may be retried."""
+
+    timeout: float | None = None
+    idempotent: bool = False
+
+
+@dataclass(kw_only=True)
+class RunPlan:
+    """The agent's limits and tool policies, fixed when the run starts (see :class:`agentrt.limits.Limits`)."""
+
+    max_turns: int = 10
+    timeout: float | None = None
+    max_tool_concurrency: int = 8
+    output_retries: int = 1
+    unknown_tool: str = "error"
+    max_identical_tool_calls: int | None = 3
+    tools: dict[str, ToolPolicy] = field(default_factory=dict)
+    activities: ActivityOptions = field(default_factory=ActivityOptions)
+
+
+@dataclass(kw_only=True)
+class RunInput:
+    """What starts a durable run: the agent's name on the workers, the input, its variables."""
+
+    agent: str
+    input: str
+    vars: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    plan: RunPlan = field(default_factory=RunPlan)
+
+
+@dataclass(kw_only=True)
+class ModelCall:
+    """One model call: the conversation so far (no system message; the worker adds it)."""
+
+    agent: str
+    vars: dict[str, str]
+    messages: list[dict[str, Any]]
+    timeout: float | None = None
+
+
+@dataclass(kw_only=True)
+class ModelReply:
+    """A model call's answer, with the structured output already validated by the worker.
+
+    ``valid`` is False when the answer did not match the output schema (``reason``
+    says why); ``output`` is the JSON-ready final answer when it did.
+    """
+
+    response_id: str
+    finish_reason: str
+    message: dict[str, Any]
+    content: str
+    tool_calls: list[dict[str, Any]]
+    usage: dict[str, Any]
+    valid: bool = True
+    output: Any = None
+    reason: str = ""
+
+
+@dataclass(kw_only=True)
+class ToolCallInput:
+    """One tool call of a turn."""
+
+    agent: str
+    vars: dict[str, str]
+    call: dict[str, Any]
+    turn: int
+    timeout: float | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class ToolReply:
+    """A finished tool call: its record (a result, or an error the model reads)."""
+
+    record: dict[str, Any]
+
+
+@dataclass(kw_only=True)
+class RunOutput:
+    """What a durable run returns (and attaches, partial, to its typed failures)."""
+
+    agent: str
+    run_id: str
+    output: Any
+    text: str
+    messages: list[dict[str, Any]]
+    tool_calls: list[dict[str, Any]]
+    usage: dict[str, Any]
+    turns: int
+    response_ids: list[str]
+    repeated_tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    duration: float = 0.0

@@ -1,0 +1,99 @@
+"""The agents a worker serves, by name: :class:`AgentRegistry`.
+
+A worker loads spec files (or every ``*.yaml``/``*.yml`` in a directory) and
+builds an agent per distinct set of ``{placeholder}`` values on first use; the
+agent's name is what a durable run asks for. Python agents can be registered
+too (their instructions have no placeholders to fill).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentrt.errors import UsageError
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.spec import AgentSpec
+
+__all__ = ["AgentRegistry", "spec_files"]
+
+
+def spec_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The spec files named by ``paths``: files as given, directories' ``*.yaml``/``*.yml`` sorted.
+
+    Raises:
+        UsageError: a path that does not exist, or a directory without spec files.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise UsageError(f"{path}: no *.yaml or *.yml agent specs in this directory")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return out
+
+
+class AgentRegistry:
+    """Agents by name; specs are built per ``{placeholder}`` values and cached.
+
+    Args:
+        agents: specs or built agents, each registered under its own name.
+
+    Raises:
+        UsageError: two agents with one name.
+    """
+
+    def __init__(self, agents: Iterable[AgentSpec | Agent[Any]]) -> None:
+        self._sources: dict[str, AgentSpec | Agent[Any]] = {}
+        self._built: dict[tuple[str, tuple[tuple[str, str], ...]], Agent[Any]] = {}
+        for item in agents:
+            if item.name in self._sources:
+                raise UsageError(f"two agents are named {item.name!r}; a worker serves each once")
+            self._sources[item.name] = item
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | os.PathLike[str]]) -> AgentRegistry:
+        """Load every spec named by ``paths`` (see :func:`spec_files`).
+
+        Raises:
+            SpecError: a spec has problems.
+            UsageError: a bad path, or two agents with one name.
+        """
+        from agentrt.spec import AgentSpec
+
+        return cls(AgentSpec.from_file(p) for p in spec_files(paths))
+
+    @property
+    def names(self) -> list[str]:
+        """The registered agents' names, in order."""
+        return list(self._sources)
+
+    def agent(self, name: str, variables: Mapping[str, str] | None = None) -> Agent[Any]:
+        """The agent called ``name``, built with ``variables``.
+
+        Raises:
+            LookupError: no agent has that name.
+            UsageError: a placeholder has no value.
+        """
+        source = self._sources.get(name)
+        if source is None:
+            known = ", ".join(self._sources) or "none"
+            raise LookupError(f"this worker has no agent {name!r} (it serves: {known})")
+        key = (name, tuple(sorted((variables or {}).items())))
+        built = self._built.get(key)
+        if built is None:
+            from agentrt.agent import Agent
+
+            built = source if isinstance(source, Agent) else source.to_agent(variables)
+            self._built[key] = built
+        return built

@@ -1,0 +1,203 @@
+"""Starting durable runs and waiting for them: :func:`start_run`, :func:`follow`, :func:`run_durable`.
+
+::
+
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+
+    target = TemporalTarget(address="127.0.0.1:7233")
+    temporal = await connect_temporal(target)
+    result = await run_durable(temporal, target.task_queue, agent, "Plan a day in Lisbon")
+
+The agent must also be served by a worker on that task queue (``agentrt worker``)
+under the same name. Its limits and tool policies (timeouts, which tools are
+idempotent) are taken from the caller's copy and fixed in the run's history.
+A failed run raises the agentrt error it stands for (:mod:`agentrt.durable.failures`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from agentrt.durable.payloads import (
+    EVENTS_QUERY,
+    WORKFLOW_NAME,
+    ActivityOptions,
+    RunInput,
+    RunOutput,
+    RunPlan,
+    ToolPolicy,
+)
+
+if TYPE_CHECKING:
+    from temporalio.client import Client, WorkflowHandle
+
+    from agentrt.agent import Agent
+    from agentrt.events import AgentEvent
+    from agentrt.run_result import RunResult
+
+__all__ = ["follow", "plan_for", "result_of", "run_durable", "start_run"]
+
+
+def plan_for(agent: Agent[Any], options: ActivityOptions | None = None) -> RunPlan:
+    """The :class:`RunPlan` of ``agent``: its limits and each local tool's timeout and idempotency."""
+    limits = agent.limits
+    return RunPlan(
+        max_turns=limits.max_turns,
+        timeout=limits.timeout,
+        max_tool_concurrency=limits.max_tool_concurrency,
+        output_retries=limits.output_retries,
+        unknown_tool=limits.unknown_tool,
+        max_identical_tool_calls=limits.max_identical_tool_calls,
+        tools={
+            name: ToolPolicy(timeout=t.timeout, idempotent=t.idempotent)
+            for name, t in agent.tools.functions.items()
+        },
+        activities=options or ActivityOptions(),
+    )
+
+
+async def start_run(
+    client: Client,
+    task_queue: str,
+    agent: Agent[Any],
+    input: str,
+    *,
+    variables: Mapping[str, str] | None = None,
+    metadata: Mapping[str, str] | None = None,
+    workflow_id: str | None = None,
+    options: ActivityOptions | None = None,
+) -> WorkflowHandle[Any, RunOutput]:
+    """Start one run; with a ``workflow_id`` already in use, the handle of that run instead.
+
+    A run with that id that is still going is joined; one that has ended is not
+    started again (its handle gives its result), so a re-run of a batch does nothing new.
+    """
+    from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+    from temporalio.exceptions import WorkflowAlreadyStartedError
+
+    run = RunInput(
+        agent=agent.name,
+        input=input,
+        vars=dict(variables or {}),
+        metadata=dict(metadata or {}),
+        plan=plan_for(agent, options),
+    )
+    wid = workflow_id or f"agentrt-{agent.name}-{uuid.uuid4().hex[:16]}"
+    try:
+        return await client.start_workflow(
+            WORKFLOW_NAME,
+            run,
+            id=wid,
+            task_queue=task_queue,
+            result_type=RunOutput,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        return client.get_workflow_handle(wid, result_type=RunOutput)
+
+
+async def result_of(handle: WorkflowHandle[Any, RunOutput]) -> RunResult[Any]:
+    """The run's result.
+
+    Raises:
+        AgentrtError: the typed error the run failed with (partial result attached).
+    """
+    from temporalio.client import WorkflowFailureError
+
+    from agentrt.durable.codec import run_result
+    from agentrt.durable.failures import run_error
+
+    try:
+        out = await handle.result()
+    except WorkflowFailureError as e:
+        raise run_error(e) from None
+    return run_result(out)
+
+
+async def follow(
+    handle: WorkflowHandle[Any, RunOutput],
+    on_event: Callable[[AgentEvent], None],
+    *,
+    interval: float = 0.2,
+) -> RunResult[Any]:
+    """Wait for the run, handing each event it records to ``on_event`` (polled every ``interval`` s).
+
+    Text comes a whole turn at a time (the model call is one activity). Ends with
+    a :class:`~agentrt.events.RunFinished` event when the run succeeds.
+    """
+    from agentrt.events import RunFinished
+
+    waiter = asyncio.ensure_future(_outcome(handle))
+    seen = 0
+    try:
+        while not waiter.done():
+            seen = await _drain(handle, seen, on_event)
+            await asyncio.wait([waiter], timeout=interval)
+    finally:
+        if not waiter.done():
+            waiter.cancel()
+            await asyncio.gather(waiter, return_exceptions=True)
+    result, error = waiter.result()
+    await _drain(handle, seen, on_event)
+    if error is not None:
+        raise error
+    assert result is not None
+    on_event(RunFinished(result=result))
+    return result
+
+
+async def _outcome(
+    handle: WorkflowHandle[Any, RunOutput],
+) -> tuple[RunResult[Any] | None, BaseException | None]:
+    try:
+        return await result_of(handle), None
+    except Exception as e:
+        return None, e
+
+
+async def _drain(
+    handle: WorkflowHandle[Any, RunOutput], seen: int, on_event: Callable[[AgentEvent], None]
+) -> int:
+    from temporalio.client import WorkflowQueryFailedError, WorkflowQueryRejectedError
+    from temporalio.service import RPCError
+
+    from agentrt.durable.codec import decode_event
+
+    try:
+        new: list[dict[str, Any]] = await handle.query(EVENTS_QUERY, seen, result_type=list)
+    except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
+        # not picked up by a worker yet, or no worker to answer right now: ask again later
+        return seen
+    for data in new:
+        on_event(decode_event(data))
+    return seen + len(new)
+
+
+async def run_durable(
+    client: Client,
+    task_queue: str,
+    agent: Agent[Any],
+    input: str,
+    *,
+    variables: Mapping[str, str] | None = None,
+    metadata: Mapping[str, str] | None = None,
+    workflow_id: str | None = None,
+    options: ActivityOptions | None = None,
+) -> RunResult[Any]:
+    """Start a run and wait for its result (see :func:`start_run` and :func:`result_of`)."""
+    handle = await start_run(
+        client,
+        task_queue,
+        agent,
+        input,
+        variables=variables,
+        metadata=metadata,
+        workflow_id=workflow_id,
+        options=options,
+    )
+    return await result_of(handle)

@@ -1,0 +1,120 @@
+"""A Temporal worker for agents: :func:`run_worker` (what ``agentrt worker`` runs).
+
+One worker process polls one task queue and runs :class:`AgentWorkflow` s and
+their model-call and tool-call activities for the agents of its
+:class:`~agentrt.durable.registry.AgentRegistry`. Start as many as you like, on
+as many machines: they share the queue, and a run whose worker dies carries on
+on another. Capacity is workers × ``max_concurrent`` activities each.
+
+Model calls go through one agentrt :class:`~agentrt.client.Client` per worker
+(``--endpoint``, ``$AGENTRT_ENDPOINT``, api.x.ai with ``$XAI_API_KEY``, else the
+built-in simulator, see :mod:`agentrt.connect`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from temporalio.client import Client as TemporalClient
+    from temporalio.worker import Worker
+
+    from agentrt.connect import EndpointChoice
+    from agentrt.durable.connection import TemporalTarget
+    from agentrt.durable.registry import AgentRegistry
+    from agentrt.model import Model
+
+__all__ = ["WorkerSettings", "build_worker", "run_worker"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkerSettings:
+    """How much one worker takes on.
+
+    Attributes:
+        max_concurrent: activities (model and tool calls) running at once.
+        max_workflow_tasks: workflow tasks (loop steps) running at once.
+        sticky_timeout: seconds a run's next step waits for the worker that has it
+            cached before any worker of the queue takes it (after a worker died).
+    """
+
+    max_concurrent: int = 100
+    max_workflow_tasks: int = 100
+    sticky_timeout: float = 10.0
+
+
+def build_worker(
+    client: TemporalClient,
+    task_queue: str,
+    registry: AgentRegistry,
+    model: Model,
+    *,
+    model_client: Any = None,
+    settings: WorkerSettings | None = None,
+) -> Worker:
+    """A Temporal ``Worker`` (use it as ``async with``) serving ``registry``'s agents on ``task_queue``."""
+    from temporalio.worker import Worker
+
+    from agentrt.durable.activities import AgentActivities
+    from agentrt.durable.workflow import AgentWorkflow
+
+    s = settings or WorkerSettings()
+    activities = AgentActivities(registry, model, model_client)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[AgentWorkflow],
+        activities=[activities.model_call, activities.tool_call],
+        max_concurrent_activities=s.max_concurrent,
+        max_concurrent_workflow_tasks=s.max_workflow_tasks,
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=s.sticky_timeout),
+    )
+
+
+async def run_worker(
+    target: TemporalTarget,
+    registry: AgentRegistry,
+    endpoint: EndpointChoice,
+    *,
+    settings: WorkerSettings | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> None:
+    """Serve until SIGINT or SIGTERM, then stop polling and return.
+
+    Raises:
+        Unavailable: Temporal cannot be reached.
+    """
+    from agentrt.chat_model import ChatModel
+    from agentrt.connect import connect
+    from agentrt.durable.connection import connect_temporal
+
+    temporal = await connect_temporal(target)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with connect(endpoint, notice=notice) as client:
+            worker = build_worker(
+                temporal,
+                target.task_queue,
+                registry,
+                ChatModel(client),
+                model_client=client,
+                settings=settings,
+            )
+            async with worker:
+                if notice is not None:
+                    notice(
+                        f"worker serving {', '.join(registry.names)} on task queue "
+                        f"{target.task_queue!r} at {target.address} (namespace {target.namespace})"
+                    )
+                await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

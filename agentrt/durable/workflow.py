@@ -1,0 +1,350 @@
+"""The agent loop as a Temporal workflow: :class:`AgentWorkflow`.
+
+The loop is the same as :class:`agentrt.run_loop.RunLoop`'s (turns, tool calls,
+repeated-call detection, structured-output repair turns, the run's time budget),
+written as deterministic workflow code: every model call and every tool call is
+an activity (:mod:`agentrt.durable.activities`), so the conversation is rebuilt
+from Temporal's history when a worker dies and the run resumes where it was. A
+completed tool call is never run again.
+
+Workflow code only: no I/O, no wall clock (``workflow.time()``), no randomness.
+Its state is plain dicts (:mod:`agentrt.durable.codec`'s shapes). The query
+``events(since)`` returns the events recorded so far, from index ``since``, for
+``agentrt run --temporal`` to show progress.
+
+A run that fails raises an ``ApplicationError`` whose ``type`` names the
+agentrt error (``MaxTurnsExceeded``, ``ToolFailed``, ``OutputValidationError``,
+``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, or the model call's
+RPC error such as ``AuthenticationError``) with the partial :class:`RunOutput`
+as its first detail; :mod:`agentrt.durable.failures` turns it back into that error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import TimeoutError as ActivityTimeout
+
+with workflow.unsafe.imports_passed_through():
+    from agentrt.durable.payloads import (
+        EVENTS_QUERY,
+        MODEL_ACTIVITY,
+        TOOL_ACTIVITY,
+        WORKFLOW_NAME,
+        ModelCall,
+        ModelReply,
+        RunInput,
+        RunOutput,
+        ToolCallInput,
+        ToolPolicy,
+        ToolReply,
+    )
+
+__all__ = ["AgentWorkflow"]
+
+_MAX_RETRY_INTERVAL = timedelta(seconds=30)
+_TOOL_MARGIN = 1.0  # seconds: the tool's own timeout fires inside the activity first
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class AgentWorkflow:
+    """One agent run; start it with :func:`agentrt.durable.starter.start_run`."""
+
+    def __init__(self) -> None:
+        self._events: list[dict[str, Any]] = []
+
+    @workflow.query(name=EVENTS_QUERY)
+    def events(self, since: int) -> list[dict[str, Any]]:
+        """The events recorded so far, from index ``since``."""
+        return self._events[since:]
+
+    @workflow.run
+    async def run(self, inp: RunInput) -> RunOutput:
+        """Run the agent to a final answer."""
+        return await _Run(inp, self._events).run()
+
+
+class _Run:
+    """The state of one run: plain dicts, rebuilt from history on replay."""
+
+    def __init__(self, inp: RunInput, events: list[dict[str, Any]]) -> None:
+        self.inp = inp
+        self.plan = inp.plan
+        self.events = events
+        self.run_id = workflow.info().workflow_id
+        self.start = workflow.time()
+        self.deadline = None if self.plan.timeout is None else self.start + self.plan.timeout
+        self.messages: list[dict[str, Any]] = [_text_message("user", inp.input)]
+        self.turns = 0
+        self.usage: dict[str, Any] = {}
+        self.records: list[dict[str, Any]] = []
+        self.response_ids: list[str] = []
+        self.seen: dict[str, int] = {}
+        self.repairs_left = self.plan.output_retries
+        self.last_text = ""
+
+    async def run(self) -> RunOutput:
+        while True:
+            self._next_turn()
+            reply = await self._model_call()
+            self._record(reply)
+            calls = [c for c in reply.tool_calls if c.get("type", "function") == "function"]
+            if calls:
+                self._check_calls(calls)
+                for c in calls:
+                    self.events.append(_started(self.turns, c))
+                await self._run_tools(calls)
+            self.events.append(
+                {
+                    "type": "turn_finished",
+                    "turn": self.turns,
+                    "response_id": reply.response_id,
+                    "finish_reason": reply.finish_reason,
+                    "usage": reply.usage,
+                }
+            )
+            if not calls and self._finish(reply):
+                return self._output(reply.output)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _next_turn(self) -> None:
+        if self.turns >= self.plan.max_turns:
+            raise self._fail(
+                "MaxTurnsExceeded",
+                f"agent {self.inp.agent!r} used its {self.plan.max_turns} turns "
+                "without a final answer; raise limits.max_turns or simplify the task",
+            )
+        self.turns += 1
+
+    def _remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - workflow.time()
+        if left <= 0:
+            raise self._timeout()
+        return left
+
+    def _timeout(self) -> ApplicationError:
+        budget = f"its {self.plan.timeout:g} s budget" if self.plan.timeout else "its deadline"
+        return self._fail(
+            "RunTimeout", f"agent {self.inp.agent!r} ran out of {budget} in turn {self.turns}"
+        )
+
+    async def _model_call(self) -> ModelReply:
+        opts = self.plan.activities
+        left = self._remaining()
+        limit = opts.model_timeout if left is None else min(opts.model_timeout, left)
+        call = ModelCall(
+            agent=self.inp.agent, vars=self.inp.vars, messages=self.messages, timeout=left
+        )
+        try:
+            reply: ModelReply = await workflow.execute_activity(
+                MODEL_ACTIVITY,
+                call,
+                result_type=ModelReply,
+                start_to_close_timeout=timedelta(seconds=limit),
+                heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
+                retry_policy=self._retry(opts.model_attempts),
+            )
+        except ActivityError as e:
+            raise self._activity_failure(e, "DeadlineExceeded", "the model call") from None
+        return reply
+
+    def _retry(self, attempts: int) -> RetryPolicy:
+        return RetryPolicy(
+            initial_interval=timedelta(seconds=self.plan.activities.retry_initial),
+            maximum_interval=_MAX_RETRY_INTERVAL,
+            maximum_attempts=max(1, attempts),
+        )
+
+    def _record(self, reply: ModelReply) -> None:
+        self.usage = _add_usage(self.usage, reply.usage)
+        self.response_ids.append(reply.response_id)
+        self.messages.append(reply.message)
+        self.last_text = reply.content
+        if reply.content:
+            self.events.append({"type": "text_delta", "text": reply.content})
+
+    def _check_calls(self, calls: list[dict[str, Any]]) -> None:
+        if self.plan.unknown_tool == "raise":
+            for c in calls:
+                if c["name"] not in self.plan.tools:
+                    known = ", ".join(self.plan.tools) or "none"
+                    raise self._fail(
+                        "UnknownToolError",
+                        f"the model called {c['name']!r}, which is not a tool of this agent "
+                        f"(tools: {known})",
+                    )
+        limit = self.plan.max_identical_tool_calls
+        for c in calls:
+            key = json.dumps([c["name"], _canonical(c["arguments"])])
+            count = self.seen[key] = self.seen.get(key, 0) + 1
+            if limit is not None and count > limit:
+                raise self._fail(
+                    "ToolLoopDetected",
+                    f"the model asked for {c['name']}({c['arguments']}) {count} times; "
+                    "raise limits.max_identical_tool_calls if that is intended",
+                )
+
+    async def _run_tools(self, calls: list[dict[str, Any]]) -> None:
+        gate = asyncio.Semaphore(max(1, self.plan.max_tool_concurrency))
+
+        async def one(call: dict[str, Any]) -> dict[str, Any]:
+            async with gate:
+                return await self._tool_call(call)
+
+        records = await asyncio.gather(*(one(c) for c in calls))
+        for record in records:
+            self.records.append(record)
+            self.events.append({"type": "tool_call_finished", "turn": self.turns, "record": record})
+        for record in records:
+            self.messages.append(
+                {
+                    "role": "tool",
+                    "content": [{"text": record["output"]}],
+                    "tool_call_id": record["call_id"],
+                }
+            )
+
+    async def _tool_call(self, call: dict[str, Any]) -> dict[str, Any]:
+        opts = self.plan.activities
+        policy = self.plan.tools.get(call["name"], ToolPolicy())
+        limit = (policy.timeout or opts.tool_timeout) + _TOOL_MARGIN
+        left = self._remaining()
+        if left is not None:
+            limit = min(limit, left)
+        attempts = opts.tool_attempts if policy.idempotent else 1
+        arg = ToolCallInput(
+            agent=self.inp.agent,
+            vars=self.inp.vars,
+            call=call,
+            turn=self.turns,
+            timeout=left,
+            metadata=self.inp.metadata,
+        )
+        try:
+            reply: ToolReply = await workflow.execute_activity(
+                TOOL_ACTIVITY,
+                arg,
+                result_type=ToolReply,
+                start_to_close_timeout=timedelta(seconds=limit),
+                heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
+                retry_policy=self._retry(attempts),
+            )
+        except ActivityError as e:
+            what = f"tool {call['name']!r} ({attempts} attempt{'s' if attempts > 1 else ''})"
+            raise self._activity_failure(e, "ToolFailed", what, force_type=True) from None
+        record: dict[str, Any] = reply.record
+        return record
+
+    def _finish(self, reply: ModelReply) -> bool:
+        if reply.valid:
+            return True
+        if self.repairs_left <= 0:
+            raise self._fail(
+                "OutputValidationError",
+                f"agent {self.inp.agent!r}: the answer is not valid output: {reply.reason}",
+                extra={"raw": reply.content, "reason": reply.reason},
+            )
+        self.repairs_left -= 1
+        self.messages.append(
+            _text_message(
+                "user",
+                f"Your answer is not valid: {reply.reason}. Reply again with only a JSON value "
+                "that matches the required schema, nothing else.",
+            )
+        )
+        return False
+
+    # -- results and failures -----------------------------------------------------------------
+
+    def _activity_failure(
+        self, e: ActivityError, timeout_type: str, what: str, *, force_type: bool = False
+    ) -> ApplicationError:
+        cause = e.cause
+        if isinstance(cause, ActivityTimeout):
+            if self.deadline is not None and workflow.time() >= self.deadline:
+                return self._timeout()
+            return self._fail(timeout_type, f"{what} timed out ({_timeout_kind(cause)})")
+        if isinstance(cause, ApplicationError):
+            kind = timeout_type if force_type or not cause.type else cause.type
+            return self._fail(kind, f"{what} failed: {cause.message}", extra=_details(cause))
+        return self._fail(timeout_type, f"{what} failed: {cause or e}")
+
+    def _fail(
+        self, kind: str, message: str, *, extra: dict[str, Any] | None = None
+    ) -> ApplicationError:
+        return ApplicationError(
+            message, self._output(None), extra or {}, type=kind, non_retryable=True
+        )
+
+    def _output(self, output: Any) -> RunOutput:
+        repeated = [
+            {"name": name, "arguments": args, "count": n}
+            for (name, args), n in ((json.loads(k), n) for k, n in self.seen.items())
+            if n > 1
+        ]
+        return RunOutput(
+            agent=self.inp.agent,
+            run_id=self.run_id,
+            output=output,
+            text=self.last_text,
+            messages=list(self.messages),
+            tool_calls=list(self.records),
+            usage=self.usage,
+            turns=self.turns,
+            response_ids=list(self.response_ids),
+            repeated_tool_calls=repeated,
+            duration=workflow.time() - self.start,
+        )
+
+
+def _text_message(role: str, text: str) -> dict[str, Any]:
+    return {"role": role, "content": [{"text": text}]}
+
+
+def _started(turn: int, call: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "tool_call_started",
+        "turn": turn,
+        "call_id": call["id"],
+        "name": call["name"],
+        "arguments": call["arguments"],
+    }
+
+
+def _timeout_kind(cause: ActivityTimeout) -> str:
+    kind = cause.type
+    return "timeout" if kind is None else kind.name.lower().replace("_", "-")
+
+
+def _details(cause: ApplicationError) -> dict[str, Any]:
+    details = cause.details
+    return details[0] if details and isinstance(details[0], dict) else {}
+
+
+def _canonical(arguments: str) -> str:
+    try:
+        return json.dumps(json.loads(arguments), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        return arguments
+
+
+def _add_usage(total: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    out = dict(total)
+    for key, value in more.items():
+        have = out.get(key)
+        if isinstance(value, list):
+            out[key] = [*(have or []), *value]
+        elif value is None or have is None:
+            out[key] = value if have is None else have
+        else:
+            out[key] = have + value
+    return out
