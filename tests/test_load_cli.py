@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -201,3 +202,35 @@ def test_first_ctrl_c_stops_gracefully_with_a_report(sim_process: SimProcess) ->
     assert report["summary"]["failed"] == 0
     assert report["wall_s"] < 30
     assert any("stopped early" in w for w in report["warnings"])
+
+
+def test_without_an_endpoint_it_load_tests_the_built_in_simulator() -> None:
+    script = Path(sys.executable).parent / "agentrt"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
+    env = {k: v for k, v in os.environ.items() if k not in ("AGENTRT_ENDPOINT", "XAI_API_KEY")}
+    proc = subprocess.run(
+        [
+            *cmd,
+            "load",
+            "--no-progress",
+            "--model",
+            MODEL,
+            "--prompt",
+            "hi",
+            "--requests",
+            "5",
+            "--json",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "load-testing the built-in simulator" in proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["summary"]["succeeded"] == 5
+    assert not report["plan"]["endpoint"].endswith(":0")
+    assert any("built-in simulator" in w for w in report["warnings"])

@@ -46,6 +46,11 @@ corpus (--prompts FILE.jsonl), one prompt per line:
 """
 
 
+SIMULATED = (
+    "the service under test was the built-in simulator, in this process: it shares the client's CPU"
+)
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``load`` subcommand."""
     p = sub.add_parser(
@@ -216,7 +221,7 @@ def _run(args: argparse.Namespace) -> int:
         agent = load_agent(args.agent)  # every spec problem is reported before the run starts
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
-    result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
+    plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
     return _report(args, plan, result)
 
 
@@ -224,7 +229,7 @@ async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
     import dataclasses
 
     if not simulate:
-        return await _drive(args, plan)
+        return plan, await _drive(args, plan)
     from agentrt.sim import Simulator
 
     print(
@@ -233,7 +238,10 @@ async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
         file=sys.stderr,
     )
     async with Simulator() as sim:
-        return await _drive(args, dataclasses.replace(plan, endpoint=sim.address, api_key=None))
+        plan = dataclasses.replace(plan, endpoint=sim.address, api_key=None)
+        result = await _drive(args, plan)
+    result.warnings.append(SIMULATED)
+    return plan, result
 
 
 @contextlib.contextmanager
