@@ -1,0 +1,152 @@
+"""``agentrt batch``: run an agent spec over a JSONL dataset as durable Temporal runs.
+
+Each line of INPUTS is {"id": ..., "input": "...", "vars": {...}}; one
+workflow runs per line on the workers of the task queue (start them with
+agentrt worker), at most --max-in-flight at once. Each result is appended to
+--out as its run ends: {"id": ..., <the fields of agentrt run --json>}, or the
+same with "error" for a run that failed. Run the same command again to finish
+only what is missing. Exit codes: 0 every run ok, 1 some runs failed (see
+their lines), 2 bad input or spec, 3 Temporal unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.durable.batch import BatchItem, BatchSummary
+    from agentrt.spec import AgentSpec
+
+__all__ = ["register"]
+
+EXAMPLES = """examples:
+  agentrt worker --temporal 127.0.0.1:7233 examples/trip_planner/ &
+  agentrt batch examples/trip_planner/trip_planner.yaml cities.jsonl \\
+      --temporal 127.0.0.1:7233 --out plans.jsonl --max-in-flight 200
+  jq -c 'select(.error)' plans.jsonl          the runs that failed
+"""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``batch`` subcommand."""
+    from agentrt.durable.cli_options import add_temporal_options
+
+    p = sub.add_parser(
+        "batch",
+        parents=[common],
+        help="run an agent over a JSONL file of inputs on Temporal (resumable)",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", metavar="SPEC", help="agent spec YAML file")
+    p.add_argument("inputs", metavar="INPUTS", help='JSONL file: {"id", "input", "vars"} per line')
+    add_temporal_options(p, required=True)
+    p.add_argument("--out", required=True, metavar="FILE", help="results JSONL (appended to)")
+    p.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=100,
+        metavar="N",
+        help="runs started and not yet finished at once (default: 100)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentrt.durable.batch import ResultsFile, read_inputs
+    from agentrt.durable.cli_options import target_from_args
+    from agentrt.errors import UsageError
+    from agentrt.eventloop import run
+    from agentrt.spec import AgentSpec
+
+    target = target_from_args(args)
+    if args.max_in_flight < 1:
+        raise UsageError("--max-in-flight must be at least 1")
+    spec = AgentSpec.from_file(args.spec)
+    items = read_inputs(args.inputs)
+    agents = _agents(spec, items, args.inputs)
+    with ResultsFile(args.out) as results:
+        summary = run(_drive(args, target, spec, items, agents, results), loop=args.loop)
+    if not args.quiet:
+        print(
+            f"agentrt: {summary.ok} ok, {summary.failed} failed, {summary.skipped} already done "
+            f"of {summary.total}; results in {args.out}",
+            file=sys.stderr,
+        )
+    return 1 if summary.failed else 0
+
+
+def _agents(spec: AgentSpec, items: list[BatchItem], path: str) -> dict[str, Agent[Any]]:
+    """One agent per distinct vars; a line whose vars do not fit the spec is a FILE:LINE error."""
+    import json
+
+    from agentrt.errors import UsageError
+
+    used = spec.variables()
+    built: dict[str, Agent[Any]] = {}
+    for item in items:
+        for name in item.vars:
+            if name not in used:
+                raise UsageError(
+                    f"{path}:{item.line}: vars.{name}: the spec has no {{{name}}} placeholder "
+                    f"(its placeholders: {', '.join(used) or 'none'})"
+                )
+        key = json.dumps(item.vars, sort_keys=True)
+        if key not in built:
+            try:
+                built[key] = spec.to_agent(item.vars)
+            except UsageError as e:
+                raise UsageError(f"{path}:{item.line}: {e}") from None
+    return built
+
+
+async def _drive(
+    args: argparse.Namespace,
+    target: Any,
+    spec: AgentSpec,
+    items: list[BatchItem],
+    agents: dict[str, Agent[Any]],
+    results: Any,
+) -> BatchSummary:
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from agentrt.durable.batch import run_batch
+    from agentrt.durable.connection import connect_temporal
+
+    client = await connect_temporal(target)
+    done = sum(1 for i in items if i.key in results.done)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        console=Console(stderr=True),
+        disable=args.quiet,
+    )
+    with progress:
+        task = progress.add_task(spec.name, total=len(items), completed=done, failed=0)
+        failed = 0
+
+        def advance(ok: bool) -> None:
+            nonlocal failed
+            failed += not ok
+            progress.update(task, advance=1, failed=failed)
+
+        return await run_batch(
+            client,
+            target.task_queue,
+            lambda v: agents[json.dumps(v, sort_keys=True)],
+            items,
+            results,
+            model=spec.model,
+            max_in_flight=args.max_in_flight,
+            on_result=advance,
+        )

@@ -1,0 +1,233 @@
+"""A dataset of inputs as durable runs: :func:`read_inputs`, :func:`run_batch` (``agentrt batch``).
+
+Each input line is ``{"id": ..., "input": "...", "vars": {...}}``; each result
+line is ``{"id": ..., <the fields of agentrt run --json>}`` or, for a run that
+failed, the same with an ``"error": {"type", "message"}``. Results are appended
+as runs finish, one flushed and fsynced line each, so a crash loses nothing
+that finished. Running the same batch again (same spec, same ``--out``) skips
+ids already in the results file, and joins runs still going from the earlier
+attempt instead of starting them twice: every input's workflow id is derived
+from the results file's path and the input id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from agentrt.errors import UsageError
+
+if TYPE_CHECKING:
+    from temporalio.client import Client
+
+    from agentrt.agent import Agent
+    from agentrt.durable.payloads import ActivityOptions
+
+__all__ = ["BatchItem", "BatchSummary", "ResultsFile", "read_inputs", "run_batch", "workflow_id"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchItem:
+    """One input line: its ``id`` (any JSON scalar), ``input`` text, ``vars`` and line number."""
+
+    id: Any
+    input: str
+    vars: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """The id as a canonical string (``"7"`` and ``7`` are different ids)."""
+        return json.dumps(self.id)
+
+
+@dataclass(kw_only=True)
+class BatchSummary:
+    """What one ``run_batch`` call did."""
+
+    total: int = 0
+    skipped: int = 0
+    ok: int = 0
+    failed: int = 0
+
+
+def _item(path: str, number: int, text: str) -> BatchItem:
+    where = f"{path}:{number}"
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise UsageError(f"{where}: not JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f'{where}: expected an object {{"id": ..., "input": "..."}}')
+    unknown = sorted(set(data) - {"id", "input", "vars"})
+    if unknown:
+        raise UsageError(f"{where}: unknown key(s) {', '.join(unknown)}; use id, input, vars")
+    ident = data.get("id")
+    if not isinstance(ident, str | int) or isinstance(ident, bool) or ident == "":
+        raise UsageError(f'{where}: "id" must be a non-empty string or an integer')
+    text_in = data.get("input")
+    if not isinstance(text_in, str) or not text_in.strip():
+        raise UsageError(f'{where}: "input" must be a non-empty string')
+    variables = data.get("vars", {})
+    if not isinstance(variables, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
+    ):
+        raise UsageError(f'{where}: "vars" must be an object of strings, e.g. {{"city": "Lisbon"}}')
+    return BatchItem(id=ident, input=text_in, vars=variables, line=number)
+
+
+def read_inputs(path: str | os.PathLike[str]) -> list[BatchItem]:
+    """Every input of a JSONL file (blank lines skipped).
+
+    Raises:
+        UsageError: ``FILE:LINE: what is wrong`` for the first bad line or repeated id.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise UsageError(f"{name}: {e.strerror or e}") from None
+    items: list[BatchItem] = []
+    first: dict[str, int] = {}
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        item = _item(name, number, text)
+        if item.key in first:
+            raise UsageError(f"{name}:{number}: id {item.id!r} repeats line {first[item.key]}")
+        first[item.key] = number
+        items.append(item)
+    if not items:
+        raise UsageError(f"{name}: no inputs")
+    return items
+
+
+class ResultsFile:
+    """The results JSONL: which ids are done, and appending one durable line at a time.
+
+    A last line cut short by a crash is dropped when the file is opened.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.done: set[str] = set()
+        self._file: IO[str] | None = None
+
+    def __enter__(self) -> ResultsFile:
+        if self.path.exists():
+            self._load()
+        self._file = open(self.path, "a", encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _load(self) -> None:
+        raw = self.path.read_bytes()
+        keep = raw[: raw.rfind(b"\n") + 1]
+        if len(keep) != len(raw):  # an interrupted write: drop the partial line
+            with open(self.path, "r+b") as f:
+                f.truncate(len(keep))
+        for line in keep.decode("utf-8").splitlines():
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and "id" in data:
+                self.done.add(json.dumps(data["id"]))
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one result line and make it durable (flush + fsync)."""
+        assert self._file is not None, "use ResultsFile as a context manager"
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self.done.add(json.dumps(record["id"]))
+
+
+def workflow_id(results: str | os.PathLike[str], agent: str, item: BatchItem) -> str:
+    """The workflow id of ``item``: stable for one results file, so a re-run joins, never repeats."""
+    where = os.path.abspath(os.fspath(results))
+    digest = hashlib.sha256(f"{agent}\0{where}".encode()).hexdigest()[:12]
+    ident = item.id if isinstance(item.id, str) else item.key
+    return f"agentrt-batch-{agent}-{digest}-{ident}"
+
+
+async def run_batch(
+    client: Client,
+    task_queue: str,
+    agents: Callable[[dict[str, str]], Agent[Any]],
+    items: list[BatchItem],
+    results: ResultsFile,
+    *,
+    model: str,
+    max_in_flight: int = 100,
+    options: ActivityOptions | None = None,
+    on_result: Callable[[bool], None] | None = None,
+) -> BatchSummary:
+    """Run every item not yet in ``results``, at most ``max_in_flight`` at once.
+
+    Args:
+        agents: the agent for an item's vars (built by the caller, cached).
+        model: the model name written in each result line.
+        on_result: called with True (ok) or False (failed) as each run ends.
+
+    Raises:
+        Exception: Temporal failed (the runs that finished are already written).
+    """
+    todo = [i for i in items if i.key not in results.done]
+    summary = BatchSummary(total=len(items), skipped=len(items) - len(todo))
+    queue: Iterator[BatchItem] = iter(todo)
+
+    async def drain() -> None:
+        for item in queue:
+            ok = await _one(client, task_queue, agents(item.vars), item, results, model, options)
+            summary.ok += ok
+            summary.failed += not ok
+            if on_result is not None:
+                on_result(ok)
+
+    async with asyncio.TaskGroup() as tg:
+        for _ in range(max(1, min(max_in_flight, len(todo)))):
+            tg.create_task(drain())
+    return summary
+
+
+async def _one(
+    client: Client,
+    task_queue: str,
+    agent: Agent[Any],
+    item: BatchItem,
+    results: ResultsFile,
+    model: str,
+    options: ActivityOptions | None,
+) -> bool:
+    from agentrt.durable.starter import result_of, start_run
+    from agentrt.errors import AgentError, RPCError
+    from agentrt.run_summary import run_summary
+
+    wid = workflow_id(results.path, agent.name, item)
+    handle = await start_run(
+        client, task_queue, agent, item.input, variables=item.vars, workflow_id=wid, options=options
+    )
+    try:
+        result = await result_of(handle)
+    except (AgentError, RPCError, UsageError) as e:
+        partial = getattr(e, "result", None)
+        record = {"id": item.id}
+        if partial is not None:
+            record.update(run_summary(partial, model=model))
+        record["error"] = {"type": type(e).__name__, "message": str(e)}
+        results.write(record)
+        return False
+    results.write({"id": item.id, **run_summary(result, model=model)})
+    return True
