@@ -64,6 +64,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no tool activity or notices on stderr"
     )
+    from agentrt.durable.cli_options import add_temporal_options
+
+    add_temporal_options(p, required=False)
     p.set_defaults(handler=_run)
 
 
@@ -116,6 +119,10 @@ def _run(args: argparse.Namespace) -> int:
     _check_vars(variables, spec.variables())
     agent = spec.to_agent(variables)
     text = read_input(args.input, args.input_file)
+    if args.temporal:  # a durable run on Temporal workers (agentrt.durable)
+        from agentrt.durable.run_command import run_on_temporal
+
+        return run_on_temporal(args, spec, agent, text, variables)
     choice = choose_endpoint(args.endpoint)
     structured = spec.output is not None
     display = RunDisplay(

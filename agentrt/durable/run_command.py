@@ -1,0 +1,93 @@
+"""``agentrt run SPEC INPUT --temporal HOST:PORT``: one durable run, its progress shown as it goes.
+
+The run is started on the task queue (a worker must serve the spec's agent)
+and followed through the workflow's ``events`` query: tool activity on stderr,
+the answer on stdout a turn at a time, ``--json`` as for a local run. A failed
+run exits as a local one would (1 for agent failures such as ``ToolFailed``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from agentrt.errors import UsageError
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.durable.connection import TemporalTarget
+    from agentrt.run_display import RunDisplay
+    from agentrt.run_result import RunResult
+    from agentrt.spec import AgentSpec
+
+__all__ = ["run_on_temporal"]
+
+
+def run_on_temporal(
+    args: argparse.Namespace,
+    spec: AgentSpec,
+    agent: Agent[Any],
+    text: str,
+    variables: dict[str, str],
+) -> int:
+    """Run ``agent`` on ``text`` as a durable workflow; the exit code."""
+    from agentrt.durable.cli_options import target_from_args
+    from agentrt.eventloop import run
+    from agentrt.run_display import RunDisplay
+
+    if args.endpoint:
+        raise UsageError(
+            "--endpoint has no effect with --temporal: the workers call the model; "
+            "give it to agentrt worker"
+        )
+    target = target_from_args(args)
+    display = RunDisplay(
+        out=sys.stdout,
+        err=sys.stderr,
+        model=spec.model,
+        stream_text=not args.json,
+        activity=not args.quiet,
+        spinner=sys.stderr.isatty(),
+    )
+    drive = _drive(target, agent, text, variables, display, spec.model, as_json=args.json)
+    result = run(drive, loop=args.loop)
+    from agentrt.run_summary import jsonable, run_summary
+
+    if args.json:
+        print(json.dumps(run_summary(result, model=spec.model), ensure_ascii=False))
+    elif spec.output is not None and display.last_turn_text.strip() != result.text.strip():
+        print(json.dumps(jsonable(result.output), ensure_ascii=False))
+    return 0
+
+
+async def _drive(
+    target: TemporalTarget,
+    agent: Agent[Any],
+    text: str,
+    variables: dict[str, str],
+    display: RunDisplay,
+    model: str,
+    *,
+    as_json: bool,
+) -> RunResult[Any]:
+    from agentrt.durable.connection import connect_temporal
+    from agentrt.durable.starter import follow, start_run
+    from agentrt.errors import AgentError
+
+    client = await connect_temporal(target)
+    handle = await start_run(client, target.task_queue, agent, text, variables=variables)
+    display.start()
+    try:
+        return await follow(handle, display.handle)
+    except AgentError as exc:
+        if as_json and exc.result is not None:
+            from agentrt.run_summary import run_summary
+
+            summary = run_summary(exc.result, model=model)
+            summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
+            print(json.dumps(summary, ensure_ascii=False))
+        raise
+    finally:
+        display.close()
