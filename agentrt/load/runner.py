@@ -167,7 +167,11 @@ def make_call(client: Any, plan: LoadPlan) -> Call:
 
 
 def client_for(plan: LoadPlan) -> Any:
-    """A client for the plan: its pool size, its timeout, retries off unless asked for."""
+    """A client for the plan: its pool size, its timeout, retries off unless asked for.
+
+    Streams are all read by ``grpc.aio`` on the pooled channels (no reader threads),
+    so every request is measured along the same path over ``--connections`` connections.
+    """
     from agentrt.client import Client
     from agentrt.config import ClientConfig
 
@@ -179,6 +183,9 @@ def client_for(plan: LoadPlan) -> Any:
         metadata=plan.metadata,
         unavailable_attempts=5 if plan.retries else 1,
         rate_limit_retries=3 if plan.retries else 0,
+        # Every request takes the same path (grpc.aio on the pool of --connections),
+        # rather than the first few streams going through reader threads.
+        stream_threads=0,
     )
     return Client(config=config)
 
