@@ -234,3 +234,16 @@ def test_without_an_endpoint_it_load_tests_the_built_in_simulator() -> None:
     assert report["summary"]["succeeded"] == 5
     assert not report["plan"]["endpoint"].endswith(":0")
     assert any("built-in simulator" in w for w in report["warnings"])
+
+
+def test_ramped_open_loop_from_the_command_line(sim_process: SimProcess) -> None:
+    report = _report(
+        sim_process, "--prompt", "hi", "--rate", "20", "--ramp", "step", "--ramp-step", "40",
+        "--ramp-every", "500ms", "--ramp-to", "100", "--duration", "1.5s", "--seed", "3",
+        "--metadata", "x-sim-output-tokens=2",
+    )  # fmt: skip
+    assert report["plan"]["rate"] == {
+        "kind": "step", "start": 20.0, "step": 40.0, "every": 0.5, "end": 100.0,
+    }  # fmt: skip
+    # expected arrivals: 20/s, 60/s, 100/s for 0.5 s each = 90
+    assert 50 <= report["summary"]["requests"] <= 130
