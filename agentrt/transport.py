@@ -26,7 +26,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import grpc
 from grpc import aio
@@ -34,7 +34,7 @@ from grpc import aio
 from agentrt._version import __version__
 from agentrt.config import ClientConfig
 from agentrt.deadline import Deadline, Timeout, effective_timeout
-from agentrt.errors import RateLimited, StreamInterrupted
+from agentrt.errors import Cancelled, RateLimited, StreamInterrupted
 from agentrt.retry import RateLimitPolicy, retry_rate_limited
 from agentrt.rpc_errors import translate
 from agentrt.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
@@ -188,6 +188,8 @@ class Transport:
                 return await call(request, timeout=seconds, metadata=self._metadata)
             except aio.AioRpcError as exc:
                 raise translate(exc) from exc
+            except asyncio.CancelledError:
+                _reraise_unless_closed(0)
             finally:
                 slot.in_flight -= 1
 
@@ -219,6 +221,8 @@ class Transport:
                     received += 1
                     yield message
                 return
+            except asyncio.CancelledError:
+                _reraise_unless_closed(received)
             except grpc.RpcError as exc:
                 error = translate(exc)
                 if received:
@@ -283,6 +287,22 @@ class Transport:
 
 def _nothing() -> None:
     pass
+
+
+def _reraise_unless_closed(received: int) -> NoReturn:
+    """Re-raise a real cancellation; turn gRPC's "closed under the call" into an error.
+
+    ``grpc.aio`` raises ``CancelledError`` when the channel is closed during a
+    call. That is not a cancellation of the caller's task, so it must not
+    look like one (it would confuse task groups and timeouts).
+    """
+    task = asyncio.current_task()
+    if task is None or task.cancelling():
+        raise
+    error = Cancelled("the call was cancelled locally (the client was closed)", code="CANCELLED")
+    if received:
+        raise StreamInterrupted(received, error) from None
+    raise error from None
 
 
 def _sync_channel(config: ClientConfig) -> grpc.Channel:

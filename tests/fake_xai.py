@@ -69,6 +69,7 @@ class FakeXai:
     streams_cancelled: int = 0  # streams that ended before sending everything
     stored: dict[str, chat_pb2.GetChatCompletionResponse] = field(default_factory=dict)
     stream_ended: asyncio.Event = field(default_factory=asyncio.Event)
+    call_started: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def enter(self, method: str, request: Any, context: aio.ServicerContext) -> None:
         """Record the call, then apply a pending fault or hang."""
@@ -76,6 +77,7 @@ class FakeXai:
         self.requests.append(request)
         self.metadata.append(dict(context.invocation_metadata() or ()))
         self.peers.add(context.peer())
+        self.call_started.set()
         if self.faults:
             await abort(context, self.faults.pop(0))
         if self.hang:

@@ -16,6 +16,7 @@ from agentrt.config import ClientConfig
 from agentrt.deadline import Deadline, budget
 from agentrt.errors import (
     AuthenticationError,
+    Cancelled,
     DeadlineExceeded,
     RateLimited,
     ResponseTooLarge,
@@ -374,3 +375,37 @@ async def test_streams_beyond_stream_threads_use_the_aio_pool(fake) -> None:
         assert client.transport._threaded == 0
     assert len(state.peers) == 2  # one sync channel for 2 threaded streams, one aio channel
     await wait_reader_threads_end()
+
+
+async def test_closing_the_client_mid_stream_ends_the_stream(fake, threads: int) -> None:
+    state, address = fake
+    state.tokens = [str(i) for i in range(1000)]
+    state.chunk_delay = 0.01
+    client = client_for(address, stream_threads=threads)
+    stream = client.chat.stream(REQ)
+    got = 0
+
+    async def consume() -> None:
+        nonlocal got
+        async for _ in stream:
+            got += 1
+            if got == 2:
+                await client.close()
+
+    with pytest.raises(StreamInterrupted) as info:
+        await consume()
+    assert info.value.chunks_received >= 2
+    await wait_stream_end(state)
+    await wait_reader_threads_end()
+
+
+async def test_closing_the_client_during_a_unary_call_raises_cancelled(fake) -> None:
+    state, address = fake
+    state.hang = True
+    client = client_for(address)
+    task = asyncio.create_task(client.chat.complete(REQ))
+    async with asyncio.timeout(10):
+        await state.call_started.wait()
+    await client.close()
+    with pytest.raises(Cancelled):
+        await task
