@@ -18,7 +18,7 @@ or an ``asyncio.timeout`` firing cancels the RPC at once. Every method accepts a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc, deferred_pb2
@@ -90,7 +90,7 @@ class ChatStream:
         self._transport = transport
         self._request = _proto(request)
         self._timeout = timeout
-        self._gen: AsyncIterator[Delta] | None = None
+        self._gen: AsyncGenerator[Delta, None] | None = None
         self._result: list[ChatResponse] = []
 
     def __aiter__(self) -> AsyncIterator[Delta]:
@@ -110,7 +110,7 @@ class ChatStream:
         """Stop the stream and cancel the RPC if it is still running."""
         gen = self._gen
         if gen is not None:
-            await gen.aclose()  # type: ignore[attr-defined]
+            await gen.aclose()
 
     @property
     def response(self) -> ChatResponse:
@@ -128,7 +128,7 @@ class ChatStream:
 
 async def _deltas(
     transport: Transport, request: Any, limit: Timeout, result: list[ChatResponse]
-) -> AsyncIterator[Delta]:
+) -> AsyncGenerator[Delta, None]:
     """The hot path: yield each chunk's deltas, keep what the final response needs."""
     accs: dict[int, _Acc] = {}
     citations: list[str] = []
@@ -165,7 +165,7 @@ async def _deltas(
             if chunk.citations:
                 citations.extend(chunk.citations)
     finally:
-        await chunks.aclose()  # type: ignore[attr-defined]
+        await chunks.aclose()
     result.append(_assemble(last, accs, citations))
 
 

@@ -33,6 +33,13 @@ Public API (stable; the agent runtime builds on it)::
 - ``timeout=`` on every method: seconds or a :class:`~agentrt.deadline.Deadline`;
   it wins over the client default (27 min) and is capped by an active ``budget``.
 - Errors: :mod:`agentrt.errors` (``RPCError`` subclasses, ``StreamInterrupted``).
+- Retries: UNAVAILABLE by gRPC itself; rate limiting (RESOURCE_EXHAUSTED) by
+  agentrt with backoff, waiting exactly ``grpc-retry-pushback-ms`` (trailing
+  metadata, integer milliseconds) when the server sends it; a stream is retried
+  only before its first chunk.
+- Streams: the first ``stream_threads`` (4) concurrent streams are read by a
+  thread on a single-threaded sync channel (less CPU per chunk), the rest by
+  ``grpc.aio`` on the pool (``pool_size`` connections, least busy first).
 
 The client is safe to share between tasks of one event loop; channels are made
 per event loop on first use. Close it (``async with`` or ``await client.close()``)

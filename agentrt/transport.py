@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from functools import partial
 from typing import Any, NoReturn, TypeVar
 
@@ -202,7 +202,7 @@ class Transport:
         request: Any,
         *,
         timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
 
         While fewer than ``stream_threads`` streams are in flight the stream is
