@@ -11,6 +11,7 @@ random fraction ``fault-rate`` of them.
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -32,6 +33,9 @@ __all__ = [
     "parse_call_numbers",
     "parse_faults",
 ]
+
+
+_MAX_SESSIONS = 100_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,14 +141,16 @@ class FaultInjector:
     def __init__(self, config: FaultConfig, realism: Realism) -> None:
         self.config = config
         self.realism = realism
-        self._counts: dict[str, int] = {}
+        self._counts: OrderedDict[str, int] = OrderedDict()
 
     def plan(self, metadata: Mapping[str, str]) -> CallPlan:
         """The plan for one model call with these (lower-case) metadata headers."""
         cfg = self.config
         session = metadata.get("x-sim-session", "")
-        number = self._counts.get(session, 0) + 1
-        self._counts[session] = number
+        number = self._counts.pop(session, 0) + 1
+        self._counts[session] = number  # most recent last; the oldest sessions are forgotten
+        if len(self._counts) > _MAX_SESSIONS:
+            self._counts.popitem(last=False)
         active = self._active_faults(metadata, session, number)
         realism = self._realism(metadata)
         quirks = Quirks(

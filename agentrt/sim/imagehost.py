@@ -22,7 +22,9 @@ class ImageHost:
     """Serves generated PNGs over HTTP/1.1; start it, :meth:`put` images, stop it."""
 
     def __init__(self, host: str) -> None:
-        self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+        # One concrete address: "localhost" or a wildcard would bind several
+        # sockets, each with its own ephemeral port.
+        self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::", "localhost") else host
         self._images: OrderedDict[str, bytes] = OrderedDict()
         self._server: asyncio.Server | None = None
         self._port = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,10 +64,7 @@ class Simulator:
     """
 
     def __init__(self, options: SimOptions | None = None, **overrides: Any) -> None:
-        base = options or SimOptions()
-        self.options = SimOptions(
-            **{**{f: getattr(base, f) for f in base.__dataclass_fields__}, **overrides}
-        )
+        self.options = dataclasses.replace(options or SimOptions(), **overrides)
         self.script: Script | None = None
         self._server: grpc.aio.Server | None = None
         self._images: ImageHost | None = None
