@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -302,3 +303,22 @@ async def test_bad_requests_are_invalid_argument(change: dict[str, Any], message
         )
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert message in details
+
+
+async def test_unimplemented_streaming_methods_answer_at_once() -> None:
+    from agentrt_protos.xai.api.v1 import files_pb2, files_pb2_grpc
+
+    async def endless() -> AsyncIterator[files_pb2.UploadFileChunk]:
+        while True:  # the server must answer without reading all of this
+            yield files_pb2.UploadFileChunk()
+            await asyncio.sleep(0.01)
+
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        files = files_pb2_grpc.FilesStub(channel)
+        code, details = await _code(files.UploadFile(endless(), timeout=10))
+        assert code == grpc.StatusCode.UNIMPLEMENTED
+        assert "xai_api.Files/UploadFile" in details
+        stream = files.RetrieveFileContent(files_pb2.RetrieveFileContentRequest(), timeout=10)
+        code, details = await _code(stream.read())
+        assert code == grpc.StatusCode.UNIMPLEMENTED
+        assert "RetrieveFileContent" in details
