@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.durable_fixtures import temporal_server  # noqa: F401 - session fixture for durable tests
+
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
 
 

@@ -22,18 +22,22 @@ __all__ = ["run_error"]
 
 def run_error(exc: BaseException) -> errors.AgentrtError:
     """The agentrt error for a ``WorkflowFailureError`` (or anything else a run's result raised)."""
-    from temporalio.exceptions import ApplicationError, FailureError
+    from temporalio.exceptions import ApplicationError
 
     cause: BaseException | None = exc
-    while isinstance(cause, FailureError) and not isinstance(cause, ApplicationError):
-        cause = cause.cause
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = getattr(cause, "cause", None)  # WorkflowFailureError -> ... -> ApplicationError
     if isinstance(cause, ApplicationError):
         details = list(cause.details)
         partial = _partial(details[0] if details else None)
         extra = details[1] if len(details) > 1 and isinstance(details[1], dict) else {}
         return _typed(cause.type or "AgentError", cause.message, partial, extra)
-    what = cause if cause is not None else exc
-    return errors.AgentError(f"the durable run ended without a result: {what}")
+    return errors.AgentError(f"the durable run ended without a result: {_reason(exc)}")
+
+
+def _reason(exc: BaseException) -> str:
+    inner = getattr(exc, "cause", None)
+    return f"{exc}: {inner}" if inner is not None else str(exc)
 
 
 def _partial(data: Any) -> RunResult[Any] | None:
