@@ -322,3 +322,18 @@ async def test_unimplemented_streaming_methods_answer_at_once() -> None:
         code, details = await _code(stream.read())
         assert code == grpc.StatusCode.UNIMPLEMENTED
         assert "RetrieveFileContent" in details
+
+
+async def test_a_burst_of_streams_queues_instead_of_being_cancelled() -> None:
+    # gRPC core cancels new calls beyond 1000 pending by default; the simulator must not.
+    md = (("x-sim-output-tokens", "5"),)
+    async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = chat_pb2_grpc.ChatStub(channel)
+
+        async def one() -> int:
+            return len(
+                [c async for c in stub.GetCompletionChunk(_request(), metadata=md, timeout=60)]
+            )
+
+        counts = await asyncio.gather(*(one() for _ in range(2000)))
+    assert counts == [6] * 2000  # five tokens and the closing chunk, every time

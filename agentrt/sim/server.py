@@ -33,6 +33,10 @@ SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     # Two simulators asked for one fixed port must not silently share it.
     ("grpc.so_reuseport", 0),
+    # A burst of thousands of new calls (load tests) must queue, not be CANCELLED:
+    # gRPC core cancels calls beyond 1000 not yet picked up by the application.
+    ("grpc.server.max_pending_requests", 100_000),
+    ("grpc.server.max_pending_requests_hard_limit", 100_000),
 )
 
 
