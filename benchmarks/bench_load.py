@@ -15,8 +15,10 @@ import argparse
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_stream import stream_server
 from benchmarks.harness import interleave, markdown_table, median, write_results
@@ -63,6 +65,73 @@ def _raw_case(endpoint: str, chunks: int) -> Callable[[], float]:
     return run
 
 
+def python_work_per_chunk(chunks: int, repeats: int, rounds: int) -> dict[str, list[float]]:
+    """Client CPU µs per chunk over already-parsed chunks (no network): the load layer's own cost.
+
+    ``bare`` iterates the parsed chunks; ``chat.stream`` adds agentrt's chat layer;
+    ``load call + record`` is what ``agentrt load`` does per request on top (timestamps,
+    metric definitions, histograms).
+    """
+    import asyncio
+
+    from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
+
+    from agentrt.chat_request import ChatRequest
+    from agentrt.client import Client
+    from agentrt.load.plan import LoadPlan
+    from agentrt.load.prompts import Corpus
+    from agentrt.load.runner import Recorder, make_call
+    from agentrt.load.schedule import Ramp
+    from agentrt.messages import user
+
+    delta = chat_pb2.CompletionOutputChunk(delta=chat_pb2.Delta(content="tok "))
+    mid = chat_pb2.GetChatCompletionChunk(id="b", model="m", outputs=[delta]).SerializeToString()
+    last = chat_pb2.GetChatCompletionChunk(
+        id="b", model="m", outputs=[delta], usage=usage_pb2.SamplingUsage(completion_tokens=chunks)
+    ).SerializeToString()
+    parse = chat_pb2.GetChatCompletionChunk.FromString
+
+    async def fake_stream(*_: object, **__: object) -> Any:
+        for _ in range(chunks - 1):
+            yield parse(mid)
+        yield parse(last)
+
+    client = Client(endpoint="127.0.0.1:1")
+    client.transport.stream = fake_stream  # type: ignore[method-assign]
+    plan = LoadPlan(
+        model="m", corpus=Corpus.from_prompt("hi"), concurrency=Ramp(start=1), requests=1
+    )
+    call, recorder = make_call(client, plan), Recorder(plan, 0.0, None)
+    request = ChatRequest(model="m", messages=(user("hi"),))
+
+    async def bare() -> None:
+        async for _ in fake_stream():
+            pass
+
+    async def chat_stream() -> None:
+        async with client.chat.stream(request) as stream:
+            async for _ in stream:
+                pass
+
+    async def load_call() -> None:
+        recorder.add(0, 0.0, await call(0))
+
+    def timed(fn: Callable[[], Any]) -> Callable[[], float]:
+        async def many() -> None:
+            for _ in range(repeats):
+                await fn()
+
+        def run() -> float:
+            start = time.process_time()
+            asyncio.run(many())
+            return (time.process_time() - start) / repeats / chunks * 1e6
+
+        return run
+
+    cases = {"bare": bare, "chat.stream": chat_stream, "load call + record": load_call}
+    return interleave({k: timed(v) for k, v in cases.items()}, rounds, progress=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -93,6 +162,11 @@ def main(argv: list[str] | None = None) -> None:
         f"Event loop busy: {median(cpu['1']):.0%} of a core (1 process), "
         f"{median(cpu['2']):.0%} (busiest of 2)."
     )
+    work = python_work_per_chunk(1000, 5 if args.quick else 50, 2 if args.quick else rounds)
+    print("\nPython work per chunk, no network (µs of CPU per chunk):\n")
+    print(markdown_table(work, unit="µs/chunk", baseline="chat.stream"))
+    layer = median(work["load call + record"]) - median(work["chat.stream"])
+    print(f"\nthe load layer adds {layer:.2f} µs per chunk over chat.stream()")
     write_results(
         "load",
         {
@@ -103,6 +177,7 @@ def main(argv: list[str] | None = None) -> None:
             "target_one_process": TARGET,
             "ratio_processes2_over_1": two / one,
             "ratio_load_over_raw": one / raw,
+            "python_us_per_chunk": work,
         },
     )
 
