@@ -214,7 +214,10 @@ class Transport:
         deadline = self.deadline(timeout)
         attempt = 0
         while True:
-            call, slot = self._open_stream(stub_cls, method, request, deadline.remaining())
+            try:  # a sync call can fail at once (e.g. a request that does not serialize)
+                call, slot = self._open_stream(stub_cls, method, request, deadline.remaining())
+            except grpc.RpcError as exc:
+                raise translate(exc) from exc
             received = 0
             try:
                 async for message in call:
