@@ -304,3 +304,36 @@ def test_quirks_break_tool_calls_and_structured_output() -> None:
     out = respond(_prompt("x", response_schema=schema), Quirks(invalid_output=True)).content
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(json.loads(out), schema)
+
+
+def test_pre_serialized_chunks_parse_as_the_messages_they_stand_for() -> None:
+    from agentrt_protos.xai.api.v1 import chat_pb2
+
+    from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
+
+    reply = respond(_prompt("Weather in Paris?", tools=(WEATHER,), reasoning=True))
+    meta = ResponseMeta(
+        response_id="r-1", model="grok-3", fingerprint="fp", created=1_700_000_000, outputs=2
+    )
+    usage = usage_of(reply, outputs=2)
+    chunks = [
+        chat_pb2.GetChatCompletionChunk.FromString(b)
+        for b in chunk_stream(reply, meta, usage, tokens_per_chunk=2)
+    ]
+    assert {(c.id, c.model, c.system_fingerprint, c.created.seconds) for c in chunks} == {
+        ("r-1", "grok-3", "fp", 1_700_000_000)
+    }
+    assert all(o.delta.role == chat_pb2.ROLE_ASSISTANT for c in chunks for o in c.outputs)
+    for index in (0, 1):
+        mine = [o for c in chunks for o in c.outputs if o.index == index]
+        assert "".join(o.delta.reasoning_content for o in mine) == reply.reasoning
+        assert [t.function.name for o in mine for t in o.delta.tool_calls] == ["get_weather"]
+        assert (
+            mine[-1].finish_reason == chat_pb2.CompletionOutputChunk().finish_reason + 4
+        )  # TOOL_CALLS
+    assert chunks[-1].usage == usage
+    assert not any(c.HasField("usage") for c in chunks[:-1])
+    unary = completion_response(reply, meta, usage)
+    assert [o.message.tool_calls[0].function.arguments for o in unary.outputs] == [
+        reply.tool_calls[0].arguments
+    ] * 2
