@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
 
@@ -39,18 +39,14 @@ class ThreadedStream:
     Args:
         call: the started sync call (an iterator of messages with ``cancel()``).
         loop: the event loop that consumes the messages.
-        on_done: called in the reader thread when it ends.
     """
 
-    def __init__(
-        self, call: Any, loop: asyncio.AbstractEventLoop, on_done: Callable[[], None]
-    ) -> None:
+    def __init__(self, call: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._call = call
         self._loop = loop
         self._queue: deque[Any] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._end: BaseException | bool = False
-        self._on_done = on_done
         self.thread = threading.Thread(target=self._read, name="agentrt-stream", daemon=True)
         self.thread.start()
 
@@ -65,7 +61,6 @@ class ThreadedStream:
         except BaseException as exc:  # handed to the consumer, raised there
             self._end = exc
         finally:
-            self._on_done()
             self._notify()
 
     def _notify(self) -> None:

@@ -268,7 +268,7 @@ class Transport:
         if stub is None:
             stub = self._sync_stubs[stub_cls] = stub_cls(self._sync)
         call = getattr(stub, method)(request, timeout=seconds, metadata=self._metadata)
-        return ThreadedStream(call, asyncio.get_running_loop(), _nothing)
+        return ThreadedStream(call, asyncio.get_running_loop())
 
     async def close(self) -> None:
         """Close the running loop's channels (and forget those of finished loops).
@@ -286,10 +286,6 @@ class Transport:
             sync.close()
         if pool is not None:
             await pool.close()
-
-
-def _nothing() -> None:
-    pass
 
 
 def _reraise_unless_closed(received: int) -> NoReturn:
