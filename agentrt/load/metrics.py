@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from agentrt.errors import UsageError
 from agentrt.load.records import RequestRecord
 from agentrt.load.units import Slo
 
@@ -93,6 +94,16 @@ def meets_slo(timing: Timing, slo: Slo) -> bool:
     return all(limit is None or value is None or value <= limit for limit, value in optional)
 
 
+def _hdr_class() -> Any:
+    try:
+        from hdrh.histogram import HdrHistogram
+    except ImportError:
+        raise UsageError(
+            "agentrt load needs the hdrhistogram package: pip install 'agentrt[load]'"
+        ) from None
+    return HdrHistogram
+
+
 class Histogram:
     """A distribution of non-negative values with exact count/sum/min/max.
 
@@ -104,10 +115,8 @@ class Histogram:
     __slots__ = ("_hdr", "count", "max", "min", "scale", "total")
 
     def __init__(self, scale: float = 1e6) -> None:
-        from hdrh.histogram import HdrHistogram
-
         self.scale = scale
-        self._hdr: Any = HdrHistogram(_LOWEST, _HIGHEST, _DIGITS)
+        self._hdr: Any = _hdr_class()(_LOWEST, _HIGHEST, _DIGITS)
         self.count = 0
         self.total = 0.0
         self.min = float("inf")
@@ -191,11 +200,9 @@ class Histogram:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Histogram:
         """The inverse of :meth:`to_wire`."""
-        from hdrh.histogram import HdrHistogram
-
         h = cls(float(data["scale"]))
         if data["count"]:
-            h._hdr.add(HdrHistogram.decode(data["hdr"]))
+            h._hdr.add(_hdr_class().decode(data["hdr"]))
         h.count = int(data["count"])
         h.total = float(data["total"])
         h.min = float("inf") if data["min"] is None else float(data["min"])
