@@ -12,8 +12,8 @@ be retried. A stream that failed after its first chunk
 Tool call: validated and run by :func:`agentrt.dispatch.dispatch`. The tool's
 :class:`~agentrt.tools.ToolContext` has ``run_id`` = the workflow id, ``call_id``
 = the model's tool call id, and ``metadata["idempotency_key"]`` =
-``"{workflow id}:{call id}"``: the same on every attempt, so a tool can refuse
-to repeat a side effect. Invalid arguments or an unknown tool come back as an
+``"{workflow id}:{call id}"`` (:func:`agentrt.durable.idempotency.idempotency_key`):
+the same on every attempt, so a tool can refuse to repeat a side effect. Invalid arguments or an unknown tool come back as an
 error result for the model to read; a tool that raised or timed out fails the
 activity (type ``ToolError``), which the workflow retries only for tools marked
 ``idempotent``.
@@ -45,6 +45,7 @@ from agentrt.durable.codec import (
     encode_usage,
     jsonable,
 )
+from agentrt.durable.idempotency import KEY_METADATA, make_key
 from agentrt.durable.payloads import (
     MODEL_ACTIVITY,
     TOOL_ACTIVITY,
@@ -63,14 +64,9 @@ if TYPE_CHECKING:
     from agentrt.durable.registry import AgentRegistry
     from agentrt.model import Model
 
-__all__ = ["AgentActivities", "idempotency_key"]
+__all__ = ["AgentActivities"]
 
 T = TypeVar("T")
-
-
-def idempotency_key(ctx: ToolContext) -> str:
-    """The key a tool of a durable run can use to do its side effect once: ``"{workflow id}:{call id}"``."""
-    return ctx.metadata.get("idempotency_key") or f"{ctx.run_id}:{ctx.call_id}"
 
 
 class AgentActivities:
@@ -122,11 +118,11 @@ class AgentActivities:
         info = activity.info()
         call = decode_tool_call(inp.call)
         run_id = info.workflow_id or ""
-        key = f"{run_id}:{call.id}"
+        key = make_key(run_id, call.id)
         context = ToolContext(
             agent=agent.name,
             run_id=run_id,
-            metadata={**inp.metadata, "idempotency_key": key},
+            metadata={**inp.metadata, KEY_METADATA: key},
             client=self._client,
         )
         deadline = None if inp.timeout is None else time.monotonic() + inp.timeout

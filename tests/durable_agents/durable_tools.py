@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agentrt.durable.activities import idempotency_key
+from agentrt.durable.idempotency import idempotency_key
 from agentrt.tools import ToolContext, tool
 
 __all__ = ["book_table", "find_places", "get_weather"]
