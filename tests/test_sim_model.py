@@ -337,3 +337,29 @@ def test_pre_serialized_chunks_parse_as_the_messages_they_stand_for() -> None:
     assert [o.message.tool_calls[0].function.arguments for o in unary.outputs] == [
         reply.tool_calls[0].arguments
     ] * 2
+
+
+def test_server_side_tools_run_when_asked_and_cite_sources() -> None:
+    prompt = _prompt(
+        "Search the web for the latest news on Lisbon trams",
+        server_tools=("web_search", "x_search"),
+    )
+    reply = respond(prompt)
+    assert [u.kind for u in reply.server_tools] == ["web_search"]
+    sources = reply.server_tools[0].sources
+    assert sources
+    assert all(s.startswith("https://example.com/") for s in sources)
+    assert all(s in reply.content for s in sources)
+    assert reply.finish == "stop"
+    assert not reply.tool_calls
+    assert respond(_prompt("Tell me a joke", server_tools=("web_search",))).server_tools == ()
+    assert (
+        respond(_prompt("search it", server_tools=("web_search",), tool_choice="none")).server_tools
+        == ()
+    )
+    # a client-side tool the text refers to wins the turn; no server tool runs with it
+    both = respond(
+        _prompt("Search the weather in Paris", tools=(WEATHER,), server_tools=("web_search",))
+    )
+    assert both.tool_calls
+    assert both.server_tools == ()

@@ -218,3 +218,21 @@ def test_batch_sample_and_stream_give_n_answers(client: Client) -> None:
     for pair in chat.stream_batch(2):
         streamed, _ = pair
     assert [s.content for s in streamed] == [a.content for a in answers]
+
+
+def test_server_side_web_search_reports_calls_citations_and_usage(client: Client) -> None:
+    from xai_sdk.tools import web_search
+
+    chat = client.chat.create(model="grok-4-1-fast-reasoning", tools=[web_search()])
+    chat.append(user("Search the web for the latest Lisbon tram news"))
+    r = chat.sample()
+    assert r.citations
+    assert all(url in r.content for url in r.citations)
+    assert [c.function.name for c in r.tool_calls] == ["web_search"]
+    assert r.server_side_tool_usage == {"SERVER_SIDE_TOOL_WEB_SEARCH": 1}
+    streamed = None
+    for pair in chat.stream():
+        streamed, _ = pair
+    assert streamed is not None
+    assert list(streamed.citations) == list(r.citations)
+    assert streamed.content == r.content

@@ -144,4 +144,7 @@ def prompt_from_request(
         effort=_EFFORTS.get(effort, "medium") if effort is not None else "medium",
         cached_turns=len(history),
         image_parts=images,
+        server_tools=tuple(
+            str(t.WhichOneof("tool")) for t in request.tools if not t.HasField("function")
+        ),
     )

@@ -23,6 +23,20 @@ from agentrt.sim.tokens import tokenize
 __all__ = ["ResponseMeta", "chunk_stream", "completion_response", "usage_of"]
 
 _ASSISTANT = chat_pb2.ROLE_ASSISTANT
+_SERVER_TOOL_CALL_TYPE = {
+    "web_search": chat_pb2.TOOL_CALL_TYPE_WEB_SEARCH_TOOL,
+    "x_search": chat_pb2.TOOL_CALL_TYPE_X_SEARCH_TOOL,
+    "code_execution": chat_pb2.TOOL_CALL_TYPE_CODE_EXECUTION_TOOL,
+    "collections_search": chat_pb2.TOOL_CALL_TYPE_COLLECTIONS_SEARCH_TOOL,
+    "attachment_search": chat_pb2.TOOL_CALL_TYPE_ATTACHMENT_SEARCH_TOOL,
+}
+_SERVER_TOOL_USAGE = {
+    "web_search": usage_pb2.SERVER_SIDE_TOOL_WEB_SEARCH,
+    "x_search": usage_pb2.SERVER_SIDE_TOOL_X_SEARCH,
+    "code_execution": usage_pb2.SERVER_SIDE_TOOL_CODE_EXECUTION,
+    "collections_search": usage_pb2.SERVER_SIDE_TOOL_COLLECTIONS_SEARCH,
+    "attachment_search": usage_pb2.SERVER_SIDE_TOOL_ATTACHMENT_SEARCH,
+}
 _FINISH = {
     "stop": sample_pb2.REASON_STOP,
     "tool_calls": sample_pb2.REASON_TOOL_CALLS,
@@ -48,6 +62,8 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
     image_tokens = 256 * image_parts
     prompt = reply.prompt_tokens + image_tokens
     return usage_pb2.SamplingUsage(
+        server_side_tools_used=[_SERVER_TOOL_USAGE[u.kind] for u in reply.server_tools],
+        num_sources_used=sum(len(u.sources) for u in reply.server_tools),
         prompt_tokens=prompt,
         prompt_text_tokens=reply.prompt_tokens,
         prompt_image_tokens=image_tokens,
@@ -69,6 +85,22 @@ def _tool_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
     ]
 
 
+def _server_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
+    return [
+        chat_pb2.ToolCall(
+            id=u.id,
+            type=_SERVER_TOOL_CALL_TYPE[u.kind],
+            status=chat_pb2.TOOL_CALL_STATUS_COMPLETED,
+            function=chat_pb2.FunctionCall(name=u.kind, arguments=u.arguments),
+        )
+        for u in reply.server_tools
+    ]
+
+
+def _sources(reply: Reply) -> list[str]:
+    return [s for u in reply.server_tools for s in u.sources]
+
+
 def completion_response(
     reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingUsage
 ) -> chat_pb2.GetChatCompletionResponse:
@@ -78,6 +110,7 @@ def completion_response(
         model=meta.model,
         system_fingerprint=meta.fingerprint,
         usage=usage,
+        citations=_sources(reply),
     )
     response.created.seconds = meta.created
     for index in range(meta.outputs):
@@ -89,7 +122,7 @@ def completion_response(
                     role=_ASSISTANT,
                     content=reply.content,
                     reasoning_content=reply.reasoning,
-                    tool_calls=_tool_calls(reply),
+                    tool_calls=_server_calls(reply) + _tool_calls(reply),
                 ),
             )
         )
@@ -126,8 +159,9 @@ def chunk_stream(
 ) -> Iterator[bytes]:
     """Every serialized ``GetChatCompletionChunk`` of the streamed reply, in order.
 
-    Reasoning first, then content, ``tokens_per_chunk`` tokens per chunk; tool
-    calls whole in one chunk; a last chunk with the finish reason and usage.
+    Reasoning first, then server-side tool calls (one chunk), content
+    ``tokens_per_chunk`` tokens per chunk, client tool calls whole in one
+    chunk, and a last chunk with the finish reason, usage and citations.
     Chunks are made as they are consumed, so a long stream holds no more than
     one chunk's bytes at a time (the bodies themselves are cached).
     """
@@ -138,6 +172,11 @@ def chunk_stream(
     for index in range(meta.outputs):
         for piece in reasoning:
             yield head + _delta_body(piece, index, True)
+        if reply.server_tools:
+            used = chat_pb2.GetChatCompletionChunk()
+            delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_server_calls(reply))
+            used.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+            yield head + used.SerializeToString()
         for piece in content:
             yield head + _delta_body(piece, index, False)
         if reply.tool_calls:
@@ -145,7 +184,7 @@ def chunk_stream(
             delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_tool_calls(reply))
             calls.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
             yield head + calls.SerializeToString()
-    last = chat_pb2.GetChatCompletionChunk(usage=usage)
+    last = chat_pb2.GetChatCompletionChunk(usage=usage, citations=_sources(reply))
     for index in range(meta.outputs):
         last.outputs.append(
             chat_pb2.CompletionOutputChunk(

@@ -9,7 +9,9 @@ the same reply. What it does, in order:
 * last turns are tool results: it answers in text that quotes every value it
   got back verbatim, or with JSON valid against the requested schema, filled
   from those results and from the prompt where names match;
-* otherwise it answers in text (or schema-valid JSON) about the user's text.
+* otherwise it answers in text (or schema-valid JSON) about the user's text,
+  using the server-side tools offered (web search …) when the text asks for
+  them (see :mod:`agentrt.sim.server_tools`).
 
 Reasoning models think first (``reasoning`` in the reply). Token counts come
 from :mod:`agentrt.sim.tokens`, the same tokenizer ``TokenizeText`` uses.
@@ -25,6 +27,7 @@ from typing import Any, Literal
 
 from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools, stems
 from agentrt.sim.jsonfill import fill, invalid_instance, normalize_key
+from agentrt.sim.server_tools import ServerToolUse, use_server_tools
 from agentrt.sim.tokens import count_tokens, tokenize
 
 __all__ = [
@@ -106,6 +109,7 @@ class Prompt:
     effort: str = "medium"
     cached_turns: int = 0
     image_parts: int = 0
+    server_tools: tuple[str, ...] = ()  # server-side tool kinds offered ("web_search", …)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,12 +134,14 @@ class Reply:
     cached_prompt_tokens: int
     completion_tokens: int
     reasoning_tokens: int
+    server_tools: tuple[ServerToolUse, ...] = ()
 
 
 def respond(prompt: Prompt, quirks: Quirks = Quirks()) -> Reply:
     """The model's reply to ``prompt``; deterministic in ``prompt`` and ``quirks``."""
     pending = _pending_results(prompt.turns)
     calls: tuple[ToolCallOut, ...] = ()
+    used: tuple[ServerToolUse, ...] = ()
     if not pending:
         calls = _tool_calls(prompt)
     if calls:
@@ -147,6 +153,13 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks()) -> Reply:
         )
     else:
         content, plan = _answer(prompt, quirks), "I will answer directly."
+        used = _server_tools(prompt)
+        if used:
+            plan = f"I used {', '.join(u.kind for u in used)} on the server."
+            sources = [s for u in used for s in u.sources]
+            plain = prompt.response_schema is None and not prompt.json_object
+            if sources and plain and quirks.output_tokens is None:
+                content += " Sources: " + ", ".join(sources) + "."
     calls, content = _apply_quirks(prompt, quirks, calls, content)
     finish: Finish = "tool_calls" if calls else "stop"
     if not calls and prompt.max_tokens is not None and count_tokens(content) > prompt.max_tokens:
@@ -161,7 +174,16 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks()) -> Reply:
         cached_prompt_tokens=prompt_tokens(prompt.turns[: prompt.cached_turns]),
         completion_tokens=count_tokens(content) + sum(_call_tokens(c) for c in calls),
         reasoning_tokens=count_tokens(reasoning),
+        server_tools=() if calls else used,
     )
+
+
+def _server_tools(prompt: Prompt) -> tuple[ServerToolUse, ...]:
+    if not prompt.server_tools or prompt.tool_choice == "none" or not prompt.turns:
+        return ()
+    if prompt.turns[-1].role != "user":
+        return ()
+    return use_server_tools(prompt.turns[-1].text, prompt.server_tools)
 
 
 def _call_tokens(call: ToolCallOut) -> int:
