@@ -33,11 +33,13 @@ The server is plaintext; it also serves clients that use
 ``api_host="localhost:PORT"``), since local credentials add no handshake.
 
 Modules: ``server`` (lifecycle), ``handlers`` (method table, auth,
-UNIMPLEMENTED), ``chat`` and ``services`` (the RPCs), ``model`` (the
-deterministic model), ``arguments`` and ``jsonfill`` (tool arguments and
-schema-valid JSON), ``decode``/``encode`` (wire ↔ model, pre-serialized
-chunks), ``faults``, ``script``, ``store``, ``catalogue``, ``tokens``,
-``images`` and ``imagehost`` (PNGs, and the HTTP server behind URL-form images).
+UNIMPLEMENTED, observer), ``chat`` and ``services`` (the RPCs), ``model`` (the
+deterministic model), ``candidates``, ``arguments`` and ``jsonfill`` (values
+in the user's text, tool arguments, schema-valid JSON), ``server_tools``
+(simulated web search …), ``decode``/``encode`` (wire ↔ model, pre-serialized
+chunks), ``faults`` and ``knobs`` (fault injection, header names), ``script``,
+``store``, ``catalogue``, ``tokens``, ``status``, ``images`` and ``imagehost``
+(PNGs, and the HTTP server behind URL-form images).
 """
 
 from __future__ import annotations
