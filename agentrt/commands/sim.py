@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from typing import Any
 
 __all__ = ["register"]
@@ -32,6 +33,9 @@ per-request overrides (gRPC metadata; a header wins over the flag, for that call
   e.g. metadata=(("x-sim-session", "test-42"), ("x-sim-fault", "unavailable"),
                  ("x-sim-fault-on", "1,2"))  -> calls 1 and 2 of session test-42 fail
 
+models served (aliases too; other names get NOT_FOUND; reasoning models think first):
+{models}
+
 Faults apply to model calls (GetCompletion, GetCompletionChunk,
 StartDeferredCompletion): every call, those numbered by --fault-on (per
 x-sim-session), or a seeded fraction --fault-rate. Methods the simulator does
@@ -41,11 +45,15 @@ AGENTRT_SIM_API_KEY; it is never printed.
 
 
 def _epilog() -> str:
+    from agentrt.sim.catalogue import CATALOGUE
     from agentrt.sim.knobs import FAULTS, HEADERS
 
     faults = "\n".join(f"  {name:<20} {text}" for name, text in FAULTS.items())
     headers = "\n".join(f"  {name:<24} {text}" for name, text in HEADERS.items())
-    return EXAMPLES.format(faults=faults, headers=headers)
+    models = textwrap.fill(
+        ", ".join(m.name for m in CATALOGUE), 88, initial_indent="  ", subsequent_indent="  "
+    )
+    return EXAMPLES.format(faults=faults, headers=headers, models=models)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
