@@ -51,7 +51,11 @@ def _epilog() -> str:
     faults = "\n".join(f"  {name:<20} {text}" for name, text in FAULTS.items())
     headers = "\n".join(f"  {name:<24} {text}" for name, text in HEADERS.items())
     models = textwrap.fill(
-        ", ".join(m.name for m in CATALOGUE), 88, initial_indent="  ", subsequent_indent="  "
+        ", ".join(m.name for m in CATALOGUE),
+        88,
+        initial_indent="  ",
+        subsequent_indent="  ",
+        break_on_hyphens=False,
     )
     return EXAMPLES.format(faults=faults, headers=headers, models=models)
 
