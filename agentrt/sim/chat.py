@@ -34,6 +34,7 @@ class _Call:
     reply: Reply
     meta: ResponseMeta
     delay_s: float  # a scripted turn's extra delay
+    history: tuple[chat_pb2.Message, ...]  # the stored conversation previous_response_id named
 
 
 def _metadata(context: Context) -> dict[str, str]:
@@ -63,9 +64,9 @@ class ChatService:
         if plan.error == "deadline":
             await _stall_for_deadline(plan, context)
         plan.raise_error()
-        history = []
+        history: tuple[chat_pb2.Message, ...] = ()
         if request.HasField("previous_response_id"):
-            history = self.completions.get(request.previous_response_id).history()
+            history = tuple(self.completions.get(request.previous_response_id).history())
         prompt = prompt_from_request(request, history)
         delay_s = 0.0
         if self.script is not None:
@@ -85,7 +86,9 @@ class ChatService:
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
         )
-        return _Call(plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s)
+        return _Call(
+            plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s, history=history
+        )
 
     def _finish(
         self, call: _Call, request: chat_pb2.GetCompletionsRequest
@@ -93,10 +96,8 @@ class ChatService:
         usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
         response = completion_response(call.reply, call.meta, usage)
         if request.store_messages:
-            history = []
-            if request.HasField("previous_response_id"):
-                history = self.completions.get(request.previous_response_id).history()
-            self.completions.put(Stored(messages=(*history, *request.messages), response=response))
+            messages = (*call.history, *request.messages)
+            self.completions.put(Stored(messages=messages, response=response))
         return response
 
     @staticmethod
