@@ -63,15 +63,16 @@ def _wait_ready(address: str, process: subprocess.Popen[bytes], limit: float = 6
     raise RuntimeError(f"temporal dev server at {address} was not ready within {limit} s")
 
 
-@pytest.fixture(scope="session")
-def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``HOST:PORT`` of a Temporal dev server started for this test session."""
+@contextlib.contextmanager
+def running_temporal(folder: Path) -> Iterator[str]:
+    """Start a Temporal dev server (database in ``folder``) on a free port; its ``HOST:PORT``."""
     port = free_port()
-    db = tmp_path_factory.mktemp("temporal") / "temporal.db"
     args = ["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port)]
-    args += ["--db-filename", str(db), "--metrics-port", str(free_port()), "--log-level", "error"]
+    args += ["--db-filename", str(folder / "temporal.db"), "--metrics-port", str(free_port())]
     process = subprocess.Popen(
-        [temporal_binary(), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [temporal_binary(), *args, "--log-level", "error"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     address = f"127.0.0.1:{port}"
     try:
@@ -84,6 +85,13 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``HOST:PORT`` of a Temporal dev server started for this test session."""
+    with running_temporal(tmp_path_factory.mktemp("temporal")) as address:
+        yield address
 
 
 @contextlib.contextmanager

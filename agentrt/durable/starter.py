@@ -132,16 +132,12 @@ async def follow(
     """
     from agentrt.events import RunFinished
 
-    waiter = asyncio.ensure_future(_outcome(handle))
     seen = 0
-    try:
+    async with asyncio.TaskGroup() as tg:
+        waiter = tg.create_task(_outcome(handle))  # never raises: the outcome is a value
         while not waiter.done():
             seen = await _drain(handle, seen, on_event)
             await asyncio.wait([waiter], timeout=interval)
-    finally:
-        if not waiter.done():
-            waiter.cancel()
-            await asyncio.gather(waiter, return_exceptions=True)
     result, error = waiter.result()
     await _drain(handle, seen, on_event)
     if error is not None:
