@@ -55,10 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse ``argv``, letting an optional positional follow the options.
+
+    argparse matches an optional positional (``agentrt run SPEC [INPUT]``) with
+    the first run of positionals, so ``run SPEC --var k=v INPUT`` would leave
+    INPUT unrecognized. A command names such a positional with
+    ``set_defaults(late_positional="input")`` and it is filled from the leftover.
+    """
+    args, extras = parser.parse_known_args(argv)
+    late = getattr(args, "late_positional", None)
+    if late and getattr(args, late) is None and len(extras) == 1 and not extras[0].startswith("-"):
+        setattr(args, late, extras.pop())
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI and exit with its status code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         code: int = args.handler(args)
     except AgentrtError as exc:

@@ -343,3 +343,15 @@ def test_a_spinner_shows_only_when_stderr_is_a_terminal() -> None:
     assert any(message in terminal for message in shown), terminal
     assert '  tool get_weather {"city": "Lisbon"} -> ok (' in terminal
     assert json.loads(out)["city"] == "Lisbon"  # stdout is untouched by the spinner
+
+
+def test_input_may_follow_the_options() -> None:
+    spec = str(ROOT / "examples" / "support_triage" / "support_triage.yaml")
+    late = agentrt(
+        "run", spec, "--var", "company=Acme", "Where is order AB-123?", "--json", "--quiet"
+    )
+    assert late.returncode == 0, late.stderr
+    assert json.loads(late.stdout)["output"]["order_id"] == "AB-123"
+    extra = agentrt("run", spec, "--var", "company=Acme", "one", "two")
+    assert extra.returncode == 2
+    assert "unrecognized arguments: one two" in extra.stderr

@@ -67,7 +67,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.durable.cli_options import add_temporal_options
 
     add_temporal_options(p, required=False)
-    p.set_defaults(handler=_run)
+    p.set_defaults(handler=_run, late_positional="input")
 
 
 def parse_vars(items: list[str]) -> dict[str, str]:
