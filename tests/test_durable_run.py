@@ -77,6 +77,7 @@ def test_run_streams_tool_activity_and_the_answer(worker: str, counts: Path) -> 
         "run", str(PLANNER), PROMPT, "--temporal", worker, "--task-queue", "run", counts=counts
     )
     assert done.returncode == 0, done.stderr
+    assert "agentrt: durable run agentrt-durable_planner-" in done.stderr
     assert "tool get_weather" in done.stderr
     assert "tool find_places" in done.stderr
     assert "Lisbon museum" in done.stdout

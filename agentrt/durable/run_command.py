@@ -4,6 +4,8 @@ The run is started on the task queue (a worker must serve the spec's agent)
 and followed through the workflow's ``events`` query: tool activity on stderr,
 the answer on stdout a turn at a time, ``--json`` as for a local run. A failed
 run exits as a local one would (1 for agent failures such as ``ToolFailed``).
+The workflow id is announced on stderr: Ctrl-C stops following the run, not the
+run itself, which carries on on the workers.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ def run_on_temporal(
         activity=not args.quiet,
         spinner=sys.stderr.isatty(),
     )
-    drive = _drive(target, agent, text, variables, display, spec.model, as_json=args.json)
+    drive = _drive(
+        target, agent, text, variables, display, spec.model, as_json=args.json, quiet=args.quiet
+    )
     result = run(drive, loop=args.loop)
     from agentrt.run_summary import jsonable, run_summary
 
@@ -71,6 +75,7 @@ async def _drive(
     model: str,
     *,
     as_json: bool,
+    quiet: bool,
 ) -> RunResult[Any]:
     from agentrt.durable.connection import connect_temporal
     from agentrt.durable.starter import follow, start_run
@@ -78,6 +83,13 @@ async def _drive(
 
     client = await connect_temporal(target)
     handle = await start_run(client, target.task_queue, agent, text, variables=variables)
+    if not quiet:  # Ctrl-C stops following, not the run: this is how to find it again
+        print(
+            f"agentrt: durable run {handle.id} on task queue {target.task_queue!r} "
+            f"at {target.address}",
+            file=sys.stderr,
+            flush=True,
+        )
     display.start()
     try:
         return await follow(handle, display.handle)
