@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +126,24 @@ def test_endpoint_with_temporal_is_a_usage_error(counts: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "give it to agentrt worker" in done.stderr
+
+
+def test_a_queue_without_workers_is_announced_and_ctrl_c_stops_following(
+    worker: str, counts: Path
+) -> None:
+    process = subprocess.Popen(
+        agentrt_command("run", str(PLANNER), PROMPT, "--temporal", worker, "--task-queue", "idle"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "AGENTRT_DURABLE_DIR": str(counts)},
+    )
+    assert process.stderr is not None
+    try:
+        assert "no worker polls task queue 'idle'" in process.stderr.readline()
+        assert "agentrt: durable run agentrt-durable_planner-" in process.stderr.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert process.returncode == 130
+    assert "agentrt: interrupted" in err

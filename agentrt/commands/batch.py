@@ -120,8 +120,12 @@ async def _drive(
 
     from agentrt.durable.batch import run_batch
     from agentrt.durable.connection import connect_temporal
+    from agentrt.durable.run_command import no_workers
+    from agentrt.durable.starter import has_workers
 
     client = await connect_temporal(target)
+    if not args.quiet and not await has_workers(client, target.task_queue):
+        print(f"agentrt: {no_workers(target)}", file=sys.stderr, flush=True)
     done = sum(1 for i in items if i.key in results.done)
     progress = Progress(
         TextColumn("{task.description}"),

@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from agentrt.run_result import RunResult
     from agentrt.spec import AgentSpec
 
-__all__ = ["run_on_temporal"]
+__all__ = ["no_workers", "run_on_temporal"]
+
+
+def no_workers(target: TemporalTarget) -> str:
+    """The notice for a task queue no worker polls: runs wait until one does."""
+    return (
+        f"no worker polls task queue {target.task_queue!r} at {target.address} yet; the run "
+        f"waits for one: agentrt worker --temporal {target.address} "
+        f"--task-queue {target.task_queue} SPEC"
+    )
 
 
 def run_on_temporal(
@@ -78,10 +87,12 @@ async def _drive(
     quiet: bool,
 ) -> RunResult[Any]:
     from agentrt.durable.connection import connect_temporal
-    from agentrt.durable.starter import follow, start_run
+    from agentrt.durable.starter import follow, has_workers, start_run
     from agentrt.errors import AgentError
 
     client = await connect_temporal(target)
+    if not quiet and not await has_workers(client, target.task_queue):
+        print(f"agentrt: {no_workers(target)}", file=sys.stderr, flush=True)
     handle = await start_run(client, target.task_queue, agent, text, variables=variables)
     if not quiet:  # Ctrl-C stops following, not the run: this is how to find it again
         print(

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from agentrt.events import AgentEvent
     from agentrt.run_result import RunResult
 
-__all__ = ["follow", "plan_for", "result_of", "run_durable", "start_run"]
+__all__ = ["follow", "has_workers", "plan_for", "result_of", "run_durable", "start_run"]
 
 
 def plan_for(agent: Agent[Any], options: ActivityOptions | None = None) -> RunPlan:
@@ -73,8 +73,9 @@ async def start_run(
 ) -> WorkflowHandle[Any, RunOutput]:
     """Start one run; with a ``workflow_id`` already in use, the handle of that run instead.
 
-    A run with that id that is still going is joined; one that has ended is not
-    started again (its handle gives its result), so a re-run of a batch does nothing new.
+    A run with that id that is still going is joined; one that completed is not
+    started again (its handle gives its result), so a re-run of a batch does nothing
+    new; one that failed, was cancelled or terminated is started afresh.
     """
     from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
     from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -95,10 +96,25 @@ async def start_run(
             task_queue=task_queue,
             result_type=RunOutput,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         )
     except WorkflowAlreadyStartedError:
         return client.get_workflow_handle(wid, result_type=RunOutput)
+
+
+async def has_workers(client: Client, task_queue: str) -> bool:
+    """Whether any worker polled ``task_queue`` lately (a hint: a run waits until one does)."""
+    from temporalio.api.enums.v1 import TaskQueueType
+    from temporalio.api.taskqueue.v1 import TaskQueue
+    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    )
+    response = await client.workflow_service.describe_task_queue(request)
+    return len(response.pollers) > 0
 
 
 async def result_of(handle: WorkflowHandle[Any, RunOutput]) -> RunResult[Any]:
