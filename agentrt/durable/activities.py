@@ -166,9 +166,10 @@ def _model_failure(e: AgentrtError) -> ApplicationError:
     delay = None
     if isinstance(e, RateLimited) and e.retry_after is not None:
         delay = timedelta(seconds=e.retry_after)
+    details = {"code": getattr(e, "code", None), "chunks": getattr(e, "chunks_received", None)}
     return ApplicationError(
         str(e),
-        {"code": getattr(e, "code", None)},
+        details,
         type=type(e).__name__,
         non_retryable=not retry,
         next_retry_delay=delay,
@@ -201,7 +202,7 @@ def _reply(response: ChatResponse, agent: Agent[Any]) -> ModelReply:
 
 
 async def _heartbeating(work: Awaitable[T]) -> T:
-    """Await ``work``, heartbeating a third of the heartbeat timeout apart."""
+    """Await ``work``, heartbeating a third of the heartbeat timeout apart; its errors as they are."""
     limit = activity.info().heartbeat_timeout
     if not limit:
         return await work
@@ -212,9 +213,15 @@ async def _heartbeating(work: Awaitable[T]) -> T:
             activity.heartbeat()
             await asyncio.sleep(every)
 
+    error: Exception | None = None
     async with asyncio.TaskGroup() as tg:
         beating = tg.create_task(beat())
         try:
-            return await work
+            value = await work
+        except Exception as e:  # raised below, outside the group: no ExceptionGroup wrapping
+            error = e
         finally:
             beating.cancel()
+    if error is not None:
+        raise error
+    return value

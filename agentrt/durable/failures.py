@@ -65,6 +65,9 @@ def _typed(
             reason=str(extra.get("reason", "")),
             result=partial,
         )
+    if cls is errors.StreamInterrupted:
+        inner = errors.TransportError(message, code="UNAVAILABLE")
+        return errors.StreamInterrupted(int(extra.get("chunks") or 0), inner)
     if issubclass(cls, errors.AgentError):
         return cls(message, result=partial)
     if issubclass(cls, errors.RPCError):
