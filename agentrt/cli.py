@@ -19,7 +19,7 @@ from agentrt.errors import AgentrtError
 __all__ = ["build_parser", "main"]
 
 # Subcommand modules under agentrt.commands; each defines register(subparsers, parent).
-COMMANDS = ("info", "validate", "schema", "chat", "sim", "run", "load", "worker", "batch")
+COMMANDS = ("info", "validate", "schema", "chat", "sim", "run", "load", "worker", "batch", "serve")
 
 EPILOG = """examples:
   agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather"

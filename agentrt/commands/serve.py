@@ -1,0 +1,143 @@
+"""``agentrt serve``: run YAML agents as a gRPC service (``agentrt.v1.Agents``) for any language.
+
+Loads and validates every spec first (problems as FILE:LINE:COL, exit 2), then
+prints one line, ``listening on HOST:PORT``, and serves until SIGINT or SIGTERM.
+Shutdown drains: health turns NOT_SERVING, new runs get UNAVAILABLE, runs in
+flight get --grace seconds to finish. Callers send ``authorization: Bearer
+TOKEN`` with a token from --api-key-file (one per line); without a key file the
+server listens on loopback only. Beyond --max-concurrent-runs a call gets
+RESOURCE_EXHAUSTED at once. Model calls go to --endpoint, then
+$AGENTRT_ENDPOINT, then api.x.ai with $XAI_API_KEY (never shown to callers),
+else the built-in simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentrt.connect import EndpointChoice
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog
+    from agentrt.serve.server import ServeOptions
+
+__all__ = ["register"]
+
+EXAMPLES = """examples:
+  agentrt serve examples/trip_planner/trip_planner.yaml          loopback, a free port
+  agentrt serve examples/*/ --port 50061 --api-key-file tokens.txt --host 0.0.0.0
+  agentrt serve agents/ --endpoint 127.0.0.1:50051 --max-concurrent-runs 200
+
+  grpcurl -plaintext 127.0.0.1:PORT list                           reflection
+  grpcurl -plaintext -H 'authorization: Bearer TOKEN' -d '{"agent": "trip_planner",
+      "input": "Plan a day in Lisbon"}' 127.0.0.1:PORT agentrt.v1.Agents/RunAgent
+  grpcurl -plaintext 127.0.0.1:PORT grpc.health.v1.Health/Check
+"""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` subcommand."""
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="serve YAML agents over gRPC (agentrt.v1.Agents, health, reflection)",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "specs", nargs="+", metavar="SPEC_OR_DIR", help="agent spec files or directories"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    p.add_argument(
+        "--api-key-file", metavar="FILE", help="bearer tokens callers must send, one per line"
+    )
+    p.add_argument(
+        "--max-concurrent-runs",
+        type=int,
+        default=64,
+        metavar="N",
+        help="runs in flight; more get RESOURCE_EXHAUSTED at once (default 64)",
+    )
+    p.add_argument(
+        "--grace", type=float, default=30.0, metavar="S", help="drain period on SIGTERM (30)"
+    )
+    p.add_argument("--endpoint", metavar="HOST:PORT", help="model server (default: see above)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no notices on stderr")
+    p.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentrt.connect import choose_endpoint
+    from agentrt.errors import UsageError
+    from agentrt.eventloop import run
+    from agentrt.serve.auth import NO_KEY_FILE_WARNING, TokenAuth, check_host
+    from agentrt.serve.catalog import Catalog
+    from agentrt.serve.server import ServeOptions
+
+    if args.grace < 0:
+        raise UsageError("--grace must not be negative")
+    if args.max_concurrent_runs < 1:
+        raise UsageError("--max-concurrent-runs must be at least 1")
+    auth = TokenAuth.from_file(args.api_key_file) if args.api_key_file else TokenAuth()
+    check_host(args.host, auth)
+    catalog = Catalog.from_paths(args.specs)  # every spec valid before anything binds
+    choice = choose_endpoint(args.endpoint)
+    if not auth.required and not args.quiet:
+        _notice(f"warning: {NO_KEY_FILE_WARNING}")
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        max_concurrent_runs=args.max_concurrent_runs,
+        grace_s=args.grace,
+    )
+    code: int = run(_serve(catalog, choice, auth, options, quiet=args.quiet), loop=args.loop)
+    return code
+
+
+def _notice(message: str) -> None:
+    print(f"agentrt serve: {message}", file=sys.stderr, flush=True)
+
+
+async def _serve(
+    catalog: Catalog,
+    choice: EndpointChoice,
+    auth: TokenAuth,
+    options: ServeOptions,
+    *,
+    quiet: bool,
+) -> int:
+    import asyncio
+    import signal
+
+    from agentrt.config import resolve_key
+    from agentrt.connect import connect
+    from agentrt.serve.server import AgentServer
+    from agentrt.serve.status import Scrubber
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with connect(choice, notice=None if quiet else _notice) as client:
+            scrub = Scrubber.of([resolve_key()])
+            server = AgentServer(catalog, client, auth, options, scrub=scrub)
+            await server.start()
+            try:
+                print(f"listening on {server.address}", flush=True)
+                await stop.wait()
+                if not quiet:
+                    _notice(f"draining: {server.service.slots.in_flight} run(s) in flight")
+                finished = await server.drain()
+            finally:
+                await server.stop()
+            if not finished and not quiet:
+                _notice(f"runs still in flight after --grace {options.grace_s}s were cancelled")
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    return 0

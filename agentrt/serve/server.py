@@ -1,0 +1,187 @@
+"""The ``agentrt serve`` gRPC server and its lifecycle: :class:`AgentServer`, :class:`ServeOptions`.
+
+One ``grpc.aio`` server carries three services: ``agentrt.v1.Agents``
+(:mod:`agentrt.serve.service`), the standard ``grpc.health.v1.Health`` (SERVING
+for ``""``, ``agentrt.v1.Agents`` and ``agentrt.v1.Agents/NAME`` per agent) and
+server reflection. Shutdown drains: health turns NOT_SERVING, new runs get
+UNAVAILABLE, runs in flight get ``grace_s`` seconds to finish, and only then
+does the server stop (cancelling whatever is still running).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import grpc
+
+from agentrt.errors import UsageError
+from agentrt.serve.limits import RequestLimits, RunSlots
+from agentrt.serve.service import AgentsService, RunTracer
+from agentrt.serve.status import Scrubber
+
+if TYPE_CHECKING:
+    from agentrt.client import Client
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog
+
+__all__ = ["SERVICE_NAME", "AgentServer", "ServeOptions", "health_names", "server_options"]
+
+SERVICE_NAME = "agentrt.v1.Agents"
+
+
+def server_options(max_message_bytes: int) -> tuple[tuple[str, int], ...]:
+    """gRPC server options: keepalive as the simulator sets them, and message size caps."""
+    return (
+        # Clients ping every 30 s (xai-sdk, agentrt): accept pings without calls and never
+        # count them as strikes, so nobody is sent GOAWAY too_many_pings.
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.min_ping_interval_without_data_ms", 1_000),
+        ("grpc.http2.max_ping_strikes", 0),
+        ("grpc.max_receive_message_length", max_message_bytes),
+        ("grpc.max_send_message_length", 20 * 1024 * 1024),
+        ("grpc.so_reuseport", 0),
+        # Calls must reach our handlers to be refused with RESOURCE_EXHAUSTED at once;
+        # gRPC core would otherwise CANCEL calls beyond 1000 waiting to be picked up.
+        ("grpc.server.max_pending_requests", 100_000),
+        ("grpc.server.max_pending_requests_hard_limit", 100_000),
+    )
+
+
+def health_names(catalog: Catalog) -> list[str]:
+    """The names the health service answers for: the server, the service, each agent."""
+    return ["", SERVICE_NAME, *(f"{SERVICE_NAME}/{name}" for name in catalog.names)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServeOptions:
+    """How the server listens and what it takes on.
+
+    Attributes:
+        host: address to bind.
+        port: port to bind (0: the OS picks one).
+        max_concurrent_runs: runs in flight before RESOURCE_EXHAUSTED.
+        grace_s: seconds runs in flight get to finish when the server drains.
+        limits: request size limits.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    max_concurrent_runs: int = 64
+    grace_s: float = 30.0
+    limits: RequestLimits = field(default_factory=RequestLimits)
+
+
+class AgentServer:
+    """A running ``agentrt serve``; use it as an async context manager.
+
+    Args:
+        catalog: the agents to serve.
+        client: reaches the model service (the server does not close it).
+        auth: who may call.
+        options: where to listen and the limits.
+        scrub: removes the server's secrets from what callers see.
+        tracer: spans around calls.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        client: Client,
+        auth: TokenAuth,
+        options: ServeOptions | None = None,
+        *,
+        scrub: Scrubber | None = None,
+        tracer: RunTracer | None = None,
+        **overrides: Any,
+    ) -> None:
+        self.options = dataclasses.replace(options or ServeOptions(), **overrides)
+        self.catalog = catalog
+        self.service = AgentsService(
+            catalog=catalog,
+            client=client,
+            auth=auth,
+            slots=RunSlots(self.options.max_concurrent_runs),
+            limits=self.options.limits,
+            scrub=scrub or Scrubber(),
+            tracer=tracer or RunTracer(),
+        )
+        self._server: grpc.aio.Server | None = None
+        self._health: Any = None
+        self._port = 0
+
+    @property
+    def address(self) -> str:
+        """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
+        host = self.options.host
+        return f"[{host}]:{self._port}" if ":" in host else f"{host}:{self._port}"
+
+    async def start(self) -> None:
+        """Bind and serve; UsageError when the address cannot be bound."""
+        from agentrt_protos.agentrt.v1 import agent_pb2_grpc
+        from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+        from grpc_reflection.v1alpha import reflection
+
+        if self._server is not None:
+            raise RuntimeError("the server is already running")
+        opts = self.options
+        server = grpc.aio.server(options=server_options(opts.limits.max_message_bytes))
+        agent_pb2_grpc.add_AgentsServicer_to_server(self.service, server)  # type: ignore[no-untyped-call]
+        self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]  # untyped in stubs
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)
+        reflection.enable_server_reflection(names, server)
+        target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
+        try:
+            port = server.add_insecure_port(target)
+        except RuntimeError:
+            port = 0
+        if not port:
+            await server.stop(None)
+            raise UsageError(f"cannot listen on {target}: the address is in use or not available")
+        await server.start()
+        for name in health_names(self.catalog):
+            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._server, self._port = server, port
+
+    async def drain(self, grace_s: float | None = None) -> bool:
+        """Stop taking runs, let those in flight finish (up to ``grace_s``), then stop.
+
+        Returns:
+            True when every run in flight finished within the grace period.
+        """
+        server = self._server
+        if server is None:
+            return True
+        self.service.draining = True
+        await self._health.enter_graceful_shutdown()
+        grace = self.options.grace_s if grace_s is None else grace_s
+        try:
+            async with asyncio.timeout(grace):
+                await self.service.slots.idle()
+            finished = True
+        except TimeoutError:
+            finished = False
+        await self.stop()
+        return finished
+
+    async def stop(self) -> None:
+        """Stop at once: calls still in flight are cancelled."""
+        server, self._server = self._server, None
+        if server is not None:
+            await server.stop(None)
+
+    async def __aenter__(self) -> AgentServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

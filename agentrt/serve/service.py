@@ -1,0 +1,216 @@
+"""The ``agentrt.v1.Agents`` servicer: list, describe and run the loaded agents.
+
+Each run goes through the same steps: authenticate the caller, check the
+request (sizes, run id, variables), take a run slot (or RESOURCE_EXHAUSTED at
+once), then run the agent with the call's deadline as its budget (never beyond
+the spec's own). The handler's task *is* the run: when the caller cancels or
+disconnects, gRPC cancels the task and the run's model stream and tools go
+with it (structured concurrency inside :class:`~agentrt.agent.Agent`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+
+from agentrt.errors import AgentError
+from agentrt.serve.convert import (
+    agent_details,
+    agent_summary,
+    event_message,
+    failed_status,
+    result_message,
+)
+from agentrt.serve.limits import RequestLimits, RunSlots
+from agentrt.serve.status import Refused, Scrubber, status_for
+
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+    from agentrt.client import Client
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog, ServedAgent
+
+__all__ = ["DEADLINE_MARGIN_S", "AgentsService", "RunTracer"]
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+DEADLINE_MARGIN_S = 0.25
+"""Taken off a call's deadline for the run's budget, so a run that times out still answers."""
+
+_SUCCEEDED = pb.RunStatus(state=pb.RunStatus.SUCCEEDED)
+
+
+class RunTracer:
+    """Wraps each call in a span continued from the caller's ``traceparent`` (no-op here)."""
+
+    def span(self, method: str, metadata: dict[str, str]) -> Any:
+        """A context manager around one call."""
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Run:
+    served: ServedAgent
+    agent: Agent[Any]
+    kwargs: dict[str, Any]
+
+
+@dataclass(kw_only=True, eq=False)
+class AgentsService:
+    """Implements ``agentrt.v1.Agents`` over a catalog of agents and one upstream client.
+
+    Attributes:
+        catalog: the agents served.
+        client: the client that reaches the model service.
+        auth: who may call.
+        slots: the cap on runs in flight.
+        limits: request size limits.
+        scrub: removes the server's secrets from anything sent to callers.
+        tracer: spans around calls.
+        draining: set when the server shuts down; new runs are then refused.
+    """
+
+    catalog: Catalog
+    client: Client
+    auth: TokenAuth
+    slots: RunSlots
+    limits: RequestLimits = field(default_factory=RequestLimits)
+    scrub: Scrubber = field(default_factory=Scrubber)
+    tracer: RunTracer = field(default_factory=RunTracer)
+    draining: bool = False
+
+    async def ListAgents(
+        self, request: pb.ListAgentsRequest, context: Context
+    ) -> pb.ListAgentsResponse:
+        """Every agent, sorted by name."""
+        async with self._guard(context):
+            return pb.ListAgentsResponse(agents=[agent_summary(a) for a in self.catalog])
+        raise AssertionError("unreachable")  # _guard aborts or returns above
+
+    async def GetAgent(self, request: pb.GetAgentRequest, context: Context) -> pb.GetAgentResponse:
+        """One agent with the JSON Schemas of its variables and output."""
+        async with self._guard(context):
+            return agent_details(self._served(request.name))
+        raise AssertionError("unreachable")
+
+    async def GetServerStatus(
+        self, request: pb.GetServerStatusRequest, context: Context
+    ) -> pb.ServerStatus:
+        """Runs in flight and the event loop's task count."""
+        async with self._guard(context):
+            return pb.ServerStatus(
+                runs_in_flight=self.slots.in_flight,
+                max_concurrent_runs=self.slots.capacity,
+                tasks=len(asyncio.all_tasks()),
+                draining=self.draining,
+            )
+        raise AssertionError("unreachable")
+
+    async def RunAgent(self, request: pb.RunAgentRequest, context: Context) -> pb.RunAgentResponse:
+        """Run to the final result (or a FAILED status with the partial result)."""
+        async with self._guard(context):
+            run = self._prepare(request, context)
+            with self.slots.take(), self._span("RunAgent", context):
+                try:
+                    result = await run.agent.run(request.input, **run.kwargs)
+                except AgentError as exc:
+                    return pb.RunAgentResponse(
+                        status=failed_status(exc), result=self._partial(run, exc)
+                    )
+            return pb.RunAgentResponse(status=_SUCCEEDED, result=self._result(run, result))
+        raise AssertionError("unreachable")
+
+    async def StreamAgent(
+        self, request: pb.RunAgentRequest, context: Context
+    ) -> AsyncIterator[pb.RunEvent]:
+        """Stream the run's events; the last one is ``run_ended``."""
+        async with self._guard(context):
+            run = self._prepare(request, context)
+            with self.slots.take(), self._span("StreamAgent", context):
+                spec = run.served.spec
+                started = pb.RunStarted(
+                    agent=spec.name, run_id=run.kwargs["run_id"], model=spec.model
+                )
+                yield pb.RunEvent(run_started=started)
+                model, structured = spec.model, run.served.structured
+                try:
+                    async with run.agent.stream(request.input, **run.kwargs) as events:
+                        async for event in events:
+                            yield event_message(event, model=model, structured=structured)
+                except AgentError as exc:
+                    ended = pb.RunEnded(
+                        status=failed_status(exc), partial_result=self._partial(run, exc)
+                    )
+                    yield pb.RunEvent(run_ended=ended)
+                    return
+                yield pb.RunEvent(run_ended=pb.RunEnded(status=_SUCCEEDED))
+
+    def _prepare(self, request: pb.RunAgentRequest, context: Context) -> _Run:
+        if self.draining:
+            raise Refused(
+                grpc.StatusCode.UNAVAILABLE, "the server is shutting down; send the run elsewhere"
+            )
+        served = self._served(request.agent)
+        variables, metadata = dict(request.variables), dict(request.metadata)
+        self.limits.check(
+            input=request.input, run_id=request.run_id, variables=variables, metadata=metadata
+        )
+        agent = served.agent(variables)
+        remaining = context.time_remaining()
+        deadline = None
+        if remaining is not None:
+            deadline = time.monotonic() + remaining - min(DEADLINE_MARGIN_S, remaining / 10)
+        kwargs = {
+            "client": self.client,
+            "run_id": request.run_id or uuid.uuid4().hex,
+            "metadata": metadata,
+            "deadline": deadline,
+        }
+        return _Run(served=served, agent=agent, kwargs=kwargs)
+
+    def _served(self, name: str) -> ServedAgent:
+        served = self.catalog.get(name)
+        if served is None:
+            known = ", ".join(self.catalog.names)
+            raise Refused(
+                grpc.StatusCode.NOT_FOUND, f"no agent named {name!r} (this server runs: {known})"
+            )
+        return served
+
+    def _result(self, run: _Run, result: Any) -> pb.RunResult:
+        return result_message(result, model=run.served.spec.model, structured=run.served.structured)
+
+    def _partial(self, run: _Run, exc: AgentError) -> pb.RunResult | None:
+        return None if exc.result is None else self._result(run, exc.result)
+
+    def _span(self, method: str, context: Context) -> Any:
+        metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
+        return self.tracer.span(method, metadata)
+
+    @asynccontextmanager
+    async def _guard(self, context: Context) -> AsyncIterator[None]:
+        """Authenticate, then turn whatever ends the call badly into one gRPC status."""
+        if not self.auth.admits(context.invocation_metadata()):
+            await context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                "missing or wrong token: send metadata 'authorization: Bearer TOKEN' "
+                "with a token from the server's --api-key-file",
+            )
+        try:
+            yield
+        except Exception as exc:  # cancellation (a BaseException) passes through untouched
+            code, details = status_for(exc, self.scrub)
+            if code is grpc.StatusCode.INTERNAL:
+                print(f"agentrt serve: {details}: {self.scrub(repr(exc))}", file=sys.stderr)
+            await context.abort(code, details)
