@@ -1,0 +1,371 @@
+"""OpenTelemetry for agentrt: GenAI-convention spans and metrics, or nothing at all.
+
+Every telemetry name agentrt emits is defined here (GenAI semantic conventions,
+v1.41 names). What is recorded:
+
+- spans ``invoke_agent {agent}`` (INTERNAL), ``chat {model}`` (CLIENT, one per
+  model call, retries included) and ``execute_tool {tool}`` (INTERNAL), nested
+  in that order; a sub-agent's run nests under the tool call that ran it;
+- histograms ``gen_ai.client.operation.duration``, ``gen_ai.client.token.usage``,
+  ``gen_ai.client.operation.time_to_first_chunk``,
+  ``gen_ai.client.operation.time_per_output_chunk`` (model calls), and
+  ``agentrt.agent.duration`` / ``agentrt.tool.duration`` (runs, tool calls),
+  with the conventions' bucket boundaries as advice to the SDK;
+- the W3C ``traceparent`` of every call in its gRPC metadata, so a server that
+  reads it (the simulator, ``agentrt serve``) continues the caller's trace.
+
+Wiring::
+
+    from agentrt.tracing import Telemetry
+    client = Client(telemetry=Telemetry(tracer_provider=tp, meter_provider=mp))
+    # or nothing: the providers the application installed globally are used
+
+    # a server continuing the caller's trace (gRPC invocation metadata):
+    with server_span("xai_api.Chat/GetCompletion", dict(context.invocation_metadata())):
+        ...                                  # spans started here are its children
+
+Costs: ``import agentrt.tracing`` imports no OpenTelemetry. Until some code
+has imported ``opentelemetry.trace`` or ``opentelemetry.metrics`` (an
+application that installed a provider has), or providers were passed in,
+every hook is one dictionary lookup and returns ``None``. A stream gains no
+per-chunk work either way: the first chunk's time is taken once, the rest is
+computed from totals when it ends (``time_per_output_chunk`` is recorded once
+per stream, as the mean gap between output chunks).
+
+Content: prompts, answers, instructions, tool definitions and tool arguments
+and results are recorded only when ``capture_content=True`` or
+``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true``, as JSON strings,
+each cut at :data:`MAX_CONTENT_CHARS` with a marker. The API key and request
+metadata are never recorded.
+
+Telemetry never raises into the caller and never changes behaviour: a failure
+inside a hook is swallowed. A stream's span ends when the stream is consumed,
+fails (status ERROR, ``error.type``), is cancelled (ERROR, ``CancelledError``)
+or is closed early by its consumer (status UNSET).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentrt.telemetry_spans import AgentRun, ChatCall, Instruments
+
+__all__ = [
+    "AGENT_DURATION",
+    "CAPTURE_CONTENT_ENV",
+    "DURATION_BUCKETS",
+    "MAX_CONTENT_CHARS",
+    "OPERATION_DURATION",
+    "PROVIDER",
+    "TIME_PER_OUTPUT_CHUNK",
+    "TIME_TO_FIRST_CHUNK",
+    "TOKEN_BUCKETS",
+    "TOKEN_USAGE",
+    "TOOL_DURATION",
+    "Attr",
+    "Telemetry",
+    "activate",
+    "default_telemetry",
+    "server_span",
+    "set_default_telemetry",
+    "telemetry_of",
+    "trace_headers",
+]
+
+# -- names ------------------------------------------------------------------------------------
+
+PROVIDER = "x_ai"
+"""``gen_ai.provider.name`` of every xAI call."""
+OP_CHAT = "chat"
+OP_INVOKE_AGENT = "invoke_agent"
+OP_EXECUTE_TOOL = "execute_tool"
+INSTRUMENTATION_NAME = "agentrt"
+
+
+class Attr:
+    """Span and metric attribute keys (GenAI semantic conventions)."""
+
+    OPERATION = "gen_ai.operation.name"
+    PROVIDER = "gen_ai.provider.name"
+    REQUEST_MODEL = "gen_ai.request.model"
+    REQUEST_TEMPERATURE = "gen_ai.request.temperature"
+    REQUEST_TOP_P = "gen_ai.request.top_p"
+    REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens"
+    REQUEST_SEED = "gen_ai.request.seed"
+    REQUEST_STOP = "gen_ai.request.stop_sequences"
+    REQUEST_FREQUENCY_PENALTY = "gen_ai.request.frequency_penalty"
+    REQUEST_PRESENCE_PENALTY = "gen_ai.request.presence_penalty"
+    REQUEST_CHOICE_COUNT = "gen_ai.request.choice.count"
+    REQUEST_STREAM = "gen_ai.request.stream"
+    OUTPUT_TYPE = "gen_ai.output.type"
+    RESPONSE_ID = "gen_ai.response.id"
+    RESPONSE_MODEL = "gen_ai.response.model"
+    RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons"
+    RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk"
+    USAGE_INPUT = "gen_ai.usage.input_tokens"
+    USAGE_OUTPUT = "gen_ai.usage.output_tokens"
+    USAGE_REASONING = "gen_ai.usage.reasoning.output_tokens"
+    USAGE_CACHE_READ = "gen_ai.usage.cache_read.input_tokens"
+    CONVERSATION_ID = "gen_ai.conversation.id"
+    AGENT_NAME = "gen_ai.agent.name"
+    AGENT_DESCRIPTION = "gen_ai.agent.description"
+    TOOL_NAME = "gen_ai.tool.name"
+    TOOL_CALL_ID = "gen_ai.tool.call.id"
+    TOOL_TYPE = "gen_ai.tool.type"
+    TOOL_DESCRIPTION = "gen_ai.tool.description"
+    TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments"
+    TOOL_CALL_RESULT = "gen_ai.tool.call.result"
+    TOOL_DEFINITIONS = "gen_ai.tool.definitions"
+    INPUT_MESSAGES = "gen_ai.input.messages"
+    OUTPUT_MESSAGES = "gen_ai.output.messages"
+    SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions"
+    TOKEN_TYPE = "gen_ai.token.type"
+    SERVER_ADDRESS = "server.address"
+    SERVER_PORT = "server.port"
+    ERROR_TYPE = "error.type"
+    RPC_SYSTEM = "rpc.system"
+    RPC_SERVICE = "rpc.service"
+    RPC_METHOD = "rpc.method"
+
+
+OPERATION_DURATION = "gen_ai.client.operation.duration"
+TOKEN_USAGE = "gen_ai.client.token.usage"
+TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk"
+TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk"
+AGENT_DURATION = "agentrt.agent.duration"
+"""Seconds per agent run (the conventions define no agent metric; named for agentrt)."""
+TOOL_DURATION = "agentrt.tool.duration"
+"""Seconds per tool call (the conventions define no tool metric; named for agentrt)."""
+
+DURATION_BUCKETS: tuple[float, ...] = (
+    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+)  # fmt: skip
+"""The conventions' boundaries for operation duration, time to first chunk and per chunk."""
+TOKEN_BUCKETS: tuple[float, ...] = tuple(float(4**i) for i in range(14))
+"""The conventions' boundaries for token usage: 1, 4, 16, … 67108864."""
+
+CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+MAX_CONTENT_CHARS = 16_384
+"""Longest captured content attribute; longer ones are cut and end with a marker."""
+_ON = frozenset({"true", "1", "yes", "on", "span_only", "span_and_event"})
+
+
+def capture_from_env() -> bool:
+    """Whether :data:`CAPTURE_CONTENT_ENV` asks for message content (``true``)."""
+    return os.environ.get(CAPTURE_CONTENT_ENV, "").strip().lower() in _ON
+
+
+def _otel_loaded() -> bool:
+    modules = sys.modules
+    return "opentelemetry.trace" in modules or "opentelemetry.metrics" in modules
+
+
+# -- the facade ---------------------------------------------------------------------------------
+
+
+class Telemetry:
+    """Where agentrt's spans and metrics go, and whether content is captured.
+
+    Args:
+        tracer_provider: a ``TracerProvider`` (default: the global one, resolved per call).
+        meter_provider: a ``MeterProvider`` (default: the global one).
+        capture_content: record prompts, answers and tool arguments/results;
+            ``None`` reads ``OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT``.
+        enabled: ``False`` turns every hook into a no-op.
+
+    Pass it to :class:`~agentrt.client.Client` (``telemetry=``); agents use
+    their client's. Without one, :func:`default_telemetry` (global providers) applies.
+    """
+
+    def __init__(
+        self,
+        *,
+        tracer_provider: Any = None,
+        meter_provider: Any = None,
+        capture_content: bool | None = None,
+        enabled: bool = True,
+    ) -> None:
+        self.tracer_provider = tracer_provider
+        self.meter_provider = meter_provider
+        self.capture_content = capture_content
+        self.enabled = enabled
+        self._instruments: Instruments | None = None
+        self._broken = False
+
+    def __repr__(self) -> str:
+        injected = self.tracer_provider is not None or self.meter_provider is not None
+        return f"Telemetry(enabled={self.enabled}, injected={injected})"
+
+    def instruments(self) -> Instruments | None:
+        """The tracer and histograms, or ``None`` while telemetry costs nothing (see module doc)."""
+        found = self._instruments
+        if found is not None or not self.enabled or self._broken:
+            return found
+        if self.tracer_provider is None and self.meter_provider is None and not _otel_loaded():
+            return None
+        try:
+            from agentrt.telemetry_spans import Instruments
+
+            capture = capture_from_env() if self.capture_content is None else self.capture_content
+            found = self._instruments = Instruments(
+                self.tracer_provider, self.meter_provider, capture=capture
+            )
+        except Exception:  # opentelemetry-api missing or broken: stay silent and off
+            self._broken = True
+        return found
+
+    def chat_call(self, request: Any, *, stream: bool, endpoint: str) -> ChatCall | None:
+        """A recorder for one model call of ``request`` (a GetCompletionsRequest), or ``None``.
+
+        Made when the call is made (its span's parent is the context current
+        now); its span starts at :meth:`ChatCall.begin`, which returns the
+        ``traceparent`` metadata to send.
+        """
+        inst = self.instruments()
+        if inst is None:
+            return None
+        return inst.chat_call(request, stream=stream, endpoint=endpoint)
+
+    def agent_run(
+        self,
+        *,
+        agent: str,
+        model: str,
+        conversation_id: str,
+        instructions: str = "",
+        tools: Any = (),
+        description: str = "",
+    ) -> AbstractContextManager[AgentRun | None]:
+        """``with telemetry.agent_run(...) as run:`` around one agent run (``None`` when off).
+
+        The span ends with the ``with`` block; an exception marks it failed
+        (``GeneratorExit``, a consumer closing early, does not). Use
+        :func:`activate` ``(run)`` around the run's model and tool calls.
+        """
+        inst = self.instruments()
+        if inst is None:
+            return nullcontext()
+        return inst.agent_run(
+            agent=agent,
+            model=model,
+            conversation_id=conversation_id,
+            instructions=instructions,
+            tools=tools,
+            description=description,
+        )
+
+    def tool_run(self, *, name: str, call_id: str, arguments: str) -> AbstractContextManager[Any]:
+        """``with telemetry.tool_run(...) as run: ...; run.done(record)`` around one tool call.
+
+        The span is current inside the block (a sub-agent nests under it).
+        ``run`` is a no-op recorder when telemetry is off.
+        """
+        inst = self.instruments()
+        if inst is None:
+            return nullcontext(_NO_TOOL)
+        return inst.tool_run(name=name, call_id=call_id, arguments=arguments)
+
+    def tool_rejected(self, record: Any) -> None:
+        """Record a tool call that never ran (unknown tool, invalid arguments) as a failed span."""
+        inst = self.instruments()
+        if inst is not None:
+            inst.tool_rejected(record)
+
+    def server_span(
+        self, method: str, metadata: Mapping[str, str], *, attach: bool = True
+    ) -> AbstractContextManager[None]:
+        """A SERVER span for gRPC ``method`` continuing the caller's ``traceparent``.
+
+        Args:
+            method: ``service/Method``, e.g. ``xai_api.Chat/GetCompletion``.
+            metadata: the call's invocation metadata (lower-case keys).
+            attach: make the span current inside the block, so spans started
+                there (an agent run) are its children. Keep it ``True`` unless
+                the block is an async generator whose steps may run in other contexts.
+        """
+        inst = self.instruments()
+        if inst is None:
+            return nullcontext()
+        return inst.server_span(method, metadata, attach=attach)
+
+    def observer(self) -> Any:
+        """``observer(method, metadata)`` for :class:`agentrt.sim.SimOptions`: a server span per call."""
+
+        def observe(method: str, metadata: Mapping[str, str]) -> AbstractContextManager[object]:
+            return self.server_span(method, metadata, attach=False)
+
+        return observe
+
+
+class _NoTool:
+    """What :meth:`Telemetry.tool_run` yields when telemetry is off."""
+
+    __slots__ = ()
+
+    def done(self, record: Any) -> None:
+        """Nothing to record."""
+
+
+_NO_TOOL = _NoTool()
+_DEFAULT = Telemetry()
+
+
+def default_telemetry() -> Telemetry:
+    """The telemetry used when none is given: the global providers, content per the env."""
+    return _DEFAULT
+
+
+def set_default_telemetry(telemetry: Telemetry) -> None:
+    """Replace :func:`default_telemetry` (e.g. ``Telemetry(enabled=False)`` to turn it all off)."""
+    global _DEFAULT
+    _DEFAULT = telemetry
+
+
+def telemetry_of(client: Any) -> Telemetry:
+    """The telemetry of ``client`` (any object with ``.telemetry``), else the default."""
+    found = getattr(client, "telemetry", None)
+    return found if isinstance(found, Telemetry) else _DEFAULT
+
+
+def activate(run: AgentRun | None) -> AbstractContextManager[None]:
+    """Make ``run``'s span current for the block (no-op for ``None``).
+
+    For synchronous blocks or single awaits only, never across a ``yield``.
+    """
+    if run is None:
+        return nullcontext()
+    return run.activate()
+
+
+def server_span(
+    method: str,
+    metadata: Mapping[str, str],
+    *,
+    telemetry: Telemetry | None = None,
+    attach: bool = True,
+) -> AbstractContextManager[None]:
+    """Continue the caller's trace in a server: see :meth:`Telemetry.server_span`."""
+    return (telemetry or _DEFAULT).server_span(method, metadata, attach=attach)
+
+
+def trace_headers() -> tuple[tuple[str, str], ...]:
+    """The current trace context as gRPC metadata (``traceparent``, …), or ``()``."""
+    if not _otel_loaded():
+        return ()
+    return _inject()
+
+
+def _inject() -> tuple[tuple[str, str], ...]:
+    try:
+        from opentelemetry import propagate
+
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return tuple(carrier.items())
+    except Exception:
+        return ()
