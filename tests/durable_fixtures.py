@@ -69,6 +69,8 @@ def running_temporal(folder: Path) -> Iterator[str]:
     port = free_port()
     args = ["server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port)]
     args += ["--db-filename", str(folder / "temporal.db"), "--metrics-port", str(free_port())]
+    # Without these each history write waits for an fsync: 5x fewer runs/s on a slow disk.
+    args += ["--sqlite-pragma", "journal_mode=WAL", "--sqlite-pragma", "synchronous=OFF"]
     process = subprocess.Popen(
         [temporal_binary(), *args, "--log-level", "error"],
         stdout=subprocess.DEVNULL,
