@@ -18,6 +18,8 @@
   (translated by :mod:`agentrt.rpc_errors`), raised ``from`` the original.
 - A stream that fails after its first chunk raises
   :class:`~agentrt.errors.StreamInterrupted` and is never replayed.
+- Trace context: each call carries the caller's ``metadata=`` (the ``traceparent``
+  of its own span, see :mod:`agentrt.tracing`), else the current trace context.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from agentrt.errors import Cancelled, RateLimited, StreamInterrupted
 from agentrt.retry import RateLimitPolicy, retry_rate_limited
 from agentrt.rpc_errors import translate
 from agentrt.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
+from agentrt.tracing import trace_headers
 
 __all__ = ["USER_AGENT", "Transport", "channel_options"]
 
@@ -172,20 +175,24 @@ class Transport:
         request: Any,
         *,
         timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
     ) -> Any:
         """Call unary ``method`` of ``stub_cls`` on the least busy channel.
+
+        ``metadata``: extra metadata of this call (default: the current trace context).
 
         Raises:
             RPCError: the translated failure (after retries).
         """
         deadline = self.deadline(timeout)
+        md = self._metadata + (trace_headers() if metadata is None else metadata)
 
         async def attempt(seconds: float) -> Any:
             slot = self._pool().pick()
             slot.in_flight += 1
             try:
                 call = getattr(slot.stub(stub_cls), method)
-                return await call(request, timeout=seconds, metadata=self._metadata)
+                return await call(request, timeout=seconds, metadata=md)
             except aio.AioRpcError as exc:
                 raise translate(exc) from exc
             except asyncio.CancelledError:
@@ -202,6 +209,7 @@ class Transport:
         request: Any,
         *,
         timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
     ) -> AsyncGenerator[Any, None]:
         """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
 
@@ -209,13 +217,14 @@ class Transport:
         read by a thread (:mod:`agentrt.stream_thread`), otherwise by
         ``grpc.aio`` on the least busy pooled channel. Rate limiting before the
         first message is retried with backoff; a failure after it raises
-        :class:`StreamInterrupted`.
+        :class:`StreamInterrupted`. ``metadata``: as for :meth:`unary`.
         """
         deadline = self.deadline(timeout)
+        md = self._metadata + (trace_headers() if metadata is None else metadata)
         attempt = 0
         while True:
             try:  # a sync call can fail at once (e.g. a request that does not serialize)
-                call, slot = self._open_stream(stub_cls, method, request, deadline.remaining())
+                call, slot = self._open_stream(stub_cls, method, request, deadline.remaining(), md)
             except grpc.RpcError as exc:
                 raise translate(exc) from exc
             received = 0
@@ -245,29 +254,27 @@ class Transport:
             await asyncio.sleep(wait)
 
     def _open_stream(
-        self, stub_cls: type, method: str, request: Any, seconds: float
+        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
     ) -> tuple[Any, _Slot | None]:
         """Start the call on a reader thread (slot ``None``) or on the least busy channel."""
         if self._threaded < self.config.stream_threads:
-            call = self._start_threaded(stub_cls, method, request, seconds)
+            call = self._start_threaded(stub_cls, method, request, seconds, md)
             self._threaded += 1
             return call, None
         slot = self._pool().pick()
-        call = getattr(slot.stub(stub_cls), method)(
-            request, timeout=seconds, metadata=self._metadata
-        )
+        call = getattr(slot.stub(stub_cls), method)(request, timeout=seconds, metadata=md)
         slot.in_flight += 1
         return call, slot
 
     def _start_threaded(
-        self, stub_cls: type, method: str, request: Any, seconds: float
+        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
     ) -> ThreadedStream:
         if self._sync is None:
             self._sync = _sync_channel(self.config)
         stub = self._sync_stubs.get(stub_cls)
         if stub is None:
             stub = self._sync_stubs[stub_cls] = stub_cls(self._sync)
-        call = getattr(stub, method)(request, timeout=seconds, metadata=self._metadata)
+        call = getattr(stub, method)(request, timeout=seconds, metadata=md)
         return ThreadedStream(call, asyncio.get_running_loop())
 
     async def close(self) -> None:
