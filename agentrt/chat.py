@@ -10,7 +10,9 @@
     resp = stream.response                  # assembled ChatResponse (content, usage, ...)
 
 Leaving the ``async with`` block, breaking out of the loop, cancelling the task
-or an ``asyncio.timeout`` firing cancels the RPC at once. Every method accepts a
+or an ``asyncio.timeout`` firing cancels the RPC at once. Each call is a
+``chat {model}`` span when telemetry is on (:mod:`agentrt.tracing`); a stream's
+span's parent is the trace context current when ``stream()`` was called. Every method accepts a
 :class:`~agentrt.chat_request.ChatRequest` or, as an escape hatch, a raw
 ``chat_pb2.GetCompletionsRequest``.
 """
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import Any
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
 
 from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc, deferred_pb2
 
@@ -36,7 +39,11 @@ from agentrt.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.deadline import Timeout
 from agentrt.errors import DeadlineExceeded, ServerError, UsageError
 from agentrt.messages import ToolCall
+from agentrt.tracing import Telemetry, default_telemetry
 from agentrt.transport import Transport
+
+if TYPE_CHECKING:
+    from agentrt.telemetry_spans import ChatCall
 
 __all__ = ["Chat", "ChatStream", "RequestLike"]
 
@@ -86,10 +93,17 @@ class ChatStream:
     to end it deterministically when you stop early.
     """
 
-    def __init__(self, transport: Transport, request: RequestLike, timeout: Timeout) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        request: RequestLike,
+        timeout: Timeout,
+        call: ChatCall | None = None,
+    ) -> None:
         self._transport = transport
         self._request = _proto(request)
         self._timeout = timeout
+        self._call = call
         self._gen: AsyncGenerator[Delta, None] | None = None
         self._result: list[ChatResponse] = []
 
@@ -97,7 +111,9 @@ class ChatStream:
         if self._gen is None:
             # The generator must not reference ``self``: without a cycle, a bare
             # ``break`` frees it at once and asyncio closes it (cancelling the RPC).
-            self._gen = _deltas(self._transport, self._request, self._timeout, self._result)
+            self._gen = _deltas(
+                self._transport, self._request, self._timeout, self._result, self._call
+            )
         return self._gen
 
     async def __aenter__(self) -> ChatStream:
@@ -127,13 +143,25 @@ class ChatStream:
 
 
 async def _deltas(
-    transport: Transport, request: Any, limit: Timeout, result: list[ChatResponse]
+    transport: Transport,
+    request: Any,
+    limit: Timeout,
+    result: list[ChatResponse],
+    call: ChatCall | None,
 ) -> AsyncGenerator[Delta, None]:
-    """The hot path: yield each chunk's deltas, keep what the final response needs."""
+    """The hot path: yield each chunk's deltas, keep what the final response needs.
+
+    Telemetry (``call``) adds no per-chunk work: the first chunk's time is taken
+    where its choice's accumulator is made, the rest is counted at the end.
+    """
     accs: dict[int, _Acc] = {}
     citations: list[str] = []
     last = None
-    chunks = transport.stream(_STUB, "GetCompletionChunk", request, timeout=limit)
+    first = 0.0
+    metadata = None if call is None else call.begin()
+    chunks = transport.stream(
+        _STUB, "GetCompletionChunk", request, timeout=limit, metadata=metadata
+    )
     try:
         async for chunk in chunks:
             last = chunk
@@ -144,6 +172,8 @@ async def _deltas(
                 acc = accs.get(i)
                 if acc is None:
                     acc = accs[i] = _Acc()
+                    if not first:
+                        first = perf_counter()
                 d = out.delta
                 c = d.content
                 r = d.reasoning_content
@@ -164,9 +194,16 @@ async def _deltas(
                 yield _new_delta(Delta, (c, r, calls, i))
             if chunk.citations:
                 citations.extend(chunk.citations)
+    except BaseException as exc:
+        if call is not None:
+            call.failed(exc, first)
+        raise
     finally:
         await chunks.aclose()
-    result.append(_assemble(last, accs, citations))
+    response = _assemble(last, accs, citations)
+    result.append(response)
+    if call is not None:
+        call.done(response, first, sum(len(a.content) + len(a.reasoning) for a in accs.values()))
 
 
 def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
@@ -186,8 +223,10 @@ def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatRes
 class Chat:
     """Chat completions over xAI's ``Chat`` service (``client.chat``)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, telemetry: Telemetry | None = None) -> None:
         self._transport = transport
+        self._telemetry = telemetry or default_telemetry()
+        self._endpoint = transport.config.endpoint
 
     async def complete(
         self,
@@ -196,12 +235,27 @@ class Chat:
         timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> ChatResponse:
         """One unary completion (GetCompletion)."""
-        resp = await self._transport.unary(_STUB, "GetCompletion", _proto(request), timeout=timeout)
-        return response_from_proto(resp)
+        proto = _proto(request)
+        call = self._telemetry.chat_call(proto, stream=False, endpoint=self._endpoint)
+        if call is None:
+            resp = await self._transport.unary(_STUB, "GetCompletion", proto, timeout=timeout)
+            return response_from_proto(resp)
+        try:
+            resp = await self._transport.unary(
+                _STUB, "GetCompletion", proto, timeout=timeout, metadata=call.begin()
+            )
+            response = response_from_proto(resp)
+        except BaseException as exc:
+            call.failed(exc)
+            raise
+        call.done(response)
+        return response
 
     def stream(self, request: RequestLike, *, timeout: Timeout = None) -> ChatStream:
         """A streaming completion (GetCompletionChunk); see :class:`ChatStream`."""
-        return ChatStream(self._transport, request, timeout)
+        proto = _proto(request)
+        call = self._telemetry.chat_call(proto, stream=True, endpoint=self._endpoint)
+        return ChatStream(self._transport, proto, timeout, call)
 
     async def start_deferred(
         self,

@@ -37,6 +37,9 @@ Public API (stable; the agent runtime builds on it)::
   agentrt with backoff, waiting exactly ``grpc-retry-pushback-ms`` (trailing
   metadata, integer milliseconds) when the server sends it; a stream is retried
   only before its first chunk.
+- Telemetry: ``Client(telemetry=Telemetry(...))`` sends spans and metrics to
+  injected providers; by default the application's global ones are used, and
+  nothing is recorded (at no cost) while none is installed. See :mod:`agentrt.tracing`.
 - Streams: the first ``stream_threads`` (4) concurrent streams are read by a
   thread on a single-threaded sync channel (less CPU per chunk), the rest by
   ``grpc.aio`` on the pool (``pool_size`` connections, least busy first).
@@ -52,6 +55,7 @@ from agentrt.chat import Chat
 from agentrt.config import DEFAULT_TIMEOUT, KEY_ENV, ClientConfig, resolve_endpoint, resolve_key
 from agentrt.errors import UsageError
 from agentrt.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
+from agentrt.tracing import Telemetry, default_telemetry
 from agentrt.transport import Transport
 
 __all__ = ["Client"]
@@ -72,6 +76,8 @@ class Client:
         stream_threads: streams at a time read by a thread on a single-threaded sync
             channel (less CPU per chunk); further streams use ``grpc.aio``.
         config: a complete :class:`~agentrt.config.ClientConfig` instead of the above.
+        telemetry: where spans and metrics go (:class:`~agentrt.tracing.Telemetry`);
+            default: the global providers. Agents run on this client use it too.
 
     Raises:
         UsageError: no API key for an xAI endpoint, or a malformed setting.
@@ -90,6 +96,7 @@ class Client:
         rate_limit_retries: int = 3,
         stream_threads: int = 4,
         config: ClientConfig | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         if config is None:
             config = ClientConfig(
@@ -108,7 +115,8 @@ class Client:
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config
         self._transport = transport = Transport(config)
-        self.chat = Chat(transport)
+        self.telemetry = telemetry or default_telemetry()
+        self.chat = Chat(transport, self.telemetry)
         self.models = Models(transport)
         self.tokenizer = Tokenizer(transport)
         self.images = Images(transport)
