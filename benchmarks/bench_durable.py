@@ -7,7 +7,8 @@ server (``temporal server start-dev``, SQLite file), ``agentrt sim`` at zero
 latency in its own process, and ``agentrt worker`` processes: one on one task
 queue, two on another. Each sample starts ``--runs`` runs, ``--concurrency`` at
 a time, from this process and waits for all; the in-process case runs the same
-agent with ``Agent.run`` over one client. Cases are interleaved.
+agent with ``Agent.run`` over one client. Cases are interleaved. A second table
+gives the milliseconds one run takes when runs go one at a time.
 
 On Temporal a run is 2 model-call and 2 tool-call activities plus 3 workflow
 tasks, each a round trip through the server and a history write; that is the
@@ -86,6 +87,11 @@ def temporal_case(temporal: str, queue: str, runs: int, concurrency: int) -> Cal
     return lambda: asyncio.run(batch())
 
 
+def _ms_per_run(case: Callable[[], float]) -> Callable[[], float]:
+    """Milliseconds per run from a runs/s case."""
+    return lambda: 1000.0 / case()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -94,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     args = parser.parse_args(argv)
     rounds, runs = (2, 20) if args.quick else (args.rounds, args.runs)
+    latency_runs = 5 if args.quick else 20
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         os.environ["AGENTRT_DURABLE_DIR"] = tmp
         temporal = stack.enter_context(running_temporal(Path(tmp)))
@@ -108,12 +115,24 @@ def main(argv: list[str] | None = None) -> None:
             TWO: temporal_case(temporal, "bench-2", runs, args.concurrency),
         }
         samples = interleave(cases, rounds)
+        one_at_a_time = interleave(
+            {
+                IN_PROCESS: _ms_per_run(
+                    in_process_case(sim.address, latency_runs, 1), latency_runs
+                ),
+                ONE: _ms_per_run(temporal_case(temporal, "bench-1", latency_runs, 1)),
+            },
+            rounds,
+        )
     print(
         f"\nRuns/s of a 2-turn, 2-tool agent, {runs} runs per sample, {args.concurrency} in flight "
         "(simulator at zero latency; server, simulator and workers on this machine):\n"
     )
     print(markdown_table(samples, unit="runs/s", baseline=IN_PROCESS))
+    print(f"\nOne run at a time ({latency_runs} runs per sample), milliseconds per run:\n")
+    print(markdown_table(one_at_a_time, unit="ms/run", baseline=IN_PROCESS))
     out: dict[str, Any] = {
+        "ms_per_run_sequential": one_at_a_time,
         "runs_per_s": samples,
         "runs": runs,
         "concurrency": args.concurrency,
