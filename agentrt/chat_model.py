@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from agentrt.chat import ChatStream
     from agentrt.chat_request import ChatRequest
     from agentrt.chat_response import ChatResponse, Delta
     from agentrt.client import Client
@@ -28,14 +29,22 @@ class ChatModel:
         """One unary GetCompletion call."""
         return await self.client.chat.complete(request, timeout=timeout)
 
-    async def stream(
+    def stream(
         self,
         request: ChatRequest,
         *,
-        timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        timeout: float | None,
     ) -> AsyncIterator[Delta | ChatResponse]:
-        """One GetCompletionChunk stream: its deltas, then the assembled response."""
-        async with self.client.chat.stream(request, timeout=timeout) as stream:
-            async for delta in stream:
-                yield delta
-        yield stream.response
+        """One GetCompletionChunk stream: its deltas, then the assembled response.
+
+        The stream is made now (not on first iteration), so its span's trace
+        parent is the context current at this call (the agent run's span).
+        """
+        return _deltas_then_response(self.client.chat.stream(request, timeout=timeout))
+
+
+async def _deltas_then_response(stream: ChatStream) -> AsyncIterator[Delta | ChatResponse]:
+    async with stream:
+        async for delta in stream:
+            yield delta
+    yield stream.response

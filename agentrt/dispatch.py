@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from agentrt.errors import UnknownToolError
 from agentrt.schema import SchemaMismatch
 from agentrt.tools import Tool, ToolContext, Toolset
+from agentrt.tracing import telemetry_of
 
 if TYPE_CHECKING:
     from agentrt.messages import ToolCall
@@ -189,11 +190,18 @@ async def dispatch(
                 on_finished(r)
     ready = [(i, p) for i, p in enumerate(prepared) if isinstance(p, _Ready)]
     base = context or ToolContext()
+    telemetry = telemetry_of(base.client)  # an execute_tool span per call (agentrt.tracing)
+    for r in records:
+        if r is not None:
+            telemetry.tool_rejected(r)
     semaphore = asyncio.Semaphore(max(1, max_concurrency))
 
     async def run(index: int, item: _Ready) -> None:
+        call = item.call
         async with semaphore:
-            record = await _run_one(item, turn, base, deadline, executor)
+            with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
+                record = await _run_one(item, turn, base, deadline, executor)
+                t.done(record)
         records[index] = record
         if on_finished is not None:
             on_finished(record)

@@ -42,11 +42,15 @@ from agentrt.messages import Message, ToolCall, tool_result, user
 from agentrt.run_result import RepeatedToolCall, RunResult
 from agentrt.schema import SchemaMismatch
 from agentrt.tools import ToolContext
+from agentrt.tracing import activate, telemetry_of
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from agentrt.limits import Limits
     from agentrt.model import Model
     from agentrt.schema import OutputSchema
+    from agentrt.telemetry_spans import AgentRun
     from agentrt.tool_specs import ToolSpec
     from agentrt.tools import Toolset
 
@@ -88,6 +92,7 @@ class RunLoop:
     repairs_left: int = 0
     last_text: str = ""
     output: Any = None
+    trace: AgentRun | None = None  # the run's invoke_agent span, while telemetry is on
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -98,41 +103,54 @@ class RunLoop:
 
     async def events(self, *, streaming: bool) -> AsyncIterator[AgentEvent]:
         """Run turns until a final answer, yielding events; raises an AgentError on failure."""
-        while True:
-            self._next_turn()
-            response = None
-            if streaming:
-                async with aclosing(self._stream()) as items:
-                    async for item in items:
-                        if isinstance(item, ChatResponse):
-                            response = item
-                        else:
-                            yield item
-            else:
-                response = await self._complete()
-            if response is None:  # a Model implementation broke the seam's contract
-                raise AgentError(
-                    "the model's stream ended without a response", result=self.partial()
-                )
-            self._record(response)
-            calls = [c for c in response.tool_calls if c.type == "function"]
-            if calls:
-                for c in calls:
-                    yield ToolCallStarted(
-                        turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
+        with self._traced() as self.trace:
+            while True:
+                self._next_turn()
+                response = None
+                if streaming:
+                    async with aclosing(self._stream()) as items:
+                        async for item in items:
+                            if isinstance(item, ChatResponse):
+                                response = item
+                            else:
+                                yield item
+                else:
+                    response = await self._complete()
+                if response is None:  # a Model implementation broke the seam's contract
+                    raise AgentError(
+                        "the model's stream ended without a response", result=self.partial()
                     )
-                for record in await self._run_tools(calls):
-                    yield ToolCallFinished(turn=self.turns, record=record)
-            yield TurnFinished(
-                turn=self.turns,
-                response_id=response.id,
-                finish_reason=response.finish_reason,
-                usage=response.usage,
-            )
-            if not calls and self._finish(response):
-                self.result = self._result(self.output)
-                yield RunFinished(result=self.result)
-                return
+                self._record(response)
+                calls = [c for c in response.tool_calls if c.type == "function"]
+                if calls:
+                    for c in calls:
+                        yield ToolCallStarted(
+                            turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
+                        )
+                    for record in await self._run_tools(calls):
+                        yield ToolCallFinished(turn=self.turns, record=record)
+                yield TurnFinished(
+                    turn=self.turns,
+                    response_id=response.id,
+                    finish_reason=response.finish_reason,
+                    usage=response.usage,
+                )
+                if not calls and self._finish(response):
+                    self.result = self._result(self.output)
+                    if self.trace is not None:
+                        self.trace.record(self.result)
+                    yield RunFinished(result=self.result)
+                    return
+
+    def _traced(self) -> AbstractContextManager[AgentRun | None]:
+        """The run's ``invoke_agent`` span; model and tool calls nest under it via activate()."""
+        s = self.setup
+        return telemetry_of(self.client).agent_run(
+            agent=s.agent,
+            model=s.model_name,
+            conversation_id=self.run_id,
+            instructions=s.instructions,
+        )
 
     # -- one step each ------------------------------------------------------------------------
 
@@ -175,7 +193,8 @@ class RunLoop:
 
     async def _complete(self) -> ChatResponse:
         try:
-            return await self.model.complete(self._request(), timeout=self._remaining())
+            with activate(self.trace):  # the model call's span nests under the run's
+                return await self.model.complete(self._request(), timeout=self._remaining())
         except DeadlineExceeded as e:
             if self.deadline is None:
                 raise
@@ -183,7 +202,8 @@ class RunLoop:
 
     async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
         """The model's stream, deltas turned into events (one small object per delta)."""
-        it = self.model.stream(self._request(), timeout=self._remaining())
+        with activate(self.trace):  # the stream takes its trace parent when it is made
+            it = self.model.stream(self._request(), timeout=self._remaining())
         try:
             async for item in it:
                 if isinstance(item, ChatResponse):
@@ -218,15 +238,16 @@ class RunLoop:
             usage_sink=self.add_usage,
         )
         try:
-            records = await dispatch(
-                calls,
-                self.setup.tools,
-                turn=self.turns,
-                max_concurrency=self.setup.limits.max_tool_concurrency,
-                deadline=self.deadline,
-                unknown_tool=self.setup.limits.unknown_tool,
-                context=context,
-            )
+            with activate(self.trace):
+                records = await dispatch(
+                    calls,
+                    self.setup.tools,
+                    turn=self.turns,
+                    max_concurrency=self.setup.limits.max_tool_concurrency,
+                    deadline=self.deadline,
+                    unknown_tool=self.setup.limits.unknown_tool,
+                    context=context,
+                )
         except TimeoutError as e:
             raise self.timeout_error() from e
         except UnknownToolError as e:
