@@ -25,6 +25,7 @@ from tests.durable_fixtures import (
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 PROMPT = "Plan a day in Lisbon: check the weather and find places to visit"
+RESEARCH = Path(__file__).parent.parent / "examples" / "research" / "research.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,8 @@ def counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def worker(temporal_server: str, sim_process: SimProcess, counts: Path) -> Iterator[str]:
     env = {"AGENTRT_DURABLE_DIR": str(counts)}
-    args = (str(PLANNER), str(BOOKER), "--endpoint", sim_process.address, "--task-queue", "run")
+    args = (str(PLANNER), str(BOOKER), str(RESEARCH.parent), "--endpoint", sim_process.address)
+    args += ("--task-queue", "run")
     with running_worker(temporal_server, *args, env=env):
         yield temporal_server
 
@@ -71,6 +73,24 @@ def test_multi_tool_run_as_a_workflow_equals_a_local_run(
     keys = [line.split()[1] for line in calls(counts, "get_weather")]
     assert keys[0].startswith("agentrt-durable_planner-")
     assert keys[0].count(":call_") == 1
+
+
+def test_a_sub_agent_runs_inside_its_tool_call_and_its_usage_counts(
+    worker: str, sim_process: SimProcess, counts: Path
+) -> None:
+    ask = 'Ask the researcher for "notes on the history of the Lisbon trams"'
+    durable = agentrt(
+        "run", str(RESEARCH), ask, "--temporal", worker, "--task-queue", "run", "--json",
+        counts=counts,
+    )  # fmt: skip
+    assert durable.returncode == 0, durable.stderr
+    local = agentrt(
+        "run", str(RESEARCH), ask, "--endpoint", sim_process.address, "--json", counts=counts
+    )
+    got, want = json.loads(durable.stdout), json.loads(local.stdout)
+    assert [c["name"] for c in got["tool_calls"]] == ["researcher"]
+    assert got["output"] == want["output"]
+    assert got["usage"] == want["usage"]  # the researcher's model calls included
 
 
 def test_run_streams_tool_activity_and_the_answer(worker: str, counts: Path) -> None:

@@ -34,7 +34,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from agentrt.chat_request import ChatRequest, JsonSchema
-from agentrt.chat_response import ChatResponse
+from agentrt.chat_response import ChatResponse, Usage
 from agentrt.dispatch import dispatch
 from agentrt.durable.codec import (
     decode_message,
@@ -119,11 +119,13 @@ class AgentActivities:
         call = decode_tool_call(inp.call)
         run_id = info.workflow_id or ""
         key = make_key(run_id, call.id)
+        spent: list[Usage] = []
         context = ToolContext(
             agent=agent.name,
             run_id=run_id,
             metadata={**inp.metadata, KEY_METADATA: key},
             client=self._client,
+            usage_sink=spent.append,
         )
         deadline = None if inp.timeout is None else time.monotonic() + inp.timeout
         try:
@@ -137,7 +139,8 @@ class AgentActivities:
         record = records[0]
         if record.error is not None and record.error.kind in ("raised", "timeout"):
             raise ApplicationError(f"{record.error.type}: {record.error.message}", type="ToolError")
-        return ToolReply(record=encode_record(record))
+        usage = encode_usage(sum(spent, Usage())) if spent else {}
+        return ToolReply(record=encode_record(record), usage=usage)
 
 
 async def _complete(

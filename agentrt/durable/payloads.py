@@ -133,9 +133,11 @@ class ToolCallInput:
 
 @dataclass(kw_only=True)
 class ToolReply:
-    """A finished tool call: its record (a result, or an error the model reads)."""
+    """A finished tool call: its record (a result, or an error the model reads), and the model
+    usage spent inside the tool (a sub-agent), to add to the run's."""
 
     record: dict[str, Any]
+    usage: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)

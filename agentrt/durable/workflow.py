@@ -241,6 +241,8 @@ class _Run:
         except ActivityError as e:
             what = f"tool {call['name']!r} ({attempts} attempt{'s' if attempts > 1 else ''})"
             raise self._activity_failure(e, "ToolFailed", what, force_type=True) from None
+        if reply.usage:  # a sub-agent's model calls count as this run's
+            self.usage = _add_usage(self.usage, reply.usage)
         record: dict[str, Any] = reply.record
         return record
 
