@@ -20,7 +20,7 @@ import grpc
 
 from agentrt.errors import UsageError
 from agentrt.serve.limits import RequestLimits, RunSlots
-from agentrt.serve.service import AgentsService, RunTracer
+from agentrt.serve.service import SERVICE, AgentsService
 from agentrt.serve.status import Scrubber
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SERVICE_NAME", "AgentServer", "ServeOptions", "health_names", "server_options"]
 
-SERVICE_NAME = "agentrt.v1.Agents"
+SERVICE_NAME = SERVICE
 
 
 def server_options(max_message_bytes: int) -> tuple[tuple[str, int], ...]:
@@ -84,7 +84,6 @@ class AgentServer:
         auth: who may call.
         options: where to listen and the limits.
         scrub: removes the server's secrets from what callers see.
-        tracer: spans around calls.
     """
 
     def __init__(
@@ -95,7 +94,6 @@ class AgentServer:
         options: ServeOptions | None = None,
         *,
         scrub: Scrubber | None = None,
-        tracer: RunTracer | None = None,
         **overrides: Any,
     ) -> None:
         self.options = dataclasses.replace(options or ServeOptions(), **overrides)
@@ -107,7 +105,6 @@ class AgentServer:
             slots=RunSlots(self.options.max_concurrent_runs),
             limits=self.options.limits,
             scrub=scrub or Scrubber(),
-            tracer=tracer or RunTracer(),
         )
         self._server: grpc.aio.Server | None = None
         self._health: Any = None

@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,24 +39,15 @@ if TYPE_CHECKING:
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog, ServedAgent
 
-__all__ = ["DEADLINE_MARGIN_S", "AgentsService", "RunTracer"]
+__all__ = ["DEADLINE_MARGIN_S", "AgentsService"]
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
 DEADLINE_MARGIN_S = 0.25
 """Taken off a call's deadline for the run's budget, so a run that times out still answers."""
 
+SERVICE = "agentrt.v1.Agents"
 _SUCCEEDED = pb.RunStatus(state=pb.RunStatus.SUCCEEDED)
-
-
-class RunTracer:
-    """Wraps each call in a span continued from the caller's ``traceparent`` (no-op here)."""
-
-    def span(self, method: str, metadata: dict[str, str]) -> Any:
-        """A context manager around one call."""
-        from contextlib import nullcontext
-
-        return nullcontext()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +68,6 @@ class AgentsService:
         slots: the cap on runs in flight.
         limits: request size limits.
         scrub: removes the server's secrets from anything sent to callers.
-        tracer: spans around calls.
         draining: set when the server shuts down; new runs are then refused.
     """
 
@@ -87,7 +77,6 @@ class AgentsService:
     slots: RunSlots
     limits: RequestLimits = field(default_factory=RequestLimits)
     scrub: Scrubber = field(default_factory=Scrubber)
-    tracer: RunTracer = field(default_factory=RunTracer)
     draining: bool = False
 
     async def ListAgents(
@@ -194,9 +183,13 @@ class AgentsService:
     def _partial(self, run: _Run, exc: AgentError) -> pb.RunResult | None:
         return None if exc.result is None else self._result(run, exc.result)
 
-    def _span(self, method: str, context: Context) -> Any:
+    def _span(self, method: str, context: Context) -> AbstractContextManager[None]:
+        """A SERVER span continuing the caller's ``traceparent``; the run's spans nest in it."""
+        from agentrt.tracing import server_span, telemetry_of
+
         metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
-        return self.tracer.span(method, metadata)
+        telemetry = telemetry_of(self.client)
+        return server_span(f"{SERVICE}/{method}", metadata, telemetry=telemetry)
 
     @asynccontextmanager
     async def _guard(self, context: Context) -> AsyncIterator[None]:
