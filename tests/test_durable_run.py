@@ -38,8 +38,9 @@ def worker(temporal_server: str, sim_process: SimProcess, counts: Path) -> Itera
     env = {"AGENTRT_DURABLE_DIR": str(counts)}
     args = (str(PLANNER), str(BOOKER), str(RESEARCH.parent), "--endpoint", sim_process.address)
     args += ("--task-queue", "run")
-    with running_worker(temporal_server, *args, env=env):
+    with running_worker(temporal_server, *args, env=env) as process:
         yield temporal_server
+    assert process.returncode == 0  # SIGTERM stops a worker gracefully
 
 
 def agentrt(*args: str, counts: Path) -> subprocess.CompletedProcess[str]:
