@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,28 @@ def test_core_and_other_commands_do_not_import_temporalio() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+class _TemporalDown:
+    """A Temporal client whose server went away (a unit-test double)."""
+
+    async def start_workflow(self, *args: object, **kwargs: object) -> None:
+        from temporalio.service import RPCError, RPCStatusCode
+
+        raise RPCError("connection lost", RPCStatusCode.UNAVAILABLE, b"")
+
+
+async def test_a_batch_that_loses_temporal_stops_with_one_clear_error(tmp_path: Path) -> None:
+    from agentrt.durable.batch import run_batch
+    from agentrt.errors import Unavailable
+
+    agent = AgentRegistry.from_paths([PLANNER]).agent("durable_planner")
+    items = [BatchItem(id=i, input="hi") for i in range(5)]
+    down: Any = _TemporalDown()
+    with (
+        ResultsFile(tmp_path / "out.jsonl") as results,
+        pytest.raises(Unavailable, match="run the same command again") as info,
+    ):
+        await run_batch(down, "q", lambda v: agent, items, results, model="m")
+    assert "out.jsonl" in str(info.value)
+    assert (tmp_path / "out.jsonl").read_text() == ""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from agentrt.errors import UsageError
+from agentrt.errors import AgentrtError, Unavailable, UsageError
 
 if TYPE_CHECKING:
     from temporalio.client import Client
@@ -182,7 +182,7 @@ async def run_batch(
         on_result: called with True (ok) or False (failed) as each run ends.
 
     Raises:
-        Exception: Temporal failed (the runs that finished are already written).
+        Unavailable: Temporal failed (the runs that finished are already written).
     """
     todo = [i for i in items if i.key not in results.done]
     summary = BatchSummary(total=len(items), skipped=len(items) - len(todo))
@@ -196,10 +196,31 @@ async def run_batch(
             if on_result is not None:
                 on_result(ok)
 
-    async with asyncio.TaskGroup() as tg:
-        for _ in range(max(1, min(max_in_flight, len(todo)))):
-            tg.create_task(drain())
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for _ in range(max(1, min(max_in_flight, len(todo)))):
+                tg.create_task(drain())
+    except BaseExceptionGroup as group:
+        raise _stopped(group, results.path) from group
     return summary
+
+
+def _stopped(group: BaseExceptionGroup[BaseException], path: Path) -> BaseException:
+    """One clear error for a batch that stopped early (what finished is written)."""
+    first: BaseException = group
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    if isinstance(first, AgentrtError):
+        return first
+    from temporalio.service import RPCError as TemporalRPCError
+
+    if isinstance(first, TemporalRPCError):
+        return Unavailable(
+            f"Temporal failed during the batch ({first}); the runs that finished are in "
+            f"{path}: run the same command again to finish the rest",
+            code="UNAVAILABLE",
+        )
+    return group
 
 
 async def _one(
