@@ -25,6 +25,7 @@ from tests.durable_fixtures import (
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 PROMPT = "Plan a day in Lisbon: check the weather and find places to visit"
+GREETER = PLANNER.parent / "greeter.yaml"
 RESEARCH = Path(__file__).parent.parent / "examples" / "research" / "research.yaml"
 
 
@@ -36,7 +37,8 @@ def counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def worker(temporal_server: str, sim_process: SimProcess, counts: Path) -> Iterator[str]:
     env = {"AGENTRT_DURABLE_DIR": str(counts)}
-    args = (str(PLANNER), str(BOOKER), str(RESEARCH.parent), "--endpoint", sim_process.address)
+    args = (str(PLANNER), str(BOOKER), str(GREETER), str(RESEARCH.parent))
+    args += ("--endpoint", sim_process.address)
     args += ("--task-queue", "run")
     with running_worker(temporal_server, *args, env=env) as process:
         yield temporal_server
@@ -92,6 +94,21 @@ def test_a_sub_agent_runs_inside_its_tool_call_and_its_usage_counts(
     assert [c["name"] for c in got["tool_calls"]] == ["researcher"]
     assert got["output"] == want["output"]
     assert got["usage"] == want["usage"]  # the researcher's model calls included
+
+
+def test_variables_reach_the_worker(worker: str, sim_process: SimProcess, counts: Path) -> None:
+    def usage(name: str, *where: str) -> dict[str, int]:
+        done = agentrt(
+            "run", str(GREETER), "hello", "--var", f"name={name}", "--json", *where, counts=counts
+        )
+        assert done.returncode == 0, done.stderr
+        result: dict[str, int] = json.loads(done.stdout)["usage"]
+        return result
+
+    durable = usage("Alexandria of the Long Name", "--temporal", worker, "--task-queue", "run")
+    local = usage("Alexandria of the Long Name", "--endpoint", sim_process.address)
+    assert durable == local  # the same instructions, so the same prompt tokens
+    assert usage("Al", "--endpoint", sim_process.address)["input"] < local["input"]
 
 
 def test_run_streams_tool_activity_and_the_answer(worker: str, counts: Path) -> None:
