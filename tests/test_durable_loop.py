@@ -1,0 +1,46 @@
+"""The durable loop's structured-output repair turns, against a simulator that answers badly on cue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentrt import errors
+from tests.conftest import running_sim
+from tests.durable_fixtures import running_worker
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+TRIP = Path(__file__).parent.parent / "examples" / "trip_planner" / "trip_planner.yaml"
+PROMPT = "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+
+
+async def test_invalid_output_is_repaired_then_fails_typed_when_it_stays_invalid(
+    temporal_server: str,
+) -> None:
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+    from agentrt.spec import AgentSpec
+
+    agent = AgentSpec.from_file(TRIP).to_agent()  # output: DayPlan, output_retries: 1
+    queue = "loop"
+    client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
+    # model calls 1-3: the first run (tools; invalid; invalid again), 4-6: the second
+    with running_sim("--fault", "invalid_output", "--fault-on", "2,3,5") as sim:
+        args = (str(TRIP), "--endpoint", sim.address, "--task-queue", queue)
+        with running_worker(temporal_server, *args):
+            with pytest.raises(errors.OutputValidationError) as info:
+                await run_durable(client, queue, agent, PROMPT)
+            repaired = await run_durable(client, queue, agent, PROMPT)
+    failed = info.value
+    assert failed.exit_code == 1
+    assert failed.result.turns == 3
+    assert failed.raw  # the last invalid answer, as the model wrote it
+    assert failed.reason
+    assert failed.result.messages[-2].role == "user"  # the repair request
+    assert failed.result.messages[-2].text.startswith("Your answer is not valid")
+    assert repaired.turns == 3
+    assert set(repaired.output) == {"city", "forecast", "high_c", "places"}  # a valid DayPlan
+    assert repaired.output["places"]
+    assert [r.name for r in repaired.tool_calls] == ["get_weather", "find_places"]
