@@ -33,6 +33,7 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PROBE = Path(__file__).resolve().parent / "serve_agents" / "probe.yaml"
+PROBE_CAPPED = PROBE.with_name("probe_capped.yaml")
 TOKEN = "caller-token-1"
 UPSTREAM_KEY = "upstream-key-for-the-simulator"
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
@@ -129,6 +130,7 @@ def server(keyed_sim: SimProcess, key_file: Path, probe_dir: Path) -> Iterator[S
     with running_serve(
         *specs,
         str(PROBE),
+        str(PROBE_CAPPED),
         "--endpoint",
         keyed_sim.address,
         "--api-key-file",
@@ -212,7 +214,14 @@ async def test_list_agents_names_every_loaded_spec(server: ServeProcess) -> None
     async with agents_stub(server.address) as stub:
         listed = await stub.ListAgents(pb.ListAgentsRequest(), metadata=AUTH)
     names = [a.name for a in listed.agents]
-    assert names == ["probe", "research", "researcher", "support_triage", "trip_planner"]
+    assert names == [
+        "probe",
+        "probe_capped",
+        "research",
+        "researcher",
+        "support_triage",
+        "trip_planner",
+    ]
     triage = {a.name: a for a in listed.agents}["support_triage"]
     assert triage.model == "grok-4-1-fast-reasoning"
     assert triage.variables == ["company"]
@@ -329,6 +338,14 @@ async def test_the_call_deadline_is_the_run_budget(server: ServeProcess, probe_d
     assert response.status.error_type == "RunTimeout"
     assert response.result.turns == 1  # the partial result: the turn that asked for the tool
     assert (probe_dir / "hang-cancelled").exists()
+
+
+async def test_a_longer_deadline_cannot_raise_the_specs_budget(server: ServeProcess) -> None:
+    async with agents_stub(server.address) as stub:
+        request = pb.RunAgentRequest(agent="probe_capped", input="call hang")
+        response = await stub.RunAgent(request, metadata=AUTH, timeout=30)
+    assert response.status.state == pb.RunStatus.FAILED
+    assert response.status.error_type == "RunTimeout"  # the spec's 1 s, not the call's 30 s
 
 
 @pytest.mark.parametrize(

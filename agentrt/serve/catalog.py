@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -207,8 +207,8 @@ class Catalog:
         """The agent called ``name``, or ``None``."""
         return self._agents.get(name)
 
-    def __iter__(self) -> Any:
-        return iter(self._agents[name] for name in self.names)
+    def __iter__(self) -> Iterator[ServedAgent]:
+        return iter([self._agents[name] for name in self.names])
 
     def __len__(self) -> int:
         return len(self._agents)
