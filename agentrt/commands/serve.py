@@ -66,7 +66,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--grace", type=float, default=30.0, metavar="S", help="drain period on SIGTERM (30)"
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="model server (default: see above)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no notices on stderr")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no notices on stderr (warnings still)"
+    )
     p.set_defaults(handler=_run)
 
 
@@ -86,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     check_host(args.host, auth)
     catalog = Catalog.from_paths(args.specs)  # every spec valid before anything binds
     choice = choose_endpoint(args.endpoint)
-    if not auth.required and not args.quiet:
+    if not auth.required:  # a security warning: printed even with --quiet
         _notice(f"warning: {NO_KEY_FILE_WARNING}")
     options = ServeOptions(
         host=args.host,

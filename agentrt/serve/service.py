@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog, ServedAgent
 
-__all__ = ["DEADLINE_MARGIN_S", "AgentsService"]
+__all__ = ["DEADLINE_MARGIN_S", "SERVICE", "AgentsService"]
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
