@@ -434,6 +434,15 @@ def test_a_bad_spec_fails_fast_with_its_position(tmp_path: Path) -> None:
     assert "max_turns" in result.stderr
 
 
+async def test_without_a_key_file_loopback_callers_need_no_token(keyed_sim: SimProcess) -> None:
+    with running_serve(str(PROBE), "--endpoint", keyed_sim.address, "--quiet") as served:
+        async with agents_stub(served.address) as stub:
+            listed = await stub.ListAgents(pb.ListAgentsRequest())
+    assert [a.name for a in listed.agents] == ["probe"]
+    assert "warning: no --api-key-file" in served.stderr
+    assert "loopback only" in served.stderr
+
+
 def test_without_a_key_file_only_loopback_is_served() -> None:
     result = subprocess.run(
         serve_command(str(EXAMPLES / "trip_planner"), "--host", "0.0.0.0"),
