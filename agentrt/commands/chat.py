@@ -46,7 +46,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--stream", action="store_true", help="print the answer as it arrives")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="deadline of the call")
-    p.set_defaults(handler=_run)
+    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+
+    add_telemetry_flags(p)
+    p.set_defaults(handler=with_telemetry(_run))
 
 
 def make_client(endpoint: str | None) -> Client:

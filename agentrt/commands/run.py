@@ -67,7 +67,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.durable.cli_options import add_temporal_options
 
     add_temporal_options(p, required=False)
-    p.set_defaults(handler=_run, late_positional="input")
+    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+
+    add_telemetry_flags(p)
+    p.set_defaults(handler=with_telemetry(_run), late_positional="input")
 
 
 def parse_vars(items: list[str]) -> dict[str, str]:

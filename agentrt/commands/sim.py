@@ -77,7 +77,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
-    p.set_defaults(handler=_run)
+    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+
+    add_telemetry_flags(p, metrics=False)  # --trace: a server span per call, in the caller's trace
+    p.set_defaults(handler=with_telemetry(_run))
 
 
 def _add_realism(group: Any) -> None:
@@ -185,6 +188,12 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.sim.script import load_script
 
     options = _options(args)
+    if args.trace:
+        import dataclasses
+
+        from agentrt.tracing import default_telemetry
+
+        options = dataclasses.replace(options, observer=default_telemetry().observer())
     if options.script is not None:
         load_script(options.script)  # fail fast, before binding, on a bad script
     code: int = run(_serve(options), loop=args.loop)
