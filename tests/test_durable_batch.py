@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SimProcess
-from tests.durable_fixtures import PLANNER, agentrt_command, calls, running_worker
+from tests.durable_fixtures import BOOKER, PLANNER, agentrt_command, calls, running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -91,3 +91,28 @@ def test_bad_input_line_is_file_line_and_exit_2(tmp_path: Path) -> None:
     done = batch(*args, counts=tmp_path)
     assert done.returncode == 2
     assert f"{inputs}:2: id 1 repeats line 1" in done.stderr
+
+
+def test_failed_runs_are_error_lines_and_exit_1(
+    temporal_server: str, sim_process: SimProcess, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text(
+        "".join(f'{{"id": {i}, "input": "Book a table in Porto"}}\n' for i in range(3))
+    )
+    out = tmp_path / "results.jsonl"
+    worker = (str(BOOKER), "--endpoint", sim_process.address, "--task-queue", "batch-fail")
+    with running_worker(temporal_server, *worker, env={"AGENTRT_DURABLE_DIR": str(tmp_path)}):
+        done = batch(
+            str(BOOKER), str(inputs), "--temporal", temporal_server, "--task-queue", "batch-fail",
+            "--out", str(out), counts=tmp_path,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "0 ok, 3 failed, 0 already done of 3" in done.stderr
+    lines = results(out)
+    assert sorted(r["id"] for r in lines) == [0, 1, 2]
+    for line in lines:
+        assert line["error"]["type"] == "ToolFailed"
+        assert "the booking service is down" in line["error"]["message"]
+        assert line["turns"] == 1
+    assert len(calls(tmp_path, "book_table")) == 9  # 3 attempts each: book_table is idempotent

@@ -5,8 +5,9 @@ workflow runs per line on the workers of the task queue (start them with
 agentrt worker), at most --max-in-flight at once. Each result is appended to
 --out as its run ends: {"id": ..., <the fields of agentrt run --json>}, or the
 same with "error" for a run that failed. Run the same command again to finish
-only what is missing. Exit codes: 0 every run ok, 1 some runs failed (see
-their lines), 2 bad input or spec, 3 Temporal unreachable.
+only what is missing (failed runs have their line: delete it to run one again).
+Exit codes: 0 every run this command ran was ok, 1 some failed (see their
+lines), 2 bad input or spec, 3 Temporal unreachable.
 """
 
 from __future__ import annotations
