@@ -147,7 +147,7 @@ async def _deltas(
     request: Any,
     limit: Timeout,
     result: list[ChatResponse],
-    call: ChatCall | None,
+    call: ChatCall | None = None,
 ) -> AsyncGenerator[Delta, None]:
     """The hot path: yield each chunk's deltas, keep what the final response needs.
 
