@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from agentrt.tools import Tool as Tool
     from agentrt.tools import ToolContext as ToolContext
     from agentrt.tools import tool as tool
+    from agentrt.tracing import Telemetry as Telemetry
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -42,6 +43,7 @@ _LAZY: dict[str, str] = {
     "Tool": "agentrt.tools",
     "ToolContext": "agentrt.tools",
     "tool": "agentrt.tools",
+    "Telemetry": "agentrt.tracing",
     "events": "agentrt",  # the module agentrt.events
 }
 
