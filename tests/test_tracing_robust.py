@@ -356,3 +356,25 @@ print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+async def test_retries_stay_inside_one_chat_span(otel: Otel, streaming: bool) -> None:
+    limited = (*faulty("resource_exhausted"), ("x-sim-retry-after-ms", "10"))
+    async with (
+        simulator(observer=otel.telemetry.observer()) as sim,
+        sim.connect(*limited, telemetry=otel.telemetry) as client,
+    ):
+        if streaming:
+            await client.chat.stream(STORY).collect()
+        else:
+            await client.chat.complete(STORY)
+    (chat,) = otel.named("chat ")
+    assert chat.status.status_code == StatusCode.UNSET
+    attempts = otel.named("xai_api.Chat/")
+    assert len(attempts) == 2  # rate limited once, then answered
+    assert {parent_of(a) for a in attempts} == {chat.context.span_id}
+    assert [a.status.status_code for a in sorted(attempts, key=lambda s: s.start_time or 0)] == [
+        StatusCode.ERROR,
+        StatusCode.UNSET,
+    ]
