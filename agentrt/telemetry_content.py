@@ -1,6 +1,6 @@
 """Message content as GenAI-convention JSON strings, for opt-in content capture.
 
-Used by :mod:`agentrt.telemetry_spans` only when content capture is on (see
+Used by the span recorders only when content capture is on (see
 :mod:`agentrt.tracing`). Requests are read from their protobuf form, so raw
 ``GetCompletionsRequest`` s are covered too. Nothing here raises on odd input:
 malformed tool arguments stay the string the model wrote, values JSON cannot
