@@ -378,3 +378,32 @@ async def test_retries_stay_inside_one_chat_span(otel: Otel, streaming: bool) ->
         StatusCode.ERROR,
         StatusCode.UNSET,
     ]
+
+
+def test_without_opentelemetry_installed_runs_work_and_trace_flags_say_what_to_install() -> None:
+    code = """
+import asyncio, sys
+sys.modules["opentelemetry"] = None  # as if opentelemetry-api were not installed
+from agentrt.chat_request import ChatRequest
+from agentrt.messages import user
+from agentrt.testing import simulator
+from agentrt.tracing import Telemetry
+
+async def main():
+    telemetry = Telemetry(tracer_provider=object(), capture_content=True)
+    async with simulator() as sim, sim.connect(telemetry=telemetry) as client:
+        request = ChatRequest(model="grok-4-1-fast-reasoning", messages=(user("hi"),))
+        assert (await client.chat.stream(request).collect()).content
+    assert telemetry.instruments() is None
+
+asyncio.run(main())
+from agentrt.cli import main
+main(["chat", "--endpoint", "127.0.0.1:1", "--trace", "console", "hi"])
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.strip() == (
+        "agentrt: error: --trace needs the OpenTelemetry SDK: pip install 'agentrt[otel]'"
+    )
