@@ -42,6 +42,12 @@ Telemetry never raises into the caller and never changes behaviour: a failure
 inside a hook is swallowed. A stream's span ends when the stream is consumed,
 fails (status ERROR, ``error.type``), is cancelled (ERROR, ``CancelledError``)
 or is closed early by its consumer (status UNSET).
+
+Modules: this one (names, :class:`Telemetry`, the cheap hooks);
+``telemetry_spans`` (tracer and histograms), ``telemetry_chat`` (model calls),
+``telemetry_runs`` (agent runs, tool calls, server calls) and
+``telemetry_content`` (content as JSON), imported only once telemetry is in
+use; ``telemetry_setup`` (the CLI's ``--trace`` / ``--metrics`` exporters).
 """
 
 from __future__ import annotations
@@ -59,8 +65,12 @@ __all__ = [
     "AGENT_DURATION",
     "CAPTURE_CONTENT_ENV",
     "DURATION_BUCKETS",
+    "INSTRUMENTATION_NAME",
     "MAX_CONTENT_CHARS",
     "OPERATION_DURATION",
+    "OP_CHAT",
+    "OP_EXECUTE_TOOL",
+    "OP_INVOKE_AGENT",
     "PROVIDER",
     "TIME_PER_OUTPUT_CHUNK",
     "TIME_TO_FIRST_CHUNK",
@@ -70,6 +80,7 @@ __all__ = [
     "Attr",
     "Telemetry",
     "activate",
+    "capture_from_env",
     "default_telemetry",
     "server_span",
     "set_default_telemetry",
