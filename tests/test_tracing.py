@@ -312,3 +312,16 @@ async def test_unary_calls_record_no_stream_metrics(otel: Otel) -> None:
     assert metrics[OPERATION_DURATION].data.data_points[0].count == 1
     assert TIME_TO_FIRST_CHUNK not in metrics
     assert TIME_PER_OUTPUT_CHUNK not in metrics
+
+
+def test_every_telemetry_name_lives_in_tracing() -> None:
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "agentrt"
+    for path in package.rglob("*.py"):
+        if path.name == "tracing.py":
+            continue
+        text = path.read_text()
+        found = re.findall(r"[\"'](?:gen_ai\.|agentrt\.(?:agent|tool)\.duration)[^\"']*[\"']", text)
+        assert not found, f"{path.name} spells telemetry names itself: {found}"
