@@ -456,6 +456,32 @@ def test_without_a_key_file_only_loopback_is_served() -> None:
     assert result.stdout == ""
 
 
+async def test_trace_console_exports_a_server_span_in_the_callers_trace(
+    keyed_sim: SimProcess,
+) -> None:
+    trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    with running_serve(
+        str(PROBE),
+        "--endpoint",
+        keyed_sim.address,
+        "--trace",
+        "console",
+        env={"XAI_API_KEY": UPSTREAM_KEY},
+    ) as served:
+        async with agents_stub(served.address) as stub:
+            request = pb.RunAgentRequest(agent="probe", input="call whoami")
+            traceparent = ("traceparent", f"00-{trace_id}-{parent_id}-01")
+            response = await stub.RunAgent(request, metadata=(traceparent,))
+    assert response.status.state == pb.RunStatus.SUCCEEDED
+    spans = [json.loads(s) for s in re.findall(r"^\{\n.*?^\}$", served.stderr, re.M | re.S)]
+    (server_span,) = [s for s in spans if s["name"] == "agentrt.v1.Agents/RunAgent"]
+    assert server_span["context"]["trace_id"] == f"0x{trace_id}"
+    assert server_span["parent_id"] == f"0x{parent_id}"
+    chats = [s for s in spans if s["name"].startswith("chat ")]
+    assert len(chats) == response.result.turns
+    assert {s["context"]["trace_id"] for s in chats} == {f"0x{trace_id}"}
+
+
 # --- health and reflection ---------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ TOKEN`` with a token from --api-key-file (one per line); without a key file the
 server listens on loopback only. Beyond --max-concurrent-runs a call gets
 RESOURCE_EXHAUSTED at once. Model calls go to --endpoint, then
 $AGENTRT_ENDPOINT, then api.x.ai with $XAI_API_KEY (never shown to callers),
-else the built-in simulator.
+else the built-in simulator. --trace continues each caller's trace (the
+``traceparent`` in its metadata) and exports the spans like ``agentrt run``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ EXAMPLES = """examples:
   grpcurl -plaintext -H 'authorization: Bearer TOKEN' -d '{"agent": "trip_planner",
       "input": "Plan a day in Lisbon"}' 127.0.0.1:PORT agentrt.v1.Agents/RunAgent
   grpcurl -plaintext 127.0.0.1:PORT grpc.health.v1.Health/Check
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317 agentrt serve agents/ --trace otlp --metrics otlp
 """
 
 
@@ -69,7 +71,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no notices on stderr (warnings still)"
     )
-    p.set_defaults(handler=_run)
+    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+
+    # --trace: a SERVER span per call in the caller's trace (traceparent), the run's spans in it.
+    add_telemetry_flags(p)
+    p.set_defaults(handler=with_telemetry(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
