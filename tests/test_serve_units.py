@@ -296,3 +296,32 @@ async def test_the_server_continues_the_callers_trace() -> None:
         assert format(served.parent.span_id, "016x") == parent_id
         chats = [s for s in spans if s.name.startswith("chat ") and _under(s, served, spans)]
         assert len(chats) == response.result.turns, method  # the run's model calls nest in it
+
+
+# --- drain -------------------------------------------------------------------------------------
+
+
+async def test_a_drain_past_its_grace_cancels_what_is_still_running() -> None:
+    from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+    from agentrt_protos.agentrt.v1 import agent_pb2_grpc
+
+    from agentrt.client import Client
+    from agentrt.serve.server import AgentServer
+    from agentrt.sim import Simulator
+
+    async with (
+        Simulator() as sim,
+        Client(endpoint=sim.address) as client,
+        AgentServer(Catalog.from_paths([PROBE]), client, TokenAuth(), grace_s=0.2) as server,
+        grpc.aio.insecure_channel(server.address) as channel,
+    ):
+        stub = agent_pb2_grpc.AgentsStub(channel)
+        call = stub.StreamAgent(pb.RunAgentRequest(agent="probe", input="call hang"))
+        while not (await call.read()).HasField("tool_call_started"):
+            pass
+        assert server.service.slots.in_flight == 1
+        assert not await server.drain()  # the hang tool outlives the grace period
+        assert server.service.slots.in_flight == 0
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await call.read()
+    assert caught.value.code() in (grpc.StatusCode.CANCELLED, grpc.StatusCode.UNAVAILABLE)

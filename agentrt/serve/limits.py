@@ -1,4 +1,4 @@
-"""What one server takes on: :class:`RunSlots` (runs in flight) and :class:`RequestLimits` (request sizes).
+"""What one server takes on: :class:`RunSlots` (runs in flight), :class:`RequestLimits` (sizes).
 
 Back-pressure is immediate: when every slot is busy a new run is refused at
 once (the caller gets RESOURCE_EXHAUSTED and retries later); nothing queues,
@@ -98,7 +98,8 @@ class RequestLimits:
             raise UsageError("input is empty: send the user's message in 'input'")
         if len(input) > self.max_input_chars:
             raise UsageError(
-                f"input has {len(input)} characters; this server takes at most {self.max_input_chars}"
+                f"input has {len(input)} characters; "
+                f"this server takes at most {self.max_input_chars}"
             )
         if run_id and not _RUN_ID.match(run_id):
             raise UsageError("run_id must match [A-Za-z0-9_.:-]{1,128} (or be empty)")

@@ -11,6 +11,7 @@ does the server stop (cancelling whatever is still running).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -28,9 +29,18 @@ if TYPE_CHECKING:
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
 
-__all__ = ["SERVICE_NAME", "AgentServer", "ServeOptions", "health_names", "server_options"]
+__all__ = [
+    "SERVICE_NAME",
+    "UNWIND_S",
+    "AgentServer",
+    "ServeOptions",
+    "health_names",
+    "server_options",
+]
 
 SERVICE_NAME = SERVICE
+UNWIND_S = 5.0
+"""Longest wait, once the server has stopped, for cancelled runs to finish their clean-up."""
 
 
 def server_options(max_message_bytes: int) -> tuple[tuple[str, int], ...]:
@@ -126,7 +136,8 @@ class AgentServer:
             raise RuntimeError("the server is already running")
         opts = self.options
         server = grpc.aio.server(options=server_options(opts.limits.max_message_bytes))
-        agent_pb2_grpc.add_AgentsServicer_to_server(self.service, server)  # type: ignore[no-untyped-call]
+        add_agents = agent_pb2_grpc.add_AgentsServicer_to_server
+        add_agents(self.service, server)  # type: ignore[no-untyped-call]
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]  # untyped in stubs
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)
@@ -166,10 +177,19 @@ class AgentServer:
         return finished
 
     async def stop(self) -> None:
-        """Stop at once: calls still in flight are cancelled."""
+        """Stop at once: calls in flight are cancelled; their runs unwind before this returns.
+
+        gRPC's ``stop`` cancels the handlers' tasks without waiting for them; the
+        runs' own clean-up (model streams closed, tools cancelled) is awaited here,
+        for at most :data:`UNWIND_S` seconds.
+        """
         server, self._server = self._server, None
-        if server is not None:
-            await server.stop(None)
+        if server is None:
+            return
+        await server.stop(None)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(UNWIND_S):
+                await self.service.slots.idle()
 
     async def __aenter__(self) -> AgentServer:
         await self.start()
