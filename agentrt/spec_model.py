@@ -206,10 +206,11 @@ class McpSpec(_Strict):
     server_label: str | None = None
     server_description: str | None = None
     allowed_tool_names: list[str] | None = None
+    # Secrets once ${ENV_VAR}s are expanded: kept out of repr and str.
     authorization: Annotated[
-        str | None, Field(description="use ${ENV_VAR}; never write a secret")
+        str | None, Field(description="use ${ENV_VAR}; never write a secret", repr=False)
     ] = None
-    extra_headers: dict[str, str] | None = None
+    extra_headers: Annotated[dict[str, str] | None, Field(repr=False)] = None
 
 
 BuiltinToolSpec = (

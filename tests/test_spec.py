@@ -16,7 +16,7 @@ import yaml
 from agentrt.errors import UsageError
 from agentrt.spec import AgentSpec, SpecError, spec_json_schema
 from agentrt.spec_interpolate import expand_env, placeholders, render_placeholders
-from agentrt.spec_model import FunctionToolSpec, WebSearchSpec, parse_duration
+from agentrt.spec_model import FunctionToolSpec, McpSpec, WebSearchSpec, parse_duration
 
 GOOD_TOOLS = '''
 from pydantic import BaseModel
@@ -348,3 +348,19 @@ def test_the_committed_schema_file_is_up_to_date() -> None:
     assert json.loads(committed.read_text()) == json.loads(json.dumps(spec_json_schema())), (
         "run: agentrt schema -o examples/agent-spec.schema.json"
     )
+
+
+def test_mcp_secrets_stay_out_of_repr_and_str() -> None:
+    spec = AgentSpec.from_text(
+        "version: 1\nname: x\nmodel: m\ninstructions: i\ntools:\n"
+        "  - builtin: mcp\n    server_url: https://mcp.example.org\n"
+        "    authorization: ${MCP_TOKEN}\n    extra_headers: {x-key: '${MCP_TOKEN}'}\n",
+        environ={"MCP_TOKEN": "s3cret-token"},
+    )
+    tool = spec.tools[0]
+    assert isinstance(tool, McpSpec)
+    assert tool.authorization == "s3cret-token"
+    assert tool.extra_headers == {"x-key": "s3cret-token"}
+    for shown in (repr(spec), str(spec), repr(tool), str(tool)):
+        assert "s3cret-token" not in shown
+        assert "mcp.example.org" in shown
