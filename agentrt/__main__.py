@@ -2,4 +2,6 @@
 
 from agentrt.cli import main
 
+__all__: list[str] = []
+
 main()

@@ -38,6 +38,7 @@ _OPTIONAL_INTS = (("max_tokens", Attr.REQUEST_MAX_TOKENS), ("seed", Attr.REQUEST
 
 
 def split_endpoint(endpoint: str) -> tuple[str, int]:
+    """``HOST:PORT`` as ``server.address`` and ``server.port`` (IPv6 brackets off; no port: 443)."""
     host, _, port = endpoint.rpartition(":")
     host = host.strip("[]") or endpoint
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +34,45 @@ def test_every_public_name_resolves() -> None:
     for name in agentrt.__all__:
         assert getattr(agentrt, name) is not None, name
     assert set(agentrt.__all__) <= set(dir(agentrt))
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """Top-level names a module binds (its own definitions, assignments and imports)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _all_of(tree: ast.Module) -> ast.expr | None:
+    """The value assigned to ``__all__`` at module level, if any."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return node.value
+        if isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "__all__":
+            return node.value
+    return None
+
+
+def test_every_module_declares_all_and_defines_what_it_lists() -> None:
+    package = Path(agentrt.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        value = _all_of(tree)
+        assert value is not None, f"{name}: no __all__"
+        try:
+            listed = set(ast.literal_eval(value))
+        except ValueError:  # computed (agentrt/__init__.py's lazy names): checked above
+            continue
+        assert not listed - _defined(tree), f"{name}: __all__ lists undefined names"
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:

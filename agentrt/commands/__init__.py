@@ -3,3 +3,5 @@
 Command modules import heavy parts inside their handlers so ``agentrt --help``
 stays fast.
 """
+
+__all__: list[str] = []
