@@ -7,12 +7,14 @@ the entry points (the CLI, the simulator, serve and load) call :func:`run`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import contextlib
+import signal
+from collections.abc import Coroutine, Iterator
 from typing import Any, Literal, TypeVar
 
 from agentrt.errors import UsageError
 
-__all__ = ["LOOP_CHOICES", "LoopName", "run"]
+__all__ = ["LOOP_CHOICES", "LoopName", "run", "stop_on_signals"]
 
 T = TypeVar("T")
 LoopName = Literal["auto", "uvloop", "asyncio"]
@@ -34,3 +36,21 @@ def run(main: Coroutine[Any, Any, T], *, loop: LoopName = "auto") -> T:
             result: T = uvloop.run(main)
             return result
     return asyncio.run(main)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[asyncio.Event]:
+    """An event that SIGINT or SIGTERM sets while the block runs: a server's cue to stop.
+
+    Call it inside the running event loop; the signal handlers are removed on exit.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield stop
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)

@@ -118,19 +118,13 @@ async def _serve(
     *,
     quiet: bool,
 ) -> int:
-    import asyncio
-    import signal
-
     from agentrt.config import resolve_key
     from agentrt.connect import connect
+    from agentrt.eventloop import stop_on_signals
     from agentrt.serve.server import AgentServer
     from agentrt.serve.status import Scrubber
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    with stop_on_signals() as stop:
         async with connect(choice, notice=None if quiet else _notice) as client:
             scrub = Scrubber.of([resolve_key()])
             server = AgentServer(catalog, client, auth, options, scrub=scrub)
@@ -145,7 +139,4 @@ async def _serve(
                 await server.stop()
             if not finished and not quiet:
                 _notice(f"runs still in flight after --grace {options.grace_s}s were cancelled")
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
     return 0

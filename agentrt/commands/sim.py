@@ -164,22 +164,13 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 async def _serve(options: Any) -> int:
-    import asyncio
-    import signal
-
+    from agentrt.eventloop import stop_on_signals
     from agentrt.sim.server import Simulator
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    with stop_on_signals() as stop:
         async with Simulator(options) as sim:
             print(f"listening on {sim.address}", flush=True)
             await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
     return 0
 
 

@@ -13,8 +13,6 @@ built-in simulator, see :mod:`agentrt.connect`).
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -92,13 +90,10 @@ async def run_worker(
     from agentrt.chat_model import ChatModel
     from agentrt.connect import connect
     from agentrt.durable.connection import connect_temporal
+    from agentrt.eventloop import stop_on_signals
 
     temporal = await connect_temporal(target)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
+    with stop_on_signals() as stop:
         async with connect(endpoint, notice=notice) as client:
             worker = build_worker(
                 temporal,
@@ -115,6 +110,3 @@ async def run_worker(
                         f"{target.task_queue!r} at {target.address} (namespace {target.namespace})"
                     )
                 await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
