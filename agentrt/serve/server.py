@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from agentrt.errors import UsageError
+from agentrt.grpc_server import bind, host_port, server_options
 from agentrt.serve.limits import RequestLimits, RunSlots
 from agentrt.serve.service import SERVICE, AgentsService
 from agentrt.serve.status import Scrubber
@@ -35,30 +35,11 @@ __all__ = [
     "AgentServer",
     "ServeOptions",
     "health_names",
-    "server_options",
 ]
 
 SERVICE_NAME = SERVICE
 UNWIND_S = 5.0
 """Longest wait, once the server has stopped, for cancelled runs to finish their clean-up."""
-
-
-def server_options(max_message_bytes: int) -> tuple[tuple[str, int], ...]:
-    """gRPC server options: keepalive as the simulator sets them, and message size caps."""
-    return (
-        # Clients ping every 30 s (xai-sdk, agentrt): accept pings without calls and never
-        # count them as strikes, so nobody is sent GOAWAY too_many_pings.
-        ("grpc.keepalive_permit_without_calls", 1),
-        ("grpc.http2.min_ping_interval_without_data_ms", 1_000),
-        ("grpc.http2.max_ping_strikes", 0),
-        ("grpc.max_receive_message_length", max_message_bytes),
-        ("grpc.max_send_message_length", 20 * 1024 * 1024),
-        ("grpc.so_reuseport", 0),
-        # Calls must reach our handlers to be refused with RESOURCE_EXHAUSTED at once;
-        # gRPC core would otherwise CANCEL calls beyond 1000 waiting to be picked up.
-        ("grpc.server.max_pending_requests", 100_000),
-        ("grpc.server.max_pending_requests_hard_limit", 100_000),
-    )
 
 
 def health_names(catalog: Catalog) -> list[str]:
@@ -123,8 +104,7 @@ class AgentServer:
     @property
     def address(self) -> str:
         """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
-        host = self.options.host
-        return f"[{host}]:{self._port}" if ":" in host else f"{host}:{self._port}"
+        return host_port(self.options.host, self._port)
 
     async def start(self) -> None:
         """Bind and serve; UsageError when the address cannot be bound."""
@@ -135,21 +115,14 @@ class AgentServer:
         if self._server is not None:
             raise RuntimeError("the server is already running")
         opts = self.options
-        server = grpc.aio.server(options=server_options(opts.limits.max_message_bytes))
+        server = grpc.aio.server(options=server_options(max_receive=opts.limits.max_message_bytes))
         add_agents = agent_pb2_grpc.add_AgentsServicer_to_server
         add_agents(self.service, server)  # type: ignore[no-untyped-call]
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]  # untyped in stubs
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)
         reflection.enable_server_reflection(names, server)
-        target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
-        try:
-            port = server.add_insecure_port(target)
-        except RuntimeError:
-            port = 0
-        if not port:
-            await server.stop(None)
-            raise UsageError(f"cannot listen on {target}: the address is in use or not available")
+        port = await bind(server, opts.host, opts.port)
         await server.start()
         for name in health_names(self.catalog):
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)

@@ -12,7 +12,8 @@ from typing import Any
 
 import grpc
 
-from agentrt.errors import UsageError
+from agentrt.config import MAX_MESSAGE_BYTES
+from agentrt.grpc_server import bind, host_port, server_options
 from agentrt.sim.chat import ChatService
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import Observer, build_handlers, make_admit
@@ -22,22 +23,7 @@ from agentrt.sim.services import SmallServices
 
 __all__ = ["MAX_MESSAGE_BYTES", "SERVER_OPTIONS", "SimOptions", "Simulator"]
 
-MAX_MESSAGE_BYTES = 20 * 1024 * 1024
-SERVER_OPTIONS: tuple[tuple[str, int], ...] = (
-    # Clients ping every 30 s (xai-sdk, agentrt): accept pings without calls and
-    # never count them as strikes, so nobody is sent GOAWAY too_many_pings.
-    ("grpc.keepalive_permit_without_calls", 1),
-    ("grpc.http2.min_ping_interval_without_data_ms", 1_000),
-    ("grpc.http2.max_ping_strikes", 0),
-    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-    # Two simulators asked for one fixed port must not silently share it.
-    ("grpc.so_reuseport", 0),
-    # A burst of thousands of new calls (load tests) must queue, not be CANCELLED:
-    # gRPC core cancels calls beyond 1000 not yet picked up by the application.
-    ("grpc.server.max_pending_requests", 100_000),
-    ("grpc.server.max_pending_requests_hard_limit", 100_000),
-)
+SERVER_OPTIONS = server_options()  # MAX_MESSAGE_BYTES each way
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,8 +72,7 @@ class Simulator:
     @property
     def address(self) -> str:
         """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
-        host = self.options.host
-        return f"[{host}]:{self._port}" if ":" in host else f"{host}:{self._port}"
+        return host_port(self.options.host, self._port)
 
     async def start(self) -> None:
         """Bind and start serving; UsageError when the address cannot be bound."""
@@ -103,14 +88,7 @@ class Simulator:
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         server.add_generic_rpc_handlers(build_handlers(chat, small, admit, opts.observer))
-        target = f"[{opts.host}]:{opts.port}" if ":" in opts.host else f"{opts.host}:{opts.port}"
-        try:
-            port = server.add_insecure_port(target)
-        except RuntimeError:
-            port = 0
-        if not port:
-            await server.stop(None)
-            raise UsageError(f"cannot listen on {target}: the address is in use or not available")
+        port = await bind(server, opts.host, opts.port)
         try:
             await images.start()
             await server.start()
