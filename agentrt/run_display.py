@@ -8,6 +8,8 @@ before any other output, so lines never mix with it.
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 
     from agentrt.dispatch import ToolCallRecord
     from agentrt.events import AgentEvent
+    from agentrt.run_result import RunResult
 
 __all__ = ["RunDisplay", "tool_line"]
 
@@ -70,6 +73,38 @@ class RunDisplay:
             "turn_finished": self._turn_finished,
             "run_finished": self._run_finished,
         }
+
+    @classmethod
+    def for_cli(cls, model: str, *, as_json: bool, quiet: bool) -> RunDisplay:
+        """The display of ``agentrt run`` (local or durable), for ``--json`` and ``--quiet``.
+
+        The answer streams to stdout unless ``--json``; tool activity goes to stderr
+        unless ``--quiet``; a spinner shows while stderr is a terminal.
+        """
+        return cls(
+            out=sys.stdout,
+            err=sys.stderr,
+            model=model,
+            stream_text=not as_json,
+            activity=not quiet,
+            spinner=sys.stderr.isatty(),
+        )
+
+    def show_result(self, result: RunResult[Any], *, as_json: bool, structured: bool) -> None:
+        """After the run: the ``--json`` summary, or a structured answer not streamed as such.
+
+        A repair turn can replace the text that was streamed; then the answer that
+        counts (the validated object, as JSON) is written after it.
+        """
+        from agentrt.run_summary import jsonable, run_summary
+
+        if as_json:
+            shown = run_summary(result, model=self._model)
+        elif structured and self.last_turn_text.strip() != result.text.strip():
+            shown = jsonable(result.output)
+        else:
+            return
+        print(json.dumps(shown, ensure_ascii=False), file=self._out)
 
     def start(self) -> None:
         """Show the spinner for the first model call."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from agentrt.dispatch import ToolCallRecord
     from agentrt.run_result import RunResult
 
-__all__ = ["jsonable", "run_summary"]
+__all__ = ["failure_summary", "jsonable", "run_summary"]
 
 
 def jsonable(value: Any) -> Any:
@@ -40,6 +40,18 @@ def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
         "model": model,
         "response_ids": list(result.response_ids),
     }
+
+
+def failure_summary(exc: BaseException, *, model: str) -> dict[str, Any]:
+    """The object for a failed run: what it did, when known, and ``error``.
+
+    ``error`` holds the exception's ``type`` and ``message``; before it come the
+    keys of :func:`run_summary` of the partial ``result`` that ``exc`` carries, if any.
+    """
+    partial: RunResult[Any] | None = getattr(exc, "result", None)
+    summary = {} if partial is None else run_summary(partial, model=model)
+    summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
+    return summary
 
 
 def _tool_call(record: ToolCallRecord) -> dict[str, Any]:

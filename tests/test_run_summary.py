@@ -9,10 +9,11 @@ from typing import Any
 
 from agentrt.chat_response import Usage
 from agentrt.dispatch import ToolCallRecord, ToolErrorInfo
+from agentrt.errors import MaxTurnsExceeded, Unavailable
 from agentrt.events import TextDelta, ToolCallFinished, ToolCallStarted, TurnFinished
 from agentrt.run_display import RunDisplay, tool_line
 from agentrt.run_result import RunResult
-from agentrt.run_summary import run_summary
+from agentrt.run_summary import failure_summary, run_summary
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,34 @@ def test_quiet_display_and_error_lines() -> None:
         "lookup", '{"id": 1}', "", ToolErrorInfo(kind="raised", type="KeyError", message="'x'")
     )
     assert tool_line(failed) == "  tool lookup {\"id\": 1} -> error KeyError: 'x' (12 ms)"
+
+
+def test_failure_summary_keeps_the_partial_run_and_names_the_error() -> None:
+    partial = _result("so far")
+    failed = failure_summary(MaxTurnsExceeded("too many turns", result=partial), model="m")
+    assert failed == {
+        **run_summary(partial, model="m"),
+        "error": {"type": "MaxTurnsExceeded", "message": "too many turns"},
+    }
+    assert list(failed)[-1] == "error"
+    bare = failure_summary(Unavailable("down", code="UNAVAILABLE"), model="m")
+    assert bare == {"error": {"type": "Unavailable", "message": "UNAVAILABLE: down"}}
+
+
+def test_show_result_prints_json_or_an_answer_the_stream_did_not_show() -> None:
+    def shown(result: RunResult[Any], streamed: str, *, as_json: bool, structured: bool) -> str:
+        out = io.StringIO()
+        display = RunDisplay(
+            out=out, err=io.StringIO(), model="m", stream_text=True, activity=False, spinner=False
+        )
+        display.last_turn_text = streamed
+        display.show_result(result, as_json=as_json, structured=structured)
+        return out.getvalue()
+
+    point = _result(Point(1, 2))
+    assert json.loads(shown(point, "", as_json=True, structured=True)) == run_summary(
+        point, model="m"
+    )
+    assert shown(point, "an earlier try", as_json=False, structured=True) == '{"x": 1, "y": 2}\n'
+    assert shown(point, "", as_json=False, structured=True) == ""  # point.text == "" was shown
+    assert shown(_result("hi"), "other", as_json=False, structured=False) == ""

@@ -127,28 +127,12 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_on_temporal(args, spec, agent, text, variables)
     choice = choose_endpoint(args.endpoint)
-    structured = spec.output is not None
-    display = RunDisplay(
-        out=sys.stdout,
-        err=sys.stderr,
-        model=spec.model,
-        stream_text=not args.json,
-        activity=not args.quiet,
-        spinner=sys.stderr.isatty(),
-    )
+    display = RunDisplay.for_cli(spec.model, as_json=args.json, quiet=args.quiet)
     notice = None if args.quiet else _notice
     paced = sys.stdout.isatty() and not args.json
     drive = _drive(agent, text, choice, display, notice, as_json=args.json, paced=paced)
     result = run(drive, loop=args.loop)
-    if args.json:
-        from agentrt.run_summary import run_summary
-
-        print(json.dumps(run_summary(result, model=spec.model), ensure_ascii=False))
-    elif structured and display.last_turn_text.strip() != result.text.strip():
-        # A repair turn replaced what was streamed: show the answer that counts.
-        from agentrt.run_summary import jsonable
-
-        print(json.dumps(jsonable(result.output), ensure_ascii=False))
+    display.show_result(result, as_json=args.json, structured=spec.output is not None)
     return 0
 
 
@@ -197,8 +181,6 @@ async def _drive(
 
 
 def _print_failure(exc: Any, agent: Agent[Any]) -> None:
-    from agentrt.run_summary import run_summary
+    from agentrt.run_summary import failure_summary
 
-    summary = run_summary(exc.result, model=str(agent.model))
-    summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
-    print(json.dumps(summary, ensure_ascii=False))
+    print(json.dumps(failure_summary(exc, model=str(agent.model)), ensure_ascii=False))

@@ -234,7 +234,7 @@ async def _one(
 ) -> bool:
     from agentrt.durable.starter import result_of, start_run
     from agentrt.errors import AgentError, RPCError
-    from agentrt.run_summary import run_summary
+    from agentrt.run_summary import failure_summary, run_summary
 
     wid = workflow_id(results.path, agent.name, item)
     handle = await start_run(
@@ -243,12 +243,7 @@ async def _one(
     try:
         result = await result_of(handle)
     except (AgentError, RPCError, UsageError) as e:
-        partial = getattr(e, "result", None)
-        record = {"id": item.id}
-        if partial is not None:
-            record.update(run_summary(partial, model=model))
-        record["error"] = {"type": type(e).__name__, "message": str(e)}
-        results.write(record)
+        results.write({"id": item.id, **failure_summary(e, model=model)})
         return False
     results.write({"id": item.id, **run_summary(result, model=model)})
     return True

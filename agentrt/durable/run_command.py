@@ -54,24 +54,12 @@ def run_on_temporal(
             "give it to agentrt worker"
         )
     target = target_from_args(args)
-    display = RunDisplay(
-        out=sys.stdout,
-        err=sys.stderr,
-        model=spec.model,
-        stream_text=not args.json,
-        activity=not args.quiet,
-        spinner=sys.stderr.isatty(),
-    )
+    display = RunDisplay.for_cli(spec.model, as_json=args.json, quiet=args.quiet)
     drive = _drive(
         target, agent, text, variables, display, spec.model, as_json=args.json, quiet=args.quiet
     )
     result = run(drive, loop=args.loop)
-    from agentrt.run_summary import jsonable, run_summary
-
-    if args.json:
-        print(json.dumps(run_summary(result, model=spec.model), ensure_ascii=False))
-    elif spec.output is not None and display.last_turn_text.strip() != result.text.strip():
-        print(json.dumps(jsonable(result.output), ensure_ascii=False))
+    display.show_result(result, as_json=args.json, structured=spec.output is not None)
     return 0
 
 
@@ -106,11 +94,9 @@ async def _drive(
         return await follow(handle, display.handle)
     except AgentError as exc:
         if as_json and exc.result is not None:
-            from agentrt.run_summary import run_summary
+            from agentrt.run_summary import failure_summary
 
-            summary = run_summary(exc.result, model=model)
-            summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
-            print(json.dumps(summary, ensure_ascii=False))
+            print(json.dumps(failure_summary(exc, model=model), ensure_ascii=False))
         raise
     finally:
         display.close()
