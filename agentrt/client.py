@@ -40,7 +40,7 @@ Public API (stable; the agent runtime builds on it)::
 - Telemetry: ``Client(telemetry=Telemetry(...))`` sends spans and metrics to
   injected providers; by default the application's global ones are used, and
   nothing is recorded (at no cost) while none is installed. See :mod:`agentrt.tracing`.
-- Streams: the first ``stream_threads`` (4) concurrent streams are read by a
+- Streams: the first ``stream_threads`` (1) concurrent streams are read by a
   thread on a single-threaded sync channel (less CPU per chunk), the rest by
   ``grpc.aio`` on the pool (``pool_size`` connections, least busy first).
 
@@ -94,7 +94,7 @@ class Client:
         metadata: tuple[tuple[str, str], ...] = (),
         channel_options: tuple[tuple[str, str | int], ...] = (),
         rate_limit_retries: int = 3,
-        stream_threads: int = 4,
+        stream_threads: int = 1,
         config: ClientConfig | None = None,
         telemetry: Telemetry | None = None,
     ) -> None:
@@ -110,7 +110,9 @@ class Client:
                 rate_limit_retries=rate_limit_retries,
                 stream_threads=stream_threads,
             )
-        host = config.endpoint.rpartition(":")[0]
+        host, _, port = config.endpoint.rpartition(":")
+        if port.isdigit() and not 0 < int(port) < 65536:
+            raise UsageError(f"endpoint {config.endpoint!r}: the port must be 1 to 65535")
         if config.api_key is None and (host == "x.ai" or host.endswith(".x.ai")):
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config

@@ -70,8 +70,11 @@ class ClientConfig:
         rate_limit_backoff: first backoff in seconds; doubles per attempt, with jitter.
         rate_limit_max_backoff: cap of one backoff, in seconds.
         stream_threads: streams at a time read by a thread on a single-threaded
-            sync channel (much less CPU per message than ``grpc.aio``); further
-            streams use ``grpc.aio``. 0 turns the threaded reader off.
+            sync channel (less CPU per message than ``grpc.aio`` on one stream);
+            further streams use ``grpc.aio``. 0 turns the threaded reader off.
+            Default 1: the threaded reader wins on a lone stream (≈1.3–1.6x the raw
+            stub's chunks/s) but its GIL hand-offs cost 10–25% when several streams
+            share the process (benchmarks/README.md, "Streaming path").
         metadata: extra metadata sent with every call.
         channel_options: extra gRPC channel options; they override agentrt's.
     """
@@ -86,7 +89,7 @@ class ClientConfig:
     rate_limit_retries: int = 3
     rate_limit_backoff: float = 0.5
     rate_limit_max_backoff: float = 16.0
-    stream_threads: int = 4
+    stream_threads: int = 1
     metadata: tuple[tuple[str, str], ...] = ()
     channel_options: tuple[tuple[str, str | int], ...] = ()
 

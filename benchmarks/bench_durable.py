@@ -117,9 +117,7 @@ def main(argv: list[str] | None = None) -> None:
         samples = interleave(cases, rounds)
         one_at_a_time = interleave(
             {
-                IN_PROCESS: _ms_per_run(
-                    in_process_case(sim.address, latency_runs, 1), latency_runs
-                ),
+                IN_PROCESS: _ms_per_run(in_process_case(sim.address, latency_runs, 1)),
                 ONE: _ms_per_run(temporal_case(temporal, "bench-1", latency_runs, 1)),
             },
             rounds,

@@ -41,13 +41,16 @@ CONCURRENCY = (1, 10, 100, 1000)
 # ---- worker: one measurement in this process -------------------------------------------
 
 
-async def _agentrt(endpoint: str, n: int, streams: int, threads: int = 4) -> Callable[[], Any]:
+async def _agentrt(
+    endpoint: str, n: int, streams: int, threads: int | None = None
+) -> Callable[[], Any]:
     from agentrt.chat_request import ChatRequest
     from agentrt.client import Client
     from agentrt.messages import user
 
     pool = max(1, streams // 100)
-    client = Client(endpoint=endpoint, pool_size=pool, stream_threads=threads)
+    extra = {} if threads is None else {"stream_threads": threads}  # None: the default
+    client = Client(endpoint=endpoint, pool_size=pool, **extra)
 
     async def one(count: int) -> int:
         req = ChatRequest(model="bench", messages=(user("go"),), max_tokens=count)
@@ -224,8 +227,8 @@ def python_work_per_chunk(n: int, rounds: int) -> dict[str, list[float]]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--chunks", type=int, default=20000, help="chunks per measurement")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--chunks", type=int, default=50000, help="chunks per measurement")
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--client", choices=CLIENTS, help=argparse.SUPPRESS)
