@@ -19,12 +19,13 @@ imports and sub-agent files included, and raises one
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, PrivateAttr
 
+from agentrt.errors import UsageError
 from agentrt.spec_errors import SpecError, SpecProblem
 from agentrt.spec_interpolate import placeholders
 from agentrt.spec_model import SpecDocument
@@ -32,7 +33,7 @@ from agentrt.spec_model import SpecDocument
 if TYPE_CHECKING:
     from agentrt.agent import Agent
 
-__all__ = ["AgentSpec", "SpecError", "SpecProblem", "load_agent", "spec_json_schema"]
+__all__ = ["AgentSpec", "SpecError", "SpecProblem", "load_agent", "spec_files", "spec_json_schema"]
 
 
 class AgentSpec(SpecDocument):
@@ -161,3 +162,24 @@ def spec_json_schema() -> dict[str, Any]:
         **schema,
         "title": "agentrt agent spec, version 1",
     }
+
+
+def spec_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The spec files named by ``paths``: files as given, directories' ``*.yaml``/``*.yml`` sorted.
+
+    Raises:
+        UsageError: a path that does not exist, or a directory without spec files.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            if not found:
+                raise UsageError(f"{path}: no *.yaml or *.yml agent specs in this directory")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return out

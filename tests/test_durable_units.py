@@ -17,7 +17,7 @@ from agentrt.durable.batch import BatchItem, ResultsFile, read_inputs, workflow_
 from agentrt.durable.connection import TemporalTarget
 from agentrt.durable.failures import run_error
 from agentrt.durable.payloads import RunOutput
-from agentrt.durable.registry import AgentRegistry, spec_files
+from agentrt.durable.registry import AgentRegistry
 from agentrt.durable.starter import plan_for
 from agentrt.errors import (
     AgentError,
@@ -27,6 +27,7 @@ from agentrt.errors import (
     UsageError,
 )
 from agentrt.messages import Message, ToolCall, assistant, file, image, tool_result, user
+from agentrt.spec import spec_files
 from tests.durable_fixtures import AGENTS, PLANNER
 
 

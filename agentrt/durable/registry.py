@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentrt.errors import UsageError
@@ -19,28 +18,7 @@ if TYPE_CHECKING:
     from agentrt.agent import Agent
     from agentrt.spec import AgentSpec
 
-__all__ = ["AgentRegistry", "spec_files"]
-
-
-def spec_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The spec files named by ``paths``: files as given, directories' ``*.yaml``/``*.yml`` sorted.
-
-    Raises:
-        UsageError: a path that does not exist, or a directory without spec files.
-    """
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-            if not found:
-                raise UsageError(f"{path}: no *.yaml or *.yml agent specs in this directory")
-            out.extend(found)
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or directory")
-    return out
+__all__ = ["AgentRegistry"]
 
 
 class AgentRegistry:
@@ -63,13 +41,13 @@ class AgentRegistry:
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | os.PathLike[str]]) -> AgentRegistry:
-        """Load every spec named by ``paths`` (see :func:`spec_files`).
+        """Load every spec named by ``paths`` (see :func:`agentrt.spec.spec_files`).
 
         Raises:
             SpecError: a spec has problems.
             UsageError: a bad path, or two agents with one name.
         """
-        from agentrt.spec import AgentSpec
+        from agentrt.spec import AgentSpec, spec_files
 
         return cls(AgentSpec.from_file(p) for p in spec_files(paths))
 

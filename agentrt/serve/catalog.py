@@ -13,7 +13,6 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from agentrt.errors import UsageError
@@ -23,31 +22,10 @@ if TYPE_CHECKING:
     from agentrt.limits import Limits
     from agentrt.spec import AgentSpec
 
-__all__ = ["AGENT_CACHE_SIZE", "Catalog", "ServedAgent", "ToolInfo", "spec_files"]
+__all__ = ["AGENT_CACHE_SIZE", "Catalog", "ServedAgent", "ToolInfo"]
 
 AGENT_CACHE_SIZE = 64
 """Built agents kept per served agent (one per distinct set of variable values)."""
-
-
-def spec_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The spec files named by ``paths``: files as given, directories' ``*.yaml``/``*.yml`` sorted.
-
-    Raises:
-        UsageError: a path that does not exist, or a directory without spec files.
-    """
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-            if not found:
-                raise UsageError(f"{path}: no *.yaml or *.yml agent specs in this directory")
-            out.extend(found)
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or directory")
-    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,13 +156,13 @@ class Catalog:
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | os.PathLike[str]]) -> Catalog:
-        """Load and validate every spec named by ``paths`` (see :func:`spec_files`).
+        """Load and validate every spec named by ``paths`` (see :func:`agentrt.spec.spec_files`).
 
         Raises:
             SpecError: the problems of every spec that has any, together.
             UsageError: a bad path, or two agents with one name.
         """
-        from agentrt.spec import AgentSpec
+        from agentrt.spec import AgentSpec, spec_files
         from agentrt.spec_errors import SpecError, SpecProblem
 
         specs: list[AgentSpec] = []
