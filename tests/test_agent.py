@@ -33,7 +33,7 @@ from agentrt.limits import Limits
 from agentrt.model import ModelSettings
 from agentrt.run_result import RunResult
 from agentrt.testing import ScriptedModel, call, reply, tool_calls
-from agentrt.tools import tool
+from agentrt.tools import ToolContext, tool
 
 ran: list[str] = []
 
@@ -311,6 +311,84 @@ async def test_run_deadline_stops_a_model_that_ignores_its_timeout() -> None:
 
     with pytest.raises(RunTimeout):
         await agent(limits=Limits(timeout=0.05)).run("go", model=Deaf())
+
+
+class Timed(ScriptedModel):
+    """A scripted model that records the timeout each model call was given."""
+
+    def __init__(self, *turns: Any) -> None:
+        super().__init__(*turns)
+        self.timeouts: list[float | None] = []
+
+    async def complete(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> ChatResponse:
+        self.timeouts.append(timeout)
+        return await super().complete(request, timeout=timeout)
+
+    async def stream(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> AsyncIterator[Delta | ChatResponse]:
+        self.timeouts.append(timeout)
+        async for item in super().stream(request, timeout=timeout):
+            yield item
+
+
+budgets_seen: list[float | None] = []
+
+
+@tool
+def budget_left(ctx: ToolContext) -> str:
+    """Reports how much of the run's budget is left."""
+    budgets_seen.append(ctx.remaining())
+    return "ok"
+
+
+async def test_the_run_budget_is_passed_down_to_every_model_and_tool_call() -> None:
+    budgets_seen.clear()
+    model = Timed(tool_calls(call("budget_left", {})), reply("done"))
+    with model:
+        await agent(tools=[budget_left], limits=Limits(timeout=30)).run("go", model=model)
+    first, second = model.timeouts
+    assert first is not None
+    assert second is not None
+    assert 0 < second <= first <= 30  # what is left, shrinking as the run goes on
+    (left,) = budgets_seen
+    assert left is not None
+    assert second <= left <= first
+    streamed = Timed(reply("hi"))
+    async with agent(limits=Limits(timeout=30)).stream("go", model=streamed) as events:
+        async for _ in events:
+            pass
+    (timeout,) = streamed.timeouts
+    assert timeout is not None
+    assert 0 < timeout <= 30
+    unbounded = Timed(tool_calls(call("budget_left", {})), reply("done"))
+    with unbounded:
+        await agent(tools=[budget_left]).run("go", model=unbounded)
+    assert unbounded.timeouts == [None, None]
+    assert budgets_seen[-1] is None
+
+
+async def test_a_sub_agent_gets_what_is_left_of_its_parents_budget() -> None:
+    child_model = Timed(reply("child answer"))
+    child = Agent(name="helper", model=child_model, description="Helps.")  # no limit of its own
+    parent_model = Timed(tool_calls(call("helper", {"input": "help"})), reply("done"))
+    parent = Agent(name="boss", model=parent_model, tools=[child], limits=Limits(timeout=30))
+    with child_model, parent_model:
+        await parent.run("go")
+    (child_timeout,) = child_model.timeouts
+    first, second = parent_model.timeouts
+    assert child_timeout is not None
+    assert first is not None
+    assert second is not None
+    assert second <= child_timeout <= first <= 30
 
 
 async def test_cancelling_the_run_cancels_tools_and_leaves_nothing_running() -> None:

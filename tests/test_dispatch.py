@@ -124,14 +124,31 @@ async def test_sync_tools_run_in_threads_and_overlap_without_blocking_the_loop()
     assert ticks >= 3  # the loop kept running while the threads slept
 
 
+def peak_concurrency(intervals: list[tuple[float, float]]) -> int:
+    """The most intervals running at one instant (an end at t comes before a start at t)."""
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = peak = 0
+    for _, step in edges:
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def test_peak_concurrency() -> None:
+    assert peak_concurrency([(0, 1), (1, 2), (2, 3)]) == 1
+    assert peak_concurrency([(0, 2), (0.1, 1), (1, 3), (1.5, 4)]) == 3
+    assert peak_concurrency([(0, 1), (0.1, 1.1), (1.0, 2), (1.1, 2.1)]) == 2
+
+
 async def test_max_concurrency_caps_how_many_run_at_once() -> None:
     spans.clear()
-    calls = [c("nap", {"label": x, "seconds": 0.05}) for x in "abcd"]
+    calls = [c("nap", {"label": x, "seconds": 0.05}) for x in "abcdef"]
     await dispatch(calls, TOOLS, max_concurrency=2)
-    ordered = sorted(spans.values())
-    for i, span in enumerate(ordered):
-        running = sum(1 for other in ordered if overlap(span, other))
-        assert running <= 2, f"call {i} overlapped {running - 1} others"
+    assert len(spans) == 6
+    # exactly the cap: never more, and the calls did share it (not one at a time)
+    assert peak_concurrency(list(spans.values())) == 2
+    await dispatch(calls, TOOLS, max_concurrency=6)
+    assert peak_concurrency(list(spans.values())) == 6
 
 
 async def test_own_executor_is_used_for_sync_tools() -> None:

@@ -291,7 +291,10 @@ def test_output_tokens_and_max_tokens_shape_the_answer() -> None:
     short = respond(_prompt("hi", max_tokens=5), Quirks(output_tokens=40))
     assert (short.completion_tokens, short.finish) == (5, "length")
     seeded = [respond(_prompt("hi", seed=s), Quirks(output_tokens=40)).content for s in (1, 2, 1)]
-    assert seeded[0] == seeded[2]
+    assert seeded[0] == seeded[2]  # the same seed, the same answer
+    assert seeded[0] != seeded[1]  # the seed is what varies it
+    unseeded = [respond(_prompt("hi"), Quirks(output_tokens=40)).content for _ in range(2)]
+    assert unseeded[0] == unseeded[1]  # no seed, no randomness
 
 
 def test_quirks_break_tool_calls_and_structured_output() -> None:

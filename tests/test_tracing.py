@@ -204,6 +204,7 @@ async def test_span_attributes_carry_the_conventions_values(otel: Otel) -> None:
     assert reasoning == result.usage.reasoning_tokens > 0
     assert outputs == result.usage.completion_tokens + result.usage.reasoning_tokens
     records = {r.call_id: r for r in result.tool_calls}
+    assert len(otel.named("execute_tool")) == len(records) == 2
     for span in otel.named("execute_tool"):
         t = attrs(span)
         assert t["gen_ai.operation.name"] == "execute_tool"

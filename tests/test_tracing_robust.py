@@ -102,6 +102,7 @@ async def test_content_on_when_asked_as_convention_json(content_otel: Otel) -> N
     definitions = {d["name"]: d for d in json.loads(a["gen_ai.tool.definitions"])}
     assert definitions["get_weather"]["parameters"]["required"] == ["city"]
     records = {r.call_id: r for r in result.tool_calls}
+    assert len(content_otel.named("execute_tool")) == len(records) == 2
     for span in content_otel.named("execute_tool"):
         t = attrs(span)
         record = records[t["gen_ai.tool.call.id"]]
@@ -314,11 +315,23 @@ async def test_disabled_or_broken_telemetry_records_nothing_and_changes_nothing(
         def get_tracer(self, *args: Any, **kwargs: Any) -> Any:
             raise RuntimeError("broken provider")
 
-    for telemetry in (Telemetry(enabled=False), Telemetry(tracer_provider=Broken())):
+    async with simulator() as sim, sim.connect() as client:
+        plain = await weather_agent().run(QUESTION, client=client)
+    injected = otel.telemetry
+    meters = injected.meter_provider
+    for telemetry in (
+        Telemetry(enabled=False, tracer_provider=injected.tracer_provider, meter_provider=meters),
+        Telemetry(tracer_provider=Broken(), meter_provider=meters),
+    ):
         async with simulator() as sim, sim.connect(telemetry=telemetry) as client:
             result = await weather_agent().run(QUESTION, client=client)
-            assert result.turns == 2
+        assert (result.output, result.turns) == (plain.output, plain.turns)
+        assert [(r.name, r.output) for r in result.tool_calls] == [
+            (r.name, r.output) for r in plain.tool_calls
+        ]
+    # the providers were handed over, yet not one span or data point reached them
     assert otel.finished() == []
+    assert otel.reader.get_metrics_data() is None or otel.metrics() == {}
 
 
 def test_no_opentelemetry_is_loaded_when_nobody_uses_it() -> None:

@@ -56,6 +56,7 @@ async def test_unary_and_stream_round_trip_send_key_and_user_agent(fake, threads
         deltas = [d.content async for d in client.chat.stream(REQ)]
     assert resp.content == "Hello world"
     assert deltas == ["Hel", "lo", " world"]
+    assert len(state.metadata) == 2
     for md in state.metadata:
         assert md["authorization"] == f"Bearer {KEY}"
         assert md["user-agent"].startswith(USER_AGENT)
