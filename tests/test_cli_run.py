@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +146,10 @@ def test_input_file(tmp_path: Path) -> None:
             ("x", "--var", "company=A", "--endpoint", "nowhere"),
             "endpoint 'nowhere' must look like HOST:PORT",
         ),
+        (
+            ("x", "--var", "company=A", "--endpoint", "127.0.0.1:99999"),
+            "endpoint '127.0.0.1:99999': the port must be 1 to 65535",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
@@ -155,6 +161,83 @@ def test_usage_errors_exit_2_with_one_line(
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_input_that_is_not_utf8_is_exit_2_with_one_line(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    (tmp_path / "ticket.bin").write_bytes(b"order \xff\xfe AB-123\n")
+    via_file = agentrt(
+        "run", spec, "--var", "company=A", "--input-file", str(tmp_path / "ticket.bin")
+    )
+    via_stdin = subprocess.run(
+        [sys.executable, "-m", "agentrt", "run", spec, "--var", "company=A"],
+        input=b"order \xff\xfe AB-123\n",
+        capture_output=True,
+        env=_env(),
+        timeout=60,
+        check=False,
+    )
+    assert via_file.returncode == 2
+    assert (
+        via_file.stderr
+        == f"agentrt: error: --input-file {tmp_path / 'ticket.bin'}: not UTF-8 text\n"
+    )
+    assert via_stdin.returncode == 2
+    err = via_stdin.stderr.decode()
+    assert err.startswith("agentrt: error: the input")
+    assert err.endswith("is not UTF-8 text\n")
+
+
+SLOW_TOOLS = '''
+import os
+import time
+
+
+def lookup_order(order_id: str) -> dict:
+    """Look up an order.
+
+    Args:
+        order_id: The order id, e.g. "AB-123".
+    """
+    open(os.environ["SLOW_TOOL_MARKER"], "w").close()
+    time.sleep(600)
+    return {"order_id": order_id}
+'''
+
+
+def test_ctrl_c_while_a_sync_tool_runs_exits_130_without_waiting_for_it(tmp_path: Path) -> None:
+    (tmp_path / "run_t_slow.py").write_text(SLOW_TOOLS)
+    (tmp_path / "slow.yaml").write_text(
+        "version: 1\nname: slow\nmodel: grok-4-1-fast-reasoning\ninstructions: Look up orders.\n"
+        "tools:\n  - function: run_t_slow:lookup_order\n"
+    )
+    marker = tmp_path / "started"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentrt", "run", str(tmp_path / "slow.yaml"), "Look up order AB-123."],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(SLOW_TOOL_MARKER=str(marker)),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        for _ in range(300):
+            if marker.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if marker.exists():
+            proc.send_signal(signal.SIGINT)
+        # The tool sleeps 600 s: only an exit that does not wait for its thread ends in time.
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert marker.exists(), f"the tool never started: {err}"
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == "agentrt: interrupted"
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
@@ -284,7 +367,8 @@ def test_invalid_structured_output_is_exit_1(tmp_path: Path) -> None:
             "run", TRIAGE, TRIAGE_INPUT, "--var", "company=A", "--endpoint", sim.address, "--quiet"
         )
     assert result.returncode == 1
-    assert "agentrt: error: " in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("agentrt: error: agent 'support_triage': the answer is not valid ")
     assert "Traceback" not in result.stderr
 
 

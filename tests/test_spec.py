@@ -248,6 +248,10 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
         "agent.yaml:2:7: name: expected a name of lowercase letters, digits, '_' or '-' "
         "(at most 64), got 'Trip Planner'",
     ),
+    "missing spec file": (
+        {},  # unlike CrewAI's agents.yaml, a missing file is an error, not a warning
+        "agent.yaml:1:1: cannot read the spec: No such file or directory",
+    ),
     "output type is not a model": (
         {
             "spec_t_out.py": GOOD_TOOLS,
