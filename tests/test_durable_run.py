@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 PROMPT = "Plan a day in Lisbon: check the weather and find places to visit"
 GREETER = PLANNER.parent / "greeter.yaml"
+CANCELLER = PLANNER.parent / "once" / "canceller.yaml"
 RESEARCH = Path(__file__).parent.parent / "examples" / "research" / "research.yaml"
 
 
@@ -37,7 +38,7 @@ def counts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def worker(temporal_server: str, sim_process: SimProcess, counts: Path) -> Iterator[str]:
     env = {"AGENTRT_DURABLE_DIR": str(counts)}
-    args = (str(PLANNER), str(BOOKER), str(GREETER), str(RESEARCH.parent))
+    args = (str(PLANNER), str(BOOKER), str(GREETER), str(CANCELLER), str(RESEARCH.parent))
     args += ("--endpoint", sim_process.address)
     args += ("--task-queue", "run")
     with running_worker(temporal_server, *args, env=env) as process:
@@ -142,6 +143,21 @@ def test_a_tool_that_keeps_failing_ends_the_run_with_a_typed_failure(
     attempts = calls(counts, "book_table")[before:]
     assert len(attempts) == 3
     assert len({line.split()[1] for line in attempts}) == 1
+
+
+def test_a_failing_tool_not_marked_idempotent_runs_once(worker: str, counts: Path) -> None:
+    before = len(calls(counts, "cancel_booking"))
+    done = agentrt(
+        "run", str(CANCELLER), "Cancel my booking in Porto", "--temporal", worker,
+        "--task-queue", "run", "--json", counts=counts,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("agentrt: error: tool 'cancel_booking' (1 attempt) failed: "), last
+    assert last.endswith("RuntimeError: the booking service is down")
+    assert "Traceback" not in done.stderr
+    assert json.loads(done.stdout)["error"]["type"] == "ToolFailed"
+    assert len(calls(counts, "cancel_booking")[before:]) == 1  # never retried
 
 
 def test_unreachable_temporal_is_one_line_and_exit_3(counts: Path) -> None:
