@@ -1,17 +1,21 @@
 """The ``agentrt`` command: one entry point, one module per subcommand.
 
 Exit codes: 0 success, 1 the agent failed, 2 usage or spec error, 3 transport or
-authentication error, 130 interrupted. Expected failures print one line, no
-traceback; ``--debug`` shows it.
+authentication error, 130 interrupted, 141 the reader of stdout went away
+(``agentrt ... | head``). Expected failures print one line, no traceback;
+``--debug`` shows it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from agentrt._version import __version__
 from agentrt.errors import AgentrtError
@@ -31,6 +35,17 @@ EPILOG = """examples:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors are one line, ``agentrt: error: ...``, and exit 2.
+
+    Subcommand parsers are of this class too (``add_subparsers`` uses the parent's class).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem and where the usage is, then exit 2."""
+        self.exit(2, f"agentrt: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every subcommand registered."""
     common = argparse.ArgumentParser(add_help=False)
@@ -41,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="event loop: uvloop when installed (auto), or force one",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="agentrt",
         description="A gRPC-first client and async agent runtime for xAI's Grok API.",
         epilog=EPILOG,
@@ -52,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"agentrt.commands.{name}").register(sub, common)
+    for command in sub.choices.values():
+        # Descriptions are the modules' docstrings: no reST quoting in a terminal.
+        command.description = (command.description or "").replace("``", "")
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -68,16 +87,28 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     if late and getattr(args, late) is None and len(extras) == 1 and not extras[0].startswith("-"):
         setattr(args, late, extras.pop())
     if extras:
-        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        owner = getattr(args, "command_parser", None) or parser
+        owner.error(f"unrecognized arguments: {' '.join(extras)}")
     return args
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Exit at once: never wait for a sync tool's thread that is still running after Ctrl-C."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI and exit with its status code."""
     parser = build_parser()
     args = _parse(parser, argv)
+    if not args.debug:  # gRPC's C-core log lines are not messages for the user
+        os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     try:
         code: int = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not as a traceback at exit
     except AgentrtError as exc:
         if args.debug:
             traceback.print_exc()
@@ -85,5 +116,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = exc.exit_code
     except KeyboardInterrupt:
         print("agentrt: interrupted", file=sys.stderr)
-        code = 130
+        _exit_now(130)
+    except BrokenPipeError:
+        # Like other Unix tools: stop quietly. Output still buffered goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
     sys.exit(code)

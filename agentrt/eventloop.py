@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, TypeVar
 
 from agentrt.errors import UsageError
@@ -22,7 +23,13 @@ LOOP_CHOICES: tuple[LoopName, ...] = ("auto", "uvloop", "asyncio")
 
 
 def run(main: Coroutine[Any, Any, T], *, loop: LoopName = "auto") -> T:
-    """Run ``main`` to completion on uvloop when available (``auto``), or as asked."""
+    """Run ``main`` to completion on uvloop when available (``auto``), or as asked.
+
+    On Ctrl-C (KeyboardInterrupt) it does not wait for the default executor's
+    threads (a sync tool still running cannot be cancelled); the CLI then exits
+    without joining them.
+    """
+    factory: Callable[[], asyncio.AbstractEventLoop] | None = None
     if loop != "asyncio":
         try:
             import uvloop
@@ -33,9 +40,14 @@ def run(main: Coroutine[Any, Any, T], *, loop: LoopName = "auto") -> T:
                     "--loop uvloop: uvloop is not installed (pip install uvloop)"
                 ) from None
         else:
-            result: T = uvloop.run(main)
-            return result
-    return asyncio.run(main)
+            factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        try:
+            return runner.run(main)
+        except KeyboardInterrupt:
+            # Closing the runner would join the busy executor; give it an idle one instead.
+            runner.get_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+            raise
 
 
 @contextlib.contextmanager

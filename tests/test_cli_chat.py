@@ -73,6 +73,12 @@ async def test_missing_key_for_api_x_ai_is_one_line_and_exit_2() -> None:
     assert "Traceback" not in err
 
 
+async def test_an_endpoint_port_out_of_range_is_one_line_and_exit_2() -> None:
+    code, out, err = await agentrt("chat", "--endpoint", "127.0.0.1:99999", "hi")
+    assert (code, out) == (2, "")
+    assert err == "agentrt: error: endpoint '127.0.0.1:99999': the port must be 1 to 65535\n"
+
+
 async def test_authentication_failure_exits_3_without_traceback() -> None:
     async with serve_fake() as (state, address):
         state.faults = [Fault(grpc.StatusCode.UNAUTHENTICATED, "invalid api key")]

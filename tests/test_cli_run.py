@@ -212,8 +212,9 @@ def test_ctrl_c_while_a_sync_tool_runs_exits_130_without_waiting_for_it(tmp_path
         "tools:\n  - function: run_t_slow:lookup_order\n"
     )
     marker = tmp_path / "started"
+    spec = str(tmp_path / "slow.yaml")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agentrt", "run", str(tmp_path / "slow.yaml"), "Look up order AB-123."],
+        [sys.executable, "-m", "agentrt", "run", spec, "Look up order AB-123."],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

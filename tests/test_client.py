@@ -61,6 +61,12 @@ def test_no_key_for_xai_is_a_usage_error(monkeypatch) -> None:
     Client(endpoint="127.0.0.1:1")  # loopback servers may not need one
 
 
+@pytest.mark.parametrize("endpoint", ["127.0.0.1:99999", "127.0.0.1:0", "localhost:65536"])
+def test_an_endpoint_port_out_of_range_is_a_usage_error(endpoint: str) -> None:
+    with pytest.raises(UsageError, match="the port must be 1 to 65535"):
+        Client(endpoint=endpoint)
+
+
 def test_endpoint_precedence(monkeypatch) -> None:
     monkeypatch.delenv("AGENTRT_ENDPOINT", raising=False)
     assert resolve_endpoint() == "api.x.ai:443"

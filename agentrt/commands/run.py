@@ -102,12 +102,21 @@ def read_input(text: str | None, path: str | None) -> str:
                 text = f.read()
         except OSError as e:
             raise UsageError(f"--input-file {path}: {e.strerror or e}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"--input-file {path}: not UTF-8 text") from None
     elif text is None:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("no input: give INPUT, --input-file FILE, or pipe it on stdin")
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise UsageError("the input on stdin is not UTF-8 text") from None
     if not text.strip():
         raise UsageError("the input is empty")
+    try:  # undecodable bytes from stdin or argv arrive as lone surrogates
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("the input is not UTF-8 text") from None
     return text.strip("\n")
 
 

@@ -33,12 +33,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from agentrt.errors import UsageError
     from agentrt.spec import spec_json_schema
 
     text = json.dumps(spec_json_schema(), indent=2) + "\n"
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            raise UsageError(f"--output {args.output}: {e.strerror or e}") from None
     else:
         print(text, end="")
     return 0

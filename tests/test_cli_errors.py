@@ -1,0 +1,90 @@
+"""What every ``agentrt`` command does with bad input: one line, the right exit code, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentrt.cli import COMMANDS
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agentrt", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def _one_error_line(proc: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    assert proc.returncode == code, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("agentrt: error: "), proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    return proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "the following arguments are required: COMMAND (see: agentrt --help)"),
+        (
+            ("chat", "--timeout", "abc", "hi"),
+            "invalid float value: 'abc' (see: agentrt chat --help)",
+        ),
+        (("run",), "required: SPEC (see: agentrt run --help)"),
+        (("info", "extra"), "unrecognized arguments: extra (see: agentrt info --help)"),
+        (
+            ("load", "--prompt", "x", "--requests", "1", "--rate", "1", "--concurrency", "2"),
+            "--concurrency: not allowed with argument --rate (see: agentrt load --help)",
+        ),
+    ],
+)
+def test_argument_errors_are_one_line_naming_the_help(args: tuple[str, ...], message: str) -> None:
+    assert message in _one_error_line(_cli(*args))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_descriptions_carry_no_rest_quoting(command: str) -> None:
+    out = _cli(command, "--help")
+    assert out.returncode == 0
+    assert "examples:" in out.stdout
+    assert "``" not in out.stdout
+
+
+def test_schema_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    err = _one_error_line(_cli("schema", "--output", str(tmp_path)))
+    assert f"--output {tmp_path}: Is a directory" in err
+    err = _one_error_line(_cli("schema", "--output", str(tmp_path / "no" / "x.json")))
+    assert "No such file or directory" in err
+
+
+def test_grpc_core_log_lines_do_not_reach_the_user() -> None:
+    # 192.0.2.1 (TEST-NET-1) is never an address of this machine: gRPC cannot bind it.
+    err = _one_error_line(_cli("sim", "--host", "192.0.2.1"))
+    assert "cannot listen on 192.0.2.1:0" in err
+
+
+def test_a_reader_that_goes_away_is_exit_141_without_traceback() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `agentrt info | head` after head has exited
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "agentrt", "info"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == ""
