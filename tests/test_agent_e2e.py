@@ -7,7 +7,9 @@ Every bad-input case is produced by the simulator itself: its fault modes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -280,6 +282,34 @@ async def test_breaking_out_of_stream_cancels_the_model_stream(sim_process: SimP
                         break
         assert len(texts) == 3
         assert await leftover_tasks() == set()
+
+
+async def test_breaking_out_of_an_agent_stream_ends_the_servers_call() -> None:
+    ended = asyncio.Event()
+    methods: list[str] = []
+
+    @contextlib.contextmanager
+    def observer(method: str, metadata: Mapping[str, str]) -> Iterator[None]:
+        methods.append(method)
+        try:
+            yield
+        finally:
+            ended.set()
+
+    # 2,000 tokens 20 ms apart: 40 s if the stream ran to its end
+    realism = Realism(itl_ms=20, output_tokens=2000)
+    async with simulator(realism=realism, observer=observer) as sim:
+        texts: list[str] = []
+        async with weather_agent().stream("Tell me a story.", client=sim.client) as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    texts.append(event.text)
+                    if len(texts) == 3:
+                        break
+        async with asyncio.timeout(10):
+            await ended.wait()  # the server's handler ended: the call was cancelled
+    assert methods == ["xai_api.Chat/GetCompletionChunk"]
+    assert len(texts) == 3
 
 
 async def test_streamed_tool_run_reports_tool_events_and_the_same_result() -> None:
