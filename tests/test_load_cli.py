@@ -169,6 +169,14 @@ def test_agent_mode_runs_a_yaml_agent_per_request(sim_process: SimProcess) -> No
         (("--model", "m", "--prompt", "hi", "--duration", "1s", "--ramp", "step"), "--ramp-step"),
         (("--model", "m", "--prompts", "/nonexistent.jsonl", "--requests", "1"), "cannot read"),
         (("--model", "m", "--prompt", "hi", "--rate", "fast", "--requests", "1"), "positive rate"),
+        (
+            ("--model", "m", "--prompt", "hi", "--requests", "1", "--max-tokens", "0"),
+            "--max-tokens",
+        ),
+        (
+            ("--model", "m", "--prompt", "hi", "--requests", "1", "--json", "/nonexistent/r.json"),
+            "--json /nonexistent/r.json: no directory /nonexistent",
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -177,6 +185,35 @@ def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -
     assert proc.stderr.startswith("agentrt: error: ")
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_unusable_inputs_and_outputs_fail_before_the_run(tmp_path: Path) -> None:
+    (tmp_path / "corpus.jsonl").write_bytes(b'"caf\xe9"\n')
+    base = ("--endpoint", "127.0.0.1:9", "--model", "m", "--requests", "1")
+    corpus = _load(*base, "--prompts", str(tmp_path / "corpus.jsonl"), check=False)
+    out_dir = _load(*base, "--prompt", "hi", "--csv", str(tmp_path), check=False)
+    assert (corpus.returncode, out_dir.returncode) == (2, 2)
+    assert (
+        corpus.stderr
+        == f"agentrt: error: cannot read prompts file {tmp_path}/corpus.jsonl: not UTF-8 text\n"
+    )
+    assert out_dir.stderr == f"agentrt: error: --csv {tmp_path}: is a directory; give a file name\n"
+
+
+def test_no_request_succeeding_is_exit_3_and_the_report_is_still_written(
+    sim_process: SimProcess, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.json"
+    proc = _load(
+        "--endpoint", sim_process.address, "--model", "no-such-model", "--prompt", "hi",
+        "--requests", "3", "--json", str(out), check=False,
+    )  # fmt: skip
+    assert proc.returncode == 3
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("agentrt: error: none of the 3 requests succeeded (NOT_FOUND 3); ")
+    assert "model 'no-such-model' does not exist" in last
+    assert "Traceback" not in proc.stderr
+    assert json.loads(out.read_text())["summary"]["failed"] == 3
 
 
 def test_first_ctrl_c_stops_gracefully_with_a_report(sim_process: SimProcess) -> None:

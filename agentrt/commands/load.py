@@ -10,7 +10,8 @@ grow over time. Retries are off unless --retries, so each request counts once.
 --duration stops *starting* requests; those in flight finish and count. The
 first Ctrl-C does the same at once and still writes the report; a second aborts.
 --warmup N sends N requests first (connections opened, caches warm) and
-discards them.
+discards them. Exit codes: 0 the report was written, 2 usage error, 3 no
+request succeeded (the report is still written; the error names why).
 
 Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
 started in this process (announced on stderr).
@@ -36,7 +37,8 @@ EXAMPLES = """examples:
   agentrt load --model grok-3 --prompt hi --rate 10 --ramp step --ramp-step 10 \\
       --ramp-every 10s --ramp-to 100 --duration 2m --json report.json --csv requests.csv
   agentrt load --model grok-3 --prompt hi --concurrency 200 --processes 2 --duration 20s
-  agentrt load --agent examples/trip_planner.yaml --prompt "Lisbon" --concurrency 4 --requests 40
+  agentrt load --agent examples/trip_planner/trip_planner.yaml --prompt "Lisbon" \\
+      --concurrency 4 --requests 40
   agentrt load --model grok-3 --prompt hi --requests 100 --metadata x-sim-ttft-ms=200
 
 corpus (--prompts FILE.jsonl), one prompt per line:
@@ -213,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
     explicit = args.endpoint or os.environ.get(ENDPOINT_ENV)
     endpoint = resolve_endpoint(explicit) if explicit else None
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
+    _check_outputs(args)
     if args.agent:
         import dataclasses
 
@@ -223,6 +226,23 @@ def _run(args: argparse.Namespace) -> int:
             plan = dataclasses.replace(plan, model=agent.model)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
     return _report(args, plan, result)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output file can be written, so a long run is never lost at the end."""
+    from agentrt.errors import UsageError
+
+    for flag in ("json", "records", "csv", "html"):
+        path = getattr(args, flag)
+        if path is None or (flag == "json" and path == "-"):
+            continue
+        parent = os.path.dirname(path) or "."
+        if os.path.isdir(path):
+            raise UsageError(f"--{flag} {path}: is a directory; give a file name")
+        if not os.path.isdir(parent):
+            raise UsageError(f"--{flag} {path}: no directory {parent}")
+        if not os.access(parent, os.W_OK):
+            raise UsageError(f"--{flag} {path}: cannot write in {parent}")
 
 
 async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
@@ -319,4 +339,19 @@ def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
         from agentrt.load.html import write_html
 
         write_html(args.html, report)
-    return 0
+    return _verdict(report, result.records)
+
+
+def _verdict(report: dict[str, Any], records: Any) -> int:
+    """0, or 3 with one error line when not one request succeeded (a wrong endpoint, key, model)."""
+    summary = report["summary"]
+    if summary["succeeded"] or not summary["requests"]:
+        return 0
+    codes = ", ".join(f"{code} {n}" for code, n in summary["errors_by_code"].items())
+    first = next((r.error for r in records if r.error), "").replace("\n", " ")
+    print(
+        f"agentrt: error: none of the {summary['requests']} requests succeeded ({codes})"
+        + (f"; the first: {first}" if first else ""),
+        file=sys.stderr,
+    )
+    return 3

@@ -70,6 +70,8 @@ class LoadPlan:
             raise UsageError("--connections must be at least 1")
         if self.warmup < 0:
             raise UsageError("--warmup must be >= 0")
+        if self.max_tokens is not None and self.max_tokens < 1:
+            raise UsageError("--max-tokens must be at least 1")
 
     @property
     def pool_size(self) -> int:

@@ -163,6 +163,8 @@ class Corpus:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read prompts file {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"cannot read prompts file {path}: not UTF-8 text") from None
         return cls.from_jsonl(text, source=str(path))
 
     def render(self, number: int) -> Prompt:
