@@ -147,7 +147,8 @@ async def test_max_concurrency_caps_how_many_run_at_once() -> None:
     assert len(spans) == 6
     # exactly the cap: never more, and the calls did share it (not one at a time)
     assert peak_concurrency(list(spans.values())) == 2
-    await dispatch(calls, TOOLS, max_concurrency=6)
+    wide = [c("nap", {"label": x, "seconds": 0.2}) for x in "abcdef"]
+    await dispatch(wide, TOOLS, max_concurrency=6)
     assert peak_concurrency(list(spans.values())) == 6
 
 
