@@ -443,6 +443,19 @@ async def test_without_a_key_file_loopback_callers_need_no_token(keyed_sim: SimP
     assert "loopback only" in served.stderr
 
 
+def test_a_port_out_of_range_is_one_line_and_exit_2() -> None:
+    result = subprocess.run(
+        serve_command(str(EXAMPLES / "trip_planner"), "--port", "99999"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "agentrt: error: --port 99999: must be 0 (a free port) to 65535\n"
+
+
 def test_without_a_key_file_only_loopback_is_served() -> None:
     result = subprocess.run(
         serve_command(str(EXAMPLES / "trip_planner"), "--host", "0.0.0.0"),

@@ -54,6 +54,11 @@ def test_help_documents_every_fault_and_header() -> None:
         (("--fault", "explode"), "unknown fault 'explode'"),
         (("--fault-rate", "2"), "--fault-rate must be between 0 and 1"),
         (("--script", "/nonexistent/turns.yaml"), "--script /nonexistent/turns.yaml"),
+        (("--port", "99999"), "--port 99999: must be 0 (a free port) to 65535"),
+        (("--port", "-1"), "--port -1: must be 0 (a free port) to 65535"),
+        (("--fault-on", "x"), "'x' is not a list of call numbers like 1,3"),
+        (("--abort-after", "-1"), "--abort-after must not be negative"),
+        (("--output-tokens", "-3"), "--output-tokens must not be negative"),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(args: tuple[str, ...], message: str) -> None:
@@ -63,6 +68,19 @@ def test_bad_flags_exit_2_with_one_line(args: tuple[str, ...], message: str) -> 
     assert message in out.stderr
     assert out.stderr.count("\n") == 1
     assert out.stdout == ""
+
+
+def test_a_bad_script_file_is_one_line_with_its_position(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("- text: hi\n- [\n")
+    (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00")
+    bad = _run("--script", str(tmp_path / "bad.yaml"))
+    binary = _run("--script", str(tmp_path / "bin.yaml"))
+    assert (bad.returncode, binary.returncode) == (2, 2)
+    assert bad.stderr.startswith(
+        f"agentrt: error: script {tmp_path / 'bad.yaml'}:3:1: not valid YAML"
+    )
+    assert binary.stderr == f"agentrt: error: --script {tmp_path / 'bin.yaml'}: not UTF-8 text\n"
+    assert bad.stderr.count("\n") == 1
 
 
 def test_port_in_use_exits_2() -> None:

@@ -86,6 +86,8 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.server import ServeOptions
 
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: must be 0 (a free port) to 65535")
     if args.grace < 0:
         raise UsageError("--grace must not be negative")
     if args.max_concurrent_runs < 1:

@@ -133,12 +133,7 @@ def _options(args: argparse.Namespace) -> Any:
         on_calls = parse_call_numbers(args.fault_on)
     except ValueError as exc:
         raise UsageError(f"--fault/--fault-on: {exc}") from None
-    if args.fault_rate is not None and not 0 <= args.fault_rate <= 1:
-        raise UsageError("--fault-rate must be between 0 and 1")
-    if args.tokens_per_chunk < 1:
-        raise UsageError("--tokens-per-chunk must be at least 1")
-    if min(args.ttft_ms, args.itl_ms, args.grace) < 0:
-        raise UsageError("--ttft-ms, --itl-ms and --grace must not be negative")
+    _check_numbers(args)
     return SimOptions(
         host=args.host,
         port=args.port,
@@ -161,6 +156,30 @@ def _options(args: argparse.Namespace) -> Any:
         script=args.script,
         grace_s=args.grace,
     )
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """Every numeric flag in its range, or a UsageError naming the flag."""
+    from agentrt.errors import UsageError
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: must be 0 (a free port) to 65535")
+    if args.fault_rate is not None and not 0 <= args.fault_rate <= 1:
+        raise UsageError("--fault-rate must be between 0 and 1")
+    if args.tokens_per_chunk < 1:
+        raise UsageError("--tokens-per-chunk must be at least 1")
+    if args.output_tokens is not None and args.output_tokens < 0:
+        raise UsageError("--output-tokens must not be negative")
+    for flag in (
+        "ttft_ms",
+        "itl_ms",
+        "grace",
+        "abort_after",
+        "retry_after_ms",
+        "deadline_stall_ms",
+    ):
+        if getattr(args, flag) < 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must not be negative")
 
 
 async def _serve(options: Any) -> int:

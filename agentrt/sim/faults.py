@@ -114,7 +114,10 @@ def parse_faults(text: str) -> frozenset[str]:
 
 def parse_call_numbers(text: str) -> frozenset[int]:
     """Call numbers from ``1,3``; ValueError when one is not a positive integer."""
-    numbers = frozenset(int(n) for n in text.split(",") if n.strip())
+    try:
+        numbers = frozenset(int(n) for n in text.split(",") if n.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a list of call numbers like 1,3") from None
     if any(n < 1 for n in numbers):
         raise ValueError("call numbers start at 1")
     return numbers

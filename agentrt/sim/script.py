@@ -108,6 +108,8 @@ def load_script(source: str | Path | Sequence[Mapping[str, Any]]) -> Script:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--script {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"--script {path}: not UTF-8 text") from None
         data = _parse(text, path)
         name = str(path)
     else:
@@ -131,7 +133,10 @@ def _parse(text: str, path: Path) -> Any:
     except ValueError as exc:
         raise UsageError(f"script {path}: not valid JSON: {exc}") from None
     except Exception as exc:  # yaml.YAMLError and its subclasses
-        raise UsageError(f"script {path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        what = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise UsageError(f"script {where}: not valid YAML: {what}") from None
 
 
 def _turn(raw: Any, name: str, index: int) -> ScriptTurn:
