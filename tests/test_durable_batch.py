@@ -93,6 +93,25 @@ def test_bad_input_line_is_file_line_and_exit_2(tmp_path: Path) -> None:
     assert f"{inputs}:2: id 1 repeats line 1" in done.stderr
 
 
+def test_unusable_files_are_exit_2_and_no_empty_results_file_is_left(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text('{"id": 1, "input": "hi"}\n')
+    out = tmp_path / "results.jsonl"
+    args = (str(PLANNER), str(inputs), "--temporal", "127.0.0.1:1", "--out")
+    to_a_dir = batch(*args, str(tmp_path), counts=tmp_path)
+    unreachable = batch(*args, str(out), counts=tmp_path)
+    inputs.write_bytes(b'{"id": 1, "input": "caf\xe9"}\n')
+    binary = batch(*args, str(out), counts=tmp_path)
+    assert to_a_dir.returncode == 2
+    assert (
+        to_a_dir.stderr == f"agentrt: error: {tmp_path}: cannot write the results: Is a directory\n"
+    )
+    assert unreachable.returncode == 3, unreachable.stderr
+    assert not out.exists()  # nothing ran: no empty results file left behind
+    assert binary.returncode == 2
+    assert binary.stderr == f"agentrt: error: {inputs}: not UTF-8 text\n"
+
+
 def test_failed_runs_are_error_lines_and_exit_1(
     temporal_server: str, sim_process: SimProcess, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ __all__ = ["register"]
 EXAMPLES = """examples:
   temporal server start-dev &                       a local Temporal (pip install 'agentrt[temporal]')
   agentrt worker --temporal 127.0.0.1:7233 examples/trip_planner/trip_planner.yaml
-  agentrt worker --temporal 127.0.0.1:7233 examples/ --endpoint 127.0.0.1:50051 --max-concurrent 200
+  agentrt worker --temporal 127.0.0.1:7233 examples/*/ --endpoint 127.0.0.1:50051 --max-concurrent 200
   TEMPORAL_API_KEY=... agentrt worker --temporal NS.ACCT.tmprl.cloud:7233 --namespace NS.ACCT agents/
 """
 

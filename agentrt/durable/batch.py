@@ -94,6 +94,8 @@ def read_inputs(path: str | os.PathLike[str]) -> list[BatchItem]:
             lines = f.read().splitlines()
     except OSError as e:
         raise UsageError(f"{name}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not UTF-8 text") from None
     items: list[BatchItem] = []
     first: dict[str, int] = {}
     for number, text in enumerate(lines, 1):
@@ -119,17 +121,25 @@ class ResultsFile:
         self.path = Path(path)
         self.done: set[str] = set()
         self._file: IO[str] | None = None
+        self._created = False
 
     def __enter__(self) -> ResultsFile:
-        if self.path.exists():
-            self._load()
-        self._file = open(self.path, "a", encoding="utf-8")
+        """Open for appending; UsageError when the file cannot be read or written."""
+        self._created = not self.path.exists()
+        try:
+            if not self._created:
+                self._load()
+            self._file = open(self.path, "a", encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"{self.path}: cannot write the results: {e.strerror or e}") from None
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self._created and not self.done:  # nothing was written: leave no empty file behind
+            self.path.unlink(missing_ok=True)
 
     def _load(self) -> None:
         raw = self.path.read_bytes()
