@@ -53,7 +53,8 @@ class ImageHost:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            async with asyncio.timeout(10):
+                head = await reader.readuntil(b"\r\n\r\n")
             status, body = self._answer(head[:_MAX_REQUEST_BYTES])
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
             status, body = "400 Bad Request", b""
