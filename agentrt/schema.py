@@ -95,7 +95,7 @@ def function_schema(
     Raises:
         UsageError: the signature cannot be expressed as JSON arguments, or the name is invalid.
     """
-    from pydantic import ConfigDict, Field, create_model
+    from pydantic import ConfigDict, create_model
 
     tool_name = str(name or getattr(fn, "__name__", ""))
     if not tool_name:
@@ -103,23 +103,9 @@ def function_schema(
     if not _NAME.match(tool_name):
         raise UsageError(f"tool name {tool_name!r} must match [A-Za-z0-9_-]{{1,64}}")
     doc = parse_docstring(inspect.getdoc(fn))
-    signature = _signature(fn, tool_name)
-    fields: dict[str, Any] = {}
-    names: list[tuple[str, str]] = []
-    context_param: str | None = None
-    for param in signature.parameters.values():
-        _check_kind(param, tool_name)
-        annotation = Any if param.annotation is inspect.Parameter.empty else param.annotation
-        if isinstance(annotation, type) and issubclass(annotation, context_types):
-            context_param = param.name
-            continue
-        default = ... if param.default is inspect.Parameter.empty else param.default
-        attr = f"p_{param.name}"  # never shadows a BaseModel attribute ("json", "copy" ...)
-        info = Field(default, alias=param.name)
-        if param.name in doc.params:  # only then: an Annotated Field(description=...) must survive
-            info = Field(default, alias=param.name, description=doc.params[param.name])
-        fields[attr] = (annotation, info)
-        names.append((attr, param.name))
+    fields, names, context_param = _fields(
+        _signature(fn, tool_name), doc.params, tool_name, context_types
+    )
     config = ConfigDict(extra="forbid", populate_by_name=False, arbitrary_types_allowed=False)
     try:
         model = create_model(f"{tool_name}_arguments", __config__=config, **fields)
@@ -135,6 +121,34 @@ def function_schema(
         _model=model,
         _names=tuple(names),
     )
+
+
+def _fields(
+    signature: inspect.Signature,
+    descriptions: Mapping[str, str],
+    tool_name: str,
+    context_types: tuple[type, ...],
+) -> tuple[dict[str, Any], list[tuple[str, str]], str | None]:
+    """The pydantic fields of the parameters, (field, parameter) names, the context parameter."""
+    from pydantic import Field
+
+    fields: dict[str, Any] = {}
+    names: list[tuple[str, str]] = []
+    context_param: str | None = None
+    for param in signature.parameters.values():
+        _check_kind(param, tool_name)
+        annotation = Any if param.annotation is inspect.Parameter.empty else param.annotation
+        if isinstance(annotation, type) and issubclass(annotation, context_types):
+            context_param = param.name
+            continue
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        attr = f"p_{param.name}"  # never shadows a BaseModel attribute ("json", "copy" ...)
+        info = Field(default, alias=param.name)
+        if param.name in descriptions:  # only then: an Annotated Field(description=...) survives
+            info = Field(default, alias=param.name, description=descriptions[param.name])
+        fields[attr] = (annotation, info)
+        names.append((attr, param.name))
+    return fields, names, context_param
 
 
 def _signature(fn: Callable[..., Any], tool_name: str) -> inspect.Signature:

@@ -185,7 +185,7 @@ class Transport:
             RPCError: the translated failure (after retries).
         """
         deadline = self.deadline(timeout)
-        md = self._metadata + (trace_headers() if metadata is None else metadata)
+        md = self._call_metadata(metadata)
 
         async def attempt(seconds: float) -> Any:
             slot = self._pool().pick()
@@ -220,7 +220,7 @@ class Transport:
         :class:`StreamInterrupted`. ``metadata``: as for :meth:`unary`.
         """
         deadline = self.deadline(timeout)
-        md = self._metadata + (trace_headers() if metadata is None else metadata)
+        md = self._call_metadata(metadata)
         attempt = 0
         while True:
             try:  # a sync call can fail at once (e.g. a request that does not serialize)
@@ -236,14 +236,7 @@ class Transport:
             except asyncio.CancelledError:
                 _reraise_unless_closed(received)
             except grpc.RpcError as exc:
-                error = translate(exc)
-                if received:
-                    raise StreamInterrupted(received, error) from exc
-                if not isinstance(error, RateLimited) or attempt >= self._policy.retries:
-                    raise error from exc
-                wait = self._policy.delay(attempt, error.retry_after)
-                if wait >= deadline.remaining():
-                    raise error from exc
+                wait = self._retry_wait(exc, received, attempt, deadline)
             finally:
                 call.cancel()
                 if slot is None:
@@ -252,6 +245,30 @@ class Transport:
                     slot.in_flight -= 1
             attempt += 1
             await asyncio.sleep(wait)
+
+    def _call_metadata(
+        self, metadata: tuple[tuple[str, str], ...] | None
+    ) -> tuple[tuple[str, str], ...]:
+        """Auth and client metadata, then ``metadata`` (default: the current trace context)."""
+        return self._metadata + (trace_headers() if metadata is None else metadata)
+
+    def _retry_wait(
+        self, exc: grpc.RpcError, received: int, attempt: int, deadline: Deadline
+    ) -> float:
+        """Seconds to wait before opening a failed stream again; raises when it is not retried.
+
+        Only rate limiting before the first message is retried, while attempts and the
+        deadline allow; a failure after it is :class:`StreamInterrupted`.
+        """
+        error = translate(exc)
+        if received:
+            raise StreamInterrupted(received, error) from exc
+        if not isinstance(error, RateLimited) or attempt >= self._policy.retries:
+            raise error from exc
+        wait = self._policy.delay(attempt, error.retry_after)
+        if wait >= deadline.remaining():
+            raise error from exc
+        return wait
 
     def _open_stream(
         self, stub_cls: type, method: str, request: Any, seconds: float, md: Any

@@ -17,6 +17,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from agentrt.agent import Agent
     from agentrt.durable.batch import BatchItem, BatchSummary
     from agentrt.spec import AgentSpec
@@ -116,9 +118,6 @@ async def _drive(
 ) -> BatchSummary:
     import json
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from agentrt.durable.batch import run_batch
     from agentrt.durable.connection import connect_temporal
     from agentrt.durable.run_command import no_workers
@@ -128,15 +127,7 @@ async def _drive(
     if not args.quiet and not await has_workers(client, target.task_queue):
         print(f"agentrt: {no_workers(target)}", file=sys.stderr, flush=True)
     done = sum(1 for i in items if i.key in results.done)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        console=Console(stderr=True),
-        disable=args.quiet,
-    )
-    with progress:
+    with _progress_bar(quiet=args.quiet) as progress:
         task = progress.add_task(spec.name, total=len(items), completed=done, failed=0)
         failed = 0
 
@@ -155,3 +146,18 @@ async def _drive(
             max_in_flight=args.max_in_flight,
             on_result=advance,
         )
+
+
+def _progress_bar(*, quiet: bool) -> Progress:
+    """A progress bar on stderr: the agent, a bar, runs done of all, how many failed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        console=Console(stderr=True),
+        disable=quiet,
+    )

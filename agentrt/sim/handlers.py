@@ -151,30 +151,33 @@ def build_handlers(
         for service in module.DESCRIPTOR.services_by_name.values():
             methods: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
             for method in service.methods:
-                name = f"{service.full_name}/{method.name}"
-                fn = implemented.get(name)
-                if fn is None:
-                    methods[method.name] = _unimplemented(method, admit)
-                    continue
-                request_type = message_factory.GetMessageClass(method.input_type)
-                if method.server_streaming:
-                    stream_fn = fn if observer is None else _observed_stream(fn, name, observer)
-                    methods[method.name] = grpc.unary_stream_rpc_method_handler(
-                        stream_fn,
-                        request_deserializer=request_type.FromString,
-                        response_serializer=None,  # chunks arrive as bytes already
-                    )
-                else:
-                    response_type = message_factory.GetMessageClass(method.output_type)
-                    unary_fn = (
-                        _unary(fn)
-                        if observer is None
-                        else _observed_unary(_unary(fn), name, observer)
-                    )
-                    methods[method.name] = grpc.unary_unary_rpc_method_handler(
-                        unary_fn,
-                        request_deserializer=request_type.FromString,
-                        response_serializer=response_type.SerializeToString,
-                    )
+                fn = implemented.get(f"{service.full_name}/{method.name}")
+                methods[method.name] = (
+                    _unimplemented(method, admit)
+                    if fn is None
+                    else _method_handler(method, fn, observer)
+                )
             out.append(grpc.method_handlers_generic_handler(service.full_name, methods))
     return out
+
+
+def _method_handler(
+    method: MethodDescriptor, fn: Any, observer: Observer | None
+) -> grpc.RpcMethodHandler[Any, Any]:
+    """The handler of an implemented method (unary, or server-streaming pre-serialized bytes)."""
+    name = f"{method.containing_service.full_name}/{method.name}"
+    request_type = message_factory.GetMessageClass(method.input_type)
+    if method.server_streaming:
+        stream_fn = fn if observer is None else _observed_stream(fn, name, observer)
+        return grpc.unary_stream_rpc_method_handler(
+            stream_fn,
+            request_deserializer=request_type.FromString,
+            response_serializer=None,  # chunks arrive as bytes already
+        )
+    response_type = message_factory.GetMessageClass(method.output_type)
+    unary_fn = _unary(fn) if observer is None else _observed_unary(_unary(fn), name, observer)
+    return grpc.unary_unary_rpc_method_handler(
+        unary_fn,
+        request_deserializer=request_type.FromString,
+        response_serializer=response_type.SerializeToString,
+    )
