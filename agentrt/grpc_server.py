@@ -1,4 +1,4 @@
-"""What agentrt's gRPC servers share: their options, their address, binding a port.
+"""What agentrt's gRPC servers share: options, address, binding a port, bearer tokens.
 
 Used by the simulator (:mod:`agentrt.sim.server`) and ``agentrt serve``
 (:mod:`agentrt.serve.server`).
@@ -6,6 +6,8 @@ Used by the simulator (:mod:`agentrt.sim.server`) and ``agentrt serve``
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from agentrt.config import MAX_MESSAGE_BYTES
@@ -14,7 +16,7 @@ from agentrt.errors import UsageError
 if TYPE_CHECKING:
     import grpc
 
-__all__ = ["bind", "host_port", "server_options"]
+__all__ = ["bearer_matches", "bind", "host_port", "server_options"]
 
 
 def server_options(
@@ -58,3 +60,21 @@ async def bind(server: grpc.aio.Server, host: str, port: int) -> int:
         await server.stop(None)
         raise UsageError(f"cannot listen on {target}: the address is in use or not available")
     return bound
+
+
+def bearer_matches(
+    metadata: Iterable[tuple[str, str | bytes]] | None, expected: Sequence[bytes]
+) -> bool:
+    """Whether a call's ``metadata`` has ``authorization`` equal to one of ``expected``.
+
+    Each of ``expected`` is a whole header value, ``b"Bearer TOKEN"``. Every one is
+    compared, in constant time, so the time taken says nothing about which matched.
+    """
+    for key, value in metadata or ():
+        if key != "authorization" or not isinstance(value, str):
+            continue
+        given = value.encode()
+        matched = [hmac.compare_digest(given, want) for want in expected]  # no early exit
+        if any(matched):
+            return True
+    return False

@@ -9,12 +9,12 @@ addresses only (see :func:`check_host`) and warns.
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import os
 from collections.abc import Iterable
 
 from agentrt.errors import UsageError
+from agentrt.grpc_server import bearer_matches
 
 __all__ = ["NO_KEY_FILE_WARNING", "TokenAuth", "check_host", "is_loopback_host"]
 
@@ -68,17 +68,7 @@ class TokenAuth:
 
     def admits(self, metadata: Iterable[tuple[str, str | bytes]] | None) -> bool:
         """Whether ``metadata`` (a call's invocation metadata) carries an accepted token."""
-        if not self._expected:
-            return True
-        for key, value in metadata or ():
-            if key != "authorization" or not isinstance(value, str):
-                continue
-            given = value.encode()
-            # Check every token (no early exit): the time taken says nothing about which matched.
-            matched = [hmac.compare_digest(given, want) for want in self._expected]
-            if any(matched):
-                return True
-        return False
+        return not self._expected or bearer_matches(metadata, self._expected)
 
 
 def is_loopback_host(host: str) -> bool:

@@ -7,7 +7,6 @@ method has no serializer: its handler yields pre-serialized bytes (see ``encode`
 
 from __future__ import annotations
 
-import hmac
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
@@ -17,6 +16,7 @@ import grpc
 from google.protobuf import message_factory
 from google.protobuf.descriptor import MethodDescriptor
 
+from agentrt.grpc_server import bearer_matches
 from agentrt.sim.chat import ChatService
 from agentrt.sim.services import SmallServices
 from agentrt.sim.status import SimStatus
@@ -36,16 +36,11 @@ def make_admit(api_key: str | None) -> Admit:
     """A check that the call carries ``authorization: Bearer <api_key>`` (no-op without a key)."""
     if not api_key:
         return lambda context: None
-    expected = f"Bearer {api_key}".encode()
+    expected = (f"Bearer {api_key}".encode(),)
 
     def admit(context: Context) -> None:
-        for key, value in context.invocation_metadata() or ():
-            if (
-                key == "authorization"
-                and isinstance(value, str)
-                and hmac.compare_digest(value.encode(), expected)
-            ):
-                return
+        if bearer_matches(context.invocation_metadata(), expected):
+            return
         raise SimStatus(
             grpc.StatusCode.UNAUTHENTICATED,
             "missing or wrong API key: send metadata 'authorization: Bearer <key>' "
