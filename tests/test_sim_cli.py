@@ -59,6 +59,7 @@ def test_help_documents_every_fault_and_header() -> None:
         (("--fault-on", "x"), "'x' is not a list of call numbers like 1,3"),
         (("--abort-after", "-1"), "--abort-after must not be negative"),
         (("--output-tokens", "-3"), "--output-tokens must not be negative"),
+        (("--api-key", ""), "--api-key is empty"),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(args: tuple[str, ...], message: str) -> None:

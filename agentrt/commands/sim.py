@@ -164,6 +164,8 @@ def _check_numbers(args: argparse.Namespace) -> None:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: must be 0 (a free port) to 65535")
+    if args.api_key is not None and not args.api_key.strip():
+        raise UsageError("--api-key is empty: give the key callers must send, or leave it out")
     if args.fault_rate is not None and not 0 <= args.fault_rate <= 1:
         raise UsageError("--fault-rate must be between 0 and 1")
     if args.tokens_per_chunk < 1:
