@@ -177,6 +177,10 @@ def test_agent_mode_runs_a_yaml_agent_per_request(sim_process: SimProcess) -> No
             ("--model", "m", "--prompt", "hi", "--requests", "1", "--json", "/nonexistent/r.json"),
             "--json /nonexistent/r.json: no directory /nonexistent",
         ),
+        (
+            ("--model", "m", "--prompt", "hi", "--requests", "1", "--csv", "-"),
+            "--csv -: only --json can go to stdout",
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:

@@ -236,6 +236,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
         path = getattr(args, flag)
         if path is None or (flag == "json" and path == "-"):
             continue
+        if path == "-":
+            raise UsageError(f"--{flag} -: only --json can go to stdout; give a file name")
         parent = os.path.dirname(path) or "."
         if os.path.isdir(path):
             raise UsageError(f"--{flag} {path}: is a directory; give a file name")
