@@ -75,7 +75,8 @@ class ClientConfig:
             Default 1: the threaded reader wins on a lone stream (≈1.3–1.6x the raw
             stub's chunks/s) but its GIL hand-offs cost 10–25% when several streams
             share the process (benchmarks/README.md, "Streaming path").
-        metadata: extra metadata sent with every call.
+        metadata: extra metadata sent with every call (kept out of the repr: it may
+            carry credentials).
         channel_options: extra gRPC channel options; they override agentrt's.
     """
 
@@ -90,7 +91,7 @@ class ClientConfig:
     rate_limit_backoff: float = 0.5
     rate_limit_max_backoff: float = 16.0
     stream_threads: int = 1
-    metadata: tuple[tuple[str, str], ...] = ()
+    metadata: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     channel_options: tuple[tuple[str, str | int], ...] = ()
 
     def __post_init__(self) -> None:

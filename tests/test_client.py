@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import subprocess
 import sys
@@ -148,3 +149,13 @@ async def test_tokenize_images_embeddings_documents_auth(served) -> None:
     info = await client.auth.api_key_info()
     assert (info.redacted_api_key, info.acls) == ("xai-...abcd", ("chat",))
     assert state.requests[-2].limit == 1
+
+
+def test_extra_metadata_is_kept_out_of_repr() -> None:
+    from agentrt.load.plan import LoadPlan
+
+    client = Client(endpoint="127.0.0.1:9", metadata=(("authorization", "Bearer meta-secret"),))
+    assert client.config.metadata == (("authorization", "Bearer meta-secret"),)
+    assert "meta-secret" not in repr(client) + repr(client.config)
+    plan_fields = {f.name: f for f in dataclasses.fields(LoadPlan)}
+    assert plan_fields["metadata"].repr is False

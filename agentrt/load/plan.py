@@ -53,7 +53,7 @@ class LoadPlan:
     slo: Slo = field(default_factory=Slo)
     retries: bool = False
     timeout: float = 60.0
-    metadata: tuple[tuple[str, str], ...] = ()
+    metadata: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may carry credentials
     seed: int = 0
     agent: str | None = None
     endpoint: str = "127.0.0.1:0"
