@@ -220,6 +220,51 @@ def test_no_request_succeeding_is_exit_3_and_the_report_is_still_written(
     assert json.loads(out.read_text())["summary"]["failed"] == 3
 
 
+def _children(pid: int) -> list[int]:
+    """The ``--processes`` worker processes of ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_worker_processes_do_not_outlive_a_killed_load(sim_process: SimProcess) -> None:
+    script = Path(sys.executable).parent / "agentrt"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
+    proc = subprocess.Popen(
+        [
+            *cmd, "load", "--no-progress", "--endpoint", sim_process.address, "--model", MODEL,
+            "--prompt", "hi", "--concurrency", "2", "--processes", "2", "--duration", "120s",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        children: list[int] = []
+        for _ in range(200):
+            children = _children(proc.pid)
+            if len(children) == 2:
+                break
+            time.sleep(0.1)
+        assert len(children) == 2
+    finally:
+        proc.kill()  # no cleanup in the parent at all
+        proc.wait()
+    for _ in range(200):  # they would run the whole 120 s if nothing ended them
+        if not any(Path(f"/proc/{pid}").exists() for pid in children):
+            break
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+
+
 def test_first_ctrl_c_stops_gracefully_with_a_report(sim_process: SimProcess) -> None:
     script = Path(sys.executable).parent / "agentrt"
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import queue as queue_mod
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -35,6 +37,14 @@ class WorkerFailed(AgentrtError):
         self.exit_code = exit_code
 
 
+def _exit_with_parent() -> None:
+    """End this worker process once its parent is gone (killed, say), so no load outlives it."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()  # waits on the parent's sentinel: ready when the parent has exited
+        os._exit(1)
+
+
 def _child(plan: LoadPlan, index: int, q: Any, go: Any, halt: Any, loop: str) -> None:
     import signal
 
@@ -43,6 +53,7 @@ def _child(plan: LoadPlan, index: int, q: Any, go: Any, halt: Any, loop: str) ->
 
     # Ctrl-C reaches the whole process group: the parent decides, and tells us via ``halt``.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
 
     live = LiveStats()
     sent = [0, 0]
