@@ -643,3 +643,31 @@ async def test_sigterm_drains_in_flight_runs_and_refuses_new_ones(
     assert response.status.state == pb.RunStatus.SUCCEEDED
     assert response.result.tool_calls[0].result == "rested"
     assert "draining: 1 run(s) in flight" in served.stderr
+
+
+async def test_a_second_signal_ends_the_drain_at_once(
+    keyed_sim: SimProcess, key_file: Path
+) -> None:
+    import asyncio
+
+    with running_serve(
+        str(PROBE),
+        "--endpoint",
+        keyed_sim.address,
+        "--api-key-file",
+        str(key_file),
+        env={"XAI_API_KEY": UPSTREAM_KEY},
+    ) as served:
+        async with grpc.aio.insecure_channel(served.address) as channel:
+            stub = agent_pb2_grpc.AgentsStub(channel)
+            request = pb.RunAgentRequest(agent="probe", input="call hang")  # a 60 s tool
+            in_flight = asyncio.ensure_future(stub.RunAgent(request, metadata=AUTH))
+            await eventually(lambda: runs_in_flight(served.address), "the run starting")
+            served.process.send_signal(signal.SIGTERM)  # drain: up to --grace 30 s
+            await asyncio.sleep(0.5)
+            served.process.send_signal(signal.SIGINT)  # ... or not: stop now
+            with pytest.raises(grpc.aio.AioRpcError):
+                await in_flight
+        assert served.process.wait(timeout=10) == 0
+    assert "Ctrl-C again to stop now" in served.stderr
+    assert "the runs still in flight were cancelled" in served.stderr

@@ -19,10 +19,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import asyncio
+
     from agentrt.connect import EndpointChoice
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import ServeOptions
+    from agentrt.serve.server import AgentServer, ServeOptions
 
 __all__ = ["register"]
 
@@ -135,10 +137,31 @@ async def _serve(
                 print(f"listening on {server.address}", flush=True)
                 await stop.wait()
                 if not quiet:
-                    _notice(f"draining: {server.service.slots.in_flight} run(s) in flight")
-                finished = await server.drain()
+                    _notice(
+                        f"draining: {server.service.slots.in_flight} run(s) in flight "
+                        f"(up to --grace {options.grace_s:g}s; Ctrl-C again to stop now)"
+                    )
+                finished = await _drain_unless_signalled(server, stop)
             finally:
                 await server.stop()
             if not finished and not quiet:
-                _notice(f"runs still in flight after --grace {options.grace_s}s were cancelled")
+                _notice("the runs still in flight were cancelled")
     return 0
+
+
+async def _drain_unless_signalled(server: AgentServer, stop: asyncio.Event) -> bool:
+    """``server.drain()``; a second SIGINT/SIGTERM stops at once. True when every run finished."""
+    import asyncio
+
+    stop.clear()
+
+    async def on_second_signal() -> None:
+        await stop.wait()
+        await server.stop()  # cancels the runs in flight, so the drain ends too
+
+    async with asyncio.TaskGroup() as tg:
+        watcher = tg.create_task(on_second_signal())
+        finished = await server.drain()
+        if not stop.is_set():
+            watcher.cancel()
+    return finished and not stop.is_set()
