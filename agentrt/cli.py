@@ -32,6 +32,9 @@ EPILOG = """examples:
   agentrt schema                    the JSON Schema of agent spec files, for editors
   agentrt info                      version and the xAI services the stubs expose
   agentrt <command> --help          help and examples for one command
+
+exit codes: 0 ok, 1 the agent failed, 2 usage or spec error, 3 transport or
+authentication error, 130 interrupted (Ctrl-C), 141 stdout closed (| head)
 """
 
 

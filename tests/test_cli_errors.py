@@ -51,6 +51,12 @@ def test_argument_errors_are_one_line_naming_the_help(args: tuple[str, ...], mes
     assert message in _one_error_line(_cli(*args))
 
 
+def test_top_level_help_lists_the_exit_codes() -> None:
+    out = _cli("--help")
+    assert out.returncode == 0
+    assert "exit codes: 0 ok, 1 the agent failed, 2 usage or spec error, 3 transport" in out.stdout
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_descriptions_carry_no_rest_quoting(command: str) -> None:
     out = _cli(command, "--help")
