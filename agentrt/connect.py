@@ -25,6 +25,7 @@ __all__ = [
     "EndpointChoice",
     "choose_endpoint",
     "connect",
+    "named_endpoint",
 ]
 
 SIMULATOR_NOTICE = "no XAI_API_KEY set: using the built-in simulator; answers are synthetic"
@@ -44,21 +45,46 @@ class EndpointChoice:
     source: Literal["flag", "env", "xai", "simulator"]
 
 
+def named_endpoint(
+    explicit: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """``explicit`` (--endpoint), else ``$AGENTRT_ENDPOINT``, checked; ``None`` when neither is set.
+
+    Raises:
+        UsageError: not HOST:PORT, or a port outside 1-65535; for the variable, the
+            message names it (a stale ``export`` is otherwise hard to spot).
+    """
+    from agentrt.config import ENDPOINT_ENV, resolve_endpoint
+    from agentrt.errors import UsageError
+
+    env = os.environ if environ is None else environ
+    given = explicit or env.get(ENDPOINT_ENV)
+    if not given:
+        return None
+    try:
+        endpoint = resolve_endpoint(given)
+        port = int(endpoint.rpartition(":")[2])
+        if not 0 < port < 65536:
+            raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
+    except UsageError as e:
+        raise (e if explicit else UsageError(f"${ENDPOINT_ENV}: {e}")) from None
+    return endpoint
+
+
 def choose_endpoint(
     explicit: str | None = None, *, environ: Mapping[str, str] | None = None
 ) -> EndpointChoice:
     """Apply the precedence above.
 
     Raises:
-        UsageError: an endpoint that does not look like HOST:PORT.
+        UsageError: an endpoint that does not look like HOST:PORT (see :func:`named_endpoint`).
     """
-    from agentrt.config import DEFAULT_ENDPOINT, ENDPOINT_ENV, KEY_ENV, resolve_endpoint
+    from agentrt.config import DEFAULT_ENDPOINT, KEY_ENV
 
     env = os.environ if environ is None else environ
-    if explicit:
-        return EndpointChoice(endpoint=resolve_endpoint(explicit), source="flag")
-    if env.get(ENDPOINT_ENV):
-        return EndpointChoice(endpoint=resolve_endpoint(env[ENDPOINT_ENV]), source="env")
+    endpoint = named_endpoint(explicit, environ=env)
+    if endpoint is not None:
+        return EndpointChoice(endpoint=endpoint, source="flag" if explicit else "env")
     if env.get(KEY_ENV):
         return EndpointChoice(endpoint=DEFAULT_ENDPOINT, source="xai")
     return EndpointChoice(endpoint=None, source="simulator")

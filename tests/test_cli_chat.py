@@ -79,6 +79,15 @@ async def test_an_endpoint_port_out_of_range_is_one_line_and_exit_2() -> None:
     assert err == "agentrt: error: endpoint '127.0.0.1:99999': the port must be 1 to 65535\n"
 
 
+async def test_a_bad_endpoint_in_the_environment_is_named_as_such() -> None:
+    env = clean_env(AGENTRT_ENDPOINT="127.0.0.1:99999")
+    code, out, err = await agentrt("chat", "hi", env=env)
+    assert (code, out) == (2, "")
+    assert err == (
+        "agentrt: error: $AGENTRT_ENDPOINT: endpoint '127.0.0.1:99999': the port must be 1 to 65535\n"
+    )
+
+
 async def test_authentication_failure_exits_3_without_traceback() -> None:
     async with serve_fake() as (state, address):
         state.faults = [Fault(grpc.StatusCode.UNAUTHENTICATED, "invalid api key")]

@@ -276,6 +276,17 @@ def test_endpoint_precedence() -> None:
     assert choose_endpoint("127.0.0.1:7", environ=env).endpoint == "127.0.0.1:7"
 
 
+def test_a_bad_endpoint_from_the_environment_names_the_variable() -> None:
+    with pytest.raises(UsageError, match=r"^\$AGENTRT_ENDPOINT: endpoint 'nowhere' must look like"):
+        choose_endpoint(None, environ={"AGENTRT_ENDPOINT": "nowhere"})
+    with pytest.raises(
+        UsageError, match=r"^\$AGENTRT_ENDPOINT: endpoint '127.0.0.1:99999': the port"
+    ):
+        choose_endpoint(None, environ={"AGENTRT_ENDPOINT": "127.0.0.1:99999"})
+    with pytest.raises(UsageError, match=r"^endpoint '127.0.0.1:0': the port must be 1 to 65535"):
+        choose_endpoint("127.0.0.1:0", environ={"AGENTRT_ENDPOINT": "127.0.0.1:9"})
+
+
 def test_endpoint_flag_and_env_skip_the_simulator(sim_process: SimProcess, tmp_path: Path) -> None:
     spec = _spec(tmp_path)
     by_flag = agentrt(

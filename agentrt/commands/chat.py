@@ -59,9 +59,10 @@ def make_client(endpoint: str | None) -> Client:
         UsageError: the endpoint is xAI's and no ``XAI_API_KEY`` is set.
     """
     from agentrt.client import Client
-    from agentrt.config import KEY_ENV, is_loopback, resolve_endpoint, resolve_key
+    from agentrt.config import DEFAULT_ENDPOINT, KEY_ENV, is_loopback, resolve_key
+    from agentrt.connect import named_endpoint
 
-    target = resolve_endpoint(endpoint)
+    target = named_endpoint(endpoint) or DEFAULT_ENDPOINT
     if resolve_key() is None and not is_loopback(target) and target.endswith("x.ai:443"):
         raise UsageError(f"no API key: set {KEY_ENV} to use {target}, or pass --endpoint HOST:PORT")
     return Client(endpoint=target)

@@ -209,11 +209,10 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.config import ENDPOINT_ENV, resolve_endpoint
+    from agentrt.connect import named_endpoint
     from agentrt.eventloop import run
 
-    explicit = args.endpoint or os.environ.get(ENDPOINT_ENV)
-    endpoint = resolve_endpoint(explicit) if explicit else None
+    endpoint = named_endpoint(args.endpoint)
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
     _check_outputs(args)
     if args.agent:
