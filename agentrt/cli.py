@@ -49,22 +49,37 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"agentrt: error: {message} (see: {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level parser with every subcommand registered."""
+def _common(*, defaults: bool) -> argparse.ArgumentParser:
+    """``--debug`` and ``--loop``, accepted before and after the command name.
+
+    The subcommands' copies have no defaults, so ``agentrt --debug run ...`` is not
+    undone by the ``run`` parser; the top-level parser's defaults apply.
+    """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if defaults else argparse.SUPPRESS,
+        help="show tracebacks for errors",
+    )
     common.add_argument(
         "--loop",
         choices=("auto", "uvloop", "asyncio"),
-        default="auto",
+        default="auto" if defaults else argparse.SUPPRESS,
         help="event loop: uvloop when installed (auto), or force one",
     )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered."""
+    common = _common(defaults=False)
     parser = _Parser(
         prog="agentrt",
         description="A gRPC-first client and async agent runtime for xAI's Grok API.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
+        parents=[_common(defaults=True)],
     )
     parser.add_argument("--version", action="version", version=f"agentrt {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

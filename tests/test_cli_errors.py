@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentrt.cli import COMMANDS
+from agentrt.cli import COMMANDS, build_parser
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -49,6 +49,29 @@ def _one_error_line(proc: subprocess.CompletedProcess[str], code: int = 2) -> st
 )
 def test_argument_errors_are_one_line_naming_the_help(args: tuple[str, ...], message: str) -> None:
     assert message in _one_error_line(_cli(*args))
+
+
+@pytest.mark.parametrize(
+    ("argv", "debug", "loop"),
+    [
+        (["info"], False, "auto"),
+        (["--debug", "--loop", "asyncio", "info"], True, "asyncio"),
+        (["info", "--debug", "--loop", "asyncio"], True, "asyncio"),
+        (["--loop", "uvloop", "info", "--loop", "asyncio"], False, "asyncio"),
+    ],
+)
+def test_common_options_count_before_and_after_the_command(
+    argv: list[str], debug: bool, loop: str
+) -> None:
+    args = build_parser().parse_args(argv)
+    assert (args.debug, args.loop) == (debug, loop)
+
+
+def test_debug_before_the_command_shows_the_traceback(tmp_path: Path) -> None:
+    proc = _cli("--debug", "schema", "--output", str(tmp_path))
+    assert proc.returncode == 2
+    assert "Traceback (most recent call last)" in proc.stderr
+    assert proc.stderr.endswith(f"agentrt: error: --output {tmp_path}: Is a directory\n")
 
 
 def test_top_level_help_lists_the_exit_codes() -> None:
