@@ -98,12 +98,17 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     argparse matches an optional positional (``agentrt run SPEC [INPUT]``) with
     the first run of positionals, so ``run SPEC --var k=v INPUT`` would leave
     INPUT unrecognized. A command names such a positional with
-    ``set_defaults(late_positional="input")`` and it is filled from the leftover.
+    ``set_defaults(late_positional="input")`` and it is filled from the leftover
+    (after ``--`` it may start with ``-``: ``run SPEC --json -- "-1 or 1?"``).
     """
     args, extras = parser.parse_known_args(argv)
     late = getattr(args, "late_positional", None)
-    if late and getattr(args, late) is None and len(extras) == 1 and not extras[0].startswith("-"):
-        setattr(args, late, extras.pop())
+    if late and getattr(args, late) is None:
+        if len(extras) == 2 and extras[0] == "--":
+            extras.pop(0)
+            setattr(args, late, extras.pop())
+        elif len(extras) == 1 and not extras[0].startswith("-"):
+            setattr(args, late, extras.pop())
     if extras:
         owner = getattr(args, "command_parser", None) or parser
         owner.error(f"unrecognized arguments: {' '.join(extras)}")

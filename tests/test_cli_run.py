@@ -451,3 +451,12 @@ def test_input_may_follow_the_options() -> None:
     extra = agentrt("run", spec, "--var", "company=Acme", "one", "two")
     assert extra.returncode == 2
     assert "unrecognized arguments: one two" in extra.stderr
+
+
+def test_an_input_that_starts_with_a_dash_follows_a_double_dash() -> None:
+    spec = str(ROOT / "examples" / "support_triage" / "support_triage.yaml")
+    dashed = agentrt(
+        "run", spec, "--var", "company=Acme", "--json", "-q", "--", "-Where is order AB-123?"
+    )
+    assert dashed.returncode == 0, dashed.stderr
+    assert json.loads(dashed.stdout)["output"]["order_id"] == "AB-123"
