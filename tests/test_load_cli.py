@@ -161,10 +161,24 @@ def test_agent_mode_runs_a_yaml_agent_per_request(sim_process: SimProcess) -> No
     assert report["summary"]["latency_s"]["ttft"]["count"] == 4
 
 
+def test_agent_mode_fills_the_agents_placeholders_from_var(sim_process: SimProcess) -> None:
+    spec = Path(__file__).resolve().parent.parent / "examples/support_triage/support_triage.yaml"
+    base = ("--endpoint", sim_process.address, "--agent", str(spec), "--requests", "2")
+    with_var = _load(*base, "--var", "company=Acme", "--prompt", "Where is AB-123?", "--json", "-")
+    without = _load(*base, "--prompt", "Where is AB-123?", check=False)
+    assert json.loads(with_var.stdout)["summary"]["succeeded"] == 2
+    assert without.returncode == 2
+    assert without.stderr == (
+        "agentrt: error: the instructions of agent 'support_triage' need 'company': "
+        "pass --var company=...\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("--prompt", "hi", "--requests", "1"), "give --model M"),
+        (("--model", "m", "--prompt", "hi", "--requests", "1", "--var", "a=b"), "give --agent"),
         (("--model", "m", "--prompt", "hi", "--requests", "1", "--slo", "fast=1s"), "--slo item"),
         (("--model", "m", "--prompt", "hi", "--duration", "1s", "--ramp", "step"), "--ramp-step"),
         (("--model", "m", "--prompts", "/nonexistent.jsonl", "--requests", "1"), "cannot read"),

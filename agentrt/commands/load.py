@@ -39,6 +39,8 @@ EXAMPLES = """examples:
   agentrt load --model grok-3 --prompt hi --concurrency 200 --processes 2 --duration 20s
   agentrt load --agent examples/trip_planner/trip_planner.yaml --prompt "Lisbon" \\
       --concurrency 4 --requests 40
+  agentrt load --agent examples/support_triage/support_triage.yaml --var company=Acme \\
+      --prompt "Where is order AB-123?" --concurrency 4 --requests 40
   agentrt load --model grok-3 --prompt hi --requests 100 --metadata x-sim-ttft-ms=200
 
 corpus (--prompts FILE.jsonl), one prompt per line:
@@ -99,6 +101,13 @@ def _add_workload(p: argparse.ArgumentParser) -> None:
     add("--warmup", type=int, default=0, metavar="N", help="requests sent and discarded first")
     add("--slo", metavar="SPEC", help="objectives for goodput, e.g. ttft=500ms,tpot=50ms")
     add("--agent", metavar="SPEC", help="run this YAML agent once per request")
+    add(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --agent: a value for a {NAME} placeholder (repeatable)",
+    )
 
 
 def _add_outputs(p: argparse.ArgumentParser) -> None:
@@ -171,6 +180,7 @@ def _metadata(items: list[str]) -> tuple[tuple[str, str], ...]:
 
 def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     """The :class:`~agentrt.load.plan.LoadPlan` the arguments ask for."""
+    from agentrt.commands.run import parse_vars
     from agentrt.config import resolve_key
     from agentrt.errors import UsageError
     from agentrt.load.plan import LoadPlan
@@ -179,6 +189,8 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
 
     if not args.model and not args.agent:
         raise UsageError("give --model M (or --agent SPEC)")
+    if args.var and not args.agent:
+        raise UsageError("--var fills an agent's placeholders: give --agent SPEC")
     if args.concurrency is not None and args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     if args.processes < 1:
@@ -203,6 +215,7 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
         metadata=_metadata(args.metadata),
         seed=args.seed,
         agent=args.agent,
+        variables=tuple(parse_vars(args.var).items()),
         endpoint=endpoint,
         api_key=resolve_key(),
     )
@@ -220,7 +233,8 @@ def _run(args: argparse.Namespace) -> int:
 
         from agentrt.spec import load_agent
 
-        agent = load_agent(args.agent)  # every spec problem is reported before the run starts
+        # Every spec problem (and a placeholder without --var) is reported before the run starts.
+        agent = load_agent(args.agent, variables=dict(plan.variables))
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)

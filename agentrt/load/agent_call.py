@@ -28,7 +28,7 @@ def make_agent_call(client: Any, plan: LoadPlan) -> Callable[[int], Awaitable[Ou
     from agentrt.spec import load_agent
 
     assert plan.agent is not None
-    agent = load_agent(plan.agent)
+    agent = load_agent(plan.agent, variables=dict(plan.variables))
     perf = time.perf_counter
 
     async def run(number: int) -> Outcome:

@@ -36,6 +36,7 @@ class LoadPlan:
         metadata: extra gRPC metadata on every request.
         seed: seed of the open-loop arrival times.
         agent: a YAML agent spec run once per request instead of one chat call.
+        variables: values of the agent's ``{placeholders}`` (``--var NAME=VALUE``).
         endpoint: HOST:PORT of the service under test.
         api_key: the key sent as ``authorization: Bearer``; never shown.
     """
@@ -56,6 +57,7 @@ class LoadPlan:
     metadata: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # may carry credentials
     seed: int = 0
     agent: str | None = None
+    variables: tuple[tuple[str, str], ...] = ()
     endpoint: str = "127.0.0.1:0"
     api_key: str | None = field(default=None, repr=False)
 
