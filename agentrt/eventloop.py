@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
 from typing import Any, Literal, TypeVar
 
 from agentrt.errors import UsageError
@@ -43,11 +46,47 @@ def run(main: Coroutine[Any, Any, T], *, loop: LoopName = "auto") -> T:
             factory = uvloop.new_event_loop
     with asyncio.Runner(loop_factory=factory) as runner:
         try:
-            return runner.run(main)
+            return runner.run(_exit_if_cancel_hangs(main))
         except KeyboardInterrupt:
             # Closing the runner would join the busy executor; give it an idle one instead.
             runner.get_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
             raise
+
+
+CANCEL_GRACE_S = 5.0
+"""After the first Ctrl-C, how long cancelling may take before the process exits anyway."""
+
+
+async def _exit_if_cancel_hangs(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main``; after the first SIGINT, exit with 130 if cancelling it hangs.
+
+    ``asyncio.Runner`` turns Ctrl-C into cancelling the main task and waits for it
+    to finish. A call that does not honour cancellation (a library's RPC, a
+    blocking wait) would keep the process alive; this bounds that wait. Handlers
+    installed later (a server's graceful :func:`stop_on_signals`) take precedence.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous):  # not the Runner's handler: leave signals alone
+        return await main
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        timer = threading.Timer(CANCEL_GRACE_S, _force_exit)
+        timer.daemon = True
+        timer.start()
+        signal.signal(signal.SIGINT, previous)  # a second Ctrl-C behaves as before
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        return await main
+    finally:
+        if signal.getsignal(signal.SIGINT) is on_sigint:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _force_exit() -> None:
+    os.write(2, b"agentrt: interrupted (cancelling took too long)\n")
+    os._exit(130)
 
 
 @contextlib.contextmanager

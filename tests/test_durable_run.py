@@ -198,6 +198,11 @@ def test_a_queue_without_workers_is_announced_and_ctrl_c_stops_following(
         assert "agentrt: durable run agentrt-durable_planner-" in process.stderr.readline()
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=15)
+        try:
+            _, err = process.communicate(timeout=15)
+        finally:
+            if process.poll() is None:  # never leave it (or its pipes) behind
+                process.kill()
+                process.communicate()
     assert process.returncode == 130
     assert "agentrt: interrupted" in err
