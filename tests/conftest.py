@@ -1,7 +1,8 @@
 """Shared pytest fixtures.
 
-``running_sim(*args)`` starts ``agentrt sim`` as a subprocess the way a user
-would, parses its ``listening on HOST:PORT`` line, and stops it with SIGTERM;
+``running_server("sim", *args)`` starts an ``agentrt`` server command as a
+subprocess the way a user would, parses its ``listening on HOST:PORT`` line, and
+stops it with SIGTERM; ``running_sim(*args)`` is that for ``agentrt sim``, and
 ``sim_process`` is one such simulator shared by a test module.
 """
 
@@ -24,14 +25,26 @@ from tests.durable_fixtures import temporal_server  # noqa: F401 - session fixtu
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the subprocesses the tests send Ctrl-C to see it.
+
+    A shell runs a background job (``make test &``, a CI runner without job control)
+    with SIGINT ignored, and every child inherits that, so an ``agentrt`` subprocess
+    would ignore the tests' SIGINT. A Python handler is not inherited across exec:
+    with it installed here, children start with SIGINT at its default.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @dataclass
-class SimProcess:
-    """A running ``agentrt sim`` subprocess."""
+class ListeningProcess:
+    """A running ``agentrt`` server subprocess (``sim``, ``serve``) and where it listens."""
 
     process: subprocess.Popen[str]
     host: str
     port: int
-    stderr: str = ""  # what the simulator wrote to stderr, once it has exited
+    stderr: str = ""  # what it wrote to stderr, once it has exited
 
     @property
     def address(self) -> str:
@@ -39,22 +52,36 @@ class SimProcess:
         return f"{self.host}:{self.port}"
 
 
-def sim_command(*args: str) -> list[str]:
-    """The command line of ``agentrt sim`` (the console script next to this Python)."""
+SimProcess = ListeningProcess
+
+
+def agentrt_command(*args: str) -> list[str]:
+    """The command line of ``agentrt ARGS`` (the console script next to this Python)."""
     script = Path(sys.executable).parent / "agentrt"
     head = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
-    return [*head, "sim", *args]
+    return [*head, *args]
+
+
+def sim_command(*args: str) -> list[str]:
+    """The command line of ``agentrt sim ARGS``."""
+    return agentrt_command("sim", *args)
 
 
 @contextlib.contextmanager
-def running_sim(*args: str, env: dict[str, str] | None = None) -> Iterator[SimProcess]:
-    """Start ``agentrt sim ARGS``, wait for its ``listening on`` line, SIGTERM it on exit."""
+def running_server(
+    *args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = (), stop_s: float = 15
+) -> Iterator[ListeningProcess]:
+    """Start ``agentrt ARGS``, wait for its ``listening on`` line, SIGTERM it on exit.
+
+    ``drop`` names environment variables the process must not inherit.
+    """
+    base = {k: v for k, v in os.environ.items() if k not in drop}
     process = subprocess.Popen(
-        sim_command(*args),
+        agentrt_command(*args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**base, **(env or {})},
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -62,18 +89,25 @@ def running_sim(*args: str, env: dict[str, str] | None = None) -> Iterator[SimPr
     if match is None:
         process.kill()
         _, err = process.communicate(timeout=10)
-        raise RuntimeError(f"agentrt sim did not start: stdout={line!r} stderr={err!r}")
-    sim = SimProcess(process=process, host=match.group(1), port=int(match.group(2)))
+        raise RuntimeError(f"agentrt {args[0]} did not start: stdout={line!r} stderr={err!r}")
+    server = ListeningProcess(process=process, host=match.group(1), port=int(match.group(2)))
     try:
-        yield sim
+        yield server
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
         try:
-            _, sim.stderr = process.communicate(timeout=15)
+            _, server.stderr = process.communicate(timeout=stop_s)
         except subprocess.TimeoutExpired:
             process.kill()
-            _, sim.stderr = process.communicate()
+            _, server.stderr = process.communicate()
+
+
+def running_sim(
+    *args: str, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[ListeningProcess]:
+    """Start ``agentrt sim ARGS`` (see :func:`running_server`)."""
+    return running_server("sim", *args, env=env)
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,13 @@ from google.protobuf import json_format
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from tests.conftest import SimProcess, running_sim
+from tests.conftest import (
+    ListeningProcess,
+    SimProcess,
+    agentrt_command,
+    running_server,
+    running_sim,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +39,6 @@ PROBE = Path(__file__).resolve().parent / "serve_agents" / "probe.yaml"
 PROBE_CAPPED = PROBE.with_name("probe_capped.yaml")
 TOKEN = "caller-token-1"
 UPSTREAM_KEY = "upstream-key-for-the-simulator"
-_LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
 
 TRIP_INPUT = (
     "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
@@ -57,51 +59,21 @@ EXAMPLE_RUNS: dict[str, tuple[str, dict[str, str], set[str]]] = {
 }
 
 
-@dataclass
-class ServeProcess:
-    """A running ``agentrt serve`` subprocess."""
-
-    process: subprocess.Popen[str]
-    address: str
-    stderr: str = ""
+ServeProcess = ListeningProcess
 
 
 def serve_command(*args: str) -> list[str]:
-    """The command line of ``agentrt serve`` (the console script next to this Python)."""
-    script = Path(sys.executable).parent / "agentrt"
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
-    return [*head, "serve", *args]
+    """The command line of ``agentrt serve ARGS``."""
+    return agentrt_command("serve", *args)
 
 
-@contextlib.contextmanager
-def running_serve(*args: str, env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
-    """Start ``agentrt serve ARGS``, wait for ``listening on``, SIGTERM it on exit."""
-    base = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
-    process = subprocess.Popen(
-        serve_command(*args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**base, **(env or {})},
+def running_serve(
+    *args: str, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[ListeningProcess]:
+    """Start ``agentrt serve ARGS`` without the caller's upstream key or endpoint."""
+    return running_server(
+        "serve", *args, env=env, drop=("XAI_API_KEY", "AGENTRT_ENDPOINT"), stop_s=20
     )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = _LISTENING.fullmatch(line)
-    if match is None:
-        process.kill()
-        _, err = process.communicate(timeout=10)
-        raise RuntimeError(f"agentrt serve did not start: stdout={line!r} stderr={err!r}")
-    served = ServeProcess(process=process, address=f"{match.group(1)}:{match.group(2)}")
-    try:
-        yield served
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            _, served.stderr = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, served.stderr = process.communicate()
 
 
 @pytest.fixture(scope="module")
