@@ -21,7 +21,7 @@ from agentrt.spec_errors import KeyPath, SpecProblem, did_you_mean
 from agentrt.spec_model import BUILTIN_TOOLS, TOOL_KINDS, TOOL_TAGS, SpecDocument
 from agentrt.spec_source import SpecSource
 
-__all__ = ["problems_from_validation"]
+__all__ = ["SECRET_KEYS", "problems_from_validation"]
 
 _EXPECTED = {
     "int_type": "expected an integer",
@@ -151,9 +151,15 @@ def _tool_kind(path: KeyPath, value: Any, source: SpecSource) -> SpecProblem:
     )
 
 
+SECRET_KEYS = frozenset({"authorization", "extra_headers", "api_key", "token", "password"})
+"""Keys whose values an error message never repeats: they may hold a secret."""
+
+
 def _message(err: ErrorDetails, path: KeyPath) -> str:
     kind = err["type"]
     value = err["input"]
+    if any(str(part).lower() in SECRET_KEYS for part in path):
+        value = _Hidden()
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]}, got {_show(value)}"
     if kind == "string_pattern_mismatch":
@@ -174,7 +180,16 @@ def _message(err: ErrorDetails, path: KeyPath) -> str:
     return f"{text}, got {_show(value)}".replace("input should be", "expected")
 
 
+class _Hidden:
+    """Stands in for a value that must not appear in a message."""
+
+    def __repr__(self) -> str:
+        return "a value not shown here (the key may hold a secret)"
+
+
 def _show(value: Any) -> str:
+    if isinstance(value, _Hidden):
+        return repr(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

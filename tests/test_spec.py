@@ -368,3 +368,18 @@ def test_mcp_secrets_stay_out_of_repr_and_str() -> None:
     for shown in (repr(spec), str(spec), repr(tool), str(tool)):
         assert "s3cret-token" not in shown
         assert "mcp.example.org" in shown
+
+
+def test_a_wrongly_typed_secret_is_not_repeated_in_the_error() -> None:
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_text(
+            "version: 1\nname: x\nmodel: m\ninstructions: i\ntools:\n"
+            "  - builtin: mcp\n    server_url: https://mcp.example.org\n"
+            "    authorization: 9876543210123\n    extra_headers: {x-key: 1234567890987}\n"
+        )
+    text = str(info.value)
+    assert "authorization" in text
+    assert "x-key" in text
+    assert "9876543210123" not in text
+    assert "1234567890987" not in text
+    assert "not shown here" in text
