@@ -101,7 +101,16 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
     ``set_defaults(late_positional="input")`` and it is filled from the leftover
     (after ``--`` it may start with ``-``: ``run SPEC --json -- "-1 or 1?"``).
     """
-    args, extras = parser.parse_known_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    for word in words:
+        try:
+            word.encode()
+        except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
+            raw = word.encode("utf-8", "surrogateescape")
+            parser.error(
+                f"argument '{raw.decode('utf-8', 'backslashreplace')}' is not valid UTF-8 text"
+            )
+    args, extras = parser.parse_known_args(words)
     late = getattr(args, "late_positional", None)
     if late and getattr(args, late) is None:
         if len(extras) == 2 and extras[0] == "--":

@@ -117,3 +117,23 @@ def test_a_reader_that_goes_away_is_exit_141_without_traceback() -> None:
         os.close(write_end)
     assert proc.returncode == 141
     assert proc.stderr == ""
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_exit_2() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable.encode(),
+            b"-m",
+            b"agentrt",
+            b"chat",
+            b"--endpoint",
+            b"127.0.0.1:9",
+            b"caf\xe9",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2
+    assert "is not valid UTF-8 text" in err
+    assert "Traceback" not in err
