@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
+from agentrt.chat_proto import RequestEncoder
+
 if TYPE_CHECKING:
     from agentrt.chat import ChatStream
     from agentrt.chat_request import ChatRequest
@@ -15,10 +17,15 @@ __all__ = ["ChatModel"]
 
 
 class ChatModel:
-    """A :class:`~agentrt.model.Model` that calls xAI's Chat service through ``client``."""
+    """A :class:`~agentrt.model.Model` that calls xAI's Chat service through ``client``.
+
+    One per conversation (an agent run makes one): successive requests reuse the
+    protobuf of the messages already sent (:class:`~agentrt.chat_proto.RequestEncoder`).
+    """
 
     def __init__(self, client: Client) -> None:
         self.client = client
+        self._encoder = RequestEncoder()
 
     async def complete(
         self,
@@ -27,7 +34,7 @@ class ChatModel:
         timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> ChatResponse:
         """One unary GetCompletion call."""
-        return await self.client.chat.complete(request, timeout=timeout)
+        return await self.client.chat.complete(self._encoder.encode(request), timeout=timeout)
 
     def stream(
         self,
@@ -40,7 +47,8 @@ class ChatModel:
         The stream is made now (not on first iteration), so its span's trace
         parent is the context current at this call (the agent run's span).
         """
-        return _deltas_then_response(self.client.chat.stream(request, timeout=timeout))
+        stream = self.client.chat.stream(self._encoder.encode(request), timeout=timeout)
+        return _deltas_then_response(stream)
 
 
 async def _deltas_then_response(stream: ChatStream) -> AsyncIterator[Delta | ChatResponse]:

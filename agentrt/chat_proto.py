@@ -6,6 +6,8 @@ The only chat module besides :mod:`agentrt.chat` that touches generated code.
 from __future__ import annotations
 
 import json
+import operator
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from agentrt.messages import Content, File, Image, Message, Text, ToolCall
 
 __all__ = [
     "FINISH_REASONS",
+    "RequestEncoder",
     "message_to_proto",
     "request_to_proto",
     "response_from_proto",
@@ -183,6 +186,25 @@ def tool_to_proto(tool: ts.ToolSpec) -> chat_pb2.Tool:
     return _server_tool_to_proto(tool)
 
 
+# id(FunctionTool) -> (a weak reference to it, its protobuf). A declaration is a frozen
+# value used in every request of every run of its agent: its JSON Schema is serialised
+# once, not per request. The entry goes when the declaration is garbage collected.
+_FUNCTION_PROTOS: dict[int, tuple[weakref.ref[ts.FunctionTool], chat_pb2.Tool]] = {}
+
+
+def _cached_tool_proto(tool: ts.ToolSpec) -> chat_pb2.Tool:
+    """:func:`tool_to_proto`, made once per function declaration (callers must copy it)."""
+    if not isinstance(tool, ts.FunctionTool):
+        return tool_to_proto(tool)
+    key = id(tool)
+    entry = _FUNCTION_PROTOS.get(key)
+    if entry is not None and entry[0]() is tool:
+        return entry[1]
+    proto = tool_to_proto(tool)
+    _FUNCTION_PROTOS[key] = (weakref.ref(tool, lambda _: _FUNCTION_PROTOS.pop(key, None)), proto)
+    return proto
+
+
 def _tool_choice(choice: str) -> chat_pb2.ToolChoice:
     modes = {
         "auto": chat_pb2.TOOL_MODE_AUTO,
@@ -256,10 +278,54 @@ def _enum(enum: Any, prefix: str, name: str, what: str) -> Any:
 
 def request_to_proto(req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
     """The protobuf form of ``req`` (fields left ``None`` stay unset)."""
+    return _request(req, [message_to_proto(m) for m in req.messages])
+
+
+class RequestEncoder:
+    """:func:`request_to_proto` for the successive requests of one conversation.
+
+    Each request of an agent run repeats the messages of the one before and adds a
+    few. The encoder keeps the protobuf of the messages it converted last time and
+    reuses it for the same :class:`~agentrt.messages.Message` objects (compared by
+    identity; messages are frozen) at the same places, so a turn converts only its
+    new messages. The result is equal to :func:`request_to_proto`'s. One encoder
+    per conversation (e.g. per agent run); a different conversation just starts over.
+    """
+
+    __slots__ = ("_messages", "_protos")
+
+    def __init__(self) -> None:
+        self._messages: tuple[Message, ...] = ()
+        self._protos: list[chat_pb2.Message] = []
+
+    def encode(self, req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
+        """The protobuf form of ``req``."""
+        messages, old = req.messages, self._messages
+        kept = len(old)
+        if kept > len(messages) or not all(map(operator.is_, old, messages)):
+            kept = _same_prefix(old, messages)
+        added = [message_to_proto(m) for m in messages[kept:]]  # may raise: state unchanged
+        del self._protos[kept:]
+        self._protos.extend(added)
+        self._messages = messages
+        return _request(req, self._protos)
+
+
+def _same_prefix(old: tuple[Message, ...], new: tuple[Message, ...]) -> int:
+    """How many leading messages ``old`` and ``new`` share (the same objects)."""
+    n = 0
+    for a, b in zip(old, new, strict=False):
+        if a is not b:
+            break
+        n += 1
+    return n
+
+
+def _request(req: ChatRequest, messages: list[chat_pb2.Message]) -> chat_pb2.GetCompletionsRequest:
     msg = chat_pb2.GetCompletionsRequest(
         model=req.model,
-        messages=[message_to_proto(m) for m in req.messages],
-        tools=[tool_to_proto(t) for t in req.tools],
+        messages=messages,
+        tools=[_cached_tool_proto(t) for t in req.tools],
         parallel_tool_calls=req.parallel_tool_calls,
         previous_response_id=req.previous_response_id,
         store_messages=req.store_messages,
