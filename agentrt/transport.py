@@ -37,7 +37,7 @@ from agentrt._version import __version__
 from agentrt.config import ClientConfig
 from agentrt.deadline import Deadline, Timeout, effective_timeout
 from agentrt.errors import Cancelled, RateLimited, StreamInterrupted
-from agentrt.retry import RateLimitPolicy, retry_rate_limited
+from agentrt.retry import RateLimitPolicy
 from agentrt.rpc_errors import translate
 from agentrt.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
 from agentrt.tracing import trace_headers
@@ -186,21 +186,21 @@ class Transport:
         """
         deadline = self.deadline(timeout)
         md = self._call_metadata(metadata)
-
-        async def attempt(seconds: float) -> Any:
+        attempt = 0
+        while True:  # no closure or wrapper coroutine per call: this is every model turn
             slot = self._pool().pick()
             slot.in_flight += 1
             try:
                 call = getattr(slot.stub(stub_cls), method)
-                return await call(request, timeout=seconds, metadata=md)
+                return await call(request, timeout=deadline.remaining(), metadata=md)
             except aio.AioRpcError as exc:
-                raise translate(exc) from exc
+                wait = self._retry_wait(exc, 0, attempt, deadline)  # raises unless rate limited
             except asyncio.CancelledError:
                 _reraise_unless_closed(0)
             finally:
                 slot.in_flight -= 1
-
-        return await retry_rate_limited(attempt, self._policy, deadline)
+            attempt += 1
+            await asyncio.sleep(wait)
 
     async def stream(
         self,
@@ -255,10 +255,10 @@ class Transport:
     def _retry_wait(
         self, exc: grpc.RpcError, received: int, attempt: int, deadline: Deadline
     ) -> float:
-        """Seconds to wait before opening a failed stream again; raises when it is not retried.
+        """Seconds to wait before making a failed call again; raises when it is not retried.
 
-        Only rate limiting before the first message is retried, while attempts and the
-        deadline allow; a failure after it is :class:`StreamInterrupted`.
+        Only rate limiting (before a stream's first message) is retried, while attempts
+        and the deadline allow; a stream failing after it is :class:`StreamInterrupted`.
         """
         error = translate(exc)
         if received:
