@@ -5,9 +5,19 @@ event loop (tens of µs of CPU). gRPC's sync channel with the experimental
 ``SingleThreadedUnaryStream`` option reads a stream in the calling thread at a
 fraction of that. Here a reader thread iterates such a call and appends each
 message to a deque; the event loop is woken only when the consumer is actually
-waiting, so a consumer that keeps up takes whole batches without a wake-up per
-message. The thread is one per stream, so :mod:`agentrt.transport` uses this
+waiting. The thread is one per stream, so :mod:`agentrt.transport` uses this
 only while few streams are in flight and ``grpc.aio`` beyond that.
+
+Bursts: when a wake-up finds ``BURST`` or more messages waiting, they are
+arriving faster than the loop can be woken for each, and a consumer that waits
+for the next one would be woken (and the GIL handed between the two threads)
+once per message: that ping-pong, not reading, was most of the cost (≈13 µs of
+CPU per message against ≈5.5 µs for the bare sync reader). So while a burst
+lasts the consumer sleeps ``BURST_POLL`` between batches instead of asking to be
+woken; the reader fills the deque meanwhile without a hand-off. A batch smaller
+than ``BURST`` ends the burst. A message that arrives in a burst waits at most
+``BURST_POLL``; a stream whose messages arrive one at a time (a model
+generating tokens) never enters a burst and is handed over at once.
 
 Cancelling (``cancel()``) cancels the RPC; the reader thread then ends at once.
 Errors are the sync call's ``grpc.RpcError`` (translated by the transport).
@@ -22,10 +32,12 @@ from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
 
-__all__ = ["SINGLE_THREADED_OPTION", "ThreadedStream"]
+__all__ = ["BURST", "BURST_POLL", "SINGLE_THREADED_OPTION", "ThreadedStream"]
 
 # The value of grpc.experimental.ChannelOptions.SingleThreadedUnaryStream.
 SINGLE_THREADED_OPTION = "SingleThreadedUnaryStream"
+BURST = 4  # messages found by one wake-up that start a burst
+BURST_POLL = 0.001  # seconds the consumer sleeps between batches of a burst
 
 
 def _wake(fut: asyncio.Future[None]) -> None:
@@ -80,6 +92,7 @@ class ThreadedStream:
     async def _messages(self) -> AsyncIterator[Any]:
         queue = self._queue
         pop = queue.popleft
+        burst = False
         while True:
             while queue:
                 yield pop()
@@ -90,9 +103,14 @@ class ThreadedStream:
                 if end is True:
                     return
                 raise end
+            if burst:
+                await asyncio.sleep(BURST_POLL)
+                burst = len(queue) >= BURST
+                continue
             fut = self._loop.create_future()
             self._waiter = fut
             if queue or self._end is not False:  # raced with the reader: look again
                 self._waiter = None
                 continue
             await fut
+            burst = len(queue) >= BURST

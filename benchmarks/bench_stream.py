@@ -140,7 +140,7 @@ def worker(args: argparse.Namespace) -> None:
 def stream_server() -> Iterator[str]:
     """Start benchmarks/stream_server.py in its own process; yield its address."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.stream_server", "--loop", "uvloop"],
+        [sys.executable, "-m", "benchmarks.stream_server"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -151,6 +151,8 @@ def stream_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _case(endpoint: str, client: str, loop: str, n: int, streams: int, cpu: list[float]):  # type: ignore[no-untyped-def]

@@ -66,3 +66,76 @@ async def test_cancel_stops_the_reader() -> None:
     await asyncio.to_thread(stream.thread.join, 5)
     assert not stream.thread.is_alive()
     assert call.cancelled.is_set()
+
+
+class HandshakeCall:
+    """Yields ``bursts`` of messages back to back; after each burst, one more message,
+    then blocks until the consumer says it has that one (so a consumer that is only
+    handed messages in batches, or at the end, deadlocks)."""
+
+    def __init__(self, bursts: list[int]) -> None:
+        self.bursts = bursts
+        self.seen = threading.Event()
+        self.cancelled = threading.Event()
+
+    def __iter__(self) -> Iterator[str]:
+        for size in self.bursts:
+            yield from ("burst",) * size
+            self.seen.clear()
+            yield "last"
+            if not self.seen.wait(5):
+                raise TimeoutError("the consumer never got the message after the burst")
+
+    def cancel(self) -> bool:
+        self.cancelled.set()
+        return True
+
+
+async def _consume_with_handshake(call: HandshakeCall) -> list[str]:
+    got: list[str] = []
+    async with asyncio.timeout(20):
+        async for m in ThreadedStream(call, asyncio.get_running_loop()):
+            got.append(m)
+            if m == "last":
+                call.seen.set()
+    return got
+
+
+async def test_a_message_after_a_burst_is_handed_over_while_the_reader_waits() -> None:
+    call = HandshakeCall([5000, 3, 0, 2000, 1])
+    got = await _consume_with_handshake(call)
+    assert got.count("last") == 5
+    assert len(got) == 5000 + 3 + 0 + 2000 + 1 + 5
+
+
+async def test_messages_one_at_a_time_are_each_handed_over_at_once() -> None:
+    call = HandshakeCall([0] * 200)  # the reader blocks after every message
+    got = await _consume_with_handshake(call)
+    assert got == ["last"] * 200
+
+
+async def test_a_burst_is_not_a_wake_up_per_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = asyncio.get_running_loop()
+    wakes = 0
+    real = loop.call_soon_threadsafe
+
+    def counting(*args: object) -> object:
+        nonlocal wakes
+        wakes += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
+
+    class Releasing:  # releases the GIL between groups of 10 messages, like a gRPC reader
+        def __iter__(self) -> Iterator[int]:
+            for i in range(20_000):
+                if i % 10 == 0:
+                    time.sleep(0)
+                yield i
+
+        def cancel(self) -> bool:
+            return True
+
+    got = [m async for m in ThreadedStream(Releasing(), loop)]
+    assert got == list(range(20_000))
+    assert wakes < 200, f"{wakes} wake-ups for 2,000 groups of 10 messages"
