@@ -8,6 +8,7 @@ before the answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -93,6 +94,11 @@ def models_of_kind(kind: ModelKind) -> list[ModelEntry]:
 
 def find_model(name: str, kind: ModelKind) -> ModelEntry | None:
     """The entry of ``kind`` called ``name`` (or aliased so), else None."""
+    return _find(name, kind)
+
+
+@lru_cache(maxsize=256)  # looked up for every model call
+def _find(name: str, kind: ModelKind) -> ModelEntry | None:
     for m in CATALOGUE:
         if m.kind == kind and (m.name == name or name in m.aliases):
             return m

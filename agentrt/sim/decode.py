@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import grpc
@@ -41,23 +42,53 @@ def _invalid(details: str) -> SimStatus:
     return SimStatus(grpc.StatusCode.INVALID_ARGUMENT, details)
 
 
+_TURNS: dict[bytes, tuple[Turn, int]] = {}
+_TURNS_KEPT = 4096  # messages whose reading is remembered (the oldest is forgotten first)
+_TURN_BYTES = 4096  # ... when their encoding is at most this long
+
+
 def turns_from_messages(messages: Sequence[chat_pb2.Message]) -> tuple[tuple[Turn, ...], int]:
-    """The model's view of ``messages``, and how many image parts they carry."""
+    """The model's view of ``messages``, and how many image parts they carry.
+
+    Every call of a conversation resends the messages before it, so the reading
+    of a short message is remembered by its encoding.
+    """
     turns: list[Turn] = []
     images = 0
     for i, message in enumerate(messages):
-        role = _ROLES.get(message.role)
-        if role is None:
-            raise _invalid(f"messages[{i}]: role is not set (use ROLE_USER, ROLE_ASSISTANT, …)")
-        images += sum(1 for c in message.content if c.HasField("image_url"))
-        text = "".join(c.text for c in message.content if c.HasField("text"))
-        calls = tuple(
-            ToolCallOut(id=c.id, name=c.function.name, arguments=c.function.arguments)
-            for c in message.tool_calls
-        )
-        call_id = message.tool_call_id if message.HasField("tool_call_id") else None
-        turns.append(Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id))
+        key = message.SerializeToString() if message.ByteSize() <= _TURN_BYTES else b""
+        read = _TURNS.get(key) if key else None
+        if read is None:
+            read = _turn(message, i)
+            if key:
+                if len(_TURNS) >= _TURNS_KEPT:
+                    del _TURNS[next(iter(_TURNS))]
+                _TURNS[key] = read
+        turns.append(read[0])
+        images += read[1]
     return tuple(turns), images
+
+
+def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int]:
+    """Message number ``index`` as the model reads it, and its count of image parts."""
+    role = _ROLES.get(message.role)
+    if role is None:
+        raise _invalid(f"messages[{index}]: role is not set (use ROLE_USER, ROLE_ASSISTANT, …)")
+    texts = []
+    images = 0
+    for part in message.content:
+        kind = part.WhichOneof("content")
+        if kind == "text":
+            texts.append(part.text)
+        elif kind == "image_url":
+            images += 1
+    calls = tuple(
+        ToolCallOut(id=c.id, name=c.function.name, arguments=c.function.arguments)
+        for c in message.tool_calls
+    )
+    call_id = message.tool_call_id if message.HasField("tool_call_id") else None
+    text = "".join(texts)
+    return Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id), images
 
 
 def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
@@ -68,19 +99,36 @@ def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
         fn = tool.function
         if not fn.name:
             raise _invalid(f"tools[{i}].function.name is empty")
-        parameters = _json_object(fn.parameters or "{}", f"tools[{i}] ({fn.name}): parameters")
-        tools.append(FunctionTool(name=fn.name, description=fn.description, parameters=parameters))
+        try:
+            tools.append(_function_tool(fn.name, fn.description, fn.parameters or "{}"))
+        except ValueError as exc:
+            raise _invalid(f"tools[{i}] ({fn.name}): parameters {exc}") from None
     return tuple(tools)
+
+
+@lru_cache(maxsize=1024)
+def _function_tool(name: str, description: str, parameters: str) -> FunctionTool:
+    """A declared function with its schema parsed (cached: every call of a run repeats it)."""
+    return FunctionTool(name=name, description=description, parameters=_object(parameters))
+
+
+@lru_cache(maxsize=256)
+def _object(text: str) -> dict[str, Any]:
+    """``text`` parsed as a JSON object (cached; never mutated); ValueError says what is wrong."""
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ValueError("must be a JSON object (a JSON Schema)")
+    return value
 
 
 def _json_object(text: str, where: str) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        return _object(text)
     except ValueError as exc:
-        raise _invalid(f"{where} is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise _invalid(f"{where} must be a JSON object (a JSON Schema)")
-    return value
+        raise _invalid(f"{where} {exc}") from None
 
 
 def _tool_choice(request: chat_pb2.GetCompletionsRequest) -> str:

@@ -145,6 +145,7 @@ class FaultInjector:
         self.config = config
         self.realism = realism
         self._counts: OrderedDict[str, int] = OrderedDict()
+        self._plain_quirks = Quirks(output_tokens=realism.output_tokens)
 
     def plan(self, metadata: Mapping[str, str]) -> CallPlan:
         """The plan for one model call with these (lower-case) metadata headers."""
@@ -154,6 +155,8 @@ class FaultInjector:
         self._counts[session] = number  # most recent last; the oldest sessions are forgotten
         if len(self._counts) > _MAX_SESSIONS:
             self._counts.popitem(last=False)
+        if not cfg.faults and not any(k.startswith("x-sim-") for k in metadata):
+            return self._plain(number)  # the common case, per call: nothing to decide
         active = self._active_faults(metadata, session, number)
         realism = self._realism(metadata)
         quirks = Quirks(
@@ -170,6 +173,17 @@ class FaultInjector:
             quirks=quirks,
             realism=realism,
             retry_after_ms=int(retry_after),
+            deadline_stall_ms=cfg.deadline_stall_ms,
+            call_number=number,
+        )
+
+    def _plain(self, number: int) -> CallPlan:
+        """The plan of call ``number`` when no fault and no header applies."""
+        cfg = self.config
+        return CallPlan(
+            quirks=self._plain_quirks,
+            realism=self.realism,
+            retry_after_ms=int(cfg.retry_after_ms),
             deadline_stall_ms=cfg.deadline_stall_ms,
             call_number=number,
         )

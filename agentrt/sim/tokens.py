@@ -25,9 +25,25 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
+_CACHED_CHARS = 4096
+
+
 def count_tokens(text: str) -> int:
-    """How many tokens :func:`tokenize` makes of ``text``."""
-    return len(_TOKEN_RE.findall(text)) if text else 0
+    """How many tokens :func:`tokenize` makes of ``text``.
+
+    A conversation resends its messages with every call, so counts of short texts
+    are cached (usage is counted per call, over the whole prompt).
+    """
+    if not text:
+        return 0
+    if len(text) <= _CACHED_CHARS:
+        return _cached_count(text)
+    return len(_TOKEN_RE.findall(text))
+
+
+@lru_cache(maxsize=16_384)
+def _cached_count(text: str) -> int:
+    return len(_TOKEN_RE.findall(text))
 
 
 @lru_cache(maxsize=65_536)

@@ -1,0 +1,132 @@
+"""The simulator's per-call caches read requests exactly as a fresh reading would."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2
+
+from agentrt.sim import decode
+from agentrt.sim.decode import prompt_from_request, turns_from_messages
+from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
+from agentrt.sim.model import ToolCallOut, Turn
+from agentrt.sim.status import SimStatus
+from agentrt.sim.tokens import count_tokens, tokenize
+
+MODEL = "grok-4-1-fast-reasoning"
+
+
+def text(role: int, value: str) -> chat_pb2.Message:
+    return chat_pb2.Message(role=role, content=[chat_pb2.Content(text=value)])
+
+
+def test_messages_read_again_give_the_same_turns_and_image_counts() -> None:
+    picture = chat_pb2.Content(image_url=image_pb2.ImageUrlContent(image_url="https://e.org/a.png"))
+    messages = [
+        text(chat_pb2.ROLE_SYSTEM, "be brief"),
+        chat_pb2.Message(
+            role=chat_pb2.ROLE_USER,
+            content=[chat_pb2.Content(text="look "), picture, chat_pb2.Content(text="here")],
+        ),
+        chat_pb2.Message(
+            role=chat_pb2.ROLE_ASSISTANT,
+            tool_calls=[
+                chat_pb2.ToolCall(
+                    id="c1", function=chat_pb2.FunctionCall(name="f", arguments='{"a": 1}')
+                )
+            ],
+        ),
+        chat_pb2.Message(
+            role=chat_pb2.ROLE_TOOL, content=[chat_pb2.Content(text="42")], tool_call_id="c1"
+        ),
+    ]
+    expected = (
+        (
+            Turn(role="system", text="be brief"),
+            Turn(role="user", text="look here"),
+            Turn(
+                role="assistant",
+                text="",
+                tool_calls=(ToolCallOut(id="c1", name="f", arguments='{"a": 1}'),),
+            ),
+            Turn(role="tool", text="42", tool_call_id="c1"),
+        ),
+        1,
+    )
+    assert turns_from_messages(messages) == expected
+    assert turns_from_messages(messages) == expected
+    assert turns_from_messages([*messages, messages[1]])[1] == 2
+
+
+def test_a_long_message_is_read_without_being_remembered() -> None:
+    long = "word " * 2000
+    before = len(decode._TURNS)
+    turns, _ = turns_from_messages([text(chat_pb2.ROLE_USER, long)])
+    assert turns[0].text == long
+    assert len(decode._TURNS) == before
+
+
+def test_the_remembered_readings_are_bounded() -> None:
+    for i in range(decode._TURNS_KEPT + 10):
+        turns_from_messages([text(chat_pb2.ROLE_USER, f"message {i}")])
+    assert len(decode._TURNS) == decode._TURNS_KEPT
+    assert turns_from_messages([text(chat_pb2.ROLE_USER, "message 0")])[0][0].text == "message 0"
+
+
+def test_a_message_without_a_role_is_named_by_its_place_every_time() -> None:
+    ok = text(chat_pb2.ROLE_USER, "hi")
+    bad = chat_pb2.Message(content=[chat_pb2.Content(text="hi")])
+    for messages, index in (([ok, bad], 1), ([bad], 0)):
+        with pytest.raises(SimStatus, match=rf"messages\[{index}\]: role is not set"):
+            turns_from_messages(messages)
+
+
+def test_bad_tool_parameters_are_refused_every_time_and_good_ones_parsed() -> None:
+    def request(parameters: str) -> chat_pb2.GetCompletionsRequest:
+        fn = chat_pb2.Function(name="f", parameters=parameters)
+        return chat_pb2.GetCompletionsRequest(
+            model=MODEL,
+            messages=[text(chat_pb2.ROLE_USER, "hi")],
+            tools=[chat_pb2.Tool(web_search=chat_pb2.WebSearch()), chat_pb2.Tool(function=fn)],
+        )
+
+    for _ in range(2):
+        with pytest.raises(SimStatus, match=r"tools\[1\] \(f\): parameters is not valid JSON"):
+            prompt_from_request(request("{nope"))
+        with pytest.raises(SimStatus, match=r"tools\[1\] \(f\): parameters must be a JSON object"):
+            prompt_from_request(request("[1]"))
+    prompt = prompt_from_request(request('{"type": "object"}'))
+    assert [(t.name, dict(t.parameters)) for t in prompt.tools] == [("f", {"type": "object"})]
+    assert prompt.server_tools == ("web_search",)
+
+
+def test_token_counts_of_short_and_long_texts_match_the_tokenizer() -> None:
+    for value in ("", "Hello, world 12345!", "x" * 5000 + " y" * 3000):
+        assert count_tokens(value) == len(tokenize(value))
+        assert count_tokens(value) == len(tokenize(value))  # cached or not, the same
+
+
+def test_a_call_without_faults_or_headers_gets_the_plan_a_full_decision_gives() -> None:
+    injector = FaultInjector(FaultConfig(retry_after_ms=250), Realism(output_tokens=7))
+    plain = injector.plan({"user-agent": "test"})
+    decided = injector.plan({"x-sim-session": ""})  # a header: the full decision, same session
+    assert plain.call_number == 1
+    assert decided.call_number == 2
+    assert (plain.error, plain.abort_after, plain.quirks, plain.realism) == (
+        decided.error,
+        decided.abort_after,
+        decided.quirks,
+        decided.realism,
+    )
+    assert (plain.retry_after_ms, plain.deadline_stall_ms) == (250, 30_000)
+    assert plain.quirks.output_tokens == 7
+
+
+def test_a_header_still_turns_a_fault_on_for_one_call() -> None:
+    injector = FaultInjector(FaultConfig(), Realism())
+    assert injector.plan({}).error is None
+    plan = injector.plan({"x-sim-fault": "unavailable"})
+    assert plan.error == "unavailable"
+    with pytest.raises(SimStatus) as caught:
+        plan.raise_error()
+    assert caught.value.code == grpc.StatusCode.UNAVAILABLE
