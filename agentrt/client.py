@@ -52,7 +52,14 @@ on the loop that used it.
 from __future__ import annotations
 
 from agentrt.chat import Chat
-from agentrt.config import DEFAULT_TIMEOUT, KEY_ENV, ClientConfig, resolve_endpoint, resolve_key
+from agentrt.config import (
+    DEFAULT_TIMEOUT,
+    KEY_ENV,
+    ClientConfig,
+    check_endpoint,
+    resolve_endpoint,
+    resolve_key,
+)
 from agentrt.errors import UsageError
 from agentrt.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.tracing import Telemetry, default_telemetry
@@ -110,9 +117,7 @@ class Client:
                 rate_limit_retries=rate_limit_retries,
                 stream_threads=stream_threads,
             )
-        host, _, port = config.endpoint.rpartition(":")
-        if port.isdigit() and not 0 < int(port) < 65536:
-            raise UsageError(f"endpoint {config.endpoint!r}: the port must be 1 to 65535")
+        host = check_endpoint(config.endpoint).rpartition(":")[0]
         if config.api_key is None and (host == "x.ai" or host.endswith(".x.ai")):
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config

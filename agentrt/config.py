@@ -19,6 +19,7 @@ __all__ = [
     "KEY_ENV",
     "MAX_MESSAGE_BYTES",
     "ClientConfig",
+    "check_endpoint",
     "is_loopback",
     "resolve_endpoint",
     "resolve_key",
@@ -36,10 +37,20 @@ _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-loca
 
 def resolve_endpoint(explicit: str | None = None) -> str:
     """The endpoint to use: ``explicit``, else ``$AGENTRT_ENDPOINT``, else api.x.ai:443."""
-    endpoint = explicit or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
+    return check_endpoint(explicit or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT)
+
+
+def check_endpoint(endpoint: str) -> str:
+    """``endpoint`` itself when it is HOST:PORT with a port from 1 to 65535.
+
+    Raises:
+        UsageError: it is not, saying what it must look like.
+    """
     host, sep, port = endpoint.rpartition(":")
     if not sep or not host or not port.isdigit():
         raise UsageError(f"endpoint {endpoint!r} must look like HOST:PORT, e.g. 127.0.0.1:50051")
+    if not 0 < int(port) < 65536:
+        raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
     return endpoint
 
 

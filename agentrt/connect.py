@@ -62,13 +62,9 @@ def named_endpoint(
     if not given:
         return None
     try:
-        endpoint = resolve_endpoint(given)
-        port = int(endpoint.rpartition(":")[2])
-        if not 0 < port < 65536:
-            raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
+        return resolve_endpoint(given)
     except UsageError as e:
         raise (e if explicit else UsageError(f"${ENDPOINT_ENV}: {e}")) from None
-    return endpoint
 
 
 def choose_endpoint(

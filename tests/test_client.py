@@ -66,6 +66,10 @@ def test_no_key_for_xai_is_a_usage_error(monkeypatch) -> None:
 def test_an_endpoint_port_out_of_range_is_a_usage_error(endpoint: str) -> None:
     with pytest.raises(UsageError, match="the port must be 1 to 65535"):
         Client(endpoint=endpoint)
+    with pytest.raises(UsageError, match="the port must be 1 to 65535"):
+        resolve_endpoint(endpoint)
+    with pytest.raises(UsageError, match="the port must be 1 to 65535"):
+        Client(config=ClientConfig(endpoint=endpoint))
 
 
 def test_endpoint_precedence(monkeypatch) -> None:
