@@ -386,6 +386,7 @@ def tool_call_from_proto(call: chat_pb2.ToolCall) -> ToolCall:
 
 def usage_from_proto(usage: usage_pb2.SamplingUsage) -> Usage:
     """The value form of a protobuf usage record."""
+    used = usage.server_side_tools_used
     return Usage(
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
@@ -395,9 +396,7 @@ def usage_from_proto(usage: usage_pb2.SamplingUsage) -> Usage:
         cached_prompt_text_tokens=usage.cached_prompt_text_tokens,
         prompt_image_tokens=usage.prompt_image_tokens,
         num_sources_used=usage.num_sources_used,
-        server_side_tools_used=tuple(
-            _SERVER_TOOLS.get(t, "") for t in usage.server_side_tools_used
-        ),
+        server_side_tools_used=tuple(_SERVER_TOOLS.get(t, "") for t in used) if used else (),
         cost_in_usd_ticks=usage.cost_in_usd_ticks if usage.HasField("cost_in_usd_ticks") else None,
     )
 
@@ -422,24 +421,31 @@ def citation_from_proto(c: chat_pb2.InlineCitation) -> Citation:
     )
 
 
+def _choice(output: chat_pb2.CompletionOutput) -> Choice:
+    message = output.message
+    calls, cites = message.tool_calls, message.citations
+    return Choice(
+        index=output.index,
+        content=message.content,
+        reasoning_content=message.reasoning_content,
+        tool_calls=tuple(tool_call_from_proto(c) for c in calls) if calls else (),
+        finish_reason=FINISH_REASONS.get(output.finish_reason, ""),
+        encrypted_content=message.encrypted_content,
+        citations=tuple(citation_from_proto(c) for c in cites) if cites else (),
+    )
+
+
 def response_from_proto(resp: chat_pb2.GetChatCompletionResponse) -> ChatResponse:
     """The value form of a unary chat response."""
-    choices = tuple(
-        Choice(
-            index=o.index,
-            content=o.message.content,
-            reasoning_content=o.message.reasoning_content,
-            tool_calls=tuple(tool_call_from_proto(c) for c in o.message.tool_calls),
-            finish_reason=FINISH_REASONS.get(o.finish_reason, ""),
-            encrypted_content=o.message.encrypted_content,
-            citations=tuple(citation_from_proto(c) for c in o.message.citations),
-        )
-        for o in sorted(resp.outputs, key=lambda o: o.index)
-    )
+    outputs = resp.outputs
+    if len(outputs) == 1:  # the usual case: no sorting
+        choices: tuple[Choice, ...] = (_choice(outputs[0]),)
+    else:
+        choices = tuple(_choice(o) for o in sorted(outputs, key=lambda o: o.index)) or (Choice(),)
     return ChatResponse(
         id=resp.id,
         model=resp.model,
-        choices=choices or (Choice(),),
+        choices=choices,
         usage=usage_from_proto(resp.usage),
         citations=tuple(resp.citations),
         system_fingerprint=resp.system_fingerprint,
