@@ -25,6 +25,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -206,8 +207,8 @@ async def dispatch(
         if on_finished is not None:
             on_finished(record)
 
-    left = None if deadline is None else deadline - time.monotonic()
-    async with asyncio.timeout(left):
+    scope = nullcontext() if deadline is None else asyncio.timeout(deadline - time.monotonic())
+    async with scope:
         if len(ready) == 1:
             await run(*ready[0])
         elif ready:
@@ -228,12 +229,15 @@ async def _run_one(
         )
         kwargs = {**kwargs, tool.schema.context_param: ctx}
     started = time.monotonic()
-    limit = asyncio.timeout(tool.timeout)
+    limit = None if tool.timeout is None else asyncio.timeout(tool.timeout)
     try:
-        async with limit:
+        if limit is None:  # no timeout scope to enter and leave around every call
             value = await _invoke(tool, kwargs, executor)
+        else:
+            async with limit:
+                value = await _invoke(tool, kwargs, executor)
     except TimeoutError as e:
-        if not limit.expired():
+        if limit is None or not limit.expired():
             return _error_record(call, turn, "raised", type(e).__name__, str(e), started)
         msg = f"tool {tool.name!r} did not finish within its {tool.timeout:g} s timeout"
         return _error_record(call, turn, "timeout", "TimeoutError", msg, started)

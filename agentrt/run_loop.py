@@ -102,7 +102,11 @@ class RunLoop:
         self.usage = self.usage + usage
 
     async def events(self, *, streaming: bool) -> AsyncIterator[AgentEvent]:
-        """Run turns until a final answer, yielding events; raises an AgentError on failure."""
+        """Run turns until a final answer, yielding events; raises an AgentError on failure.
+
+        ``streaming=False`` (``Agent.run``): the model is called unary and only
+        :class:`RunFinished` is yielded (nobody sees the other events).
+        """
         with self._traced() as self.trace:
             while True:
                 self._next_turn()
@@ -122,24 +126,25 @@ class RunLoop:
                     )
                 self._record(response)
                 calls = [c for c in response.tool_calls if c.type == "function"]
-                if calls:
+                if calls and not streaming:
+                    await self._run_tools(calls)
+                elif calls:
                     for c in calls:
                         yield ToolCallStarted(
                             turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
                         )
                     for record in await self._run_tools(calls):
                         yield ToolCallFinished(turn=self.turns, record=record)
-                yield TurnFinished(
-                    turn=self.turns,
-                    response_id=response.id,
-                    finish_reason=response.finish_reason,
-                    usage=response.usage,
-                )
-                if not calls and self._finish(response):
-                    self.result = self._result(self.output)
-                    if self.trace is not None:
-                        self.trace.record(self.result)
-                    yield RunFinished(result=self.result)
+                if streaming:
+                    yield TurnFinished(
+                        turn=self.turns,
+                        response_id=response.id,
+                        finish_reason=response.finish_reason,
+                        usage=response.usage,
+                    )
+                finished = None if calls else self._finished(response)
+                if finished is not None:
+                    yield finished
                     return
 
     def _traced(self) -> AbstractContextManager[AgentRun | None]:
@@ -268,6 +273,15 @@ class RunLoop:
                     "raise limits.max_identical_tool_calls if that is intended",
                     result=self.partial(),
                 )
+
+    def _finished(self, response: ChatResponse) -> RunFinished | None:
+        """The run's end when ``response`` is a valid final answer (else a repair turn was queued)."""
+        if not self._finish(response):
+            return None
+        self.result = self._result(self.output)
+        if self.trace is not None:
+            self.trace.record(self.result)
+        return RunFinished(result=self.result)
 
     def _finish(self, response: ChatResponse) -> bool:
         """Validate the final answer; False means a repair turn was queued."""
