@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf import message_factory
@@ -131,29 +131,45 @@ def _metadata(context: Context) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
+if TYPE_CHECKING:
+    _GenericHandler = grpc.GenericRpcHandler[Any, Any]
+else:
+    _GenericHandler = grpc.GenericRpcHandler  # not subscriptable at run time
+
+
+class _Methods(_GenericHandler):
+    """Every method of every service, found with one dictionary lookup per call."""
+
+    def __init__(self, handlers: dict[str, grpc.RpcMethodHandler[Any, Any]]) -> None:
+        self._handlers = handlers
+
+    def service(
+        self, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
+        return self._handlers.get(handler_call_details.method)
+
+
 def build_handlers(
     chat: ChatService, small: SmallServices, admit: Admit, observer: Observer | None = None
 ) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """One generic handler per xAI service, covering every method of it.
+    """The handler of every method of every xAI service (one generic handler for all).
 
     ``observer(method, metadata)``, when given, wraps every implemented call
     (e.g. in a tracing span continued from the caller's ``traceparent``).
     """
     implemented = _implemented(chat, small)
-    out = []
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
     for module_name in proto_modules():
         module = importlib.import_module(module_name)
         for service in module.DESCRIPTOR.services_by_name.values():
-            methods: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
             for method in service.methods:
                 fn = implemented.get(f"{service.full_name}/{method.name}")
-                methods[method.name] = (
+                handlers[f"/{service.full_name}/{method.name}"] = (
                     _unimplemented(method, admit)
                     if fn is None
                     else _method_handler(method, fn, observer)
                 )
-            out.append(grpc.method_handlers_generic_handler(service.full_name, methods))
-    return out
+    return [_Methods(handlers)]
 
 
 def _method_handler(
