@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools, stems
@@ -90,6 +91,14 @@ class Turn:
     text: str
     tool_calls: tuple[ToolCallOut, ...] = ()
     tool_call_id: str | None = None
+
+    @cached_property
+    def tokens(self) -> int:
+        """Prompt tokens of this message: its text plus its tool calls' names and arguments.
+
+        Counted once: a conversation's messages come back with every call.
+        """
+        return count_tokens(self.text) + sum(_call_tokens(c) for c in self.tool_calls)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,7 +201,7 @@ def _call_tokens(call: ToolCallOut) -> int:
 
 def prompt_tokens(turns: tuple[Turn, ...]) -> int:
     """Prompt tokens of ``turns``: their text plus the names and arguments of their tool calls."""
-    return sum(count_tokens(t.text) + sum(_call_tokens(c) for c in t.tool_calls) for t in turns)
+    return sum(t.tokens for t in turns)
 
 
 def _pending_results(turns: tuple[Turn, ...]) -> list[tuple[str, str]]:
