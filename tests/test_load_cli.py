@@ -7,6 +7,7 @@ headers (``--metadata x-sim-...``), so one simulator serves every test here.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 
 from agentrt.load.records import FIELDS, RequestRecord
+from agentrt.load.schedule import Ramp, poisson_arrivals
 from tests.conftest import SimProcess
 
 pytestmark = pytest.mark.e2e
@@ -195,6 +197,36 @@ def test_agent_mode_fills_the_agents_placeholders_from_var(sim_process: SimProce
             ("--model", "m", "--prompt", "hi", "--requests", "1", "--csv", "-"),
             "--csv -: only --json can go to stdout",
         ),
+        (
+            (
+                "--model",
+                "m",
+                "--prompt",
+                "hi",
+                "--rate",
+                "5",
+                "--requests",
+                "1",
+                "--max-in-flight",
+                "0",
+            ),
+            "--max-in-flight must be at least 1",
+        ),
+        (
+            (
+                "--model",
+                "m",
+                "--prompt",
+                "hi",
+                "--concurrency",
+                "2",
+                "--requests",
+                "1",
+                "--max-in-flight",
+                "10",
+            ),
+            "--max-in-flight only applies to --rate (open loop)",
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -347,3 +379,30 @@ def test_ramped_open_loop_from_the_command_line(sim_process: SimProcess) -> None
     }  # fmt: skip
     # expected arrivals: 20/s, 60/s, 100/s for 0.5 s each = 90
     assert 50 <= report["summary"]["requests"] <= 130
+
+
+def test_open_loop_drops_arrivals_beyond_max_in_flight_against_a_slow_service(
+    sim_process: SimProcess,
+) -> None:
+    # 200 arrivals/s offered; 5 in flight at most, each taking 500 ms: at most 10/s get through
+    proc = _load(
+        "--endpoint", sim_process.address, "--model", MODEL, "--prompt", "hi",
+        "--rate", "200/s", "--duration", "1s", "--max-in-flight", "5", "--seed", "4",
+        "--metadata", "x-sim-ttft-ms=500", "--metadata", "x-sim-output-tokens=2", "--json", "-",
+    )  # fmt: skip
+    report = json.loads(proc.stdout)
+    s = report["summary"]
+    offered = len(
+        list(itertools.takewhile(lambda t: t < 1.0, poisson_arrivals(Ramp(start=200), seed=4)))
+    )
+    assert report["plan"]["max_in_flight"] == 5
+    assert 5 <= s["requests"] <= 15  # each of 5 slots: a request at ~0 s, at ~0.5 s, maybe at ~1 s
+    assert s["succeeded"] == s["requests"]
+    assert s["dropped"] > 100
+    assert offered - 10 <= s["requests"] + s["dropped"] <= offered  # every arrival sent or dropped
+    (warning,) = [w for w in report["warnings"] if "dropped" in w]
+    assert warning.startswith(
+        f"{s['dropped']:,} arrivals dropped: 5 requests were already in flight"
+    )
+    assert "lower --rate or raise --max-in-flight" in warning
+    assert f"dropped       {s['dropped']:,} arrivals not sent (at most 5 in flight)" in proc.stderr

@@ -54,6 +54,15 @@ def test_live_stats_current_rps_and_p50_ttft() -> None:
     assert "completed       14" in render_line(live.snapshot())
 
 
+def test_live_line_shows_dropped_arrivals_once_there_are_some() -> None:
+    live = LiveStats(Ticker())
+    assert "dropped" not in render_line(live.snapshot())
+    live.dropped += 2
+    live.merge_counts(0, 0, [], dropped=1_500)
+    assert live.snapshot()["dropped"] == 1_502
+    assert render_line(live.snapshot()).endswith("dropped 1,502")
+
+
 def test_progress_draws_only_when_enabled() -> None:
     live = LiveStats()
     live.finished(ok=True, ttft=0.25)

@@ -107,6 +107,17 @@ def test_metrics_survive_pickling_and_merge() -> None:
     assert (s["requests"], s["errors_by_code"]) == (2, {"INTERNAL": 1})
 
 
+def test_dropped_arrivals_travel_on_the_wire_and_add_up_in_a_merge() -> None:
+    a, b = Metrics(), Metrics()
+    a.dropped, b.dropped = 3, 40
+    b.add(_rec(0, ttft=0.1, e2e=0.2, output_tokens=2, finish_reason="stop"))
+    wire = json.loads(json.dumps(b.to_wire()))
+    assert Metrics.from_wire(wire).dropped == 40
+    a.merge(Metrics.from_wire(pickle.loads(pickle.dumps(wire))))
+    s = a.summary(1.0)
+    assert (s["dropped"], s["requests"], s["succeeded"]) == (43, 1, 1)
+
+
 def test_slo_checks() -> None:
     t = Timing(ttft=0.4, e2e=1.0, tpot=0.06, max_itl=0.2, tokens_per_s=10.0)
     assert meets_slo(t, Slo(ttft=0.5))

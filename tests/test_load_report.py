@@ -158,3 +158,36 @@ def test_falling_behind_the_open_loop_schedule_is_a_warning() -> None:
         cpu=CPU,
     )
     assert closed["warnings"] == []
+
+
+def test_dropped_arrivals_are_in_the_summary_table_html_and_a_warning() -> None:
+    metrics = Metrics()
+    for i in range(10):
+        metrics.add(RequestRecord(index=i, start=i * 0.1))
+    metrics.dropped = 1234
+    plan = {**PLAN, "max_in_flight": 10}
+    report = build_report(
+        plan=plan, metrics=metrics, records=[], wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    assert report["summary"]["dropped"] == 1234
+    assert report["warnings"] == [
+        "1,234 arrivals dropped: 10 requests were already in flight (--max-in-flight); the "
+        "service is slower than the offered rate — lower --rate or raise --max-in-flight"
+    ]
+    text = summary_text(report)
+    assert "dropped       1,234 arrivals not sent (at most 10 in flight)" in text
+    assert "warning       1,234 arrivals dropped" in text
+    page = render_html(report)
+    assert "<td>dropped arrivals (--max-in-flight)</td><td>1,234</td>" in page
+    assert "1,234 arrivals dropped: 10 requests were already in flight" in page
+    assert json.loads(json.dumps(report)) == report
+
+
+def test_no_drops_no_warning_and_closed_loop_shows_no_drop_line() -> None:
+    report, _ = _report()
+    assert report["summary"]["dropped"] == 0
+    assert not any("dropped" in w for w in report["warnings"])
+    assert "dropped       0 arrivals not sent" in summary_text(report)
+    closed = {**report, "plan": {**PLAN, "mode": "closed"}}
+    assert "arrivals not sent" not in summary_text(closed)
+    assert "dropped arrivals" not in render_html(closed)

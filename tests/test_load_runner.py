@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import pickle
 
 import pytest
 
 from agentrt.errors import InvalidRequest, StreamInterrupted, Unavailable, UsageError
+from agentrt.load.metrics import Metrics
 from agentrt.load.outcome import Outcome, failure
 from agentrt.load.plan import LoadPlan
 from agentrt.load.progress import LiveStats
 from agentrt.load.prompts import Corpus
-from agentrt.load.runner import Recorder, run_load
+from agentrt.load.records import RequestRecord
+from agentrt.load.runner import LoadResult, Recorder, run_load
 from agentrt.load.schedule import Ramp
 from agentrt.load.units import Slo
 from agentrt.sim import Simulator
@@ -90,6 +93,53 @@ def test_plan_checks_and_split() -> None:
     opened = _plan(concurrency=None, rate=Ramp(kind="step", start=10, step=4, end=30)).split(2, 1)
     assert opened.rate == Ramp(kind="step", start=5, step=2, end=15)
     assert _plan(concurrency=Ramp(start=250)).pool_size == 3
+
+
+def test_plan_max_in_flight_is_for_open_loop_and_checked() -> None:
+    opened = _plan(concurrency=None, rate=Ramp(start=50))
+    assert (opened.in_flight_cap, opened.describe()["max_in_flight"]) == (1000, 1000)
+    assert _plan(concurrency=None, rate=Ramp(start=50), max_in_flight=7).in_flight_cap == 7
+    assert (_plan().in_flight_cap, _plan().describe()["max_in_flight"]) == (None, None)
+    with pytest.raises(UsageError, match="--max-in-flight must be at least 1"):
+        _plan(concurrency=None, rate=Ramp(start=50), max_in_flight=0)
+    with pytest.raises(UsageError, match="--max-in-flight only applies to --rate"):
+        _plan(max_in_flight=10)
+    parts = [
+        _plan(concurrency=None, rate=Ramp(start=50), max_in_flight=7).split(2, i) for i in (0, 1)
+    ]
+    assert [p.max_in_flight for p in parts] == [4, 3]
+    assert [
+        _plan(concurrency=None, rate=Ramp(start=8)).split(3, i).max_in_flight for i in range(3)
+    ] == [
+        334,
+        333,
+        333,
+    ]
+
+
+def test_recorder_counts_dropped_arrivals_in_metrics_and_live() -> None:
+    live = LiveStats()
+    recorder = Recorder(_plan(concurrency=None, rate=Ramp(start=5)), 0.0, live)
+    recorder.drop()
+    recorder.drop()
+    assert (recorder.metrics.dropped, live.dropped, live.completed) == (2, 2, 0)
+    s = recorder.metrics.summary(1.0)
+    assert (s["dropped"], s["requests"]) == (2, 0)
+
+
+def test_processes_merge_their_dropped_arrivals() -> None:
+    from agentrt.load.processes import merge_results
+
+    def result(dropped: int, started: float) -> LoadResult:
+        metrics = Metrics()
+        metrics.dropped = dropped
+        metrics.add(RequestRecord(index=0, start=0.1, ttft=0.05, e2e=0.1, output_tokens=3))
+        made = LoadResult(metrics=metrics, records=[], wall=1.0, started_unix=started, cpu=[])
+        return LoadResult.from_wire(pickle.loads(pickle.dumps(made.to_wire())))
+
+    merged = merge_results([result(5, 100.0), result(12, 100.2)])
+    assert (merged.metrics.dropped, merged.metrics.requests) == (17, 2)
+    assert merged.metrics.summary(merged.wall)["dropped"] == 17
 
 
 async def test_a_short_run_and_warmup_against_the_simulator() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 import statistics
 import time
+from collections.abc import Coroutine
+from typing import Any
 
 import pytest
 
@@ -167,3 +170,163 @@ async def test_closed_loop_rejects_an_unbounded_ramp() -> None:
             Budget(requests=5, deadline=None),
             until=None,
         )
+
+
+class VirtualTime:
+    """A fake clock with timers: everything waits on it, and time jumps to the next timer
+    once every task is blocked (the dispatcher's sleeps and the requests' service times)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self.now + max(seconds, 0.0), next(self._seq), future))
+        await future
+
+    async def run(self, main: Coroutine[Any, Any, int]) -> int:
+        """Run ``main`` to the end, advancing time whenever nothing else can run."""
+        task = asyncio.create_task(main)
+        while not task.done():
+            for _ in range(20):  # let every woken task run until it blocks again
+                await asyncio.sleep(0)
+            if self._timers and not task.done():
+                self.now, _, future = heapq.heappop(self._timers)
+                future.set_result(None)
+        return task.result()
+
+
+def _expected_drops(arrivals: list[float], service: float, cap: int) -> tuple[int, int]:
+    """(sent, dropped) of a cap on in-flight requests that each take ``service`` seconds."""
+    ends: list[float] = []
+    sent = dropped = 0
+    for t in arrivals:
+        ends = [e for e in ends if e > t]
+        if len(ends) >= cap:
+            dropped += 1
+        else:
+            ends.append(t + service)
+            sent += 1
+    return sent, dropped
+
+
+async def test_open_loop_drops_arrivals_beyond_max_in_flight_on_a_fake_clock() -> None:
+    clock = VirtualTime()
+    running, most, sent = [0], [0], []
+    drops: list[float] = []
+
+    async def request(number: int, due: float) -> None:
+        sent.append(number)
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        await clock.sleep(0.5)  # a slow service: 0.5 s per request
+        running[0] -= 1
+
+    budget = Budget(requests=None, deadline=clock() + 10.0, clock=clock)
+    arrivals = poisson_arrivals(Ramp(start=100), seed=7)  # 100/s offered, 5 / 0.5 s = 10/s served
+    dropped = await clock.run(
+        open_loop(
+            arrivals,
+            request,
+            budget,
+            max_in_flight=5,
+            on_drop=lambda: drops.append(clock()),
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    )
+    expected = _take(poisson_arrivals(Ramp(start=100), seed=7), 10.0)
+    assert (len(sent), dropped) == _expected_drops(expected, 0.5, 5)
+    assert len(sent) + dropped == len(expected)  # every arrival was sent or dropped
+    assert dropped == len(drops) > 800
+    assert most[0] == 5  # never more than the cap in flight
+    assert sent == list(range(len(sent)))  # drops use up no request numbers
+    assert budget.issued == len(sent)
+
+
+async def test_open_loop_request_budget_counts_sent_requests_not_drops() -> None:
+    clock = VirtualTime()
+    sent: list[int] = []
+
+    async def request(number: int, due: float) -> None:
+        sent.append(number)
+        await clock.sleep(1.0)
+
+    budget = Budget(requests=10, deadline=None, clock=clock)
+    arrivals = poisson_arrivals(Ramp(start=100), seed=1)
+    dropped = await clock.run(
+        open_loop(arrivals, request, budget, max_in_flight=1, clock=clock, sleep=clock.sleep)
+    )
+    assert sent == list(range(10))  # --requests 10: ten sent, however many were dropped
+    assert 800 < dropped < 1100  # ~100 arrivals dropped per 1 s request
+    assert clock() - 1000.0 == pytest.approx(10.0, abs=0.2)  # and then it ended
+
+
+async def test_open_loop_ends_when_stopped_while_everything_is_dropped() -> None:
+    clock = VirtualTime()
+    stuck = asyncio.Event()
+
+    async def request(number: int, due: float) -> None:
+        await stuck.wait()  # a hung service
+
+    budget = Budget(requests=None, deadline=None, clock=clock)
+
+    def on_drop() -> None:
+        if clock() - 1000.0 > 5.0:
+            budget.stop()  # Ctrl-C: no new request; then the hung one is let go
+            stuck.set()
+
+    arrivals = poisson_arrivals(Ramp(start=50), seed=2)
+    dropped = await clock.run(
+        open_loop(
+            arrivals,
+            request,
+            budget,
+            max_in_flight=3,
+            on_drop=on_drop,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+    )
+    assert budget.issued == 3
+    assert dropped == pytest.approx(250, rel=0.2)
+
+
+async def test_open_loop_far_behind_schedule_still_lets_requests_run() -> None:
+    """An arrival rate no clock can keep up with: the dispatcher never sleeps, yet requests
+    finish and the run ends (it yields per arrival, so drops cannot starve the requests)."""
+    sent: list[int] = []
+
+    async def request(number: int, due: float) -> None:
+        sent.append(number)
+        await asyncio.sleep(0.01)
+
+    budget = Budget(requests=3, deadline=None)
+    async with asyncio.timeout(20):
+        dropped = await open_loop(
+            poisson_arrivals(Ramp(start=1e9)), request, budget, max_in_flight=1
+        )
+    assert sent == [0, 1, 2]
+    assert dropped > 0
+
+
+async def test_open_loop_without_a_cap_drops_nothing() -> None:
+    clock = VirtualTime()
+    running, most = [0], [0]
+
+    async def request(number: int, due: float) -> None:
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        await clock.sleep(0.5)
+        running[0] -= 1
+
+    budget = Budget(requests=200, deadline=None, clock=clock)
+    arrivals = poisson_arrivals(Ramp(start=100), seed=3)
+    dropped = await clock.run(open_loop(arrivals, request, budget, clock=clock, sleep=clock.sleep))
+    assert (dropped, budget.issued) == (0, 200)
+    assert most[0] > 30  # ~50 in flight: nothing held them back

@@ -6,7 +6,9 @@ end-to-end latency, tokens/s; and for the run: requests/s, output tokens/s,
 errors by gRPC status code, finish reasons and goodput against --slo. Closed
 loop (--concurrency N workers) or open loop (--rate R: Poisson arrivals, with
 a report of how far the client fell behind its schedule); --ramp makes either
-grow over time. Retries are off unless --retries, so each request counts once.
+grow over time. In open loop at most --max-in-flight requests (default 1000)
+run at once: an arrival due beyond that is dropped, counted and warned about,
+rather than piling up while the service is slower than the offered rate. Retries are off unless --retries, so each request counts once.
 --duration stops *starting* requests; those in flight finish and count. The
 first Ctrl-C does the same at once and still writes the report; a second aborts.
 --warmup N sends N requests first (connections opened, caches warm) and
@@ -34,6 +36,7 @@ EXAMPLES = """examples:
   agentrt load --model grok-3 --prompt "Tell me a story" --concurrency 10 --duration 30s
   agentrt load --endpoint 127.0.0.1:50051 --model grok-3 --prompts corpus.jsonl \\
       --rate 50/s --requests 2000 --slo ttft=500ms,tpot=50ms --html report.html
+  agentrt load --model grok-3 --prompt hi --rate 500/s --max-in-flight 200 --duration 1m
   agentrt load --model grok-3 --prompt hi --rate 10 --ramp step --ramp-step 10 \\
       --ramp-every 10s --ramp-to 100 --duration 2m --json report.json --csv requests.csv
   agentrt load --model grok-3 --prompt hi --concurrency 200 --processes 2 --duration 20s
@@ -82,6 +85,13 @@ def _add_workload(p: argparse.ArgumentParser) -> None:
     how = p.add_mutually_exclusive_group()
     how.add_argument("--concurrency", type=int, metavar="N", help="closed loop: N workers")
     how.add_argument("--rate", metavar="R/s", help="open loop: Poisson arrivals, e.g. 50 or 50/s")
+    add(
+        "--max-in-flight",
+        type=int,
+        metavar="N",
+        help="with --rate: at most N requests at once; arrivals beyond are dropped and "
+        "counted (default 1000)",
+    )
     until = p.add_mutually_exclusive_group(required=True)
     until.add_argument("--duration", metavar="DUR", help="how long to start requests, e.g. 30s")
     until.add_argument("--requests", type=int, metavar="N", help="how many requests")
@@ -203,6 +213,7 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
         corpus=corpus,
         concurrency=concurrency,
         rate=rate,
+        max_in_flight=args.max_in_flight,
         duration=parse_duration(args.duration, what="--duration") if args.duration else None,
         requests=args.requests,
         connections=args.connections,

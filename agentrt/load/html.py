@@ -184,6 +184,8 @@ def _totals(report: dict[str, Any]) -> str:
         ["error rate", f"{s['error_rate']:.2%}"],
         ["goodput", f"{s['goodput_per_s']:,.2f} req/s ({s['goodput_fraction']:.1%})"],
     ]
+    if report["plan"].get("mode") == "open":
+        rows.append(["dropped arrivals (--max-in-flight)", f"{s.get('dropped', 0):,}"])
     rows += [[f"error {k}", f"{v:,}"] for k, v in s["errors_by_code"].items()]
     rows += [[f"finish {k}", f"{v:,}"] for k, v in s["finish_reasons"].items()]
     for i, c in enumerate(report["cpu"]):

@@ -9,7 +9,9 @@ the client with :func:`time.perf_counter`:
 - TPOT: ``(E2E - TTFT) / (n - 1)``, ``n`` = completion tokens the server reported;
 - tokens/s of a request: ``n / E2E``; of the system: ``sum(n) / wall time``;
 - requests/s, error rate by gRPC status code, finish reasons, and goodput: the
-  requests per second that succeeded *and* met every SLO.
+  requests per second that succeeded *and* met every SLO;
+- dropped (open loop): arrivals not sent because ``--max-in-flight`` requests
+  were already in flight; they are not requests and figure in nothing else.
 
 Each distribution is an HDR histogram (the ``hdrhistogram`` package, imported on
 first use) at 3 significant digits — percentiles are exact to 0.1 %, never rounded
@@ -211,7 +213,16 @@ class Histogram:
 
 
 _HISTOGRAMS = ("ttft", "itl", "tpot", "e2e", "tokens_per_s", "lag")
-_COUNTERS = ("requests", "ok", "good", "late", "output_tokens", "input_tokens", "chunks")
+_COUNTERS = (
+    "requests",
+    "ok",
+    "good",
+    "late",
+    "dropped",
+    "output_tokens",
+    "input_tokens",
+    "chunks",
+)
 
 
 class Metrics:
@@ -230,6 +241,7 @@ class Metrics:
         self.ok = 0
         self.good = 0
         self.late = 0
+        self.dropped = 0
         self.output_tokens = 0
         self.input_tokens = 0
         self.chunks = 0
@@ -295,6 +307,7 @@ class Metrics:
             "error_rate": failed / self.requests if self.requests else 0.0,
             "errors_by_code": {k: v for k, v in sorted(self.statuses.items()) if k != "OK"},
             "finish_reasons": dict(sorted(self.finish_reasons.items())),
+            "dropped": self.dropped,
             "requests_per_s": self.requests / wall,
             "output_tokens": self.output_tokens,
             "input_tokens": self.input_tokens,

@@ -12,7 +12,10 @@ from agentrt.load.prompts import Corpus
 from agentrt.load.schedule import Ramp
 from agentrt.load.units import Slo
 
-__all__ = ["LoadPlan"]
+__all__ = ["DEFAULT_MAX_IN_FLIGHT", "LoadPlan"]
+
+DEFAULT_MAX_IN_FLIGHT = 1000
+"""Open loop: requests in flight at most, unless ``--max-in-flight`` says otherwise."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +27,9 @@ class LoadPlan:
         corpus: the prompts, taken round robin.
         concurrency: closed loop: workers over time (exclusive with ``rate``).
         rate: open loop: Poisson arrivals per second over time.
+        max_in_flight: open loop: at most this many requests at once; an arrival
+            due beyond it is dropped and counted (``None``:
+            :data:`DEFAULT_MAX_IN_FLIGHT`; closed loop: must be ``None``).
         duration: stop starting requests after this many seconds.
         requests: stop after this many requests (at least one of the two is set).
         connections: TCP connections (the client's pool size).
@@ -45,6 +51,7 @@ class LoadPlan:
     corpus: Corpus
     concurrency: Ramp | None = None
     rate: Ramp | None = None
+    max_in_flight: int | None = None
     duration: float | None = None
     requests: int | None = None
     connections: int | None = None
@@ -64,6 +71,8 @@ class LoadPlan:
     def __post_init__(self) -> None:
         if (self.concurrency is None) == (self.rate is None):
             raise UsageError("give one of --concurrency N (closed loop) or --rate R (open loop)")
+        if self.max_in_flight is not None:
+            self._check_max_in_flight(self.max_in_flight)
         if self.duration is None and self.requests is None:
             raise UsageError("give --duration (e.g. 30s) or --requests N")
         if self.requests is not None and self.requests < 1:
@@ -74,6 +83,22 @@ class LoadPlan:
             raise UsageError("--warmup must be >= 0")
         if self.max_tokens is not None and self.max_tokens < 1:
             raise UsageError("--max-tokens must be at least 1")
+
+    def _check_max_in_flight(self, value: int) -> None:
+        if self.concurrency is not None:
+            raise UsageError(
+                "--max-in-flight only applies to --rate (open loop); "
+                "with --concurrency N at most N requests are in flight"
+            )
+        if value < 1:
+            raise UsageError("--max-in-flight must be at least 1")
+
+    @property
+    def in_flight_cap(self) -> int | None:
+        """Open loop: the most requests in flight at once; closed loop: ``None``."""
+        if self.rate is None:
+            return None
+        return DEFAULT_MAX_IN_FLIGHT if self.max_in_flight is None else self.max_in_flight
 
     @property
     def pool_size(self) -> int:
@@ -101,6 +126,7 @@ class LoadPlan:
                 ramp, start=ramp.start / parts, step=ramp.step / parts, end=end
             )
 
+        cap = self.in_flight_cap
         concurrency = self.concurrency
         if concurrency is not None and concurrency.kind == "const":
             concurrency = dataclasses.replace(concurrency, start=share(int(concurrency.start)) or 0)
@@ -110,6 +136,7 @@ class LoadPlan:
             self,
             concurrency=concurrency,
             rate=scale(self.rate),
+            max_in_flight=share(cap),
             requests=share(self.requests),
             warmup=share(self.warmup) or 0,
             connections=None if self.connections is None else max(1, share(self.connections) or 1),
@@ -128,6 +155,7 @@ class LoadPlan:
             "mode": "closed" if self.concurrency is not None else "open",
             "concurrency": ramp(self.concurrency),
             "rate": ramp(self.rate),
+            "max_in_flight": self.in_flight_cap,
             "duration_s": self.duration,
             "requests": self.requests,
             "connections": self.pool_size,

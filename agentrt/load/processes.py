@@ -56,12 +56,14 @@ def _child(plan: LoadPlan, index: int, q: Any, go: Any, halt: Any, loop: str) ->
     threading.Thread(target=_exit_with_parent, daemon=True).start()
 
     live = LiveStats()
-    sent = [0, 0]
+    sent = [0, 0, 0]
 
     def tick() -> None:
         done, errors = live.completed - sent[0], live.errors - sent[1]
-        sent[0], sent[1] = live.completed, live.errors
-        q.put(("tick", index, done, errors, list(live.ttfts)[-min(done, 64) :] if done else []))
+        dropped = live.dropped - sent[2]
+        sent[:] = live.completed, live.errors, live.dropped
+        ttfts = list(live.ttfts)[-min(done, 64) :] if done else []
+        q.put(("tick", index, done, errors, ttfts, dropped))
 
     async def ready() -> None:
         q.put(("ready", index))
@@ -138,6 +140,11 @@ async def run_processes(
     """
     if plan.concurrency is not None and plan.concurrency.peak(plan.duration) < processes:
         raise UsageError("--processes must not exceed --concurrency (each process needs a worker)")
+    cap = plan.in_flight_cap
+    if cap is not None and cap < processes:
+        raise UsageError(
+            "--processes must not exceed --max-in-flight (each process needs one request in flight)"
+        )
     ctx = multiprocessing.get_context("spawn")
     q, go, halt = ctx.Queue(), ctx.Event(), ctx.Event()
 
@@ -197,7 +204,7 @@ async def _collect(
                     live.started = time.perf_counter()
                 go.set()
         elif kind == "tick" and live is not None:
-            live.merge_counts(msg[2], msg[3], msg[4])
+            live.merge_counts(msg[2], msg[3], msg[4], msg[5])
         elif kind == "done":
             results[index] = LoadResult.from_wire(msg[2])
         elif kind == "error":

@@ -1,4 +1,4 @@
-"""The live display while a load test runs: elapsed, completed, errors, rps, p50 TTFT.
+"""The live display while a load test runs: elapsed, completed, errors, rps, p50 TTFT, drops.
 
 The runner updates a :class:`LiveStats` once per finished request (a few
 attribute updates, nothing per chunk); :class:`Progress` redraws it on stderr
@@ -26,6 +26,7 @@ class LiveStats:
         self.started = clock()
         self.completed = 0
         self.errors = 0
+        self.dropped = 0
         self.ttfts: deque[float] = deque(maxlen=512)
         self._recent: deque[float] = deque()
 
@@ -38,16 +39,19 @@ class LiveStats:
             self.ttfts.append(ttft)
         self._recent.append(self.clock())
 
-    def merge_counts(self, completed: int, errors: int, ttfts: list[float]) -> None:
+    def merge_counts(
+        self, completed: int, errors: int, ttfts: list[float], dropped: int = 0
+    ) -> None:
         """Add counts reported by a worker process."""
         now = self.clock()
         self.completed += completed
         self.errors += errors
+        self.dropped += dropped
         self.ttfts.extend(ttfts)
         self._recent.extend([now] * completed)
 
     def snapshot(self) -> dict[str, float]:
-        """elapsed seconds, completed, errors, current requests/s and p50 TTFT (seconds)."""
+        """elapsed seconds, completed, errors, dropped, current requests/s, p50 TTFT (seconds)."""
         now = self.clock()
         recent = self._recent
         while recent and recent[0] < now - _WINDOW:
@@ -57,17 +61,20 @@ class LiveStats:
             "elapsed": now - self.started,
             "completed": self.completed,
             "errors": self.errors,
+            "dropped": self.dropped,
             "rps": len(recent) / span,
             "p50_ttft": statistics.median(self.ttfts) if self.ttfts else 0.0,
         }
 
 
 def render_line(snap: dict[str, float]) -> str:
-    """One status line for ``snap``."""
+    """One status line for ``snap`` (dropped arrivals only once there are some)."""
+    dropped = int(snap.get("dropped", 0))
     return (
         f"elapsed {snap['elapsed']:6.1f}s  completed {int(snap['completed']):>8,}  "
         f"errors {int(snap['errors']):>6,}  rps {snap['rps']:8.1f}  "
         f"p50 TTFT {snap['p50_ttft'] * 1000:8.1f} ms"
+        + (f"  dropped {dropped:,}" if dropped else "")
     )
 
 

@@ -2,7 +2,8 @@
 
 :func:`build_report` makes one JSON-ready dict: the plan, the summary figures
 (:meth:`~agentrt.load.metrics.Metrics.summary`), latency histograms binned for
-charts, a time series, the load generator's CPU use and any warnings. The
+charts, a time series, the load generator's CPU use and any warnings (among
+them: open-loop arrivals dropped at ``--max-in-flight``). The
 per-request records go to JSONL (``--records``) and CSV (``--csv``), one row
 per request with the columns of :data:`~agentrt.load.records.FIELDS`.
 """
@@ -65,7 +66,7 @@ def build_report(
     """The whole report as a JSON-ready dict."""
     from agentrt._version import __version__
 
-    warnings = [*warnings, *_schedule_warning(plan, metrics)]
+    warnings = [*warnings, *_schedule_warning(plan, metrics), *_dropped_warning(plan, metrics)]
     return {
         "agentrt": __version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_unix)),
@@ -91,6 +92,19 @@ def _schedule_warning(plan: dict[str, Any], metrics: Metrics) -> list[str]:
     ]
 
 
+def _dropped_warning(plan: dict[str, Any], metrics: Metrics) -> list[str]:
+    """A warning when open-loop arrivals were dropped at ``--max-in-flight``."""
+    if not metrics.dropped:
+        return []
+    cap = plan.get("max_in_flight")
+    in_flight = f"{cap:,}" if isinstance(cap, int) else "the most"
+    return [
+        f"{metrics.dropped:,} arrivals dropped: {in_flight} requests were already in flight "
+        "(--max-in-flight); the service is slower than the offered rate — lower --rate or "
+        "raise --max-in-flight"
+    ]
+
+
 def _ms(value: float) -> str:
     return f"{value * 1000:,.2f}"
 
@@ -106,6 +120,17 @@ def _latency_lines(s: dict[str, Any]) -> list[str]:
     cells = "".join(f"{t[c]:>10,.1f}" for c in cols)
     lines.append(f"{'tokens/s/req':<14}{cells}{int(t['count']):>9,}")
     return lines
+
+
+def _open_loop_lines(report: dict[str, Any]) -> list[str]:
+    s, cap = report["summary"], report["plan"].get("max_in_flight")
+    lag = s["schedule"]["lag_s"]
+    limit = f" (at most {cap:,} in flight)" if isinstance(cap, int) else ""
+    return [
+        f"schedule      {s['schedule']['late_requests']:,} requests started >10 ms late; "
+        f"lag p99 {_ms(lag['p99'])} ms, max {_ms(lag['max'])} ms",
+        f"dropped       {s.get('dropped', 0):,} arrivals not sent{limit}",
+    ]
 
 
 def summary_text(report: dict[str, Any]) -> str:
@@ -130,11 +155,7 @@ def summary_text(report: dict[str, Any]) -> str:
     reasons = ", ".join(f"{k} {v:,}" for k, v in s["finish_reasons"].items()) or "-"
     lines.append(f"finish        {reasons}")
     if report["plan"].get("mode") == "open":
-        lag = s["schedule"]["lag_s"]
-        lines.append(
-            f"schedule      {s['schedule']['late_requests']:,} requests started >10 ms late; "
-            f"lag p99 {_ms(lag['p99'])} ms, max {_ms(lag['max'])} ms"
-        )
+        lines += _open_loop_lines(report)
     loop = ", ".join(f"{c['loop_core_fraction']:.0%}" for c in report["cpu"])
     proc = ", ".join(f"{c['process_core_fraction']:.0%}" for c in report["cpu"])
     lines.append(f"client CPU    event loop {loop} of a core; whole process {proc}")

@@ -106,6 +106,12 @@ class Recorder:
         if self.live is not None:
             self.live.finished(ok, timing.ttft)
 
+    def drop(self) -> None:
+        """Count one open-loop arrival dropped (``--max-in-flight`` requests were in flight)."""
+        self.metrics.dropped += 1
+        if self.live is not None:
+            self.live.dropped += 1
+
 
 def _requests(plan: LoadPlan) -> Callable[[int], Any]:
     """Request ``number``'s :class:`~agentrt.chat_request.ChatRequest`, from the corpus."""
@@ -266,7 +272,9 @@ async def _drive(plan: LoadPlan, call: Call, recorder: Recorder, budget: Budget)
         await closed_loop(plan.concurrency, closed, budget, until=plan.duration)
     else:
         assert plan.rate is not None
-        await open_loop(poisson_arrivals(plan.rate, seed=plan.seed), opened, budget)
+        arrivals = poisson_arrivals(plan.rate, seed=plan.seed)
+        cap = plan.in_flight_cap
+        await open_loop(arrivals, opened, budget, max_in_flight=cap, on_drop=recorder.drop)
 
 
 async def _measure(

@@ -7,7 +7,11 @@
   RNG, so a run is repeatable), whatever the service does; a ramp makes ``R`` a
   function of time (an inhomogeneous Poisson process, sampled exactly by
   thinning). Each request records how late it started against its arrival time
-  (``lag``); that is how the report tells the load generator fell behind.
+  (``lag``); that is how the report tells the load generator fell behind. At
+  most ``max_in_flight`` requests run at once: an arrival due while that many
+  are in flight is not sent but *dropped* and counted (k6's "dropped
+  iterations"), so a slow or hung service cannot pile up tasks and sockets
+  without bound. A dropped arrival takes no request number from the budget.
 - Ramps, as in ghz: ``step`` adds ``step`` every ``every`` seconds;
   ``linear`` adds ``step`` per ``every`` seconds continuously; both stop at
   ``end`` when given.
@@ -143,13 +147,17 @@ class Budget:
         """End the run early: no request starts after this."""
         self.stopped = True
 
+    def over(self) -> bool:
+        """True once no request may start: stopped, all requests issued, or past the deadline."""
+        if self.stopped:
+            return True
+        if self.requests is not None and self.issued >= self.requests:
+            return True
+        return self.deadline is not None and self.clock() >= self.deadline
+
     def take(self) -> int | None:
         """The next request number, or ``None`` when the run is over."""
-        if self.stopped:
-            return None
-        if self.requests is not None and self.issued >= self.requests:
-            return None
-        if self.deadline is not None and self.clock() >= self.deadline:
+        if self.over():
             return None
         self.issued += 1
         return self.issued - 1
@@ -188,29 +196,70 @@ async def closed_loop(
                 tg.create_task(worker(delay))
 
 
+class _InFlight:
+    """Counts requests running: one more per start, one less as each task ends."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def started(self, task: asyncio.Task[None]) -> None:
+        self.count += 1
+        task.add_done_callback(self._ended)
+
+    def _ended(self, _task: asyncio.Task[None]) -> None:
+        self.count -= 1
+
+
 async def open_loop(
     arrivals: Iterator[float],
     request: Callable[[int, float], Coroutine[Any, Any, None]],
     budget: Budget,
     *,
+    max_in_flight: int | None = None,
+    on_drop: Callable[[], None] | None = None,
     clock: Clock = time.perf_counter,
     sleep: Sleep = asyncio.sleep,
-) -> None:
+) -> int:
     """Start ``request(number, scheduled)`` at each arrival time, without waiting for any.
 
     ``scheduled`` is the clock time the request should start at; the request
     measures its own lag against it when it actually starts.
+
+    Args:
+        arrivals: arrival times, seconds from the start, ascending.
+        request: one request; it must record its own outcome and not raise.
+        budget: which request comes next, and when to stop.
+        max_in_flight: at most this many requests at once (``None``: no limit);
+            an arrival due while that many run is dropped: not sent, no request
+            number used, ``on_drop()`` called.
+        on_drop: called once per dropped arrival.
+        clock: the clock arrival times are on.
+        sleep: waits on ``clock``.
+
+    Returns:
+        How many arrivals were dropped.
     """
-    t0 = clock()
+    t0, running, dropped = clock(), _InFlight(), 0
     async with asyncio.TaskGroup() as tg:
         for offset in arrivals:
             due = t0 + offset
-            delay = due - clock()
             if budget.deadline is not None and due >= budget.deadline:
                 break
-            if delay > 0:
-                await sleep(delay)
+            delay = due - clock()
+            # Behind schedule, still yield once per arrival: requests start (and end)
+            # between arrivals, so a burst of drops can never starve them.
+            await (sleep(delay) if delay > 0 else asyncio.sleep(0))
+            if budget.over():
+                break
+            if max_in_flight is not None and running.count >= max_in_flight:
+                dropped += 1
+                if on_drop is not None:
+                    on_drop()
+                continue
             number = budget.take()
             if number is None:
                 break
-            tg.create_task(request(number, due))
+            running.started(tg.create_task(request(number, due)))
+    return dropped
