@@ -8,9 +8,12 @@ less the client does. The hand-written loop is xai-sdk's own function-calling
 example (``chat.sample()``, ``json.loads`` the arguments, call the tool,
 ``chat.append(tool_result(...))``), on ``xai_sdk.AsyncClient``.
 
-Also reported: the client process's CPU per turn in both cases, and agentrt's
-loop CPU per turn with no network at all (``ScriptedModel`` behind the model
-seam): the cost of the loop itself.
+Also reported: the client process's CPU per turn in both cases, the
+simulator's CPU per turn while serving each (from ``/proc``, in 10 ms ticks; it bounds
+every client: sequentially a turn takes client plus server time, and with two
+cores the 16-concurrent figure is bounded by their sum), and agentrt's loop CPU
+per turn with no network at all (``ScriptedModel`` behind the model seam): the
+cost of the loop itself.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
@@ -70,12 +74,12 @@ TOOLS: dict[str, Callable[..., Coroutine[Any, Any, Any]]] = {
 
 SECURE = "xai-sdk by hand (credentials)"
 INSECURE = "xai-sdk by hand (insecure channel)"
-Case = tuple[Callable[[], float], Callable[[], None], list[float]]
+Case = tuple[Callable[[], float], Callable[[], None], list[float], list[float]]
 Samples = dict[str, list[float]]
 
 
-def agentrt_case(address: str, runs: int, concurrency: int) -> Case:
-    """runs/s of ``Agent.run`` over agentrt's client; also records client CPU µs per turn."""
+def agentrt_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Case:
+    """runs/s of ``Agent.run`` over agentrt's client; also records client and simulator CPU µs per turn."""
     from agentrt.agent import Agent
     from agentrt.client import Client
     from agentrt.limits import Limits
@@ -89,6 +93,7 @@ def agentrt_case(address: str, runs: int, concurrency: int) -> Case:
     )
     client = runner.run(_make(lambda: Client(api_key="bench", endpoint=address)))
     cpu: list[float] = []
+    sim_cpu: list[float] = []
 
     async def one_run() -> int:
         return (await agent.run(PROMPT, client=client)).turns
@@ -100,10 +105,10 @@ def agentrt_case(address: str, runs: int, concurrency: int) -> Case:
         runner.run(client.close())
         runner.close()
 
-    return _timed(runner, batch, runs, cpu), close, cpu
+    return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
 
 
-def xai_sdk_case(address: str, runs: int, concurrency: int, *, secure: bool) -> Case:
+def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, secure: bool) -> Case:
     """runs/s of the function-calling loop written by hand on xai-sdk's AsyncClient.
 
     ``secure``: the SDK's credentials path, the one every api.x.ai user takes (channel
@@ -132,6 +137,7 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, *, secure: bool) -> 
         tool(name="get_time", description="Get the local time in a city.", parameters=CITY_SCHEMA),
     ]
     cpu: list[float] = []
+    sim_cpu: list[float] = []
 
     async def one_run() -> int:
         chat = client.chat.create(model=MODEL, tools=tools)
@@ -157,7 +163,7 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, *, secure: bool) -> 
         runner.run(client.close())
         runner.close()
 
-    return _timed(runner, batch, runs, cpu), close, cpu
+    return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
 
 
 async def _run_all(
@@ -187,16 +193,32 @@ def _timed(
     runner: asyncio.Runner,
     batch: Callable[[], Coroutine[Any, Any, None]],
     runs: int,
-    cpu: list[float],
+    cpu_of: tuple[list[float], list[float], int],
 ) -> Callable[[], float]:
+    """A measurement of runs/s that also appends client and simulator CPU µs per turn."""
+    cpu, sim_cpu, sim_pid = cpu_of
+    turns = runs * TURNS_PER_RUN
+
     def measure() -> float:
+        sim = _process_cpu(sim_pid)
         wall, proc = time.perf_counter(), time.process_time()
         runner.run(batch())
         wall, proc = time.perf_counter() - wall, time.process_time() - proc
-        cpu.append(proc / (runs * TURNS_PER_RUN) * 1e6)
+        cpu.append(proc / turns * 1e6)
+        sim_cpu.append((_process_cpu(sim_pid) - sim) / turns * 1e6)
         return runs / wall
 
     return measure
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used, from ``/proc`` (0 without it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
@@ -238,20 +260,21 @@ def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
 
 
 def compare(
-    address: str, runs: int, concurrency: int, rounds: int, warmup: int
-) -> tuple[Samples, Samples]:
-    """Interleaved runs/s samples of every client, and their client CPU µs per turn."""
+    address: str, sim_pid: int, runs: int, concurrency: int, rounds: int, warmup: int
+) -> tuple[Samples, Samples, Samples]:
+    """Interleaved runs/s samples of every client, its CPU µs per turn, the simulator's."""
     made = {
-        "agentrt": agentrt_case(address, runs, concurrency),
-        SECURE: xai_sdk_case(address, runs, concurrency, secure=True),
-        INSECURE: xai_sdk_case(address, runs, concurrency, secure=False),
+        "agentrt": agentrt_case(address, runs, concurrency, sim_pid),
+        SECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=True),
+        INSECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=False),
     }
     try:
         samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
     finally:
-        for _, close, _ in made.values():
-            close()
-    return samples, {name: case[2][warmup:] for name, case in made.items()}
+        for case in made.values():
+            case[1]()
+    cpu = {name: case[2][warmup:] for name, case in made.items()}
+    return samples, cpu, {name: case[3][warmup:] for name, case in made.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -275,7 +298,7 @@ def main(argv: list[str] | None = None) -> None:
                 ("sequential", runs, 1),
                 (f"{args.concurrency} concurrent", many, args.concurrency),
             ):
-                results[label] = compare(sim.address, n, c, rounds, warmup)
+                results[label] = compare(sim.address, sim.process.pid, n, c, rounds, warmup)
     loop_cpu = interleave(
         {
             "agentrt loop, run()": loop_cpu_case(runs * 5, streaming=False),
@@ -285,13 +308,15 @@ def main(argv: list[str] | None = None) -> None:
         warmup=warmup,
     )
     out: dict[str, Any] = {"loop_cpu_us_per_turn": loop_cpu}
-    for label, (samples, cpu) in results.items():
+    for label, (samples, cpu, sim_cpu) in results.items():
         print(
             f"\nAgent runs/s, {label} (3 turns, 2 tool calls per run on average; simulator at zero latency):\n"
         )
         print(markdown_table(samples, unit="runs/s", baseline=INSECURE))
         print(f"\nClient process CPU per turn, {label}, network included:\n")
         print(markdown_table(cpu, unit="µs/turn", baseline=INSECURE))
+        print(f"\nSimulator process CPU per turn while serving each client, {label}:\n")
+        print(markdown_table(sim_cpu, unit="µs/turn", baseline=INSECURE))
         vs_secure, vs_insecure = (
             ratio(samples, "agentrt", SECURE),
             ratio(samples, "agentrt", INSECURE),
@@ -303,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
         out[label] = {
             "runs_per_s": samples,
             "client_cpu_us_per_turn": cpu,
+            "simulator_cpu_us_per_turn": sim_cpu,
             "ratio_vs_credentials": vs_secure,
             "ratio_vs_insecure": vs_insecure,
         }
