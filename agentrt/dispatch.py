@@ -195,11 +195,12 @@ async def dispatch(
     for r in records:
         if r is not None:
             telemetry.tool_rejected(r)
-    semaphore = asyncio.Semaphore(max(1, max_concurrency))
+    # One call (the usual case) has nothing to limit.
+    semaphore = asyncio.Semaphore(max(1, max_concurrency)) if len(ready) > 1 else None
 
     async def run(index: int, item: _Ready) -> None:
         call = item.call
-        async with semaphore:
+        async with nullcontext() if semaphore is None else semaphore:
             with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
                 record = await _run_one(item, turn, base, deadline, executor)
                 t.done(record)

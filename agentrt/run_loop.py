@@ -338,8 +338,13 @@ class RunLoop:
         )
 
 
+# Made once: json.dumps(..., sort_keys=True, separators=...) builds an encoder per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_DECODE = json.JSONDecoder().decode
+
+
 def _canonical(arguments: str) -> str:
     try:
-        return json.dumps(json.loads(arguments), sort_keys=True, separators=(",", ":"))
+        return _CANONICAL.encode(_DECODE(arguments))
     except ValueError:
         return arguments
