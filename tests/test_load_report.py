@@ -191,3 +191,16 @@ def test_no_drops_no_warning_and_closed_loop_shows_no_drop_line() -> None:
     closed = {**report, "plan": {**PLAN, "mode": "closed"}}
     assert "arrivals not sent" not in summary_text(closed)
     assert "dropped arrivals" not in render_html(closed)
+
+
+def test_the_dropped_warning_says_one_arrival_and_one_request_in_the_singular() -> None:
+    metrics = Metrics()
+    metrics.add(RequestRecord(index=0, start=0.0))
+    metrics.dropped = 1
+    plan = {**PLAN, "max_in_flight": 1}
+    report = build_report(
+        plan=plan, metrics=metrics, records=[], wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    assert report["warnings"][0].startswith(
+        "1 arrival dropped: 1 request was already in flight (--max-in-flight)"
+    )

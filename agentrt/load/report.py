@@ -97,9 +97,14 @@ def _dropped_warning(plan: dict[str, Any], metrics: Metrics) -> list[str]:
     if not metrics.dropped:
         return []
     cap = plan.get("max_in_flight")
-    in_flight = f"{cap:,}" if isinstance(cap, int) else "the most"
+    if cap == 1:
+        in_flight = "1 request was"
+    else:
+        in_flight = f"{cap:,} requests were" if isinstance(cap, int) else "the most allowed were"
+    n = metrics.dropped
+    arrivals = "1 arrival" if n == 1 else f"{n:,} arrivals"
     return [
-        f"{metrics.dropped:,} arrivals dropped: {in_flight} requests were already in flight "
+        f"{arrivals} dropped: {in_flight} already in flight "
         "(--max-in-flight); the service is slower than the offered rate — lower --rate or "
         "raise --max-in-flight"
     ]
