@@ -85,27 +85,34 @@ def _content_to_proto(part: Content) -> chat_pb2.Content:
     )
 
 
-def _tool_call_to_proto(call: ToolCall) -> chat_pb2.ToolCall:
-    return chat_pb2.ToolCall(
-        id=call.id,
-        type=_CALL_TYPE_NUMBERS.get(call.type, chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL),
-        status=_CALL_STATUS_NUMBERS.get(call.status, chat_pb2.TOOL_CALL_STATUS_COMPLETED),
-        error_message=call.error_message,
-        function=chat_pb2.FunctionCall(name=call.name, arguments=call.arguments),
-    )
-
-
 def message_to_proto(message: Message) -> chat_pb2.Message:
-    """The protobuf form of ``message``."""
-    return chat_pb2.Message(
+    """The protobuf form of ``message``.
+
+    Parts and tool calls are built in place (``add``), not built apart and copied in.
+    """
+    msg = chat_pb2.Message(
         role=_ROLES[message.role],
-        content=[_content_to_proto(p) for p in message.content],
         name=message.name,
-        tool_calls=[_tool_call_to_proto(c) for c in message.tool_calls],
         tool_call_id=message.tool_call_id,
         reasoning_content=message.reasoning_content,
         encrypted_content=message.encrypted_content,
     )
+    content = msg.content
+    for part in message.content:
+        if isinstance(part, Text):
+            content.add(text=part.text)
+        else:
+            content.append(_content_to_proto(part))
+    calls = msg.tool_calls
+    for call in message.tool_calls:
+        calls.add(
+            id=call.id,
+            type=_CALL_TYPE_NUMBERS.get(call.type, chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL),
+            status=_CALL_STATUS_NUMBERS.get(call.status, chat_pb2.TOOL_CALL_STATUS_COMPLETED),
+            error_message=call.error_message,
+            function={"name": call.name, "arguments": call.arguments},
+        )
+    return msg
 
 
 def _web_search(tool: ts.WebSearch) -> chat_pb2.Tool:
