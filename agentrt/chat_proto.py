@@ -381,10 +381,11 @@ def _set_enums(msg: chat_pb2.GetCompletionsRequest, req: ChatRequest) -> None:
 
 def tool_call_from_proto(call: chat_pb2.ToolCall) -> ToolCall:
     """The value form of a protobuf tool call."""
+    fn = call.function
     return ToolCall(
         id=call.id,
-        name=call.function.name,
-        arguments=call.function.arguments,
+        name=fn.name,
+        arguments=fn.arguments,
         type=_CALL_TYPES.get(call.type, "function"),
         status=_CALL_STATUS.get(call.status, "completed"),
         error_message=call.error_message if call.HasField("error_message") else None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
@@ -104,29 +105,49 @@ def _sources(reply: Reply) -> list[str]:
 def completion_response(
     reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingUsage
 ) -> chat_pb2.GetChatCompletionResponse:
-    """The unary ``GetChatCompletionResponse`` for ``reply`` (``meta.outputs`` copies)."""
+    """The unary ``GetChatCompletionResponse`` for ``reply`` (``meta.outputs`` copies).
+
+    Outputs and tool calls are built in place (``add``), not built apart and copied in.
+    """
     response = chat_pb2.GetChatCompletionResponse(
         id=meta.response_id,
         model=meta.model,
         system_fingerprint=meta.fingerprint,
         usage=usage,
-        citations=_sources(reply),
+        citations=_sources(reply) if reply.server_tools else None,
     )
     response.created.seconds = meta.created
+    calls = _call_fields(reply)
+    finish = _FINISH[reply.finish]
     for index in range(meta.outputs):
-        response.outputs.append(
-            chat_pb2.CompletionOutput(
-                index=index,
-                finish_reason=_FINISH[reply.finish],
-                message=chat_pb2.CompletionMessage(
-                    role=_ASSISTANT,
-                    content=reply.content,
-                    reasoning_content=reply.reasoning,
-                    tool_calls=_server_calls(reply) + _tool_calls(reply),
-                ),
-            )
-        )
+        message = response.outputs.add(index=index, finish_reason=finish).message
+        message.role = _ASSISTANT
+        message.content = reply.content
+        message.reasoning_content = reply.reasoning
+        for call in calls:
+            message.tool_calls.add(**call)
     return response
+
+
+def _call_fields(reply: Reply) -> list[dict[str, Any]]:
+    """The fields of every tool call of ``reply``: server-side ones first, as the API sends them."""
+    server = [
+        {
+            "id": u.id,
+            "type": _SERVER_TOOL_CALL_TYPE[u.kind],
+            "status": chat_pb2.TOOL_CALL_STATUS_COMPLETED,
+            "function": {"name": u.kind, "arguments": u.arguments},
+        }
+        for u in reply.server_tools
+    ]
+    return server + [
+        {
+            "id": c.id,
+            "type": chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL,
+            "function": {"name": c.name, "arguments": c.arguments},
+        }
+        for c in reply.tool_calls
+    ]
 
 
 @lru_cache(maxsize=65_536)
