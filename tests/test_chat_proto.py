@@ -81,14 +81,15 @@ def test_the_request_owns_its_messages() -> None:
 def test_a_function_declaration_is_serialised_once_and_forgotten_with_it() -> None:
     tool = FunctionTool(name="f", parameters={"type": "object", "properties": {}})
     req = ChatRequest(model="m", tools=(tool,))
-    before = len(chat_proto._FUNCTION_PROTOS)
+    key = id(tool)
     assert request_to_proto(req).tools[0].function.name == "f"
-    assert len(chat_proto._FUNCTION_PROTOS) == before + 1
+    ref, cached = chat_proto._FUNCTION_PROTOS[key]
+    assert ref() is tool
     request_to_proto(req)
-    assert len(chat_proto._FUNCTION_PROTOS) == before + 1
-    del req, tool
+    assert chat_proto._FUNCTION_PROTOS[key][1] is cached  # not serialised again
+    del req, tool, ref
     gc.collect()
-    assert len(chat_proto._FUNCTION_PROTOS) == before
+    assert key not in chat_proto._FUNCTION_PROTOS
 
 
 def test_distinct_declarations_never_share_a_cached_proto() -> None:
