@@ -142,6 +142,8 @@ class Transport:
         self.config = config
         auth = (("authorization", f"Bearer {config.api_key}"),) if config.api_key else ()
         self._metadata: tuple[tuple[str, str], ...] = auth + config.metadata
+        # grpc.aio turns a tuple into its Metadata on every call; the usual one is made once.
+        self._aio_metadata = aio.Metadata(*self._metadata)
         self._pools: dict[asyncio.AbstractEventLoop, _Pool] = {}
         self._sync: grpc.Channel | None = None
         self._sync_stubs: dict[Any, Any] = {}
@@ -185,7 +187,8 @@ class Transport:
             RPCError: the translated failure (after retries).
         """
         deadline = self.deadline(timeout)
-        md = self._call_metadata(metadata)
+        extra = trace_headers() if metadata is None else metadata
+        md = self._metadata + extra if extra else self._aio_metadata
         attempt = 0
         while True:  # no closure or wrapper coroutine per call: this is every model turn
             slot = self._pool().pick()
