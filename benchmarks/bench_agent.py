@@ -9,7 +9,7 @@ example (``chat.sample()``, ``json.loads`` the arguments, call the tool,
 ``chat.append(tool_result(...))``), on ``xai_sdk.AsyncClient``.
 
 Also reported: the client process's CPU per turn in both cases, the
-simulator's CPU per turn while serving each (from ``/proc``, in 10 ms ticks; it bounds
+simulator's CPU per turn while serving each (from ``/proc``; it bounds
 every client: sequentially a turn takes client plus server time, and with two
 cores the 16-concurrent figure is bounded by their sum), and agentrt's loop CPU
 per turn with no network at all (``ScriptedModel`` behind the model seam): the
@@ -212,13 +212,26 @@ def _timed(
 
 
 def _process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used, from ``/proc`` (0 without it)."""
+    """CPU seconds process ``pid``'s threads have used (``/proc``; 0 without it).
+
+    The threads' ``schedstat`` (nanoseconds) when the kernel keeps it, else the
+    process's ``stat`` (10 ms ticks: too coarse for short samples).
+    """
+    total = 0
     try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:  # the thread ended meanwhile
+                continue
+        if total:
+            return total / 1e9
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
