@@ -2,11 +2,17 @@
 
 Both talk to one ``agentrt sim`` in another process at zero latency, replaying a
 script: turn 1 calls ``get_weather``, turn 2 calls ``get_time``, turn 3 answers.
-Runs are sequential (the script's cursor is shared), so a run's time is client
-work plus one server round trip per turn; the same-run ratio shows how much
-less the client does. The hand-written loop is xai-sdk's own function-calling
-example (``chat.sample()``, ``json.loads`` the arguments, call the tool,
-``chat.append(tool_result(...))``), on ``xai_sdk.AsyncClient``.
+In the first table runs are sequential, so a run's time is client work plus
+one server round trip per turn; the same-run ratio shows how much less the
+client does. The second has 16 runs in flight. The hand-written loop is
+xai-sdk's own function-calling example (``chat.sample()``, ``json.loads`` the
+arguments, call the tool, ``chat.append(tool_result(...))``), on
+``xai_sdk.AsyncClient``.
+
+All clients share this process, and importing xai-sdk imports
+``opentelemetry.trace``: agentrt's telemetry hooks are therefore on for its
+case too (spans on the API's no-op global provider, ``traceparent`` headers),
+as in any application that loads OpenTelemetry without installing an SDK.
 
 Also reported: the client process's CPU per turn in both cases, the
 simulator's CPU per turn while serving each (from ``/proc``; it bounds
