@@ -14,6 +14,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from operator import methodcaller
 
 import grpc
 
@@ -95,6 +96,9 @@ class CallPlan:
             )
 
 
+_is_sim_header = methodcaller("startswith", "x-sim-")
+
+
 def _bad_header(name: str, value: str, expected: str) -> SimStatus:
     return SimStatus(
         grpc.StatusCode.INVALID_ARGUMENT, f"metadata {name}={value!r}: expected {expected}"
@@ -155,7 +159,7 @@ class FaultInjector:
         self._counts[session] = number  # most recent last; the oldest sessions are forgotten
         if len(self._counts) > _MAX_SESSIONS:
             self._counts.popitem(last=False)
-        if not cfg.faults and not any(k.startswith("x-sim-") for k in metadata):
+        if not cfg.faults and not any(map(_is_sim_header, metadata)):
             return self._plain(number)  # the common case, per call: nothing to decide
         active = self._active_faults(metadata, session, number)
         realism = self._realism(metadata)
