@@ -1,7 +1,8 @@
 """How many streamed chunks/s ``agentrt load`` drives, from one process and with --processes 2.
 
-The server is ``benchmarks/stream_server.py`` in its own process (pre-serialized
-chunks, so it is not the bottleneck). Each measurement runs the real command,
+The server is ``benchmarks/stream_server.py`` in its own process (HTTP/2 frames
+encoded once per stream: a fraction of a µs of server CPU per chunk, so it is not
+the bottleneck). Each measurement runs the real command,
 ``agentrt load --concurrency 100 --max-tokens N --duration D --json -``, in a fresh
 process, and takes its ``chunks_per_s`` (chunks over the measured wall time;
 start-up is excluded) and the event loop's share of a core. For a same-run
