@@ -27,7 +27,11 @@ Wiring::
 Costs: ``import agentrt.tracing`` imports no OpenTelemetry. Until some code
 has imported ``opentelemetry.trace`` or ``opentelemetry.metrics`` (an
 application that installed a provider has), or providers were passed in,
-every hook is one dictionary lookup and returns ``None``. A stream gains no
+every hook is one dictionary lookup and returns ``None``. Once the API is
+loaded but no provider has been installed globally (a library such as xai-sdk
+imports the API; nobody set up the SDK), every hook still returns ``None``
+after a check of the two global providers: spans on OpenTelemetry's no-op
+proxies would cost ≈20 µs per agent turn and record nothing. A stream gains no
 per-chunk work either way: the first chunk's time is taken once, the rest is
 computed from totals when it ends (``time_per_output_chunk`` is recorded once
 per stream, as the mean gap between output chunks).
@@ -176,6 +180,19 @@ def _otel_loaded() -> bool:
     return "opentelemetry.trace" in modules or "opentelemetry.metrics" in modules
 
 
+def _globals_installed() -> bool:
+    """Whether a global tracer or meter provider has been set (not OpenTelemetry's proxies)."""
+    try:
+        from opentelemetry import metrics, trace
+        from opentelemetry.metrics import _internal  # the meter proxy's class is not public
+    except Exception:  # a broken API install: let instruments() find out and stay off
+        return True
+    tracer = trace.get_tracer_provider()
+    meter = metrics.get_meter_provider()
+    proxy_meter = isinstance(meter, _internal._ProxyMeterProvider)
+    return not isinstance(tracer, trace.ProxyTracerProvider) or not proxy_meter
+
+
 # -- the facade ---------------------------------------------------------------------------------
 
 
@@ -217,7 +234,8 @@ class Telemetry:
         found = self._instruments
         if found is not None or not self.enabled or self._broken:
             return found
-        if self.tracer_provider is None and self.meter_provider is None and not _otel_loaded():
+        injected = self.tracer_provider is not None or self.meter_provider is not None
+        if not injected and not (_otel_loaded() and _globals_installed()):
             return None
         try:
             from agentrt.telemetry_spans import Instruments

@@ -420,3 +420,30 @@ main(["chat", "--endpoint", "127.0.0.1:1", "--trace", "console", "hi"])
     assert out.stderr.strip() == (
         "agentrt: error: --trace needs the OpenTelemetry SDK: pip install 'agentrt[otel]'"
     )
+
+
+GLOBAL_PROVIDERS = """
+import opentelemetry.trace as trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from agentrt.tracing import Telemetry
+
+telemetry = Telemetry()
+assert telemetry.instruments() is None, "API loaded, nothing installed: no spans"
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+inst = telemetry.instruments()
+assert inst is not None, "a global provider installed later is used"
+print("ok")
+"""
+
+
+def test_the_api_loaded_without_providers_costs_nothing_until_one_is_installed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", GLOBAL_PROVIDERS], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
