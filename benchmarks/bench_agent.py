@@ -172,6 +172,70 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, sec
     return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
 
 
+FLOOR = "floor: generated stub, no agent"
+
+
+def _floor_requests() -> list[Any]:
+    """The three requests of a run, as agentrt sends them, encoded once beforehand."""
+    from agentrt_protos.xai.api.v1 import chat_pb2
+
+    def text(role: int, body: str, **extra: Any) -> Any:
+        return chat_pb2.Message(role=role, content=[chat_pb2.Content(text=body)], **extra)
+
+    def called(i: int, name: str) -> Any:
+        fn = chat_pb2.FunctionCall(name=name, arguments='{"city": "Paris"}')
+        return chat_pb2.Message(
+            role=chat_pb2.ROLE_ASSISTANT, tool_calls=[chat_pb2.ToolCall(id=f"c{i}", function=fn)]
+        )
+
+    schema = json.dumps(CITY_SCHEMA)
+    tools = [
+        chat_pb2.Tool(function=chat_pb2.Function(name=n, description=n, parameters=schema))
+        for n in TOOLS
+    ]
+    history = [text(chat_pb2.ROLE_SYSTEM, INSTRUCTIONS), text(chat_pb2.ROLE_USER, PROMPT)]
+    requests = []
+    for i, (name, result) in enumerate((("get_weather", "21 C"), ("get_time", "14:05"), ("", ""))):
+        requests.append(chat_pb2.GetCompletionsRequest(model=MODEL, messages=history, tools=tools))
+        if name:
+            history = [
+                *history,
+                called(i, name),
+                text(chat_pb2.ROLE_TOOL, result, tool_call_id=f"c{i}"),
+            ]
+    return requests
+
+
+def floor_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Case:
+    """runs/s of the floor of any Python gRPC client: a run's three requests, encoded
+    beforehand, sent with the generated stub on ``grpc.aio``; no tools, no parsing
+    beyond gRPC's own. What no client built on grpcio can beat on this machine."""
+    from agentrt_protos.xai.api.v1 import chat_pb2_grpc
+    from grpc import aio
+
+    runner = asyncio.Runner()
+    channel = runner.run(_make(lambda: aio.insecure_channel(address)))
+    stub = chat_pb2_grpc.ChatStub(channel)
+    requests = _floor_requests()
+    metadata = (("authorization", "Bearer bench"),)
+    cpu: list[float] = []
+    sim_cpu: list[float] = []
+
+    async def one_run() -> int:
+        for request in requests:
+            await stub.GetCompletion(request, metadata=metadata, timeout=60)
+        return TURNS_PER_RUN
+
+    async def batch() -> None:
+        await _run_all(one_run, runs, concurrency)
+
+    def close() -> None:
+        runner.run(channel.close())
+        runner.close()
+
+    return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
+
+
 async def _run_all(
     one_run: Callable[[], Coroutine[Any, Any, int]], runs: int, concurrency: int
 ) -> None:
@@ -286,6 +350,7 @@ def compare(
         "agentrt": agentrt_case(address, runs, concurrency, sim_pid),
         SECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=True),
         INSECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=False),
+        FLOOR: floor_case(address, runs, concurrency, sim_pid),
     }
     try:
         samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
@@ -307,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     rounds, runs = (2, 10) if args.quick else (args.rounds, args.runs)
     warmup, many = 1, 4 * runs
-    needed = (rounds + warmup) * 3 * (runs + many) + 10  # every run of the 3 cases, plus slack
+    needed = (rounds + warmup) * 4 * (runs + many) + 10  # every run of the 4 cases, plus slack
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "script.json"
@@ -340,9 +405,11 @@ def main(argv: list[str] | None = None) -> None:
             ratio(samples, "agentrt", SECURE),
             ratio(samples, "agentrt", INSECURE),
         )
+        floor = ratio(samples, FLOOR, SECURE)
         print(
             f"\nagentrt runs/s, {label}: {vs_secure:.2f}x xai-sdk's credentials path, "
-            f"{vs_insecure:.2f}x its insecure channel (target >= 2x)"
+            f"{vs_insecure:.2f}x its insecure channel (target >= 2x); the floor client: "
+            f"{floor:.2f}x the credentials path, agentrt {ratio(samples, 'agentrt', FLOOR):.2f}x it"
         )
         out[label] = {
             "runs_per_s": samples,
@@ -350,6 +417,7 @@ def main(argv: list[str] | None = None) -> None:
             "simulator_cpu_us_per_turn": sim_cpu,
             "ratio_vs_credentials": vs_secure,
             "ratio_vs_insecure": vs_insecure,
+            "floor_ratio_vs_credentials": floor,
         }
     print("\nagentrt's loop alone (ScriptedModel, no network), CPU per turn:\n")
     print(markdown_table(loop_cpu, unit="µs/turn"))
