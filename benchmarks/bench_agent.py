@@ -98,20 +98,11 @@ def agentrt_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Cas
         name="weather", model=MODEL, instructions=INSTRUCTIONS, tools=tools, limits=limits
     )
     client = runner.run(_make(lambda: Client(api_key="bench", endpoint=address)))
-    cpu: list[float] = []
-    sim_cpu: list[float] = []
 
     async def one_run() -> int:
         return (await agent.run(PROMPT, client=client)).turns
 
-    async def batch() -> None:
-        await _run_all(one_run, runs, concurrency)
-
-    def close() -> None:
-        runner.run(client.close())
-        runner.close()
-
-    return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
+    return _case(runner, one_run, client.close, (runs, concurrency, sim_pid))
 
 
 def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, secure: bool) -> Case:
@@ -142,8 +133,6 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, sec
         ),
         tool(name="get_time", description="Get the local time in a city.", parameters=CITY_SCHEMA),
     ]
-    cpu: list[float] = []
-    sim_cpu: list[float] = []
 
     async def one_run() -> int:
         chat = client.chat.create(model=MODEL, tools=tools)
@@ -162,14 +151,7 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, sec
                 output = result if isinstance(result, str) else json.dumps(result)
                 chat.append(tool_result(output, tool_call_id=call.id))
 
-    async def batch() -> None:
-        await _run_all(one_run, runs, concurrency)
-
-    def close() -> None:
-        runner.run(client.close())
-        runner.close()
-
-    return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
+    return _case(runner, one_run, client.close, (runs, concurrency, sim_pid))
 
 
 FLOOR = "floor: generated stub, no agent"
@@ -218,19 +200,34 @@ def floor_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Case:
     stub = chat_pb2_grpc.ChatStub(channel)
     requests = _floor_requests()
     metadata = (("authorization", "Bearer bench"),)
-    cpu: list[float] = []
-    sim_cpu: list[float] = []
 
     async def one_run() -> int:
         for request in requests:
             await stub.GetCompletion(request, metadata=metadata, timeout=60)
         return TURNS_PER_RUN
 
+    return _case(runner, one_run, channel.close, (runs, concurrency, sim_pid))
+
+
+def _case(
+    runner: asyncio.Runner,
+    one_run: Callable[[], Coroutine[Any, Any, int]],
+    aclose: Callable[[], Coroutine[Any, Any, None]],
+    shape: tuple[int, int, int],
+) -> Case:
+    """A case from one run's coroutine: its measurement, its close, its CPU samples.
+
+    ``shape``: runs per sample, runs in flight, the simulator's pid.
+    """
+    runs, concurrency, sim_pid = shape
+    cpu: list[float] = []
+    sim_cpu: list[float] = []
+
     async def batch() -> None:
         await _run_all(one_run, runs, concurrency)
 
     def close() -> None:
-        runner.run(channel.close())
+        runner.run(aclose())
         runner.close()
 
     return _timed(runner, batch, runs, (cpu, sim_cpu, sim_pid)), close, cpu, sim_cpu
