@@ -139,6 +139,16 @@ class Client:
         """The underlying pooled transport (for advanced use and tests)."""
         return self._transport
 
+    async def connect(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - named in the error
+        """Open the pool's connections now (TCP, TLS, HTTP/2), so the first calls don't pay for it.
+
+        Optional: calls connect on their own. Useful before measuring latency.
+
+        Raises:
+            Unavailable: the connections were not all ready within ``timeout`` seconds.
+        """
+        await self._transport.connect(timeout)
+
     async def close(self) -> None:
         """Close the connections of the current event loop."""
         await self._transport.close()

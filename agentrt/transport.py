@@ -36,7 +36,7 @@ from grpc import aio
 from agentrt._version import __version__
 from agentrt.config import ClientConfig
 from agentrt.deadline import Deadline, Timeout, effective_timeout
-from agentrt.errors import Cancelled, RateLimited, StreamInterrupted
+from agentrt.errors import Cancelled, RateLimited, StreamInterrupted, Unavailable
 from agentrt.retry import RateLimitPolicy
 from agentrt.rpc_errors import translate
 from agentrt.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
@@ -296,6 +296,22 @@ class Transport:
             stub = self._sync_stubs[stub_cls] = stub_cls(self._sync)
         call = getattr(stub, method)(request, timeout=seconds, metadata=md)
         return ThreadedStream(call, asyncio.get_running_loop())
+
+    async def connect(self, timeout: float) -> None:  # noqa: ASYNC109 - named in the error
+        """Open every pooled connection of the running loop now, not at the first call.
+
+        Raises:
+            Unavailable: not every connection was ready within ``timeout`` seconds.
+        """
+        try:
+            async with asyncio.timeout(timeout), asyncio.TaskGroup() as tg:
+                for slot in self._pool().slots:
+                    tg.create_task(slot.channel.channel_ready())
+        except TimeoutError:
+            where = self.config.endpoint
+            raise Unavailable(
+                f"could not connect to {where} within {timeout:g} s", code="UNAVAILABLE"
+            ) from None
 
     async def close(self) -> None:
         """Close the running loop's channels (and forget those of finished loops).

@@ -10,6 +10,7 @@ import csv
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -406,3 +407,30 @@ def test_open_loop_drops_arrivals_beyond_max_in_flight_against_a_slow_service(
     )
     assert "lower --rate or raise --max-in-flight" in warning
     assert f"dropped       {s['dropped']:,} arrivals not sent (at most 5 in flight)" in proc.stderr
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_nothing_listening_is_one_line_and_exit_3_before_any_request(
+    processes: str, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "report.json"
+    proc = _load(
+        "--endpoint", f"127.0.0.1:{port}", "--model", MODEL, "--prompt", "hi",
+        "--requests", "5", "--concurrency", "2", "--timeout", "1s", "--processes", processes,
+        "--json", str(out),
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 3
+    worker = "" if processes == "1" else "worker process [01]: "
+    last = proc.stderr.strip().splitlines()[-1]
+    expected = (
+        f"agentrt: error: {worker}UNAVAILABLE: could not connect to 127.0.0.1:{port} within 1 s"
+    )
+    assert re.fullmatch(expected.replace(".", r"\."), last), last
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()  # no report of a run that never started

@@ -22,6 +22,7 @@ from agentrt.errors import (
     ResponseTooLarge,
     ServerError,
     StreamInterrupted,
+    Unavailable,
 )
 from agentrt.messages import user
 from agentrt.rpc_errors import RETRY_PUSHBACK_KEY
@@ -410,3 +411,27 @@ async def test_closing_the_client_during_a_unary_call_raises_cancelled(fake) -> 
     await client.close()
     with pytest.raises(Cancelled):
         await task
+
+
+async def test_connect_opens_every_pooled_connection_before_any_call(fake) -> None:
+    state, address = fake
+    async with client_for(address, pool_size=3) as client:
+        await client.connect(timeout=10)
+        channels = [slot.channel for slot in client._transport._pool().slots]
+        states = {channel.get_state(try_to_connect=False) for channel in channels}
+        assert states == {grpc.ChannelConnectivity.READY}
+        assert state.requests == []  # no call was made to get there
+        assert (await client.chat.complete(REQ)).content == "Hello world"
+
+
+async def test_connect_to_nothing_listening_is_unavailable_within_the_timeout() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with client_for(f"127.0.0.1:{port}") as client:
+        with pytest.raises(Unavailable) as err:
+            await client.connect(timeout=0.5)
+    assert str(err.value) == f"UNAVAILABLE: could not connect to 127.0.0.1:{port} within 0.5 s"
+    assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]

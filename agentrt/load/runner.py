@@ -27,6 +27,8 @@ __all__ = ["Call", "LoadResult", "Recorder", "client_for", "make_call", "run_loa
 
 TICK = 0.25
 """Seconds between CPU samples and progress refreshes."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds the connections may take to open before the run (at most the request timeout)."""
 
 
 @dataclass(kw_only=True)
@@ -229,6 +231,7 @@ async def run_load(
             new request starts, those in flight finish, and the result says so.
     """
     async with client_for(plan) as client:
+        await client.connect(timeout=min(plan.timeout, CONNECT_TIMEOUT))  # not in the first TTFTs
         call = make_call(client, plan)
         await _warmup(call, plan)
         if ready is not None:
