@@ -16,7 +16,7 @@ chunks) for agentrt and the raw stub. Last, an in-process measurement that needs
 no network: agentrt's per-chunk Python work above a bare async iterator of
 already-parsed chunks (the figure the "≤ ~2 µs per chunk" rule is about).
 
-``python -m benchmarks.bench_stream [--rounds 7] [--chunks 50000] [--quick]``
+``python -m benchmarks.bench_stream [--rounds 7] [--chunks 200000] [--quick]``
 """
 
 from __future__ import annotations
