@@ -4,10 +4,13 @@
 subprocess the way a user would, parses its ``listening on HOST:PORT`` line, and
 stops it with SIGTERM; ``running_sim(*args)`` is that for ``agentrt sim``, and
 ``sim_process`` is one such simulator shared by a test module.
+``run_agentrt(*args)`` runs a one-shot ``agentrt`` command in the environment of
+:func:`clean_env` and returns its exit code, stdout and stderr.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -60,6 +63,27 @@ def agentrt_command(*args: str) -> list[str]:
     script = Path(sys.executable).parent / "agentrt"
     head = [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
     return [*head, *args]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without a key, an endpoint or OTel settings, plus ``extra``."""
+    drop = ("XAI_API_KEY", "AGENTRT_ENDPOINT")
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("OTEL_")}
+    env.update(extra)
+    return env
+
+
+async def run_agentrt(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run ``agentrt ARGS`` to its end (``env`` default: :func:`clean_env`): code, stdout, stderr."""
+    proc = await asyncio.create_subprocess_exec(
+        *agentrt_command(*args),
+        env=env or clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
 
 
 def sim_command(*args: str) -> list[str]:

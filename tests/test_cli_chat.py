@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 
 import grpc
 import pytest
 
+from tests.conftest import clean_env, run_agentrt
 from tests.fake_xai import Fault, serve_fake
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
-    env.update(extra)
-    return env
-
-
-async def agentrt(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "agentrt",
-        *args,
-        env=env or clean_env(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 async def test_prints_the_answer() -> None:
     async with serve_fake() as (state, address):
-        code, out, err = await agentrt("chat", "--endpoint", address, "--model", "mm", "hi")
+        code, out, err = await run_agentrt("chat", "--endpoint", address, "--model", "mm", "hi")
     assert (code, out, err) == (0, "Hello world\n", "")
     assert state.requests[0].model == "mm"
     assert state.requests[0].messages[0].content[0].text == "hi"
@@ -45,7 +22,7 @@ async def test_prints_the_answer() -> None:
 async def test_streams_the_answer_and_takes_the_endpoint_from_the_environment() -> None:
     async with serve_fake() as (state, address):
         env = clean_env(AGENTRT_ENDPOINT=address)
-        code, out, _ = await agentrt("chat", "--stream", "--loop", "asyncio", "hi", env=env)
+        code, out, _ = await run_agentrt("chat", "--stream", "--loop", "asyncio", "hi", env=env)
     assert (code, out) == (0, "Hello world\n")
     assert state.calls["GetCompletionChunk"] == 1
 
@@ -54,7 +31,7 @@ async def test_streams_the_answer_and_takes_the_endpoint_from_the_environment() 
 async def test_json_output(stream: bool) -> None:
     async with serve_fake() as (_, address):
         flags = ["--stream"] if stream else []
-        code, out, _ = await agentrt("chat", "--endpoint", address, "--json", *flags, "hi")
+        code, out, _ = await run_agentrt("chat", "--endpoint", address, "--json", *flags, "hi")
     assert code == 0
     payload = json.loads(out)
     assert payload["content"] == "Hello world"
@@ -65,7 +42,7 @@ async def test_json_output(stream: bool) -> None:
 
 
 async def test_missing_key_for_api_x_ai_is_one_line_and_exit_2() -> None:
-    code, out, err = await agentrt("chat", "hi")
+    code, out, err = await run_agentrt("chat", "hi")
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1
@@ -74,14 +51,14 @@ async def test_missing_key_for_api_x_ai_is_one_line_and_exit_2() -> None:
 
 
 async def test_an_endpoint_port_out_of_range_is_one_line_and_exit_2() -> None:
-    code, out, err = await agentrt("chat", "--endpoint", "127.0.0.1:99999", "hi")
+    code, out, err = await run_agentrt("chat", "--endpoint", "127.0.0.1:99999", "hi")
     assert (code, out) == (2, "")
     assert err == "agentrt: error: endpoint '127.0.0.1:99999': the port must be 1 to 65535\n"
 
 
 async def test_a_bad_endpoint_in_the_environment_is_named_as_such() -> None:
     env = clean_env(AGENTRT_ENDPOINT="127.0.0.1:99999")
-    code, out, err = await agentrt("chat", "hi", env=env)
+    code, out, err = await run_agentrt("chat", "hi", env=env)
     assert (code, out) == (2, "")
     assert err == (
         "agentrt: error: $AGENTRT_ENDPOINT: endpoint '127.0.0.1:99999': the port must be 1 to 65535\n"
@@ -92,7 +69,7 @@ async def test_authentication_failure_exits_3_without_traceback() -> None:
     async with serve_fake() as (state, address):
         state.faults = [Fault(grpc.StatusCode.UNAUTHENTICATED, "invalid api key")]
         env = clean_env(XAI_API_KEY="wrong-key-123")
-        code, _, err = await agentrt("chat", "--endpoint", address, "hi", env=env)
+        code, _, err = await run_agentrt("chat", "--endpoint", address, "hi", env=env)
     assert code == 3
     assert err.startswith("agentrt: error: UNAUTHENTICATED")
     assert "wrong-key-123" not in err

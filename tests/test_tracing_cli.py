@@ -4,10 +4,7 @@ and for ``otlp`` a real OTLP/gRPC collector on 127.0.0.1 (configured by the stan
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,34 +18,12 @@ from opentelemetry.proto.collector.metrics.v1 import (
 )
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
-from tests.conftest import running_sim
+from tests.conftest import clean_env, run_agentrt, running_sim
 
 pytestmark = pytest.mark.e2e
 
 MODEL = "grok-4-1-fast-reasoning"
 TRIP = Path(__file__).resolve().parent.parent / "examples" / "trip_planner" / "trip_planner.yaml"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    drop = ("XAI_API_KEY", "AGENTRT_ENDPOINT")
-    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("OTEL_")}
-    env.update(extra)
-    return env
-
-
-async def agentrt(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "agentrt",
-        *args,
-        env=env or clean_env(),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
 
 
 def json_objects(text: str) -> list[dict[str, Any]]:
@@ -72,7 +47,7 @@ def spans_in(text: str) -> list[dict[str, Any]]:
 
 async def test_chat_and_sim_trace_to_the_console_as_one_trace() -> None:
     with running_sim("--trace", "console") as sim:
-        code, out, err = await agentrt(
+        code, out, err = await run_agentrt(
             "chat",
             "--endpoint",
             sim.address,
@@ -107,7 +82,7 @@ async def test_chat_and_sim_trace_to_the_console_as_one_trace() -> None:
 
 async def test_run_traces_the_agent_tree_to_the_console() -> None:
     with running_sim() as sim:
-        code, _, err = await agentrt(
+        code, _, err = await run_agentrt(
             "run",
             str(TRIP),
             "Plan a day in Lisbon: check the weather and find places to visit.",
@@ -167,7 +142,7 @@ async def test_otlp_export_honours_the_standard_environment() -> None:
                 OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{port}",
                 OTEL_EXPORTER_OTLP_INSECURE="true",
             )
-            code, _, err = await agentrt(
+            code, _, err = await run_agentrt(
                 "chat",
                 "--endpoint",
                 sim.address,
@@ -184,6 +159,6 @@ async def test_otlp_export_honours_the_standard_environment() -> None:
 
 
 async def test_a_bad_exporter_name_is_a_usage_error() -> None:
-    code, _, err = await agentrt("chat", "--trace", "jaeger", "Hi")
+    code, _, err = await run_agentrt("chat", "--trace", "jaeger", "Hi")
     assert code == 2
     assert "invalid choice" in err
