@@ -5,6 +5,7 @@ read back from in-memory exporters on injected providers (the global provider is
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,31 +90,33 @@ class Otel:
         }
 
 
-def make_otel(**options: Any) -> tuple[Otel, TracerProvider, MeterProvider]:
+@contextmanager
+def make_otel(**options: Any) -> Iterator[Otel]:
+    """Injected providers with in-memory exporters (``options`` go to Telemetry), shut down after."""
     exporter = InMemorySpanExporter()
     tracer_provider = TracerProvider(shutdown_on_exit=False)
     tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
     reader = InMemoryMetricReader()
     meter_provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
     telemetry = Telemetry(tracer_provider=tracer_provider, meter_provider=meter_provider, **options)
-    return Otel(exporter, reader, telemetry), tracer_provider, meter_provider
+    try:
+        yield Otel(exporter, reader, telemetry)
+    finally:
+        tracer_provider.shutdown()
+        meter_provider.shutdown()
 
 
 @pytest.fixture
 def otel(monkeypatch: pytest.MonkeyPatch) -> Iterator[Otel]:
     monkeypatch.delenv(CAPTURE_CONTENT_ENV, raising=False)
-    found, tp, mp = make_otel()
-    yield found
-    tp.shutdown()
-    mp.shutdown()
+    with make_otel() as found:
+        yield found
 
 
 @pytest.fixture
 def otel_content() -> Iterator[Otel]:
-    found, tp, mp = make_otel(capture_content=True)
-    yield found
-    tp.shutdown()
-    mp.shutdown()
+    with make_otel(capture_content=True) as found:
+        yield found
 
 
 def parent_of(span: ReadableSpan) -> int | None:

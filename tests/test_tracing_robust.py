@@ -46,18 +46,14 @@ STORY = ChatRequest(model=MODEL, messages=(user("Tell me a long story"),))
 @pytest.fixture
 def otel(monkeypatch: pytest.MonkeyPatch) -> Iterator[Otel]:
     monkeypatch.delenv(CAPTURE_CONTENT_ENV, raising=False)
-    found, tp, mp = make_otel()
-    yield found
-    tp.shutdown()
-    mp.shutdown()
+    with make_otel() as found:
+        yield found
 
 
 @pytest.fixture
 def content_otel() -> Iterator[Otel]:
-    found, tp, mp = make_otel(capture_content=True)
-    yield found
-    tp.shutdown()
-    mp.shutdown()
+    with make_otel(capture_content=True) as found:
+        yield found
 
 
 def faulty(fault: str) -> tuple[tuple[str, str], ...]:
@@ -112,13 +108,9 @@ async def test_content_on_when_asked_as_convention_json(content_otel: Otel) -> N
 
 async def test_content_on_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CAPTURE_CONTENT_ENV, "true")
-    otel, tp, mp = make_otel()
-    try:
+    with make_otel() as otel:
         await run_weather(otel)
         assert all("gen_ai.input.messages" in attrs(s) for s in otel.named("chat "))
-    finally:
-        tp.shutdown()
-        mp.shutdown()
 
 
 async def test_the_api_key_appears_nowhere(content_otel: Otel) -> None:
