@@ -87,16 +87,16 @@ def channel_options(config: ClientConfig) -> list[tuple[str, str | int]]:
 
 
 class _Slot:
-    """One pooled channel, its stubs, and how many calls it carries now."""
+    """One channel (pooled aio, or the threaded readers' sync one), its stubs, its calls now."""
 
     __slots__ = ("channel", "in_flight", "stubs")
 
-    def __init__(self, channel: aio.Channel) -> None:
+    def __init__(self, channel: Any) -> None:
         self.channel = channel
         self.in_flight = 0
         self.stubs: dict[Any, Any] = {}
 
-    def stub(self, stub_cls: Callable[[aio.Channel], T]) -> T:
+    def stub(self, stub_cls: Callable[[Any], T]) -> T:
         stub: T | None = self.stubs.get(stub_cls)
         if stub is None:
             stub = self.stubs[stub_cls] = stub_cls(self.channel)
@@ -145,8 +145,7 @@ class Transport:
         # grpc.aio turns a tuple into its Metadata on every call; the usual one is made once.
         self._aio_metadata = aio.Metadata(*self._metadata)
         self._pools: dict[asyncio.AbstractEventLoop, _Pool] = {}
-        self._sync: grpc.Channel | None = None
-        self._sync_stubs: dict[Any, Any] = {}
+        self._sync: _Slot | None = None  # the threaded readers' sync channel
         self._threaded = 0
         self._policy = RateLimitPolicy(
             retries=config.rate_limit_retries,
@@ -161,10 +160,13 @@ class Transport:
         loop = asyncio.get_running_loop()
         pool = self._pools.get(loop)
         if pool is None:
-            for old in [lp for lp in self._pools if lp.is_closed()]:
-                del self._pools[old]
+            self._forget_closed_loops()
             pool = self._pools[loop] = _Pool(self.config)
         return pool
+
+    def _forget_closed_loops(self) -> None:
+        for old in [lp for lp in self._pools if lp.is_closed()]:
+            del self._pools[old]
 
     def deadline(self, timeout: Timeout) -> Deadline:
         """The deadline of a call made now with per-call ``timeout``."""
@@ -290,11 +292,8 @@ class Transport:
         self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
     ) -> ThreadedStream:
         if self._sync is None:
-            self._sync = _sync_channel(self.config)
-        stub = self._sync_stubs.get(stub_cls)
-        if stub is None:
-            stub = self._sync_stubs[stub_cls] = stub_cls(self._sync)
-        call = getattr(stub, method)(request, timeout=seconds, metadata=md)
+            self._sync = _Slot(_sync_channel(self.config))
+        call = getattr(self._sync.stub(stub_cls), method)(request, timeout=seconds, metadata=md)
         return ThreadedStream(call, asyncio.get_running_loop())
 
     async def connect(self, timeout: float) -> None:  # noqa: ASYNC109 - named in the error
@@ -321,12 +320,10 @@ class Transport:
         """
         loop = asyncio.get_running_loop()
         pool = self._pools.pop(loop, None)
-        for old in [lp for lp in self._pools if lp.is_closed()]:
-            del self._pools[old]
+        self._forget_closed_loops()
         sync, self._sync = self._sync, None
-        self._sync_stubs.clear()
         if sync is not None:
-            sync.close()
+            sync.channel.close()
         if pool is not None:
             await pool.close()
 
