@@ -162,6 +162,14 @@ def _delta_body(text: str, index: int, reasoning: bool) -> bytes:
     return chunk.SerializeToString()
 
 
+def _calls_body(calls: list[chat_pb2.ToolCall], index: int) -> bytes:
+    """One chunk whose delta is the tool calls ``calls`` of output ``index``."""
+    chunk = chat_pb2.GetChatCompletionChunk()
+    delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=calls)
+    chunk.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+    return chunk.SerializeToString()
+
+
 def _header(meta: ResponseMeta) -> bytes:
     head = chat_pb2.GetChatCompletionChunk(
         id=meta.response_id, model=meta.model, system_fingerprint=meta.fingerprint
@@ -194,17 +202,11 @@ def chunk_stream(
         for piece in reasoning:
             yield head + _delta_body(piece, index, True)
         if reply.server_tools:
-            used = chat_pb2.GetChatCompletionChunk()
-            delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_server_calls(reply))
-            used.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
-            yield head + used.SerializeToString()
+            yield head + _calls_body(_server_calls(reply), index)
         for piece in content:
             yield head + _delta_body(piece, index, False)
         if reply.tool_calls:
-            calls = chat_pb2.GetChatCompletionChunk()
-            delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=_tool_calls(reply))
-            calls.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
-            yield head + calls.SerializeToString()
+            yield head + _calls_body(_tool_calls(reply), index)
     last = chat_pb2.GetChatCompletionChunk(usage=usage, citations=_sources(reply))
     for index in range(meta.outputs):
         last.outputs.append(
