@@ -9,6 +9,7 @@ import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,19 +54,24 @@ def agentrt(*args: str, counts: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_multi_tool_run_as_a_workflow_equals_a_local_run(
-    worker: str, sim_process: SimProcess, counts: Path
-) -> None:
+def durable_and_local(
+    spec: Path, prompt: str, worker: str, sim: SimProcess, counts: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``agentrt run --json`` of ``spec`` through the worker, then locally: both summaries."""
     durable = agentrt(
-        "run", str(PLANNER), PROMPT, "--temporal", worker, "--task-queue", "run", "--json",
+        "run", str(spec), prompt, "--temporal", worker, "--task-queue", "run", "--json",
         counts=counts,
     )  # fmt: skip
     assert durable.returncode == 0, durable.stderr
-    local = agentrt(
-        "run", str(PLANNER), PROMPT, "--endpoint", sim_process.address, "--json", counts=counts
-    )
+    local = agentrt("run", str(spec), prompt, "--endpoint", sim.address, "--json", counts=counts)
     assert local.returncode == 0, local.stderr
-    got, want = json.loads(durable.stdout), json.loads(local.stdout)
+    return json.loads(durable.stdout), json.loads(local.stdout)
+
+
+def test_multi_tool_run_as_a_workflow_equals_a_local_run(
+    worker: str, sim_process: SimProcess, counts: Path
+) -> None:
+    got, want = durable_and_local(PLANNER, PROMPT, worker, sim_process, counts)
     assert got["output"] == want["output"]
     assert "Lisbon museum" in got["output"]
     assert got["turns"] == want["turns"] == 2
@@ -83,15 +89,7 @@ def test_a_sub_agent_runs_inside_its_tool_call_and_its_usage_counts(
     worker: str, sim_process: SimProcess, counts: Path
 ) -> None:
     ask = 'Ask the researcher for "notes on the history of the Lisbon trams"'
-    durable = agentrt(
-        "run", str(RESEARCH), ask, "--temporal", worker, "--task-queue", "run", "--json",
-        counts=counts,
-    )  # fmt: skip
-    assert durable.returncode == 0, durable.stderr
-    local = agentrt(
-        "run", str(RESEARCH), ask, "--endpoint", sim_process.address, "--json", counts=counts
-    )
-    got, want = json.loads(durable.stdout), json.loads(local.stdout)
+    got, want = durable_and_local(RESEARCH, ask, worker, sim_process, counts)
     assert [c["name"] for c in got["tool_calls"]] == ["researcher"]
     assert got["output"] == want["output"]
     assert got["usage"] == want["usage"]  # the researcher's model calls included
