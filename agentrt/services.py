@@ -24,6 +24,7 @@ from agentrt_protos.xai.api.v1 import (
 from google.protobuf import empty_pb2
 
 from agentrt.deadline import Timeout
+from agentrt.errors import UsageError
 from agentrt.service_types import (
     ApiKeyInfo,
     EmbeddingResult,
@@ -58,6 +59,13 @@ _PRICE_FIELDS = (
 )
 
 
+def _method(methods: dict[str, str], kind: str) -> str:
+    method = methods.get(kind)
+    if method is None:
+        raise UsageError(f"model kind must be 'language', 'embedding' or 'image', got {kind!r}")
+    return method
+
+
 def _model(kind: str, m: Any) -> ModelInfo:
     fields = {f.name for f in m.DESCRIPTOR.fields}
     modality = models_pb2.Modality.Name
@@ -89,9 +97,14 @@ class Models(_Service):
         *,
         timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> list[ModelInfo]:
-        """Every model of ``kind``: ``language``, ``embedding`` or ``image``."""
+        """Every model of ``kind``: ``language``, ``embedding`` or ``image``.
+
+        Raises:
+            UsageError: another ``kind``.
+        """
         stub = models_pb2_grpc.ModelsStub
-        resp = await self._transport.unary(stub, _LIST[kind], empty_pb2.Empty(), timeout=timeout)
+        method = _method(_LIST, kind)
+        resp = await self._transport.unary(stub, method, empty_pb2.Empty(), timeout=timeout)
         return [_model(kind, m) for m in resp.models]
 
     async def get(
@@ -104,7 +117,7 @@ class Models(_Service):
         """One model of ``kind`` by name or alias."""
         req = models_pb2.GetModelRequest(name=name)
         resp = await self._transport.unary(
-            models_pb2_grpc.ModelsStub, _GET[kind], req, timeout=timeout
+            models_pb2_grpc.ModelsStub, _method(_GET, kind), req, timeout=timeout
         )
         return _model(kind, resp)
 

@@ -136,6 +136,10 @@ async def test_models(served) -> None:
     assert [m.name for m in await client.models.list("embedding")] == ["embed-a"]
     image_model = await client.models.get("img", "image")
     assert (image_model.kind, image_model.prices["image_price"]) == ("image", 3)
+    with pytest.raises(UsageError, match="model kind must be"):
+        await client.models.list("video")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="'video'"):
+        await client.models.get("grok-z", "video")  # type: ignore[arg-type]
 
 
 async def test_tokenize_images_embeddings_documents_auth(served) -> None:
