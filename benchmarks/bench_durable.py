@@ -23,7 +23,7 @@ import asyncio
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -46,18 +46,8 @@ def in_process_case(address: str, runs: int, concurrency: int) -> Callable[[], f
     agent = AgentSpec.from_file(PLANNER).to_agent()
 
     async def batch() -> float:
-        gate = asyncio.Semaphore(concurrency)
         async with Client(endpoint=address) as client:
-
-            async def one() -> None:
-                async with gate:
-                    await agent.run(PROMPT, client=client)
-
-            start = time.perf_counter()
-            async with asyncio.TaskGroup() as tg:
-                for _ in range(runs):
-                    tg.create_task(one())
-            return runs / (time.perf_counter() - start)
+            return await _runs_per_s(lambda: agent.run(PROMPT, client=client), runs, concurrency)
 
     return lambda: asyncio.run(batch())
 
@@ -72,19 +62,26 @@ def temporal_case(temporal: str, queue: str, runs: int, concurrency: int) -> Cal
 
     async def batch() -> float:
         client = await connect_temporal(TemporalTarget(address=temporal, task_queue=queue))
-        gate = asyncio.Semaphore(concurrency)
-
-        async def one() -> None:
-            async with gate:
-                await run_durable(client, queue, agent, PROMPT)
-
-        start = time.perf_counter()
-        async with asyncio.TaskGroup() as tg:
-            for _ in range(runs):
-                tg.create_task(one())
-        return runs / (time.perf_counter() - start)
+        return await _runs_per_s(
+            lambda: run_durable(client, queue, agent, PROMPT), runs, concurrency
+        )
 
     return lambda: asyncio.run(batch())
+
+
+async def _runs_per_s(run: Callable[[], Awaitable[object]], runs: int, concurrency: int) -> float:
+    """runs/s of ``runs`` calls of ``run``, at most ``concurrency`` at a time."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one() -> None:
+        async with gate:
+            await run()
+
+    start = time.perf_counter()
+    async with asyncio.TaskGroup() as tg:
+        for _ in range(runs):
+            tg.create_task(one())
+    return runs / (time.perf_counter() - start)
 
 
 def _ms_per_run(case: Callable[[], float]) -> Callable[[], float]:
