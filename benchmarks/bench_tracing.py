@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from benchmarks.bench_stream import stream_server
@@ -66,6 +66,19 @@ def _clear(sinks: Any) -> None:
         reader.get_metrics_data()  # collect (and so drop) what was recorded
 
 
+def _case(
+    loop: asyncio.AbstractEventLoop, measure: Callable[[], Awaitable[float]], sinks: Any
+) -> Callable[[], float]:
+    """One measurement: ``measure()`` run on ``loop``, then the case's exporters cleared."""
+
+    def run() -> float:
+        value = float(loop.run_until_complete(measure()))
+        _clear(sinks)
+        return value
+
+    return run
+
+
 def stream_cases(
     loop: asyncio.AbstractEventLoop,
     endpoint: str,
@@ -97,12 +110,7 @@ def stream_cases(
             cpu.setdefault(name, []).append((time.process_time() - used) / got * 1e6)
             return got / (time.perf_counter() - start)
 
-        def run(measure: Any = measure, sinks: Any = sinks) -> float:
-            value = float(loop.run_until_complete(measure()))
-            _clear(sinks)
-            return value
-
-        cases[name] = run
+        cases[name] = _case(loop, measure, sinks)
     return cases
 
 
@@ -143,12 +151,7 @@ def agent_cases(
                 assert result.turns == 2, result.turns
             return runs / (time.perf_counter() - start)
 
-        def run(measure: Any = measure, sinks: Any = sinks) -> float:
-            value = float(loop.run_until_complete(measure()))
-            _clear(sinks)
-            return value
-
-        cases[name] = run
+        cases[name] = _case(loop, measure, sinks)
     return cases
 
 
@@ -198,12 +201,7 @@ def work_cases(loop: asyncio.AbstractEventLoop, chunks: int) -> dict[str, Callab
                 pass
             return (time.perf_counter() - start) / chunks * 1e6
 
-        def run(measure: Any = measure, sinks: Any = sinks) -> float:
-            value = float(loop.run_until_complete(measure()))
-            _clear(sinks)
-            return value
-
-        cases[name] = run
+        cases[name] = _case(loop, measure, sinks)
     return cases
 
 
