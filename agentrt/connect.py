@@ -54,7 +54,7 @@ def named_endpoint(
         UsageError: not HOST:PORT, or a port outside 1-65535; for the variable, the
             message names it (a stale ``export`` is otherwise hard to spot).
     """
-    from agentrt.config import ENDPOINT_ENV, resolve_endpoint
+    from agentrt.config import ENDPOINT_ENV, check_endpoint
     from agentrt.errors import UsageError
 
     env = os.environ if environ is None else environ
@@ -62,7 +62,7 @@ def named_endpoint(
     if not given:
         return None
     try:
-        return resolve_endpoint(given)
+        return check_endpoint(given)
     except UsageError as e:
         raise (e if explicit else UsageError(f"${ENDPOINT_ENV}: {e}")) from None
 
@@ -113,12 +113,10 @@ async def connect(
         async with Client(endpoint=choice.endpoint) as client:
             yield client
         return
-    from agentrt.sim import Simulator
+    from agentrt.sim import Realism, Simulator
 
     if notice is not None:
         notice(SIMULATOR_NOTICE)
-    from agentrt.sim import Realism
-
     realism = Realism(ttft_ms=WATCHED_TTFT_MS, itl_ms=WATCHED_ITL_MS) if paced else Realism()
     async with Simulator(realism=realism) as sim, Client(endpoint=sim.address) as client:
         yield client
