@@ -27,6 +27,18 @@ from tests.durable_fixtures import temporal_server  # noqa: F401 - session fixtu
 
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
 
+# The default INPUT of each example (also in its README and YAML header).
+TRIP_INPUT = (
+    "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+)
+TRIAGE_INPUT = (
+    "Triage this ticket and draft a reply. From Ada Lovelace: my order AB-123 has not arrived, "
+    "the shipping was promised in 3 days. This is urgent."
+)
+RESEARCH_INPUT = (
+    'Ask the researcher for "notes on the history of the Lisbon trams", then summarise them.'
+)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Let the subprocesses the tests send Ctrl-C to see it.

@@ -12,22 +12,11 @@ from typing import Any
 import pytest
 
 from agentrt.connect import SIMULATOR_NOTICE
+from tests.conftest import RESEARCH_INPUT, TRIAGE_INPUT, TRIP_INPUT
 
 pytestmark = pytest.mark.e2e
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-# The default INPUT of each example (also in its README and YAML header).
-TRIP_INPUT = (
-    "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
-)
-TRIAGE_INPUT = (
-    "Triage this ticket and draft a reply. From Ada Lovelace: my order AB-123 has not arrived, "
-    "the shipping was promised in 3 days. This is urgent."
-)
-RESEARCH_INPUT = (
-    'Ask the researcher for "notes on the history of the Lisbon trams", then summarise them.'
-)
 
 
 def run_example(*args: str) -> subprocess.CompletedProcess[str]:

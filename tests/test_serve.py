@@ -24,6 +24,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from tests.conftest import (
+    RESEARCH_INPUT,
+    TRIAGE_INPUT,
+    TRIP_INPUT,
     ListeningProcess,
     SimProcess,
     agentrt_command,
@@ -40,16 +43,6 @@ PROBE_CAPPED = PROBE.with_name("probe_capped.yaml")
 TOKEN = "caller-token-1"
 UPSTREAM_KEY = "upstream-key-for-the-simulator"
 
-TRIP_INPUT = (
-    "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
-)
-TRIAGE_INPUT = (
-    "Triage this ticket and draft a reply. From Ada Lovelace: my order AB-123 has not arrived, "
-    "the shipping was promised in 3 days. This is urgent."
-)
-RESEARCH_INPUT = (
-    'Ask the researcher for "notes on the history of the Lisbon trams", then summarise them.'
-)
 # agent -> (input, variables, the tools its run calls)
 EXAMPLE_RUNS: dict[str, tuple[str, dict[str, str], set[str]]] = {
     "trip_planner": (TRIP_INPUT, {}, {"get_weather", "find_places"}),
@@ -73,6 +66,20 @@ def running_serve(
     """Start ``agentrt serve ARGS`` without the caller's upstream key or endpoint."""
     return running_server(
         "serve", *args, env=env, drop=("XAI_API_KEY", "AGENTRT_ENDPOINT"), stop_s=20
+    )
+
+
+def serve_probe(
+    keyed_sim: SimProcess, key_file: Path
+) -> contextlib.AbstractContextManager[ListeningProcess]:
+    """A server of its own for the probe agent, behind bearer tokens (for tests that stop it)."""
+    return running_serve(
+        str(PROBE),
+        "--endpoint",
+        keyed_sim.address,
+        "--api-key-file",
+        str(key_file),
+        env={"XAI_API_KEY": UPSTREAM_KEY},
     )
 
 
@@ -582,14 +589,7 @@ async def test_sigterm_drains_in_flight_runs_and_refuses_new_ones(
 ) -> None:
     import asyncio
 
-    with running_serve(
-        str(PROBE),
-        "--endpoint",
-        keyed_sim.address,
-        "--api-key-file",
-        str(key_file),
-        env={"XAI_API_KEY": UPSTREAM_KEY},
-    ) as served:
+    with serve_probe(keyed_sim, key_file) as served:
         async with grpc.aio.insecure_channel(served.address) as channel:
             stub = agent_pb2_grpc.AgentsStub(channel)
             health = health_pb2_grpc.HealthStub(channel)
@@ -622,14 +622,7 @@ async def test_a_second_signal_ends_the_drain_at_once(
 ) -> None:
     import asyncio
 
-    with running_serve(
-        str(PROBE),
-        "--endpoint",
-        keyed_sim.address,
-        "--api-key-file",
-        str(key_file),
-        env={"XAI_API_KEY": UPSTREAM_KEY},
-    ) as served:
+    with serve_probe(keyed_sim, key_file) as served:
         async with grpc.aio.insecure_channel(served.address) as channel:
             stub = agent_pb2_grpc.AgentsStub(channel)
             request = pb.RunAgentRequest(agent="probe", input="call hang")  # a 60 s tool
