@@ -145,23 +145,29 @@ class _Run:
             agent=self.inp.agent, vars=self.inp.vars, messages=self.messages, timeout=left
         )
         try:
-            reply: ModelReply = await workflow.execute_activity(
-                MODEL_ACTIVITY,
-                call,
-                result_type=ModelReply,
-                start_to_close_timeout=timedelta(seconds=limit),
-                heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
-                retry_policy=self._retry(opts.model_attempts),
+            reply: ModelReply = await self._execute(
+                MODEL_ACTIVITY, call, ModelReply, limit, opts.model_attempts
             )
         except ActivityError as e:
             raise self._activity_failure(e, "DeadlineExceeded", "the model call") from None
         return reply
 
-    def _retry(self, attempts: int) -> RetryPolicy:
-        return RetryPolicy(
-            initial_interval=timedelta(seconds=self.plan.activities.retry_initial),
-            maximum_interval=_MAX_RETRY_INTERVAL,
-            maximum_attempts=max(1, attempts),
+    async def _execute(
+        self, activity: str, arg: Any, result_type: type[Any], limit: float, attempts: int
+    ) -> Any:
+        """Run one activity within ``limit`` seconds, tried at most ``attempts`` times."""
+        opts = self.plan.activities
+        return await workflow.execute_activity(
+            activity,
+            arg,
+            result_type=result_type,
+            start_to_close_timeout=timedelta(seconds=limit),
+            heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(seconds=opts.retry_initial),
+                maximum_interval=_MAX_RETRY_INTERVAL,
+                maximum_attempts=max(1, attempts),
+            ),
         )
 
     def _record(self, reply: ModelReply) -> None:
@@ -230,14 +236,7 @@ class _Run:
             metadata=self.inp.metadata,
         )
         try:
-            reply: ToolReply = await workflow.execute_activity(
-                TOOL_ACTIVITY,
-                arg,
-                result_type=ToolReply,
-                start_to_close_timeout=timedelta(seconds=limit),
-                heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
-                retry_policy=self._retry(attempts),
-            )
+            reply: ToolReply = await self._execute(TOOL_ACTIVITY, arg, ToolReply, limit, attempts)
         except ActivityError as e:
             what = f"tool {call['name']!r} ({attempts} attempt{'s' if attempts > 1 else ''})"
             raise self._activity_failure(e, "ToolFailed", what, force_type=True) from None
