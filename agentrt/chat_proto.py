@@ -261,13 +261,24 @@ def _source(src: SearchSource) -> chat_pb2.Source:
                 post_view_count=src.post_view_count,
             )
         )
-    return chat_pb2.Source(rss=chat_pb2.RssSource(links=src.links))
+    if src.kind == "rss":
+        return chat_pb2.Source(rss=chat_pb2.RssSource(links=src.links))
+    raise UsageError(f"search source kind must be 'web', 'news', 'x' or 'rss', got {src.kind!r}")
+
+
+_SEARCH_MODES = {
+    "off": chat_pb2.OFF_SEARCH_MODE,
+    "on": chat_pb2.ON_SEARCH_MODE,
+    "auto": chat_pb2.AUTO_SEARCH_MODE,
+}
 
 
 def _search(params: SearchParameters) -> chat_pb2.SearchParameters:
-    modes = {"off": chat_pb2.OFF_SEARCH_MODE, "on": chat_pb2.ON_SEARCH_MODE}
+    mode = _SEARCH_MODES.get(params.mode)
+    if mode is None:
+        raise UsageError(f"search mode must be 'off', 'on' or 'auto', got {params.mode!r}")
     return chat_pb2.SearchParameters(
-        mode=modes.get(params.mode, chat_pb2.AUTO_SEARCH_MODE),
+        mode=mode,
         sources=[_source(s) for s in params.sources],
         from_date=_timestamp(params.from_date) if params.from_date else None,
         to_date=_timestamp(params.to_date) if params.to_date else None,

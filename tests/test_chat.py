@@ -186,6 +186,19 @@ def test_tool_choice_names_one_function_and_bad_values_say_what_to_fix() -> None
         request_to_proto(ChatRequest(model="m", response_format="yaml"))  # type: ignore[arg-type]
 
 
+def test_search_sources_of_every_kind_and_bad_ones_say_what_to_fix() -> None:
+    rss = SearchParameters(sources=(SearchSource(kind="rss", links=("https://e.org/feed",)),))
+    msg = request_to_proto(ChatRequest(model="m", search_parameters=rss))
+    assert msg.search_parameters.mode == chat_pb2.AUTO_SEARCH_MODE
+    assert list(msg.search_parameters.sources[0].rss.links) == ["https://e.org/feed"]
+    bad_kind = SearchParameters(sources=(SearchSource(kind="blog"),))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"search source kind must be .* got 'blog'"):
+        request_to_proto(ChatRequest(model="m", search_parameters=bad_kind))
+    bad_mode = SearchParameters(mode="always")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"search mode must be .* got 'always'"):
+        request_to_proto(ChatRequest(model="m", search_parameters=bad_mode))
+
+
 def test_usage_adds_up() -> None:
     a = Usage(prompt_tokens=1, completion_tokens=2, total_tokens=3)
     b = Usage(prompt_tokens=10, completion_tokens=20, total_tokens=30, cost_in_usd_ticks=5)
