@@ -70,10 +70,6 @@ class Slo:
     tpot: float | None = None
     e2e: float | None = None
 
-    def is_empty(self) -> bool:
-        """True when no objective is set."""
-        return all(v is None for v in (self.ttft, self.itl, self.tpot, self.e2e))
-
     def as_dict(self) -> dict[str, float]:
         """The objectives that are set, in seconds."""
         pairs = {"ttft": self.ttft, "itl": self.itl, "tpot": self.tpot, "e2e": self.e2e}
