@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,24 @@ class ListeningProcess:
 
 
 SimProcess = ListeningProcess
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (relative name -> text, dedented) under ``root``, making folders."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+@contextlib.contextmanager
+def forgetting_modules(prefix: str) -> Iterator[None]:
+    """Drop the modules named ``prefix...`` first imported inside the block from sys.modules."""
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith(prefix):
+            del sys.modules[name]
 
 
 def agentrt_command(*args: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from agentrt.errors import UsageError
 from agentrt.spec import AgentSpec, SpecError, spec_json_schema
 from agentrt.spec_interpolate import expand_env, placeholders, render_placeholders
 from agentrt.spec_model import FunctionToolSpec, McpSpec, WebSearchSpec, parse_duration
+from tests.conftest import forgetting_modules, write_files
 
 GOOD_TOOLS = '''
 from pydantic import BaseModel
@@ -65,22 +65,12 @@ instructions: Help with {topic}.
 @pytest.fixture(autouse=True)
 def _forget_imported_tools() -> Iterator[None]:
     """Tools modules written by a test are dropped from sys.modules after it."""
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith("spec_t_"):
-            del sys.modules[name]
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    with forgetting_modules("spec_t_"):
+        yield
 
 
 def _good(tmp_path: Path, module: str = "spec_t_good") -> Path:
-    _write(
+    write_files(
         tmp_path,
         {
             f"{module}.py": GOOD_TOOLS,
@@ -137,7 +127,7 @@ def test_loading_leaves_sys_path_as_it_was(tmp_path: Path) -> None:
 
 
 def test_from_text_and_from_dict_resolve_against_base_dir(tmp_path: Path) -> None:
-    _write(tmp_path, {"spec_t_text.py": GOOD_TOOLS})
+    write_files(tmp_path, {"spec_t_text.py": GOOD_TOOLS})
     text = "version: 1\nname: t\nmodel: m\ninstructions: hi\ntools: [{function: spec_t_text:get_weather}]\n"
     spec = AgentSpec.from_text(text, base_dir=tmp_path)
     assert spec.tool_target(0)("Oslo") == "sunny in Oslo"
@@ -268,7 +258,7 @@ def test_broken_spec_names_file_line_col(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files, expected = BROKEN[case]
-    _write(tmp_path, files)
+    write_files(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("AGENTRT_TEST_UNSET_VAR", raising=False)
     with pytest.raises(SpecError) as info:
@@ -280,7 +270,7 @@ def test_broken_spec_names_file_line_col(
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
-    _write(
+    write_files(
         tmp_path,
         {"agent.yaml": MINIMAL + "limits: {max_turns: 0, timeout: soon}\nsettings: {colour: 3}\n"},
     )
@@ -305,7 +295,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_validate_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
     for i, case in enumerate(("unknown key", "wrong type", "missing import", "sub-agent cycle")):
-        _write(tmp_path / str(i), BROKEN[case][0])
+        write_files(tmp_path / str(i), BROKEN[case][0])
     _good(tmp_path / "ok")
     specs = [f"{i}/agent.yaml" for i in range(4)] + ["ok/agent.yaml"]
     result = _cli("validate", *specs, cwd=tmp_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from collections.abc import Iterator
 from datetime import datetime
@@ -18,6 +17,7 @@ from agentrt.spec import AgentSpec, SpecError, load_agent
 from agentrt.testing import ScriptedModel
 from agentrt.tool_specs import MCP, WebSearch, XSearch
 from agentrt.tools import Tool
+from tests.conftest import forgetting_modules, write_files
 
 TOOLS = '''
 from pydantic import BaseModel
@@ -51,18 +51,12 @@ class Answer(BaseModel):
 
 @pytest.fixture(autouse=True)
 def _forget_imported_tools() -> Iterator[None]:
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith("build_t_"):
-            del sys.modules[name]
+    with forgetting_modules("build_t_"):
+        yield
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    write_files(root, files)
     return root / "agent.yaml"
 
 
