@@ -1,13 +1,26 @@
-"""How far an agent run may go: :class:`Limits`."""
+"""How far an agent run may go: :class:`Limits`, and what a run says when it hits one.
+
+The texts and the repeated-call key are shared by the local loop
+(:mod:`agentrt.run_loop`) and the durable one (:mod:`agentrt.durable.workflow`),
+so both runs say and count the same things.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Literal
 
 from agentrt.errors import UsageError
 
-__all__ = ["Limits"]
+__all__ = [
+    "Limits",
+    "canonical_arguments",
+    "max_turns_message",
+    "repair_prompt",
+    "timeout_message",
+    "tool_loop_message",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,3 +66,50 @@ class Limits:
             raise UsageError(
                 f"max_identical_tool_calls must be >= 1 or None, got {self.max_identical_tool_calls}"
             )
+
+
+def max_turns_message(agent: str, max_turns: int) -> str:
+    """Why a run stopped at ``max_turns`` without a final answer."""
+    return (
+        f"agent {agent!r} used its {max_turns} turns "
+        "without a final answer; raise limits.max_turns or simplify the task"
+    )
+
+
+def timeout_message(agent: str, timeout: float | None, turn: int) -> str:
+    """Why a run stopped in ``turn`` when its ``timeout`` (or a parent's deadline) ran out."""
+    budget = f"its {timeout:g} s budget" if timeout else "its deadline"
+    return f"agent {agent!r} ran out of {budget} in turn {turn}"
+
+
+def tool_loop_message(name: str, arguments: str, count: int) -> str:
+    """Why a run stopped when the model asked for one call ``count`` times."""
+    return (
+        f"the model asked for {name}({arguments}) {count} times; "
+        "raise limits.max_identical_tool_calls if that is intended"
+    )
+
+
+def repair_prompt(reason: str) -> str:
+    """The user turn asking the model again after its structured output failed for ``reason``."""
+    return (
+        f"Your answer is not valid: {reason}. Reply again with only a JSON value "
+        "that matches the required schema, nothing else."
+    )
+
+
+# Made once: json.dumps(..., sort_keys=True, separators=...) builds an encoder per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_DECODE = json.JSONDecoder().decode
+
+
+def canonical_arguments(arguments: str) -> str:
+    """Tool-call arguments in one spelling (sorted keys, no spaces), or as given if not JSON.
+
+    Two calls with the same name and canonical arguments are the same call for
+    ``max_identical_tool_calls``.
+    """
+    try:
+        return _CANONICAL.encode(_DECODE(arguments))
+    except ValueError:
+        return arguments

@@ -10,7 +10,6 @@ passed down as the remaining budget of every model and tool call.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
@@ -37,6 +36,13 @@ from agentrt.events import (
     ToolCallFinished,
     ToolCallStarted,
     TurnFinished,
+)
+from agentrt.limits import (
+    canonical_arguments,
+    max_turns_message,
+    repair_prompt,
+    timeout_message,
+    tool_loop_message,
 )
 from agentrt.messages import Message, ToolCall, tool_result, user
 from agentrt.run_result import RepeatedToolCall, RunResult
@@ -162,8 +168,7 @@ class RunLoop:
     def _next_turn(self) -> None:
         if self.turns >= self.setup.limits.max_turns:
             raise MaxTurnsExceeded(
-                f"agent {self.setup.agent!r} used its {self.setup.limits.max_turns} turns "
-                "without a final answer; raise limits.max_turns or simplify the task",
+                max_turns_message(self.setup.agent, self.setup.limits.max_turns),
                 result=self.partial(),
             )
         self.turns += 1
@@ -178,10 +183,8 @@ class RunLoop:
 
     def timeout_error(self) -> RunTimeout:
         """The error for a run that ran out of time, with the partial result."""
-        limit = self.setup.limits.timeout
-        budget = f"its {limit:g} s budget" if limit else "its deadline"
         return RunTimeout(
-            f"agent {self.setup.agent!r} ran out of {budget} in turn {self.turns}",
+            timeout_message(self.setup.agent, self.setup.limits.timeout, self.turns),
             result=self.partial(),
         )
 
@@ -265,13 +268,11 @@ class RunLoop:
     def _count_repeats(self, calls: list[ToolCall]) -> None:
         limit = self.setup.limits.max_identical_tool_calls
         for c in calls:
-            key = (c.name, _canonical(c.arguments))
+            key = (c.name, canonical_arguments(c.arguments))
             count = self.seen_calls[key] = self.seen_calls.get(key, 0) + 1
             if limit is not None and count > limit:
                 raise ToolLoopDetected(
-                    f"the model asked for {c.name}({c.arguments}) {count} times; "
-                    "raise limits.max_identical_tool_calls if that is intended",
-                    result=self.partial(),
+                    tool_loop_message(c.name, c.arguments, count), result=self.partial()
                 )
 
     def _finished(self, response: ChatResponse) -> RunFinished | None:
@@ -302,12 +303,7 @@ class RunLoop:
                 result=self.partial(),
             )
         self.repairs_left -= 1
-        self.messages.append(
-            user(
-                f"Your answer is not valid: {reason}. Reply again with only a JSON value "
-                "that matches the required schema, nothing else."
-            )
-        )
+        self.messages.append(user(repair_prompt(reason)))
         return False
 
     # -- results --------------------------------------------------------------------------
@@ -336,15 +332,3 @@ class RunLoop:
             repeated_tool_calls=repeated,
             duration=time.monotonic() - self.start,
         )
-
-
-# Made once: json.dumps(..., sort_keys=True, separators=...) builds an encoder per call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
-_DECODE = json.JSONDecoder().decode
-
-
-def _canonical(arguments: str) -> str:
-    try:
-        return _CANONICAL.encode(_DECODE(arguments))
-    except ValueError:
-        return arguments

@@ -45,6 +45,13 @@ with workflow.unsafe.imports_passed_through():
         ToolPolicy,
         ToolReply,
     )
+    from agentrt.limits import (
+        canonical_arguments,
+        max_turns_message,
+        repair_prompt,
+        timeout_message,
+        tool_loop_message,
+    )
 
 __all__ = ["AgentWorkflow"]
 
@@ -117,9 +124,7 @@ class _Run:
     def _next_turn(self) -> None:
         if self.turns >= self.plan.max_turns:
             raise self._fail(
-                "MaxTurnsExceeded",
-                f"agent {self.inp.agent!r} used its {self.plan.max_turns} turns "
-                "without a final answer; raise limits.max_turns or simplify the task",
+                "MaxTurnsExceeded", max_turns_message(self.inp.agent, self.plan.max_turns)
             )
         self.turns += 1
 
@@ -132,9 +137,8 @@ class _Run:
         return left
 
     def _timeout(self) -> ApplicationError:
-        budget = f"its {self.plan.timeout:g} s budget" if self.plan.timeout else "its deadline"
         return self._fail(
-            "RunTimeout", f"agent {self.inp.agent!r} ran out of {budget} in turn {self.turns}"
+            "RunTimeout", timeout_message(self.inp.agent, self.plan.timeout, self.turns)
         )
 
     async def _model_call(self) -> ModelReply:
@@ -190,13 +194,11 @@ class _Run:
                     )
         limit = self.plan.max_identical_tool_calls
         for c in calls:
-            key = json.dumps([c["name"], _canonical(c["arguments"])])
+            key = json.dumps([c["name"], canonical_arguments(c["arguments"])])
             count = self.seen[key] = self.seen.get(key, 0) + 1
             if limit is not None and count > limit:
                 raise self._fail(
-                    "ToolLoopDetected",
-                    f"the model asked for {c['name']}({c['arguments']}) {count} times; "
-                    "raise limits.max_identical_tool_calls if that is intended",
+                    "ToolLoopDetected", tool_loop_message(c["name"], c["arguments"], count)
                 )
 
     async def _run_tools(self, calls: list[dict[str, Any]]) -> None:
@@ -255,13 +257,7 @@ class _Run:
                 extra={"raw": reply.content, "reason": reply.reason},
             )
         self.repairs_left -= 1
-        self.messages.append(
-            _text_message(
-                "user",
-                f"Your answer is not valid: {reply.reason}. Reply again with only a JSON value "
-                "that matches the required schema, nothing else.",
-            )
-        )
+        self.messages.append(_text_message("user", repair_prompt(reply.reason)))
         return False
 
     # -- results and failures -----------------------------------------------------------------
@@ -329,13 +325,6 @@ def _timeout_kind(cause: ActivityTimeout) -> str:
 def _details(cause: ApplicationError) -> dict[str, Any]:
     details = cause.details
     return details[0] if details and isinstance(details[0], dict) else {}
-
-
-def _canonical(arguments: str) -> str:
-    try:
-        return json.dumps(json.loads(arguments), sort_keys=True, separators=(",", ":"))
-    except ValueError:
-        return arguments
 
 
 def _add_usage(total: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
