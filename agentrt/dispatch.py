@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from agentrt.errors import UnknownToolError
+from agentrt.limits import unknown_tool_message
 from agentrt.schema import SchemaMismatch
 from agentrt.tools import Tool, ToolContext, Toolset
 from agentrt.tracing import telemetry_of
@@ -133,10 +134,7 @@ def _prepare(
         tool = tools.get(call.name)
         if tool is None:
             if unknown_tool == "raise":
-                raise UnknownToolError(
-                    f"the model called {call.name!r}, which is not a tool of this agent "
-                    f"(tools: {', '.join(tools.functions) or 'none'})"
-                )
+                raise UnknownToolError(unknown_tool_message(call.name, tools.functions))
             known = ", ".join(tools.functions) or "none"
             msg = f"there is no tool named {call.name!r}; available tools: {known}"
             out.append(_error_record(call, turn, "unknown_tool", "UnknownTool", msg, now))

@@ -8,6 +8,7 @@ so both runs say and count the same things.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +21,7 @@ __all__ = [
     "repair_prompt",
     "timeout_message",
     "tool_loop_message",
+    "unknown_tool_message",
 ]
 
 
@@ -88,6 +90,12 @@ def tool_loop_message(name: str, arguments: str, count: int) -> str:
         f"the model asked for {name}({arguments}) {count} times; "
         "raise limits.max_identical_tool_calls if that is intended"
     )
+
+
+def unknown_tool_message(name: str, tools: Iterable[str]) -> str:
+    """Why a run stopped when the model called ``name``, not one of ``tools`` (``unknown_tool="raise"``)."""
+    known = ", ".join(tools) or "none"
+    return f"the model called {name!r}, which is not a tool of this agent (tools: {known})"
 
 
 def repair_prompt(reason: str) -> str:

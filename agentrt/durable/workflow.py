@@ -51,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
         repair_prompt,
         timeout_message,
         tool_loop_message,
+        unknown_tool_message,
     )
 
 __all__ = ["AgentWorkflow"]
@@ -186,11 +187,8 @@ class _Run:
         if self.plan.unknown_tool == "raise":
             for c in calls:
                 if c["name"] not in self.plan.tools:
-                    known = ", ".join(self.plan.tools) or "none"
                     raise self._fail(
-                        "UnknownToolError",
-                        f"the model called {c['name']!r}, which is not a tool of this agent "
-                        f"(tools: {known})",
+                        "UnknownToolError", unknown_tool_message(c["name"], self.plan.tools)
                     )
         limit = self.plan.max_identical_tool_calls
         for c in calls:
