@@ -55,6 +55,8 @@ def _common(*, defaults: bool) -> argparse.ArgumentParser:
     The subcommands' copies have no defaults, so ``agentrt --debug run ...`` is not
     undone by the ``run`` parser; the top-level parser's defaults apply.
     """
+    from agentrt.eventloop import LOOP_CHOICES
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--debug",
@@ -64,7 +66,7 @@ def _common(*, defaults: bool) -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--loop",
-        choices=("auto", "uvloop", "asyncio"),
+        choices=LOOP_CHOICES,
         default="auto" if defaults else argparse.SUPPRESS,
         help="event loop: uvloop when installed (auto), or force one",
     )
