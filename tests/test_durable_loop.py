@@ -44,3 +44,35 @@ async def test_invalid_output_is_repaired_then_fails_typed_when_it_stays_invalid
     assert set(repaired.output) == {"city", "forecast", "high_c", "places"}  # a valid DayPlan
     assert repaired.output["places"]
     assert [r.name for r in repaired.tool_calls] == ["get_weather", "find_places"]
+
+
+async def test_limits_stop_a_durable_run_with_the_local_errors(temporal_server: str) -> None:
+    """max_turns and unknown_tool="raise" come from the caller's agent (its RunPlan)."""
+    from agentrt.agent import Agent
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+    from agentrt.limits import Limits
+    from agentrt.spec import AgentSpec
+
+    served = AgentSpec.from_file(TRIP).to_agent()  # its first turn asks for two tools
+    capped = Agent(
+        name=served.name,
+        model="m",
+        tools=served.tools.functions.values(),
+        limits=Limits(max_turns=1),
+    )
+    strict = Agent(name=served.name, model="m", limits=Limits(unknown_tool="raise"))  # no tools
+    queue = "limits"
+    client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
+    with running_sim() as sim:
+        args = (str(TRIP), "--endpoint", sim.address, "--task-queue", queue)
+        with running_worker(temporal_server, *args):
+            with pytest.raises(errors.MaxTurnsExceeded, match="used its 1 turns") as turns:
+                await run_durable(client, queue, capped, PROMPT)
+            with pytest.raises(errors.UnknownToolError, match="get_weather") as unknown:
+                await run_durable(client, queue, strict, PROMPT)
+    assert turns.value.result.turns == 1
+    assert [r.name for r in turns.value.result.tool_calls] == ["get_weather", "find_places"]
+    assert unknown.value.result.turns == 1
+    assert unknown.value.result.tool_calls == ()  # stopped before any tool ran
+    assert "(tools: none)" in str(unknown.value)
