@@ -7,7 +7,7 @@ import hashlib
 import math
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from agentrt_protos.xai.api.v1 import (
@@ -31,6 +31,9 @@ Context = grpc.aio.ServicerContext[object, object]
 Admit = Callable[[Context], None]
 EMBEDDING_DIMENSIONS = 64
 _MAX_IMAGES = 10
+_M = TypeVar(
+    "_M", models_pb2.LanguageModel, models_pb2.EmbeddingModel, models_pb2.ImageGenerationModel
+)
 
 
 def _modalities(entry: ModelEntry) -> tuple[list[Any], list[Any]]:
@@ -40,6 +43,22 @@ def _modalities(entry: ModelEntry) -> tuple[list[Any], list[Any]]:
     if entry.kind == "embedding":
         return [text], [embedding]
     return ([text, image] if entry.vision else [text]), [text]
+
+
+def _model_message(cls: type[_M], entry: ModelEntry, **fields: Any) -> _M:
+    """A model message of ``entry``: the fields every kind has, then the kind's own ``fields``."""
+    inputs, outputs = _modalities(entry)
+    message = cls(
+        name=entry.name,
+        aliases=entry.aliases,
+        version=entry.version,
+        input_modalities=inputs,
+        output_modalities=outputs,
+        system_fingerprint=entry.fingerprint,
+        **fields,
+    )
+    message.created.seconds = entry.created
+    return message
 
 
 def _not_found(name: str, kind: str) -> SimStatus:
@@ -76,54 +95,29 @@ class SmallServices:
     @staticmethod
     def language_model(entry: ModelEntry) -> models_pb2.LanguageModel:
         """The ``LanguageModel`` message of a catalogue entry."""
-        inputs, outputs = _modalities(entry)
-        m = models_pb2.LanguageModel(
-            name=entry.name,
-            aliases=entry.aliases,
-            version=entry.version,
-            input_modalities=inputs,
-            output_modalities=outputs,
+        return _model_message(
+            models_pb2.LanguageModel,
+            entry,
             prompt_text_token_price=2000,
             cached_prompt_token_price=500,
             completion_text_token_price=5000,
             max_prompt_length=entry.max_prompt_length,
-            system_fingerprint=entry.fingerprint,
         )
-        m.created.seconds = entry.created
-        return m
 
     @staticmethod
     def embedding_model(entry: ModelEntry) -> models_pb2.EmbeddingModel:
         """The ``EmbeddingModel`` message of a catalogue entry."""
-        inputs, outputs = _modalities(entry)
-        m = models_pb2.EmbeddingModel(
-            name=entry.name,
-            aliases=entry.aliases,
-            version=entry.version,
-            input_modalities=inputs,
-            output_modalities=outputs,
-            prompt_text_token_price=100,
-            system_fingerprint=entry.fingerprint,
-        )
-        m.created.seconds = entry.created
-        return m
+        return _model_message(models_pb2.EmbeddingModel, entry, prompt_text_token_price=100)
 
     @staticmethod
     def image_model(entry: ModelEntry) -> models_pb2.ImageGenerationModel:
         """The ``ImageGenerationModel`` message of a catalogue entry."""
-        inputs, outputs = _modalities(entry)
-        m = models_pb2.ImageGenerationModel(
-            name=entry.name,
-            aliases=entry.aliases,
-            version=entry.version,
-            input_modalities=inputs,
-            output_modalities=outputs,
+        return _model_message(
+            models_pb2.ImageGenerationModel,
+            entry,
             image_price=700_000_000,
             max_prompt_length=entry.max_prompt_length,
-            system_fingerprint=entry.fingerprint,
         )
-        m.created.seconds = entry.created
-        return m
 
     async def list_language_models(
         self, _: object, context: Context
