@@ -117,10 +117,7 @@ class RunDisplay:
     def close(self) -> None:
         """Stop the spinner and end the answer with a newline."""
         self._spin(None)
-        if self._wrote_text:
-            self._out.write("\n")
-            self._out.flush()
-            self._wrote_text = False
+        self._end_text_line()
 
     def _text(self, event: Any) -> None:
         if not self._stream_text or not event.text:
@@ -176,7 +173,9 @@ class RunDisplay:
 def tool_line(record: ToolCallRecord) -> str:
     """One line about a finished tool call: name, arguments, ok or error, duration."""
     args = (
-        record.arguments if len(record.arguments) <= _ARGS_WIDTH else record.arguments[:117] + "..."
+        record.arguments
+        if len(record.arguments) <= _ARGS_WIDTH
+        else record.arguments[: _ARGS_WIDTH - 3] + "..."
     )
     took = _duration(record.duration)
     if record.error is None:
