@@ -16,7 +16,7 @@ from agentrt.errors import UsageError
 if TYPE_CHECKING:
     import grpc
 
-__all__ = ["bearer_matches", "bind", "host_port", "server_options"]
+__all__ = ["bearer_matches", "bind", "check_port", "host_port", "server_options"]
 
 
 def server_options(
@@ -43,6 +43,12 @@ def server_options(
 def host_port(host: str, port: int) -> str:
     """``HOST:PORT``, an IPv6 host in brackets."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_port(port: int) -> None:
+    """Raise UsageError naming ``--port`` unless ``port`` is 0 (a free one) to 65535."""
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port}: must be 0 (a free port) to 65535")
 
 
 async def bind(server: grpc.aio.Server, host: str, port: int) -> int:

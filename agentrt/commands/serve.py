@@ -84,12 +84,12 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.connect import choose_endpoint
     from agentrt.errors import UsageError
     from agentrt.eventloop import run
+    from agentrt.grpc_server import check_port
     from agentrt.serve.auth import NO_KEY_FILE_WARNING, TokenAuth, check_host
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.server import ServeOptions
 
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port}: must be 0 (a free port) to 65535")
+    check_port(args.port)
     if args.grace < 0:
         raise UsageError("--grace must not be negative")
     if args.max_concurrent_runs < 1:

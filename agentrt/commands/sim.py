@@ -161,9 +161,9 @@ def _options(args: argparse.Namespace) -> Any:
 def _check_numbers(args: argparse.Namespace) -> None:
     """Every numeric flag in its range, or a UsageError naming the flag."""
     from agentrt.errors import UsageError
+    from agentrt.grpc_server import check_port
 
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port}: must be 0 (a free port) to 65535")
+    check_port(args.port)
     if args.api_key is not None and not args.api_key.strip():
         raise UsageError("--api-key is empty: give the key callers must send, or leave it out")
     if args.fault_rate is not None and not 0 <= args.fault_rate <= 1:
