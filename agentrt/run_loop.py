@@ -11,7 +11,7 @@ passed down as the remaining budget of every model and tool call.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -75,6 +75,17 @@ class RunSetup:
     output: OutputSchema | None
     request_fields: Mapping[str, Any]
     limits: Limits
+
+    def request(self, messages: Sequence[Message]) -> ChatRequest:
+        """The model call for ``messages`` (the whole conversation, instructions first)."""
+        fmt = None if self.output is None else JsonSchema(schema=self.output.schema)
+        return ChatRequest(
+            model=self.model_name,
+            messages=tuple(messages),
+            tools=self.declarations,
+            response_format=fmt,
+            **self.request_fields,
+        )
 
 
 @dataclass(slots=True, kw_only=True)
@@ -188,21 +199,12 @@ class RunLoop:
             result=self.partial(),
         )
 
-    def _request(self) -> ChatRequest:
-        s = self.setup
-        fmt = None if s.output is None else JsonSchema(schema=s.output.schema)
-        return ChatRequest(
-            model=s.model_name,
-            messages=tuple(self.messages),
-            tools=s.declarations,
-            response_format=fmt,
-            **s.request_fields,
-        )
-
     async def _complete(self) -> ChatResponse:
         try:
             with activate(self.trace):  # the model call's span nests under the run's
-                return await self.model.complete(self._request(), timeout=self._remaining())
+                return await self.model.complete(
+                    self.setup.request(self.messages), timeout=self._remaining()
+                )
         except DeadlineExceeded as e:
             if self.deadline is None:
                 raise
@@ -211,7 +213,7 @@ class RunLoop:
     async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
         """The model's stream, deltas turned into events (one small object per delta)."""
         with activate(self.trace):  # the stream takes its trace parent when it is made
-            it = self.model.stream(self._request(), timeout=self._remaining())
+            it = self.model.stream(self.setup.request(self.messages), timeout=self._remaining())
         try:
             async for item in it:
                 if isinstance(item, ChatResponse):

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from agentrt.chat_request import ChatRequest, JsonSchema
+from agentrt.chat_request import ChatRequest
 from agentrt.chat_response import ChatResponse, Usage
 from agentrt.dispatch import dispatch
 from agentrt.durable.codec import (
@@ -94,16 +94,8 @@ class AgentActivities:
     async def model_call(self, call: ModelCall) -> ModelReply:
         """One model call: the whole answer, structured output validated."""
         agent = self._agent(call.agent, call.vars)
-        setup = agent._setup
         head = [system(agent.instructions)] if agent.instructions else []
-        fmt = None if setup.output is None else JsonSchema(schema=setup.output.schema)
-        request = ChatRequest(
-            model=setup.model_name,
-            messages=(*head, *(decode_message(m) for m in call.messages)),
-            tools=setup.declarations,
-            response_format=fmt,
-            **setup.request_fields,
-        )
+        request = agent._setup.request([*head, *(decode_message(m) for m in call.messages)])
         model = agent.model if not isinstance(agent.model, str) else self._model
         try:
             response = await _heartbeating(_complete(model, request, call.timeout))
