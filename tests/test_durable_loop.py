@@ -76,3 +76,31 @@ async def test_limits_stop_a_durable_run_with_the_local_errors(temporal_server: 
     assert unknown.value.result.turns == 1
     assert unknown.value.result.tool_calls == ()  # stopped before any tool ran
     assert "(tools: none)" in str(unknown.value)
+
+
+async def test_a_run_out_of_its_budget_in_a_model_call_is_a_run_timeout(
+    temporal_server: str,
+) -> None:
+    """As a local run: RunTimeout (exit 1) with the partial result, not the call's DeadlineExceeded."""
+    from agentrt.agent import Agent
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+    from agentrt.limits import Limits
+    from agentrt.spec import AgentSpec
+
+    served = AgentSpec.from_file(TRIP).to_agent()
+    hurried = Agent(
+        name=served.name,
+        model="m",
+        tools=served.tools.functions.values(),
+        limits=Limits(timeout=0.5),
+    )
+    queue = "budget"
+    client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
+    with running_sim("--ttft-ms", "3000") as sim:
+        args = (str(TRIP), "--endpoint", sim.address, "--task-queue", queue)
+        budget = pytest.raises(errors.RunTimeout, match=r"0\.5 s budget in turn 1")
+        with running_worker(temporal_server, *args), budget as info:
+            await run_durable(client, queue, hurried, PROMPT)
+    assert info.value.exit_code == 1
+    assert info.value.result.turns == 1

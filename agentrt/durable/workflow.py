@@ -58,6 +58,8 @@ __all__ = ["AgentWorkflow"]
 
 _MAX_RETRY_INTERVAL = timedelta(seconds=30)
 _TOOL_MARGIN = 1.0  # seconds: the tool's own timeout fires inside the activity first
+# an activity's failure types that mean it ran out of the run's budget (as a local run: RunTimeout)
+_BUDGET_SPENT = ("DeadlineExceeded", "RunTimeout")
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -269,6 +271,8 @@ class _Run:
                 return self._timeout()
             return self._fail(timeout_type, f"{what} timed out ({_timeout_kind(cause)})")
         if isinstance(cause, ApplicationError):
+            if cause.type in _BUDGET_SPENT and self.deadline is not None:
+                return self._timeout()  # the call had what was left of the run's budget
             kind = timeout_type if force_type or not cause.type else cause.type
             return self._fail(kind, f"{what} failed: {cause.message}", extra=_details(cause))
         return self._fail(timeout_type, f"{what} failed: {cause or e}")
