@@ -325,3 +325,33 @@ async def test_a_drain_past_its_grace_cancels_what_is_still_running() -> None:
         with pytest.raises(grpc.aio.AioRpcError) as caught:
             await call.read()
     assert caught.value.code() in (grpc.StatusCode.CANCELLED, grpc.StatusCode.UNAVAILABLE)
+
+
+async def test_a_start_that_fails_after_binding_stops_the_grpc_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from grpc_health.v1 import health
+
+    import agentrt.serve.server as served
+    from agentrt.client import Client
+    from agentrt.serve.server import AgentServer
+
+    bound: list[Any] = []
+    real_bind = served.bind
+
+    async def recording_bind(server: Any, *args: Any) -> int:
+        bound.append(server)
+        return await real_bind(server, *args)
+
+    async def failing_set(*args: Any) -> None:
+        raise RuntimeError("health broke")
+
+    monkeypatch.setattr(served, "bind", recording_bind)
+    monkeypatch.setattr(health.aio.HealthServicer, "set", failing_set)
+    async with Client(endpoint="127.0.0.1:1") as client:
+        server = AgentServer(Catalog.from_paths([PROBE]), client, TokenAuth())
+        with pytest.raises(RuntimeError, match="health broke"):
+            await server.start()
+    (grpc_server,) = bound
+    timed_out = await grpc_server.wait_for_termination(timeout=1)
+    assert not timed_out  # it was stopped, not left serving

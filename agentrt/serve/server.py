@@ -123,9 +123,13 @@ class AgentServer:
         names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)
         reflection.enable_server_reflection(names, server)
         port = await bind(server, opts.host, opts.port)
-        await server.start()
-        for name in health_names(self.catalog):
-            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        try:
+            await server.start()
+            for name in health_names(self.catalog):
+                await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        except BaseException:  # nothing left listening on a server that never started
+            await server.stop(None)
+            raise
         self._server, self._port = server, port
 
     async def drain(self, grace_s: float | None = None) -> bool:
