@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -181,16 +181,42 @@ def _otel_loaded() -> bool:
 
 
 def _globals_installed() -> bool:
-    """Whether a global tracer or meter provider has been set (not OpenTelemetry's proxies)."""
+    """Whether a global tracer or meter provider has been set (not OpenTelemetry's proxies).
+
+    Asked on every call while none is (a provider may be installed at any time),
+    so after the first call it is two attribute reads of the API's own globals
+    (:func:`_provider_probe`), not two getters that each read the environment.
+    """
+    probe = _PROBE or _provider_probe()
+    return probe()
+
+
+def _provider_probe() -> Callable[[], bool]:
+    global _PROBE
     try:
         from opentelemetry import metrics, trace
         from opentelemetry.metrics import _internal  # the meter proxy's class is not public
     except Exception:  # a broken API install: let instruments() find out and stay off
-        return True
-    tracer = trace.get_tracer_provider()
-    meter = metrics.get_meter_provider()
-    proxy_meter = isinstance(meter, _internal._ProxyMeterProvider)
-    return not isinstance(tracer, trace.ProxyTracerProvider) or not proxy_meter
+        return lambda: True
+    by_env = {"OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER"} & os.environ.keys()
+    if not by_env and hasattr(trace, "_TRACER_PROVIDER") and hasattr(_internal, "_METER_PROVIDER"):
+
+        def fast() -> bool:  # both stay None until set_*_provider() is called
+            return trace._TRACER_PROVIDER is not None or _internal._METER_PROVIDER is not None
+
+        _PROBE = fast
+        return fast
+
+    def public() -> bool:  # an API whose globals are named otherwise, or providers from the env
+        tracer = trace.get_tracer_provider()
+        proxy_meter = isinstance(metrics.get_meter_provider(), _internal._ProxyMeterProvider)
+        return not isinstance(tracer, trace.ProxyTracerProvider) or not proxy_meter
+
+    _PROBE = public
+    return public
+
+
+_PROBE: Callable[[], bool] | None = None
 
 
 # -- the facade ---------------------------------------------------------------------------------
@@ -383,18 +409,37 @@ def server_span(
 
 
 def trace_headers() -> tuple[tuple[str, str], ...]:
-    """The current trace context as gRPC metadata (``traceparent``, …), or ``()``."""
+    """The current trace context as gRPC metadata (``traceparent``, …), or ``()``.
+
+    An empty context (no span, no baggage: OpenTelemetry loaded but unused)
+    has nothing to send, and asking the propagators would cost every call.
+    """
     if not _otel_loaded():
         return ()
-    return _inject()
+    return (_PROPAGATION or _propagation())()
 
 
-def _inject() -> tuple[tuple[str, str], ...]:
+def _propagation() -> Callable[[], tuple[tuple[str, str], ...]]:
+    global _PROPAGATION
     try:
-        from opentelemetry import propagate
+        from opentelemetry import context, propagate
+    except Exception:  # a broken API install: send nothing
+        return tuple
 
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        return tuple(carrier.items())
-    except Exception:
-        return ()
+    current, inject = context.get_current, propagate.inject
+
+    def headers() -> tuple[tuple[str, str], ...]:
+        if not current():
+            return ()
+        try:
+            carrier: dict[str, str] = {}
+            inject(carrier)
+            return tuple(carrier.items())
+        except Exception:
+            return ()
+
+    _PROPAGATION = headers
+    return headers
+
+
+_PROPAGATION: Callable[[], tuple[tuple[str, str], ...]] | None = None

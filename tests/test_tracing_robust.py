@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -415,27 +416,72 @@ main(["chat", "--endpoint", "127.0.0.1:1", "--trace", "console", "hi"])
 
 
 GLOBAL_PROVIDERS = """
+import sys
+import opentelemetry.metrics as metrics
 import opentelemetry.trace as trace
+from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from agentrt.tracing import Telemetry
 
 telemetry = Telemetry()
 assert telemetry.instruments() is None, "API loaded, nothing installed: no spans"
-exporter = InMemorySpanExporter()
-provider = TracerProvider()
-provider.add_span_processor(SimpleSpanProcessor(exporter))
-trace.set_tracer_provider(provider)
-inst = telemetry.instruments()
-assert inst is not None, "a global provider installed later is used"
+assert telemetry.instruments() is None, "asked again (the probe is cached): still none"
+if sys.argv[1] == "tracer":
+    trace.set_tracer_provider(TracerProvider())
+else:
+    metrics.set_meter_provider(MeterProvider())
+assert telemetry.instruments() is not None, "a global provider installed later is used"
 print("ok")
 """
 
 
-def test_the_api_loaded_without_providers_costs_nothing_until_one_is_installed() -> None:
+@pytest.mark.parametrize("installed", ["tracer", "meter"])
+def test_the_api_loaded_without_providers_costs_nothing_until_one_is_installed(
+    installed: str,
+) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", GLOBAL_PROVIDERS], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", GLOBAL_PROVIDERS, installed],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+PROVIDER_FROM_ENV = """
+import opentelemetry.trace
+from agentrt.tracing import Telemetry
+
+assert Telemetry().instruments() is not None, "the provider the environment names is used"
+print("ok")
+"""
+
+
+def test_a_tracer_provider_named_by_the_environment_turns_telemetry_on() -> None:
+    env = {**os.environ, "OTEL_PYTHON_TRACER_PROVIDER": "sdk_tracer_provider"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROVIDER_FROM_ENV],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_trace_headers_send_the_current_span_and_nothing_for_an_empty_context() -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from agentrt.tracing import trace_headers
+
+    assert trace_headers() == (), "no span, no baggage: nothing to propagate"
+    tracer = TracerProvider().get_tracer("test")  # not the global provider
+    with tracer.start_as_current_span("outer") as span:
+        headers = dict(trace_headers())
+    trace_id = format(span.get_span_context().trace_id, "032x")
+    assert headers["traceparent"].split("-")[1] == trace_id
+    assert trace.get_current_span() is trace.INVALID_SPAN
+    assert trace_headers() == ()
