@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import grpc
 import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2
 
-from agentrt.sim import decode
+from agentrt.sim import chat, decode
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.model import ToolCallOut, Turn
@@ -130,3 +132,11 @@ def test_a_header_still_turns_a_fault_on_for_one_call() -> None:
     with pytest.raises(SimStatus) as caught:
         plan.raise_error()
     assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+
+def test_response_ids_are_unique_and_formatted_as_uuids() -> None:
+    ids = [chat._new_id() for _ in range(1000)]
+    assert len(set(ids)) == len(ids)
+    for value in (ids[0], ids[-1]):
+        assert str(uuid.UUID(value)) == value
+        assert uuid.UUID(value).version == 4

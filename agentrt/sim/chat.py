@@ -26,6 +26,17 @@ __all__ = ["ChatService"]
 Context = grpc.aio.ServicerContext[object, object]
 Admit = Callable[[Context], None]
 
+_ID_PREFIX = str(uuid.uuid4())[:24]  # a version-4 UUID's first 80 bits, drawn once per process
+_ID_NUMBERS = itertools.count()
+
+
+def _new_id() -> str:
+    """A unique id formatted as a UUID: the process's random prefix and a 48-bit counter.
+
+    ``str(uuid.uuid4())`` per call costs a few µs; this is a tenth of that.
+    """
+    return f"{_ID_PREFIX}{next(_ID_NUMBERS) & 0xFFFF_FFFF_FFFF:012x}"
+
 
 @dataclass(frozen=True, kw_only=True)
 class _Call:
@@ -80,7 +91,7 @@ class ChatService:
             reply = respond(prompt, plan.quirks)
         entry = find_model(prompt.model, "language")
         meta = ResponseMeta(
-            response_id=str(uuid.uuid4()),
+            response_id=_new_id(),
             model=prompt.model,
             fingerprint=entry.fingerprint if entry else "fp_sim",
             created=int(time.time()),
@@ -165,7 +176,7 @@ class ChatService:
         """``StartDeferredCompletion``: answer now, report DONE after the generation time."""
         call = await self._prepare(request, context)
         response = self._finish(call, request)
-        request_id = str(uuid.uuid4())
+        request_id = _new_id()
         self.deferred.put(request_id, self._generation_s(call), response)
         return deferred_pb2.StartDeferredResponse(request_id=request_id)
 
