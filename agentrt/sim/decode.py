@@ -56,7 +56,9 @@ def turns_from_messages(messages: Sequence[chat_pb2.Message]) -> tuple[tuple[Tur
     turns: list[Turn] = []
     images = 0
     for i, message in enumerate(messages):
-        key = message.SerializeToString() if message.ByteSize() <= _TURN_BYTES else b""
+        key = message.SerializeToString()  # upb's ByteSize() serializes too: once is enough
+        if len(key) > _TURN_BYTES:
+            key = b""
         read = _TURNS.get(key) if key else None
         if read is None:
             read = _turn(message, i)
