@@ -140,3 +140,117 @@ def test_response_ids_are_unique_and_formatted_as_uuids() -> None:
     for value in (ids[0], ids[-1]):
         assert str(uuid.UUID(value)) == value
         assert uuid.UUID(value).version == 4
+
+
+def _tool(name: str) -> chat_pb2.Tool:
+    fn = chat_pb2.Function(name=name, description=name, parameters='{"type": "object"}')
+    return chat_pb2.Tool(function=fn)
+
+
+def _variants() -> list[chat_pb2.GetCompletionsRequest]:
+    """Requests that differ only in the fields besides the messages, each one field apart."""
+    hi = [text(chat_pb2.ROLE_USER, "call f please")]
+    base = {"model": MODEL, "messages": hi, "tools": [_tool("f")]}
+    json_schema = chat_pb2.ResponseFormat(
+        format_type=chat_pb2.FORMAT_TYPE_JSON_SCHEMA, schema='{"type": "object"}'
+    )
+    return [
+        chat_pb2.GetCompletionsRequest(**base),
+        chat_pb2.GetCompletionsRequest(**{**base, "model": "grok-3"}),
+        chat_pb2.GetCompletionsRequest(**{**base, "tools": [_tool("g")]}),
+        chat_pb2.GetCompletionsRequest(**{**base, "tools": [_tool("f"), _tool("g")]}),
+        chat_pb2.GetCompletionsRequest(
+            **{**base, "tools": [chat_pb2.Tool(web_search=chat_pb2.WebSearch()), _tool("f")]}
+        ),
+        chat_pb2.GetCompletionsRequest(
+            **base, tool_choice=chat_pb2.ToolChoice(mode=chat_pb2.TOOL_MODE_NONE)
+        ),
+        chat_pb2.GetCompletionsRequest(**base, tool_choice=chat_pb2.ToolChoice(function_name="f")),
+        chat_pb2.GetCompletionsRequest(**base, parallel_tool_calls=False),
+        chat_pb2.GetCompletionsRequest(**base, max_tokens=5),
+        chat_pb2.GetCompletionsRequest(**base, seed=0),
+        chat_pb2.GetCompletionsRequest(**base, seed=7),
+        chat_pb2.GetCompletionsRequest(**base, reasoning_effort=chat_pb2.EFFORT_HIGH),
+        chat_pb2.GetCompletionsRequest(**base, response_format=json_schema),
+        chat_pb2.GetCompletionsRequest(
+            **base,
+            response_format=chat_pb2.ResponseFormat(format_type=chat_pb2.FORMAT_TYPE_JSON_OBJECT),
+        ),
+    ]
+
+
+def test_requests_that_differ_besides_their_messages_are_read_apart_every_time() -> None:
+    variants = _variants()
+    decode._HEADS.clear()
+    fresh = []
+    for request in variants:
+        fresh.append(prompt_from_request(request))
+        decode._HEADS.clear()
+    assert len(set(map(repr, fresh))) == len(fresh)
+    for _ in range(2):  # read again, now from what is remembered
+        assert [prompt_from_request(r) for r in variants] == fresh
+    assert len(decode._HEADS) == len(variants)
+
+
+def test_fields_a_prompt_does_not_read_share_one_remembered_reading() -> None:
+    hi = [text(chat_pb2.ROLE_USER, "hi")]
+    plain = chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi, tools=[_tool("f")])
+    other = chat_pb2.GetCompletionsRequest()
+    other.CopyFrom(plain)
+    other.user, other.temperature, other.store_messages = "u1", 0.5, True
+    other.previous_response_id = "r-1"
+    messages, key = decode._split(plain)
+    assert messages == [m.SerializeToString() for m in plain.messages]
+    assert decode._split(other)[1] == key
+    assert prompt_from_request(other) == prompt_from_request(plain)
+
+
+def test_the_remembered_request_readings_are_bounded() -> None:
+    hi = [text(chat_pb2.ROLE_USER, "hi")]
+    for seed in range(decode._HEADS_KEPT + 10):
+        prompt_from_request(chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi, seed=seed))
+    assert len(decode._HEADS) == decode._HEADS_KEPT
+    again = chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi, seed=0)
+    assert prompt_from_request(again).seed == 0
+
+
+def test_request_errors_come_in_the_same_order_whether_remembered_or_not() -> None:
+    bad_tools = [chat_pb2.Tool(function=chat_pb2.Function(name="f", parameters="[1]"))]
+    hi = [text(chat_pb2.ROLE_USER, "hi")]
+    no_role = [chat_pb2.Message(content=[chat_pb2.Content(text="hi")])]
+    cases = [
+        (chat_pb2.GetCompletionsRequest(model="nope", tools=bad_tools), "model 'nope'"),
+        (chat_pb2.GetCompletionsRequest(model=MODEL, tools=bad_tools), "at least one message"),
+        (chat_pb2.GetCompletionsRequest(model=MODEL, messages=no_role), r"messages\[0\]: role"),
+        (
+            chat_pb2.GetCompletionsRequest(model=MODEL, messages=no_role, tools=bad_tools),
+            r"messages\[0\]: role",
+        ),
+        (chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi, tools=bad_tools), r"tools\[0\]"),
+        (chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi, max_tokens=0), "max_tokens"),
+    ]
+    for _ in range(2):
+        for request, error in cases:
+            with pytest.raises(SimStatus, match=error):
+                prompt_from_request(request)
+    # a remembered reading of the same fields does not skip the message checks
+    prompt_from_request(chat_pb2.GetCompletionsRequest(model=MODEL, messages=hi))
+    for request in (
+        chat_pb2.GetCompletionsRequest(model=MODEL),
+        chat_pb2.GetCompletionsRequest(model=MODEL, messages=no_role),
+    ):
+        with pytest.raises(SimStatus, match=r"at least one message|messages\[0\]: role"):
+            prompt_from_request(request)
+
+
+def test_history_turns_come_first_and_count_as_cached() -> None:
+    history = [text(chat_pb2.ROLE_USER, "first"), text(chat_pb2.ROLE_ASSISTANT, "reply")]
+    request = chat_pb2.GetCompletionsRequest(
+        model=MODEL, messages=[text(chat_pb2.ROLE_USER, "second")]
+    )
+    prompt = prompt_from_request(request, history)
+    assert [t.text for t in prompt.turns] == ["first", "reply", "second"]
+    assert prompt.cached_turns == 2
+    bad = chat_pb2.GetCompletionsRequest(model=MODEL, messages=[chat_pb2.Message()])
+    with pytest.raises(SimStatus, match=r"messages\[2\]: role"):
+        prompt_from_request(bad, history)

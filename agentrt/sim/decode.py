@@ -13,6 +13,7 @@ from typing import Any
 
 import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
@@ -54,21 +55,30 @@ def turns_from_messages(messages: Sequence[chat_pb2.Message]) -> tuple[tuple[Tur
     of a short message is remembered by its encoding.
     """
     turns: list[Turn] = []
+    images = _read_turns([m.SerializeToString() for m in messages], messages, 0, turns)
+    return tuple(turns), images
+
+
+def _read_turns(
+    encodings: Sequence[bytes], messages: Sequence[chat_pb2.Message], first: int, out: list[Turn]
+) -> int:
+    """Append the turns of ``messages`` (encoded as ``encodings``) to ``out``; their image parts.
+
+    ``first`` is the place of ``messages[0]`` in the conversation (errors name it).
+    """
     images = 0
-    for i, message in enumerate(messages):
-        key = message.SerializeToString()  # upb's ByteSize() serializes too: once is enough
-        if len(key) > _TURN_BYTES:
-            key = b""
-        read = _TURNS.get(key) if key else None
+    for i, key in enumerate(encodings):
+        short = 0 < len(key) <= _TURN_BYTES
+        read = _TURNS.get(key) if short else None
         if read is None:
-            read = _turn(message, i)
-            if key:
+            read = _turn(messages[i], first + i)
+            if short:
                 if len(_TURNS) >= _TURNS_KEPT:
                     del _TURNS[next(iter(_TURNS))]
                 _TURNS[key] = read
-        turns.append(read[0])
+        out.append(read[0])
         images += read[1]
-    return tuple(turns), images
+    return images
 
 
 def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int]:
@@ -164,14 +174,58 @@ def _response_schema(fmt: chat_pb2.ResponseFormat) -> dict[str, Any] | None:
     return _json_object(fmt.schema, "response_format.schema")
 
 
-def prompt_from_request(
-    request: chat_pb2.GetCompletionsRequest, history: Sequence[chat_pb2.Message] = ()
-) -> Prompt:
-    """The :class:`Prompt` for ``request``; ``history`` comes from ``previous_response_id``."""
+def _cut_type() -> Any:
+    """A message type that reads a serialized ``GetCompletionsRequest`` as a :func:`_split` needs.
+
+    Its field 1 keeps each message's encoding as bytes; its other fields are
+    those of the request a prompt reads besides the messages, with the same
+    numbers and wire types (so any other field is unknown and can be dropped).
+    """
+    f = descriptor_pb2.FieldDescriptorProto
+    proto = descriptor_pb2.FileDescriptorProto(
+        name="agentrt/sim/request_cut.proto", package="agentrt_sim", syntax="proto2"
+    )
+    cut = proto.message_type.add(name="RequestCut")
+    for name, number, kind, label in (
+        ("messages", 1, f.TYPE_BYTES, f.LABEL_REPEATED),
+        ("model", 2, f.TYPE_BYTES, f.LABEL_OPTIONAL),
+        ("max_tokens", 7, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("response_format", 10, f.TYPE_BYTES, f.LABEL_OPTIONAL),
+        ("seed", 11, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("tools", 17, f.TYPE_BYTES, f.LABEL_REPEATED),
+        ("tool_choice", 18, f.TYPE_BYTES, f.LABEL_OPTIONAL),
+        ("reasoning_effort", 19, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("parallel_tool_calls", 21, f.TYPE_INT64, f.LABEL_OPTIONAL),
+    ):
+        cut.field.add(name=name, number=number, type=kind, label=label)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(proto)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("agentrt_sim.RequestCut"))
+
+
+_CUT = _cut_type()
+
+
+def _split(request: chat_pb2.GetCompletionsRequest) -> tuple[list[bytes], bytes]:
+    """The encodings of ``request``'s messages, and of its fields besides them that a prompt reads.
+
+    Both in a few C calls (one serialization, one parse, no per-field Python).
+    """
+    cut = _CUT.FromString(request.SerializeToString())
+    messages: list[bytes] = cut.messages[:]
+    cut.ClearField("messages")
+    cut.DiscardUnknownFields()
+    return messages, cut.SerializeToString()
+
+
+_HEADS: dict[bytes, dict[str, Any]] = {}
+_HEADS_KEPT = 256  # readings of the fields besides the messages (the oldest is forgotten first)
+_HEAD_BYTES = 65_536  # ... when their encoding is at most this long
+
+
+def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
+    """The :class:`Prompt` fields that come from ``request``'s fields besides its messages."""
     entry = _entry(request.model)
-    if not request.messages and not history:
-        raise _invalid("messages: at least one message is required")
-    turns, images = turns_from_messages([*history, *request.messages])
     tools = _tools(request)
     choice = _tool_choice(request)
     if choice not in ("auto", "none", "required") and choice not in {t.name for t in tools}:
@@ -180,21 +234,46 @@ def prompt_from_request(
         raise _invalid("max_tokens must be positive")
     parallel = request.parallel_tool_calls if request.HasField("parallel_tool_calls") else True
     effort = request.reasoning_effort if request.HasField("reasoning_effort") else None
-    return Prompt(
-        model=entry.name,
-        turns=turns,
-        tools=tools,
-        tool_choice=choice,
-        parallel_tool_calls=parallel,
-        response_schema=_response_schema(request.response_format),
-        json_object=request.response_format.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
-        max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
-        seed=request.seed if request.HasField("seed") else None,
-        reasoning=entry.reasoning,
-        effort=_EFFORTS.get(effort, "medium") if effort is not None else "medium",
-        cached_turns=len(history),
-        image_parts=images,
-        server_tools=tuple(
+    return {
+        "model": entry.name,
+        "tools": tools,
+        "tool_choice": choice,
+        "parallel_tool_calls": parallel,
+        "response_schema": _response_schema(request.response_format),
+        "json_object": request.response_format.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
+        "max_tokens": request.max_tokens if request.HasField("max_tokens") else None,
+        "seed": request.seed if request.HasField("seed") else None,
+        "reasoning": entry.reasoning,
+        "effort": _EFFORTS.get(effort, "medium") if effort is not None else "medium",
+        "server_tools": tuple(
             str(t.WhichOneof("tool")) for t in request.tools if not t.HasField("function")
         ),
-    )
+    }
+
+
+def prompt_from_request(
+    request: chat_pb2.GetCompletionsRequest, history: Sequence[chat_pb2.Message] = ()
+) -> Prompt:
+    """The :class:`Prompt` for ``request``; ``history`` comes from ``previous_response_id``.
+
+    What the fields besides the messages give is remembered by their encoding
+    (every call of a run repeats them); errors come in the same order either way.
+    """
+    encodings, head_key = _split(request)
+    head = _HEADS.get(head_key)
+    if head is None:
+        _entry(request.model)  # an unknown model is the first error
+    if not encodings and not history:
+        raise _invalid("messages: at least one message is required")
+    turns: list[Turn] = []
+    images = 0
+    if history:
+        images = _read_turns([m.SerializeToString() for m in history], history, 0, turns)
+    images += _read_turns(encodings, request.messages, len(history), turns)
+    if head is None:
+        head = _head(request)
+        if len(head_key) <= _HEAD_BYTES:
+            if len(_HEADS) >= _HEADS_KEPT:
+                del _HEADS[next(iter(_HEADS))]
+            _HEADS[head_key] = head
+    return Prompt(turns=tuple(turns), cached_turns=len(history), image_parts=images, **head)
