@@ -13,8 +13,8 @@ Leaving the ``async with`` block, breaking out of the loop, cancelling the task
 or an ``asyncio.timeout`` firing cancels the RPC at once. Each call is a
 ``chat {model}`` span when telemetry is on (:mod:`agentrt.tracing`); a stream's
 span's parent is the trace context current when ``stream()`` was called. Every method accepts a
-:class:`~agentrt.chat_request.ChatRequest` or, as an escape hatch, a raw
-``chat_pb2.GetCompletionsRequest``.
+:class:`~agentrt.chat_request.ChatRequest`, an :class:`~agentrt.chat_wire.EncodedRequest`
+(sent as is), or, as an escape hatch, a raw ``chat_pb2.GetCompletionsRequest``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from agentrt.chat_proto import (
 )
 from agentrt.chat_request import ChatRequest
 from agentrt.chat_response import ChatResponse, Choice, Delta, Usage
+from agentrt.chat_wire import EncodedRequest
 from agentrt.deadline import Timeout
 from agentrt.errors import DeadlineExceeded, ServerError, UsageError
 from agentrt.messages import ToolCall
@@ -47,18 +48,52 @@ if TYPE_CHECKING:
 
 __all__ = ["Chat", "ChatStream", "RequestLike"]
 
-RequestLike = ChatRequest | chat_pb2.GetCompletionsRequest
+RequestLike = ChatRequest | chat_pb2.GetCompletionsRequest | EncodedRequest
+Wire = chat_pb2.GetCompletionsRequest | EncodedRequest
 _STUB = chat_pb2_grpc.ChatStub
 # tuple.__new__ skips NamedTuple's Python-level __new__: ~100 ns less per chunk.
 _new_delta = tuple.__new__
 
 
-def _proto(request: RequestLike) -> chat_pb2.GetCompletionsRequest:
-    if isinstance(request, chat_pb2.GetCompletionsRequest):
+def _wire(request: RequestLike) -> Wire:
+    """What is sent for ``request``: a protobuf, or bytes already encoded."""
+    if isinstance(request, (EncodedRequest, chat_pb2.GetCompletionsRequest)):
         return request
     if isinstance(request, ChatRequest):
         return request_to_proto(request)
-    raise UsageError(f"expected a ChatRequest or GetCompletionsRequest, got {type(request)}")
+    raise UsageError(
+        f"expected a ChatRequest, EncodedRequest or GetCompletionsRequest, got {type(request)}"
+    )
+
+
+def _proto(request: RequestLike) -> chat_pb2.GetCompletionsRequest:
+    wire = _wire(request)
+    return wire.proto() if isinstance(wire, EncodedRequest) else wire
+
+
+def _route(wire: Wire) -> tuple[type, Any]:
+    """The stub class and the payload that send ``wire``."""
+    if isinstance(wire, EncodedRequest):
+        return _EncodedStub, wire.data
+    return _STUB, wire
+
+
+class _EncodedStub:
+    """The Chat service's completion methods for requests already serialised (bytes)."""
+
+    def __init__(self, channel: Any) -> None:
+        self.GetCompletion = channel.unary_unary(
+            "/xai_api.Chat/GetCompletion",
+            request_serializer=None,  # the bytes go out as they are
+            response_deserializer=chat_pb2.GetChatCompletionResponse.FromString,
+            _registered_method=True,
+        )
+        self.GetCompletionChunk = channel.unary_stream(
+            "/xai_api.Chat/GetCompletionChunk",
+            request_serializer=None,
+            response_deserializer=chat_pb2.GetChatCompletionChunk.FromString,
+            _registered_method=True,
+        )
 
 
 class _Acc:
@@ -101,7 +136,7 @@ class ChatStream:
         call: ChatCall | None = None,
     ) -> None:
         self._transport = transport
-        self._request = _proto(request)
+        self._request = _wire(request)
         self._timeout = timeout
         self._call = call
         self._gen: AsyncGenerator[Delta, None] | None = None
@@ -144,7 +179,7 @@ class ChatStream:
 
 async def _deltas(
     transport: Transport,
-    request: Any,
+    request: Wire,
     limit: Timeout,
     result: list[ChatResponse],
     call: ChatCall | None = None,
@@ -159,9 +194,8 @@ async def _deltas(
     last = None
     first = 0.0
     metadata = None if call is None else call.begin()
-    chunks = transport.stream(
-        _STUB, "GetCompletionChunk", request, timeout=limit, metadata=metadata
-    )
+    stub, payload = _route(request)
+    chunks = transport.stream(stub, "GetCompletionChunk", payload, timeout=limit, metadata=metadata)
     try:
         async for chunk in chunks:
             last = chunk
@@ -235,14 +269,15 @@ class Chat:
         timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> ChatResponse:
         """One unary completion (GetCompletion)."""
-        proto = _proto(request)
-        call = self._telemetry.chat_call(proto, stream=False, endpoint=self._endpoint)
+        wire = _wire(request)
+        call = self._chat_call(wire, stream=False)
+        stub, payload = _route(wire)
         if call is None:
-            resp = await self._transport.unary(_STUB, "GetCompletion", proto, timeout=timeout)
+            resp = await self._transport.unary(stub, "GetCompletion", payload, timeout=timeout)
             return response_from_proto(resp)
         try:
             resp = await self._transport.unary(
-                _STUB, "GetCompletion", proto, timeout=timeout, metadata=call.begin()
+                stub, "GetCompletion", payload, timeout=timeout, metadata=call.begin()
             )
             response = response_from_proto(resp)
         except BaseException as exc:
@@ -251,11 +286,17 @@ class Chat:
         call.done(response)
         return response
 
+    def _chat_call(self, wire: Wire, *, stream: bool) -> ChatCall | None:
+        """The call's telemetry recorder (``None`` while telemetry is off: nothing is parsed)."""
+        if self._telemetry.instruments() is None:
+            return None
+        proto = wire.proto() if isinstance(wire, EncodedRequest) else wire
+        return self._telemetry.chat_call(proto, stream=stream, endpoint=self._endpoint)
+
     def stream(self, request: RequestLike, *, timeout: Timeout = None) -> ChatStream:
         """A streaming completion (GetCompletionChunk); see :class:`ChatStream`."""
-        proto = _proto(request)
-        call = self._telemetry.chat_call(proto, stream=True, endpoint=self._endpoint)
-        return ChatStream(self._transport, proto, timeout, call)
+        wire = _wire(request)
+        return ChatStream(self._transport, wire, timeout, self._chat_call(wire, stream=True))
 
     async def start_deferred(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from agentrt.chat_proto import RequestEncoder
+from agentrt.chat_wire import RequestEncoder
 
 if TYPE_CHECKING:
     from agentrt.chat import ChatStream
@@ -20,7 +20,7 @@ class ChatModel:
     """A :class:`~agentrt.model.Model` that calls xAI's Chat service through ``client``.
 
     One per conversation (an agent run makes one): successive requests reuse the
-    protobuf of the messages already sent (:class:`~agentrt.chat_proto.RequestEncoder`).
+    wire form of the messages already sent (:class:`~agentrt.chat_wire.RequestEncoder`).
     """
 
     def __init__(self, client: Client) -> None:

@@ -6,7 +6,6 @@ The only chat module besides :mod:`agentrt.chat` that touches generated code.
 from __future__ import annotations
 
 import json
-import operator
 import weakref
 from datetime import datetime
 from typing import Any
@@ -22,10 +21,10 @@ from agentrt.messages import Content, File, Image, Message, Text, ToolCall
 
 __all__ = [
     "FINISH_REASONS",
-    "RequestEncoder",
     "message_to_proto",
     "request_to_proto",
     "response_from_proto",
+    "settings_to_proto",
     "tool_call_from_proto",
     "tool_to_proto",
     "usage_from_proto",
@@ -299,44 +298,9 @@ def request_to_proto(req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
     return _request(req, [message_to_proto(m) for m in req.messages])
 
 
-class RequestEncoder:
-    """:func:`request_to_proto` for the successive requests of one conversation.
-
-    Each request of an agent run repeats the messages of the one before and adds a
-    few. The encoder keeps the protobuf of the messages it converted last time and
-    reuses it for the same :class:`~agentrt.messages.Message` objects (compared by
-    identity; messages are frozen) at the same places, so a turn converts only its
-    new messages. The result is equal to :func:`request_to_proto`'s. One encoder
-    per conversation (e.g. per agent run); a different conversation just starts over.
-    """
-
-    __slots__ = ("_messages", "_protos")
-
-    def __init__(self) -> None:
-        self._messages: tuple[Message, ...] = ()
-        self._protos: list[chat_pb2.Message] = []
-
-    def encode(self, req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
-        """The protobuf form of ``req``."""
-        messages, old = req.messages, self._messages
-        kept = len(old)
-        if kept > len(messages) or not all(map(operator.is_, old, messages)):
-            kept = _same_prefix(old, messages)
-        added = [message_to_proto(m) for m in messages[kept:]]  # may raise: state unchanged
-        del self._protos[kept:]
-        self._protos.extend(added)
-        self._messages = messages
-        return _request(req, self._protos)
-
-
-def _same_prefix(old: tuple[Message, ...], new: tuple[Message, ...]) -> int:
-    """How many leading messages ``old`` and ``new`` share (the same objects)."""
-    n = 0
-    for a, b in zip(old, new, strict=False):
-        if a is not b:
-            break
-        n += 1
-    return n
+def settings_to_proto(req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
+    """``req`` without its messages: every other field (see :mod:`agentrt.chat_wire`)."""
+    return _request(req, [])
 
 
 def _request(req: ChatRequest, messages: list[chat_pb2.Message]) -> chat_pb2.GetCompletionsRequest:

@@ -1,0 +1,105 @@
+"""chat_wire: a conversation's requests in wire form, each turn serialising only its new messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from agentrt_protos.xai.api.v1 import chat_pb2
+
+from agentrt.chat_proto import request_to_proto
+from agentrt.chat_request import ChatRequest, JsonSchema
+from agentrt.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
+from agentrt.tool_specs import FunctionTool, WebSearch
+
+WEATHER = FunctionTool(
+    name="get_weather",
+    description="Weather for a city.",
+    parameters={"type": "object", "properties": {"city": {"type": "string"}}},
+)
+CALL = ToolCall(id="call-1", name="get_weather", arguments='{"city": "Paris"}')
+
+
+def request(*messages: Message, **settings: object) -> ChatRequest:
+    fields: dict[str, object] = {
+        "tools": (WEATHER, WebSearch()),
+        "response_format": JsonSchema(schema={"type": "object"}),
+        "temperature": 0.5,
+        **settings,
+    }
+    return ChatRequest(model="m", messages=messages, **fields)  # type: ignore[arg-type]
+
+
+def decoded(encoded: EncodedRequest) -> chat_pb2.GetCompletionsRequest:
+    return chat_pb2.GetCompletionsRequest.FromString(encoded.data)
+
+
+def test_a_growing_conversation_encodes_exactly_like_request_to_proto() -> None:
+    encoder = RequestEncoder()
+    history = [system("be brief"), user("weather?")]
+    for turn in range(4):
+        req = request(*history)
+        assert decoded(encoder.encode(req)) == request_to_proto(req)
+        history += [assistant(tool_calls=(CALL,)), tool_result("call-1", f'{{"t": {turn}}}')]
+
+
+def test_a_message_longer_than_127_bytes_gets_a_multi_byte_length() -> None:
+    encoder = RequestEncoder()
+    for size in (10, 127, 128, 300, 20_000, 3_000_000):
+        req = request(user("x" * size))
+        assert decoded(encoder.encode(req)) == request_to_proto(req)
+
+
+def test_a_changed_or_shorter_history_starts_over_where_it_differs() -> None:
+    encoder = RequestEncoder()
+    a, b, c = user("a"), user("b"), user("c")
+    encoder.encode(request(a, b, c))
+    for messages in [(a, user("b")), (a,), (c, b, a), (a, b, c, user("d")), ()]:
+        req = request(*messages)
+        assert decoded(encoder.encode(req)) == request_to_proto(req)
+
+
+def test_changed_settings_are_encoded_again() -> None:
+    encoder = RequestEncoder()
+    first = request(user("a"))
+    encoder.encode(first)
+    for req in [
+        dataclasses.replace(first, temperature=0.9),
+        dataclasses.replace(first, model="other", tools=()),
+        dataclasses.replace(first, response_format=None, max_tokens=5),
+        first,
+    ]:
+        assert decoded(encoder.encode(req)) == request_to_proto(req)
+
+
+def test_equal_but_distinct_messages_are_converted_again() -> None:
+    encoder = RequestEncoder()
+    encoder.encode(request(user("same")))
+    sent = decoded(encoder.encode(request(user("same"), user("next"))))
+    assert [m.content[0].text for m in sent.messages] == ["same", "next"]
+
+
+def test_a_message_that_fails_to_convert_leaves_the_encoder_consistent() -> None:
+    encoder = RequestEncoder()
+    first = user("hi")
+    encoder.encode(request(first))
+    bad = Message(role="robot")  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        encoder.encode(request(first, user("x"), bad))
+    req = request(first, user("y"))
+    assert decoded(encoder.encode(req)) == request_to_proto(req)
+
+
+def test_bad_settings_fail_without_changing_what_the_encoder_sends_next() -> None:
+    encoder = RequestEncoder()
+    good = request(user("a"))
+    encoder.encode(good)
+    with pytest.raises(Exception, match="reasoning_effort"):
+        encoder.encode(request(user("a"), reasoning_effort="extreme"))
+    assert decoded(encoder.encode(good)) == request_to_proto(good)
+
+
+def test_proto_parses_the_request_back() -> None:
+    req = request(user("a"))
+    assert RequestEncoder().encode(req).proto() == request_to_proto(req)
