@@ -9,10 +9,9 @@ xai-sdk's own function-calling example (``chat.sample()``, ``json.loads`` the
 arguments, call the tool, ``chat.append(tool_result(...))``), on
 ``xai_sdk.AsyncClient``.
 
-All clients share this process, and importing xai-sdk imports
-``opentelemetry.trace``: agentrt's telemetry hooks are therefore on for its
-case too (spans on the API's no-op global provider, ``traceparent`` headers),
-as in any application that loads OpenTelemetry without installing an SDK.
+Each client runs in a process of its own (as each would in production), so
+one's imports and threads cost nothing to another: xai-sdk imports
+OpenTelemetry's API, and its credentials path runs a thread per call.
 
 Also reported: the client process's CPU per turn in both cases, the
 simulator's CPU per turn while serving each (from ``/proc``; it bounds
@@ -27,10 +26,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
+from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -339,16 +341,59 @@ def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
     return measure
 
 
+_FACTORIES: dict[str, Callable[..., Case]] = {
+    "agentrt": agentrt_case,
+    SECURE: partial(xai_sdk_case, secure=True),
+    INSECURE: partial(xai_sdk_case, secure=False),
+    FLOOR: floor_case,
+}
+
+
+def _serve_case(conn: Connection, name: str, args: tuple[str, int, int, int]) -> None:
+    """A client process: build case ``name``, then measure on each request until told to close."""
+    measure, close, cpu, sim_cpu = _FACTORIES[name](*args)
+    try:
+        while conn.recv() == "measure":
+            conn.send((measure(), cpu[-1], sim_cpu[-1]))
+    finally:
+        close()
+        conn.send("closed")
+
+
+def process_case(name: str, args: tuple[str, int, int, int]) -> Case:
+    """Case ``name`` in a process of its own: each client alone with its imports and threads.
+
+    In one shared process, importing xai-sdk (and OpenTelemetry with it) and the
+    threads its credentials path starts would be charged to every case.
+    """
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    proc = multiprocessing.get_context("spawn").Process(
+        target=_serve_case, args=(child, name, args), daemon=True
+    )
+    proc.start()
+    cpu: list[float] = []
+    sim_cpu: list[float] = []
+
+    def measure() -> float:
+        parent.send("measure")
+        rate, client, sim = parent.recv()
+        cpu.append(client)
+        sim_cpu.append(sim)
+        return float(rate)
+
+    def close() -> None:
+        parent.send("close")
+        parent.recv()
+        proc.join(timeout=30)
+
+    return measure, close, cpu, sim_cpu
+
+
 def compare(
     address: str, sim_pid: int, runs: int, concurrency: int, rounds: int, warmup: int
 ) -> tuple[Samples, Samples, Samples]:
     """Interleaved runs/s samples of every client, its CPU µs per turn, the simulator's."""
-    made = {
-        "agentrt": agentrt_case(address, runs, concurrency, sim_pid),
-        SECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=True),
-        INSECURE: xai_sdk_case(address, runs, concurrency, sim_pid, secure=False),
-        FLOOR: floor_case(address, runs, concurrency, sim_pid),
-    }
+    made = {name: process_case(name, (address, runs, concurrency, sim_pid)) for name in _FACTORIES}
     try:
         samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
     finally:
@@ -368,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     args = parser.parse_args(argv)
     rounds, runs = (2, 10) if args.quick else (args.rounds, args.runs)
-    warmup, many = 1, 4 * runs
+    warmup, many = 1, 10 * runs  # concurrent samples of ~1 s: shorter ones scatter
     needed = (rounds + warmup) * 4 * (runs + many) + 10  # every run of the 4 cases, plus slack
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
