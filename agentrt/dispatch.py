@@ -86,14 +86,19 @@ class ToolCallRecord:
         return self.error is None
 
 
+@functools.cache
+def _to_json() -> Callable[[Any], bytes]:
+    from pydantic_core import to_json  # pydantic is imported with the first tool anyway
+
+    return to_json
+
+
 def render_output(value: Any) -> str:
     """The text a tool result becomes for the model: strings as they are, anything else as JSON."""
     if isinstance(value, str):
         return value
-    from pydantic_core import to_json
-
     try:
-        return to_json(value).decode()
+        return _to_json()(value).decode()
     except Exception:  # not JSON-serialisable: the model still gets something readable
         return str(value)
 

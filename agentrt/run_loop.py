@@ -110,6 +110,7 @@ class RunLoop:
     last_text: str = ""
     output: Any = None
     trace: AgentRun | None = None  # the run's invoke_agent span, while telemetry is on
+    tool_context: ToolContext | None = None  # made at the first tool call, the same for all
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -240,13 +241,15 @@ class RunLoop:
 
     async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
         self._count_repeats(calls)
-        context = ToolContext(
-            agent=self.setup.agent,
-            run_id=self.run_id,
-            metadata=self.metadata,
-            client=self.client,
-            usage_sink=self.add_usage,
-        )
+        context = self.tool_context
+        if context is None:
+            context = self.tool_context = ToolContext(
+                agent=self.setup.agent,
+                run_id=self.run_id,
+                metadata=self.metadata,
+                client=self.client,
+                usage_sink=self.add_usage,
+            )
         try:
             with activate(self.trace):
                 records = await dispatch(

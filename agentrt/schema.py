@@ -62,6 +62,7 @@ class FunctionSchema:
     context_param: str | None
     _model: Any
     _names: tuple[tuple[str, str], ...]
+    _invalid: type[Exception]  # pydantic's ValidationError (imported once, not per call)
 
     def validate_json(self, arguments: str) -> dict[str, Any]:
         """Parse and validate the model's raw JSON ``arguments`` into keyword arguments.
@@ -69,12 +70,10 @@ class FunctionSchema:
         Raises:
             SchemaMismatch: not JSON, not an object, or not valid against the schema.
         """
-        from pydantic import ValidationError
-
         text = arguments.strip() or "{}"
         try:
             parsed = self._model.model_validate_json(text)
-        except ValidationError as e:
+        except self._invalid as e:
             raise SchemaMismatch(describe_validation_error(e)) from None
         return {name: getattr(parsed, attr) for attr, name in self._names}
 
@@ -95,7 +94,7 @@ def function_schema(
     Raises:
         UsageError: the signature cannot be expressed as JSON arguments, or the name is invalid.
     """
-    from pydantic import ConfigDict, create_model
+    from pydantic import ConfigDict, ValidationError, create_model
 
     tool_name = str(name or getattr(fn, "__name__", ""))
     if not tool_name:
@@ -120,6 +119,7 @@ def function_schema(
         context_param=context_param,
         _model=model,
         _names=tuple(names),
+        _invalid=ValidationError,
     )
 
 
