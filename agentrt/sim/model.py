@@ -201,7 +201,7 @@ def _call_tokens(call: ToolCallOut) -> int:
 
 def prompt_tokens(turns: tuple[Turn, ...]) -> int:
     """Prompt tokens of ``turns``: their text plus the names and arguments of their tool calls."""
-    return sum(t.tokens for t in turns)
+    return sum([t.tokens for t in turns]) if turns else 0
 
 
 def _pending_results(turns: tuple[Turn, ...]) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,20 +51,27 @@ class ScriptTurn:
     message: str = ""
     delay_ms: float = 0.0
     finish: Finish | None = None
+    _output_tokens: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # completion and reasoning tokens: the same for every call, so counted at load
+        completion = count_tokens(self.text) + sum(
+            count_tokens(c.name) + count_tokens(c.arguments) for c in self.tool_calls
+        )
+        object.__setattr__(self, "_output_tokens", (completion, count_tokens(self.reasoning)))
 
     def reply(self, prompt: Prompt) -> Reply:
         """This turn as the model's :class:`Reply` to ``prompt`` (usage counted as usual)."""
-        finish: Finish = self.finish or ("tool_calls" if self.tool_calls else "stop")
+        completion, reasoning = self._output_tokens
         return Reply(
             reasoning=self.reasoning,
             content=self.text,
             tool_calls=self.tool_calls,
-            finish=finish,
+            finish=self.finish or ("tool_calls" if self.tool_calls else "stop"),
             prompt_tokens=prompt_tokens(prompt.turns),
             cached_prompt_tokens=prompt_tokens(prompt.turns[: prompt.cached_turns]),
-            completion_tokens=count_tokens(self.text)
-            + sum(count_tokens(c.name) + count_tokens(c.arguments) for c in self.tool_calls),
-            reasoning_tokens=count_tokens(self.reasoning),
+            completion_tokens=completion,
+            reasoning_tokens=reasoning,
         )
 
 
