@@ -62,9 +62,7 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
     reasoning = reply.reasoning_tokens * outputs
     image_tokens = 256 * image_parts
     prompt = reply.prompt_tokens + image_tokens
-    return usage_pb2.SamplingUsage(
-        server_side_tools_used=[_SERVER_TOOL_USAGE[u.kind] for u in reply.server_tools],
-        num_sources_used=sum(len(u.sources) for u in reply.server_tools),
+    usage = usage_pb2.SamplingUsage(
         prompt_tokens=prompt,
         prompt_text_tokens=reply.prompt_tokens,
         prompt_image_tokens=image_tokens,
@@ -73,6 +71,10 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
         reasoning_tokens=reasoning,
         total_tokens=prompt + completion + reasoning,
     )
+    if reply.server_tools:
+        usage.server_side_tools_used.extend(_SERVER_TOOL_USAGE[u.kind] for u in reply.server_tools)
+        usage.num_sources_used = sum(len(u.sources) for u in reply.server_tools)
+    return usage
 
 
 def _tool_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
