@@ -6,12 +6,14 @@ import uuid
 
 import grpc
 import pytest
-from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2
+from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2, usage_pb2
 
 from agentrt.sim import chat, decode
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
+from agentrt.sim.encode import usage_of
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
-from agentrt.sim.model import ToolCallOut, Turn
+from agentrt.sim.model import Reply, ToolCallOut, Turn
+from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import count_tokens, tokenize
 
@@ -254,3 +256,30 @@ def test_history_turns_come_first_and_count_as_cached() -> None:
     bad = chat_pb2.GetCompletionsRequest(model=MODEL, messages=[chat_pb2.Message()])
     with pytest.raises(SimStatus, match=r"messages\[2\]: role"):
         prompt_from_request(bad, history)
+
+
+def test_usage_names_server_side_tools_and_sources_only_when_used() -> None:
+    used = (
+        ServerToolUse(id="s1", kind="web_search", arguments="{}", sources=("a", "b")),
+        ServerToolUse(id="s2", kind="x_search", arguments="{}", sources=("c",)),
+    )
+    reply = Reply(
+        reasoning="",
+        content="hi",
+        tool_calls=(),
+        finish="stop",
+        prompt_tokens=5,
+        cached_prompt_tokens=0,
+        completion_tokens=1,
+        reasoning_tokens=0,
+        server_tools=used,
+    )
+    usage = usage_of(reply, outputs=2, image_parts=1)
+    assert list(usage.server_side_tools_used) == [
+        usage_pb2.SERVER_SIDE_TOOL_WEB_SEARCH,
+        usage_pb2.SERVER_SIDE_TOOL_X_SEARCH,
+    ]
+    assert (usage.num_sources_used, usage.prompt_tokens, usage.total_tokens) == (3, 261, 263)
+    plain = usage_of(Reply(**{**vars(reply), "server_tools": ()}))
+    assert not plain.server_side_tools_used
+    assert plain.num_sources_used == 0
