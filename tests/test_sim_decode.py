@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import grpc
@@ -124,6 +125,8 @@ def test_a_call_without_faults_or_headers_gets_the_plan_a_full_decision_gives() 
     )
     assert (plain.retry_after_ms, plain.deadline_stall_ms) == (250, 30_000)
     assert plain.quirks.output_tokens == 7
+    assert plain == dataclasses.replace(decided, call_number=1)
+    assert injector.plan({}) == dataclasses.replace(plain, call_number=3)
 
 
 def test_a_header_still_turns_a_fault_on_for_one_call() -> None:
