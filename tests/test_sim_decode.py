@@ -13,7 +13,7 @@ from agentrt.sim import chat, decode
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.encode import usage_of
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
-from agentrt.sim.model import Reply, ToolCallOut, Turn
+from agentrt.sim.model import Prompt, Reply, ToolCallOut, Turn
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import count_tokens, tokenize
@@ -195,6 +195,8 @@ def test_requests_that_differ_besides_their_messages_are_read_apart_every_time()
     for _ in range(2):  # read again, now from what is remembered
         assert [prompt_from_request(r) for r in variants] == fresh
     assert len(decode._HEADS) == len(variants)
+    names = {f.name for f in dataclasses.fields(Prompt)}
+    assert all(set(vars(p)) == names for p in fresh)  # every field on the instance, none more
 
 
 def test_fields_a_prompt_does_not_read_share_one_remembered_reading() -> None:

@@ -224,7 +224,10 @@ _HEAD_BYTES = 65_536  # ... when their encoding is at most this long
 
 
 def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
-    """The :class:`Prompt` fields that come from ``request``'s fields besides its messages."""
+    """Every :class:`Prompt` field, as ``request``'s fields besides its messages give them.
+
+    (``turns``, ``cached_turns`` and ``image_parts`` are placeholders.)
+    """
     entry = _entry(request.model)
     tools = _tools(request)
     choice = _tool_choice(request)
@@ -234,21 +237,23 @@ def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
         raise _invalid("max_tokens must be positive")
     parallel = request.parallel_tool_calls if request.HasField("parallel_tool_calls") else True
     effort = request.reasoning_effort if request.HasField("reasoning_effort") else None
-    return {
-        "model": entry.name,
-        "tools": tools,
-        "tool_choice": choice,
-        "parallel_tool_calls": parallel,
-        "response_schema": _response_schema(request.response_format),
-        "json_object": request.response_format.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
-        "max_tokens": request.max_tokens if request.HasField("max_tokens") else None,
-        "seed": request.seed if request.HasField("seed") else None,
-        "reasoning": entry.reasoning,
-        "effort": _EFFORTS.get(effort, "medium") if effort is not None else "medium",
-        "server_tools": tuple(
+    prompt = Prompt(
+        turns=(),
+        model=entry.name,
+        tools=tools,
+        tool_choice=choice,
+        parallel_tool_calls=parallel,
+        response_schema=_response_schema(request.response_format),
+        json_object=request.response_format.format_type == chat_pb2.FORMAT_TYPE_JSON_OBJECT,
+        max_tokens=request.max_tokens if request.HasField("max_tokens") else None,
+        seed=request.seed if request.HasField("seed") else None,
+        reasoning=entry.reasoning,
+        effort=_EFFORTS.get(effort, "medium") if effort is not None else "medium",
+        server_tools=tuple(
             str(t.WhichOneof("tool")) for t in request.tools if not t.HasField("function")
         ),
-    }
+    )
+    return dict(vars(prompt))
 
 
 def prompt_from_request(
@@ -276,4 +281,6 @@ def prompt_from_request(
             if len(_HEADS) >= _HEADS_KEPT:
                 del _HEADS[next(iter(_HEADS))]
             _HEADS[head_key] = head
-    return Prompt(turns=tuple(turns), cached_turns=len(history), image_parts=images, **head)
+    prompt = object.__new__(Prompt)  # the remembered fields, not the frozen __init__'s 14 setattrs
+    vars(prompt).update(head, turns=tuple(turns), cached_turns=len(history), image_parts=images)
+    return prompt
