@@ -89,8 +89,11 @@ def message_to_proto(message: Message) -> chat_pb2.Message:
 
     Parts and tool calls are built in place (``add``), not built apart and copied in.
     """
+    role = _ROLES.get(message.role)
+    if role is None:
+        raise UsageError(f"message role must be one of {', '.join(_ROLES)}, got {message.role!r}")
     msg = chat_pb2.Message(
-        role=_ROLES[message.role],
+        role=role,
         name=message.name,
         tool_call_id=message.tool_call_id,
         reasoning_content=message.reasoning_content,

@@ -10,6 +10,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2
 from agentrt.chat_proto import request_to_proto
 from agentrt.chat_request import ChatRequest, JsonSchema
 from agentrt.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.errors import UsageError
 from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
 from agentrt.tool_specs import FunctionTool, WebSearch
 
@@ -85,7 +86,7 @@ def test_a_message_that_fails_to_convert_leaves_the_encoder_consistent() -> None
     first = user("hi")
     encoder.encode(request(first))
     bad = Message(role="robot")  # type: ignore[arg-type]
-    with pytest.raises(KeyError):
+    with pytest.raises(UsageError, match="message role must be one of system, developer, user, "):
         encoder.encode(request(first, user("x"), bad))
     req = request(first, user("y"))
     assert decoded(encoder.encode(req)) == request_to_proto(req)
