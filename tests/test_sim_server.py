@@ -337,3 +337,9 @@ async def test_a_burst_of_streams_queues_instead_of_being_cancelled() -> None:
 
         counts = await asyncio.gather(*(one() for _ in range(2000)))
     assert counts == [6] * 2000  # five tokens and the closing chunk, every time
+
+
+async def test_repr_shows_the_address_with_an_ipv6_host_in_brackets() -> None:
+    assert repr(Simulator(host="::1")) == "<Simulator stopped [::1]:0>"
+    async with Simulator() as sim:
+        assert repr(sim) == f"<Simulator serving 127.0.0.1:{sim.port}>"

@@ -62,7 +62,7 @@ class Simulator:
 
     def __repr__(self) -> str:
         state = "serving" if self._server is not None else "stopped"
-        return f"<Simulator {state} {self.options.host}:{self._port}>"
+        return f"<Simulator {state} {self.address}>"
 
     @property
     def port(self) -> int:
