@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
@@ -48,6 +49,12 @@ class _Call:
     history: tuple[chat_pb2.Message, ...]  # the stored conversation previous_response_id named
 
 
+@lru_cache(maxsize=64)
+def _fingerprint(model: str) -> str:
+    entry = find_model(model, "language")
+    return entry.fingerprint if entry else "fp_sim"
+
+
 def _metadata(context: Context) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
@@ -72,9 +79,10 @@ class ChatService:
     async def _prepare(self, request: chat_pb2.GetCompletionsRequest, context: Context) -> _Call:
         self.admit(context)
         plan = self.injector.plan(_metadata(context))
-        if plan.error == "deadline":
-            await _stall_for_deadline(plan, context)
-        plan.raise_error()
+        if plan.error is not None:
+            if plan.error == "deadline":
+                await _stall_for_deadline(plan, context)
+            plan.raise_error()
         history: tuple[chat_pb2.Message, ...] = ()
         if request.HasField("previous_response_id"):
             history = tuple(self.completions.get(request.previous_response_id).history())
@@ -89,11 +97,10 @@ class ChatService:
             reply = turn.reply(prompt)
         else:
             reply = respond(prompt, plan.quirks)
-        entry = find_model(prompt.model, "language")
         meta = ResponseMeta(
             response_id=_new_id(),
             model=prompt.model,
-            fingerprint=entry.fingerprint if entry else "fp_sim",
+            fingerprint=_fingerprint(prompt.model),
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
         )
@@ -114,6 +121,8 @@ class ChatService:
     @staticmethod
     def _generation_s(call: _Call) -> float:
         realism = call.plan.realism
+        if not (realism.ttft_ms or realism.itl_ms):
+            return call.delay_s  # the common case, per call: no pacing
         chunks = -(
             -(call.reply.completion_tokens + call.reply.reasoning_tokens)
             // realism.tokens_per_chunk
