@@ -24,6 +24,9 @@ from pydantic import (
     model_validator,
 )
 
+from agentrt.durations import PATTERN as DURATION_PATTERN
+from agentrt.durations import seconds_in
+
 __all__ = [
     "BUILTIN_TOOLS",
     "TOOL_KINDS",
@@ -49,9 +52,6 @@ __all__ = [
     "parse_duration",
 ]
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _IMPORT_PATH = r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"
 _NAME = r"^[a-z0-9_-]{1,64}$"
 _TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$"
@@ -61,12 +61,12 @@ def parse_duration(value: Any) -> float:
     """Turn ``"5s"``, ``"2m"``, ``"1m30s"``, ``"250ms"``, ``"1h"`` or a number of seconds into seconds."""
     if isinstance(value, bool):
         raise ValueError("expected a duration like '5s', '2m' or '120s'")
+    seconds = None
     if isinstance(value, int | float):
         seconds = float(value)
-    elif isinstance(value, str) and _DURATION.match(value.replace(" ", "")):
-        parts = _DURATION_PART.findall(value.replace(" ", ""))
-        seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
-    else:
+    elif isinstance(value, str):
+        seconds = seconds_in(value, bare_number=False)
+    if seconds is None:
         raise ValueError(f"expected a duration like '5s', '2m' or '120s', got {value!r}")
     if seconds <= 0:
         raise ValueError(f"expected a duration above zero, got {value!r}")
@@ -79,7 +79,7 @@ Duration = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": _DURATION.pattern, "examples": ["5s", "2m", "1m30s"]},
+                {"type": "string", "pattern": DURATION_PATTERN, "examples": ["5s", "2m", "1m30s"]},
                 {"type": "number", "exclusiveMinimum": 0},
             ],
             "description": "a duration: '250ms', '5s', '2m', '1h', '1m30s', or seconds",

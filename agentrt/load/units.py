@@ -7,16 +7,13 @@ seconds. Rates: ``"50"`` or ``"50/s"`` (also ``"/m"``). SLOs:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from agentrt.durations import seconds_in
 from agentrt.errors import UsageError
 
 __all__ = ["SLO_KEYS", "Slo", "parse_duration", "parse_rate", "parse_slo"]
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|s|m|h)")
-_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|us|s|m|h))+$")
-_UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 SLO_KEYS = ("ttft", "itl", "tpot", "e2e")
 
 
@@ -26,15 +23,9 @@ def parse_duration(text: str, *, what: str = "duration") -> float:
     Raises:
         UsageError: not a positive duration.
     """
-    value = text.strip().replace(" ", "")
-    try:
-        seconds = float(value)
-    except ValueError:
-        if not _WHOLE.match(value):
-            raise UsageError(
-                f"{what} {text!r} is not a duration: use e.g. 30s, 500ms, 2m or 1m30s"
-            ) from None
-        seconds = sum(float(n) * _UNIT[u] for n, u in _PART.findall(value))
+    seconds = seconds_in(text)
+    if seconds is None:
+        raise UsageError(f"{what} {text!r} is not a duration: use e.g. 30s, 500ms, 2m or 1m30s")
     if not seconds > 0:
         raise UsageError(f"{what} must be above zero, got {text!r}")
     return seconds
