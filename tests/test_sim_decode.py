@@ -7,11 +7,11 @@ import uuid
 
 import grpc
 import pytest
-from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2, usage_pb2
+from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2, sample_pb2, usage_pb2
 
 from agentrt.sim import chat, decode
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
-from agentrt.sim.encode import usage_of
+from agentrt.sim.encode import ResponseMeta, completion_response, usage_of
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.model import Prompt, Reply, ToolCallOut, Turn
 from agentrt.sim.server_tools import ServerToolUse
@@ -288,3 +288,32 @@ def test_usage_names_server_side_tools_and_sources_only_when_used() -> None:
     plain = usage_of(Reply(**{**vars(reply), "server_tools": ()}))
     assert not plain.server_side_tools_used
     assert plain.num_sources_used == 0
+
+
+def test_a_unary_response_lists_server_side_calls_first_in_every_output() -> None:
+    used = (ServerToolUse(id="s1", kind="web_search", arguments='{"q": 1}', sources=("a", "b")),)
+    reply = Reply(
+        reasoning="think",
+        content="",
+        tool_calls=(ToolCallOut(id="c1", name="f", arguments=""),),
+        finish="tool_calls",
+        prompt_tokens=5,
+        cached_prompt_tokens=0,
+        completion_tokens=1,
+        reasoning_tokens=1,
+        server_tools=used,
+    )
+    meta = ResponseMeta(response_id="r", model="m", fingerprint="fp", created=7, outputs=2)
+    response = completion_response(reply, meta, usage_of(reply, outputs=2))
+    assert list(response.citations) == ["a", "b"]
+    assert (response.id, response.model, response.created.seconds) == ("r", "m", 7)
+    for index, output in enumerate(response.outputs):
+        assert (output.index, output.finish_reason) == (index, sample_pb2.REASON_TOOL_CALLS)
+        calls = output.message.tool_calls
+        assert [(c.id, c.function.name, c.function.arguments) for c in calls] == [
+            ("s1", "web_search", '{"q": 1}'),
+            ("c1", "f", ""),
+        ]
+        assert calls[0].status == chat_pb2.TOOL_CALL_STATUS_COMPLETED
+        assert calls[1].HasField("function")
+        assert output.message.reasoning_content == "think"

@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
 from agentrt.sim.model import Reply
 from agentrt.sim.tokens import tokenize
+
+if TYPE_CHECKING:
+    from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 
 __all__ = ["ResponseMeta", "chunk_stream", "completion_response", "usage_of"]
 
@@ -112,44 +115,35 @@ def completion_response(
     Outputs and tool calls are built in place (``add``), not built apart and copied in.
     """
     response = chat_pb2.GetChatCompletionResponse(
-        id=meta.response_id,
-        model=meta.model,
-        system_fingerprint=meta.fingerprint,
-        usage=usage,
-        citations=_sources(reply) if reply.server_tools else None,
+        id=meta.response_id, model=meta.model, system_fingerprint=meta.fingerprint, usage=usage
     )
     response.created.seconds = meta.created
-    calls = _call_fields(reply)
+    if reply.server_tools:
+        response.citations.extend(_sources(reply))
     finish = _FINISH[reply.finish]
     for index in range(meta.outputs):
         message = response.outputs.add(index=index, finish_reason=finish).message
         message.role = _ASSISTANT
         message.content = reply.content
         message.reasoning_content = reply.reasoning
-        for call in calls:
-            message.tool_calls.add(**call)
+        if reply.tool_calls or reply.server_tools:
+            _add_calls(message.tool_calls, reply)
     return response
 
 
-def _call_fields(reply: Reply) -> list[dict[str, Any]]:
-    """The fields of every tool call of ``reply``: server-side ones first, as the API sends them."""
-    server = [
-        {
-            "id": u.id,
-            "type": _SERVER_TOOL_CALL_TYPE[u.kind],
-            "status": chat_pb2.TOOL_CALL_STATUS_COMPLETED,
-            "function": {"name": u.kind, "arguments": u.arguments},
-        }
-        for u in reply.server_tools
-    ]
-    return server + [
-        {
-            "id": c.id,
-            "type": chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL,
-            "function": {"name": c.name, "arguments": c.arguments},
-        }
-        for c in reply.tool_calls
-    ]
+def _add_calls(calls: RepeatedCompositeFieldContainer[chat_pb2.ToolCall], reply: Reply) -> None:
+    """Every tool call of ``reply`` added to ``calls``: server-side ones first, as the API sends them."""
+    for u in reply.server_tools:
+        call = calls.add(
+            id=u.id, type=_SERVER_TOOL_CALL_TYPE[u.kind], status=chat_pb2.TOOL_CALL_STATUS_COMPLETED
+        )
+        call.function.name = u.kind
+        call.function.arguments = u.arguments
+    for c in reply.tool_calls:
+        call = calls.add(id=c.id, type=chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL)
+        function = call.function
+        function.name = c.name
+        function.arguments = c.arguments
 
 
 @lru_cache(maxsize=65_536)
