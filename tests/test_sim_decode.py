@@ -14,6 +14,7 @@ from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.encode import ResponseMeta, completion_response, usage_of
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.model import Prompt, Reply, ToolCallOut, Turn
+from agentrt.sim.script import load_script
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import count_tokens, tokenize
@@ -317,3 +318,32 @@ def test_a_unary_response_lists_server_side_calls_first_in_every_output() -> Non
         assert calls[0].status == chat_pb2.TOOL_CALL_STATUS_COMPLETED
         assert calls[1].HasField("function")
         assert output.message.reasoning_content == "think"
+
+
+def test_a_scripted_reply_is_the_reply_its_fields_make() -> None:
+    script = load_script(
+        [
+            {"text": "It is 21 C.", "reasoning": "Look it up."},
+            {"tool_calls": [{"name": "f", "arguments": {"a": 1}}], "finish": "length"},
+        ]
+    )
+    history = [text(chat_pb2.ROLE_USER, "first"), text(chat_pb2.ROLE_ASSISTANT, "answer")]
+    request = chat_pb2.GetCompletionsRequest(model=MODEL, messages=[text(chat_pb2.ROLE_USER, "hi")])
+    prompt = prompt_from_request(request, history)
+    names = {f.name for f in dataclasses.fields(Reply)}
+    first, second = script.next_turn().reply(prompt), script.next_turn().reply(prompt)
+    assert set(vars(first)) == names
+    assert first == Reply(
+        reasoning="Look it up.",
+        content="It is 21 C.",
+        tool_calls=(),
+        finish="stop",
+        prompt_tokens=count_tokens("first") + count_tokens("answer") + count_tokens("hi"),
+        cached_prompt_tokens=count_tokens("first") + count_tokens("answer"),
+        completion_tokens=count_tokens("It is 21 C."),
+        reasoning_tokens=count_tokens("Look it up."),
+    )
+    call = second.tool_calls[0]
+    assert (second.finish, second.content) == ("length", "")
+    assert second.completion_tokens == count_tokens("f") + count_tokens(call.arguments)
+    assert second.prompt_tokens == first.prompt_tokens

@@ -51,28 +51,35 @@ class ScriptTurn:
     message: str = ""
     delay_ms: float = 0.0
     finish: Finish | None = None
-    _output_tokens: tuple[int, int] = field(init=False, repr=False, compare=False)
+    _reply: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # completion and reasoning tokens: the same for every call, so counted at load
-        completion = count_tokens(self.text) + sum(
-            count_tokens(c.name) + count_tokens(c.arguments) for c in self.tool_calls
-        )
-        object.__setattr__(self, "_output_tokens", (completion, count_tokens(self.reasoning)))
-
-    def reply(self, prompt: Prompt) -> Reply:
-        """This turn as the model's :class:`Reply` to ``prompt`` (usage counted as usual)."""
-        completion, reasoning = self._output_tokens
-        return Reply(
+        # every field of this turn's Reply but the prompt's tokens: built once, at load
+        template = Reply(
             reasoning=self.reasoning,
             content=self.text,
             tool_calls=self.tool_calls,
             finish=self.finish or ("tool_calls" if self.tool_calls else "stop"),
+            prompt_tokens=0,
+            cached_prompt_tokens=0,
+            completion_tokens=count_tokens(self.text)
+            + sum(count_tokens(c.name) + count_tokens(c.arguments) for c in self.tool_calls),
+            reasoning_tokens=count_tokens(self.reasoning),
+        )
+        object.__setattr__(self, "_reply", dict(vars(template)))
+
+    def reply(self, prompt: Prompt) -> Reply:
+        """This turn as the model's :class:`Reply` to ``prompt`` (usage counted as usual).
+
+        Per call, so made from the fields built at load, not by the frozen ``__init__``.
+        """
+        reply = object.__new__(Reply)
+        vars(reply).update(
+            self._reply,
             prompt_tokens=prompt_tokens(prompt.turns),
             cached_prompt_tokens=prompt_tokens(prompt.turns[: prompt.cached_turns]),
-            completion_tokens=completion,
-            reasoning_tokens=reasoning,
         )
+        return reply
 
 
 class Script:
