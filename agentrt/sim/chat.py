@@ -7,8 +7,8 @@ import itertools
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
@@ -39,8 +39,12 @@ def _new_id() -> str:
     return f"{_ID_PREFIX}{next(_ID_NUMBERS) & 0xFFFF_FFFF_FFFF:012x}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Call:
+class _Call(NamedTuple):
+    """What one model call works from.
+
+    A named tuple, not a frozen dataclass: made for every call, and three times cheaper.
+    """
+
     plan: CallPlan
     prompt: Prompt
     reply: Reply
