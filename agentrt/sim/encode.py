@@ -132,7 +132,7 @@ def completion_response(
 
 
 def _add_calls(calls: RepeatedCompositeFieldContainer[chat_pb2.ToolCall], reply: Reply) -> None:
-    """Every tool call of ``reply`` added to ``calls``: server-side ones first, as the API sends them."""
+    """Add every tool call of ``reply`` to ``calls``: server-side ones first, as the API does."""
     for u in reply.server_tools:
         call = calls.add(
             id=u.id, type=_SERVER_TOOL_CALL_TYPE[u.kind], status=chat_pb2.TOOL_CALL_STATUS_COMPLETED
