@@ -11,7 +11,9 @@ arguments, call the tool, ``chat.append(tool_result(...))``), on
 
 Each client runs in a process of its own (as each would in production), so
 one's imports and threads cost nothing to another: xai-sdk imports
-OpenTelemetry's API, and its credentials path runs a thread per call.
+OpenTelemetry's API, and its credentials path runs a thread per call. Every
+table is measured twice: with all clients on asyncio's default event loop, then
+all on uvloop (what uvicorn, and agentrt's own commands, use when it is installed).
 
 Also reported: the client process's CPU per turn in both cases, the
 simulator's CPU per turn while serving each (from ``/proc``; it bounds
@@ -92,7 +94,7 @@ def agentrt_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Cas
     from agentrt.client import Client
     from agentrt.limits import Limits
 
-    runner = asyncio.Runner()
+    runner = _runner()
     # Concurrent runs share the script's cursor, so one run may get more identical calls.
     limits = Limits(max_turns=10 * TURNS_PER_RUN, max_identical_tool_calls=None)
     tools = [get_weather, get_time]
@@ -118,7 +120,7 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, sec
     from xai_sdk import AsyncClient
     from xai_sdk.chat import system, tool, tool_result, user
 
-    runner = asyncio.Runner()
+    runner = _runner()
     port = address.rpartition(":")[2]
 
     def make() -> AsyncClient:
@@ -159,6 +161,19 @@ def xai_sdk_case(address: str, runs: int, concurrency: int, sim_pid: int, *, sec
 FLOOR = "floor: generated stub, no agent"
 
 
+LOOPS = ("asyncio", "uvloop")
+_loop = "asyncio"  # the event loop of this process's clients (set in each client process)
+
+
+def _runner() -> asyncio.Runner:
+    """A runner on ``_loop`` (the same kind for every client of a run)."""
+    if _loop == "uvloop":
+        import uvloop
+
+        return asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    return asyncio.Runner()
+
+
 def _floor_requests() -> list[Any]:
     """The three requests of a run, as agentrt sends them, encoded once beforehand."""
     from agentrt_protos.xai.api.v1 import chat_pb2
@@ -197,7 +212,7 @@ def floor_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Case:
     from agentrt_protos.xai.api.v1 import chat_pb2_grpc
     from grpc import aio
 
-    runner = asyncio.Runner()
+    runner = _runner()
     channel = runner.run(_make(lambda: aio.insecure_channel(address)))
     stub = chat_pb2_grpc.ChatStub(channel)
     requests = _floor_requests()
@@ -349,8 +364,10 @@ _FACTORIES: dict[str, Callable[..., Case]] = {
 }
 
 
-def _serve_case(conn: Connection, name: str, args: tuple[str, int, int, int]) -> None:
+def _serve_case(conn: Connection, name: str, args: tuple[str, int, int, int], loop: str) -> None:
     """A client process: build case ``name``, then measure on each request until told to close."""
+    global _loop
+    _loop = loop
     measure, close, cpu, sim_cpu = _FACTORIES[name](*args)
     try:
         while conn.recv() == "measure":
@@ -360,7 +377,7 @@ def _serve_case(conn: Connection, name: str, args: tuple[str, int, int, int]) ->
         conn.send("closed")
 
 
-def process_case(name: str, args: tuple[str, int, int, int]) -> Case:
+def process_case(name: str, args: tuple[str, int, int, int], loop: str) -> Case:
     """Case ``name`` in a process of its own: each client alone with its imports and threads.
 
     In one shared process, importing xai-sdk (and OpenTelemetry with it) and the
@@ -368,7 +385,7 @@ def process_case(name: str, args: tuple[str, int, int, int]) -> Case:
     """
     parent, child = multiprocessing.get_context("spawn").Pipe()
     proc = multiprocessing.get_context("spawn").Process(
-        target=_serve_case, args=(child, name, args), daemon=True
+        target=_serve_case, args=(child, name, args, loop), daemon=True
     )
     proc.start()
     cpu: list[float] = []
@@ -390,10 +407,15 @@ def process_case(name: str, args: tuple[str, int, int, int]) -> Case:
 
 
 def compare(
-    address: str, sim_pid: int, runs: int, concurrency: int, rounds: int, warmup: int
+    address: str, sim_pid: int, shape: tuple[int, int, int, int], loop: str
 ) -> tuple[Samples, Samples, Samples]:
-    """Interleaved runs/s samples of every client, its CPU µs per turn, the simulator's."""
-    made = {name: process_case(name, (address, runs, concurrency, sim_pid)) for name in _FACTORIES}
+    """Interleaved runs/s samples of every client, its CPU µs per turn, the simulator's.
+
+    ``shape``: runs per sample, runs in flight, rounds, warm-up rounds.
+    """
+    runs, concurrency, rounds, warmup = shape
+    args = (address, runs, concurrency, sim_pid)
+    made = {name: process_case(name, args, loop) for name in _FACTORIES}
     try:
         samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
     finally:
@@ -403,6 +425,51 @@ def compare(
     return samples, cpu, {name: case[3][warmup:] for name, case in made.items()}
 
 
+def _measure(args: argparse.Namespace, rounds: int, runs: int) -> dict[str, Any]:
+    """Every table's samples, by label: one at a time and concurrent, on each event loop."""
+    warmup, many = 1, 10 * runs  # concurrent samples of ~1 s: shorter ones scatter
+    shapes = [("sequential", runs, 1), (f"{args.concurrency} concurrent", many, args.concurrency)]
+    needed = len(args.loops) * (rounds + warmup) * 4 * (runs + many) + 10  # every run, plus slack
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "script.json"
+        script.write_text(json.dumps({"turns": SCRIPT_RUN * needed}))
+        with running_sim("--script", str(script)) as sim:
+            for loop in args.loops:
+                for label, n, c in shapes:
+                    shape = (n, c, rounds, warmup)
+                    results[f"{label}, {loop}"] = compare(sim.address, sim.process.pid, shape, loop)
+    return results
+
+
+def _report(label: str, samples: Samples, cpu: Samples, sim_cpu: Samples) -> dict[str, Any]:
+    """Print one label's tables and ratios; return them for the JSON."""
+    print(
+        f"\nAgent runs/s, {label} (3 turns, 2 tool calls per run on average; "
+        "simulator at zero latency):\n"
+    )
+    print(markdown_table(samples, unit="runs/s", baseline=INSECURE))
+    print(f"\nClient process CPU per turn, {label}, network included:\n")
+    print(markdown_table(cpu, unit="µs/turn", baseline=INSECURE))
+    print(f"\nSimulator process CPU per turn while serving each client, {label}:\n")
+    print(markdown_table(sim_cpu, unit="µs/turn", baseline=INSECURE))
+    vs_secure, vs_insecure = ratio(samples, "agentrt", SECURE), ratio(samples, "agentrt", INSECURE)
+    floor = ratio(samples, FLOOR, SECURE)
+    print(
+        f"\nagentrt runs/s, {label}: {vs_secure:.2f}x xai-sdk's credentials path, "
+        f"{vs_insecure:.2f}x its insecure channel (target >= 2x); the floor client: "
+        f"{floor:.2f}x the credentials path, agentrt {ratio(samples, 'agentrt', FLOOR):.2f}x it"
+    )
+    return {
+        "runs_per_s": samples,
+        "client_cpu_us_per_turn": cpu,
+        "simulator_cpu_us_per_turn": sim_cpu,
+        "ratio_vs_credentials": vs_secure,
+        "ratio_vs_insecure": vs_insecure,
+        "floor_ratio_vs_credentials": floor,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
@@ -410,57 +477,29 @@ def main(argv: list[str] | None = None) -> None:
         "--runs", type=int, default=100, help="agent runs per sample, one at a time"
     )
     parser.add_argument("--concurrency", type=int, default=16, help="runs in flight, second table")
+    parser.add_argument(
+        "--loops",
+        type=lambda text: tuple(text.split(",")),
+        default=LOOPS,
+        help="event loops the clients run on, comma-separated (default: asyncio,uvloop)",
+    )
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     args = parser.parse_args(argv)
+    if unknown := set(args.loops) - set(LOOPS):
+        parser.error(f"--loops: unknown {', '.join(sorted(unknown))} (known: {', '.join(LOOPS)})")
     rounds, runs = (2, 10) if args.quick else (args.rounds, args.runs)
-    warmup, many = 1, 10 * runs  # concurrent samples of ~1 s: shorter ones scatter
-    needed = (rounds + warmup) * 4 * (runs + many) + 10  # every run of the 4 cases, plus slack
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "script.json"
-        script.write_text(json.dumps({"turns": SCRIPT_RUN * needed}))
-        with running_sim("--script", str(script)) as sim:
-            for label, n, c in (
-                ("sequential", runs, 1),
-                (f"{args.concurrency} concurrent", many, args.concurrency),
-            ):
-                results[label] = compare(sim.address, sim.process.pid, n, c, rounds, warmup)
+    results = _measure(args, rounds, runs)
     loop_cpu = interleave(
         {
             "agentrt loop, run()": loop_cpu_case(runs * 5, streaming=False),
             "agentrt loop, stream()": loop_cpu_case(runs * 5, streaming=True),
         },
         rounds,
-        warmup=warmup,
+        warmup=1,
     )
     out: dict[str, Any] = {"loop_cpu_us_per_turn": loop_cpu}
     for label, (samples, cpu, sim_cpu) in results.items():
-        print(
-            f"\nAgent runs/s, {label} (3 turns, 2 tool calls per run on average; simulator at zero latency):\n"
-        )
-        print(markdown_table(samples, unit="runs/s", baseline=INSECURE))
-        print(f"\nClient process CPU per turn, {label}, network included:\n")
-        print(markdown_table(cpu, unit="µs/turn", baseline=INSECURE))
-        print(f"\nSimulator process CPU per turn while serving each client, {label}:\n")
-        print(markdown_table(sim_cpu, unit="µs/turn", baseline=INSECURE))
-        vs_secure, vs_insecure = (
-            ratio(samples, "agentrt", SECURE),
-            ratio(samples, "agentrt", INSECURE),
-        )
-        floor = ratio(samples, FLOOR, SECURE)
-        print(
-            f"\nagentrt runs/s, {label}: {vs_secure:.2f}x xai-sdk's credentials path, "
-            f"{vs_insecure:.2f}x its insecure channel (target >= 2x); the floor client: "
-            f"{floor:.2f}x the credentials path, agentrt {ratio(samples, 'agentrt', FLOOR):.2f}x it"
-        )
-        out[label] = {
-            "runs_per_s": samples,
-            "client_cpu_us_per_turn": cpu,
-            "simulator_cpu_us_per_turn": sim_cpu,
-            "ratio_vs_credentials": vs_secure,
-            "ratio_vs_insecure": vs_insecure,
-            "floor_ratio_vs_credentials": floor,
-        }
+        out[label] = _report(label, samples, cpu, sim_cpu)
     print("\nagentrt's loop alone (ScriptedModel, no network), CPU per turn:\n")
     print(markdown_table(loop_cpu, unit="µs/turn"))
     out["loop_cpu_median_us_per_turn"] = median(loop_cpu["agentrt loop, run()"])
