@@ -204,3 +204,25 @@ def test_the_dropped_warning_says_one_arrival_and_one_request_in_the_singular() 
     assert report["warnings"][0].startswith(
         "1 arrival dropped: 1 request was already in flight (--max-in-flight)"
     )
+
+
+def test_the_time_series_and_its_chart_show_when_arrivals_were_dropped() -> None:
+    metrics = Metrics()
+    for i in range(10):
+        metrics.add(RequestRecord(index=i, start=i * 0.1, e2e=0.05, elapsed=0.05))
+    for at in (0.12, 0.13, 0.61):
+        metrics.drop(at)
+    plan = {**PLAN, "max_in_flight": 10}
+    report = build_report(
+        plan=plan, metrics=metrics, records=[], wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    series = report["time_series"]
+    width = series[1]["t"] - series[0]["t"]
+    by_bin = {round(row["t"] / width): row["dropped"] for row in series if row["dropped"]}
+    assert by_bin == {round(0.12 // width): 2, round(0.61 // width): 1}
+    assert sum(row["dropped"] for row in series) == 3
+    assert "dropped/s" in render_html(report)
+    quiet = build_report(
+        plan=plan, metrics=Metrics(), records=[], wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    assert "dropped/s" not in render_html(quiet)

@@ -123,6 +123,7 @@ def test_recorder_counts_dropped_arrivals_in_metrics_and_live() -> None:
     recorder.drop()
     recorder.drop()
     assert (recorder.metrics.dropped, live.dropped, live.completed) == (2, 2, 0)
+    assert sum(recorder.metrics.drops.values()) == 2  # with when they happened
     s = recorder.metrics.summary(1.0)
     assert (s["dropped"], s["requests"]) == (2, 0)
 
@@ -132,7 +133,8 @@ def test_processes_merge_their_dropped_arrivals() -> None:
 
     def result(dropped: int, started: float) -> LoadResult:
         metrics = Metrics()
-        metrics.dropped = dropped
+        for _ in range(dropped):
+            metrics.drop(0.05)
         metrics.add(RequestRecord(index=0, start=0.1, ttft=0.05, e2e=0.1, output_tokens=3))
         made = LoadResult(metrics=metrics, records=[], wall=1.0, started_unix=started, cpu=[])
         return LoadResult.from_wire(pickle.loads(pickle.dumps(made.to_wire())))
@@ -140,6 +142,8 @@ def test_processes_merge_their_dropped_arrivals() -> None:
     merged = merge_results([result(5, 100.0), result(12, 100.2)])
     assert (merged.metrics.dropped, merged.metrics.requests) == (17, 2)
     assert merged.metrics.summary(merged.wall)["dropped"] == 17
+    # drop times are moved to the earliest process's clock, as request start times are
+    assert dict(merged.metrics.drops) == {5: 5, 25: 12}
 
 
 async def test_a_short_run_and_warmup_against_the_simulator() -> None:

@@ -217,9 +217,20 @@ def _charts(report: dict[str, Any]) -> tuple[list[str], list[str]]:
     lines = [
         line_svg("TTFT over time (ms)", xs, [("p50", p50), ("p90", p90)]),
         line_svg("Output tokens/s over time", xs, [("tokens/s", tokens)]),
-        line_svg("Requests/s over time", xs, [("completed/s", done), ("errors", errors)]),
+        line_svg("Requests/s over time", xs, _request_series(report, done, errors)),
     ]
     return histograms, lines
+
+
+def _request_series(
+    report: dict[str, Any], done: list[float | None], errors: list[float | None]
+) -> list[tuple[str, Sequence[float | None]]]:
+    """Completed/s and errors, and dropped arrivals/s when the run dropped any."""
+    series: list[tuple[str, Sequence[float | None]]] = [("completed/s", done), ("errors", errors)]
+    if report["summary"].get("dropped"):
+        dropped = [float(r.get("dropped_per_s", 0.0)) for r in report["time_series"]]
+        series.append(("dropped/s", dropped))
+    return series
 
 
 def render_html(report: dict[str, Any]) -> str:

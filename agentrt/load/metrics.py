@@ -242,6 +242,7 @@ class Metrics:
         self.good = 0
         self.late = 0
         self.dropped = 0
+        self.drops: Counter[int] = Counter()  # dropped arrivals per centisecond of the run
         self.output_tokens = 0
         self.input_tokens = 0
         self.chunks = 0
@@ -266,10 +267,18 @@ class Metrics:
             if value is not None:
                 getattr(self, name).record(value)
 
-    def merge(self, other: Metrics) -> None:
-        """Add ``other``'s requests to these metrics."""
+    def drop(self, at: float) -> None:
+        """Count one open-loop arrival dropped ``at`` seconds into the run."""
+        self.dropped += 1
+        self.drops[int(at * 100)] += 1
+
+    def merge(self, other: Metrics, shift: float = 0.0) -> None:
+        """Add ``other``'s requests to these metrics (its drop times moved ``shift`` s later)."""
         for name in _HISTOGRAMS:
             getattr(self, name).merge(getattr(other, name))
+        cs = round(shift * 100)
+        for at, n in other.drops.items():
+            self.drops[at + cs] += n
         self.statuses.update(other.statuses)
         self.finish_reasons.update(other.finish_reasons)
         for name in _COUNTERS:
@@ -280,6 +289,7 @@ class Metrics:
         data: dict[str, Any] = {name: getattr(self, name).to_wire() for name in _HISTOGRAMS}
         data["statuses"] = dict(self.statuses)
         data["finish_reasons"] = dict(self.finish_reasons)
+        data["drops"] = sorted(self.drops.items())
         for name in _COUNTERS:
             data[name] = getattr(self, name)
         return data
@@ -292,6 +302,7 @@ class Metrics:
             setattr(m, name, Histogram.from_wire(data[name]))
         m.statuses.update(data["statuses"])
         m.finish_reasons.update(data["finish_reasons"])
+        m.drops.update({int(at): int(n) for at, n in data.get("drops", ())})
         for name in _COUNTERS:
             setattr(m, name, int(data[name]))
         return m

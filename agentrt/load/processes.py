@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentrt.errors import AgentrtError, UsageError
+from agentrt.load.metrics import Metrics
 from agentrt.load.plan import LoadPlan
 from agentrt.load.progress import LiveStats
 from agentrt.load.records import RequestRecord
@@ -83,12 +84,11 @@ def merge_results(results: list[LoadResult]) -> LoadResult:
     """One result from the results of several processes (histograms merged losslessly)."""
     first = min(r.started_unix for r in results)
     end = max(r.started_unix + r.wall for r in results)
-    metrics = results[0].metrics
+    metrics = Metrics()
     records: list[RequestRecord] = []
     for r in results:
-        if r is not results[0]:
-            metrics.merge(r.metrics)
         shift = r.started_unix - first
+        metrics.merge(r.metrics, shift)
         records += [
             RequestRecord.from_dict({**rec.as_dict(), "start": rec.start + shift})
             for rec in r.records

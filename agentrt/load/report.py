@@ -74,7 +74,7 @@ def build_report(
         "wall_s": wall,
         "summary": metrics.summary(wall),
         "histograms_s": {n: chart_bins(getattr(metrics, n)) for n in _LATENCIES},
-        "time_series": time_series(records, wall),
+        "time_series": time_series(records, wall, drops=metrics.drops),
         "cpu": cpu,
         "warnings": list(warnings),
     }

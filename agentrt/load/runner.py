@@ -110,7 +110,7 @@ class Recorder:
 
     def drop(self) -> None:
         """Count one open-loop arrival dropped (``--max-in-flight`` requests were in flight)."""
-        self.metrics.dropped += 1
+        self.metrics.drop(time.perf_counter() - self.t0)
         if self.live is not None:
             self.live.dropped += 1
 

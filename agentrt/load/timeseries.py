@@ -2,14 +2,14 @@
 
 Requests are placed in the interval in which they *finished*; each interval
 gives completed requests, errors, output tokens/s, requests/s and the median and
-p90 TTFT of the requests that finished in it.
+p90 TTFT of the requests that finished in it, and the open-loop arrivals dropped in it.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agentrt.load.records import RequestRecord
@@ -27,11 +27,18 @@ def bin_width(wall: float, *, target_bins: int = 120) -> float:
 
 
 def time_series(
-    records: Sequence[RequestRecord], wall: float, width: float | None = None
+    records: Sequence[RequestRecord],
+    wall: float,
+    width: float | None = None,
+    drops: Mapping[int, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One dict per interval: ``t`` (interval start, s), completed, errors, rps, tokens/s, TTFT."""
+    """One dict per interval: ``t`` (interval start, s), completed, errors, rps, tokens/s,
+    TTFT, dropped arrivals (``drops``: counts per centisecond of the run)."""
     width = width or bin_width(wall)
     count = max(1, math.ceil(max(wall, 1e-9) / width))
+    dropped = [0] * count
+    for at, n in (drops or {}).items():
+        dropped[min(count - 1, max(0, int(at / 100 / width)))] += n
     done = [0] * count
     errors = [0] * count
     tokens = [0] * count
@@ -56,6 +63,8 @@ def time_series(
                 "completed": done[i],
                 "errors": errors[i],
                 "requests_per_s": done[i] / span,
+                "dropped": dropped[i],
+                "dropped_per_s": dropped[i] / span,
                 "output_tokens_per_s": tokens[i] / span,
                 "ttft_p50_s": statistics.median(values) if values else None,
                 "ttft_p90_s": values[min(len(values) - 1, int(0.9 * len(values)))]
