@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from agentrt import errors
-from tests.conftest import running_sim
-from tests.durable_fixtures import running_worker
+from tests.conftest import SimProcess, running_sim
+from tests.durable_fixtures import PLANNER, running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -102,5 +103,72 @@ async def test_a_run_out_of_its_budget_in_a_model_call_is_a_run_timeout(
         budget = pytest.raises(errors.RunTimeout, match=r"0\.5 s budget in turn 1")
         with running_worker(temporal_server, *args), budget as info:
             await run_durable(client, queue, hurried, PROMPT)
+    assert info.value.exit_code == 1
+    assert info.value.result.turns == 1
+
+
+async def test_the_same_tool_call_asked_for_too_often_is_tool_loop_detected(
+    temporal_server: str, tmp_path: Path
+) -> None:
+    """As a local run: the third identical call (limit 2) stops the run before it runs."""
+    from agentrt.agent import Agent
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+    from agentrt.limits import Limits
+    from agentrt.spec import AgentSpec
+
+    served = AgentSpec.from_file(TRIP).to_agent()
+    looping = Agent(
+        name=served.name,
+        model="m",
+        tools=served.tools.functions.values(),
+        limits=Limits(max_identical_tool_calls=2),
+    )
+    same = {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Lisbon"}}]}
+    script = tmp_path / "loop.json"
+    script.write_text(json.dumps([same, same, same]))
+    queue = "tool-loop"
+    client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
+    with running_sim("--script", str(script)) as sim:
+        args = (str(TRIP), "--endpoint", sim.address, "--task-queue", queue)
+        loop = pytest.raises(errors.ToolLoopDetected, match="get_weather")
+        with running_worker(temporal_server, *args), loop as info:
+            await run_durable(client, queue, looping, PROMPT)
+    assert info.value.exit_code == 1
+    result = info.value.result
+    assert result.turns == 3
+    assert [r.name for r in result.tool_calls] == ["get_weather", "get_weather"]  # not the third
+    assert [(r.name, r.count) for r in result.repeated_tool_calls] == [("get_weather", 3)]
+
+
+async def test_a_run_out_of_its_budget_in_a_tool_call_is_a_run_timeout(
+    temporal_server: str, sim_process: SimProcess, tmp_path: Path
+) -> None:
+    """get_weather holds past the run's 1 s budget: RunTimeout (exit 1), not ToolFailed."""
+    from agentrt.agent import Agent
+    from agentrt.durable.connection import TemporalTarget, connect_temporal
+    from agentrt.durable.starter import run_durable
+    from agentrt.limits import Limits
+    from agentrt.spec import AgentSpec
+
+    served = AgentSpec.from_file(PLANNER).to_agent()  # turn 1 calls get_weather and find_places
+    hurried = Agent(
+        name=served.name,
+        model="m",
+        tools=served.tools.functions.values(),
+        limits=Limits(timeout=1.0),
+    )
+    queue = "tool-budget"
+    env = {"AGENTRT_DURABLE_DIR": str(tmp_path), "AGENTRT_DURABLE_HOLD": "1"}
+    client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
+    args = (str(PLANNER), "--endpoint", sim_process.address, "--task-queue", queue)
+    with running_worker(temporal_server, *args, env=env):
+        try:
+            budget = pytest.raises(errors.RunTimeout, match=r"1 s budget in turn 1")
+            with budget as info:
+                await run_durable(client, queue, hurried, PROMPT)
+            assert (tmp_path / "weather-started").exists()  # it ran out inside the tool call
+        finally:
+            (tmp_path / "weather-go").touch()  # let the held tool's thread end
     assert info.value.exit_code == 1
     assert info.value.result.turns == 1
