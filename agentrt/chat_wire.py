@@ -69,12 +69,32 @@ class RequestEncoder:
         added = [_field(message_to_proto(m).SerializeToString()) for m in messages[kept:]]
         settings = _SETTINGS(req)
         if settings != self._settings:
-            self._head = settings_to_proto(req).SerializeToString()
+            self._head = _head(settings, req)
             self._settings = settings
         del self._fields[kept:]
         self._fields.extend(added)
         self._messages = messages
         return EncodedRequest(self._head + b"".join(self._fields))
+
+
+# The settings' bytes, shared by the encoders of every run of an agent: keyed by the
+# identity of the settings' values (a run's requests reuse its agent's), checked by
+# equality; the entry keeps those values alive, so their ids are not reused meanwhile.
+_HEADS: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
+_HEADS_KEPT = 64
+
+
+def _head(settings: tuple[Any, ...], req: ChatRequest) -> bytes:
+    """The serialised settings of ``req`` (``settings``: its field values but the messages)."""
+    key = tuple(map(id, settings))
+    found = _HEADS.get(key)
+    if found is not None and found[0] == settings:
+        return found[1]
+    head = settings_to_proto(req).SerializeToString()  # may raise: nothing is kept then
+    if len(_HEADS) >= _HEADS_KEPT:
+        del _HEADS[next(iter(_HEADS))]
+    _HEADS[key] = (settings, head)
+    return head
 
 
 def _field(body: bytes) -> bytes:

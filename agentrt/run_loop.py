@@ -75,17 +75,29 @@ class RunSetup:
     output: OutputSchema | None
     request_fields: Mapping[str, Any]
     limits: Limits
+    _template: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    def request(self, messages: Sequence[Message]) -> ChatRequest:
-        """The model call for ``messages`` (the whole conversation, instructions first)."""
+    def __post_init__(self) -> None:
         fmt = None if self.output is None else JsonSchema(schema=self.output.schema)
-        return ChatRequest(
+        template = ChatRequest(
             model=self.model_name,
-            messages=tuple(messages),
             tools=self.declarations,
             response_format=fmt,
             **self.request_fields,
         )
+        object.__setattr__(self, "_template", template.__dict__)
+
+    def request(self, messages: Sequence[Message]) -> ChatRequest:
+        """The model call for ``messages`` (the whole conversation, instructions first).
+
+        The run's settings were checked once, when the template was made; each
+        turn copies them (ChatRequest has no ``__post_init__``), not ~30 keywords.
+        """
+        req: ChatRequest = object.__new__(ChatRequest)
+        fields = req.__dict__
+        fields.update(self._template)
+        fields["messages"] = tuple(messages)
+        return req
 
 
 @dataclass(slots=True, kw_only=True)

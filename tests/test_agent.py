@@ -30,6 +30,7 @@ from agentrt.events import (
     TurnFinished,
 )
 from agentrt.limits import Limits
+from agentrt.messages import system, user
 from agentrt.model import ModelSettings
 from agentrt.run_result import RunResult
 from agentrt.testing import ScriptedModel, call, reply, tool_calls
@@ -522,3 +523,28 @@ def test_bad_agent_definitions_are_refused() -> None:
 async def test_a_model_name_needs_a_client() -> None:
     with pytest.raises(UsageError, match="pass client="):
         await agent().run("hi")
+
+
+def test_each_turns_request_equals_one_built_with_every_setting() -> None:
+    class Answer(BaseModel):
+        city: str
+
+    settings = ModelSettings(temperature=0.3, max_tokens=50, tool_choice="auto", seed=7)
+    agent = Agent(
+        name="a", model="m", instructions="be brief", output_type=Answer, settings=settings
+    )
+    setup = agent._setup
+    first = [system("be brief"), user("hi")]
+    for messages in (first, [*first, user("more")]):
+        made = setup.request(messages)
+        expected = ChatRequest(
+            model="m",
+            messages=tuple(messages),
+            tools=setup.declarations,
+            response_format=JsonSchema(schema=setup.output.schema),  # type: ignore[union-attr]
+            **settings.request_fields(),
+        )
+        assert made == expected
+        assert isinstance(made.messages, tuple)
+        with pytest.raises(AttributeError):
+            made.model = "other"  # type: ignore[misc]  # still frozen

@@ -104,3 +104,21 @@ def test_bad_settings_fail_without_changing_what_the_encoder_sends_next() -> Non
 def test_proto_parses_the_request_back() -> None:
     req = request(user("a"))
     assert RequestEncoder().encode(req).proto() == request_to_proto(req)
+
+
+def test_encoders_of_one_agents_runs_share_the_settings_bytes_and_the_cache_is_bounded() -> None:
+    from agentrt import chat_wire
+
+    req = request(user("a"))
+    first, second = RequestEncoder(), RequestEncoder()
+    first.encode(req)
+    second.encode(dataclasses.replace(req, messages=(user("b"),)))  # same setting objects
+    assert second._head is first._head
+    other = RequestEncoder()
+    changed = dataclasses.replace(req, temperature=0.9)
+    assert decoded(other.encode(changed)) == request_to_proto(changed)
+    assert other._head != first._head
+    for i in range(chat_wire._HEADS_KEPT + 10):
+        RequestEncoder().encode(request(user("x"), max_tokens=i + 1))
+    assert len(chat_wire._HEADS) == chat_wire._HEADS_KEPT
+    assert decoded(RequestEncoder().encode(req)) == request_to_proto(req)
