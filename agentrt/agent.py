@@ -27,6 +27,7 @@ The loop itself lives in :mod:`agentrt.run_loop`; the model seam in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import re
@@ -55,6 +56,7 @@ T = TypeVar("T")
 AgentInput = str | Message | Sequence[Message]
 """What a run starts from: a user's text, one message, or several."""
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NO_SCOPE = contextlib.nullcontext()  # a run without a deadline (reusable: it keeps no state)
 
 
 class Agent(Generic[T]):
@@ -172,17 +174,21 @@ class Agent(Generic[T]):
             UnknownToolError: with the partial result attached; RPC errors as the client raises them.
         """
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
-        if loop.deadline is None:
-            return await _finish(loop)
-        # a hard stop, even for a model that ignores its timeout
-        scope = asyncio.timeout(loop.deadline - time.monotonic())
+        scope = None  # a hard stop, even for a model that ignores its timeout
+        if loop.deadline is not None:
+            scope = asyncio.timeout(loop.deadline - time.monotonic())
+        result: RunResult[Any] | None = None
         try:
-            async with scope:
-                return await _finish(loop)
+            async with scope or _NO_SCOPE:
+                async for event in loop.events(streaming=False):
+                    if isinstance(event, RunFinished):
+                        result = event.result
         except TimeoutError as e:
-            if not scope.expired():
+            if scope is None or not scope.expired():
                 raise
             raise loop.timeout_error() from e
+        assert result is not None  # events() ends only after RunFinished
+        return result
 
     def stream(
         self,
@@ -283,20 +289,6 @@ class Agent(Generic[T]):
         else:
             messages.extend(input)
         return messages
-
-
-async def _finish(loop: RunLoop) -> RunResult[Any]:
-    """Run ``loop`` to its end; its result.
-
-    The generator is drained, not left after RunFinished: one left suspended is
-    closed later by the event loop, a task per run.
-    """
-    result: RunResult[Any] | None = None
-    async for event in loop.events(streaming=False):
-        if isinstance(event, RunFinished):
-            result = event.result
-    assert result is not None  # events() ends only after RunFinished
-    return result
 
 
 @functools.cache

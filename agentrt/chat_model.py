@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from agentrt.chat_wire import RequestEncoder
 
@@ -27,14 +27,15 @@ class ChatModel:
         self.client = client
         self._encoder = RequestEncoder()
 
-    async def complete(
+    def complete(
         self,
         request: ChatRequest,
         *,
-        timeout: float | None,  # noqa: ASYNC109 - it becomes the gRPC deadline
-    ) -> ChatResponse:
-        """One unary GetCompletion call."""
-        return await self.client.chat.complete(self._encoder.encode(request), timeout=timeout)
+        timeout: float | None,
+    ) -> Coroutine[Any, Any, ChatResponse]:
+        """One unary GetCompletion call (the chat call's own coroutine: one frame less to
+        pass through each time the run waits for the model and wakes up)."""
+        return self.client.chat.complete(self._encoder.encode(request), timeout=timeout)
 
     def stream(
         self,

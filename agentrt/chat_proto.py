@@ -414,10 +414,10 @@ def _choice(output: chat_pb2.CompletionOutput) -> Choice:
         index=output.index,
         content=message.content,
         reasoning_content=message.reasoning_content,
-        tool_calls=tuple(tool_call_from_proto(c) for c in calls) if calls else (),
+        tool_calls=tuple([tool_call_from_proto(c) for c in calls]) if calls else (),
         finish_reason=FINISH_REASONS.get(output.finish_reason, ""),
         encrypted_content=message.encrypted_content,
-        citations=tuple(citation_from_proto(c) for c in cites) if cites else (),
+        citations=tuple([citation_from_proto(c) for c in cites]) if cites else (),
     )
 
 
@@ -433,6 +433,6 @@ def response_from_proto(resp: chat_pb2.GetChatCompletionResponse) -> ChatRespons
         model=resp.model,
         choices=choices,
         usage=usage_from_proto(resp.usage),
-        citations=tuple(resp.citations),
+        citations=tuple(cited) if (cited := resp.citations) else (),
         system_fingerprint=resp.system_fingerprint,
     )

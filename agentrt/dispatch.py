@@ -33,7 +33,7 @@ from agentrt.errors import UnknownToolError
 from agentrt.limits import unknown_tool_message
 from agentrt.schema import SchemaMismatch
 from agentrt.tools import Tool, ToolContext, Toolset
-from agentrt.tracing import telemetry_of
+from agentrt.tracing import Telemetry, telemetry_of
 
 if TYPE_CHECKING:
     from agentrt.messages import ToolCall
@@ -185,28 +185,27 @@ async def dispatch(
         UnknownToolError: an unknown tool was called and ``unknown_tool="raise"``.
     """
     prepared = _prepare(calls, tools, turn, unknown_tool)
+    base = context or ToolContext()
+    telemetry = telemetry_of(base.client)  # an execute_tool span per call (agentrt.tracing)
+    only = prepared[0] if len(prepared) == 1 else None
+    if isinstance(only, _Ready) and deadline is None and on_finished is None:
+        # the usual turn: one valid call, no budget, nobody to tell; nothing to gather
+        return [await _traced(only, telemetry, turn, base, None, executor)]
     records: list[ToolCallRecord | None] = [
         p if isinstance(p, ToolCallRecord) else None for p in prepared
     ]
-    if on_finished is not None:
-        for r in records:
-            if r is not None:
-                on_finished(r)
-    ready = [(i, p) for i, p in enumerate(prepared) if isinstance(p, _Ready)]
-    base = context or ToolContext()
-    telemetry = telemetry_of(base.client)  # an execute_tool span per call (agentrt.tracing)
     for r in records:
         if r is not None:
             telemetry.tool_rejected(r)
-    # One call (the usual case) has nothing to limit.
+            if on_finished is not None:
+                on_finished(r)
+    ready = [(i, p) for i, p in enumerate(prepared) if isinstance(p, _Ready)]
+    # One call has nothing to limit.
     semaphore = asyncio.Semaphore(max(1, max_concurrency)) if len(ready) > 1 else None
 
     async def run(index: int, item: _Ready) -> None:
-        call = item.call
         async with nullcontext() if semaphore is None else semaphore:
-            with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
-                record = await _run_one(item, turn, base, deadline, executor)
-                t.done(record)
+            record = await _traced(item, telemetry, turn, base, deadline, executor)
         records[index] = record
         if on_finished is not None:
             on_finished(record)
@@ -220,6 +219,22 @@ async def dispatch(
                 for index, item in ready:
                     tg.create_task(run(index, item), name=f"tool:{item.tool.name}")
     return [r for r in records if r is not None]
+
+
+async def _traced(
+    item: _Ready,
+    telemetry: Telemetry,
+    turn: int,
+    base: ToolContext,
+    deadline: float | None,
+    executor: Executor | None,
+) -> ToolCallRecord:
+    """One call inside its ``execute_tool`` span (a no-op while telemetry is off)."""
+    call = item.call
+    with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
+        record = await _run_one(item, turn, base, deadline, executor)
+        t.done(record)
+    return record
 
 
 async def _run_one(
