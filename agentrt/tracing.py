@@ -304,7 +304,7 @@ class Telemetry:
         """
         inst = self.instruments()
         if inst is None:
-            return nullcontext()
+            return _NOTHING
         return inst.agent_run(
             agent=agent,
             model=model,
@@ -322,7 +322,7 @@ class Telemetry:
         """
         inst = self.instruments()
         if inst is None:
-            return nullcontext(_NO_TOOL)
+            return _NO_TOOL_RUN
         return inst.tool_run(name=name, call_id=call_id, arguments=arguments)
 
     def tool_rejected(self, record: Any) -> None:
@@ -367,6 +367,9 @@ class _NoTool:
 
 
 _NO_TOOL = _NoTool()
+# nullcontext keeps no state: one of each serves every call while telemetry is off
+_NO_TOOL_RUN: AbstractContextManager[Any] = nullcontext(_NO_TOOL)
+_NOTHING: AbstractContextManager[Any] = nullcontext()
 _DEFAULT = Telemetry()
 
 
@@ -393,7 +396,7 @@ def activate(run: AgentRun | None) -> AbstractContextManager[None]:
     For synchronous blocks or single awaits only, never across a ``yield``.
     """
     if run is None:
-        return nullcontext()
+        return _NOTHING
     return run.activate()
 
 
