@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,10 +12,24 @@ from agentrt import errors
 from tests.conftest import SimProcess, running_sim
 from tests.durable_fixtures import PLANNER, running_worker
 
+if TYPE_CHECKING:
+    from agentrt.agent import Agent
+
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 TRIP = Path(__file__).parent.parent / "examples" / "trip_planner" / "trip_planner.yaml"
 PROMPT = "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+
+
+def _limited(spec: Path, **limits: Any) -> Agent[Any]:
+    """The agent of ``spec``'s tools and name, with these limits (the caller's RunPlan)."""
+    from agentrt.agent import Agent
+    from agentrt.limits import Limits
+    from agentrt.spec import AgentSpec
+
+    served = AgentSpec.from_file(spec).to_agent()
+    tools = served.tools.functions.values()
+    return Agent(name=served.name, model="m", tools=tools, limits=Limits(**limits))
 
 
 async def test_invalid_output_is_repaired_then_fails_typed_when_it_stays_invalid(
@@ -53,16 +68,9 @@ async def test_limits_stop_a_durable_run_with_the_local_errors(temporal_server: 
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
     from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
 
-    served = AgentSpec.from_file(TRIP).to_agent()  # its first turn asks for two tools
-    capped = Agent(
-        name=served.name,
-        model="m",
-        tools=served.tools.functions.values(),
-        limits=Limits(max_turns=1),
-    )
-    strict = Agent(name=served.name, model="m", limits=Limits(unknown_tool="raise"))  # no tools
+    capped = _limited(TRIP, max_turns=1)  # its first turn asks for two tools
+    strict = Agent(name=capped.name, model="m", limits=Limits(unknown_tool="raise"))  # no tools
     queue = "limits"
     client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
     with running_sim() as sim:
@@ -83,19 +91,10 @@ async def test_a_run_out_of_its_budget_in_a_model_call_is_a_run_timeout(
     temporal_server: str,
 ) -> None:
     """As a local run: RunTimeout (exit 1) with the partial result, not the call's DeadlineExceeded."""
-    from agentrt.agent import Agent
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
 
-    served = AgentSpec.from_file(TRIP).to_agent()
-    hurried = Agent(
-        name=served.name,
-        model="m",
-        tools=served.tools.functions.values(),
-        limits=Limits(timeout=0.5),
-    )
+    hurried = _limited(TRIP, timeout=0.5)
     queue = "budget"
     client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
     with running_sim("--ttft-ms", "3000") as sim:
@@ -111,19 +110,10 @@ async def test_the_same_tool_call_asked_for_too_often_is_tool_loop_detected(
     temporal_server: str, tmp_path: Path
 ) -> None:
     """As a local run: the third identical call (limit 2) stops the run before it runs."""
-    from agentrt.agent import Agent
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
 
-    served = AgentSpec.from_file(TRIP).to_agent()
-    looping = Agent(
-        name=served.name,
-        model="m",
-        tools=served.tools.functions.values(),
-        limits=Limits(max_identical_tool_calls=2),
-    )
+    looping = _limited(TRIP, max_identical_tool_calls=2)
     same = {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Lisbon"}}]}
     script = tmp_path / "loop.json"
     script.write_text(json.dumps([same, same, same]))
@@ -145,19 +135,10 @@ async def test_a_run_out_of_its_budget_in_a_tool_call_is_a_run_timeout(
     temporal_server: str, sim_process: SimProcess, tmp_path: Path
 ) -> None:
     """get_weather holds past the run's 1 s budget: RunTimeout (exit 1), not ToolFailed."""
-    from agentrt.agent import Agent
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
 
-    served = AgentSpec.from_file(PLANNER).to_agent()  # turn 1 calls get_weather and find_places
-    hurried = Agent(
-        name=served.name,
-        model="m",
-        tools=served.tools.functions.values(),
-        limits=Limits(timeout=1.0),
-    )
+    hurried = _limited(PLANNER, timeout=1.0)  # turn 1 calls get_weather and find_places
     queue = "tool-budget"
     env = {"AGENTRT_DURABLE_DIR": str(tmp_path), "AGENTRT_DURABLE_HOLD": "1"}
     client = await connect_temporal(TemporalTarget(address=temporal_server, task_queue=queue))
