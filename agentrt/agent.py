@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from agentrt.errors import AgentError, UsageError
-from agentrt.events import AgentEvent, RunFinished
+from agentrt.events import AgentEvent
 from agentrt.limits import Limits
 from agentrt.messages import Message, system, user
 from agentrt.model import Model, ModelSettings
@@ -177,18 +177,13 @@ class Agent(Generic[T]):
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
             scope = asyncio.timeout(loop.deadline - time.monotonic())
-        result: RunResult[Any] | None = None
         try:
             async with scope or _NO_SCOPE:
-                async for event in loop.events(streaming=False):
-                    if isinstance(event, RunFinished):
-                        result = event.result
+                return await loop.run_to_end()
         except TimeoutError as e:
             if scope is None or not scope.expired():
                 raise
             raise loop.timeout_error() from e
-        assert result is not None  # events() ends only after RunFinished
-        return result
 
     def stream(
         self,
@@ -317,7 +312,7 @@ class AgentStream(Generic[T]):
         # No reference back from the loop to this object: dropping the stream after a
         # bare ``break`` must free the generator at once, so the event loop closes it.
         self._loop = loop
-        self._events = loop.events(streaming=True)
+        self._events = loop.events()
 
     @property
     def result(self) -> RunResult[T]:

@@ -131,47 +131,49 @@ class RunLoop:
         """Count usage spent elsewhere in this run (sub-agents)."""
         self.usage = self.usage + usage
 
-    async def events(self, *, streaming: bool) -> AsyncIterator[AgentEvent]:
-        """Run turns until a final answer, yielding events; raises an AgentError on failure.
+    async def run_to_end(self) -> RunResult[Any]:
+        """Run turns (unary model calls) until a final answer; raises an AgentError on failure."""
+        with self._traced() as self.trace:
+            while True:
+                self._next_turn()
+                response = await self._complete()
+                calls = self._record(response)
+                if calls:
+                    await self._run_tools(calls)
+                elif (finished := self._finished(response)) is not None:
+                    return finished.result
 
-        ``streaming=False`` (``Agent.run``): the model is called unary and only
-        :class:`RunFinished` is yielded (nobody sees the other events).
-        """
+    async def events(self) -> AsyncIterator[AgentEvent]:
+        """Run turns (streamed model calls) until a final answer, yielding events as they
+        happen; raises an AgentError on failure."""
         with self._traced() as self.trace:
             while True:
                 self._next_turn()
                 response = None
-                if streaming:
-                    async with aclosing(self._stream()) as items:
-                        async for item in items:
-                            if isinstance(item, ChatResponse):
-                                response = item
-                            else:
-                                yield item
-                else:
-                    response = await self._complete()
+                async with aclosing(self._stream()) as items:
+                    async for item in items:
+                        if isinstance(item, ChatResponse):
+                            response = item
+                        else:
+                            yield item
                 if response is None:  # a Model implementation broke the seam's contract
                     raise AgentError(
                         "the model's stream ended without a response", result=self.partial()
                     )
-                self._record(response)
-                calls = [c for c in response.tool_calls if c.type == "function"]
-                if calls and not streaming:
-                    await self._run_tools(calls)
-                elif calls:
-                    for c in calls:
-                        yield ToolCallStarted(
-                            turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
-                        )
+                calls = self._record(response)
+                for c in calls:
+                    yield ToolCallStarted(
+                        turn=self.turns, call_id=c.id, name=c.name, arguments=c.arguments
+                    )
+                if calls:
                     for record in await self._run_tools(calls):
                         yield ToolCallFinished(turn=self.turns, record=record)
-                if streaming:
-                    yield TurnFinished(
-                        turn=self.turns,
-                        response_id=response.id,
-                        finish_reason=response.finish_reason,
-                        usage=response.usage,
-                    )
+                yield TurnFinished(
+                    turn=self.turns,
+                    response_id=response.id,
+                    finish_reason=response.finish_reason,
+                    usage=response.usage,
+                )
                 finished = None if calls else self._finished(response)
                 if finished is not None:
                     yield finished
@@ -245,11 +247,13 @@ class RunLoop:
             if close is not None:  # cancels the RPC when we stop early
                 await close()
 
-    def _record(self, response: ChatResponse) -> None:
+    def _record(self, response: ChatResponse) -> list[ToolCall]:
+        """Take ``response`` into the run; the function calls it asks for."""
         self.usage = self.usage + response.usage
         self.response_ids.append(response.id)
         self.messages.append(response.message)
         self.last_text = response.content
+        return [c for c in response.tool_calls if c.type == "function"]
 
     async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
         self._count_repeats(calls)
