@@ -1,9 +1,10 @@
 """One agent run, turn by turn: :class:`RunLoop` (used by :class:`agentrt.agent.Agent`).
 
-A turn is one model call, then the tool calls it asked for. The loop is one
-async generator of :mod:`agentrt.events`; ``Agent.run()`` drains it and
-``Agent.stream()`` hands it to the caller. It never holds a task group or a
-timeout scope across a ``yield`` (a consumer's code runs there): concurrency
+A turn is one model call, then the tool calls it asked for. ``Agent.run()``
+awaits :meth:`RunLoop.run_to_end` (unary calls, no events); ``Agent.stream()``
+hands the caller :meth:`RunLoop.events`, an async generator of
+:mod:`agentrt.events`. Neither holds a task group or a timeout scope across a
+``yield`` or an await of the model (a consumer's code runs there): concurrency
 lives inside :func:`agentrt.dispatch.dispatch`, and the run's deadline is
 passed down as the remaining budget of every model and tool call.
 """
