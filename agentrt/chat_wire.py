@@ -62,7 +62,9 @@ class RequestEncoder:
 
     def encode(self, req: ChatRequest) -> EncodedRequest:
         """The wire form of ``req``; a conversion error leaves the encoder as it was."""
-        messages, old = req.messages, self._messages
+        # tuple() of a tuple is the tuple itself; a list must be copied, or growing it in
+        # place would make it look unchanged next time
+        messages, old = tuple(req.messages), self._messages
         kept = len(old)
         if kept > len(messages) or not all(map(operator.is_, old, messages)):
             kept = _same_prefix(old, messages)

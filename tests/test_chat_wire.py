@@ -122,3 +122,14 @@ def test_encoders_of_one_agents_runs_share_the_settings_bytes_and_the_cache_is_b
         RequestEncoder().encode(request(user("x"), max_tokens=i + 1))
     assert len(chat_wire._HEADS) == chat_wire._HEADS_KEPT
     assert decoded(RequestEncoder().encode(req)) == request_to_proto(req)
+
+
+def test_a_list_of_messages_grown_in_place_is_sent_whole() -> None:
+    encoder = RequestEncoder()
+    history = [system("be brief"), user("weather?")]
+    req = request()
+    encoder.encode(dataclasses.replace(req, messages=history))  # type: ignore[arg-type]
+    history.append(user("and tomorrow?"))
+    again = dataclasses.replace(req, messages=history)  # type: ignore[arg-type]
+    sent = decoded(encoder.encode(again))
+    assert [m.content[0].text for m in sent.messages] == ["be brief", "weather?", "and tomorrow?"]
