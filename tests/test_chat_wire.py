@@ -6,13 +6,19 @@ import dataclasses
 
 import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from agentrt.chat_proto import request_to_proto
 from agentrt.chat_request import ChatRequest, JsonSchema
 from agentrt.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.client import Client
 from agentrt.errors import UsageError
 from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
 from agentrt.tool_specs import FunctionTool, WebSearch
+from agentrt.tracing import Telemetry
+from tests.fake_xai import serve_fake
 
 WEATHER = FunctionTool(
     name="get_weather",
@@ -133,3 +139,40 @@ def test_a_list_of_messages_grown_in_place_is_sent_whole() -> None:
     again = dataclasses.replace(req, messages=history)  # type: ignore[arg-type]
     sent = decoded(encoder.encode(again))
     assert [m.content[0].text for m in sent.messages] == ["be brief", "weather?", "and tomorrow?"]
+
+
+@pytest.mark.parametrize("threads", [0, 4], ids=["aio", "threaded"])
+async def test_the_client_sends_an_encoded_request_as_the_server_reads_request_to_proto(
+    threads: int,
+) -> None:
+    req = request(system("be brief"), user("weather?"), assistant(tool_calls=(CALL,)))
+    encoded = RequestEncoder().encode(req)
+    async with (
+        serve_fake() as (state, address),
+        Client(endpoint=address, stream_threads=threads) as client,
+    ):
+        answer = await client.chat.complete(encoded)
+        streamed = client.chat.stream(encoded)
+        deltas = [d.content async for d in streamed]
+        await client.chat.start_deferred(encoded)
+    assert answer.content == "Hello world" == "".join(deltas)
+    assert state.requests == [request_to_proto(req)] * 3
+
+
+async def test_an_encoded_requests_call_is_traced_with_its_fields() -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    encoded = RequestEncoder().encode(request(user("weather?"), max_tokens=9))
+    try:
+        async with (
+            serve_fake() as (_, address),
+            Client(endpoint=address, telemetry=Telemetry(tracer_provider=provider)) as client,
+        ):
+            await client.chat.complete(encoded)
+            [_ async for _ in client.chat.stream(encoded)]
+    finally:
+        provider.shutdown()
+    spans = exporter.get_finished_spans()
+    assert [s.name for s in spans] == ["chat m", "chat m"]
+    assert [(s.attributes or {}).get("gen_ai.request.max_tokens") for s in spans] == [9, 9]
