@@ -14,6 +14,7 @@ from agentrt.agent import Agent
 from agentrt.chat_request import ChatRequest, JsonSchema
 from agentrt.chat_response import ChatResponse, Delta
 from agentrt.errors import (
+    AgentError,
     MaxTurnsExceeded,
     OutputValidationError,
     RunTimeout,
@@ -548,3 +549,81 @@ def test_each_turns_request_equals_one_built_with_every_setting() -> None:
         assert isinstance(made.messages, tuple)
         with pytest.raises(AttributeError):
             made.model = "other"  # type: ignore[misc]  # still frozen
+
+
+def _scenarios() -> dict[str, tuple[dict[str, Any], list[Any], type[Exception] | None]]:
+    """Agent options, model turns (fixed call ids) and the error, for run()/stream() parity."""
+    rome = '{"city": "Rome"}'
+    return {
+        "tools then answer": (
+            {},
+            [tool_calls(call("get_time", rome, id="a")), reply("14:05")],
+            None,
+        ),
+        "repair then answer": (
+            {"output_type": Report},
+            [reply("sunny"), reply('{"city": "Rome", "temp": 20, "time": "now"}')],
+            None,
+        ),
+        "invalid after repairs": (
+            {"output_type": Report},
+            [reply("sunny"), reply("{}")],
+            OutputValidationError,
+        ),
+        "max turns": (
+            {"limits": Limits(max_turns=2)},
+            [tool_calls(call("get_time", {"city": f"C{i}"}, id=f"t{i}")) for i in range(3)],
+            MaxTurnsExceeded,
+        ),
+        "tool loop": (
+            {"limits": Limits(max_identical_tool_calls=1)},
+            [tool_calls(call("get_time", rome, id=f"r{i}")) for i in range(2)],
+            ToolLoopDetected,
+        ),
+        "unknown tool raises": (
+            {"limits": Limits(unknown_tool="raise")},
+            [tool_calls(call("nope", id="n"))],
+            UnknownToolError,
+        ),
+    }
+
+
+def _outcome(result: RunResult[Any] | None, error: Exception | None) -> tuple[Any, ...]:
+    """What a run ended with, without its clock (duration) or its run id."""
+    done = result if error is None else getattr(error, "result", None)
+    assert isinstance(done, RunResult)
+    return (
+        None if error is None else (type(error), str(error)),
+        done.output,
+        done.text,
+        done.messages,
+        [(r.call_id, r.output, r.error) for r in done.tool_calls],
+        done.usage,
+        done.turns,
+        done.repeated_tool_calls,
+    )
+
+
+@pytest.mark.parametrize("scenario", list(_scenarios()))
+async def test_run_and_stream_end_alike_with_the_same_limits_repairs_and_errors(
+    scenario: str,
+) -> None:
+    ends = []
+    for streamed in (False, True):
+        options, turns, expected = _scenarios()[scenario]
+        model = ScriptedModel(*turns)
+        result: RunResult[Any] | None = None
+        error: Exception | None = None
+        try:
+            if streamed:
+                async with agent(**options).stream("go", model=model) as events:
+                    async for _ in events:
+                        pass
+                result = events.result
+            else:
+                result = await agent(**options).run("go", model=model)
+        except AgentError as e:  # compared below
+            error = e
+        assert type(error) is (type(None) if expected is None else expected)
+        ends.append((_outcome(result, error), model.requests))
+    assert ends[0] == ends[1]
