@@ -485,3 +485,17 @@ def test_trace_headers_send_the_current_span_and_nothing_for_an_empty_context() 
     assert headers["traceparent"].split("-")[1] == trace_id
     assert trace.get_current_span() is trace.INVALID_SPAN
     assert trace_headers() == ()
+
+
+def test_trace_headers_send_baggage_without_a_span() -> None:
+    from opentelemetry import baggage, context
+
+    from agentrt.tracing import trace_headers
+
+    token = context.attach(baggage.set_baggage("tenant", "acme"))
+    try:
+        headers = dict(trace_headers())
+    finally:
+        context.detach(token)
+    assert headers == {"baggage": "tenant=acme"}
+    assert trace_headers() == ()
