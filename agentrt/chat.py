@@ -290,7 +290,10 @@ class Chat:
         """The call's telemetry recorder (``None`` while telemetry is off: nothing is parsed)."""
         if self._telemetry.instruments() is None:
             return None
-        proto = wire.proto() if isinstance(wire, EncodedRequest) else wire
+        try:
+            proto = wire.proto() if isinstance(wire, EncodedRequest) else wire
+        except UsageError:  # bytes that are no request: sent untraced, the server says so
+            return None
         return self._telemetry.chat_call(proto, stream=stream, endpoint=self._endpoint)
 
     def stream(self, request: RequestLike, *, timeout: Timeout = None) -> ChatStream:

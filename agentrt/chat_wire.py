@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentrt_protos.xai.api.v1 import chat_pb2
+from google.protobuf.message import DecodeError
 
 from agentrt.chat_proto import message_to_proto, settings_to_proto
 from agentrt.chat_request import ChatRequest
+from agentrt.errors import UsageError
 from agentrt.messages import Message
 
 __all__ = ["EncodedRequest", "RequestEncoder"]
@@ -38,8 +40,17 @@ class EncodedRequest:
     data: bytes
 
     def proto(self) -> chat_pb2.GetCompletionsRequest:
-        """The request parsed back (telemetry reads its fields; nothing on the hot path does)."""
-        return chat_pb2.GetCompletionsRequest.FromString(self.data)
+        """The request parsed back (telemetry reads its fields; nothing on the hot path does).
+
+        Raises:
+            UsageError: ``data`` is not a serialised ``GetCompletionsRequest``.
+        """
+        try:
+            return chat_pb2.GetCompletionsRequest.FromString(self.data)
+        except DecodeError as e:
+            raise UsageError(
+                f"EncodedRequest.data is not a serialised GetCompletionsRequest: {e}"
+            ) from None
 
 
 class RequestEncoder:

@@ -14,7 +14,7 @@ from agentrt.chat_proto import request_to_proto
 from agentrt.chat_request import ChatRequest, JsonSchema
 from agentrt.chat_wire import EncodedRequest, RequestEncoder
 from agentrt.client import Client
-from agentrt.errors import UsageError
+from agentrt.errors import ServerError, UsageError
 from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
 from agentrt.tool_specs import FunctionTool, WebSearch
 from agentrt.tracing import Telemetry
@@ -176,3 +176,25 @@ async def test_an_encoded_requests_call_is_traced_with_its_fields() -> None:
     spans = exporter.get_finished_spans()
     assert [s.name for s in spans] == ["chat m", "chat m"]
     assert [(s.attributes or {}).get("gen_ai.request.max_tokens") for s in spans] == [9, 9]
+
+
+async def test_bytes_that_are_no_request_fail_alike_with_telemetry_on_or_off() -> None:
+    garbage = EncodedRequest(b"\xff\xff\xff")
+    provider = TracerProvider(shutdown_on_exit=False)
+    errors = []
+    try:
+        for telemetry in (Telemetry(enabled=False), Telemetry(tracer_provider=provider)):
+            async with (
+                serve_fake() as (_, address),
+                Client(endpoint=address, telemetry=telemetry) as client,
+            ):
+                with pytest.raises(ServerError) as unary:
+                    await client.chat.complete(garbage)
+                with pytest.raises(ServerError) as streamed:
+                    [_ async for _ in client.chat.stream(garbage)]
+                errors.append((unary.value.code, streamed.value.code))
+                with pytest.raises(UsageError, match="not a serialised GetCompletionsRequest"):
+                    await client.chat.start_deferred(garbage)
+    finally:
+        provider.shutdown()
+    assert errors[0] == errors[1]
