@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,7 @@ class RequestEncoder:
 # equality; the entry keeps those values alive, so their ids are not reused meanwhile.
 _HEADS: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
 _HEADS_KEPT = 64
+_HEADS_LOCK = threading.Lock()  # taken only to add an entry (a cache miss)
 
 
 def _head(settings: tuple[Any, ...], req: ChatRequest) -> bytes:
@@ -104,9 +106,10 @@ def _head(settings: tuple[Any, ...], req: ChatRequest) -> bytes:
     if found is not None and found[0] == settings:
         return found[1]
     head = settings_to_proto(req).SerializeToString()  # may raise: nothing is kept then
-    if len(_HEADS) >= _HEADS_KEPT:
-        del _HEADS[next(iter(_HEADS))]
-    _HEADS[key] = (settings, head)
+    with _HEADS_LOCK:  # runs on several threads' loops must not evict the same entry twice
+        if len(_HEADS) >= _HEADS_KEPT:
+            del _HEADS[next(iter(_HEADS))]
+        _HEADS[key] = (settings, head)
     return head
 
 

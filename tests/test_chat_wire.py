@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+import threading
 
 import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2
@@ -198,3 +200,30 @@ async def test_bytes_that_are_no_request_fail_alike_with_telemetry_on_or_off() -
     finally:
         provider.shutdown()
     assert errors[0] == errors[1]
+
+
+def test_encoders_on_many_threads_share_the_settings_cache_safely() -> None:
+    # Each encode misses the cache (its own max_tokens) and evicts; with threads switching
+    # every microsecond, two evicting the same oldest entry raised KeyError without a lock.
+    errors: list[BaseException] = []
+    messages = (user("x"),)
+
+    def encode_many(thread: int) -> None:
+        try:
+            for i in range(3000):
+                req = ChatRequest(model="m", messages=messages, max_tokens=thread * 10_000 + i + 1)
+                RequestEncoder().encode(req)
+        except Exception as e:
+            errors.append(e)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=encode_many, args=(t,)) for t in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == []
