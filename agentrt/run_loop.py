@@ -138,6 +138,8 @@ class RunLoop:
             while True:
                 self._next_turn()
                 response = await self._complete()
+                if response is None:  # a Model implementation broke the seam's contract
+                    raise AgentError("the model returned no response", result=self.partial())
                 calls = self._record(response)
                 if calls:
                     await self._run_tools(calls)

@@ -627,3 +627,31 @@ async def test_run_and_stream_end_alike_with_the_same_limits_repairs_and_errors(
         assert type(error) is (type(None) if expected is None else expected)
         ends.append((_outcome(result, error), model.requests))
     assert ends[0] == ends[1]
+
+
+class _Broken:
+    """A Model that breaks the seam's contract: no response, or a stream without one."""
+
+    name = "broken"
+
+    async def complete(self, request: ChatRequest, *, timeout: float | None) -> Any:  # noqa: ASYNC109
+        return None
+
+    async def stream(self, request: ChatRequest, *, timeout: float | None) -> AsyncIterator[Any]:  # noqa: ASYNC109
+        yield Delta("partial", "", (), 0)
+
+
+async def test_a_model_that_returns_no_response_is_an_agent_error_with_run_and_stream() -> None:
+    agent = Agent(name="a", model=_Broken())  # type: ignore[arg-type]
+    with pytest.raises(AgentError, match="the model returned no response") as ran:
+        await agent.run("hi")
+    assert ran.value.result.turns == 1
+    with pytest.raises(AgentError, match="stream ended without a response") as streamed:
+        await _drain(agent.stream("hi"))
+    assert streamed.value.result.turns == 1
+
+
+async def _drain(stream: Any) -> None:
+    async with stream as events:
+        async for _ in events:
+            pass
