@@ -158,6 +158,17 @@ def running_server(
             _, server.stderr = process.communicate()
 
 
+@contextlib.contextmanager
+def reaped(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``process``, killed and waited for on exit if it is still running (a failed test)."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def running_sim(
     *args: str, env: dict[str, str] | None = None
 ) -> contextlib.AbstractContextManager[ListeningProcess]:

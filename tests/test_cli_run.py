@@ -19,7 +19,7 @@ from agentrt.commands.run import parse_vars
 from agentrt.connect import SIMULATOR_NOTICE, choose_endpoint
 from agentrt.errors import UsageError
 from agentrt.spec import AgentSpec
-from tests.conftest import SimProcess, running_sim
+from tests.conftest import SimProcess, reaped, running_sim
 from tests.test_spec import BROKEN
 
 pytestmark = pytest.mark.e2e
@@ -213,7 +213,7 @@ def test_ctrl_c_while_a_sync_tool_runs_exits_130_without_waiting_for_it(tmp_path
     )
     marker = tmp_path / "started"
     spec = str(tmp_path / "slow.yaml")
-    proc = subprocess.Popen(
+    started = subprocess.Popen(
         [sys.executable, "-m", "agentrt", "run", spec, "Look up order AB-123."],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -222,7 +222,7 @@ def test_ctrl_c_while_a_sync_tool_runs_exits_130_without_waiting_for_it(tmp_path
         env=_env(SLOW_TOOL_MARKER=str(marker)),
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    try:
+    with reaped(started) as proc:
         for _ in range(300):
             if marker.exists() or proc.poll() is not None:
                 break
@@ -231,10 +231,6 @@ def test_ctrl_c_while_a_sync_tool_runs_exits_130_without_waiting_for_it(tmp_path
             proc.send_signal(signal.SIGINT)
         # The tool sleeps 600 s: only an exit that does not wait for its thread ends in time.
         _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert marker.exists(), f"the tool never started: {err}"
     assert proc.returncode == 130
     assert err.strip().splitlines()[-1] == "agentrt: interrupted"

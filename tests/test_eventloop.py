@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from agentrt.eventloop import stop_on_signals
+from tests.conftest import reaped
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -57,20 +58,16 @@ except KeyboardInterrupt:
 def test_ctrl_c_ends_the_run_even_when_cancelling_hangs(
     mode: str, code: int, expected: str
 ) -> None:
-    proc = subprocess.Popen(
+    started = subprocess.Popen(
         [sys.executable, "-c", _STUBBORN, mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
+    with reaped(started) as proc:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == code
     assert expected in out + err
