@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import grpc
@@ -111,36 +110,19 @@ def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
         fn = tool.function
         if not fn.name:
             raise _invalid(f"tools[{i}].function.name is empty")
-        try:
-            tools.append(_function_tool(fn.name, fn.description, fn.parameters or "{}"))
-        except ValueError as exc:
-            raise _invalid(f"tools[{i}] ({fn.name}): parameters {exc}") from None
+        parameters = _json_object(fn.parameters or "{}", f"tools[{i}] ({fn.name}): parameters")
+        tools.append(FunctionTool(name=fn.name, description=fn.description, parameters=parameters))
     return tuple(tools)
-
-
-@lru_cache(maxsize=1024)
-def _function_tool(name: str, description: str, parameters: str) -> FunctionTool:
-    """A declared function with its schema parsed (cached: every call of a run repeats it)."""
-    return FunctionTool(name=name, description=description, parameters=_object(parameters))
-
-
-@lru_cache(maxsize=256)
-def _object(text: str) -> dict[str, Any]:
-    """``text`` parsed as a JSON object (cached; never mutated); ValueError says what is wrong."""
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise ValueError("must be a JSON object (a JSON Schema)")
-    return value
 
 
 def _json_object(text: str, where: str) -> dict[str, Any]:
     try:
-        return _object(text)
+        value = json.loads(text)
     except ValueError as exc:
-        raise _invalid(f"{where} {exc}") from None
+        raise _invalid(f"{where} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise _invalid(f"{where} must be a JSON object (a JSON Schema)")
+    return value
 
 
 def _tool_choice(request: chat_pb2.GetCompletionsRequest) -> str:
