@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from typing import Any
 
 import grpc
 import pytest
@@ -264,43 +265,44 @@ def test_history_turns_come_first_and_count_as_cached() -> None:
         prompt_from_request(bad, history)
 
 
-def test_usage_names_server_side_tools_and_sources_only_when_used() -> None:
-    used = (
-        ServerToolUse(id="s1", kind="web_search", arguments="{}", sources=("a", "b")),
-        ServerToolUse(id="s2", kind="x_search", arguments="{}", sources=("c",)),
-    )
-    reply = Reply(
+def _reply(**fields: Any) -> Reply:
+    """A reply of five prompt tokens and one completion token, with ``fields`` changed."""
+    plain = Reply(
         reasoning="",
-        content="hi",
+        content="",
         tool_calls=(),
         finish="stop",
         prompt_tokens=5,
         cached_prompt_tokens=0,
         completion_tokens=1,
         reasoning_tokens=0,
-        server_tools=used,
     )
+    return dataclasses.replace(plain, **fields)
+
+
+def test_usage_names_server_side_tools_and_sources_only_when_used() -> None:
+    used = (
+        ServerToolUse(id="s1", kind="web_search", arguments="{}", sources=("a", "b")),
+        ServerToolUse(id="s2", kind="x_search", arguments="{}", sources=("c",)),
+    )
+    reply = _reply(content="hi", server_tools=used)
     usage = usage_of(reply, outputs=2, image_parts=1)
     assert list(usage.server_side_tools_used) == [
         usage_pb2.SERVER_SIDE_TOOL_WEB_SEARCH,
         usage_pb2.SERVER_SIDE_TOOL_X_SEARCH,
     ]
     assert (usage.num_sources_used, usage.prompt_tokens, usage.total_tokens) == (3, 261, 263)
-    plain = usage_of(Reply(**{**vars(reply), "server_tools": ()}))
+    plain = usage_of(_reply(content="hi"))
     assert not plain.server_side_tools_used
     assert plain.num_sources_used == 0
 
 
 def test_a_unary_response_lists_server_side_calls_first_in_every_output() -> None:
     used = (ServerToolUse(id="s1", kind="web_search", arguments='{"q": 1}', sources=("a", "b")),)
-    reply = Reply(
+    reply = _reply(
         reasoning="think",
-        content="",
         tool_calls=(ToolCallOut(id="c1", name="f", arguments=""),),
         finish="tool_calls",
-        prompt_tokens=5,
-        cached_prompt_tokens=0,
-        completion_tokens=1,
         reasoning_tokens=1,
         server_tools=used,
     )
