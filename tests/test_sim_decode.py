@@ -12,7 +12,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2, image_pb2, sample_pb2, usage_pb2
 
 from agentrt.sim import chat, decode
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
-from agentrt.sim.encode import ResponseMeta, completion_response, usage_of
+from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.model import Prompt, Reply, ToolCallOut, Turn
 from agentrt.sim.script import load_script
@@ -349,3 +349,27 @@ def test_a_scripted_reply_is_the_reply_its_fields_make() -> None:
     assert (second.finish, second.content) == ("length", "")
     assert second.completion_tokens == count_tokens("f") + count_tokens(call.arguments)
     assert second.prompt_tokens == first.prompt_tokens
+
+
+def test_a_stream_carries_the_tool_calls_content_and_citations_of_the_unary_response() -> None:
+    used = (ServerToolUse(id="s1", kind="web_search", arguments='{"q": 1}', sources=("a", "b")),)
+    reply = _reply(
+        content="calling f",
+        tool_calls=(ToolCallOut(id="c1", name="f", arguments='{"x": 2}'),),
+        finish="tool_calls",
+        server_tools=used,
+    )
+    meta = ResponseMeta(response_id="r", model="m", fingerprint="fp", created=7, outputs=2)
+    usage = usage_of(reply, outputs=2)
+    unary = completion_response(reply, meta, usage)
+    chunks = [
+        chat_pb2.GetChatCompletionChunk.FromString(b)
+        for b in chunk_stream(reply, meta, usage, tokens_per_chunk=1)
+    ]
+    for index, output in enumerate(unary.outputs):
+        mine = [o for c in chunks for o in c.outputs if o.index == index]
+        assert [t for o in mine for t in o.delta.tool_calls] == list(output.message.tool_calls)
+        assert "".join(o.delta.content for o in mine) == output.message.content
+        assert mine[-1].finish_reason == output.finish_reason
+    assert list(chunks[-1].citations) == list(unary.citations) == ["a", "b"]
+    assert chunks[-1].usage == unary.usage
