@@ -11,7 +11,7 @@ concatenation in Python.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,6 +23,8 @@ from agentrt.sim.tokens import tokenize
 
 if TYPE_CHECKING:
     from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
+
+    _Calls = RepeatedCompositeFieldContainer[chat_pb2.ToolCall]
 
 __all__ = ["ResponseMeta", "chunk_stream", "completion_response", "usage_of"]
 
@@ -80,29 +82,6 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
     return usage
 
 
-def _tool_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
-    return [
-        chat_pb2.ToolCall(
-            id=c.id,
-            type=chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL,
-            function=chat_pb2.FunctionCall(name=c.name, arguments=c.arguments),
-        )
-        for c in reply.tool_calls
-    ]
-
-
-def _server_calls(reply: Reply) -> list[chat_pb2.ToolCall]:
-    return [
-        chat_pb2.ToolCall(
-            id=u.id,
-            type=_SERVER_TOOL_CALL_TYPE[u.kind],
-            status=chat_pb2.TOOL_CALL_STATUS_COMPLETED,
-            function=chat_pb2.FunctionCall(name=u.kind, arguments=u.arguments),
-        )
-        for u in reply.server_tools
-    ]
-
-
 def _sources(reply: Reply) -> list[str]:
     return [s for u in reply.server_tools for s in u.sources]
 
@@ -126,19 +105,25 @@ def completion_response(
         message.role = _ASSISTANT
         message.content = reply.content
         message.reasoning_content = reply.reasoning
-        if reply.tool_calls or reply.server_tools:
-            _add_calls(message.tool_calls, reply)
+        if reply.server_tools:
+            _add_server_calls(message.tool_calls, reply)
+        if reply.tool_calls:
+            _add_client_calls(message.tool_calls, reply)
     return response
 
 
-def _add_calls(calls: RepeatedCompositeFieldContainer[chat_pb2.ToolCall], reply: Reply) -> None:
-    """Add every tool call of ``reply`` to ``calls``: server-side ones first, as the API does."""
+def _add_server_calls(calls: _Calls, reply: Reply) -> None:
+    """Add the server-side tool calls of ``reply`` to ``calls`` (they come first, as in the API)."""
     for u in reply.server_tools:
         call = calls.add(
             id=u.id, type=_SERVER_TOOL_CALL_TYPE[u.kind], status=chat_pb2.TOOL_CALL_STATUS_COMPLETED
         )
         call.function.name = u.kind
         call.function.arguments = u.arguments
+
+
+def _add_client_calls(calls: _Calls, reply: Reply) -> None:
+    """Add the client-side tool calls of ``reply`` to ``calls``."""
     for c in reply.tool_calls:
         call = calls.add(id=c.id, type=chat_pb2.TOOL_CALL_TYPE_CLIENT_SIDE_TOOL)
         function = call.function
@@ -158,11 +143,12 @@ def _delta_body(text: str, index: int, reasoning: bool) -> bytes:
     return chunk.SerializeToString()
 
 
-def _calls_body(calls: list[chat_pb2.ToolCall], index: int) -> bytes:
-    """One chunk whose delta is the tool calls ``calls`` of output ``index``."""
+def _calls_body(add: Callable[[_Calls, Reply], None], reply: Reply, index: int) -> bytes:
+    """One chunk whose delta holds the tool calls ``add`` adds of ``reply``, for output ``index``."""
     chunk = chat_pb2.GetChatCompletionChunk()
-    delta = chat_pb2.Delta(role=_ASSISTANT, tool_calls=calls)
-    chunk.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+    delta = chunk.outputs.add(index=index).delta
+    delta.role = _ASSISTANT
+    add(delta.tool_calls, reply)
     return chunk.SerializeToString()
 
 
@@ -198,11 +184,11 @@ def chunk_stream(
         for piece in reasoning:
             yield head + _delta_body(piece, index, True)
         if reply.server_tools:
-            yield head + _calls_body(_server_calls(reply), index)
+            yield head + _calls_body(_add_server_calls, reply, index)
         for piece in content:
             yield head + _delta_body(piece, index, False)
         if reply.tool_calls:
-            yield head + _calls_body(_tool_calls(reply), index)
+            yield head + _calls_body(_add_client_calls, reply, index)
     last = chat_pb2.GetChatCompletionChunk(usage=usage, citations=_sources(reply))
     for index in range(meta.outputs):
         last.outputs.append(
