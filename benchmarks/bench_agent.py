@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
+from contextlib import ExitStack
 from functools import partial
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -364,17 +367,29 @@ _FACTORIES: dict[str, Callable[..., Case]] = {
 }
 
 
-def _serve_case(conn: Connection, name: str, args: tuple[str, int, int, int], loop: str) -> None:
-    """A client process: build case ``name``, then measure on each request until told to close."""
+def _serve_case(
+    pipes: tuple[Connection, Connection], name: str, args: tuple[str, int, int, int], loop: str
+) -> None:
+    """A client process: build case ``name``, then measure on each request until told to close.
+
+    ``pipes``: requests in, replies out. Replies ``("ok", runs/s, client CPU, simulator
+    CPU)`` per measurement, ``("closed",)`` at the end, or ``("error", text)`` once
+    anything fails (the traceback goes to stderr).
+    """
     global _loop
     _loop = loop
-    measure, close, cpu, sim_cpu = _FACTORIES[name](*args)
+    requests, replies = pipes
     try:
-        while conn.recv() == "measure":
-            conn.send((measure(), cpu[-1], sim_cpu[-1]))
-    finally:
-        close()
-        conn.send("closed")
+        measure, close, cpu, sim_cpu = _FACTORIES[name](*args)
+        try:
+            while requests.recv() == "measure":
+                replies.send(("ok", measure(), cpu[-1], sim_cpu[-1]))
+        finally:
+            close()
+        replies.send(("closed",))
+    except BaseException as exc:
+        replies.send(("error", f"{type(exc).__name__}: {exc}"))
+        raise
 
 
 def process_case(name: str, args: tuple[str, int, int, int], loop: str) -> Case:
@@ -383,25 +398,68 @@ def process_case(name: str, args: tuple[str, int, int, int], loop: str) -> Case:
     In one shared process, importing xai-sdk (and OpenTelemetry with it) and the
     threads its credentials path starts would be charged to every case.
     """
-    parent, child = multiprocessing.get_context("spawn").Pipe()
-    proc = multiprocessing.get_context("spawn").Process(
-        target=_serve_case, args=(child, name, args, loop), daemon=True
-    )
+    ctx = multiprocessing.get_context("spawn")
+    # Two one-way pipes, not one socket pair: a socket closed with a request unread
+    # resets, and the reader loses the error reply queued before the reset.
+    requests_in, requests_out = ctx.Pipe(duplex=False)
+    replies_in, replies_out = ctx.Pipe(duplex=False)
+    theirs = (requests_in, replies_out)
+    proc = ctx.Process(target=_serve_case, args=(theirs, name, args, loop), daemon=True)
+    return remote_case(name, proc, (replies_in, requests_out), theirs)
+
+
+def remote_case(
+    name: str,
+    proc: BaseProcess,
+    ours: tuple[Connection, Connection],
+    theirs: tuple[Connection, Connection],
+) -> Case:
+    """Start ``proc``, which serves case ``name`` on ``theirs``, the other ends of ``ours``.
+
+    ``ours``: replies in, requests out. A client process that fails or dies makes
+    ``measure()`` raise a RuntimeError that names the case, rather than wait on it
+    forever. ``close()`` joins it.
+    """
     proc.start()
+    for end in theirs:  # the process has its own copies; ours left open, it could die unseen
+        end.close()
+    replies, requests = ours
     cpu: list[float] = []
     sim_cpu: list[float] = []
+    failed: list[str] = []
+
+    def ask(command: str) -> Any:
+        if failed:
+            raise RuntimeError(failed[0])
+        with contextlib.suppress(OSError):  # gone already: recv() says so
+            requests.send(command)
+        try:
+            reply = replies.recv()
+        except (EOFError, OSError):
+            proc.join(timeout=5)
+            reply = ("error", f"ended (exit code {proc.exitcode}) without answering")
+        if reply[0] == "error":
+            failed.append(f"{name}: client process failed: {reply[1]}")
+            raise RuntimeError(failed[0])
+        return reply
 
     def measure() -> float:
-        parent.send("measure")
-        rate, client, sim = parent.recv()
+        _, rate, client, sim = ask("measure")
         cpu.append(client)
         sim_cpu.append(sim)
         return float(rate)
 
     def close() -> None:
-        parent.send("close")
-        parent.recv()
-        proc.join(timeout=30)
+        try:
+            if not failed:  # else measure() has said why
+                ask("close")
+        finally:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+            for end in ours:
+                end.close()
 
     return measure, close, cpu, sim_cpu
 
@@ -415,12 +473,12 @@ def compare(
     """
     runs, concurrency, rounds, warmup = shape
     args = (address, runs, concurrency, sim_pid)
-    made = {name: process_case(name, args, loop) for name in _FACTORIES}
-    try:
+    with ExitStack() as stack:  # closes every client process, even when one failed
+        made: dict[str, Case] = {}
+        for name in _FACTORIES:
+            made[name] = process_case(name, args, loop)
+            stack.callback(made[name][1])
         samples = interleave({name: case[0] for name, case in made.items()}, rounds, warmup=warmup)
-    finally:
-        for case in made.values():
-            case[1]()
     cpu = {name: case[2][warmup:] for name, case in made.items()}
     return samples, cpu, {name: case[3][warmup:] for name, case in made.items()}
 
