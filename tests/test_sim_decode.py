@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+import threading
 import uuid
 from typing import Any
 
@@ -373,3 +375,34 @@ def test_a_stream_carries_the_tool_calls_content_and_citations_of_the_unary_resp
         assert mine[-1].finish_reason == output.finish_reason
     assert list(chunks[-1].citations) == list(unary.citations) == ["a", "b"]
     assert chunks[-1].usage == unary.usage
+
+
+def test_simulators_on_many_threads_share_the_remembered_readings_safely() -> None:
+    # Each read misses both caches (its own message and seed) and evicts; with threads
+    # switching every microsecond, two evicting the same oldest entry raised KeyError.
+    errors: list[BaseException] = []
+
+    def read_many(thread: int) -> None:
+        try:
+            for i in range(2000):
+                request = chat_pb2.GetCompletionsRequest(
+                    model=MODEL,
+                    messages=[text(chat_pb2.ROLE_USER, f"{thread} {i}")],
+                    seed=thread * 10_000 + i,
+                )
+                prompt_from_request(request)
+        except Exception as exc:
+            errors.append(exc)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=read_many, args=(t,)) for t in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == []
+    assert len(decode._HEADS) == decode._HEADS_KEPT

@@ -7,8 +7,9 @@ says what to fix, as the real API does.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2
@@ -42,6 +43,22 @@ def _invalid(details: str) -> SimStatus:
     return SimStatus(grpc.StatusCode.INVALID_ARGUMENT, details)
 
 
+_V = TypeVar("_V")
+_REMEMBERING = threading.Lock()
+
+
+def _remember(cache: dict[bytes, _V], key: bytes, value: _V, kept: int) -> None:
+    """Keep ``value`` under ``key`` in ``cache``; the oldest entry goes when ``kept`` are held.
+
+    Under a lock: simulators on several threads that miss at once would otherwise
+    evict the same oldest entry twice (KeyError).
+    """
+    with _REMEMBERING:
+        if len(cache) >= kept:
+            del cache[next(iter(cache))]
+        cache[key] = value
+
+
 _TURNS: dict[bytes, tuple[Turn, int]] = {}
 _TURNS_KEPT = 4096  # messages whose reading is remembered (the oldest is forgotten first)
 _TURN_BYTES = 4096  # ... when their encoding is at most this long
@@ -72,9 +89,7 @@ def _read_turns(
         if read is None:
             read = _turn(messages[i], first + i)
             if short:
-                if len(_TURNS) >= _TURNS_KEPT:
-                    del _TURNS[next(iter(_TURNS))]
-                _TURNS[key] = read
+                _remember(_TURNS, key, read, _TURNS_KEPT)
         out.append(read[0])
         images += read[1]
     return images
@@ -260,9 +275,7 @@ def prompt_from_request(
     if head is None:
         head = _head(request)
         if len(head_key) <= _HEAD_BYTES:
-            if len(_HEADS) >= _HEADS_KEPT:
-                del _HEADS[next(iter(_HEADS))]
-            _HEADS[head_key] = head
+            _remember(_HEADS, head_key, head, _HEADS_KEPT)
     prompt = object.__new__(Prompt)  # the remembered fields, not the frozen __init__'s 14 setattrs
     vars(prompt).update(head, turns=tuple(turns), cached_turns=len(history), image_parts=images)
     return prompt
