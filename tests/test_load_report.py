@@ -226,3 +226,21 @@ def test_the_time_series_and_its_chart_show_when_arrivals_were_dropped() -> None
         plan=plan, metrics=Metrics(), records=[], wall=1.0, started_unix=0.0, cpu=CPU
     )
     assert "dropped/s" not in render_html(quiet)
+
+
+def test_the_requests_chart_plots_errors_per_second_like_the_other_series() -> None:
+    failed = [
+        RequestRecord(index=i, start=0.0, status="UNAVAILABLE", elapsed=0.1) for i in range(3)
+    ]
+    series = time_series(failed, wall=1.0, width=0.25)
+    assert (series[0]["errors"], series[0]["errors_per_s"]) == (3, pytest.approx(12.0))
+    assert series[0]["errors_per_s"] == series[0]["requests_per_s"]  # every request failed
+    metrics = Metrics()
+    for r in failed:
+        metrics.add(r)
+    report = build_report(
+        plan=PLAN, metrics=metrics, records=failed, wall=1.0, started_unix=0.0, cpu=CPU
+    )
+    page = render_html(report)
+    assert "errors/s" in page
+    assert ">errors<" not in page

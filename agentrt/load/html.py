@@ -213,7 +213,7 @@ def _charts(report: dict[str, Any]) -> tuple[list[str], list[str]]:
     p90 = [_to_ms(r["ttft_p90_s"]) for r in ts]
     tokens: list[float | None] = [r["output_tokens_per_s"] for r in ts]
     done: list[float | None] = [r["requests_per_s"] for r in ts]
-    errors: list[float | None] = [float(r["errors"]) for r in ts]
+    errors: list[float | None] = [r["errors_per_s"] for r in ts]
     lines = [
         line_svg("TTFT over time (ms)", xs, [("p50", p50), ("p90", p90)]),
         line_svg("Output tokens/s over time", xs, [("tokens/s", tokens)]),
@@ -225,8 +225,8 @@ def _charts(report: dict[str, Any]) -> tuple[list[str], list[str]]:
 def _request_series(
     report: dict[str, Any], done: list[float | None], errors: list[float | None]
 ) -> list[tuple[str, Sequence[float | None]]]:
-    """Completed/s and errors, and dropped arrivals/s when the run dropped any."""
-    series: list[tuple[str, Sequence[float | None]]] = [("completed/s", done), ("errors", errors)]
+    """Completed/s and errors/s, and dropped arrivals/s when the run dropped any."""
+    series: list[tuple[str, Sequence[float | None]]] = [("completed/s", done), ("errors/s", errors)]
     if report["summary"].get("dropped"):
         dropped = [float(r.get("dropped_per_s", 0.0)) for r in report["time_series"]]
         series.append(("dropped/s", dropped))

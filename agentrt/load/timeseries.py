@@ -1,8 +1,9 @@
 """Per-interval figures over the run (for the HTML chart and the JSON report).
 
 Requests are placed in the interval in which they *finished*; each interval
-gives completed requests, errors, output tokens/s, requests/s and the median and
-p90 TTFT of the requests that finished in it, and the open-loop arrivals dropped in it.
+gives completed requests, errors, requests/s, errors/s, output tokens/s and the
+median and p90 TTFT of the requests that finished in it, and the open-loop
+arrivals dropped in it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def time_series(
                 "completed": done[i],
                 "errors": errors[i],
                 "requests_per_s": done[i] / span,
+                "errors_per_s": errors[i] / span,
                 "dropped": dropped[i],
                 "dropped_per_s": dropped[i] / span,
                 "output_tokens_per_s": tokens[i] / span,
