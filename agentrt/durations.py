@@ -6,6 +6,8 @@ each caller words its own error.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 
 __all__ = ["PATTERN", "seconds_in"]
@@ -23,13 +25,13 @@ def seconds_in(text: str, *, bare_number: bool = True) -> float | None:
 
     Spaces are ignored. ``bare_number``: a number without a unit (``"2.5"``) counts as
     seconds. Zero and negative values are returned as they are: the caller decides.
+    Infinity and NaN (``"inf"``, ``"nan"``, ``"1e999"``) are not durations.
     """
     value = text.strip().replace(" ", "")
+    seconds = None
     if bare_number:
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    if not _WHOLE.match(value):
-        return None
-    return sum(float(n) * _UNIT[u] for n, u in _PART.findall(value))
+        with contextlib.suppress(ValueError):
+            seconds = float(value)
+    if seconds is None and _WHOLE.match(value):
+        seconds = sum(float(n) * _UNIT[u] for n, u in _PART.findall(value))
+    return seconds if seconds is not None and math.isfinite(seconds) else None

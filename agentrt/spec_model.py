@@ -8,6 +8,7 @@ building agents live elsewhere; this module only says what a valid file is.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -66,7 +67,7 @@ def parse_duration(value: Any) -> float:
         seconds = float(value)
     elif isinstance(value, str):
         seconds = seconds_in(value, bare_number=False)
-    if seconds is None:
+    if seconds is None or not math.isfinite(seconds):
         raise ValueError(f"expected a duration like '5s', '2m' or '120s', got {value!r}")
     if seconds <= 0:
         raise ValueError(f"expected a duration above zero, got {value!r}")

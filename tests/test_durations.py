@@ -37,3 +37,19 @@ def test_text_that_is_no_duration_is_refused_by_both(text: str) -> None:
         spec_duration(text)
     with pytest.raises(UsageError, match=r"is not a duration: use e\.g\. 30s"):
         load_duration(text)
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "infinity", "nan", "1e999", "1e999s"])
+def test_infinity_and_nan_are_no_durations(text: str) -> None:
+    # "--timeout inf" used to be taken, and then every request missed its deadline at once
+    assert seconds_in(text) is None
+    with pytest.raises(UsageError, match=r"is not a duration: use e\.g\. 30s"):
+        load_duration(text)
+    with pytest.raises(ValueError, match="expected a duration like '5s'"):
+        spec_duration(text)
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("nan")])
+def test_a_spec_number_must_be_finite(number: float) -> None:
+    with pytest.raises(ValueError, match="expected a duration like '5s'"):
+        spec_duration(number)
