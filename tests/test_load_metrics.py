@@ -147,6 +147,8 @@ def test_parse_units() -> None:
         (lambda: parse_duration("0s"), "above zero"),
         (lambda: parse_rate("fast"), "not a positive rate"),
         (lambda: parse_rate("5/week"), "not a positive rate"),
+        (lambda: parse_rate("inf"), "not a positive rate"),  # the JSON report can't hold it
+        (lambda: parse_rate("nan/s"), "not a positive rate"),
         (lambda: parse_slo("latency=1s"), "KEY one of ttft, itl, tpot, e2e"),
         (lambda: parse_slo("ttft=1s,ttft=2s"), "twice"),
         (lambda: parse_slo("ttft=fast"), "--slo ttft"),

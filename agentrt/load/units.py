@@ -7,6 +7,7 @@ seconds. Rates: ``"50"`` or ``"50/s"`` (also ``"/m"``). SLOs:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from agentrt.durations import seconds_in
@@ -43,7 +44,7 @@ def parse_rate(text: str) -> float:
         rate = float(value) * scale if scale is not None else -1.0
     except ValueError:
         rate = -1.0
-    if not rate > 0:
+    if not 0 < rate < math.inf:  # also refuses "nan" and "inf"
         raise UsageError(f"rate {text!r} is not a positive rate: use e.g. 50 or 50/s or 600/m")
     return rate
 
