@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import threading
 import uuid
@@ -152,6 +153,21 @@ def test_response_ids_are_unique_and_formatted_as_uuids() -> None:
     for value in (ids[0], ids[-1]):
         assert str(uuid.UUID(value)) == value
         assert uuid.UUID(value).version == 4
+
+
+def test_a_forked_child_does_not_repeat_its_parents_response_ids() -> None:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, then exit at once
+        os.write(write, chat._new_id().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    parent = chat._new_id()
+    assert child[:24] != parent[:24]  # a prefix of its own
+    assert str(uuid.UUID(child)) == child
 
 
 def _tool(name: str) -> chat_pb2.Tool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -29,6 +30,15 @@ Admit = Callable[[Context], None]
 
 _ID_PREFIX = str(uuid.uuid4())[:24]  # a version-4 UUID's first 80 bits, drawn once per process
 _ID_NUMBERS = itertools.count()
+
+
+def _new_prefix() -> None:
+    """A forked child draws its own prefix: it must not repeat its parent's ids."""
+    global _ID_PREFIX, _ID_NUMBERS
+    _ID_PREFIX, _ID_NUMBERS = str(uuid.uuid4())[:24], itertools.count()
+
+
+os.register_at_fork(after_in_child=_new_prefix)
 
 
 def _new_id() -> str:
