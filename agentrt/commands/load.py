@@ -8,9 +8,10 @@ loop (--concurrency N workers) or open loop (--rate R: Poisson arrivals, with
 a report of how far the client fell behind its schedule); --ramp makes either
 grow over time. In open loop at most --max-in-flight requests (default 1000)
 run at once: an arrival due beyond that is dropped, counted and warned about,
-rather than piling up while the service is slower than the offered rate. Retries are off unless --retries, so each request counts once.
---duration stops *starting* requests; those in flight finish and count. The
-first Ctrl-C does the same at once and still writes the report; a second aborts.
+rather than piling up while the service is slower than the offered rate.
+Retries are off unless --retries, so each request counts once. --duration
+stops *starting* requests; those in flight finish and count. The first Ctrl-C
+does the same at once and still writes the report; a second aborts.
 --warmup N sends N requests first (connections opened, caches warm) and
 discards them. Exit codes: 0 the report was written, 2 usage error, 3 no
 request succeeded (the report is still written; the error names why).
