@@ -23,7 +23,7 @@ from agentrt.sim.script import Script
 from agentrt.sim.status import SimStatus
 from agentrt.sim.store import CompletionStore, DeferredStore, Stored
 
-__all__ = ["ChatService"]
+__all__ = ["ChatService", "text_metadata"]
 
 Context = grpc.aio.ServicerContext[object, object]
 Admit = Callable[[Context], None]
@@ -69,7 +69,8 @@ def _fingerprint(model: str) -> str:
     return entry.fingerprint if entry else "fp_sim"
 
 
-def _metadata(context: Context) -> dict[str, str]:
+def text_metadata(context: Context) -> dict[str, str]:
+    """The call's text metadata (binary ``-bin`` values left out), keys lower case."""
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
@@ -92,7 +93,7 @@ class ChatService:
 
     async def _prepare(self, request: chat_pb2.GetCompletionsRequest, context: Context) -> _Call:
         self.admit(context)
-        plan = self.injector.plan(_metadata(context))
+        plan = self.injector.plan(text_metadata(context))
         if plan.error is not None:
             if plan.error == "deadline":
                 await _stall_for_deadline(plan, context)

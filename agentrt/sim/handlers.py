@@ -17,7 +17,7 @@ from google.protobuf import message_factory
 from google.protobuf.descriptor import MethodDescriptor
 
 from agentrt.grpc_server import bearer_matches
-from agentrt.sim.chat import ChatService
+from agentrt.sim.chat import ChatService, text_metadata
 from agentrt.sim.services import SmallServices
 from agentrt.sim.status import SimStatus
 from agentrt.wire import proto_modules
@@ -112,7 +112,7 @@ def _implemented(chat: ChatService, small: SmallServices) -> dict[str, Any]:
 
 def _observed_unary(fn: Unary, name: str, observer: Observer) -> Unary:
     async def handler(request: Any, context: Context) -> Any:
-        with observer(name, _metadata(context)):
+        with observer(name, text_metadata(context)):
             return await fn(request, context)
 
     return handler
@@ -120,15 +120,11 @@ def _observed_unary(fn: Unary, name: str, observer: Observer) -> Unary:
 
 def _observed_stream(fn: Streaming, name: str, observer: Observer) -> Streaming:
     async def handler(request: Any, context: Context) -> AsyncIterator[bytes]:
-        with observer(name, _metadata(context)):
+        with observer(name, text_metadata(context)):
             async for chunk in fn(request, context):
                 yield chunk
 
     return handler
-
-
-def _metadata(context: Context) -> dict[str, str]:
-    return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
 if TYPE_CHECKING:
