@@ -144,6 +144,10 @@ def test_processes_merge_their_dropped_arrivals() -> None:
     assert merged.metrics.summary(merged.wall)["dropped"] == 17
     # drop times are moved to the earliest process's clock, as request start times are
     assert dict(merged.metrics.drops) == {5: 5, 25: 12}
+    # and everything else every process measured (merged into a fresh Metrics)
+    m = merged.metrics
+    assert (m.statuses, m.finish_reasons, m.output_tokens) == ({"OK": 2}, {"unknown": 2}, 6)
+    assert (m.ttft.count, m.e2e.count, m.e2e.max) == (2, 2, pytest.approx(0.1))
 
 
 async def test_a_short_run_and_warmup_against_the_simulator() -> None:
