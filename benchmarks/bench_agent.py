@@ -487,7 +487,8 @@ def _measure(args: argparse.Namespace, rounds: int, runs: int) -> dict[str, Any]
     """Every table's samples, by label: one at a time and concurrent, on each event loop."""
     warmup, many = 1, 10 * runs  # concurrent samples of ~1 s: shorter ones scatter
     shapes = [("sequential", runs, 1), (f"{args.concurrency} concurrent", many, args.concurrency)]
-    needed = len(args.loops) * (rounds + warmup) * 4 * (runs + many) + 10  # every run, plus slack
+    # Every run of every case, plus slack.
+    needed = len(args.loops) * (rounds + warmup) * len(_FACTORIES) * (runs + many) + 10
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "script.json"
