@@ -18,7 +18,8 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,6 +157,30 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             _, server.stderr = process.communicate()
+
+
+def errors_on_threads(work: Callable[[int], None], threads: int = 8) -> list[BaseException]:
+    """Run ``work(n)`` on ``threads`` threads at once, switching every microsecond (races show);
+    the exceptions they raised."""
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            work(n)
+        except Exception as exc:
+            errors.append(exc)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        started = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+        for t in started:
+            t.start()
+        for t in started:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    return errors
 
 
 @contextlib.contextmanager

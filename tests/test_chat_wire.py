@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-import threading
 
 import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2
@@ -20,6 +18,7 @@ from agentrt.errors import ServerError, UsageError
 from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
 from agentrt.tool_specs import FunctionTool, WebSearch
 from agentrt.tracing import Telemetry
+from tests.conftest import errors_on_threads
 from tests.fake_xai import serve_fake
 
 WEATHER = FunctionTool(
@@ -205,25 +204,12 @@ async def test_bytes_that_are_no_request_fail_alike_with_telemetry_on_or_off() -
 def test_encoders_on_many_threads_share_the_settings_cache_safely() -> None:
     # Each encode misses the cache (its own max_tokens) and evicts; with threads switching
     # every microsecond, two evicting the same oldest entry raised KeyError without a lock.
-    errors: list[BaseException] = []
     messages = (user("x"),)
 
     def encode_many(thread: int) -> None:
-        try:
-            for i in range(3000):
-                req = ChatRequest(model="m", messages=messages, max_tokens=thread * 10_000 + i + 1)
-                RequestEncoder().encode(req)
-        except Exception as e:
-            errors.append(e)
+        for i in range(3000):
+            req = ChatRequest(model="m", messages=messages, max_tokens=thread * 10_000 + i + 1)
+            RequestEncoder().encode(req)
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=encode_many, args=(t,)) for t in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(switch)
+    errors = errors_on_threads(encode_many)
     assert errors == []

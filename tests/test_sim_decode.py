@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
-import threading
 import uuid
 from typing import Any
 
@@ -22,6 +20,7 @@ from agentrt.sim.script import load_script
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import count_tokens, tokenize
+from tests.conftest import errors_on_threads
 
 MODEL = "grok-4-1-fast-reasoning"
 
@@ -399,29 +398,15 @@ def test_a_stream_carries_the_tool_calls_content_and_citations_of_the_unary_resp
 def test_simulators_on_many_threads_share_the_remembered_readings_safely() -> None:
     # Each read misses both caches (its own message and seed) and evicts; with threads
     # switching every microsecond, two evicting the same oldest entry raised KeyError.
-    errors: list[BaseException] = []
-
     def read_many(thread: int) -> None:
-        try:
-            for i in range(2000):
-                request = chat_pb2.GetCompletionsRequest(
-                    model=MODEL,
-                    messages=[text(chat_pb2.ROLE_USER, f"{thread} {i}")],
-                    seed=thread * 10_000 + i,
-                )
-                prompt_from_request(request)
-        except Exception as exc:
-            errors.append(exc)
+        for i in range(2000):
+            request = chat_pb2.GetCompletionsRequest(
+                model=MODEL,
+                messages=[text(chat_pb2.ROLE_USER, f"{thread} {i}")],
+                seed=thread * 10_000 + i,
+            )
+            prompt_from_request(request)
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=read_many, args=(t,)) for t in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(switch)
+    errors = errors_on_threads(read_many)
     assert errors == []
     assert len(decode._HEADS) == decode._HEADS_KEPT
