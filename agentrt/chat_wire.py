@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from agentrt_protos.xai.api.v1 import chat_pb2
 from google.protobuf.message import DecodeError
 
+from agentrt.bounded import remember
 from agentrt.chat_proto import message_to_proto, settings_to_proto
 from agentrt.chat_request import ChatRequest
 from agentrt.errors import UsageError
@@ -96,7 +96,6 @@ class RequestEncoder:
 # equality; the entry keeps those values alive, so their ids are not reused meanwhile.
 _HEADS: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
 _HEADS_KEPT = 64
-_HEADS_LOCK = threading.Lock()  # taken only to add an entry (a cache miss)
 
 
 def _head(settings: tuple[Any, ...], req: ChatRequest) -> bytes:
@@ -106,10 +105,7 @@ def _head(settings: tuple[Any, ...], req: ChatRequest) -> bytes:
     if found is not None and found[0] == settings:
         return found[1]
     head = settings_to_proto(req).SerializeToString()  # may raise: nothing is kept then
-    with _HEADS_LOCK:  # runs on several threads' loops must not evict the same entry twice
-        if len(_HEADS) >= _HEADS_KEPT:
-            del _HEADS[next(iter(_HEADS))]
-        _HEADS[key] = (settings, head)
+    remember(_HEADS, key, (settings, head), _HEADS_KEPT)
     return head
 
 

@@ -7,14 +7,14 @@ says what to fix, as the real API does.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
+from agentrt.bounded import remember
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
@@ -41,22 +41,6 @@ _EFFORTS = {
 
 def _invalid(details: str) -> SimStatus:
     return SimStatus(grpc.StatusCode.INVALID_ARGUMENT, details)
-
-
-_V = TypeVar("_V")
-_REMEMBERING = threading.Lock()
-
-
-def _remember(cache: dict[bytes, _V], key: bytes, value: _V, kept: int) -> None:
-    """Keep ``value`` under ``key`` in ``cache``; the oldest entry goes when ``kept`` are held.
-
-    Under a lock: simulators on several threads that miss at once would otherwise
-    evict the same oldest entry twice (KeyError).
-    """
-    with _REMEMBERING:
-        if len(cache) >= kept:
-            del cache[next(iter(cache))]
-        cache[key] = value
 
 
 _TURNS: dict[bytes, tuple[Turn, int]] = {}
@@ -89,7 +73,7 @@ def _read_turns(
         if read is None:
             read = _turn(messages[i], first + i)
             if short:
-                _remember(_TURNS, key, read, _TURNS_KEPT)
+                remember(_TURNS, key, read, _TURNS_KEPT)
         out.append(read[0])
         images += read[1]
     return images
@@ -275,7 +259,7 @@ def prompt_from_request(
     if head is None:
         head = _head(request)
         if len(head_key) <= _HEAD_BYTES:
-            _remember(_HEADS, head_key, head, _HEADS_KEPT)
+            remember(_HEADS, head_key, head, _HEADS_KEPT)
     prompt = object.__new__(Prompt)  # the remembered fields, not the frozen __init__'s 14 setattrs
     vars(prompt).update(head, turns=tuple(turns), cached_turns=len(history), image_parts=images)
     return prompt
