@@ -23,12 +23,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, PrivateAttr
-
 from agentrt.errors import UsageError
 from agentrt.spec_errors import SpecError, SpecProblem
-from agentrt.spec_interpolate import placeholders
 from agentrt.spec_model import SpecDocument
+from agentrt.spec_resolved import ResolvedSpec
 
 if TYPE_CHECKING:
     from agentrt.agent import Agent
@@ -36,16 +34,14 @@ if TYPE_CHECKING:
 __all__ = ["AgentSpec", "SpecError", "SpecProblem", "load_agent", "spec_files", "spec_json_schema"]
 
 
-class AgentSpec(SpecDocument):
+class AgentSpec(ResolvedSpec):
     """A validated agent spec with its imports and sub-agent files resolved.
 
     Build one with :meth:`from_file`, :meth:`from_text` or :meth:`from_dict`;
     constructing it directly validates the fields but resolves nothing.
+    ``file``, ``output_type``, ``tool_target`` and ``variables`` come from
+    :class:`~agentrt.spec_resolved.ResolvedSpec`.
     """
-
-    _file: Path | None = PrivateAttr(default=None)
-    _targets: dict[int, Any] = PrivateAttr(default_factory=dict)
-    _output_type: type[BaseModel] | None = PrivateAttr(default=None)
 
     @classmethod
     def from_file(
@@ -62,7 +58,7 @@ class AgentSpec(SpecDocument):
         """
         from agentrt.spec_loader import load_file
 
-        return load_file(path, environ=environ)
+        return load_file(path, spec_type=cls, environ=environ)
 
     @classmethod
     def from_text(
@@ -76,7 +72,7 @@ class AgentSpec(SpecDocument):
         """Load a spec from YAML text; ``base_dir`` (default: cwd) stands in for its directory."""
         from agentrt.spec_loader import load_text
 
-        return load_text(text, file=file, base_dir=base_dir, environ=environ)
+        return load_text(text, spec_type=cls, file=file, base_dir=base_dir, environ=environ)
 
     @classmethod
     def from_dict(
@@ -85,37 +81,7 @@ class AgentSpec(SpecDocument):
         """Load a spec from parsed data (strings are taken as they are: no ``${ENV}`` expansion)."""
         from agentrt.spec_loader import load_data
 
-        return load_data(data, base_dir=base_dir)
-
-    def _attach(
-        self, *, file: Path | None, targets: dict[int, Any], output_type: type[BaseModel] | None
-    ) -> None:
-        self._file = file
-        self._targets = targets
-        self._output_type = output_type
-
-    @property
-    def file(self) -> Path | None:
-        """The resolved path of the file this spec came from, if any."""
-        return self._file
-
-    @property
-    def output_type(self) -> type[BaseModel] | None:
-        """The pydantic model named by ``output.type``, once resolved."""
-        return self._output_type
-
-    def tool_target(self, index: int) -> Any:
-        """What ``tools[index]`` resolved to: the callable, or the sub-agent's :class:`AgentSpec`.
-
-        Raises:
-            LookupError: the entry is a builtin tool, or the spec was never resolved.
-        """
-        try:
-            return self._targets[index]
-        except KeyError:
-            raise LookupError(
-                f"tools[{index}] of agent {self.name!r} has no resolved target"
-            ) from None
+        return load_data(data, spec_type=cls, base_dir=base_dir)
 
     def to_agent(self, variables: Mapping[str, str] | None = None) -> Agent[Any]:
         """Build the :class:`~agentrt.agent.Agent` this spec describes.
@@ -129,14 +95,6 @@ class AgentSpec(SpecDocument):
         from agentrt.spec_build import build_agent
 
         return build_agent(self, variables)
-
-    def variables(self) -> list[str]:
-        """Every ``{placeholder}`` in the instructions of this agent and its sub-agents."""
-        names = placeholders(self.instructions)
-        for target in self._targets.values():
-            if isinstance(target, AgentSpec):
-                names.extend(target.variables())
-        return list(dict.fromkeys(names))
 
 
 def load_agent(

@@ -1,4 +1,4 @@
-"""From a resolved :class:`~agentrt.spec.AgentSpec` to a runnable :class:`~agentrt.agent.Agent`.
+"""From a resolved spec (:class:`~agentrt.spec_resolved.ResolvedSpec`) to a runnable :class:`~agentrt.agent.Agent`.
 
 Function tools were made :class:`~agentrt.tools.Tool` s when the spec loaded
 (:func:`make_tool`, so a signature that cannot be a tool is a spec problem with
@@ -12,17 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentrt.agent import Agent
 from agentrt.limits import Limits
 from agentrt.model import ModelSettings
 from agentrt.spec_interpolate import render_placeholders
 from agentrt.spec_model import AgentToolSpec, FunctionToolSpec, LimitsSpec, SettingsSpec
+from agentrt.spec_resolved import ResolvedSpec
 from agentrt.tools import Tool, server_tool
-
-if TYPE_CHECKING:
-    from agentrt.spec import AgentSpec
 
 __all__ = ["build_agent", "make_tool"]
 
@@ -51,7 +49,7 @@ def make_tool(
     return Tool.from_function(target, name=name, description=description, timeout=timeout)
 
 
-def build_agent(spec: AgentSpec, variables: Mapping[str, str] | None = None) -> Agent[Any]:
+def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) -> Agent[Any]:
     """Build the agent ``spec`` describes.
 
     Args:
@@ -80,7 +78,7 @@ def build_agent(spec: AgentSpec, variables: Mapping[str, str] | None = None) -> 
     return Agent(output_schema=schema, **common)
 
 
-def _tool(spec: AgentSpec, index: int, entry: Any, variables: dict[str, str]) -> Any:
+def _tool(spec: ResolvedSpec, index: int, entry: Any, variables: dict[str, str]) -> Any:
     if isinstance(entry, FunctionToolSpec):
         return spec.tool_target(index)
     if isinstance(entry, AgentToolSpec):

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,49 +22,54 @@ from agentrt.spec_diagnostics import problems_from_validation
 from agentrt.spec_errors import KeyPath, SpecError, SpecProblem
 from agentrt.spec_imports import ImportProblem, importable, resolve_import
 from agentrt.spec_model import AgentToolSpec, FunctionToolSpec
+from agentrt.spec_resolved import ResolvedSpec
 from agentrt.spec_source import SpecSource, parse_yaml, source_from_data
-
-if TYPE_CHECKING:
-    from agentrt.spec import AgentSpec
 
 __all__ = ["load_data", "load_file", "load_text"]
 
+S = TypeVar("S", bound=ResolvedSpec)
+
 
 @dataclass(frozen=True, kw_only=True)
-class _Context:
+class _Context(Generic[S]):
+    spec_type: type[S]  # what to build, sub-agents too (the facade passes AgentSpec)
     environ: Mapping[str, str]
     stack: tuple[Path, ...] = ()  # the files being loaded, outermost first, for cycles
 
 
 def load_file(
-    path: str | os.PathLike[str], *, environ: Mapping[str, str] | None = None
-) -> AgentSpec:
+    path: str | os.PathLike[str], *, spec_type: type[S], environ: Mapping[str, str] | None = None
+) -> S:
     """Load, validate and resolve the spec at ``path`` (see :meth:`AgentSpec.from_file`)."""
     display = os.fspath(path)
-    return _load_path(Path(display), display, _Context(environ=_env(environ)))
+    return _load_path(Path(display), display, _Context(spec_type=spec_type, environ=_env(environ)))
 
 
 def load_text(
     text: str,
     *,
+    spec_type: type[S],
     file: str = "<text>",
     base_dir: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
-) -> AgentSpec:
+) -> S:
     """Load a spec from YAML text; imports and sub-agents resolve against ``base_dir`` (default: cwd)."""
     source = parse_yaml(text, file=file, environ=_env(environ))
-    return _validate(source, _base(base_dir), None, _Context(environ=_env(environ)))
+    ctx = _Context(spec_type=spec_type, environ=_env(environ))
+    return _validate(source, _base(base_dir), None, ctx)
 
 
 def load_data(
     data: Mapping[str, Any],
     *,
+    spec_type: type[S],
     base_dir: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
-) -> AgentSpec:
+) -> S:
     """Load a spec from already-parsed data (no ``${ENV}`` expansion, no positions)."""
     source = source_from_data(dict(data) if isinstance(data, Mapping) else data)
-    return _validate(source, _base(base_dir), None, _Context(environ=_env(environ)))
+    ctx = _Context(spec_type=spec_type, environ=_env(environ))
+    return _validate(source, _base(base_dir), None, ctx)
 
 
 def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -75,7 +80,7 @@ def _base(base_dir: str | os.PathLike[str] | None) -> Path:
     return Path(base_dir if base_dir is not None else os.getcwd()).resolve()
 
 
-def _load_path(path: Path, display: str, ctx: _Context) -> AgentSpec:
+def _load_path(path: Path, display: str, ctx: _Context[S]) -> S:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -93,13 +98,11 @@ def _load_path(path: Path, display: str, ctx: _Context) -> AgentSpec:
         ) from None
     real = path.resolve()
     source = parse_yaml(text, file=display, environ=ctx.environ)
-    nested = _Context(environ=ctx.environ, stack=(*ctx.stack, real))
+    nested = _Context(spec_type=ctx.spec_type, environ=ctx.environ, stack=(*ctx.stack, real))
     return _validate(source, real.parent, real, nested)
 
 
-def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Context) -> AgentSpec:
-    from agentrt.spec import AgentSpec
-
+def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Context[S]) -> S:
     if not isinstance(source.data, dict):
         raise SpecError(
             [
@@ -109,7 +112,7 @@ def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Conte
             ]
         )
     try:
-        spec = AgentSpec.model_validate(source.data)
+        spec = ctx.spec_type.model_validate(source.data)
     except ValidationError as exc:
         raise SpecError(problems_from_validation(exc, source)) from None
     resolver = _Resolver(
@@ -127,14 +130,14 @@ class _Resolver:
     source: SpecSource
     base_dir: Path
     display_dir: str
-    ctx: _Context
+    ctx: _Context[Any]
 
     def __post_init__(self) -> None:
         self.problems: list[SpecProblem] = []
         self.targets: dict[int, Any] = {}
         self.output_type: type[BaseModel] | None = None
 
-    def resolve(self, spec: AgentSpec) -> None:
+    def resolve(self, spec: ResolvedSpec) -> None:
         with importable(self.base_dir):
             for i, tool in enumerate(spec.tools):
                 if isinstance(tool, FunctionToolSpec):
@@ -177,15 +180,14 @@ class _Resolver:
         except UsageError as exc:
             self.add(("tools", i, "function"), f"{tool.function!r} cannot be a tool: {exc}")
 
-    def _check_names(self, spec: AgentSpec) -> None:
-        from agentrt.spec import AgentSpec as Spec
+    def _check_names(self, spec: ResolvedSpec) -> None:
         from agentrt.tools import Tool
 
         seen: dict[str, int] = {}
         for i, target in sorted(self.targets.items()):
             override = getattr(spec.tools[i], "name", None)
             name = target.name if isinstance(target, Tool) else None
-            if isinstance(target, Spec):
+            if isinstance(target, ResolvedSpec):
                 name = override or target.name
             if name is None:
                 continue
