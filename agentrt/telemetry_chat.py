@@ -1,7 +1,8 @@
 """The ``chat {model}`` span and GenAI metrics of one model call: :class:`ChatCall`.
 
-Part of :mod:`agentrt.tracing` (names there), imported only once telemetry is in
-use; every method swallows its own failures. Also home of the helpers the other
+Part of :mod:`agentrt.tracing` (names in :mod:`agentrt.telemetry_names`),
+imported only once telemetry is in use; every method swallows its own
+failures. Also home of the helpers the other
 recorders (:mod:`agentrt.telemetry_runs`) share: the active run's conversation
 id and :func:`fail_span`.
 """
@@ -17,10 +18,10 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from agentrt import telemetry_content as content
-from agentrt.tracing import OP_CHAT, PROVIDER, Attr
+from agentrt.telemetry_names import OP_CHAT, PROVIDER, Attr
 
 if TYPE_CHECKING:
-    from agentrt.telemetry_spans import Instruments
+    from agentrt.telemetry_instruments import Instruments
 
 __all__ = ["CONVERSATION", "ChatCall", "fail_span", "split_endpoint"]
 

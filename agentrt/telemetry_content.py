@@ -5,7 +5,7 @@ Used by the span recorders only when content capture is on (see
 ``GetCompletionsRequest`` s are covered too. Nothing here raises on odd input:
 malformed tool arguments stay the string the model wrote, values JSON cannot
 encode become their ``str()``, and every result is cut at
-:data:`~agentrt.tracing.MAX_CONTENT_CHARS` with a ``…[truncated N chars]`` marker.
+:data:`~agentrt.telemetry_names.MAX_CONTENT_CHARS` with a ``…[truncated N chars]`` marker.
 Secrets that tool definitions may carry (an MCP server's authorization and
 headers) are never copied.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentrt.tracing import MAX_CONTENT_CHARS
+from agentrt.telemetry_names import MAX_CONTENT_CHARS
 
 __all__ = [
     "dumps",

@@ -1,7 +1,7 @@
 """The agent, tool and server spans: :class:`AgentRun`, :class:`ToolRun`, :class:`ServerSpan`.
 
-Part of :mod:`agentrt.tracing` (names there), imported only once telemetry is in
-use; every method swallows its own failures.
+Part of :mod:`agentrt.tracing` (names in :mod:`agentrt.telemetry_names`),
+imported only once telemetry is in use; every method swallows its own failures.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from agentrt import telemetry_content as content
 from agentrt.telemetry_chat import CONVERSATION, fail_span
-from agentrt.tracing import OP_EXECUTE_TOOL, OP_INVOKE_AGENT, PROVIDER, Attr
+from agentrt.telemetry_names import OP_EXECUTE_TOOL, OP_INVOKE_AGENT, PROVIDER, Attr
 
 if TYPE_CHECKING:
-    from agentrt.telemetry_spans import Instruments
+    from agentrt.telemetry_instruments import Instruments
 
 __all__ = ["AgentRun", "ServerSpan", "ToolRun"]
 

@@ -1,7 +1,7 @@
 """OpenTelemetry for agentrt: GenAI-convention spans and metrics, or nothing at all.
 
-Every telemetry name agentrt emits is defined here (GenAI semantic conventions,
-v1.41 names). What is recorded:
+Every telemetry name agentrt emits is defined in :mod:`agentrt.telemetry_names`
+(GenAI semantic conventions, v1.41 names). What is recorded:
 
 - spans ``invoke_agent {agent}`` (INTERNAL), ``chat {model}`` (CLIENT, one per
   model call, retries included) and ``execute_tool {tool}`` (INTERNAL), nested
@@ -47,11 +47,13 @@ inside a hook is swallowed. A stream's span ends when the stream is consumed,
 fails (status ERROR, ``error.type``), is cancelled (ERROR, ``CancelledError``)
 or is closed early by its consumer (status UNSET).
 
-Modules: this one (names, :class:`Telemetry`, the cheap hooks);
-``telemetry_spans`` (tracer and histograms), ``telemetry_chat`` (model calls),
-``telemetry_runs`` (agent runs, tool calls, server calls) and
-``telemetry_content`` (content as JSON), imported only once telemetry is in
-use; ``telemetry_setup`` (the CLI's ``--trace`` / ``--metrics`` exporters).
+Modules: this one (:class:`Telemetry`, the cheap hooks); :mod:`agentrt.telemetry_names`
+(every name); :mod:`agentrt.telemetry_instruments` (tracer and histograms),
+:mod:`agentrt.telemetry_spans` (the recorders made from them),
+:mod:`agentrt.telemetry_chat` (model calls), :mod:`agentrt.telemetry_runs` (agent
+runs, tool calls, server calls) and :mod:`agentrt.telemetry_content` (content as
+JSON), imported only once telemetry is in use; :mod:`agentrt.telemetry_setup`
+(the CLI's ``--trace`` / ``--metrics`` exporters).
 """
 
 from __future__ import annotations
@@ -62,26 +64,12 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from agentrt.telemetry_names import CAPTURE_CONTENT_ENV
+
 if TYPE_CHECKING:
-    from agentrt.telemetry_spans import AgentRun, ChatCall, Instruments
+    from agentrt.telemetry_spans import AgentRun, ChatCall, Spans
 
 __all__ = [
-    "AGENT_DURATION",
-    "CAPTURE_CONTENT_ENV",
-    "DURATION_BUCKETS",
-    "INSTRUMENTATION_NAME",
-    "MAX_CONTENT_CHARS",
-    "OPERATION_DURATION",
-    "OP_CHAT",
-    "OP_EXECUTE_TOOL",
-    "OP_INVOKE_AGENT",
-    "PROVIDER",
-    "TIME_PER_OUTPUT_CHUNK",
-    "TIME_TO_FIRST_CHUNK",
-    "TOKEN_BUCKETS",
-    "TOKEN_USAGE",
-    "TOOL_DURATION",
-    "Attr",
     "Telemetry",
     "activate",
     "capture_from_env",
@@ -92,81 +80,6 @@ __all__ = [
     "trace_headers",
 ]
 
-# -- names ------------------------------------------------------------------------------------
-
-PROVIDER = "x_ai"
-"""``gen_ai.provider.name`` of every xAI call."""
-OP_CHAT = "chat"
-OP_INVOKE_AGENT = "invoke_agent"
-OP_EXECUTE_TOOL = "execute_tool"
-INSTRUMENTATION_NAME = "agentrt"
-
-
-class Attr:
-    """Span and metric attribute keys (GenAI semantic conventions)."""
-
-    OPERATION = "gen_ai.operation.name"
-    PROVIDER = "gen_ai.provider.name"
-    REQUEST_MODEL = "gen_ai.request.model"
-    REQUEST_TEMPERATURE = "gen_ai.request.temperature"
-    REQUEST_TOP_P = "gen_ai.request.top_p"
-    REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens"
-    REQUEST_SEED = "gen_ai.request.seed"
-    REQUEST_STOP = "gen_ai.request.stop_sequences"
-    REQUEST_FREQUENCY_PENALTY = "gen_ai.request.frequency_penalty"
-    REQUEST_PRESENCE_PENALTY = "gen_ai.request.presence_penalty"
-    REQUEST_CHOICE_COUNT = "gen_ai.request.choice.count"
-    REQUEST_STREAM = "gen_ai.request.stream"
-    OUTPUT_TYPE = "gen_ai.output.type"
-    RESPONSE_ID = "gen_ai.response.id"
-    RESPONSE_MODEL = "gen_ai.response.model"
-    RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons"
-    RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk"
-    USAGE_INPUT = "gen_ai.usage.input_tokens"
-    USAGE_OUTPUT = "gen_ai.usage.output_tokens"
-    USAGE_REASONING = "gen_ai.usage.reasoning.output_tokens"
-    USAGE_CACHE_READ = "gen_ai.usage.cache_read.input_tokens"
-    CONVERSATION_ID = "gen_ai.conversation.id"
-    AGENT_NAME = "gen_ai.agent.name"
-    AGENT_DESCRIPTION = "gen_ai.agent.description"
-    TOOL_NAME = "gen_ai.tool.name"
-    TOOL_CALL_ID = "gen_ai.tool.call.id"
-    TOOL_TYPE = "gen_ai.tool.type"
-    TOOL_DESCRIPTION = "gen_ai.tool.description"
-    TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments"
-    TOOL_CALL_RESULT = "gen_ai.tool.call.result"
-    TOOL_DEFINITIONS = "gen_ai.tool.definitions"
-    INPUT_MESSAGES = "gen_ai.input.messages"
-    OUTPUT_MESSAGES = "gen_ai.output.messages"
-    SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions"
-    TOKEN_TYPE = "gen_ai.token.type"
-    SERVER_ADDRESS = "server.address"
-    SERVER_PORT = "server.port"
-    ERROR_TYPE = "error.type"
-    RPC_SYSTEM = "rpc.system"
-    RPC_SERVICE = "rpc.service"
-    RPC_METHOD = "rpc.method"
-
-
-OPERATION_DURATION = "gen_ai.client.operation.duration"
-TOKEN_USAGE = "gen_ai.client.token.usage"
-TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk"
-TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk"
-AGENT_DURATION = "agentrt.agent.duration"
-"""Seconds per agent run (the conventions define no agent metric; named for agentrt)."""
-TOOL_DURATION = "agentrt.tool.duration"
-"""Seconds per tool call (the conventions define no tool metric; named for agentrt)."""
-
-DURATION_BUCKETS: tuple[float, ...] = (
-    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-)  # fmt: skip
-"""The conventions' boundaries for operation duration, time to first chunk and per chunk."""
-TOKEN_BUCKETS: tuple[float, ...] = tuple(float(4**i) for i in range(14))
-"""The conventions' boundaries for token usage: 1, 4, 16, … 67108864."""
-
-CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
-MAX_CONTENT_CHARS = 16_384
-"""Longest captured content attribute; longer ones are cut and end with a marker."""
 _ON = frozenset({"true", "1", "yes", "on", "span_only", "span_and_event"})
 
 
@@ -248,14 +161,14 @@ class Telemetry:
         self.meter_provider = meter_provider
         self.capture_content = capture_content
         self.enabled = enabled
-        self._instruments: Instruments | None = None
+        self._instruments: Spans | None = None
         self._broken = False
 
     def __repr__(self) -> str:
         injected = self.tracer_provider is not None or self.meter_provider is not None
         return f"Telemetry(enabled={self.enabled}, injected={injected})"
 
-    def instruments(self) -> Instruments | None:
+    def instruments(self) -> Spans | None:
         """The tracer and histograms, or ``None`` while telemetry costs nothing (see module doc)."""
         found = self._instruments
         if found is not None or not self.enabled or self._broken:
@@ -264,10 +177,10 @@ class Telemetry:
         if not injected and not (_otel_loaded() and _globals_installed()):
             return None
         try:
-            from agentrt.telemetry_spans import Instruments
+            from agentrt.telemetry_spans import Spans
 
             capture = capture_from_env() if self.capture_content is None else self.capture_content
-            found = self._instruments = Instruments(
+            found = self._instruments = Spans(
                 self.tracer_provider, self.meter_provider, capture=capture
             )
         except Exception:  # opentelemetry-api missing or broken: stay silent and off

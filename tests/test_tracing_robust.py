@@ -26,9 +26,10 @@ from agentrt.events import TextDelta
 from agentrt.messages import user
 from agentrt.sim import Realism
 from agentrt.telemetry_content import dumps, tool_definitions, truncate
+from agentrt.telemetry_names import CAPTURE_CONTENT_ENV, MAX_CONTENT_CHARS, OPERATION_DURATION
 from agentrt.testing import simulator
 from agentrt.tools import tool
-from agentrt.tracing import CAPTURE_CONTENT_ENV, MAX_CONTENT_CHARS, OPERATION_DURATION, Telemetry
+from agentrt.tracing import Telemetry
 from tests.test_tracing import MODEL, QUESTION, Otel, attrs, make_otel, parent_of, weather_agent
 
 pytestmark = pytest.mark.e2e
