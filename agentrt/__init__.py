@@ -44,20 +44,20 @@ _LAZY: dict[str, str] = {
     "ToolContext": "agentrt.tools",
     "tool": "agentrt.tools",
     "Telemetry": "agentrt.tracing",
-    "events": "agentrt",  # the module agentrt.events
 }
+# public name -> a module exported as that name
+_MODULES: dict[str, str] = {"events": "agentrt.events"}
 
-__all__ = ["__version__", *_LAZY]
+__all__ = ["__version__", *_LAZY, *_MODULES]
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'agentrt' has no attribute {name!r}")
-    if module == "agentrt":  # a submodule exported as a name
-        value: Any = importlib.import_module(f"agentrt.{name}")
+    if name in _MODULES:
+        value: Any = importlib.import_module(_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
-        value = getattr(importlib.import_module(module), name)
+        raise AttributeError(f"module 'agentrt' has no attribute {name!r}")
     globals()[name] = value
     return value
 
