@@ -12,41 +12,41 @@ from typing import TYPE_CHECKING, Any
 from agentrt._version import __version__
 
 if TYPE_CHECKING:
-    from agentrt import events as events
-    from agentrt.agent import Agent as Agent
-    from agentrt.chat_request import ChatRequest as ChatRequest
-    from agentrt.chat_response import ChatResponse as ChatResponse
-    from agentrt.client import Client as Client
+    from agentrt.agents import events as events
+    from agentrt.agents.agent import Agent as Agent
+    from agentrt.agents.limits import Limits as Limits
+    from agentrt.agents.model import ModelSettings as ModelSettings
+    from agentrt.agents.run_result import RunResult as RunResult
+    from agentrt.agents.tools import Tool as Tool
+    from agentrt.agents.tools import ToolContext as ToolContext
+    from agentrt.agents.tools import tool as tool
     from agentrt.errors import AgentrtError as AgentrtError
-    from agentrt.limits import Limits as Limits
-    from agentrt.model import ModelSettings as ModelSettings
-    from agentrt.run_result import RunResult as RunResult
-    from agentrt.spec import AgentSpec as AgentSpec
-    from agentrt.spec import load_agent as load_agent
-    from agentrt.tools import Tool as Tool
-    from agentrt.tools import ToolContext as ToolContext
-    from agentrt.tools import tool as tool
-    from agentrt.tracing import Telemetry as Telemetry
+    from agentrt.specs.agent_spec import AgentSpec as AgentSpec
+    from agentrt.specs.agent_spec import load_agent as load_agent
+    from agentrt.telemetry.tracing import Telemetry as Telemetry
+    from agentrt.xai.chat_request import ChatRequest as ChatRequest
+    from agentrt.xai.chat_response import ChatResponse as ChatResponse
+    from agentrt.xai.client import Client as Client
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
     "AgentrtError": "agentrt.errors",
-    "Client": "agentrt.client",
-    "ChatRequest": "agentrt.chat_request",
-    "ChatResponse": "agentrt.chat_response",
-    "Agent": "agentrt.agent",
-    "Limits": "agentrt.limits",
-    "ModelSettings": "agentrt.model",
-    "RunResult": "agentrt.run_result",
-    "AgentSpec": "agentrt.spec",
-    "load_agent": "agentrt.spec",
-    "Tool": "agentrt.tools",
-    "ToolContext": "agentrt.tools",
-    "tool": "agentrt.tools",
-    "Telemetry": "agentrt.tracing",
+    "Client": "agentrt.xai.client",
+    "ChatRequest": "agentrt.xai.chat_request",
+    "ChatResponse": "agentrt.xai.chat_response",
+    "Agent": "agentrt.agents.agent",
+    "Limits": "agentrt.agents.limits",
+    "ModelSettings": "agentrt.agents.model",
+    "RunResult": "agentrt.agents.run_result",
+    "AgentSpec": "agentrt.specs.agent_spec",
+    "load_agent": "agentrt.specs.agent_spec",
+    "Tool": "agentrt.agents.tools",
+    "ToolContext": "agentrt.agents.tools",
+    "tool": "agentrt.agents.tools",
+    "Telemetry": "agentrt.telemetry.tracing",
 }
 # public name -> a module exported as that name
-_MODULES: dict[str, str] = {"events": "agentrt.events"}
+_MODULES: dict[str, str] = {"events": "agentrt.agents.events"}
 
 __all__ = ["__version__", *_LAZY, *_MODULES]
 

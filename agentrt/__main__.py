@@ -1,6 +1,6 @@
 """``python -m agentrt`` is the ``agentrt`` command."""
 
-from agentrt.cli import main
+from agentrt.commands.main import main
 
 __all__: list[str] = []
 

@@ -4,7 +4,7 @@
 
     AgentrtError                      base; ``exit_code`` is what the CLI exits with
     ├── UsageError                    bad arguments or configuration (exit 2)
-    │   └── SpecError                 an invalid agent spec; ``problems`` (agentrt.spec_errors)
+    │   └── SpecError                 an invalid agent spec; ``problems`` (agentrt.specs.problems)
     ├── RPCError                      a gRPC call failed (exit 3); code, details, request_id
     │   ├── TransportError            the call did not get an answer from the service
     │   │   ├── Unavailable           UNAVAILABLE (retried by gRPC before this is raised)
@@ -30,7 +30,7 @@
         └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
-transport boundary (:mod:`agentrt.rpc_errors`), into the most specific class here
+transport boundary (:mod:`agentrt.xai.rpc_errors`), into the most specific class here
 and raised ``from`` the original. This module imports nothing heavy: status codes
 are kept as their names (``"UNAVAILABLE"``). No error message ever contains an
 API key.

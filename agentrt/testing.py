@@ -1,7 +1,7 @@
 """Test doubles for code built on agentrt; they fail loudly when misused.
 
 :class:`ScriptedModel` replays canned turns through the same seam the real
-client uses (:class:`agentrt.model.Model`), so an agent can be unit-tested with
+client uses (:class:`agentrt.agents.model.Model`), so an agent can be unit-tested with
 no server::
 
     model = ScriptedModel(
@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from agentrt.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.errors import DeadlineExceeded
-from agentrt.messages import ToolCall
+from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
+from agentrt.xai.messages import ToolCall
 
 if TYPE_CHECKING:
-    from agentrt.chat_request import ChatRequest
-    from agentrt.client import Client
     from agentrt.sim import Simulator
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.client import Client
 
 __all__ = [
     "ScriptExhausted",
@@ -111,7 +111,7 @@ def fail(error: BaseException, *, delay: float = 0.0) -> Turn:
 
 
 class ScriptedModel:
-    """A :class:`~agentrt.model.Model` that replays turns in order.
+    """A :class:`~agentrt.agents.model.Model` that replays turns in order.
 
     Attributes:
         requests: every request received, in order.
@@ -231,7 +231,7 @@ class SimHarness:
 def _connect(
     sim: Simulator, metadata: tuple[tuple[str, str], ...], options: Mapping[str, Any]
 ) -> Client:
-    from agentrt.client import Client
+    from agentrt.xai.client import Client
 
     key = sim.options.api_key or "test-key"
     return Client(api_key=key, endpoint=sim.address, metadata=metadata, **options)

@@ -93,9 +93,9 @@ Samples = dict[str, list[float]]
 
 def agentrt_case(address: str, runs: int, concurrency: int, sim_pid: int) -> Case:
     """runs/s of ``Agent.run`` over agentrt's client; also records client and simulator CPU µs per turn."""
-    from agentrt.agent import Agent
-    from agentrt.client import Client
-    from agentrt.limits import Limits
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.limits import Limits
+    from agentrt.xai.client import Client
 
     runner = _runner()
     # Concurrent runs share the script's cursor, so one run may get more identical calls.
@@ -323,7 +323,7 @@ def _process_cpu(pid: int) -> float:
 
 def loop_cpu_case(runs: int, *, streaming: bool) -> Callable[[], float]:
     """CPU µs per turn of agentrt's loop alone: ScriptedModel behind the seam, no network."""
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
     from agentrt.testing import ScriptedModel, call, reply, tool_calls
 
     agent = Agent(

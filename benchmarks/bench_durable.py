@@ -40,8 +40,8 @@ TWO = "Temporal, 2 workers"
 
 def in_process_case(address: str, runs: int, concurrency: int) -> Callable[[], float]:
     """runs/s of ``Agent.run`` on one client, ``concurrency`` at a time."""
-    from agentrt.client import Client
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
+    from agentrt.xai.client import Client
 
     agent = AgentSpec.from_file(PLANNER).to_agent()
 
@@ -56,7 +56,7 @@ def temporal_case(temporal: str, queue: str, runs: int, concurrency: int) -> Cal
     """runs/s of durable runs on ``queue``, ``concurrency`` in flight."""
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
 
     agent = AgentSpec.from_file(PLANNER).to_agent()
 

@@ -77,13 +77,13 @@ def python_work_per_chunk(chunks: int, repeats: int, rounds: int) -> dict[str, l
 
     from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
 
-    from agentrt.chat_request import ChatRequest
-    from agentrt.client import Client
     from agentrt.load.plan import LoadPlan
     from agentrt.load.prompts import Corpus
     from agentrt.load.runner import Recorder, make_call
     from agentrt.load.schedule import Ramp
-    from agentrt.messages import user
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.client import Client
+    from agentrt.xai.messages import user
 
     delta = chat_pb2.CompletionOutputChunk(delta=chat_pb2.Delta(content="tok "))
     mid = chat_pb2.GetChatCompletionChunk(id="b", model="m", outputs=[delta]).SerializeToString()

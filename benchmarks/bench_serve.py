@@ -73,8 +73,8 @@ class Case:
 
 def in_process(sim: str, runs: int, concurrency: int) -> Case:
     """``Agent.run`` on one client."""
-    from agentrt.client import Client
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
+    from agentrt.xai.client import Client
 
     agent = AgentSpec.from_file(PROBE).to_agent()
 

@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.naive_server:
-        from agentrt.eventloop import run
+        from agentrt.launch.eventloop import run
 
         run(_naive_server())
         return

@@ -45,9 +45,9 @@ CONCURRENCY = (1, 10, 100, 1000)
 async def _agentrt(
     endpoint: str, n: int, streams: int, threads: int | None = None
 ) -> Callable[[], Any]:
-    from agentrt.chat_request import ChatRequest
-    from agentrt.client import Client
-    from agentrt.messages import user
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.client import Client
+    from agentrt.xai.messages import user
 
     pool = max(1, streams // 100)
     extra = {} if threads is None else {"stream_threads": threads}  # None: the default
@@ -181,9 +181,9 @@ def python_work_per_chunk(n: int, rounds: int) -> dict[str, list[float]]:
     """agentrt's per-chunk Python work over already-parsed chunks (no network), in µs."""
     from agentrt_protos.xai.api.v1 import chat_pb2
 
-    from agentrt import chat
-    from agentrt.config import ClientConfig
-    from agentrt.transport import Transport
+    from agentrt.xai import chat
+    from agentrt.xai.config import ClientConfig
+    from agentrt.xai.transport import Transport
 
     raw = chat_pb2.GetChatCompletionChunk(
         id="b",

@@ -43,7 +43,7 @@ def telemetries() -> dict[str, Any]:
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from agentrt.tracing import Telemetry
+    from agentrt.telemetry.tracing import Telemetry
 
     out: dict[str, Any] = {"off": (Telemetry(enabled=False), None)}
     for name, capture in (("on", False), ("on + content", True)):
@@ -92,9 +92,9 @@ def stream_cases(
     ``cpu[case]``: steadier than throughput on a shared machine, and what
     telemetry would cost.
     """
-    from agentrt.chat_request import ChatRequest
-    from agentrt.client import Client
-    from agentrt.messages import user
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.client import Client
+    from agentrt.xai.messages import user
 
     request = ChatRequest(model="bench", messages=(user("go"),), max_tokens=chunks)
     cases = {}
@@ -118,8 +118,8 @@ def agent_cases(
     loop: asyncio.AbstractEventLoop, endpoint: str, runs: int
 ) -> dict[str, Callable[[], float]]:
     """runs/s of ``runs`` sequential 2-turn, 2-tool agent runs, per case."""
-    from agentrt.agent import Agent
-    from agentrt.client import Client
+    from agentrt.agents.agent import Agent
+    from agentrt.xai.client import Client
 
     async def get_weather(city: str) -> dict[str, Any]:
         """Get the current weather for a city.
@@ -159,12 +159,12 @@ def work_cases(loop: asyncio.AbstractEventLoop, chunks: int) -> dict[str, Callab
     """µs of Python work per chunk over already-parsed chunks (no network), per case."""
     from agentrt_protos.xai.api.v1 import chat_pb2
 
-    from agentrt import chat
-    from agentrt.chat_proto import request_to_proto
-    from agentrt.chat_request import ChatRequest
-    from agentrt.config import ClientConfig
-    from agentrt.messages import user
-    from agentrt.transport import Transport
+    from agentrt.xai import chat
+    from agentrt.xai.chat_proto import request_to_proto
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.config import ClientConfig
+    from agentrt.xai.messages import user
+    from agentrt.xai.transport import Transport
 
     raw = chat_pb2.GetChatCompletionChunk(
         id="b",

@@ -10,9 +10,19 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from agentrt.agent import Agent
-from agentrt.chat_request import ChatRequest, JsonSchema
-from agentrt.chat_response import ChatResponse, Delta
+from agentrt.agents.agent import Agent
+from agentrt.agents.events import (
+    ReasoningDelta,
+    RunFinished,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnFinished,
+)
+from agentrt.agents.limits import Limits
+from agentrt.agents.model import ModelSettings
+from agentrt.agents.run_result import RunResult
+from agentrt.agents.tools import ToolContext, tool
 from agentrt.errors import (
     AgentError,
     MaxTurnsExceeded,
@@ -22,20 +32,10 @@ from agentrt.errors import (
     UnknownToolError,
     UsageError,
 )
-from agentrt.events import (
-    ReasoningDelta,
-    RunFinished,
-    TextDelta,
-    ToolCallFinished,
-    ToolCallStarted,
-    TurnFinished,
-)
-from agentrt.limits import Limits
-from agentrt.messages import system, user
-from agentrt.model import ModelSettings
-from agentrt.run_result import RunResult
 from agentrt.testing import ScriptedModel, call, reply, tool_calls
-from agentrt.tools import ToolContext, tool
+from agentrt.xai.chat_request import ChatRequest, JsonSchema
+from agentrt.xai.chat_response import ChatResponse, Delta
+from agentrt.xai.messages import system, user
 
 ran: list[str] = []
 

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from agentrt.agent import Agent
-from agentrt.client import Client
+from agentrt.agents.agent import Agent
+from agentrt.agents.events import TextDelta, ToolCallFinished
+from agentrt.agents.limits import Limits
+from agentrt.agents.tools import tool
 from agentrt.errors import (
     MaxTurnsExceeded,
     OutputValidationError,
@@ -24,11 +26,9 @@ from agentrt.errors import (
     ToolLoopDetected,
     UnknownToolError,
 )
-from agentrt.events import TextDelta, ToolCallFinished
-from agentrt.limits import Limits
 from agentrt.sim import FaultConfig, Realism
 from agentrt.testing import simulator
-from agentrt.tools import tool
+from agentrt.xai.client import Client
 from tests.conftest import SimProcess
 
 pytestmark = pytest.mark.e2e

@@ -9,18 +9,18 @@ from datetime import UTC, datetime
 import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
-from agentrt.chat_proto import message_to_proto, request_to_proto, tool_to_proto
-from agentrt.chat_request import (
+from agentrt.errors import DeadlineExceeded, NotFound, UsageError
+from agentrt.xai.chat_proto import message_to_proto, request_to_proto, tool_to_proto
+from agentrt.xai.chat_request import (
     ChatRequest,
     Guideline,
     JsonSchema,
     SearchParameters,
     SearchSource,
 )
-from agentrt.chat_response import Delta, Usage
-from agentrt.client import Client
-from agentrt.errors import DeadlineExceeded, NotFound, UsageError
-from agentrt.messages import (
+from agentrt.xai.chat_response import Delta, Usage
+from agentrt.xai.client import Client
+from agentrt.xai.messages import (
     ToolCall,
     assistant,
     developer,
@@ -30,7 +30,7 @@ from agentrt.messages import (
     tool_result,
     user,
 )
-from agentrt.tool_specs import (
+from agentrt.xai.tool_specs import (
     MCP,
     AttachmentSearch,
     CodeExecution,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gc
 
-from agentrt import chat_proto
-from agentrt.chat_proto import request_to_proto
-from agentrt.chat_request import ChatRequest
-from agentrt.tool_specs import FunctionTool
+from agentrt.xai import chat_proto
+from agentrt.xai.chat_proto import request_to_proto
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.tool_specs import FunctionTool
 
 
 def test_a_function_declaration_is_serialised_once_and_forgotten_with_it() -> None:

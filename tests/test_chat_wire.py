@@ -10,14 +10,14 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from agentrt.chat_proto import request_to_proto
-from agentrt.chat_request import ChatRequest, JsonSchema
-from agentrt.chat_wire import EncodedRequest, RequestEncoder
-from agentrt.client import Client
 from agentrt.errors import ServerError, UsageError
-from agentrt.messages import Message, ToolCall, assistant, system, tool_result, user
-from agentrt.tool_specs import FunctionTool, WebSearch
-from agentrt.tracing import Telemetry
+from agentrt.telemetry.tracing import Telemetry
+from agentrt.xai.chat_proto import request_to_proto
+from agentrt.xai.chat_request import ChatRequest, JsonSchema
+from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.xai.client import Client
+from agentrt.xai.messages import Message, ToolCall, assistant, system, tool_result, user
+from agentrt.xai.tool_specs import FunctionTool, WebSearch
 from tests.conftest import errors_on_threads
 from tests.fake_xai import serve_fake
 
@@ -114,7 +114,7 @@ def test_proto_parses_the_request_back() -> None:
 
 
 def test_encoders_of_one_agents_runs_share_the_settings_bytes_and_the_cache_is_bounded() -> None:
-    from agentrt import chat_wire
+    from agentrt.xai import chat_wire
 
     req = request(user("a"))
     first, second = RequestEncoder(), RequestEncoder()

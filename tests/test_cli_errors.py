@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentrt.cli import COMMANDS, build_parser
+from agentrt.commands.main import COMMANDS, build_parser
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

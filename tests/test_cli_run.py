@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from agentrt.commands.run import parse_vars
-from agentrt.connect import SIMULATOR_NOTICE, choose_endpoint
 from agentrt.errors import UsageError
-from agentrt.spec import AgentSpec
+from agentrt.launch.connect import SIMULATOR_NOTICE, choose_endpoint
+from agentrt.specs.agent_spec import AgentSpec
 from tests.conftest import SimProcess, reaped, running_sim
 from tests.test_spec import BROKEN
 

@@ -10,29 +10,29 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from agentrt.client import Client
-from agentrt.config import ClientConfig, resolve_endpoint
-from agentrt.deadline import Deadline, budget, current_deadline, effective_timeout
 from agentrt.errors import DeadlineExceeded, UsageError
-from agentrt.retry import RateLimitPolicy
+from agentrt.xai.client import Client
+from agentrt.xai.config import ClientConfig, resolve_endpoint
+from agentrt.xai.deadline import Deadline, budget, current_deadline, effective_timeout
+from agentrt.xai.retry import RateLimitPolicy
 from tests.fake_xai import FakeXai, serve_fake
 
 MODULES = [
-    "agentrt.client",
-    "agentrt.chat",
-    "agentrt.chat_proto",
-    "agentrt.chat_request",
-    "agentrt.chat_response",
-    "agentrt.config",
-    "agentrt.deadline",
-    "agentrt.messages",
-    "agentrt.retry",
-    "agentrt.rpc_errors",
-    "agentrt.service_types",
-    "agentrt.services",
-    "agentrt.stream_thread",
-    "agentrt.tool_specs",
-    "agentrt.transport",
+    "agentrt.xai.client",
+    "agentrt.xai.chat",
+    "agentrt.xai.chat_proto",
+    "agentrt.xai.chat_request",
+    "agentrt.xai.chat_response",
+    "agentrt.xai.config",
+    "agentrt.xai.deadline",
+    "agentrt.xai.messages",
+    "agentrt.xai.retry",
+    "agentrt.xai.rpc_errors",
+    "agentrt.xai.service_types",
+    "agentrt.xai.services",
+    "agentrt.xai.stream_thread",
+    "agentrt.xai.tool_specs",
+    "agentrt.xai.transport",
     "agentrt.commands.chat",
 ]
 
@@ -46,8 +46,8 @@ def test_every_module_exports_what_it_defines(name: str) -> None:
 
 def test_value_modules_stay_free_of_grpc_and_protobuf() -> None:
     code = (
-        "import sys; import agentrt.messages, agentrt.chat_request, agentrt.chat_response, "
-        "agentrt.tool_specs, agentrt.deadline, agentrt.errors; "
+        "import sys; import agentrt.xai.messages, agentrt.xai.chat_request, agentrt.xai.chat_response, "
+        "agentrt.xai.tool_specs, agentrt.xai.deadline, agentrt.errors; "
         "print(any(m.split('.')[0] in ('grpc', 'google', 'agentrt_protos') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -65,7 +65,7 @@ def _python(code: str, stdin: bytes = b"") -> bytes:
 
 def test_agentrt_and_xai_sdk_import_into_one_process() -> None:
     out = _python(
-        "import importlib, agentrt.wire as w, xai_sdk\n"
+        "import importlib, agentrt.xai.wire as w, xai_sdk\n"
         "from xai_sdk.proto.v6 import chat_pb2 as sdk_chat\n"
         "mods = [importlib.import_module(m) for m in w.proto_modules()]\n"
         "from agentrt_protos.xai.api.v1 import chat_pb2\n"

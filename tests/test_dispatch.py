@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pydantic import BaseModel
 
-from agentrt.dispatch import ToolCallRecord, dispatch, render_output
+from agentrt.agents.dispatch import ToolCallRecord, dispatch, render_output
+from agentrt.agents.tools import ToolContext, Toolset, tool
 from agentrt.errors import UnknownToolError
-from agentrt.messages import ToolCall
-from agentrt.tools import ToolContext, Toolset, tool
+from agentrt.xai.messages import ToolCall
 
 spans: dict[str, tuple[float, float]] = {}
 

@@ -13,7 +13,7 @@ from tests.conftest import SimProcess, running_sim
 from tests.durable_fixtures import PLANNER, running_worker
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -23,9 +23,9 @@ PROMPT = "Plan a day in Lisbon: check the weather and find places to visit, star
 
 def _limited(spec: Path, **limits: Any) -> Agent[Any]:
     """The agent of ``spec``'s tools and name, with these limits (the caller's RunPlan)."""
-    from agentrt.agent import Agent
-    from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.limits import Limits
+    from agentrt.specs.agent_spec import AgentSpec
 
     served = AgentSpec.from_file(spec).to_agent()
     tools = served.tools.functions.values()
@@ -37,7 +37,7 @@ async def test_invalid_output_is_repaired_then_fails_typed_when_it_stays_invalid
 ) -> None:
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
 
     agent = AgentSpec.from_file(TRIP).to_agent()  # output: DayPlan, output_retries: 1
     queue = "loop"
@@ -64,10 +64,10 @@ async def test_invalid_output_is_repaired_then_fails_typed_when_it_stays_invalid
 
 async def test_limits_stop_a_durable_run_with_the_local_errors(temporal_server: str) -> None:
     """max_turns and unknown_tool="raise" come from the caller's agent (its RunPlan)."""
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.limits import Limits
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.starter import run_durable
-    from agentrt.limits import Limits
 
     capped = _limited(TRIP, max_turns=1)  # its first turn asks for two tools
     strict = Agent(name=capped.name, model="m", limits=Limits(unknown_tool="raise"))  # no tools

@@ -65,7 +65,7 @@ async def test_a_killed_worker_is_replaced_and_no_tool_runs_twice(
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.payloads import ActivityOptions
     from agentrt.durable.starter import result_of, run_durable, start_run
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
 
     env = {"AGENTRT_DURABLE_DIR": str(tmp_path)}
     agent = AgentSpec.from_file(PLANNER).to_agent()

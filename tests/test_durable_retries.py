@@ -59,7 +59,7 @@ async def _run(temporal: str, sim_args: tuple[str, ...], queue: str, tmp_path: P
     from agentrt.durable.connection import TemporalTarget, connect_temporal
     from agentrt.durable.payloads import ActivityOptions
     from agentrt.durable.starter import result_of, start_run
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
 
     agent = AgentSpec.from_file(PLANNER).to_agent()
     client = await connect_temporal(TemporalTarget(address=temporal, task_queue=queue))

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from agentrt.chat_response import Usage
-from agentrt.dispatch import ToolCallRecord, ToolErrorInfo
+from agentrt.agents.dispatch import ToolCallRecord, ToolErrorInfo
 from agentrt.durable import codec
 from agentrt.durable.batch import BatchItem, ResultsFile, read_inputs, workflow_id
 from agentrt.durable.connection import TemporalTarget
@@ -26,8 +25,9 @@ from agentrt.errors import (
     ToolFailed,
     UsageError,
 )
-from agentrt.messages import Message, ToolCall, assistant, file, image, tool_result, user
-from agentrt.spec import spec_files
+from agentrt.specs.agent_spec import spec_files
+from agentrt.xai.chat_response import Usage
+from agentrt.xai.messages import Message, ToolCall, assistant, file, image, tool_result, user
 from tests.durable_fixtures import AGENTS, PLANNER
 
 
@@ -210,8 +210,8 @@ def test_temporal_target_checks_the_address_and_hides_the_key() -> None:
 
 def test_core_and_other_commands_do_not_import_temporalio() -> None:
     code = (
-        "import sys, agentrt, agentrt.cli, agentrt.durable, agentrt.durable.idempotency; "
-        "agentrt.cli.build_parser(); "
+        "import sys, agentrt, agentrt.commands.main, agentrt.durable, agentrt.durable.idempotency; "
+        "agentrt.commands.main.build_parser(); "
         "print('temporalio' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

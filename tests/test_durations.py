@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agentrt.durations import seconds_in
 from agentrt.errors import UsageError
 from agentrt.load.units import parse_duration as load_duration
-from agentrt.spec_model import parse_duration as spec_duration
+from agentrt.specs.durations import seconds_in
+from agentrt.specs.model import parse_duration as spec_duration
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from grpc import aio
 
 from agentrt import errors
-from agentrt.rpc_errors import RETRY_PUSHBACK_KEY, translate
+from agentrt.xai.rpc_errors import RETRY_PUSHBACK_KEY, translate
 
 
 def rpc_error(code: grpc.StatusCode, details: str, trailing: tuple = ()) -> aio.AioRpcError:

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from agentrt.eventloop import stop_on_signals
+from agentrt.launch.eventloop import stop_on_signals
 from tests.conftest import reaped
 
 
@@ -28,7 +28,7 @@ async def test_a_signal_sets_the_stop_event_and_the_handlers_go_on_exit(sig: int
 
 _STUBBORN = """
 import asyncio, sys
-from agentrt import eventloop
+from agentrt.launch import eventloop
 eventloop.CANCEL_GRACE_S = 0.5
 
 async def main():

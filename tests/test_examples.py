@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agentrt.connect import SIMULATOR_NOTICE
+from agentrt.launch.connect import SIMULATOR_NOTICE
 from tests.conftest import RESEARCH_INPUT, TRIAGE_INPUT, TRIP_INPUT
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import grpc
 import pytest
 
 from agentrt.errors import UsageError
-from agentrt.grpc_server import bearer_matches, bind, host_port, server_options
+from agentrt.xai.grpc_server import bearer_matches, bind, host_port, server_options
 
 
 def test_host_port_brackets_ipv6() -> None:

@@ -7,13 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from agentrt.chat_response import Usage
-from agentrt.dispatch import ToolCallRecord, ToolErrorInfo
+from agentrt.agents.dispatch import ToolCallRecord, ToolErrorInfo
+from agentrt.agents.events import TextDelta, ToolCallFinished, ToolCallStarted, TurnFinished
+from agentrt.agents.run_result import RunResult
+from agentrt.agents.run_summary import failure_summary, run_summary
+from agentrt.commands.run_display import RunDisplay, tool_line
 from agentrt.errors import MaxTurnsExceeded, Unavailable
-from agentrt.events import TextDelta, ToolCallFinished, ToolCallStarted, TurnFinished
-from agentrt.run_display import RunDisplay, tool_line
-from agentrt.run_result import RunResult
-from agentrt.run_summary import failure_summary, run_summary
+from agentrt.xai.chat_response import Usage
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,14 @@ import pytest
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from agentrt.docstrings import parse_docstring
+from agentrt.agents.docstrings import parse_docstring
+from agentrt.agents.schema import (
+    SchemaMismatch,
+    function_schema,
+    is_strict_compatible,
+    output_schema,
+)
 from agentrt.errors import UsageError
-from agentrt.schema import SchemaMismatch, function_schema, is_strict_compatible, output_schema
 
 
 class Unit(enum.Enum):

@@ -23,8 +23,8 @@ from agentrt.serve.auth import TokenAuth, check_host, is_loopback_host
 from agentrt.serve.catalog import AGENT_CACHE_SIZE, Catalog, ServedAgent
 from agentrt.serve.limits import Busy, RequestLimits, RunSlots
 from agentrt.serve.status import Refused, Scrubber, status_for
-from agentrt.spec import AgentSpec
-from agentrt.spec_errors import SpecError
+from agentrt.specs.agent_spec import AgentSpec
+from agentrt.specs.problems import SpecError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROBE = Path(__file__).resolve().parent / "serve_agents" / "probe.yaml"
@@ -202,10 +202,10 @@ def test_agents_are_built_per_variables_in_a_bounded_cache() -> None:
 
 
 def test_a_failed_tool_call_and_a_structured_output_convert() -> None:
-    from agentrt.chat_response import Usage
-    from agentrt.dispatch import ToolCallRecord, ToolErrorInfo
-    from agentrt.run_result import RunResult
+    from agentrt.agents.dispatch import ToolCallRecord, ToolErrorInfo
+    from agentrt.agents.run_result import RunResult
     from agentrt.serve.convert import result_message
+    from agentrt.xai.chat_response import Usage
 
     error = ToolErrorInfo(kind="timeout", type="TimeoutError", message="took too long")
     record = ToolCallRecord(
@@ -264,10 +264,10 @@ async def test_the_server_continues_the_callers_trace() -> None:
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from agentrt.client import Client
     from agentrt.serve.server import AgentServer
     from agentrt.sim import Simulator
-    from agentrt.tracing import Telemetry
+    from agentrt.telemetry.tracing import Telemetry
+    from agentrt.xai.client import Client
 
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
@@ -305,9 +305,9 @@ async def test_a_drain_past_its_grace_cancels_what_is_still_running() -> None:
     from agentrt_protos.agentrt.v1 import agent_pb2 as pb
     from agentrt_protos.agentrt.v1 import agent_pb2_grpc
 
-    from agentrt.client import Client
     from agentrt.serve.server import AgentServer
     from agentrt.sim import Simulator
+    from agentrt.xai.client import Client
 
     async with (
         Simulator() as sim,
@@ -333,8 +333,8 @@ async def test_a_start_that_fails_after_binding_stops_the_grpc_server(
     from grpc_health.v1 import health
 
     import agentrt.serve.server as served
-    from agentrt.client import Client
     from agentrt.serve.server import AgentServer
+    from agentrt.xai.client import Client
 
     bound: list[Any] = []
     real_bind = served.bind

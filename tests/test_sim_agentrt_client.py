@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 
 from agentrt import errors
-from agentrt.chat_request import ChatRequest, JsonSchema
-from agentrt.client import Client
-from agentrt.messages import tool_result, user
 from agentrt.sim.tokens import count_tokens
-from agentrt.tool_specs import FunctionTool
+from agentrt.xai.chat_request import ChatRequest, JsonSchema
+from agentrt.xai.client import Client
+from agentrt.xai.messages import tool_result, user
+from agentrt.xai.tool_specs import FunctionTool
 from tests.conftest import SimProcess
 
 pytestmark = pytest.mark.e2e

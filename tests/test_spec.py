@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from agentrt.errors import UsageError
-from agentrt.spec import AgentSpec, SpecError, spec_json_schema
-from agentrt.spec_interpolate import expand_env, placeholders, render_placeholders
-from agentrt.spec_model import FunctionToolSpec, McpSpec, WebSearchSpec, parse_duration
+from agentrt.specs.agent_spec import AgentSpec, SpecError, spec_json_schema
+from agentrt.specs.interpolate import expand_env, placeholders, render_placeholders
+from agentrt.specs.model import FunctionToolSpec, McpSpec, WebSearchSpec, parse_duration
 from tests.conftest import forgetting_modules, write_files
 
 GOOD_TOOLS = '''

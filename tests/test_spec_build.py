@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from agentrt.agent import Agent
+from agentrt.agents.agent import Agent
+from agentrt.agents.tools import Tool
 from agentrt.errors import OutputValidationError, UsageError
 from agentrt.sim import Simulator
-from agentrt.spec import AgentSpec, SpecError, load_agent
+from agentrt.specs.agent_spec import AgentSpec, SpecError, load_agent
 from agentrt.testing import ScriptedModel
-from agentrt.tool_specs import MCP, WebSearch, XSearch
-from agentrt.tools import Tool
+from agentrt.xai.tool_specs import MCP, WebSearch, XSearch
 from tests.conftest import forgetting_modules, write_files
 
 TOOLS = '''
 from pydantic import BaseModel
 
-from agentrt.tools import tool
+from agentrt.agents.tools import tool
 
 
 def get_weather(city: str) -> str:
@@ -148,7 +148,7 @@ async def test_the_built_agent_runs_with_its_sub_agent_and_the_same_variables(
         spec.to_agent({"who": "Ada"})
     agent = spec.to_agent({"who": "Ada", "topic": "sums"})
     async with Simulator() as sim:
-        from agentrt.client import Client
+        from agentrt.xai.client import Client
 
         async with Client(endpoint=sim.address) as client:
             result = await agent.run('Ask the helper: "what is 2+2"', client=client)

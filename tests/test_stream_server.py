@@ -63,7 +63,7 @@ async def test_unary_and_an_unknown_method(endpoint: str) -> None:
 
 
 def test_the_sync_single_threaded_reader(endpoint: str) -> None:
-    from agentrt.stream_thread import SINGLE_THREADED_OPTION
+    from agentrt.xai.stream_thread import SINGLE_THREADED_OPTION
 
     with grpc.insecure_channel(endpoint, options=[(SINGLE_THREADED_OPTION, 1)]) as channel:
         chunks = list(chat_pb2_grpc.ChatStub(channel).GetCompletionChunk(_request(50_000)))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from agentrt.stream_thread import ThreadedStream
+from agentrt.xai.stream_thread import ThreadedStream
 
 
 class FakeSyncCall:

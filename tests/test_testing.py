@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from agentrt.chat_request import ChatRequest
-from agentrt.chat_response import ChatResponse, Delta
+from agentrt.agents.model import Model
 from agentrt.errors import DeadlineExceeded, Unavailable
-from agentrt.messages import user
-from agentrt.model import Model
 from agentrt.testing import ScriptedModel, ScriptExhausted, call, fail, reply, tool_calls
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.chat_response import ChatResponse, Delta
+from agentrt.xai.messages import user
 
 REQ = ChatRequest(model="m", messages=(user("hi"),))
 

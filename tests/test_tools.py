@@ -6,9 +6,9 @@ from typing import Literal
 
 import pytest
 
+from agentrt.agents.tools import Tool, ToolContext, Toolset, server_tool, tool
 from agentrt.errors import UsageError
-from agentrt.tool_specs import MCP, FunctionTool, WebSearch
-from agentrt.tools import Tool, ToolContext, Toolset, server_tool, tool
+from agentrt.xai.tool_specs import MCP, FunctionTool, WebSearch
 
 
 @tool

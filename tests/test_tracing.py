@@ -17,11 +17,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from agentrt.agent import Agent
-from agentrt.chat_request import ChatRequest
-from agentrt.events import RunFinished
-from agentrt.messages import user
-from agentrt.telemetry_names import (
+from agentrt.agents.agent import Agent
+from agentrt.agents.events import RunFinished
+from agentrt.agents.tools import tool
+from agentrt.telemetry.names import (
     AGENT_DURATION,
     CAPTURE_CONTENT_ENV,
     DURATION_BUCKETS,
@@ -32,9 +31,10 @@ from agentrt.telemetry_names import (
     TOKEN_USAGE,
     TOOL_DURATION,
 )
+from agentrt.telemetry.tracing import Telemetry
 from agentrt.testing import simulator
-from agentrt.tools import tool
-from agentrt.tracing import Telemetry
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.messages import user
 
 pytestmark = pytest.mark.e2e
 
@@ -322,10 +322,10 @@ def test_every_telemetry_name_lives_in_telemetry_names() -> None:
     import re
     from pathlib import Path
 
-    import agentrt.telemetry_names
+    import agentrt.telemetry.names
 
     package = Path(__file__).resolve().parent.parent / "agentrt"
-    home = Path(agentrt.telemetry_names.__file__).resolve()
+    home = Path(agentrt.telemetry.names.__file__).resolve()
     for path in package.rglob("*.py"):
         if path.resolve() == home:
             continue

@@ -19,17 +19,17 @@ from typing import Any
 import pytest
 from opentelemetry.trace import StatusCode
 
-from agentrt.agent import Agent
-from agentrt.chat_request import ChatRequest
+from agentrt.agents.agent import Agent
+from agentrt.agents.events import TextDelta
+from agentrt.agents.tools import tool
 from agentrt.errors import RPCError, StreamInterrupted
-from agentrt.events import TextDelta
-from agentrt.messages import user
 from agentrt.sim import Realism
-from agentrt.telemetry_content import dumps, tool_definitions, truncate
-from agentrt.telemetry_names import CAPTURE_CONTENT_ENV, MAX_CONTENT_CHARS, OPERATION_DURATION
+from agentrt.telemetry.content import dumps, tool_definitions, truncate
+from agentrt.telemetry.names import CAPTURE_CONTENT_ENV, MAX_CONTENT_CHARS, OPERATION_DURATION
+from agentrt.telemetry.tracing import Telemetry
 from agentrt.testing import simulator
-from agentrt.tools import tool
-from agentrt.tracing import Telemetry
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.messages import user
 from tests.test_tracing import MODEL, QUESTION, Otel, attrs, make_otel, parent_of, weather_agent
 
 pytestmark = pytest.mark.e2e
@@ -331,11 +331,11 @@ async def test_disabled_or_broken_telemetry_records_nothing_and_changes_nothing(
 def test_no_opentelemetry_is_loaded_when_nobody_uses_it() -> None:
     code = """
 import asyncio, sys
-from agentrt.agent import Agent
-from agentrt.chat_request import ChatRequest
-from agentrt.messages import user
+from agentrt.agents.agent import Agent
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.messages import user
 from agentrt.testing import simulator
-from agentrt.tools import tool
+from agentrt.agents.tools import tool
 
 @tool
 def get_weather(city: str) -> str:
@@ -391,10 +391,10 @@ def test_without_opentelemetry_installed_runs_work_and_trace_flags_say_what_to_i
     code = """
 import asyncio, sys
 sys.modules["opentelemetry"] = None  # as if opentelemetry-api were not installed
-from agentrt.chat_request import ChatRequest
-from agentrt.messages import user
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.messages import user
 from agentrt.testing import simulator
-from agentrt.tracing import Telemetry
+from agentrt.telemetry.tracing import Telemetry
 
 async def main():
     telemetry = Telemetry(tracer_provider=object(), capture_content=True)
@@ -404,7 +404,7 @@ async def main():
     assert telemetry.instruments() is None
 
 asyncio.run(main())
-from agentrt.cli import main
+from agentrt.commands.main import main
 main(["chat", "--endpoint", "127.0.0.1:1", "--trace", "console", "hi"])
 """
     out = subprocess.run(
@@ -422,7 +422,7 @@ import opentelemetry.metrics as metrics
 import opentelemetry.trace as trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.trace import TracerProvider
-from agentrt.tracing import Telemetry
+from agentrt.telemetry.tracing import Telemetry
 
 telemetry = Telemetry()
 assert telemetry.instruments() is None, "API loaded, nothing installed: no spans"
@@ -452,7 +452,7 @@ def test_the_api_loaded_without_providers_costs_nothing_until_one_is_installed(
 
 PROVIDER_FROM_ENV = """
 import opentelemetry.trace
-from agentrt.tracing import Telemetry
+from agentrt.telemetry.tracing import Telemetry
 
 assert Telemetry().instruments() is not None, "the provider the environment names is used"
 print("ok")
@@ -476,7 +476,7 @@ def test_trace_headers_send_the_current_span_and_nothing_for_an_empty_context() 
     from opentelemetry import trace
     from opentelemetry.sdk.trace import TracerProvider
 
-    from agentrt.tracing import trace_headers
+    from agentrt.telemetry.tracing import trace_headers
 
     assert trace_headers() == (), "no span, no baggage: nothing to propagate"
     tracer = TracerProvider().get_tracer("test")  # not the global provider
@@ -491,7 +491,7 @@ def test_trace_headers_send_the_current_span_and_nothing_for_an_empty_context() 
 def test_trace_headers_send_baggage_without_a_span() -> None:
     from opentelemetry import baggage, context
 
-    from agentrt.tracing import trace_headers
+    from agentrt.telemetry.tracing import trace_headers
 
     token = context.attach(baggage.set_baggage("tenant", "acme"))
     try:

@@ -10,10 +10,6 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 
-from agentrt.chat_request import ChatRequest
-from agentrt.client import Client
-from agentrt.config import ClientConfig
-from agentrt.deadline import Deadline, budget
 from agentrt.errors import (
     AuthenticationError,
     Cancelled,
@@ -24,9 +20,13 @@ from agentrt.errors import (
     StreamInterrupted,
     Unavailable,
 )
-from agentrt.messages import user
-from agentrt.rpc_errors import RETRY_PUSHBACK_KEY
-from agentrt.transport import USER_AGENT, channel_options
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.client import Client
+from agentrt.xai.config import ClientConfig
+from agentrt.xai.deadline import Deadline, budget
+from agentrt.xai.messages import user
+from agentrt.xai.rpc_errors import RETRY_PUSHBACK_KEY
+from agentrt.xai.transport import USER_AGENT, channel_options
 from tests.fake_xai import FakeXai, Fault, serve_fake
 
 REQ = ChatRequest(model="m", messages=(user("hi"),))

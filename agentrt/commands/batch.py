@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
     from agentrt.durable.batch import BatchItem, BatchSummary
-    from agentrt.spec import AgentSpec
+    from agentrt.specs.agent_spec import AgentSpec
 
 __all__ = ["register"]
 
@@ -64,8 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.durable.batch import ResultsFile, read_inputs
     from agentrt.durable.cli_options import target_from_args
     from agentrt.errors import UsageError
-    from agentrt.eventloop import run
-    from agentrt.spec import AgentSpec
+    from agentrt.launch.eventloop import run
+    from agentrt.specs.agent_spec import AgentSpec
 
     target = target_from_args(args)
     if args.max_in_flight < 1:
@@ -118,9 +118,9 @@ async def _drive(
 ) -> BatchSummary:
     import json
 
+    from agentrt.commands.run_temporal import no_workers
     from agentrt.durable.batch import run_batch
     from agentrt.durable.connection import connect_temporal
-    from agentrt.durable.run_command import no_workers
     from agentrt.durable.starter import has_workers
 
     client = await connect_temporal(target)

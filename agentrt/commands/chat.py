@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from agentrt.errors import UsageError
 
 if TYPE_CHECKING:
-    from agentrt.chat_response import ChatResponse
-    from agentrt.client import Client
+    from agentrt.xai.chat_response import ChatResponse
+    from agentrt.xai.client import Client
 
 __all__ = ["DEFAULT_MODEL", "register"]
 
@@ -46,7 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--stream", action="store_true", help="print the answer as it arrives")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="deadline of the call")
-    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+    from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p)
     p.set_defaults(handler=with_telemetry(_run))
@@ -58,9 +58,9 @@ def make_client(endpoint: str | None) -> Client:
     Raises:
         UsageError: the endpoint is xAI's and no ``XAI_API_KEY`` is set.
     """
-    from agentrt.client import Client
-    from agentrt.config import DEFAULT_ENDPOINT, KEY_ENV, is_loopback, resolve_key
-    from agentrt.connect import named_endpoint
+    from agentrt.launch.connect import named_endpoint
+    from agentrt.xai.client import Client
+    from agentrt.xai.config import DEFAULT_ENDPOINT, KEY_ENV, is_loopback, resolve_key
 
     target = named_endpoint(endpoint) or DEFAULT_ENDPOINT
     if resolve_key() is None and not is_loopback(target) and target.endswith("x.ai:443"):
@@ -69,7 +69,7 @@ def make_client(endpoint: str | None) -> Client:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.eventloop import run
+    from agentrt.launch.eventloop import run
 
     client = make_client(args.endpoint)
     response = run(_chat(client, args), loop=args.loop)
@@ -81,8 +81,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def _chat(client: Client, args: argparse.Namespace) -> ChatResponse:
-    from agentrt.chat_request import ChatRequest
-    from agentrt.messages import system, user
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.messages import system, user
 
     messages = ((system(args.system),) if args.system else ()) + (user(args.prompt),)
     request = ChatRequest(model=args.model, messages=messages)

@@ -30,7 +30,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from agentrt._version import __version__
-    from agentrt.wire import services
+    from agentrt.xai.wire import services
 
     found = services()
     if args.json:

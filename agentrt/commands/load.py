@@ -192,11 +192,11 @@ def _metadata(items: list[str]) -> tuple[tuple[str, str], ...]:
 def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     """The :class:`~agentrt.load.plan.LoadPlan` the arguments ask for."""
     from agentrt.commands.run import parse_vars
-    from agentrt.config import resolve_key
     from agentrt.errors import UsageError
     from agentrt.load.plan import LoadPlan
     from agentrt.load.prompts import Corpus
     from agentrt.load.units import Slo, parse_duration, parse_rate, parse_slo
+    from agentrt.xai.config import resolve_key
 
     if not args.model and not args.agent:
         raise UsageError("give --model M (or --agent SPEC)")
@@ -234,8 +234,8 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.connect import named_endpoint
-    from agentrt.eventloop import run
+    from agentrt.launch.connect import named_endpoint
+    from agentrt.launch.eventloop import run
 
     endpoint = named_endpoint(args.endpoint)
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
@@ -243,7 +243,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.agent:
         import dataclasses
 
-        from agentrt.spec import load_agent
+        from agentrt.specs.agent_spec import load_agent
 
         # Every spec problem (and a placeholder without --var) is reported before the run starts.
         agent = load_agent(args.agent, variables=dict(plan.variables))

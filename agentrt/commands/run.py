@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from agentrt.errors import UsageError
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
-    from agentrt.connect import EndpointChoice
-    from agentrt.run_display import RunDisplay
-    from agentrt.run_result import RunResult
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.run_result import RunResult
+    from agentrt.commands.run_display import RunDisplay
+    from agentrt.launch.connect import EndpointChoice
 
 __all__ = ["parse_vars", "read_input", "register"]
 
@@ -67,7 +67,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.durable.cli_options import add_temporal_options
 
     add_temporal_options(p, required=False)
-    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+    from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p)
     p.set_defaults(handler=with_telemetry(_run), late_positional="input")
@@ -121,10 +121,10 @@ def read_input(text: str | None, path: str | None) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.connect import choose_endpoint
-    from agentrt.eventloop import run
-    from agentrt.run_display import RunDisplay
-    from agentrt.spec import AgentSpec
+    from agentrt.commands.run_display import RunDisplay
+    from agentrt.launch.connect import choose_endpoint
+    from agentrt.launch.eventloop import run
+    from agentrt.specs.agent_spec import AgentSpec
 
     variables = parse_vars(args.var)
     spec = AgentSpec.from_file(args.spec)
@@ -132,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
     agent = spec.to_agent(variables)
     text = read_input(args.input, args.input_file)
     if args.temporal:  # a durable run on Temporal workers (agentrt.durable)
-        from agentrt.durable.run_command import run_on_temporal
+        from agentrt.commands.run_temporal import run_on_temporal
 
         return run_on_temporal(args, spec, agent, text, variables)
     choice = choose_endpoint(args.endpoint)
@@ -146,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check_vars(given: dict[str, str], used: list[str]) -> None:
-    from agentrt.spec_errors import did_you_mean
+    from agentrt.specs.problems import did_you_mean
 
     for name in given:
         if name not in used:
@@ -171,8 +171,8 @@ async def _drive(
     as_json: bool,
     paced: bool,
 ) -> RunResult[Any]:
-    from agentrt.connect import connect
     from agentrt.errors import AgentError
+    from agentrt.launch.connect import connect
 
     async with connect(choice, notice=notice, paced=paced) as client:
         display.start()
@@ -190,6 +190,6 @@ async def _drive(
 
 
 def _print_failure(exc: Any, agent: Agent[Any]) -> None:
-    from agentrt.run_summary import failure_summary
+    from agentrt.agents.run_summary import failure_summary
 
     print(json.dumps(failure_summary(exc, model=str(agent.model)), ensure_ascii=False))

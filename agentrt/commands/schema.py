@@ -34,7 +34,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from agentrt.errors import UsageError
-    from agentrt.spec import spec_json_schema
+    from agentrt.specs.agent_spec import spec_json_schema
 
     text = json.dumps(spec_json_schema(), indent=2) + "\n"
     if args.output:

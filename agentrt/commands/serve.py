@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import asyncio
 
-    from agentrt.connect import EndpointChoice
+    from agentrt.launch.connect import EndpointChoice
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.server import AgentServer, ServeOptions
@@ -73,7 +73,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no notices on stderr (warnings still)"
     )
-    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+    from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     # --trace: a SERVER span per call in the caller's trace (traceparent), the run's spans in it.
     add_telemetry_flags(p)
@@ -81,13 +81,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.connect import choose_endpoint
     from agentrt.errors import UsageError
-    from agentrt.eventloop import run
-    from agentrt.grpc_server import check_port
+    from agentrt.launch.connect import choose_endpoint
+    from agentrt.launch.eventloop import run
     from agentrt.serve.auth import NO_KEY_FILE_WARNING, TokenAuth, check_host
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.server import ServeOptions
+    from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
     if args.grace < 0:
@@ -122,11 +122,11 @@ async def _serve(
     *,
     quiet: bool,
 ) -> int:
-    from agentrt.config import resolve_key
-    from agentrt.connect import connect
-    from agentrt.eventloop import stop_on_signals
+    from agentrt.launch.connect import connect
+    from agentrt.launch.eventloop import stop_on_signals
     from agentrt.serve.server import AgentServer
     from agentrt.serve.status import Scrubber
+    from agentrt.xai.config import resolve_key
 
     with stop_on_signals() as stop:
         async with connect(choice, notice=None if quiet else _notice) as client:

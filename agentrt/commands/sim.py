@@ -77,7 +77,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
-    from agentrt.telemetry_setup import add_telemetry_flags, with_telemetry
+    from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p, metrics=False)  # --trace: a server span per call, in the caller's trace
     p.set_defaults(handler=with_telemetry(_run))
@@ -161,7 +161,7 @@ def _options(args: argparse.Namespace) -> Any:
 def _check_numbers(args: argparse.Namespace) -> None:
     """Every numeric flag in its range, or a UsageError naming the flag."""
     from agentrt.errors import UsageError
-    from agentrt.grpc_server import check_port
+    from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
     if args.api_key is not None and not args.api_key.strip():
@@ -185,7 +185,7 @@ def _check_numbers(args: argparse.Namespace) -> None:
 
 
 async def _serve(options: Any) -> int:
-    from agentrt.eventloop import stop_on_signals
+    from agentrt.launch.eventloop import stop_on_signals
     from agentrt.sim.server import Simulator
 
     with stop_on_signals() as stop:
@@ -196,14 +196,14 @@ async def _serve(options: Any) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.eventloop import run
+    from agentrt.launch.eventloop import run
     from agentrt.sim.script import load_script
 
     options = _options(args)
     if args.trace:
         import dataclasses
 
-        from agentrt.tracing import default_telemetry
+        from agentrt.telemetry.tracing import default_telemetry
 
         options = dataclasses.replace(options, observer=default_telemetry().observer())
     if options.script is not None:

@@ -35,7 +35,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.spec import AgentSpec, SpecError
+    from agentrt.specs.agent_spec import AgentSpec, SpecError
 
     bad = 0
     for path in args.specs:

@@ -60,10 +60,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from agentrt.connect import choose_endpoint
     from agentrt.durable.cli_options import target_from_args
     from agentrt.errors import UsageError
-    from agentrt.eventloop import run
+    from agentrt.launch.connect import choose_endpoint
+    from agentrt.launch.eventloop import run
 
     target = target_from_args(args)
     if args.max_concurrent < 1:

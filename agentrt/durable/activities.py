@@ -9,8 +9,8 @@ class name; only UNAVAILABLE and rate limiting (:class:`~agentrt.errors.Unavaila
 be retried. A stream that failed after its first chunk
 (:class:`~agentrt.errors.StreamInterrupted`) never is, nor is any other API error.
 
-Tool call: validated and run by :func:`agentrt.dispatch.dispatch`. The tool's
-:class:`~agentrt.tools.ToolContext` has ``run_id`` = the workflow id, ``call_id``
+Tool call: validated and run by :func:`agentrt.agents.dispatch.dispatch`. The tool's
+:class:`~agentrt.agents.tools.ToolContext` has ``run_id`` = the workflow id, ``call_id``
 = the model's tool call id, and ``metadata["idempotency_key"]`` =
 ``"{workflow id}:{call id}"`` (:func:`agentrt.durable.idempotency.idempotency_key`):
 the same on every attempt, so a tool can refuse to repeat a side effect. Invalid arguments or an unknown tool come back as an
@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from agentrt.chat_request import ChatRequest
-from agentrt.chat_response import ChatResponse, Usage
-from agentrt.dispatch import dispatch
+from agentrt.agents.dispatch import dispatch
+from agentrt.agents.schema import SchemaMismatch
+from agentrt.agents.tools import ToolContext
 from agentrt.durable.codec import (
     decode_message,
     decode_tool_call,
@@ -55,14 +55,14 @@ from agentrt.durable.payloads import (
     ToolReply,
 )
 from agentrt.errors import AgentrtError, RateLimited, Unavailable
-from agentrt.messages import system
-from agentrt.schema import SchemaMismatch
-from agentrt.tools import ToolContext
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.chat_response import ChatResponse, Usage
+from agentrt.xai.messages import system
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.model import Model
     from agentrt.durable.registry import AgentRegistry
-    from agentrt.model import Model
 
 __all__ = ["AgentActivities"]
 
@@ -74,7 +74,7 @@ class AgentActivities:
 
     Args:
         registry: the agents this worker serves.
-        model: what answers model calls (a :class:`~agentrt.chat_model.ChatModel` over
+        model: what answers model calls (a :class:`~agentrt.agents.chat_model.ChatModel` over
             the worker's client); an agent whose ``model`` is a Model object uses its own.
         client: handed to tools through their context (sub-agents use it).
     """

@@ -26,7 +26,7 @@ from agentrt.errors import AgentrtError, Unavailable, UsageError
 if TYPE_CHECKING:
     from temporalio.client import Client
 
-    from agentrt.agent import Agent
+    from agentrt.agents.agent import Agent
     from agentrt.durable.payloads import ActivityOptions
 
 __all__ = ["BatchItem", "BatchSummary", "ResultsFile", "read_inputs", "run_batch", "workflow_id"]
@@ -242,9 +242,9 @@ async def _one(
     model: str,
     options: ActivityOptions | None,
 ) -> bool:
+    from agentrt.agents.run_summary import failure_summary, run_summary
     from agentrt.durable.starter import result_of, start_run
     from agentrt.errors import AgentError, RPCError
-    from agentrt.run_summary import failure_summary, run_summary
 
     wid = workflow_id(results.path, agent.name, item)
     handle = await start_run(

@@ -12,11 +12,17 @@ import base64
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from agentrt.chat_response import Usage
-from agentrt.dispatch import ToolCallRecord, ToolErrorInfo
-from agentrt.events import AgentEvent, TextDelta, ToolCallFinished, ToolCallStarted, TurnFinished
-from agentrt.messages import Content, File, Image, Message, Text, ToolCall
-from agentrt.run_result import RepeatedToolCall, RunResult
+from agentrt.agents.dispatch import ToolCallRecord, ToolErrorInfo
+from agentrt.agents.events import (
+    AgentEvent,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnFinished,
+)
+from agentrt.agents.run_result import RepeatedToolCall, RunResult
+from agentrt.xai.chat_response import Usage
+from agentrt.xai.messages import Content, File, Image, Message, Text, ToolCall
 
 if TYPE_CHECKING:
     from agentrt.durable.payloads import RunOutput
@@ -151,7 +157,7 @@ def decode_record(data: dict[str, Any]) -> ToolCallRecord:
 
 
 def decode_event(data: dict[str, Any]) -> AgentEvent:
-    """An event the workflow recorded (see ``AgentWorkflow.events``) as an :mod:`agentrt.events` value."""
+    """An event the workflow recorded (see ``AgentWorkflow.events``) as an :mod:`agentrt.agents.events` value."""
     kind = data["type"]
     if kind == "text_delta":
         return TextDelta(data["text"])
@@ -175,7 +181,7 @@ def decode_event(data: dict[str, Any]) -> AgentEvent:
 
 
 def run_result(out: RunOutput) -> RunResult[Any]:
-    """A durable run's output as a :class:`~agentrt.run_result.RunResult` (output as JSON data)."""
+    """A durable run's output as a :class:`~agentrt.agents.run_result.RunResult` (output as JSON data)."""
     return RunResult(
         agent=out.agent,
         run_id=out.run_id,

@@ -3,7 +3,7 @@
 The workflow fails with an ``ApplicationError`` whose ``type`` is an agentrt
 error class name and whose details carry the partial run and extra fields;
 this module builds that error again on the caller's side (with the partial
-:class:`~agentrt.run_result.RunResult` attached), so ``agentrt run --temporal``
+:class:`~agentrt.agents.run_result.RunResult` attached), so ``agentrt run --temporal``
 exits and prints exactly as a local run would: 1 for agent failures
 (``ToolFailed``, ``MaxTurnsExceeded`` ...), 3 for the model call's RPC errors.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from agentrt import errors
 
 if TYPE_CHECKING:
-    from agentrt.run_result import RunResult
+    from agentrt.agents.run_result import RunResult
 
 __all__ = ["run_error"]
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agentrt.tools import ToolContext
+    from agentrt.agents.tools import ToolContext
 
 __all__ = ["KEY_METADATA", "idempotency_key", "make_key"]
 
 KEY_METADATA = "idempotency_key"
-"""The :attr:`ToolContext.metadata <agentrt.tools.ToolContext.metadata>` entry that holds the key."""
+"""The :attr:`ToolContext.metadata <agentrt.agents.tools.ToolContext.metadata>` entry that holds the key."""
 
 
 def make_key(workflow_id: str, call_id: str) -> str:

@@ -67,7 +67,7 @@ class ToolPolicy:
 
 @dataclass(kw_only=True)
 class RunPlan:
-    """The agent's limits and tool policies, fixed when the run starts (see :class:`agentrt.limits.Limits`)."""
+    """The agent's limits and tool policies, fixed when the run starts (see :class:`agentrt.agents.limits.Limits`)."""
 
     max_turns: int = 10
     timeout: float | None = None

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from agentrt.errors import UsageError
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
-    from agentrt.spec import AgentSpec
+    from agentrt.agents.agent import Agent
+    from agentrt.specs.agent_spec import AgentSpec
 
 __all__ = ["AgentRegistry"]
 
@@ -41,13 +41,13 @@ class AgentRegistry:
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | os.PathLike[str]]) -> AgentRegistry:
-        """Load every spec named by ``paths`` (see :func:`agentrt.spec.spec_files`).
+        """Load every spec named by ``paths`` (see :func:`agentrt.specs.agent_spec.spec_files`).
 
         Raises:
             SpecError: a spec has problems.
             UsageError: a bad path, or two agents with one name.
         """
-        from agentrt.spec import AgentSpec, spec_files
+        from agentrt.specs.agent_spec import AgentSpec, spec_files
 
         return cls(AgentSpec.from_file(p) for p in spec_files(paths))
 
@@ -70,7 +70,7 @@ class AgentRegistry:
         key = (name, tuple(sorted((variables or {}).items())))
         built = self._built.get(key)
         if built is None:
-            from agentrt.agent import Agent
+            from agentrt.agents.agent import Agent
 
             built = source if isinstance(source, Agent) else source.to_agent(variables)
             self._built[key] = built

@@ -35,9 +35,9 @@ from agentrt.durable.payloads import (
 if TYPE_CHECKING:
     from temporalio.client import Client, WorkflowHandle
 
-    from agentrt.agent import Agent
-    from agentrt.events import AgentEvent
-    from agentrt.run_result import RunResult
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.events import AgentEvent
+    from agentrt.agents.run_result import RunResult
 
 __all__ = ["follow", "has_workers", "plan_for", "result_of", "run_durable", "start_run"]
 
@@ -144,9 +144,9 @@ async def follow(
     """Wait for the run, handing each event it records to ``on_event`` (polled every ``interval`` s).
 
     Text comes a whole turn at a time (the model call is one activity). Ends with
-    a :class:`~agentrt.events.RunFinished` event when the run succeeds.
+    a :class:`~agentrt.agents.events.RunFinished` event when the run succeeds.
     """
-    from agentrt.events import RunFinished
+    from agentrt.agents.events import RunFinished
 
     seen = 0
     async with asyncio.TaskGroup() as tg:

@@ -6,9 +6,9 @@ their model-call and tool-call activities for the agents of its
 as many machines: they share the queue, and a run whose worker dies carries on
 on another. Capacity is workers × ``max_concurrent`` activities each.
 
-Model calls go through one agentrt :class:`~agentrt.client.Client` per worker
+Model calls go through one agentrt :class:`~agentrt.xai.client.Client` per worker
 (``--endpoint``, ``$AGENTRT_ENDPOINT``, api.x.ai with ``$XAI_API_KEY``, else the
-built-in simulator, see :mod:`agentrt.connect`).
+built-in simulator, see :mod:`agentrt.launch.connect`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from temporalio.client import Client as TemporalClient
     from temporalio.worker import Worker
 
-    from agentrt.connect import EndpointChoice
+    from agentrt.agents.model import Model
     from agentrt.durable.connection import TemporalTarget
     from agentrt.durable.registry import AgentRegistry
-    from agentrt.model import Model
+    from agentrt.launch.connect import EndpointChoice
 
 __all__ = ["WorkerSettings", "build_worker", "run_worker"]
 
@@ -87,10 +87,10 @@ async def run_worker(
     Raises:
         Unavailable: Temporal cannot be reached.
     """
-    from agentrt.chat_model import ChatModel
-    from agentrt.connect import connect
+    from agentrt.agents.chat_model import ChatModel
     from agentrt.durable.connection import connect_temporal
-    from agentrt.eventloop import stop_on_signals
+    from agentrt.launch.connect import connect
+    from agentrt.launch.eventloop import stop_on_signals
 
     temporal = await connect_temporal(target)
     with stop_on_signals() as stop:

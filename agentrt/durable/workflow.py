@@ -1,6 +1,6 @@
 """The agent loop as a Temporal workflow: :class:`AgentWorkflow`.
 
-The loop is the same as :class:`agentrt.run_loop.RunLoop`'s (turns, tool calls,
+The loop is the same as :class:`agentrt.agents.run_loop.RunLoop`'s (turns, tool calls,
 repeated-call detection, structured-output repair turns, the run's time budget),
 written as deterministic workflow code: every model call and every tool call is
 an activity (:mod:`agentrt.durable.activities`), so the conversation is rebuilt
@@ -32,6 +32,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 with workflow.unsafe.imports_passed_through():
+    from agentrt.agents.limits import (
+        canonical_arguments,
+        max_turns_message,
+        repair_prompt,
+        timeout_message,
+        tool_loop_message,
+        unknown_tool_message,
+    )
     from agentrt.durable.payloads import (
         EVENTS_QUERY,
         MODEL_ACTIVITY,
@@ -44,14 +52,6 @@ with workflow.unsafe.imports_passed_through():
         ToolCallInput,
         ToolPolicy,
         ToolReply,
-    )
-    from agentrt.limits import (
-        canonical_arguments,
-        max_turns_message,
-        repair_prompt,
-        timeout_message,
-        tool_loop_message,
-        unknown_tool_message,
     )
 
 __all__ = ["AgentWorkflow"]

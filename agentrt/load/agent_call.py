@@ -24,8 +24,8 @@ __all__ = ["make_agent_call"]
 
 def make_agent_call(client: Any, plan: LoadPlan) -> Callable[[int], Awaitable[Outcome]]:
     """The call that runs the plan's agent once per request."""
-    from agentrt.events import TextDelta
-    from agentrt.spec import load_agent
+    from agentrt.agents.events import TextDelta
+    from agentrt.specs.agent_spec import load_agent
 
     assert plan.agent is not None
     agent = load_agent(plan.agent, variables=dict(plan.variables))

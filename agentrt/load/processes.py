@@ -49,7 +49,7 @@ def _exit_with_parent() -> None:
 def _child(plan: LoadPlan, index: int, q: Any, go: Any, halt: Any, loop: str) -> None:
     import signal
 
-    from agentrt.eventloop import run
+    from agentrt.launch.eventloop import run
     from agentrt.load.runner import run_load
 
     # Ctrl-C reaches the whole process group: the parent decides, and tells us via ``halt``.

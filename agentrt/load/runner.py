@@ -116,9 +116,9 @@ class Recorder:
 
 
 def _requests(plan: LoadPlan) -> Callable[[int], Any]:
-    """Request ``number``'s :class:`~agentrt.chat_request.ChatRequest`, from the corpus."""
-    from agentrt.chat_request import ChatRequest
-    from agentrt.messages import Message, assistant, system, user
+    """Request ``number``'s :class:`~agentrt.xai.chat_request.ChatRequest`, from the corpus."""
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.messages import Message, assistant, system, user
 
     def message(role: str, text: str) -> Message:
         if role == "system":
@@ -180,8 +180,8 @@ def client_for(plan: LoadPlan) -> Any:
     Streams are all read by ``grpc.aio`` on the pooled channels (no reader threads),
     so every request is measured along the same path over ``--connections`` connections.
     """
-    from agentrt.client import Client
-    from agentrt.config import ClientConfig
+    from agentrt.xai.client import Client
+    from agentrt.xai.config import ClientConfig
 
     config = ClientConfig(
         endpoint=plan.endpoint,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from agentrt.durations import seconds_in
 from agentrt.errors import UsageError
+from agentrt.specs.durations import seconds_in
 
 __all__ = ["SLO_KEYS", "Slo", "parse_duration", "parse_rate", "parse_slo"]
 

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 
 from agentrt.errors import UsageError
-from agentrt.grpc_server import bearer_matches
+from agentrt.xai.grpc_server import bearer_matches
 
 __all__ = ["NO_KEY_FILE_WARNING", "TokenAuth", "check_host", "is_loopback_host"]
 

@@ -1,7 +1,7 @@
 """The agents one server runs, by name: :class:`Catalog` and :class:`ServedAgent`.
 
 Every spec is loaded and validated when the server starts; the problems of
-every file are raised together as one :class:`~agentrt.spec_errors.SpecError`
+every file are raised together as one :class:`~agentrt.specs.problems.SpecError`
 before anything binds a port. An agent is built once per distinct set of
 ``{placeholder}`` values and kept in a small bounded cache, so a caller sending
 ever-new values cannot grow the server's memory without bound.
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from agentrt.errors import UsageError
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
-    from agentrt.limits import Limits
-    from agentrt.spec import AgentSpec
+    from agentrt.agents.agent import Agent
+    from agentrt.agents.limits import Limits
+    from agentrt.specs.agent_spec import AgentSpec
 
 __all__ = ["AGENT_CACHE_SIZE", "Catalog", "ServedAgent", "ToolInfo"]
 
@@ -111,7 +111,7 @@ class ServedAgent:
     @classmethod
     def from_spec(cls, spec: AgentSpec) -> ServedAgent:
         """Describe ``spec`` (its variables, limits and tools)."""
-        from agentrt.limits import Limits
+        from agentrt.agents.limits import Limits
 
         given = {k: v for k, v in spec.limits.model_dump().items() if v is not None}
         return cls(
@@ -123,7 +123,7 @@ class ServedAgent:
 
 
 def _tool_info(spec: AgentSpec, index: int, entry: Any) -> ToolInfo:
-    from agentrt.spec_model import AgentToolSpec, FunctionToolSpec
+    from agentrt.specs.model import AgentToolSpec, FunctionToolSpec
 
     if isinstance(entry, FunctionToolSpec):
         tool = spec.tool_target(index)
@@ -156,14 +156,14 @@ class Catalog:
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | os.PathLike[str]]) -> Catalog:
-        """Load and validate every spec named by ``paths`` (see :func:`agentrt.spec.spec_files`).
+        """Load and validate every spec named by ``paths`` (see :func:`agentrt.specs.agent_spec.spec_files`).
 
         Raises:
             SpecError: the problems of every spec that has any, together.
             UsageError: a bad path, or two agents with one name.
         """
-        from agentrt.spec import AgentSpec, spec_files
-        from agentrt.spec_errors import SpecError, SpecProblem
+        from agentrt.specs.agent_spec import AgentSpec, spec_files
+        from agentrt.specs.problems import SpecError, SpecProblem
 
         specs: list[AgentSpec] = []
         problems: list[SpecProblem] = []

@@ -1,6 +1,6 @@
 """From agent runs to ``agentrt.v1`` messages: events, results, agent descriptions.
 
-The run result mirrors ``agentrt run --json`` (:mod:`agentrt.run_summary`):
+The run result mirrors ``agentrt run --json`` (:mod:`agentrt.agents.run_summary`):
 output (text or structured), turns, tool calls, usage, model, response ids.
 Text and reasoning deltas become one ``RunEvent`` each with the text as it
 came, with no other work per chunk.
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 from google.protobuf import json_format
 
-from agentrt.events import (
+from agentrt.agents.events import (
     ReasoningDelta,
     RunFinished,
     TextDelta,
@@ -23,11 +23,11 @@ from agentrt.events import (
 )
 
 if TYPE_CHECKING:
-    from agentrt.chat_response import Usage
-    from agentrt.dispatch import ToolCallRecord
-    from agentrt.events import AgentEvent
-    from agentrt.run_result import RunResult
+    from agentrt.agents.dispatch import ToolCallRecord
+    from agentrt.agents.events import AgentEvent
+    from agentrt.agents.run_result import RunResult
     from agentrt.serve.catalog import ServedAgent
+    from agentrt.xai.chat_response import Usage
 
 __all__ = [
     "agent_details",
@@ -83,7 +83,7 @@ def result_message(result: RunResult[Any], *, model: str, structured: bool) -> p
     )
     output = result.output
     if structured and output is not None:
-        from agentrt.run_summary import jsonable
+        from agentrt.agents.run_summary import jsonable
 
         json_format.ParseDict(jsonable(output), message.structured)
     elif isinstance(output, str):

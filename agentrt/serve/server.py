@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from agentrt.grpc_server import bind, host_port, server_options
 from agentrt.serve.limits import RequestLimits, RunSlots
 from agentrt.serve.service import SERVICE, AgentsService
 from agentrt.serve.status import Scrubber
+from agentrt.xai.grpc_server import bind, host_port, server_options
 
 if TYPE_CHECKING:
-    from agentrt.client import Client
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
+    from agentrt.xai.client import Client
 
 __all__ = [
     "SERVICE_NAME",

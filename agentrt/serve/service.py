@@ -5,7 +5,7 @@ request (sizes, run id, variables), take a run slot (or RESOURCE_EXHAUSTED at
 once), then run the agent with the call's deadline as its budget (never beyond
 the spec's own). The handler's task *is* the run: when the caller cancels or
 disconnects, gRPC cancels the task and the run's model stream and tools go
-with it (structured concurrency inside :class:`~agentrt.agent.Agent`).
+with it (structured concurrency inside :class:`~agentrt.agents.agent.Agent`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from agentrt.serve.limits import RequestLimits, RunSlots
 from agentrt.serve.status import Refused, Scrubber, status_for
 
 if TYPE_CHECKING:
-    from agentrt.agent import Agent
-    from agentrt.client import Client
+    from agentrt.agents.agent import Agent
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog, ServedAgent
+    from agentrt.xai.client import Client
 
 __all__ = ["DEADLINE_MARGIN_S", "SERVICE", "AgentsService"]
 
@@ -185,7 +185,7 @@ class AgentsService:
 
     def _span(self, method: str, context: Context) -> AbstractContextManager[None]:
         """A SERVER span continuing the caller's ``traceparent``; the run's spans nest in it."""
-        from agentrt.tracing import server_span, telemetry_of
+        from agentrt.telemetry.tracing import server_span, telemetry_of
 
         metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
         telemetry = telemetry_of(self.client)

@@ -26,7 +26,7 @@ Per-call overrides travel as request metadata (``x-sim-fault``,
 ``x-sim-fault-on``, ``x-sim-session``, ``x-sim-ttft-ms``, …; the full list is
 :data:`agentrt.sim.faults.HEADERS`). The resource_exhausted fault sends its
 retry hint as trailing metadata ``grpc-retry-pushback-ms`` (milliseconds),
-the key :mod:`agentrt.rpc_errors` reads. Errors carry ``x-request-id``.
+the key :mod:`agentrt.xai.rpc_errors` reads. Errors carry ``x-request-id``.
 
 The server is plaintext; it also serves clients that use
 ``grpc.local_channel_credentials()`` (what xai-sdk does for

@@ -14,11 +14,11 @@ import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-from agentrt.bounded import remember
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
 from agentrt.sim.status import SimStatus
+from agentrt.xai.bounded import remember
 
 __all__ = ["prompt_from_request", "turns_from_messages"]
 

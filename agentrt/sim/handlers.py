@@ -16,11 +16,11 @@ import grpc
 from google.protobuf import message_factory
 from google.protobuf.descriptor import MethodDescriptor
 
-from agentrt.grpc_server import bearer_matches
 from agentrt.sim.chat import ChatService, text_metadata
 from agentrt.sim.services import SmallServices
 from agentrt.sim.status import SimStatus
-from agentrt.wire import proto_modules
+from agentrt.xai.grpc_server import bearer_matches
+from agentrt.xai.wire import proto_modules
 
 __all__ = ["Admit", "Observer", "build_handlers", "make_admit"]
 

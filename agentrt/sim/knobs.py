@@ -35,5 +35,5 @@ HEADERS: dict[str, str] = {
     "x-sim-tokens-per-chunk": "tokens per streamed chunk",
     "x-sim-output-tokens": "length of plain text answers, in tokens",
 }
-# gRPC's own pushback convention (gRFC A6), read by agentrt.rpc_errors as RateLimited.retry_after.
+# gRPC's own pushback convention (gRFC A6), read by agentrt.xai.rpc_errors as RateLimited.retry_after.
 RETRY_AFTER_KEY = "grpc-retry-pushback-ms"

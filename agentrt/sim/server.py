@@ -12,14 +12,14 @@ from typing import Any
 
 import grpc
 
-from agentrt.config import MAX_MESSAGE_BYTES
-from agentrt.grpc_server import bind, host_port, server_options
 from agentrt.sim.chat import ChatService
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import Observer, build_handlers, make_admit
 from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
+from agentrt.xai.config import MAX_MESSAGE_BYTES
+from agentrt.xai.grpc_server import bind, host_port, server_options
 
 __all__ = ["MAX_MESSAGE_BYTES", "SERVER_OPTIONS", "SimOptions", "Simulator"]
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agentrt.agents.tools import ToolContext, tool
 from agentrt.durable.idempotency import idempotency_key
-from agentrt.tools import ToolContext, tool
 
 __all__ = ["book_table", "find_places", "get_weather"]
 

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from agentrt.tools import ToolContext
+from agentrt.agents.tools import ToolContext
 
 __all__ = ["hang", "nap", "whoami"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from agentrt.agents.tools import ToolContext
 from agentrt.durable.idempotency import idempotency_key
-from agentrt.tools import ToolContext
 
 __all__ = ["cancel_booking"]
 

@@ -1,0 +1,12 @@
+"""Agents: the tool-calling loop over a model, and everything a run is made of.
+
+``agent`` (:class:`~agentrt.agents.agent.Agent`), ``run_loop`` (one run, turn by turn),
+``run_result`` and ``events`` (what a run returns and streams), ``run_summary`` (a run as
+JSON), ``model`` (the model seam) and ``chat_model`` (it, over ``client.chat``), ``tools``
+(:func:`~agentrt.agents.tools.tool`), ``dispatch`` (a turn's tool calls, concurrently),
+``schema`` and ``docstrings`` (JSON Schemas from type hints and docstrings), ``limits``.
+
+Below it: ``xai/``, ``telemetry/`` and ``errors``.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,338 @@
+"""Agents: a model, instructions, tools and an output type, run in a function-calling loop.
+
+::
+
+    agent = Agent(
+        name="weather",
+        model="grok-4-1-fast-reasoning",
+        instructions="Answer with the forecast.",
+        tools=[get_weather],
+        output_type=Forecast,                       # or output_schema={...}, or text
+        limits=Limits(max_turns=6, timeout=60),
+    )
+    async with Client() as client:
+        result = await agent.run("Weather in Paris?", client=client)
+        result.output                               # a validated Forecast
+        more = await agent.run("And tomorrow?", client=client, history=result)
+
+        async with agent.stream("Weather in Oslo?", client=client) as events:
+            async for event in events:              # TextDelta, ToolCallStarted, ...
+                ...
+        events.result
+
+The loop itself lives in :mod:`agentrt.agents.run_loop`; the model seam in
+:mod:`agentrt.agents.model` (pass ``model=ScriptedModel(...)`` to test without a server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import os
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from agentrt.agents.events import AgentEvent
+from agentrt.agents.limits import Limits
+from agentrt.agents.model import Model, ModelSettings
+from agentrt.agents.run_loop import RunLoop, RunSetup
+from agentrt.agents.run_result import RunResult
+from agentrt.agents.schema import output_schema as make_output_schema
+from agentrt.agents.tools import Tool, ToolContext, Toolset
+from agentrt.errors import AgentError, UsageError
+from agentrt.xai.messages import Message, system, user
+
+if TYPE_CHECKING:
+    from agentrt.agents.chat_model import ChatModel
+    from agentrt.xai.client import Client
+
+__all__ = ["Agent", "AgentInput", "AgentStream"]
+
+T = TypeVar("T")
+AgentInput = str | Message | Sequence[Message]
+"""What a run starts from: a user's text, one message, or several."""
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_NO_SCOPE = contextlib.nullcontext()  # a run without a deadline (reusable: it keeps no state)
+
+
+class Agent(Generic[T]):
+    """A tool-using agent; build once, run many times (concurrently too).
+
+    Args:
+        name: the agent's name, ``[A-Za-z0-9_-]``; its tool name when used as a sub-agent.
+        model: a model name (called through ``client=`` at run time) or a
+            :class:`~agentrt.agents.model.Model` (e.g. :class:`~agentrt.testing.ScriptedModel`).
+        instructions: the system message.
+        tools: functions, :class:`~agentrt.agents.tools.Tool` s, server-side tool specs, other agents.
+        output_type: a Python type the final answer must be (validated by pydantic).
+        output_schema: a JSON Schema the final answer must match (instead of ``output_type``).
+        settings: sampling settings sent on every model call.
+        limits: turns, time budget, tool concurrency, repair turns.
+        description: what the agent does (read by a parent agent's model).
+
+    Raises:
+        UsageError: a bad name, both output forms, or a tool that cannot be a tool.
+    """
+
+    @overload
+    def __init__(
+        self,
+        *,
+        name: str,
+        model: str | Model,
+        instructions: str = "",
+        tools: Iterable[Any] = (),
+        output_type: type[T],
+        settings: ModelSettings | None = None,
+        limits: Limits | None = None,
+        description: str = "",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Agent[Any],
+        *,
+        name: str,
+        model: str | Model,
+        instructions: str = "",
+        tools: Iterable[Any] = (),
+        output_schema: Mapping[str, Any] | None = None,
+        settings: ModelSettings | None = None,
+        limits: Limits | None = None,
+        description: str = "",
+    ) -> None: ...
+    def __init__(
+        self,
+        *,
+        name: str,
+        model: str | Model,
+        instructions: str = "",
+        tools: Iterable[Any] = (),
+        output_type: type[T] | None = None,
+        output_schema: Mapping[str, Any] | None = None,
+        settings: ModelSettings | None = None,
+        limits: Limits | None = None,
+        description: str = "",
+    ) -> None:
+        if not _NAME.match(name):
+            raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
+        if output_type is not None and output_schema is not None:
+            raise UsageError(f"agent {name!r}: give output_type or output_schema, not both")
+        self.name = name
+        self.model = model
+        self.instructions = instructions
+        self.description = description
+        self.tools = Toolset(tools)
+        self.settings = settings or ModelSettings()
+        self.limits = limits or Limits()
+        spec = output_type if output_type is not None else output_schema
+        output = None if spec is None else make_output_schema(spec, name=f"{name}_output")
+        model_name = model if isinstance(model, str) else str(getattr(model, "name", "model"))
+        self._system_message: Message | None = None
+        self._setup = RunSetup(
+            agent=name,
+            model_name=model_name,
+            instructions=instructions,
+            tools=self.tools,
+            declarations=self.tools.declarations(),
+            output=output,
+            request_fields=self.settings.request_fields(),
+            limits=self.limits,
+        )
+
+    def __repr__(self) -> str:
+        model = self.model if isinstance(self.model, str) else type(self.model).__name__
+        return f"Agent(name={self.name!r}, model={model!r}, tools={len(self.tools)})"
+
+    async def run(
+        self,
+        input: AgentInput,
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        history: RunResult[Any] | Sequence[Message] | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+    ) -> RunResult[T]:
+        """Run to a final answer.
+
+        Args:
+            input: the user's text, a message, or messages.
+            client: the client that reaches the model (when ``model`` is a name).
+            model: a model to use instead of the agent's (tests).
+            history: an earlier result (or messages) to continue from.
+            run_id: an id for this run (default: a fresh one).
+            metadata: values passed to tools through :class:`~agentrt.agents.tools.ToolContext`.
+            deadline: a ``time.monotonic()`` time the run must end by (a parent's budget).
+
+        Raises:
+            MaxTurnsExceeded, OutputValidationError, RunTimeout, ToolLoopDetected,
+            UnknownToolError: with the partial result attached; RPC errors as the client raises them.
+        """
+        loop = self._loop(input, client, model, history, run_id, metadata, deadline)
+        scope = None  # a hard stop, even for a model that ignores its timeout
+        if loop.deadline is not None:
+            scope = asyncio.timeout(loop.deadline - time.monotonic())
+        try:
+            async with scope or _NO_SCOPE:
+                return await loop.run_to_end()
+        except TimeoutError as e:
+            if scope is None or not scope.expired():
+                raise
+            raise loop.timeout_error() from e
+
+    def stream(
+        self,
+        input: AgentInput,
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        history: RunResult[Any] | Sequence[Message] | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+    ) -> AgentStream[T]:
+        """Run, yielding events as they happen (same arguments as :meth:`run`).
+
+        The model is called through the streaming RPC. Leave the ``async with``
+        block (or break out of the loop) to cancel the model stream and the tools.
+        """
+        loop = self._loop(input, client, model, history, run_id, metadata, deadline)
+        return AgentStream(loop)
+
+    def as_tool(self, *, name: str | None = None, description: str | None = None) -> Tool:
+        """This agent as a tool of another: it runs with its own limits, within the
+        caller's time budget, on the caller's client; its usage rolls up into the caller's run.
+        """
+        agent = self
+
+        async def run_agent(input: str, ctx: ToolContext) -> Any:
+            try:
+                result = await agent.run(
+                    input, client=ctx.client, deadline=ctx.deadline, metadata=ctx.metadata
+                )
+            except AgentError as e:
+                if isinstance(e.result, RunResult):
+                    ctx.add_usage(e.result.usage)
+                raise
+            ctx.add_usage(result.usage)
+            return result.output
+
+        run_agent.__doc__ = (
+            "Args:\n    input: What to ask, in plain words, with everything it needs."
+        )
+        what = description or self.description or f"Ask the {self.name} agent."
+        return Tool.from_function(run_agent, name=name or self.name, description=what)
+
+    def _loop(
+        self,
+        input: AgentInput,
+        client: Client | None,
+        model: Model | None,
+        history: RunResult[Any] | Sequence[Message] | None,
+        run_id: str | None,
+        metadata: Mapping[str, str] | None,
+        deadline: float | None,
+    ) -> RunLoop:
+        if self.limits.timeout is not None:
+            own = time.monotonic() + self.limits.timeout
+            deadline = own if deadline is None else min(deadline, own)
+        return RunLoop(
+            setup=self._setup,
+            model=self._model(client, model),
+            messages=self._messages(input, history),
+            run_id=run_id or os.urandom(16).hex(),  # as random as uuid4().hex, 4x cheaper
+            deadline=deadline,
+            metadata=metadata or {},
+            client=client,
+        )
+
+    def _model(self, client: Client | None, model: Model | None) -> Model:
+        if model is not None:
+            return model
+        if not isinstance(self.model, str):
+            return self.model
+        if client is None:
+            raise UsageError(
+                f"agent {self.name!r} calls the model {self.model!r} by name: pass client=Client(...)"
+            )
+        return _chat_model()(client)
+
+    def _system(self) -> Message:
+        """The system message of the instructions (made again only when they change)."""
+        made = self._system_message
+        if made is None or made.text != self.instructions:
+            made = self._system_message = system(self.instructions)
+        return made
+
+    def _messages(
+        self, input: AgentInput, history: RunResult[Any] | Sequence[Message] | None
+    ) -> list[Message]:
+        messages = [self._system()] if self.instructions else []
+        if isinstance(history, RunResult):
+            messages.extend(history.messages)
+        elif history is not None:
+            messages.extend(history)
+        if isinstance(input, str):
+            messages.append(user(input))
+        elif isinstance(input, Message):
+            messages.append(input)
+        else:
+            messages.extend(input)
+        return messages
+
+
+@functools.cache
+def _chat_model() -> type[ChatModel]:
+    """ChatModel, imported at the first run that calls a model by name (protobuf with it)."""
+    from agentrt.agents.chat_model import ChatModel
+
+    return ChatModel
+
+
+class AgentStream(Generic[T]):
+    """The events of one streamed run; after it ends, :attr:`result`.
+
+    Iterate it once. ``async with`` (or :meth:`aclose`) ends the run at once when
+    you stop early: the model stream and every running tool are cancelled. After a
+    bare ``break`` the dropped stream is closed by the event loop a moment later.
+
+    Text and reasoning deltas come as the model streams them. The
+    :class:`~agentrt.agents.events.ToolCallFinished` events of one turn come together, in
+    the model's order, once its last tool call has ended (each record carries its
+    own start time and duration): the tools run in a task group that never stays
+    open across a ``yield``.
+    """
+
+    def __init__(self, loop: RunLoop) -> None:
+        # No reference back from the loop to this object: dropping the stream after a
+        # bare ``break`` must free the generator at once, so the event loop closes it.
+        self._loop = loop
+        self._events = loop.events()
+
+    @property
+    def result(self) -> RunResult[T]:
+        """The run's result; available once :class:`~agentrt.agents.events.RunFinished` was yielded."""
+        result = self._loop.result
+        if result is None:
+            raise UsageError("the run has not finished: iterate the stream to the end first")
+        return result
+
+    def __aiter__(self) -> AsyncIterator[AgentEvent]:
+        return self._events
+
+    async def aclose(self) -> None:
+        """Stop the run, cancelling the model stream and tools in flight."""
+        await self._events.aclose()  # type: ignore[attr-defined]
+
+    async def __aenter__(self) -> AgentStream[T]:
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

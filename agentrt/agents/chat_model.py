@@ -1,0 +1,59 @@
+"""The gRPC client behind the model seam: :class:`ChatModel`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from agentrt.xai.chat_wire import RequestEncoder
+
+if TYPE_CHECKING:
+    from agentrt.xai.chat import ChatStream
+    from agentrt.xai.chat_request import ChatRequest
+    from agentrt.xai.chat_response import ChatResponse, Delta
+    from agentrt.xai.client import Client
+
+__all__ = ["ChatModel"]
+
+
+class ChatModel:
+    """A :class:`~agentrt.agents.model.Model` that calls xAI's Chat service through ``client``.
+
+    One per conversation (an agent run makes one): successive requests reuse the
+    wire form of the messages already sent (:class:`~agentrt.xai.chat_wire.RequestEncoder`).
+    """
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self._encoder = RequestEncoder()
+
+    def complete(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None,
+    ) -> Coroutine[Any, Any, ChatResponse]:
+        """One unary GetCompletion call (the chat call's own coroutine: one frame less to
+        pass through each time the run waits for the model and wakes up)."""
+        return self.client.chat.complete(self._encoder.encode(request), timeout=timeout)
+
+    def stream(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None,
+    ) -> AsyncIterator[Delta | ChatResponse]:
+        """One GetCompletionChunk stream: its deltas, then the assembled response.
+
+        The stream is made now (not on first iteration), so its span's trace
+        parent is the context current at this call (the agent run's span).
+        """
+        stream = self.client.chat.stream(self._encoder.encode(request), timeout=timeout)
+        return _deltas_then_response(stream)
+
+
+async def _deltas_then_response(stream: ChatStream) -> AsyncIterator[Delta | ChatResponse]:
+    async with stream:
+        async for delta in stream:
+            yield delta
+    yield stream.response

@@ -1,0 +1,287 @@
+"""Running the tool calls of one model turn.
+
+:func:`dispatch` validates every call's arguments before running anything, then
+runs the valid ones concurrently under one ``asyncio.TaskGroup``, at most
+``max_concurrency`` at a time. Async tools run on the event loop; sync tools in
+a thread pool, so they never block it. Each call gets the tool's own timeout;
+the run's deadline bounds them all and, when it passes, cancels everything in
+flight and raises ``TimeoutError``. Results come back in the order the model
+asked for them, each with its ``tool_call_id``. A tool that fails — bad
+arguments, unknown name, exception, timeout — yields an error result carrying
+the exception's type and message (never a traceback) for the model to read.
+
+Cancelling a dispatch cancels every async tool at once. A sync tool's thread
+cannot be interrupted: its result is dropped and the thread ends when the
+function returns, so give blocking tools a timeout of their own inside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import dataclasses
+import functools
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from agentrt.agents.limits import unknown_tool_message
+from agentrt.agents.schema import SchemaMismatch
+from agentrt.agents.tools import Tool, ToolContext, Toolset
+from agentrt.errors import UnknownToolError
+from agentrt.telemetry.tracing import Telemetry, telemetry_of
+
+if TYPE_CHECKING:
+    from agentrt.xai.messages import ToolCall
+
+__all__ = ["ErrorKind", "ToolCallRecord", "ToolErrorInfo", "dispatch", "render_output"]
+
+ErrorKind = Literal["invalid_arguments", "unknown_tool", "raised", "timeout"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolErrorInfo:
+    """Why a tool call failed: ``kind``, the exception ``type`` name and its ``message``."""
+
+    kind: ErrorKind
+    type: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCallRecord:
+    """One tool call, start to end.
+
+    Attributes:
+        call_id: the model's tool call id.
+        name: the tool the model asked for.
+        arguments: the arguments as the model wrote them (raw JSON text).
+        parsed: the validated keyword arguments, or ``None`` if they were invalid.
+        value: what the tool returned (``None`` on error).
+        output: the text sent back to the model (the result, or the error as JSON).
+        error: why it failed, or ``None``.
+        turn: the turn that asked for it.
+        started: ``time.monotonic()`` when it started running (or was rejected).
+        duration: seconds it ran.
+    """
+
+    call_id: str
+    name: str
+    arguments: str
+    parsed: Mapping[str, Any] | None
+    value: Any
+    output: str
+    error: ToolErrorInfo | None
+    turn: int
+    started: float
+    duration: float
+
+    @property
+    def ok(self) -> bool:
+        """Whether the tool ran and returned."""
+        return self.error is None
+
+
+@functools.cache
+def _to_json() -> Callable[[Any], bytes]:
+    from pydantic_core import to_json  # pydantic is imported with the first tool anyway
+
+    return to_json
+
+
+def render_output(value: Any) -> str:
+    """The text a tool result becomes for the model: strings as they are, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return _to_json()(value).decode()
+    except Exception:  # not JSON-serialisable: the model still gets something readable
+        return str(value)
+
+
+def _error_record(
+    call: ToolCall, turn: int, kind: ErrorKind, type_: str, message: str, started: float
+) -> ToolCallRecord:
+    info = ToolErrorInfo(kind=kind, type=type_, message=message)
+    output = json.dumps({"error": {"type": type_, "message": message}})
+    return ToolCallRecord(
+        call_id=call.id,
+        name=call.name,
+        arguments=call.arguments,
+        parsed=None,
+        value=None,
+        output=output,
+        error=info,
+        turn=turn,
+        started=started,
+        duration=time.monotonic() - started,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    call: ToolCall
+    tool: Tool
+    kwargs: dict[str, Any]
+
+
+def _prepare(
+    calls: Sequence[ToolCall], tools: Toolset, turn: int, unknown_tool: str
+) -> list[_Ready | ToolCallRecord]:
+    """Validate every call before any runs; invalid ones become error records at once."""
+    out: list[_Ready | ToolCallRecord] = []
+    for call in calls:
+        now = time.monotonic()
+        tool = tools.get(call.name)
+        if tool is None:
+            if unknown_tool == "raise":
+                raise UnknownToolError(unknown_tool_message(call.name, tools.functions))
+            known = ", ".join(tools.functions) or "none"
+            msg = f"there is no tool named {call.name!r}; available tools: {known}"
+            out.append(_error_record(call, turn, "unknown_tool", "UnknownTool", msg, now))
+            continue
+        try:
+            kwargs = tool.schema.validate_json(call.arguments)
+        except SchemaMismatch as e:
+            msg = f"invalid arguments for {call.name!r}, the tool was not run: {e}"
+            out.append(_error_record(call, turn, "invalid_arguments", "InvalidArguments", msg, now))
+            continue
+        out.append(_Ready(call, tool, kwargs))
+    return out
+
+
+async def dispatch(
+    calls: Sequence[ToolCall],
+    tools: Toolset,
+    *,
+    turn: int = 0,
+    max_concurrency: int = 8,
+    deadline: float | None = None,
+    unknown_tool: Literal["error", "raise"] = "error",
+    context: ToolContext | None = None,
+    executor: Executor | None = None,
+    on_finished: Callable[[ToolCallRecord], None] | None = None,
+) -> list[ToolCallRecord]:
+    """Run the tool calls of one turn; one record per call, in the order given.
+
+    Args:
+        calls: the calls the model asked for.
+        tools: the agent's tools.
+        turn: the turn number, recorded on each result.
+        max_concurrency: at most this many tools run at once.
+        deadline: ``time.monotonic()`` by which every call must end (the run's budget).
+        unknown_tool: ``"error"`` answers an unknown name with an error result;
+            ``"raise"`` raises :class:`~agentrt.errors.UnknownToolError` before anything runs.
+        context: the template of the :class:`ToolContext` given to tools that ask for one.
+        executor: where sync tools run (default: the event loop's default executor).
+        on_finished: called with each record as its call ends.
+
+    Raises:
+        TimeoutError: ``deadline`` passed; every call still running was cancelled.
+        UnknownToolError: an unknown tool was called and ``unknown_tool="raise"``.
+    """
+    prepared = _prepare(calls, tools, turn, unknown_tool)
+    base = context or ToolContext()
+    # an execute_tool span per call (agentrt.telemetry.tracing)
+    telemetry = telemetry_of(base.client)
+    only = prepared[0] if len(prepared) == 1 else None
+    if isinstance(only, _Ready) and deadline is None and on_finished is None:
+        # the usual turn: one valid call, no budget, nobody to tell; nothing to gather
+        return [await _traced(only, telemetry, turn, base, None, executor)]
+    records: list[ToolCallRecord | None] = [
+        p if isinstance(p, ToolCallRecord) else None for p in prepared
+    ]
+    for r in records:
+        if r is not None:
+            telemetry.tool_rejected(r)
+            if on_finished is not None:
+                on_finished(r)
+    ready = [(i, p) for i, p in enumerate(prepared) if isinstance(p, _Ready)]
+    # One call has nothing to limit.
+    semaphore = asyncio.Semaphore(max(1, max_concurrency)) if len(ready) > 1 else None
+
+    async def run(index: int, item: _Ready) -> None:
+        async with nullcontext() if semaphore is None else semaphore:
+            record = await _traced(item, telemetry, turn, base, deadline, executor)
+        records[index] = record
+        if on_finished is not None:
+            on_finished(record)
+
+    scope = nullcontext() if deadline is None else asyncio.timeout(deadline - time.monotonic())
+    async with scope:
+        if len(ready) == 1:
+            await run(*ready[0])
+        elif ready:
+            async with asyncio.TaskGroup() as tg:
+                for index, item in ready:
+                    tg.create_task(run(index, item), name=f"tool:{item.tool.name}")
+    return [r for r in records if r is not None]
+
+
+async def _traced(
+    item: _Ready,
+    telemetry: Telemetry,
+    turn: int,
+    base: ToolContext,
+    deadline: float | None,
+    executor: Executor | None,
+) -> ToolCallRecord:
+    """One call inside its ``execute_tool`` span (a no-op while telemetry is off)."""
+    call = item.call
+    with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
+        record = await _run_one(item, turn, base, deadline, executor)
+        t.done(record)
+    return record
+
+
+async def _run_one(
+    item: _Ready, turn: int, base: ToolContext, deadline: float | None, executor: Executor | None
+) -> ToolCallRecord:
+    tool, call = item.tool, item.call
+    kwargs = item.kwargs
+    if tool.schema.context_param is not None:
+        ctx = dataclasses.replace(
+            base, call_id=call.id, tool_name=tool.name, turn=turn, deadline=deadline
+        )
+        kwargs = {**kwargs, tool.schema.context_param: ctx}
+    started = time.monotonic()
+    limit = None if tool.timeout is None else asyncio.timeout(tool.timeout)
+    try:
+        if limit is None:  # no timeout scope to enter and leave around every call
+            value = await _invoke(tool, kwargs, executor)
+        else:
+            async with limit:
+                value = await _invoke(tool, kwargs, executor)
+    except TimeoutError as e:
+        if limit is None or not limit.expired():
+            return _error_record(call, turn, "raised", type(e).__name__, str(e), started)
+        msg = f"tool {tool.name!r} did not finish within its {tool.timeout:g} s timeout"
+        return _error_record(call, turn, "timeout", "TimeoutError", msg, started)
+    except Exception as e:
+        return _error_record(call, turn, "raised", type(e).__name__, str(e), started)
+    return ToolCallRecord(
+        call_id=call.id,
+        name=call.name,
+        arguments=call.arguments,
+        parsed=item.kwargs,
+        value=value,
+        output=render_output(value),
+        error=None,
+        turn=turn,
+        started=started,
+        duration=time.monotonic() - started,
+    )
+
+
+async def _invoke(tool: Tool, kwargs: dict[str, Any], executor: Executor | None) -> Any:
+    if tool.is_async:
+        return await tool.fn(**kwargs)
+    if executor is None:
+        return await asyncio.to_thread(tool.fn, **kwargs)
+    ctx = contextvars.copy_context()
+    call = functools.partial(ctx.run, tool.fn, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(executor, call)

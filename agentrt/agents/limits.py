@@ -1,0 +1,123 @@
+"""How far an agent run may go: :class:`Limits`, and what a run says when it hits one.
+
+The texts and the repeated-call key are shared by the local loop
+(:mod:`agentrt.agents.run_loop`) and the durable one (:mod:`agentrt.durable.workflow`),
+so both runs say and count the same things.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from agentrt.errors import UsageError
+
+__all__ = [
+    "Limits",
+    "canonical_arguments",
+    "max_turns_message",
+    "repair_prompt",
+    "timeout_message",
+    "tool_loop_message",
+    "unknown_tool_message",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """The bounds of one agent run.
+
+    Attributes:
+        max_turns: model calls per run; one more raises
+            :class:`~agentrt.errors.MaxTurnsExceeded` (with the partial result).
+        timeout: the run's time budget in seconds (``None``: none). What is left is
+            passed to every model and tool call; when it runs out, everything in
+            flight is cancelled and :class:`~agentrt.errors.RunTimeout` is raised.
+        max_tool_concurrency: tool calls of one turn that run at once.
+        output_retries: repair turns for structured output that is not valid, before
+            :class:`~agentrt.errors.OutputValidationError`.
+        unknown_tool: ``"error"``: a call to a tool the agent lacks gets an error
+            result the model can read; ``"raise"``: the run stops with
+            :class:`~agentrt.errors.UnknownToolError`.
+        max_identical_tool_calls: how often one identical call (same name, same
+            arguments) may be made in a run before
+            :class:`~agentrt.errors.ToolLoopDetected`; ``None``: only report repeats.
+    """
+
+    max_turns: int = 10
+    timeout: float | None = None
+    max_tool_concurrency: int = 8
+    output_retries: int = 1
+    unknown_tool: Literal["error", "raise"] = "error"
+    max_identical_tool_calls: int | None = 3
+
+    def __post_init__(self) -> None:
+        if self.max_turns < 1:
+            raise UsageError(f"max_turns must be >= 1, got {self.max_turns}")
+        if self.timeout is not None and not self.timeout > 0:
+            raise UsageError(f"timeout must be > 0 seconds, got {self.timeout}")
+        if self.max_tool_concurrency < 1:
+            raise UsageError(f"max_tool_concurrency must be >= 1, got {self.max_tool_concurrency}")
+        if self.output_retries < 0:
+            raise UsageError(f"output_retries must be >= 0, got {self.output_retries}")
+        if self.unknown_tool not in ("error", "raise"):
+            raise UsageError(f"unknown_tool must be 'error' or 'raise', got {self.unknown_tool!r}")
+        if self.max_identical_tool_calls is not None and self.max_identical_tool_calls < 1:
+            raise UsageError(
+                f"max_identical_tool_calls must be >= 1 or None, got {self.max_identical_tool_calls}"
+            )
+
+
+def max_turns_message(agent: str, max_turns: int) -> str:
+    """Why a run stopped at ``max_turns`` without a final answer."""
+    return (
+        f"agent {agent!r} used its {max_turns} turns "
+        "without a final answer; raise limits.max_turns or simplify the task"
+    )
+
+
+def timeout_message(agent: str, timeout: float | None, turn: int) -> str:
+    """Why a run stopped in ``turn`` when its ``timeout`` (or a parent's deadline) ran out."""
+    budget = f"its {timeout:g} s budget" if timeout else "its deadline"
+    return f"agent {agent!r} ran out of {budget} in turn {turn}"
+
+
+def tool_loop_message(name: str, arguments: str, count: int) -> str:
+    """Why a run stopped when the model asked for one call ``count`` times."""
+    return (
+        f"the model asked for {name}({arguments}) {count} times; "
+        "raise limits.max_identical_tool_calls if that is intended"
+    )
+
+
+def unknown_tool_message(name: str, tools: Iterable[str]) -> str:
+    """Why a run stopped when the model called ``name``, not one of ``tools`` (``unknown_tool="raise"``)."""
+    known = ", ".join(tools) or "none"
+    return f"the model called {name!r}, which is not a tool of this agent (tools: {known})"
+
+
+def repair_prompt(reason: str) -> str:
+    """The user turn asking the model again after its structured output failed for ``reason``."""
+    return (
+        f"Your answer is not valid: {reason}. Reply again with only a JSON value "
+        "that matches the required schema, nothing else."
+    )
+
+
+# Made once: json.dumps(..., sort_keys=True, separators=...) builds an encoder per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_DECODE = json.JSONDecoder().decode
+
+
+def canonical_arguments(arguments: str) -> str:
+    """Tool-call arguments in one spelling (sorted keys, no spaces), or as given if not JSON.
+
+    Two calls with the same name and canonical arguments are the same call for
+    ``max_identical_tool_calls``.
+    """
+    try:
+        return _CANONICAL.encode(_DECODE(arguments))
+    except ValueError:
+        return arguments

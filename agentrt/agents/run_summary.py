@@ -1,0 +1,75 @@
+"""The JSON summary of an agent run: what ``agentrt run --json`` prints.
+
+One object with ``output`` (text, or the structured object), ``turns``,
+``tool_calls`` (``name``, ``arguments``, ``result`` or ``error``, ``duration_s``),
+``usage`` (``input``, ``output``, ``reasoning`` tokens), ``model`` and
+``response_ids``. Other entry points that report runs (serve, durable batch
+runs) can use the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentrt.agents.dispatch import ToolCallRecord
+    from agentrt.agents.run_result import RunResult
+
+__all__ = ["failure_summary", "jsonable", "run_summary"]
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON-ready data: pydantic models, dataclasses, dates ... converted."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(value, fallback=str)
+
+
+def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
+    """The ``--json`` object: output, turns, tool_calls, usage, model, response_ids."""
+    return {
+        "output": jsonable(result.output),
+        "turns": result.turns,
+        "tool_calls": [_tool_call(r) for r in result.tool_calls],
+        "usage": {
+            "input": result.usage.prompt_tokens,
+            "output": result.usage.completion_tokens,
+            "reasoning": result.usage.reasoning_tokens,
+        },
+        "model": model,
+        "response_ids": list(result.response_ids),
+    }
+
+
+def failure_summary(exc: BaseException, *, model: str) -> dict[str, Any]:
+    """The object for a failed run: what it did, when known, and ``error``.
+
+    ``error`` holds the exception's ``type`` and ``message``; before it come the
+    keys of :func:`run_summary` of the partial ``result`` that ``exc`` carries, if any.
+    """
+    partial: RunResult[Any] | None = getattr(exc, "result", None)
+    summary = {} if partial is None else run_summary(partial, model=model)
+    summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
+    return summary
+
+
+def _tool_call(record: ToolCallRecord) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": record.name, "arguments": _json_or_text(record.arguments)}
+    if record.error is None:
+        entry["result"] = _json_or_text(record.output)
+    else:
+        entry["error"] = {
+            "kind": record.error.kind,
+            "type": record.error.type,
+            "message": record.error.message,
+        }
+    entry["duration_s"] = round(record.duration, 6)
+    return entry
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

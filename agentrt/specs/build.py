@@ -1,0 +1,113 @@
+"""From a resolved spec (:class:`~agentrt.specs.resolved.ResolvedSpec`) to a runnable :class:`~agentrt.agents.agent.Agent`.
+
+Function tools were made :class:`~agentrt.agents.tools.Tool` s when the spec loaded
+(:func:`make_tool`, so a signature that cannot be a tool is a spec problem with
+a position); here the rest is assembled: ``{placeholders}`` filled, builtin
+tools declared, sub-agents built (with the same variables) and wrapped as
+tools, output type or schema, settings and limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from agentrt.agents.agent import Agent
+from agentrt.agents.limits import Limits
+from agentrt.agents.model import ModelSettings
+from agentrt.agents.tools import Tool, server_tool
+from agentrt.specs.interpolate import render_placeholders
+from agentrt.specs.model import AgentToolSpec, FunctionToolSpec, LimitsSpec, SettingsSpec
+from agentrt.specs.resolved import ResolvedSpec
+
+__all__ = ["build_agent", "make_tool"]
+
+
+def make_tool(
+    target: Any,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    timeout: float | None = None,
+) -> Tool:
+    """A :class:`Tool` of a callable (or of a ``@tool``), with the spec's overrides applied.
+
+    Raises:
+        UsageError: the callable's signature cannot be a tool.
+    """
+    if isinstance(target, Tool):
+        return Tool.from_function(
+            target.fn,
+            name=name or target.name,
+            description=description or target.description,
+            strict=target.strict,
+            timeout=timeout if timeout is not None else target.timeout,
+            idempotent=target.idempotent,
+        )
+    return Tool.from_function(target, name=name, description=description, timeout=timeout)
+
+
+def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) -> Agent[Any]:
+    """Build the agent ``spec`` describes.
+
+    Args:
+        spec: A spec loaded with ``AgentSpec.from_file`` (or ``from_text``/``from_dict``).
+        variables: Values for ``{placeholders}`` in the instructions (sub-agents get them too).
+
+    Raises:
+        UsageError: a placeholder has no value.
+    """
+    values = dict(variables or {})
+    instructions = render_placeholders(spec.instructions, values, where=f"agent {spec.name!r}")
+    tools = [_tool(spec, i, entry, values) for i, entry in enumerate(spec.tools)]
+    output_type = spec.output_type
+    schema = spec.output.schema_ if spec.output is not None else None
+    common: dict[str, Any] = {
+        "name": spec.name,
+        "model": spec.model,
+        "instructions": instructions,
+        "tools": tools,
+        "settings": _settings(spec.settings),
+        "limits": _limits(spec.limits),
+        "description": spec.description,
+    }
+    if output_type is not None:
+        return Agent(output_type=output_type, **common)
+    return Agent(output_schema=schema, **common)
+
+
+def _tool(spec: ResolvedSpec, index: int, entry: Any, variables: dict[str, str]) -> Any:
+    if isinstance(entry, FunctionToolSpec):
+        return spec.tool_target(index)
+    if isinstance(entry, AgentToolSpec):
+        sub = build_agent(spec.tool_target(index), variables)
+        made = sub.as_tool(name=entry.name, description=entry.description)
+        return made if entry.timeout is None else dataclasses.replace(made, timeout=entry.timeout)
+    options = entry.model_dump(exclude_none=True, exclude={"builtin"})
+    location = options.pop("user_location", None)
+    if location:
+        options.update(location)
+    for key in ("from_date", "to_date"):  # x_search takes datetimes; YAML gives dates too
+        value = options.get(key)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            options[key] = datetime.combine(value, time())
+    return server_tool(entry.builtin, **options)
+
+
+def _settings(settings: SettingsSpec) -> ModelSettings:
+    return ModelSettings(
+        temperature=settings.temperature,
+        top_p=settings.top_p,
+        max_tokens=settings.max_tokens,
+        seed=settings.seed,
+        stop=tuple(settings.stop or ()),
+        reasoning_effort=settings.reasoning_effort,
+        parallel_tool_calls=settings.parallel_tool_calls,
+    )
+
+
+def _limits(limits: LimitsSpec) -> Limits:
+    given = {k: v for k, v in limits.model_dump().items() if v is not None}
+    return Limits(**given)

@@ -1,0 +1,348 @@
+"""The agent spec format, version 1, as pydantic models (strict: unknown keys are errors).
+
+These models are the contract for agent files: ``agentrt schema`` prints their
+JSON Schema, and the loader (:mod:`agentrt.specs.loader`) validates every file
+against them before it resolves imports and sub-agents. Loading, resolving and
+building agents live elsewhere; this module only says what a valid file is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+from agentrt.specs.durations import PATTERN as DURATION_PATTERN
+from agentrt.specs.durations import seconds_in
+
+__all__ = [
+    "BUILTIN_TOOLS",
+    "TOOL_KINDS",
+    "TOOL_TAGS",
+    "AgentToolSpec",
+    "AttachmentSearchSpec",
+    "BuiltinToolSpec",
+    "CodeExecutionSpec",
+    "CollectionsSearchSpec",
+    "Duration",
+    "FunctionToolSpec",
+    "ImageGenerationSpec",
+    "ImportPath",
+    "LimitsSpec",
+    "McpSpec",
+    "OutputSpec",
+    "SettingsSpec",
+    "SpecDocument",
+    "ToolSpec",
+    "WebSearchSpec",
+    "WebSearchUserLocation",
+    "XSearchSpec",
+    "parse_duration",
+]
+
+_IMPORT_PATH = r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"
+_NAME = r"^[a-z0-9_-]{1,64}$"
+_TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def parse_duration(value: Any) -> float:
+    """Turn ``"5s"``, ``"2m"``, ``"1m30s"``, ``"250ms"``, ``"1h"`` or a number of seconds into seconds."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration like '5s', '2m' or '120s'")
+    seconds = None
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        seconds = seconds_in(value, bare_number=False)
+    if seconds is None or not math.isfinite(seconds):
+        raise ValueError(f"expected a duration like '5s', '2m' or '120s', got {value!r}")
+    if seconds <= 0:
+        raise ValueError(f"expected a duration above zero, got {value!r}")
+    return seconds
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DURATION_PATTERN, "examples": ["5s", "2m", "1m30s"]},
+                {"type": "number", "exclusiveMinimum": 0},
+            ],
+            "description": "a duration: '250ms', '5s', '2m', '1h', '1m30s', or seconds",
+        }
+    ),
+]
+"""Seconds, written in a spec as ``5s``, ``2m``, ``120s``, ``250ms`` or a number."""
+
+
+def _check_import_path(value: str) -> str:
+    if not re.match(_IMPORT_PATH, value):
+        raise ValueError(f"expected an import path 'module:attribute', got {value!r}")
+    return value
+
+
+ImportPath = Annotated[
+    str,
+    AfterValidator(_check_import_path),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _IMPORT_PATH,
+            "description": "a Python object as 'module:attribute'; the spec's directory is importable",
+        }
+    ),
+]
+"""A Python object named ``module:attribute`` (or ``package.module:Class.attr``)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ToolOverrides(_Strict):
+    name: Annotated[
+        str | None, Field(pattern=_TOOL_NAME, description="the tool name the model sees")
+    ] = None
+    description: Annotated[str | None, Field(description="the tool description the model sees")] = (
+        None
+    )
+    timeout: Annotated[Duration | None, Field(description="per-call timeout for this tool")] = None
+
+
+class FunctionToolSpec(_ToolOverrides):
+    """A Python callable as a tool: ``function: module:attribute``."""
+
+    function: ImportPath
+
+
+class AgentToolSpec(_ToolOverrides):
+    """Another agent file used as a tool: ``agent: ./other.yaml`` (relative to this file)."""
+
+    agent: Annotated[
+        str, Field(min_length=1, description="path of another agent spec, relative to this file")
+    ]
+
+
+class WebSearchUserLocation(_Strict):
+    """Where the user is, to localise web search results."""
+
+    country: str | None = None
+    city: str | None = None
+    region: str | None = None
+    timezone: str | None = None
+
+
+class WebSearchSpec(_Strict):
+    """xAI's server-side web search."""
+
+    builtin: Literal["web_search"]
+    allowed_domains: list[str] | None = None
+    excluded_domains: list[str] | None = None
+    enable_image_understanding: bool | None = None
+    enable_image_search: bool | None = None
+    user_location: WebSearchUserLocation | None = None
+
+
+class XSearchSpec(_Strict):
+    """xAI's server-side search over X posts."""
+
+    builtin: Literal["x_search"]
+    from_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
+    to_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
+    allowed_x_handles: list[str] | None = None
+    excluded_x_handles: list[str] | None = None
+    enable_image_understanding: bool | None = None
+    enable_video_understanding: bool | None = None
+
+
+class CodeExecutionSpec(_Strict):
+    """xAI's server-side code execution."""
+
+    builtin: Literal["code_execution"]
+
+
+class CollectionsSearchSpec(_Strict):
+    """xAI's server-side search over your document collections."""
+
+    builtin: Literal["collections_search"]
+    collection_ids: Annotated[list[str], Field(min_length=1)]
+    limit: Annotated[int | None, Field(ge=1)] = None
+    instructions: str | None = None
+
+
+class AttachmentSearchSpec(_Strict):
+    """xAI's server-side search over files attached to the conversation."""
+
+    builtin: Literal["attachment_search"]
+    limit: Annotated[int | None, Field(ge=1)] = None
+
+
+class ImageGenerationSpec(_Strict):
+    """xAI's server-side image generation."""
+
+    builtin: Literal["image_generation"]
+    action: str | None = None
+
+
+class McpSpec(_Strict):
+    """A remote MCP server that xAI calls on the agent's behalf."""
+
+    builtin: Literal["mcp"]
+    server_url: Annotated[str, Field(min_length=1)]
+    server_label: str | None = None
+    server_description: str | None = None
+    allowed_tool_names: list[str] | None = None
+    # Secrets once ${ENV_VAR}s are expanded: kept out of repr and str.
+    authorization: Annotated[
+        str | None, Field(description="use ${ENV_VAR}; never write a secret", repr=False)
+    ] = None
+    extra_headers: Annotated[dict[str, str] | None, Field(repr=False)] = None
+
+
+BuiltinToolSpec = (
+    WebSearchSpec
+    | XSearchSpec
+    | CodeExecutionSpec
+    | CollectionsSearchSpec
+    | AttachmentSearchSpec
+    | ImageGenerationSpec
+    | McpSpec
+)
+BUILTIN_TOOLS: dict[str, type[BaseModel]] = {
+    "web_search": WebSearchSpec,
+    "x_search": XSearchSpec,
+    "code_execution": CodeExecutionSpec,
+    "collections_search": CollectionsSearchSpec,
+    "attachment_search": AttachmentSearchSpec,
+    "image_generation": ImageGenerationSpec,
+    "mcp": McpSpec,
+}
+TOOL_KINDS = ("function", "builtin", "agent")
+TOOL_TAGS: dict[str, type[BaseModel]] = {
+    "function tool": FunctionToolSpec,
+    "agent tool": AgentToolSpec,
+    **{f"builtin {name}": model for name, model in BUILTIN_TOOLS.items()},
+}
+
+
+def _tool_tag(value: Any) -> str | None:
+    """Tag of a tool entry: ``function tool``, ``agent tool`` or ``builtin NAME``; None if unclear.
+
+    Tags contain a space so that they can never be mistaken for a key in a
+    pydantic error location.
+    """
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if not isinstance(value, dict):
+        return None
+    kinds = [k for k in TOOL_KINDS if k in value]
+    if len(kinds) != 1:
+        return None
+    if kinds[0] == "builtin":
+        name = value["builtin"]
+        return f"builtin {name}" if isinstance(name, str) and name in BUILTIN_TOOLS else None
+    return f"{kinds[0]} tool"
+
+
+ToolSpec = Annotated[
+    Annotated[FunctionToolSpec, Tag("function tool")]
+    | Annotated[AgentToolSpec, Tag("agent tool")]
+    | Annotated[WebSearchSpec, Tag("builtin web_search")]
+    | Annotated[XSearchSpec, Tag("builtin x_search")]
+    | Annotated[CodeExecutionSpec, Tag("builtin code_execution")]
+    | Annotated[CollectionsSearchSpec, Tag("builtin collections_search")]
+    | Annotated[AttachmentSearchSpec, Tag("builtin attachment_search")]
+    | Annotated[ImageGenerationSpec, Tag("builtin image_generation")]
+    | Annotated[McpSpec, Tag("builtin mcp")],
+    Discriminator(
+        _tool_tag,
+        custom_error_type="tool_kind",
+        custom_error_message="a tool needs exactly one of 'function', 'builtin' or 'agent'",
+    ),
+]
+"""One entry of ``tools``: a function, a builtin (server-side) tool, or an agent file."""
+
+
+class OutputSpec(_Strict):
+    """Structured output: an inline JSON Schema or a pydantic model, not both."""
+
+    schema_: Annotated[
+        dict[str, Any] | None,
+        Field(alias="schema", description="an inline JSON Schema the final answer must match"),
+    ] = None
+    type: Annotated[ImportPath | None, Field(description="a pydantic model as 'module:Class'")] = (
+        None
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> OutputSpec:
+        if (self.schema_ is None) == (self.type is None):
+            raise ValueError(
+                "give exactly one of 'schema' (inline JSON Schema) or 'type' (module:Model)"
+            )
+        return self
+
+
+class SettingsSpec(_Strict):
+    """Model settings sent with every request."""
+
+    temperature: Annotated[float | None, Field(ge=0, le=2)] = None
+    top_p: Annotated[float | None, Field(ge=0, le=1)] = None
+    max_tokens: Annotated[int | None, Field(ge=1)] = None
+    seed: int | None = None
+    stop: list[str] | None = None
+    reasoning_effort: Literal["none", "low", "medium", "high", "xhigh"] | None = None
+    parallel_tool_calls: bool | None = None
+
+
+class LimitsSpec(_Strict):
+    """Run limits; unset ones take the runtime's defaults."""
+
+    max_turns: Annotated[
+        int | None, Field(ge=1, description="model calls per run (default 10)")
+    ] = None
+    timeout: Annotated[Duration | None, Field(description="deadline for the whole run")] = None
+    max_tool_concurrency: Annotated[int | None, Field(ge=1)] = None
+    output_retries: Annotated[
+        int | None, Field(ge=0, description="repair turns for invalid output")
+    ] = None
+
+
+class SpecDocument(_Strict):
+    """The fields of an agent spec file, version 1 (see docs/agent-spec.md)."""
+
+    version: Annotated[Literal[1], Field(description="spec format version; always 1 for now")]
+    name: Annotated[
+        str, Field(pattern=_NAME, description="the agent's name: a-z, 0-9, '_' and '-'")
+    ]
+    description: Annotated[
+        str, Field(description="what the agent does (shown when it is a tool)")
+    ] = ""
+    model: Annotated[
+        str, Field(min_length=1, description="model name, e.g. grok-4-1-fast-reasoning")
+    ]
+    instructions: Annotated[
+        str,
+        Field(description="system prompt; {placeholders} from --var, ${ENV} and ${ENV:-default}"),
+    ]
+    tools: tuple[ToolSpec, ...] = ()
+    output: OutputSpec | None = None
+    settings: SettingsSpec = SettingsSpec()
+    limits: LimitsSpec = LimitsSpec()

@@ -1,0 +1,65 @@
+"""A spec with its imports and sub-agent files resolved: :class:`ResolvedSpec`.
+
+What the loader (:mod:`agentrt.specs.loader`) fills and the builder
+(:mod:`agentrt.specs.build`) reads, so neither needs the facade
+:class:`~agentrt.specs.agent_spec.AgentSpec`, which subclasses it and adds the ways in
+(``from_file`` …) and out (``to_agent``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, PrivateAttr
+
+from agentrt.specs.interpolate import placeholders
+from agentrt.specs.model import SpecDocument
+
+__all__ = ["ResolvedSpec"]
+
+
+class ResolvedSpec(SpecDocument):
+    """A validated spec document and what its names resolved to (tools, sub-agents, output type)."""
+
+    _file: Path | None = PrivateAttr(default=None)
+    _targets: dict[int, Any] = PrivateAttr(default_factory=dict)
+    _output_type: type[BaseModel] | None = PrivateAttr(default=None)
+
+    def _attach(
+        self, *, file: Path | None, targets: dict[int, Any], output_type: type[BaseModel] | None
+    ) -> None:
+        self._file = file
+        self._targets = targets
+        self._output_type = output_type
+
+    @property
+    def file(self) -> Path | None:
+        """The resolved path of the file this spec came from, if any."""
+        return self._file
+
+    @property
+    def output_type(self) -> type[BaseModel] | None:
+        """The pydantic model named by ``output.type``, once resolved."""
+        return self._output_type
+
+    def tool_target(self, index: int) -> Any:
+        """What ``tools[index]`` resolved to: the callable, or the sub-agent's spec.
+
+        Raises:
+            LookupError: the entry is a builtin tool, or the spec was never resolved.
+        """
+        try:
+            return self._targets[index]
+        except KeyError:
+            raise LookupError(
+                f"tools[{index}] of agent {self.name!r} has no resolved target"
+            ) from None
+
+    def variables(self) -> list[str]:
+        """Every ``{placeholder}`` in the instructions of this agent and its sub-agents."""
+        names = placeholders(self.instructions)
+        for target in self._targets.values():
+            if isinstance(target, ResolvedSpec):
+                names.extend(target.variables())
+        return list(dict.fromkeys(names))

@@ -1,0 +1,139 @@
+"""What a chat call returns: plain values, no protobuf.
+
+:class:`ChatResponse` is the whole answer (from ``complete()``, or assembled by
+``stream()``); :class:`Delta` is one piece of a stream, kept as a NamedTuple
+because one is made per streamed chunk and must be cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from agentrt.xai.messages import Message, Text, ToolCall
+
+__all__ = ["ChatResponse", "Choice", "Citation", "Delta", "FinishReason", "Usage"]
+
+FinishReason = str
+"""``"stop"``, ``"length"``, ``"tool_calls"``, ``"max_context"``, ``"time_limit"``, or ``""``."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Usage:
+    """Token usage of one call (add them up with ``+``)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    total_tokens: int = 0
+    prompt_text_tokens: int = 0
+    cached_prompt_text_tokens: int = 0
+    prompt_image_tokens: int = 0
+    num_sources_used: int = 0
+    server_side_tools_used: tuple[str, ...] = ()
+    cost_in_usd_ticks: int | None = None
+
+    def __add__(self, other: Usage) -> Usage:
+        cost = None
+        if self.cost_in_usd_ticks is not None or other.cost_in_usd_ticks is not None:
+            cost = (self.cost_in_usd_ticks or 0) + (other.cost_in_usd_ticks or 0)
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            prompt_text_tokens=self.prompt_text_tokens + other.prompt_text_tokens,
+            cached_prompt_text_tokens=self.cached_prompt_text_tokens
+            + other.cached_prompt_text_tokens,
+            prompt_image_tokens=self.prompt_image_tokens + other.prompt_image_tokens,
+            num_sources_used=self.num_sources_used + other.num_sources_used,
+            server_side_tools_used=self.server_side_tools_used + other.server_side_tools_used,
+            cost_in_usd_ticks=cost,
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Citation:
+    """An inline citation: where in the content it applies and what it points to."""
+
+    id: str
+    kind: str
+    url: str = ""
+    start_index: int = 0
+    end_index: int = 0
+    file_id: str = ""
+    chunk_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Choice:
+    """One of the ``n`` answers."""
+
+    index: int = 0
+    content: str = ""
+    reasoning_content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: FinishReason = ""
+    encrypted_content: str = ""
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChatResponse:
+    """A complete chat answer; the first choice's fields are shortcuts on it.
+
+    Attributes:
+        id: the response id (use as ``previous_response_id``).
+        model: the model that answered.
+        choices: one per requested ``n`` (usually one).
+        usage: token usage.
+        citations: source URLs the answer used.
+        system_fingerprint: backend configuration fingerprint.
+    """
+
+    id: str = ""
+    model: str = ""
+    choices: tuple[Choice, ...] = field(default_factory=lambda: (Choice(),))
+    usage: Usage = field(default_factory=Usage)
+    citations: tuple[str, ...] = ()
+    system_fingerprint: str = ""
+
+    @property
+    def content(self) -> str:
+        """The first choice's text."""
+        return self.choices[0].content if self.choices else ""
+
+    @property
+    def reasoning_content(self) -> str:
+        """The first choice's reasoning text."""
+        return self.choices[0].reasoning_content if self.choices else ""
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        """The first choice's tool calls."""
+        return self.choices[0].tool_calls if self.choices else ()
+
+    @property
+    def finish_reason(self) -> FinishReason:
+        """Why the first choice ended."""
+        return self.choices[0].finish_reason if self.choices else ""
+
+    @property
+    def message(self) -> Message:
+        """The first choice as an assistant message, to append to the conversation."""
+        choice = self.choices[0] if self.choices else Choice()
+        return Message(
+            role="assistant",
+            content=(Text(text=choice.content),) if choice.content else (),
+            tool_calls=choice.tool_calls,
+            encrypted_content=choice.encrypted_content,
+        )
+
+
+class Delta(NamedTuple):
+    """One streamed piece of choice number ``choice``: new text, reasoning, whole tool calls."""
+
+    content: str
+    reasoning_content: str
+    tool_calls: tuple[ToolCall, ...]
+    choice: int

@@ -1,0 +1,160 @@
+"""The xAI client: one object that owns the connections and exposes every service.
+
+Public API (stable; the agent runtime builds on it)::
+
+    from agentrt.xai.client import Client
+    from agentrt.xai.chat_request import ChatRequest, JsonSchema
+    from agentrt.xai.messages import system, user, assistant, tool_result, image, ToolCall
+    from agentrt.xai.tool_specs import FunctionTool, WebSearch
+    from agentrt.xai.deadline import Deadline, budget
+
+    async with Client() as client:             # XAI_API_KEY, AGENTRT_ENDPOINT or api.x.ai:443
+        req = ChatRequest(model="grok-4-1-fast-reasoning",
+                          messages=(system("Be brief."), user("Hi")),
+                          tools=(FunctionTool(name="f", parameters={"type": "object"}),))
+        resp = await client.chat.complete(req, timeout=30)   # -> ChatResponse
+        resp.content, resp.tool_calls, resp.usage, resp.finish_reason, resp.message
+
+        async with client.chat.stream(req) as stream:        # -> ChatStream
+            async for d in stream:                           # Delta(content, reasoning_content,
+                ...                                          #       tool_calls, choice)
+        stream.response                                      # assembled ChatResponse
+
+        with budget(120):                 # every call inside gets at most what is left
+            await client.chat.complete(req)
+
+- ``client.chat``: :class:`~agentrt.xai.chat.Chat` — ``complete``, ``stream``,
+  ``start_deferred`` / ``get_deferred`` / ``complete_deferred``, ``get_stored`` /
+  ``delete_stored``. A raw ``chat_pb2.GetCompletionsRequest`` is accepted too.
+- ``client.models`` (``list(kind)``, ``get(name, kind)``), ``client.tokenizer``
+  (``tokenize``), ``client.images`` (``generate``), ``client.embeddings``
+  (``create``), ``client.documents`` (``search``), ``client.auth``
+  (``api_key_info``): see :mod:`agentrt.xai.services`.
+- ``timeout=`` on every method: seconds or a :class:`~agentrt.xai.deadline.Deadline`;
+  it wins over the client default (27 min) and is capped by an active ``budget``.
+- Errors: :mod:`agentrt.errors` (``RPCError`` subclasses, ``StreamInterrupted``).
+- Retries: UNAVAILABLE by gRPC itself; rate limiting (RESOURCE_EXHAUSTED) by
+  agentrt with backoff, waiting exactly ``grpc-retry-pushback-ms`` (trailing
+  metadata, integer milliseconds) when the server sends it; a stream is retried
+  only before its first chunk.
+- Telemetry: ``Client(telemetry=Telemetry(...))`` sends spans and metrics to
+  injected providers; by default the application's global ones are used, and
+  nothing is recorded (at no cost) while none is installed. See :mod:`agentrt.telemetry.tracing`.
+- Streams: the first ``stream_threads`` (1) concurrent streams are read by a
+  thread on a single-threaded sync channel (less CPU per chunk), the rest by
+  ``grpc.aio`` on the pool (``pool_size`` connections, least busy first).
+
+The client is safe to share between tasks of one event loop; channels are made
+per event loop on first use. Close it (``async with`` or ``await client.close()``)
+on the loop that used it.
+"""
+
+from __future__ import annotations
+
+from agentrt.errors import UsageError
+from agentrt.telemetry.tracing import Telemetry, default_telemetry
+from agentrt.xai.chat import Chat
+from agentrt.xai.config import (
+    DEFAULT_TIMEOUT,
+    KEY_ENV,
+    ClientConfig,
+    check_endpoint,
+    resolve_endpoint,
+    resolve_key,
+)
+from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
+from agentrt.xai.transport import Transport
+
+__all__ = ["Client"]
+
+
+class Client:
+    """An async client for xAI's gRPC API (or any compatible server).
+
+    Args:
+        api_key: the key; defaults to ``$XAI_API_KEY``. Never logged or shown.
+        endpoint: HOST:PORT; defaults to ``$AGENTRT_ENDPOINT``, then ``api.x.ai:443``.
+        timeout: default deadline of each call in seconds (27 minutes).
+        pool_size: TCP connections per event loop (each carries ~100 streams).
+        secure: force TLS on/off; by default TLS except for loopback endpoints.
+        metadata: extra gRPC metadata for every call.
+        channel_options: extra gRPC channel options (they override agentrt's).
+        rate_limit_retries: extra attempts after RESOURCE_EXHAUSTED rate limiting.
+        stream_threads: streams at a time read by a thread on a single-threaded sync
+            channel (less CPU per chunk); further streams use ``grpc.aio``.
+        config: a complete :class:`~agentrt.xai.config.ClientConfig` instead of the above.
+        telemetry: where spans and metrics go (:class:`~agentrt.telemetry.tracing.Telemetry`);
+            default: the global providers. Agents run on this client use it too.
+
+    Raises:
+        UsageError: no API key for an xAI endpoint, or a malformed setting.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        endpoint: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        pool_size: int = 4,
+        secure: bool | None = None,
+        metadata: tuple[tuple[str, str], ...] = (),
+        channel_options: tuple[tuple[str, str | int], ...] = (),
+        rate_limit_retries: int = 3,
+        stream_threads: int = 1,
+        config: ClientConfig | None = None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
+        if config is None:
+            config = ClientConfig(
+                endpoint=resolve_endpoint(endpoint),
+                api_key=resolve_key(api_key),
+                timeout=timeout,
+                pool_size=pool_size,
+                secure=secure,
+                metadata=metadata,
+                channel_options=channel_options,
+                rate_limit_retries=rate_limit_retries,
+                stream_threads=stream_threads,
+            )
+        host = check_endpoint(config.endpoint).rpartition(":")[0]
+        if config.api_key is None and (host == "x.ai" or host.endswith(".x.ai")):
+            raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
+        self.config = config
+        self._transport = transport = Transport(config)
+        self.telemetry = telemetry or default_telemetry()
+        self.chat = Chat(transport, self.telemetry)
+        self.models = Models(transport)
+        self.tokenizer = Tokenizer(transport)
+        self.images = Images(transport)
+        self.embeddings = Embeddings(transport)
+        self.documents = Documents(transport)
+        self.auth = Auth(transport)
+
+    def __repr__(self) -> str:
+        return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
+
+    @property
+    def transport(self) -> Transport:
+        """The underlying pooled transport (for advanced use and tests)."""
+        return self._transport
+
+    async def connect(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - named in the error
+        """Open the pool's connections now (TCP, TLS, HTTP/2), so the first calls don't pay for it.
+
+        Optional: calls connect on their own. Useful before measuring latency.
+
+        Raises:
+            Unavailable: the connections were not all ready within ``timeout`` seconds.
+        """
+        await self._transport.connect(timeout)
+
+    async def close(self) -> None:
+        """Close the connections of the current event loop."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

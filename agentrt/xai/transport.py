@@ -1,0 +1,351 @@
+"""The pooled async gRPC transport every xAI call goes through.
+
+- Streams are read by a thread on a single-threaded sync channel while few are
+  in flight (``ClientConfig.stream_threads``, see :mod:`agentrt.xai.stream_thread`);
+  beyond that by ``grpc.aio``.
+- Channels are created lazily, per event loop (a ``grpc.aio`` channel belongs to
+  the loop that made it), ``pool_size`` of them, each with
+  ``grpc.use_local_subchannel_pool=1`` so they really are separate TCP
+  connections; each call takes the channel with the fewest calls in flight.
+- TLS by default; plaintext for loopback endpoints (``ClientConfig.secure``
+  overrides). ``authorization: Bearer <key>`` rides on every call's metadata.
+- Keepalive 30 s / 10 s, 20 MiB message limits, user agent ``agentrt/<version>``.
+- UNAVAILABLE is retried by gRPC's service-config retry policy (with retry
+  throttling, and a retry buffer big enough for 20 MiB requests); rate limits
+  are retried by :mod:`agentrt.xai.retry`, honouring ``grpc-retry-pushback-ms``.
+- Every call has a deadline (:mod:`agentrt.xai.deadline`); every
+  ``grpc.aio.AioRpcError`` leaves this module as an :mod:`agentrt.errors` class
+  (translated by :mod:`agentrt.xai.rpc_errors`), raised ``from`` the original.
+- A stream that fails after its first chunk raises
+  :class:`~agentrt.errors.StreamInterrupted` and is never replayed.
+- Trace context: each call carries the caller's ``metadata=`` (the ``traceparent``
+  of its own span, see :mod:`agentrt.telemetry.tracing`), else the current trace context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, Callable
+from functools import partial
+from typing import Any, NoReturn, TypeVar
+
+import grpc
+from grpc import aio
+
+from agentrt._version import __version__
+from agentrt.errors import Cancelled, RateLimited, StreamInterrupted, Unavailable
+from agentrt.telemetry.tracing import trace_headers
+from agentrt.xai.config import ClientConfig
+from agentrt.xai.deadline import Deadline, Timeout, effective_timeout
+from agentrt.xai.retry import RateLimitPolicy
+from agentrt.xai.rpc_errors import translate
+from agentrt.xai.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
+
+__all__ = ["USER_AGENT", "Transport", "channel_options"]
+
+USER_AGENT = f"agentrt/{__version__}"
+T = TypeVar("T")
+
+
+def _service_config(attempts: int) -> str:
+    policy = {
+        "maxAttempts": attempts,
+        "initialBackoff": "0.1s",
+        "maxBackoff": "2s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"],
+    }
+    config: dict[str, Any] = {
+        "methodConfig": [{"name": [{}], "retryPolicy": policy}],
+        "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
+    }
+    if attempts < 2:
+        del config["methodConfig"][0]["retryPolicy"]
+    return json.dumps(config)
+
+
+def channel_options(config: ClientConfig) -> list[tuple[str, str | int]]:
+    """The gRPC channel options agentrt uses for ``config`` (user options win)."""
+    limit = config.max_message_bytes
+    options: dict[str, str | int] = {
+        "grpc.max_send_message_length": limit,
+        "grpc.max_receive_message_length": limit,
+        "grpc.enable_retries": 1,
+        "grpc.service_config": _service_config(config.unavailable_attempts),
+        "grpc.per_rpc_retry_buffer_size": limit + 4 * 1024 * 1024,
+        "grpc.keepalive_time_ms": 30_000,
+        "grpc.keepalive_timeout_ms": 10_000,
+        "grpc.keepalive_permit_without_calls": 1,
+        "grpc.http2.max_pings_without_data": 0,
+        "grpc.primary_user_agent": USER_AGENT,
+        # Without this, channels with equal arguments share one TCP connection.
+        "grpc.use_local_subchannel_pool": 1,
+    }
+    options.update(config.channel_options)
+    return list(options.items())
+
+
+class _Slot:
+    """One channel (pooled aio, or the threaded readers' sync one), its stubs, its calls now."""
+
+    __slots__ = ("channel", "in_flight", "stubs")
+
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+        self.in_flight = 0
+        self.stubs: dict[Any, Any] = {}
+
+    def stub(self, stub_cls: Callable[[Any], T]) -> T:
+        stub: T | None = self.stubs.get(stub_cls)
+        if stub is None:
+            stub = self.stubs[stub_cls] = stub_cls(self.channel)
+        return stub
+
+
+class _Pool:
+    """The channels of one event loop."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        options = channel_options(config)
+        make: Callable[[], aio.Channel]
+        if config.use_tls:
+            creds = grpc.ssl_channel_credentials()
+            make = partial(aio.secure_channel, config.endpoint, creds, options)
+        else:
+            make = partial(aio.insecure_channel, config.endpoint, options)
+        self.slots = [_Slot(make()) for _ in range(config.pool_size)]
+
+    def pick(self) -> _Slot:
+        """The channel with the fewest calls in flight (the first on a tie)."""
+        slots = self.slots
+        best = slots[0]
+        if best.in_flight:
+            for slot in slots:
+                if slot.in_flight < best.in_flight:
+                    best = slot
+        return best
+
+    async def close(self) -> None:
+        for slot in self.slots:
+            await slot.channel.close(None)
+
+
+class Transport:
+    """Pooled channels plus the per-call rules: auth, deadline, retries, errors.
+
+    Args:
+        config: the client's settings (the API key lives there, never in a repr).
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        self.config = config
+        auth = (("authorization", f"Bearer {config.api_key}"),) if config.api_key else ()
+        self._metadata: tuple[tuple[str, str], ...] = auth + config.metadata
+        # grpc.aio turns a tuple into its Metadata on every call; the usual one is made once.
+        self._aio_metadata = aio.Metadata(*self._metadata)
+        self._pools: dict[asyncio.AbstractEventLoop, _Pool] = {}
+        self._sync: _Slot | None = None  # the threaded readers' sync channel
+        self._threaded = 0
+        self._policy = RateLimitPolicy(
+            retries=config.rate_limit_retries,
+            base=config.rate_limit_backoff,
+            cap=config.rate_limit_max_backoff,
+        )
+
+    def __repr__(self) -> str:
+        return f"Transport(endpoint={self.config.endpoint!r}, tls={self.config.use_tls})"
+
+    def _pool(self) -> _Pool:
+        loop = asyncio.get_running_loop()
+        pool = self._pools.get(loop)
+        if pool is None:
+            self._forget_closed_loops()
+            pool = self._pools[loop] = _Pool(self.config)
+        return pool
+
+    def _forget_closed_loops(self) -> None:
+        for old in [lp for lp in self._pools if lp.is_closed()]:
+            del self._pools[old]
+
+    def deadline(self, timeout: Timeout) -> Deadline:
+        """The deadline of a call made now with per-call ``timeout``."""
+        return Deadline.after(effective_timeout(timeout, self.config.timeout))
+
+    async def unary(
+        self,
+        stub_cls: type,
+        method: str,
+        request: Any,
+        *,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
+    ) -> Any:
+        """Call unary ``method`` of ``stub_cls`` on the least busy channel.
+
+        ``metadata``: extra metadata of this call (default: the current trace context).
+
+        Raises:
+            RPCError: the translated failure (after retries).
+        """
+        deadline = self.deadline(timeout)
+        extra = trace_headers() if metadata is None else metadata
+        md = self._metadata + extra if extra else self._aio_metadata
+        attempt = 0
+        while True:  # no closure or wrapper coroutine per call: this is every model turn
+            slot = self._pool().pick()
+            slot.in_flight += 1
+            try:
+                call = getattr(slot.stub(stub_cls), method)
+                return await call(request, timeout=deadline.remaining(), metadata=md)
+            except aio.AioRpcError as exc:
+                wait = self._retry_wait(exc, 0, attempt, deadline)  # raises unless rate limited
+            except asyncio.CancelledError:
+                _reraise_unless_closed(0)
+            finally:
+                slot.in_flight -= 1
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def stream(
+        self,
+        stub_cls: type,
+        method: str,
+        request: Any,
+        *,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
+    ) -> AsyncGenerator[Any, None]:
+        """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
+
+        While fewer than ``stream_threads`` streams are in flight the stream is
+        read by a thread (:mod:`agentrt.xai.stream_thread`), otherwise by
+        ``grpc.aio`` on the least busy pooled channel. Rate limiting before the
+        first message is retried with backoff; a failure after it raises
+        :class:`StreamInterrupted`. ``metadata``: as for :meth:`unary`.
+        """
+        deadline = self.deadline(timeout)
+        md = self._call_metadata(metadata)
+        attempt = 0
+        while True:
+            try:  # a sync call can fail at once (e.g. a request that does not serialize)
+                call, slot = self._open_stream(stub_cls, method, request, deadline.remaining(), md)
+            except grpc.RpcError as exc:
+                raise translate(exc) from exc
+            received = 0
+            try:
+                async for message in call:
+                    received += 1
+                    yield message
+                return
+            except asyncio.CancelledError:
+                _reraise_unless_closed(received)
+            except grpc.RpcError as exc:
+                wait = self._retry_wait(exc, received, attempt, deadline)
+            finally:
+                call.cancel()
+                if slot is None:
+                    self._threaded -= 1
+                else:
+                    slot.in_flight -= 1
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    def _call_metadata(
+        self, metadata: tuple[tuple[str, str], ...] | None
+    ) -> tuple[tuple[str, str], ...]:
+        """Auth and client metadata, then ``metadata`` (default: the current trace context)."""
+        return self._metadata + (trace_headers() if metadata is None else metadata)
+
+    def _retry_wait(
+        self, exc: grpc.RpcError, received: int, attempt: int, deadline: Deadline
+    ) -> float:
+        """Seconds to wait before making a failed call again; raises when it is not retried.
+
+        Only rate limiting (before a stream's first message) is retried, while attempts
+        and the deadline allow; a stream failing after it is :class:`StreamInterrupted`.
+        """
+        error = translate(exc)
+        if received:
+            raise StreamInterrupted(received, error) from exc
+        if not isinstance(error, RateLimited) or attempt >= self._policy.retries:
+            raise error from exc
+        wait = self._policy.delay(attempt, error.retry_after)
+        if wait >= deadline.remaining():
+            raise error from exc
+        return wait
+
+    def _open_stream(
+        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
+    ) -> tuple[Any, _Slot | None]:
+        """Start the call on a reader thread (slot ``None``) or on the least busy channel."""
+        if self._threaded < self.config.stream_threads:
+            call = self._start_threaded(stub_cls, method, request, seconds, md)
+            self._threaded += 1
+            return call, None
+        slot = self._pool().pick()
+        call = getattr(slot.stub(stub_cls), method)(request, timeout=seconds, metadata=md)
+        slot.in_flight += 1
+        return call, slot
+
+    def _start_threaded(
+        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
+    ) -> ThreadedStream:
+        if self._sync is None:
+            self._sync = _Slot(_sync_channel(self.config))
+        call = getattr(self._sync.stub(stub_cls), method)(request, timeout=seconds, metadata=md)
+        return ThreadedStream(call, asyncio.get_running_loop())
+
+    async def connect(self, timeout: float) -> None:  # noqa: ASYNC109 - named in the error
+        """Open every pooled connection of the running loop now, not at the first call.
+
+        Raises:
+            Unavailable: not every connection was ready within ``timeout`` seconds.
+        """
+        try:
+            async with asyncio.timeout(timeout), asyncio.TaskGroup() as tg:
+                for slot in self._pool().slots:
+                    tg.create_task(slot.channel.channel_ready())
+        except TimeoutError:
+            where = self.config.endpoint
+            raise Unavailable(
+                f"could not connect to {where} within {timeout:g} s", code="UNAVAILABLE"
+            ) from None
+
+    async def close(self) -> None:
+        """Close the running loop's channels (and forget those of finished loops).
+
+        The sync channel of threaded streams is closed too, cancelling its
+        streams. The transport stays usable: a later call opens new channels.
+        """
+        loop = asyncio.get_running_loop()
+        pool = self._pools.pop(loop, None)
+        self._forget_closed_loops()
+        sync, self._sync = self._sync, None
+        if sync is not None:
+            sync.channel.close()
+        if pool is not None:
+            await pool.close()
+
+
+def _reraise_unless_closed(received: int) -> NoReturn:
+    """Re-raise a real cancellation; turn gRPC's "closed under the call" into an error.
+
+    ``grpc.aio`` raises ``CancelledError`` when the channel is closed during a
+    call. That is not a cancellation of the caller's task, so it must not
+    look like one (it would confuse task groups and timeouts).
+    """
+    task = asyncio.current_task()
+    if task is None or task.cancelling():
+        raise
+    error = Cancelled("the call was cancelled locally (the client was closed)", code="CANCELLED")
+    if received:
+        raise StreamInterrupted(received, error) from None
+    raise error from None
+
+
+def _sync_channel(config: ClientConfig) -> grpc.Channel:
+    options = [*channel_options(config), (SINGLE_THREADED_OPTION, 1)]
+    if config.use_tls:
+        return grpc.secure_channel(config.endpoint, grpc.ssl_channel_credentials(), options)
+    return grpc.insecure_channel(config.endpoint, options)
