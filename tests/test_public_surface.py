@@ -1,0 +1,132 @@
+"""The public surface: each package's ``__all__``, and every name the README, docs and ``--help`` show.
+
+A name shown to users is a promise: ``from agentrt.x import Y`` in a code block, a dotted
+``agentrt.x.Y`` in prose, a path ``agentrt/x.py``. Each one must import, resolve or exist,
+so a module that moves takes its documentation with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import agentrt
+
+ROOT = Path(agentrt.__file__).resolve().parent.parent
+
+# Every package of agentrt and its __all__. A layer package re-exports nothing: importing one
+# module of a layer must not import its siblings (and ``import agentrt`` stays free of gRPC).
+ALL: dict[str, list[str]] = {
+    "agentrt": [
+        "__version__",
+        "AgentrtError",
+        "Client",
+        "ChatRequest",
+        "ChatResponse",
+        "Agent",
+        "Limits",
+        "ModelSettings",
+        "RunResult",
+        "AgentSpec",
+        "load_agent",
+        "Tool",
+        "ToolContext",
+        "tool",
+        "Telemetry",
+        "events",
+    ],
+    "agentrt.sim": ["FaultConfig", "Realism", "SimOptions", "Simulator"],
+    "agentrt.agents": [],
+    "agentrt.commands": [],
+    "agentrt.durable": [],
+    "agentrt.launch": [],
+    "agentrt.load": [],
+    "agentrt.serve": [],
+    "agentrt.specs": [],
+    "agentrt.telemetry": [],
+    "agentrt.xai": [],
+}
+
+# Dotted names in the docs that are not Python: the gRPC package of ``agentrt serve`` and
+# agentrt's own metric names.
+NOT_PYTHON = ("agentrt.v1", "agentrt.agent.duration", "agentrt.tool.duration")
+
+DOCS = sorted(
+    [ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("*/README.md")],
+)
+FROM_IMPORT = re.compile(r"^\s*from (agentrt(?:\.\w+)*) import ([\w, ]+)$", re.MULTILINE)
+DOTTED = re.compile(r"(?<![\w./-])agentrt(?:\.[A-Za-z_]\w*)+")
+PATH = re.compile(r"(?<![\w./-])agentrt/[\w/]+\.py\b")
+
+
+def _packages() -> list[str]:
+    package = ROOT / "agentrt"
+    return sorted(".".join(p.parent.relative_to(ROOT).parts) for p in package.rglob("__init__.py"))
+
+
+def test_every_package_is_in_the_table() -> None:
+    assert _packages() == sorted(ALL)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_all_of_each_package(name: str) -> None:
+    module = importlib.import_module(name)
+    assert sorted(module.__all__) == sorted(ALL[name])
+    for public in module.__all__:
+        assert getattr(module, public) is not None, public
+
+
+def resolve(dotted: str) -> Any:
+    """The object ``dotted`` names: the longest importable module, then attributes."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: ModuleType | Any = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[cut:]:
+            found = getattr(found, attribute)
+        return found
+    raise ModuleNotFoundError(dotted)
+
+
+def _shown(text: str) -> tuple[list[str], list[str]]:
+    """The dotted names and the file paths ``text`` shows."""
+    names = [f"{m[1]}.{n.strip()}" for m in FROM_IMPORT.finditer(text) for n in m[2].split(",")]
+    names += [d for d in DOTTED.findall(text) if not d.startswith(NOT_PYTHON)]
+    return sorted(set(names)), sorted(set(PATH.findall(text)))
+
+
+def _help_texts() -> str:
+    from agentrt.commands.main import build_parser
+
+    parser = build_parser()
+    texts = [parser.format_help()]
+    for action in parser._subparsers._group_actions:  # argparse keeps subcommands here
+        texts += [sub.format_help() for sub in action.choices.values()]
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_name_the_docs_show_imports(doc: Path) -> None:
+    names, paths = _shown(doc.read_text(encoding="utf-8"))
+    for name in names:
+        resolve(name)
+    assert [p for p in paths if not (ROOT / p).is_file()] == []
+
+
+def test_every_name_the_help_shows_imports() -> None:
+    names, paths = _shown(_help_texts())
+    for name in names:
+        resolve(name)
+    assert [p for p in paths if not (ROOT / p).is_file()] == []
+
+
+def test_the_readme_shows_the_public_names() -> None:
+    names, _ = _shown((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert {"agentrt.Agent", "agentrt.Client", "agentrt.tool"} <= set(names)
