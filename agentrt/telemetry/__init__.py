@@ -7,7 +7,7 @@ the client and agents call); ``names`` (every span, attribute and metric name);
 (captured content as JSON), all imported only once telemetry is in use; ``setup`` (the
 CLI's ``--trace`` / ``--metrics`` exporters).
 
-The lowest layer but ``errors``: it imports nothing else of agentrt.
+The lowest layer above ``errors``: it imports nothing of agentrt but ``errors`` and ``_version``.
 """
 
 __all__: list[str] = []
