@@ -150,7 +150,9 @@ async def test_multi_tool_multi_turn_run_with_structured_output() -> None:
     ]
     assert isinstance(second.response_format, JsonSchema)
     assert second.response_format.schema["required"] == ["city", "temp", "time"]
-    assert ran == ["weather:Paris", "time:Paris", "weather:Lyon"]
+    # the first turn's two sync tools run at once, on two threads: either may finish first
+    assert sorted(ran[:2]) == ["time:Paris", "weather:Paris"]
+    assert ran[2:] == ["weather:Lyon"]
 
 
 async def test_text_output_and_settings_reach_the_request() -> None:

@@ -2,17 +2,22 @@
 
 :func:`dispatch` validates every call's arguments before running anything, then
 runs the valid ones concurrently under one ``asyncio.TaskGroup``, at most
-``max_concurrency`` at a time. Async tools run on the event loop; sync tools in
-a thread pool, so they never block it. Each call gets the tool's own timeout;
-the run's deadline bounds them all and, when it passes, cancels everything in
-flight and raises ``TimeoutError``. Results come back in the order the model
+``max_concurrency`` at a time. Async tools run on the event loop; sync tools on
+the threads of :mod:`agentrt.agents.tool_threads`, so they never block it. Each
+call gets the tool's own timeout (for a sync tool, from when its thread starts
+it); the run's deadline bounds them all and, when it passes, cancels everything
+in flight and raises ``TimeoutError``. Results come back in the order the model
 asked for them, each with its ``tool_call_id``. A tool that fails — bad
-arguments, unknown name, exception, timeout — yields an error result carrying
-the exception's type and message (never a traceback) for the model to read.
+arguments, unknown name, exception (``SystemExit`` and ``KeyboardInterrupt``
+too: only cancellation passes through), timeout, a result that cannot become
+text — yields an error result carrying the exception's type and message (never
+a traceback) for the model to read. A result longer than ``max_result_chars``
+is cut there, and the text says so.
 
 Cancelling a dispatch cancels every async tool at once. A sync tool's thread
 cannot be interrupted: its result is dropped and the thread ends when the
-function returns, so give blocking tools a timeout of their own inside.
+function returns (see :mod:`agentrt.agents.tool_threads`), so give blocking
+tools a timeout of their own inside.
 """
 
 from __future__ import annotations
@@ -29,8 +34,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from agentrt.agents.limits import unknown_tool_message
+from agentrt.agents.limits import Limits, unknown_tool_message
 from agentrt.agents.schema import SchemaMismatch
+from agentrt.agents.tool_threads import (
+    ThreadEscape,
+    ToolThreads,
+    ToolTimedOut,
+    default_tool_threads,
+)
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import UnknownToolError
 from agentrt.telemetry.tracing import Telemetry, telemetry_of
@@ -38,7 +49,20 @@ from agentrt.telemetry.tracing import Telemetry, telemetry_of
 if TYPE_CHECKING:
     from agentrt.xai.messages import ToolCall
 
-__all__ = ["ErrorKind", "ToolCallRecord", "ToolErrorInfo", "dispatch", "render_output"]
+__all__ = [
+    "DEFAULT_MAX_RESULT_CHARS",
+    "ErrorKind",
+    "ToolCallRecord",
+    "ToolErrorInfo",
+    "dispatch",
+    "render_output",
+]
+
+DEFAULT_MAX_RESULT_CHARS = Limits().max_tool_result_chars
+"""Characters of one tool result the model gets by default; the rest is cut (well under
+the 20 MiB a gRPC message may carry, even at 4 UTF-8 bytes a character and many calls)."""
+
+_MAX_ERROR_CHARS = 4_000  # an exception's message the model gets, at most
 
 ErrorKind = Literal["invalid_arguments", "unknown_tool", "raised", "timeout"]
 
@@ -94,13 +118,50 @@ def _to_json() -> Callable[[Any], bytes]:
 
 
 def render_output(value: Any) -> str:
-    """The text a tool result becomes for the model: strings as they are, anything else as JSON."""
+    """The text a tool result becomes for the model: strings as they are, anything else as JSON.
+
+    Raises:
+        Exception: whatever ``str(value)`` raises for a value that is not JSON-serialisable.
+    """
     if isinstance(value, str):
         return value
     try:
         return _to_json()(value).decode()
     except Exception:  # not JSON-serialisable: the model still gets something readable
         return str(value)
+
+
+def _model_text(value: Any, limit: int) -> str:
+    """``value`` as text the wire can carry, at most ``limit`` characters and a note saying so.
+
+    Raises:
+        UnicodeEncodeError: the text is not valid Unicode (a lone surrogate).
+    """
+    text = render_output(value)
+    if not text.isascii():
+        text.encode()  # protobuf would refuse it later, failing the whole run
+    if len(text) <= limit:
+        return text
+    return (
+        f"{text[:limit]}\n[agentrt: this tool result has {len(text)} characters; "
+        f"only the first {limit} are shown (limits.max_tool_result_chars)]"
+    )
+
+
+def _describe(e: BaseException) -> str:
+    """An exception's message for the model: printable, valid Unicode, not too long."""
+    try:
+        if isinstance(e, SystemExit):
+            text = f"the tool called sys.exit({e.code!r}); a tool should return or raise instead"
+        else:
+            text = str(e)
+    except Exception:
+        text = f"(a {type(e).__name__} whose message cannot be shown)"
+    if not text.isascii():  # lone surrogates would fail every later encode of the record
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) > _MAX_ERROR_CHARS:
+        text = f"{text[:_MAX_ERROR_CHARS]}... ({len(text)} characters)"
+    return text
 
 
 def _error_record(
@@ -163,8 +224,9 @@ async def dispatch(
     deadline: float | None = None,
     unknown_tool: Literal["error", "raise"] = "error",
     context: ToolContext | None = None,
-    executor: Executor | None = None,
+    executor: Executor | ToolThreads | None = None,
     on_finished: Callable[[ToolCallRecord], None] | None = None,
+    max_result_chars: int = DEFAULT_MAX_RESULT_CHARS,
 ) -> list[ToolCallRecord]:
     """Run the tool calls of one turn; one record per call, in the order given.
 
@@ -177,8 +239,10 @@ async def dispatch(
         unknown_tool: ``"error"`` answers an unknown name with an error result;
             ``"raise"`` raises :class:`~agentrt.errors.UnknownToolError` before anything runs.
         context: the template of the :class:`ToolContext` given to tools that ask for one.
-        executor: where sync tools run (default: the event loop's default executor).
+        executor: where sync tools run (default:
+            :func:`~agentrt.agents.tool_threads.default_tool_threads`).
         on_finished: called with each record as its call ends.
+        max_result_chars: a longer result is cut to this many characters.
 
     Raises:
         TimeoutError: ``deadline`` passed; every call still running was cancelled.
@@ -191,7 +255,7 @@ async def dispatch(
     only = prepared[0] if len(prepared) == 1 else None
     if isinstance(only, _Ready) and deadline is None and on_finished is None:
         # the usual turn: one valid call, no budget, nobody to tell; nothing to gather
-        return [await _traced(only, telemetry, turn, base, None, executor)]
+        return [await _traced(only, telemetry, turn, base, None, executor, max_result_chars)]
     records: list[ToolCallRecord | None] = [
         p if isinstance(p, ToolCallRecord) else None for p in prepared
     ]
@@ -206,7 +270,9 @@ async def dispatch(
 
     async def run(index: int, item: _Ready) -> None:
         async with nullcontext() if semaphore is None else semaphore:
-            record = await _traced(item, telemetry, turn, base, deadline, executor)
+            record = await _traced(
+                item, telemetry, turn, base, deadline, executor, max_result_chars
+            )
         records[index] = record
         if on_finished is not None:
             on_finished(record)
@@ -228,18 +294,24 @@ async def _traced(
     turn: int,
     base: ToolContext,
     deadline: float | None,
-    executor: Executor | None,
+    executor: Executor | ToolThreads | None,
+    max_result_chars: int,
 ) -> ToolCallRecord:
     """One call inside its ``execute_tool`` span (a no-op while telemetry is off)."""
     call = item.call
     with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
-        record = await _run_one(item, turn, base, deadline, executor)
+        record = await _run_one(item, turn, base, deadline, executor, max_result_chars)
         t.done(record)
     return record
 
 
 async def _run_one(
-    item: _Ready, turn: int, base: ToolContext, deadline: float | None, executor: Executor | None
+    item: _Ready,
+    turn: int,
+    base: ToolContext,
+    deadline: float | None,
+    executor: Executor | ToolThreads | None,
+    max_result_chars: int,
 ) -> ToolCallRecord:
     tool, call = item.tool, item.call
     kwargs = item.kwargs
@@ -249,27 +321,29 @@ async def _run_one(
         )
         kwargs = {**kwargs, tool.schema.context_param: ctx}
     started = time.monotonic()
-    limit = None if tool.timeout is None else asyncio.timeout(tool.timeout)
     try:
-        if limit is None:  # no timeout scope to enter and leave around every call
-            value = await _invoke(tool, kwargs, executor)
-        else:
-            async with limit:
-                value = await _invoke(tool, kwargs, executor)
-    except TimeoutError as e:
-        if limit is None or not limit.expired():
-            return _error_record(call, turn, "raised", type(e).__name__, str(e), started)
+        value = await _invoke(tool, kwargs, executor)
+    except ToolTimedOut:
         msg = f"tool {tool.name!r} did not finish within its {tool.timeout:g} s timeout"
         return _error_record(call, turn, "timeout", "TimeoutError", msg, started)
+    except asyncio.CancelledError:
+        raise
+    except BaseException as e:  # SystemExit, KeyboardInterrupt too: the tool failed, not the run
+        if isinstance(e, ThreadEscape):
+            e = e.original
+        return _error_record(call, turn, "raised", type(e).__name__, _describe(e), started)
+    try:
+        output = _model_text(value, max_result_chars)
     except Exception as e:
-        return _error_record(call, turn, "raised", type(e).__name__, str(e), started)
+        msg = f"the tool returned a {type(value).__name__} that cannot become text: {_describe(e)}"
+        return _error_record(call, turn, "raised", "UnrenderableResult", msg, started)
     return ToolCallRecord(
         call_id=call.id,
         name=call.name,
         arguments=call.arguments,
         parsed=item.kwargs,
         value=value,
-        output=render_output(value),
+        output=output,
         error=None,
         turn=turn,
         started=started,
@@ -277,11 +351,25 @@ async def _run_one(
     )
 
 
-async def _invoke(tool: Tool, kwargs: dict[str, Any], executor: Executor | None) -> Any:
+async def _invoke(
+    tool: Tool, kwargs: dict[str, Any], executor: Executor | ToolThreads | None
+) -> Any:
+    """The tool's value; :class:`ToolTimedOut` when its own timeout passed."""
     if tool.is_async:
-        return await tool.fn(**kwargs)
-    if executor is None:
-        return await asyncio.to_thread(tool.fn, **kwargs)
-    ctx = contextvars.copy_context()
-    call = functools.partial(ctx.run, tool.fn, **kwargs)
-    return await asyncio.get_running_loop().run_in_executor(executor, call)
+        work = tool.fn(**kwargs)
+    elif not isinstance(executor, Executor):
+        threads = executor or default_tool_threads()
+        return await threads.call(tool.name, functools.partial(tool.fn, **kwargs), tool.timeout)
+    else:
+        call = functools.partial(contextvars.copy_context().run, tool.fn, **kwargs)
+        work = asyncio.get_running_loop().run_in_executor(executor, call)
+    if tool.timeout is None:  # no timeout scope to enter and leave around every call
+        return await work
+    limit = asyncio.timeout(tool.timeout)
+    try:
+        async with limit:
+            return await work
+    except TimeoutError:
+        if limit.expired():
+            raise ToolTimedOut(tool.timeout) from None
+        raise

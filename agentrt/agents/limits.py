@@ -44,6 +44,8 @@ class Limits:
         max_identical_tool_calls: how often one identical call (same name, same
             arguments) may be made in a run before
             :class:`~agentrt.errors.ToolLoopDetected`; ``None``: only report repeats.
+        max_tool_result_chars: characters of one tool result the model gets; a longer
+            result is cut there, with a note saying so.
     """
 
     max_turns: int = 10
@@ -52,6 +54,7 @@ class Limits:
     output_retries: int = 1
     unknown_tool: Literal["error", "raise"] = "error"
     max_identical_tool_calls: int | None = 3
+    max_tool_result_chars: int = 200_000
 
     def __post_init__(self) -> None:
         if self.max_turns < 1:
@@ -64,6 +67,10 @@ class Limits:
             raise UsageError(f"output_retries must be >= 0, got {self.output_retries}")
         if self.unknown_tool not in ("error", "raise"):
             raise UsageError(f"unknown_tool must be 'error' or 'raise', got {self.unknown_tool!r}")
+        if self.max_tool_result_chars < 1:
+            raise UsageError(
+                f"max_tool_result_chars must be >= 1, got {self.max_tool_result_chars}"
+            )
         if self.max_identical_tool_calls is not None and self.max_identical_tool_calls < 1:
             raise UsageError(
                 f"max_identical_tool_calls must be >= 1 or None, got {self.max_identical_tool_calls}"

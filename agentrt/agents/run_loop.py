@@ -279,6 +279,7 @@ class RunLoop:
                     deadline=self.deadline,
                     unknown_tool=self.setup.limits.unknown_tool,
                     context=context,
+                    max_result_chars=self.setup.limits.max_tool_result_chars,
                 )
         except TimeoutError as e:
             raise self.timeout_error() from e

@@ -122,7 +122,14 @@ class AgentActivities:
         deadline = None if inp.timeout is None else time.monotonic() + inp.timeout
         try:
             records = await _heartbeating(
-                dispatch([call], agent.tools, turn=inp.turn, deadline=deadline, context=context)
+                dispatch(
+                    [call],
+                    agent.tools,
+                    turn=inp.turn,
+                    deadline=deadline,
+                    context=context,
+                    max_result_chars=agent.limits.max_tool_result_chars,
+                )
             )
         except TimeoutError:
             raise ApplicationError(

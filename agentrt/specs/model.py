@@ -323,6 +323,10 @@ class LimitsSpec(_Strict):
     output_retries: Annotated[
         int | None, Field(ge=0, description="repair turns for invalid output")
     ] = None
+    max_tool_result_chars: Annotated[
+        int | None,
+        Field(ge=1, description="characters of one tool result the model gets (default 200000)"),
+    ] = None
 
 
 class SpecDocument(_Strict):
