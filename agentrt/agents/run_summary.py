@@ -3,7 +3,9 @@
 One object with ``output`` (text, or the structured object), ``turns``,
 ``tool_calls`` (``name``, ``arguments``, ``result`` or ``error``, ``duration_s``),
 ``usage`` (``input``, ``output``, ``reasoning`` tokens), ``model`` and
-``response_ids``. Other entry points that report runs (serve, durable batch
+``response_ids``; ``abandoned_tool_threads`` too when sync tools whose calls
+timed out or were cancelled still hold threads (see
+:mod:`agentrt.agents.tool_threads`). Other entry points that report runs (serve, durable batch
 runs) can use the same shape.
 """
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from agentrt.agents.dispatch import ToolCallRecord
     from agentrt.agents.run_result import RunResult
 
-__all__ = ["failure_summary", "jsonable", "run_summary"]
+__all__ = ["failure_summary", "jsonable", "run_summary", "with_thread_report"]
 
 
 def jsonable(value: Any) -> Any:
@@ -40,6 +42,16 @@ def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
         "model": model,
         "response_ids": list(result.response_ids),
     }
+
+
+def with_thread_report(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` with ``abandoned_tool_threads`` added when any are held (else unchanged)."""
+    from agentrt.agents.tool_threads import default_tool_threads
+
+    abandoned = default_tool_threads().abandoned
+    if abandoned:
+        summary["abandoned_tool_threads"] = abandoned
+    return summary
 
 
 def failure_summary(exc: BaseException, *, model: str) -> dict[str, Any]:

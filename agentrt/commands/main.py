@@ -155,4 +155,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         # Like other Unix tools: stop quietly. Output still buffered goes nowhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 141
+    if _abandoned_tool_threads():
+        print(
+            "agentrt: sync tools whose calls timed out or were cancelled are still running; "
+            "exiting without waiting for them",
+            file=sys.stderr,
+        )
+        _exit_now(code)
     sys.exit(code)
+
+
+def _abandoned_tool_threads() -> int:
+    """Threads still running sync tools nobody waits for (0 if no sync tool ever ran)."""
+    threads = sys.modules.get("agentrt.agents.tool_threads")
+    return 0 if threads is None else threads.default_tool_threads().abandoned

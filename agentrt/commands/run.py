@@ -190,6 +190,7 @@ async def _drive(
 
 
 def _print_failure(exc: Any, agent: Agent[Any]) -> None:
-    from agentrt.agents.run_summary import failure_summary
+    from agentrt.agents.run_summary import failure_summary, with_thread_report
 
-    print(json.dumps(failure_summary(exc, model=str(agent.model)), ensure_ascii=False))
+    summary = with_thread_report(failure_summary(exc, model=str(agent.model)))
+    print(json.dumps(summary, ensure_ascii=False))

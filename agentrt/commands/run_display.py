@@ -96,10 +96,10 @@ class RunDisplay:
         A repair turn can replace the text that was streamed; then the answer that
         counts (the validated object, as JSON) is written after it.
         """
-        from agentrt.agents.run_summary import jsonable, run_summary
+        from agentrt.agents.run_summary import jsonable, run_summary, with_thread_report
 
         if as_json:
-            shown = run_summary(result, model=self._model)
+            shown = with_thread_report(run_summary(result, model=self._model))
         elif structured and self.last_turn_text.strip() != result.text.strip():
             shown = jsonable(result.output)
         else:

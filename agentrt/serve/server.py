@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
+from agentrt.agents.tool_threads import ToolThreads, set_default_tool_threads
 from agentrt.serve.limits import RequestLimits, RunSlots
 from agentrt.serve.service import SERVICE, AgentsService
 from agentrt.serve.status import Scrubber
@@ -89,7 +90,12 @@ class AgentServer:
     ) -> None:
         self.options = dataclasses.replace(options or ServeOptions(), **overrides)
         self.catalog = catalog
+        tool_caps = [a.limits.max_tool_concurrency for a in catalog] or [1]
+        threads = ToolThreads(self.options.max_concurrent_runs * max(tool_caps))
+        # the runs' sync tools take the process's pool: this one, sized from the caps
+        set_default_tool_threads(threads)
         self.service = AgentsService(
+            threads=threads,
             catalog=catalog,
             client=client,
             auth=auth,

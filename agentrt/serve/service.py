@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 
+from agentrt.agents.tool_threads import ToolThreads, default_tool_threads
 from agentrt.errors import AgentError
 from agentrt.serve.convert import (
     agent_details,
@@ -69,6 +70,7 @@ class AgentsService:
         limits: request size limits.
         scrub: removes the server's secrets from anything sent to callers.
         draining: set when the server shuts down; new runs are then refused.
+        threads: the pool the runs' sync tools share.
     """
 
     catalog: Catalog
@@ -78,6 +80,7 @@ class AgentsService:
     limits: RequestLimits = field(default_factory=RequestLimits)
     scrub: Scrubber = field(default_factory=Scrubber)
     draining: bool = False
+    threads: ToolThreads = field(default_factory=default_tool_threads)
 
     async def ListAgents(
         self, request: pb.ListAgentsRequest, context: Context
@@ -96,13 +99,15 @@ class AgentsService:
     async def GetServerStatus(
         self, request: pb.GetServerStatusRequest, context: Context
     ) -> pb.ServerStatus:
-        """Runs in flight and the event loop's task count."""
+        """Runs in flight, the event loop's task count and the sync tools' threads."""
         async with self._guard(context):
             return pb.ServerStatus(
                 runs_in_flight=self.slots.in_flight,
                 max_concurrent_runs=self.slots.capacity,
                 tasks=len(asyncio.all_tasks()),
                 draining=self.draining,
+                tool_threads=self.threads.max_threads,
+                abandoned_tool_threads=self.threads.abandoned,
             )
         raise AssertionError("unreachable")
 

@@ -263,13 +263,17 @@ class GetServerStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ServerStatus(_message.Message):
-    __slots__ = ("runs_in_flight", "max_concurrent_runs", "tasks", "draining")
+    __slots__ = ("runs_in_flight", "max_concurrent_runs", "tasks", "draining", "tool_threads", "abandoned_tool_threads")
     RUNS_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
     MAX_CONCURRENT_RUNS_FIELD_NUMBER: _ClassVar[int]
     TASKS_FIELD_NUMBER: _ClassVar[int]
     DRAINING_FIELD_NUMBER: _ClassVar[int]
+    TOOL_THREADS_FIELD_NUMBER: _ClassVar[int]
+    ABANDONED_TOOL_THREADS_FIELD_NUMBER: _ClassVar[int]
     runs_in_flight: int
     max_concurrent_runs: int
     tasks: int
     draining: bool
-    def __init__(self, runs_in_flight: _Optional[int] = ..., max_concurrent_runs: _Optional[int] = ..., tasks: _Optional[int] = ..., draining: _Optional[bool] = ...) -> None: ...
+    tool_threads: int
+    abandoned_tool_threads: int
+    def __init__(self, runs_in_flight: _Optional[int] = ..., max_concurrent_runs: _Optional[int] = ..., tasks: _Optional[int] = ..., draining: _Optional[bool] = ..., tool_threads: _Optional[int] = ..., abandoned_tool_threads: _Optional[int] = ...) -> None: ...
