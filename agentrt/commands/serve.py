@@ -57,12 +57,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     from agentrt.commands.flag_values import count, seconds
 
-    p.add_argument(
-        "--port",
-        type=count(least=0, most=65535),
-        default=0,
-        help="port; 0 picks a free one (default)",
-    )
+    p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     p.add_argument(
         "--api-key-file", metavar="FILE", help="bearer tokens callers must send, one per line"
     )
