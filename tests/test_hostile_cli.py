@@ -111,10 +111,14 @@ def test_bad_batch_ids_are_exit_2_before_anything_starts(
     assert not out.exists()
 
 
-def test_chat_stream_error_starts_on_its_own_line() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [("chat", "--stream", "Tell me a story"), ("run", "--quiet", SPEC, "Plan a day in Lisbon")],
+)
+def test_an_error_after_streamed_text_starts_on_its_own_line(command: tuple[str, ...]) -> None:
     with running_sim("--fault", "abort", "--abort-after", "30") as sim:
         proc = subprocess.run(
-            [sys.executable, "-m", "agentrt", "chat", "--endpoint", sim.address, "--stream", "hi"],
+            [sys.executable, "-m", "agentrt", *command, "--endpoint", sim.address],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
