@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +27,7 @@ from agentrt.agents.run_result import RunResult
 from agentrt.agents.tools import ToolContext, tool
 from agentrt.errors import (
     AgentError,
+    DeadlineExceeded,
     MaxTurnsExceeded,
     OutputValidationError,
     RunTimeout,
@@ -35,6 +38,7 @@ from agentrt.errors import (
 from agentrt.testing import ScriptedModel, call, reply, tool_calls
 from agentrt.xai.chat_request import ChatRequest, JsonSchema
 from agentrt.xai.chat_response import ChatResponse, Delta
+from agentrt.xai.deadline import budget
 from agentrt.xai.messages import system, user
 
 ran: list[str] = []
@@ -289,6 +293,53 @@ async def test_run_deadline_while_the_model_answers() -> None:
         await agent(limits=Limits(timeout=0.1)).run("go", model=model)
     assert isinstance(info.value.result, RunResult)
     assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+class ServerDeadline(ScriptedModel):
+    """A model whose server ends the call with DEADLINE_EXCEEDED after ``after`` seconds."""
+
+    def __init__(self, after: float) -> None:
+        super().__init__()
+        self.after = after
+
+    async def complete(
+        self,
+        request: ChatRequest,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> Any:
+        await asyncio.sleep(self.after)
+        raise DeadlineExceeded("deadline exceeded", code="DEADLINE_EXCEEDED")
+
+
+@pytest.mark.parametrize(
+    ("limits", "caller_s", "scope_s", "named", "not_named"),
+    [
+        (Limits(timeout=0.1), None, None, r"its 0\.1 s budget in turn 1", "caller"),
+        (Limits(timeout=60), 0.1, None, r"the caller's deadline \(0\.1 s", "60 s"),
+        (Limits(timeout=60), None, 0.1, r"the caller's deadline \(0\.1 s", "60 s"),
+        (Limits(), 0.1, None, r"the caller's deadline \(0\.1 s", "budget"),
+        (Limits(timeout=0.1), 30.0, None, r"its 0\.1 s budget", "caller"),
+    ],
+)
+async def test_a_run_timeout_names_the_deadline_that_ran_out(
+    limits: Limits, caller_s: float | None, scope_s: float | None, named: str, not_named: str
+) -> None:
+    model = ScriptedModel(reply("late", delay=5))
+    deadline = None if caller_s is None else time.monotonic() + caller_s
+    scope = contextlib.nullcontext() if scope_s is None else budget(scope_s)
+    with scope, pytest.raises(RunTimeout, match=named) as info:
+        await agent(limits=limits).run("go", model=model, deadline=deadline)
+    assert not_named not in str(info.value)
+
+
+async def test_a_server_deadline_on_one_call_is_not_the_runs_budget() -> None:
+    with pytest.raises(DeadlineExceeded) as info:
+        await agent(limits=Limits(timeout=60)).run("go", model=ServerDeadline(0.05))
+    message = str(info.value)
+    assert "was ended by the server after 0.0" in message
+    assert "budget" not in message
+    assert "s of the run's time left" in message
 
 
 async def test_run_deadline_while_tools_run_cancels_them() -> None:

@@ -37,7 +37,7 @@ def _one_error_line(proc: subprocess.CompletedProcess[str], code: int = 2) -> st
         ((), "the following arguments are required: COMMAND (see: agentrt --help)"),
         (
             ("chat", "--timeout", "abc", "hi"),
-            "invalid float value: 'abc' (see: agentrt chat --help)",
+            "--timeout: 'abc' is not a duration",
         ),
         (("run",), "required: SPEC (see: agentrt run --help)"),
         (("info", "extra"), "unrecognized arguments: extra (see: agentrt info --help)"),

@@ -315,6 +315,9 @@ async def test_the_call_deadline_is_the_run_budget(server: ServeProcess, probe_d
         response = await stub.RunAgent(request, metadata=AUTH, timeout=1.5)
     assert response.status.state == pb.RunStatus.FAILED
     assert response.status.error_type == "RunTimeout"
+    # named as the caller's deadline (1.5 s less the answer margin), not the spec's 120 s
+    assert "ran out of the caller's deadline (1.3" in response.status.message
+    assert "120" not in response.status.message
     assert response.result.turns == 1  # the partial result: the turn that asked for the tool
     assert (probe_dir / "hang-cancelled").exists()
 
@@ -325,6 +328,7 @@ async def test_a_longer_deadline_cannot_raise_the_specs_budget(server: ServeProc
         response = await stub.RunAgent(request, metadata=AUTH, timeout=30)
     assert response.status.state == pb.RunStatus.FAILED
     assert response.status.error_type == "RunTimeout"  # the spec's 1 s, not the call's 30 s
+    assert "ran out of its 1 s budget" in response.status.message
 
 
 @pytest.mark.parametrize(

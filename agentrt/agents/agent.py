@@ -44,6 +44,7 @@ from agentrt.agents.run_result import RunResult
 from agentrt.agents.schema import output_schema as make_output_schema
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import AgentError, UsageError
+from agentrt.xai.deadline import current_deadline
 from agentrt.xai.messages import Message, system, user
 
 if TYPE_CHECKING:
@@ -238,18 +239,32 @@ class Agent(Generic[T]):
         metadata: Mapping[str, str] | None,
         deadline: float | None,
     ) -> RunLoop:
-        if self.limits.timeout is not None:
-            own = time.monotonic() + self.limits.timeout
-            deadline = own if deadline is None else min(deadline, own)
+        deadline, caller_s = self._deadline(deadline)
         return RunLoop(
             setup=self._setup,
             model=self._model(client, model),
             messages=self._messages(input, history),
             run_id=run_id or os.urandom(16).hex(),  # as random as uuid4().hex, 4x cheaper
             deadline=deadline,
+            caller_s=caller_s,
             metadata=metadata or {},
             client=client,
         )
+
+    def _deadline(self, caller: float | None) -> tuple[float | None, float | None]:
+        """The run's deadline, and the seconds the caller gave when the caller's comes first.
+
+        The caller's deadline is ``deadline=`` (a serve call's, a parent run's) or an
+        active :func:`agentrt.xai.deadline.budget` scope; the run's own is ``limits.timeout``.
+        """
+        now = time.monotonic()
+        scope = current_deadline()
+        if scope is not None and (caller is None or scope.at < caller):
+            caller = scope.at
+        own = None if self.limits.timeout is None else now + self.limits.timeout
+        if caller is not None and (own is None or caller < own):
+            return caller, caller - now
+        return own, None
 
     def _model(self, client: Client | None, model: Model | None) -> Model:
         if model is not None:

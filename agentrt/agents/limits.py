@@ -18,6 +18,7 @@ __all__ = [
     "Limits",
     "canonical_arguments",
     "max_turns_message",
+    "model_deadline_message",
     "repair_prompt",
     "timeout_message",
     "tool_loop_message",
@@ -85,10 +86,41 @@ def max_turns_message(agent: str, max_turns: int) -> str:
     )
 
 
-def timeout_message(agent: str, timeout: float | None, turn: int) -> str:
-    """Why a run stopped in ``turn`` when its ``timeout`` (or a parent's deadline) ran out."""
-    budget = f"its {timeout:g} s budget" if timeout else "its deadline"
+def timeout_message(
+    agent: str, timeout: float | None, turn: int, *, caller_s: float | None = None
+) -> str:
+    """Why a run stopped in ``turn`` when its deadline ran out.
+
+    Args:
+        timeout: the run's own budget (``limits.timeout``), when that is what ran out.
+        caller_s: the seconds the caller gave the run (a serve caller's gRPC deadline,
+            a parent run, a ``budget()`` scope), when the caller's deadline came first.
+    """
+    if caller_s is not None:
+        budget = f"the caller's deadline ({_seconds(caller_s)} s from the run's start)"
+    elif timeout:
+        budget = f"its {timeout:g} s budget"
+    else:
+        budget = "its deadline"
     return f"agent {agent!r} ran out of {budget} in turn {turn}"
+
+
+def model_deadline_message(model: str, took: float, left: float | None, details: str) -> str:
+    """Why one model call failed with DEADLINE_EXCEEDED (``left``: the run's time still left).
+
+    With time left the call's deadline (the run's) had not passed: the server ended it.
+    """
+    if left is None:
+        return f"the model call to {model} ran out of time after {_seconds(took)} s ({details})"
+    return (
+        f"the model call to {model} was ended by the server after {_seconds(took)} s, "
+        f"with {_seconds(left)} s of the run's time left ({details})"
+    )
+
+
+def _seconds(value: float) -> str:
+    """``0.0999`` → ``0.1``, ``1.35`` → ``1.35``, ``120.0`` → ``120``: to 10 ms."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def tool_loop_message(name: str, arguments: str, count: int) -> str:

@@ -30,6 +30,7 @@ from agentrt.agents.events import (
 from agentrt.agents.limits import (
     canonical_arguments,
     max_turns_message,
+    model_deadline_message,
     repair_prompt,
     timeout_message,
     tool_loop_message,
@@ -101,6 +102,11 @@ class RunSetup:
         return req
 
 
+_CLOCK_SLACK_S = 0.05
+"""A DEADLINE_EXCEEDED this close to the run's deadline is the run's own (gRPC's timer and
+``time.monotonic()`` differ a little); earlier, the server ended that one call."""
+
+
 @dataclass(slots=True, kw_only=True)
 class RunLoop:
     """The mutable state of one run and the loop that advances it."""
@@ -110,6 +116,7 @@ class RunLoop:
     messages: list[Message]
     run_id: str
     deadline: float | None = None
+    caller_s: float | None = None  # seconds the caller gave, when its deadline is the run's
     metadata: Mapping[str, str] = field(default_factory=dict)
     client: Any = None
     result: RunResult[Any] | None = None
@@ -213,23 +220,35 @@ class RunLoop:
     def timeout_error(self) -> RunTimeout:
         """The error for a run that ran out of time, with the partial result."""
         return RunTimeout(
-            timeout_message(self.setup.agent, self.setup.limits.timeout, self.turns),
+            timeout_message(
+                self.setup.agent, self.setup.limits.timeout, self.turns, caller_s=self.caller_s
+            ),
             result=self.partial(),
         )
 
+    def _deadline_error(self, e: DeadlineExceeded, started: float) -> Exception:
+        """RunTimeout when the run's deadline ran out; else this one model call's own failure."""
+        now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline - _CLOCK_SLACK_S:
+            return self.timeout_error()
+        left = None if self.deadline is None else self.deadline - now
+        took = now - started
+        message = model_deadline_message(self.setup.model_name, took, left, e.details)
+        return DeadlineExceeded(message, code=e.code, request_id=e.request_id)
+
     async def _complete(self) -> ChatResponse:
+        started = time.monotonic()
         try:
             with activate(self.trace):  # the model call's span nests under the run's
                 return await self.model.complete(
                     self.setup.request(self.messages), timeout=self._remaining()
                 )
         except DeadlineExceeded as e:
-            if self.deadline is None:
-                raise
-            raise self.timeout_error() from e
+            raise self._deadline_error(e, started) from e
 
     async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
         """The model's stream, deltas turned into events (one small object per delta)."""
+        started = time.monotonic()
         with activate(self.trace):  # the stream takes its trace parent when it is made
             it = self.model.stream(self.setup.request(self.messages), timeout=self._remaining())
         try:
@@ -242,9 +261,7 @@ class RunLoop:
                 if item.content:
                     yield TextDelta(item.content)
         except DeadlineExceeded as e:
-            if self.deadline is None:
-                raise
-            raise self.timeout_error() from e
+            raise self._deadline_error(e, started) from e
         finally:
             close = getattr(it, "aclose", None)
             if close is not None:  # cancels the RPC when we stop early

@@ -35,6 +35,7 @@ EXAMPLES = """examples:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``batch`` subcommand."""
+    from agentrt.commands.flag_values import count
     from agentrt.durable.cli_options import add_temporal_options
 
     p = sub.add_parser(
@@ -51,7 +52,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="results JSONL (appended to)")
     p.add_argument(
         "--max-in-flight",
-        type=int,
+        type=count(),
         default=100,
         metavar="N",
         help="runs started and not yet finished at once (default: 100)",

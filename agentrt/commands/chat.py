@@ -31,6 +31,8 @@ EXAMPLES = """examples:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``chat`` subcommand."""
+    from agentrt.commands.flag_values import seconds
+
     p = sub.add_parser(
         "chat",
         parents=[common],
@@ -45,7 +47,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--system", metavar="TEXT", help="a system message to send first")
     p.add_argument("--stream", action="store_true", help="print the answer as it arrives")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="deadline of the call")
+    p.add_argument(
+        "--timeout", type=seconds(), metavar="SECONDS", help="deadline of the call (30, 500ms, 2m)"
+    )
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p)
@@ -89,11 +93,19 @@ async def _chat(client: Client, args: argparse.Namespace) -> ChatResponse:
     async with client:
         if not args.stream:
             return await client.chat.complete(request, timeout=args.timeout)
-        async with client.chat.stream(request, timeout=args.timeout) as stream:
-            async for delta in stream:
-                if not args.json and delta.content:
-                    sys.stdout.write(delta.content)
-                    sys.stdout.flush()
+        wrote = False
+        try:
+            async with client.chat.stream(request, timeout=args.timeout) as stream:
+                async for delta in stream:
+                    if not args.json and delta.content:
+                        sys.stdout.write(delta.content)
+                        sys.stdout.flush()
+                        wrote = True
+        except BaseException:  # the error line must not follow partial text on its line
+            if wrote:
+                sys.stdout.write("\n")
+                sys.stdout.flush()
+            raise
         if not args.json:
             sys.stdout.write("\n")
         return stream.response

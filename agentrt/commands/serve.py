@@ -55,19 +55,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "specs", nargs="+", metavar="SPEC_OR_DIR", help="agent spec files or directories"
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    from agentrt.commands.flag_values import count, seconds
+
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     p.add_argument(
         "--api-key-file", metavar="FILE", help="bearer tokens callers must send, one per line"
     )
     p.add_argument(
         "--max-concurrent-runs",
-        type=int,
+        type=count(),
         default=64,
         metavar="N",
         help="runs in flight; more get RESOURCE_EXHAUSTED at once (default 64)",
     )
     p.add_argument(
-        "--grace", type=float, default=30.0, metavar="S", help="drain period on SIGTERM (30)"
+        "--grace",
+        type=seconds(zero=True),
+        default=30.0,
+        metavar="S",
+        help="drain period on SIGTERM (30)",
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="model server (default: see above)")
     p.add_argument(

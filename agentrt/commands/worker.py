@@ -26,6 +26,7 @@ EXAMPLES = """examples:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``worker`` subcommand."""
+    from agentrt.commands.flag_values import count, seconds
     from agentrt.durable.cli_options import add_temporal_options
 
     p = sub.add_parser(
@@ -43,14 +44,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--endpoint", metavar="HOST:PORT", help="model server (default: see above)")
     p.add_argument(
         "--max-concurrent",
-        type=int,
+        type=count(),
         default=100,
         metavar="N",
         help="model and tool calls this worker runs at once (default: 100)",
     )
     p.add_argument(
         "--sticky-timeout",
-        type=float,
+        type=seconds(),
         default=10.0,
         metavar="S",
         help="seconds a run waits for this worker before another takes it over (default: 10)",

@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
     from agentrt.durable.payloads import ActivityOptions
 
-__all__ = ["BatchItem", "BatchSummary", "ResultsFile", "read_inputs", "run_batch", "workflow_id"]
+__all__ = [
+    "MAX_ID_CHARS",
+    "BatchItem",
+    "BatchSummary",
+    "ResultsFile",
+    "id_text",
+    "read_inputs",
+    "run_batch",
+    "workflow_id",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +52,7 @@ class BatchItem:
 
     @property
     def key(self) -> str:
-        """The id as a canonical string (``"7"`` and ``7`` are different ids)."""
+        """The id as JSON, how the results file keys it (``"7"`` and ``7`` differ here)."""
         return json.dumps(self.id)
 
 
@@ -68,9 +77,7 @@ def _item(path: str, number: int, text: str) -> BatchItem:
     unknown = sorted(set(data) - {"id", "input", "vars"})
     if unknown:
         raise UsageError(f"{where}: unknown key(s) {', '.join(unknown)}; use id, input, vars")
-    ident = data.get("id")
-    if not isinstance(ident, str | int) or isinstance(ident, bool) or ident == "":
-        raise UsageError(f'{where}: "id" must be a non-empty string or an integer')
+    ident = _checked_id(where, data.get("id"))
     text_in = data.get("input")
     if not isinstance(text_in, str) or not text_in.strip():
         raise UsageError(f'{where}: "input" must be a non-empty string')
@@ -79,14 +86,59 @@ def _item(path: str, number: int, text: str) -> BatchItem:
         isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
     ):
         raise UsageError(f'{where}: "vars" must be an object of strings, e.g. {{"city": "Lisbon"}}')
+    if not all(map(_is_utf8, (text_in, *variables, *variables.values()))):
+        raise UsageError(f"{where}: a string has an escape that is not a character (\\ud800...)")
     return BatchItem(id=ident, input=text_in, vars=variables, line=number)
+
+
+MAX_ID_CHARS = 200
+"""The longest id: its workflow id (prefix + id, at most 4 bytes a character) stays under
+Temporal's 1,000-byte limit on workflow ids."""
+
+
+def _checked_id(where: str, ident: Any) -> str | int:
+    """``ident`` if it can name a run (a Temporal workflow id), else a ``FILE:LINE`` UsageError."""
+    if not isinstance(ident, str | int) or isinstance(ident, bool) or ident == "":
+        raise UsageError(f'{where}: "id" must be a non-empty string or an integer')
+    text = id_text(ident)
+    if len(text) > MAX_ID_CHARS:
+        raise UsageError(f'{where}: "id" is {len(text)} characters; at most {MAX_ID_CHARS}')
+    if not text.isprintable() or not _is_utf8(text):
+        raise UsageError(
+            f'{where}: "id" {text!r} has a control or invalid character; '
+            "use printable text (letters, digits, - _ . : /)"
+        )
+    return ident
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # JSON's "\ud800" escapes decode to lone surrogates
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def id_text(ident: str | int) -> str:
+    """An id as it appears in the run's workflow id (``7`` and ``"7"`` give the same text)."""
+    return ident if isinstance(ident, str) else str(ident)
+
+
+def _repeat(item: BatchItem, earlier: BatchItem) -> str:
+    if item.id == earlier.id and type(item.id) is type(earlier.id):
+        return f"id {item.key} repeats line {earlier.line}"
+    return (
+        f"id {item.key} and id {earlier.key} on line {earlier.line} name the same run "
+        "(a workflow id is text); give them different ids"
+    )
 
 
 def read_inputs(path: str | os.PathLike[str]) -> list[BatchItem]:
     """Every input of a JSONL file (blank lines skipped).
 
     Raises:
-        UsageError: ``FILE:LINE: what is wrong`` for the first bad line or repeated id.
+        UsageError: ``FILE:LINE: what is wrong`` for the first bad line or repeated id
+            (ids are compared as the text of their workflow ids: ``1`` and ``"1"`` collide).
     """
     name = os.fspath(path)
     try:
@@ -97,14 +149,14 @@ def read_inputs(path: str | os.PathLike[str]) -> list[BatchItem]:
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not UTF-8 text") from None
     items: list[BatchItem] = []
-    first: dict[str, int] = {}
+    first: dict[str, BatchItem] = {}
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
         item = _item(name, number, text)
-        if item.key in first:
-            raise UsageError(f"{name}:{number}: id {item.id!r} repeats line {first[item.key]}")
-        first[item.key] = number
+        earlier = first.setdefault(id_text(item.id), item)
+        if earlier is not item:
+            raise UsageError(f"{name}:{number}: {_repeat(item, earlier)}")
         items.append(item)
     if not items:
         raise UsageError(f"{name}: no inputs")
@@ -168,8 +220,7 @@ def workflow_id(results: str | os.PathLike[str], agent: str, item: BatchItem) ->
     """The workflow id of ``item``: stable for one results file, so a re-run joins, never repeats."""
     where = os.path.abspath(os.fspath(results))
     digest = hashlib.sha256(f"{agent}\0{where}".encode()).hexdigest()[:12]
-    ident = item.id if isinstance(item.id, str) else item.key
-    return f"agentrt-batch-{agent}-{digest}-{ident}"
+    return f"agentrt-batch-{agent}-{digest}-{id_text(item.id)}"
 
 
 async def run_batch(
