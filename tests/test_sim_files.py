@@ -8,8 +8,10 @@ from pathlib import Path
 
 import grpc
 import pytest
+from xai_sdk import Client
 
 from agentrt.sim.ragstore import DB_NAME, RagLimits
+from tests.conftest import run_agentrt, running_sim
 from tests.sim_files_helpers import expect_status, sdk, serving
 
 pytestmark = pytest.mark.e2e
@@ -136,3 +138,37 @@ async def test_faults_reach_the_files_service(
             await client.files.list()
         with expect_status(code, words):
             await client.files.upload(b"x", filename="x.bin")
+
+
+def test_cli_flags_size_limit_and_data_dir_with_the_sync_client(tmp_path: Path) -> None:
+    args = ("--max-file-bytes", "100", "--data-dir", str(tmp_path), "--index-delay-ms", "0")
+    with running_sim(*args) as sim:
+        host = f"localhost:{sim.port}"
+        client = Client(
+            api_key="k", management_api_key="m", api_host=host, management_api_host=host
+        )
+        with pytest.raises(grpc.RpcError) as raised:
+            client.files.upload(b"x" * 101, filename="big.bin")
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+        file_id = client.files.upload(b"small", filename="s.txt").id
+        client.close()
+    with running_sim(*args) as sim:
+        host = f"localhost:{sim.port}"
+        client = Client(api_key="k", api_host=host)
+        assert client.files.content(file_id) == b"small"
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (("--max-file-bytes", "0"), "--max-file-bytes must be at least 1"),
+        (("--index-delay-ms", "-1"), "--index-delay-ms must not be negative"),
+        (("--data-dir", __file__), "not a directory"),
+    ],
+)
+async def test_cli_refuses_bad_file_flags(flags: tuple[str, ...], words: str) -> None:
+    code, _, err = await run_agentrt("sim", *flags)
+    assert code == 2
+    assert words in err
+    assert "Traceback" not in err
