@@ -190,3 +190,42 @@ async def test_faults_reach_collections_and_search(fault: str, code: grpc.Status
             await client.collections.list()
         with expect_status(code, "simulated fault"):
             await client.collections.search("x", [cid])
+
+
+async def test_update_reindex_and_describe_a_document() -> None:
+    slow = RagLimits(index_delay_s=0.2)  # long enough to see PROCESSING on a busy machine
+    async with serving(files=slow) as sim, sdk(sim) as client:
+        cid, ids = await _collection_with_docs(client)
+        fid = next(f for f, n in ids.items() if n == "recipes.txt")
+        updated = await client.collections.update_document(
+            cid, fid, name="soup.txt", data=b"Simmer the soup with lentils.", fields={"k": "v"}
+        )
+        assert (updated.file_metadata.name, dict(updated.fields)) == ("soup.txt", {"k": "v"})
+        assert await client.files.content(fid) == b"Simmer the soup with lentils."
+        await asyncio.sleep(0.25)
+        await client.collections.reindex_document(cid, fid)
+        assert (await client.collections.get_document(fid, cid)).status == PROCESSING
+        await asyncio.sleep(0.25)
+        found = await client.collections.search("lentils", [cid], retrieval_mode="keyword")
+        assert [m.file_id for m in found.matches] == [fid]
+        assert not (
+            await client.collections.search("bread", [cid], retrieval_mode="keyword")
+        ).matches
+        described = await client.collections.generate_description(cid)
+        assert described.startswith("library: 4 document(s); about harbour")
+
+
+async def test_deadline_fault_stalls_until_the_callers_deadline() -> None:
+    async with serving() as sim:
+        host = f"localhost:{sim.port}"
+        client = AsyncClient(
+            api_key="k",
+            management_api_key="m",
+            api_host=host,
+            management_api_host=host,
+            metadata=(("x-sim-fault", "deadline"),),
+            timeout=0.3,
+        )
+        with expect_status(grpc.StatusCode.DEADLINE_EXCEEDED):
+            await client.collections.list()
+        await client.close()

@@ -263,6 +263,39 @@ class CollectionsService:
         )
         return await self.add_document(add)
 
+    async def update_document(self, request: cpb.UpdateDocumentRequest) -> cpb.DocumentMetadata:
+        """``UpdateDocument``: new name, bytes or fields, then indexed again (PROCESSING anew)."""
+        cid, file_id = request.collection_id, request.file_id
+        _, fields, *_ = self.store.document(cid, file_id)
+        name = request.name if request.HasField("name") else None
+        if name is not None and not name.strip():
+            raise _invalid("name is empty: give the document a name, or leave it out")
+        data = request.data if request.HasField("data") else None
+        limit = self.store.limits.max_file_bytes
+        if data is not None and len(data) > limit:
+            raise _invalid(f"data is larger than the simulator's limit of {limit} bytes")
+        self.store.replace_file(file_id, name, data)
+        add = cpb.AddDocumentToCollectionRequest(
+            collection_id=cid,
+            file_id=file_id,
+            fields=dict(request.fields) if request.fields else json.loads(fields),
+        )
+        await self.add_document(add)
+        return self.document(cid, file_id)
+
+    async def generate_description(
+        self, request: cpb.GenerateCollectionDescriptionRequest
+    ) -> cpb.GenerateCollectionDescriptionResponse:
+        """``GenerateCollectionDescription``: its size and most frequent words, deterministically."""
+        cid = request.collection_id
+        _, name, *_ = self.store.collection(cid)
+        documents, _ = self.store.collection_totals(cid)
+        words = retrieval.frequent_words(self.store.indexed_chunks([cid]), 5)
+        about = f"; about {', '.join(words)}" if words else ""
+        return cpb.GenerateCollectionDescriptionResponse(
+            collection_description=f"{name}: {documents} document(s){about}"
+        )
+
     async def search(self, request: documents_pb2.SearchRequest) -> documents_pb2.SearchResponse:
         """``Documents/Search`` with the retrieval mode asked (hybrid when none is)."""
         cids = self._searched(request)

@@ -108,6 +108,12 @@ class RagHandlers(_GenericHandler):
                 c.remove_document,
             ),
             ("ReIndexDocument", cpb.ReIndexDocumentRequest, c.reindex_document),
+            ("UpdateDocument", cpb.UpdateDocumentRequest, c.update_document),
+            (
+                "GenerateCollectionDescription",
+                cpb.GenerateCollectionDescriptionRequest,
+                c.generate_description,
+            ),
         ):
             self._unary(f"/collections.Collections/{method}", request_type, fn)
         self._handlers["/xai_api.Files/UploadFile"] = grpc.stream_unary_rpc_method_handler(

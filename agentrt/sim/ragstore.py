@@ -62,6 +62,7 @@ class RagLimits:
     max_collections: int = 1_000
     max_documents: int = 10_000
     max_indexed_bytes: int = 1 * MIB
+    max_chunks: int = 50_000
     max_page: int = 1_000
     max_search_limit: int = 100
     download_chunk_bytes: int = 1 * MIB
@@ -176,6 +177,20 @@ class RagStore:
             (self.clock(), limit, offset),
         ).fetchall()
 
+    def replace_file(self, file_id: str, name: str | None, data: bytes | None) -> None:
+        """Rename a file or replace its bytes (within the byte bounds)."""
+        _, _, size, _, _ = self.file(file_id)
+        writes: list[tuple[str, tuple[Any, ...]]] = []
+        if name is not None:
+            writes.append(("UPDATE files SET name = ? WHERE id = ?", (name, file_id)))
+        if data is not None:
+            used = self._one("SELECT COALESCE(SUM(size), 0) FROM files")
+            if used - size + len(data) > self.limits.max_total_bytes:
+                raise _exhausted("bytes of files in all", self.limits.max_total_bytes)
+            sql = "UPDATE files SET data = ?, size = ? WHERE id = ?"
+            writes.append((sql, (data, len(data), file_id)))
+        self._write(writes)
+
     def file_data(self, file_id: str) -> bytes:
         """The bytes of a live file."""
         self.file(file_id)
@@ -270,8 +285,11 @@ class RagStore:
         error: str | None,
     ) -> None:
         """Add (or replace) a document with its chunks; searchable after ``index_delay_s``."""
-        if self._one("SELECT COUNT(*) FROM documents") >= self.limits.max_documents:
-            raise _exhausted("documents", self.limits.max_documents)
+        lim = self.limits
+        if self._one("SELECT COUNT(*) FROM documents") >= lim.max_documents:
+            raise _exhausted("documents", lim.max_documents)
+        if self._one("SELECT COUNT(*) FROM chunks") + len(chunks) > lim.max_chunks:
+            raise _exhausted("indexed chunks in all", lim.max_chunks)
         now = self.clock()
         writes: list[tuple[str, tuple[Any, ...]]] = [
             ("DELETE FROM documents WHERE collection_id = ? AND file_id = ?", (cid, file_id)),

@@ -24,7 +24,17 @@ from dataclasses import dataclass
 from agentrt.sim.ragstore import Chunk, RagStore
 from agentrt.sim.services import EMBEDDING_DIMENSIONS, _embedding
 
-__all__ = ["RRF_K", "Hit", "chunk_text", "embed", "fts_query", "hybrid", "keyword", "semantic"]
+__all__ = [
+    "RRF_K",
+    "Hit",
+    "chunk_text",
+    "embed",
+    "frequent_words",
+    "fts_query",
+    "hybrid",
+    "keyword",
+    "semantic",
+]
 
 _WORD = re.compile(r"\w+")
 _PACK = struct.Struct(f"<{EMBEDDING_DIMENSIONS}f")
@@ -72,6 +82,14 @@ def _vector(text: str) -> list[float]:
             total[i] += count * v
     norm = math.sqrt(sum(v * v for v in total)) or 1.0
     return [v / norm for v in total]
+
+
+def frequent_words(chunks: Sequence[Chunk], count: int) -> list[str]:
+    """The ``count`` most frequent words of four letters or more, ties alphabetical."""
+    words = Counter(
+        w for c in chunks for w in _WORD.findall(c.content.lower()) if len(w) >= 4 and w.isalpha()
+    )
+    return [w for w, _ in sorted(words.items(), key=lambda i: (-i[1], i[0]))[:count]]
 
 
 def embed(text: str) -> bytes:
