@@ -305,8 +305,8 @@ async def test_bad_requests_are_invalid_argument(change: dict[str, Any], message
     assert message in details
 
 
-async def test_unimplemented_streaming_methods_answer_at_once() -> None:
-    from agentrt_protos.xai.api.v1 import files_pb2, files_pb2_grpc
+async def test_streaming_methods_answer_at_once() -> None:
+    from agentrt_protos.xai.api.v1 import files_pb2, files_pb2_grpc, sample_pb2, sample_pb2_grpc
 
     async def endless() -> AsyncIterator[files_pb2.UploadFileChunk]:
         while True:  # the server must answer without reading all of this
@@ -316,12 +316,13 @@ async def test_unimplemented_streaming_methods_answer_at_once() -> None:
     async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
         files = files_pb2_grpc.FilesStub(channel)
         code, details = await _code(files.UploadFile(endless(), timeout=10))
-        assert code == grpc.StatusCode.UNIMPLEMENTED
-        assert "xai_api.Files/UploadFile" in details
-        stream = files.RetrieveFileContent(files_pb2.RetrieveFileContentRequest(), timeout=10)
+        assert code == grpc.StatusCode.INVALID_ARGUMENT
+        assert "first UploadFileChunk must be 'init'" in details
+        sample = sample_pb2_grpc.SampleStub(channel)
+        stream = sample.SampleTextStreaming(sample_pb2.SampleTextRequest(), timeout=10)
         code, details = await _code(stream.read())
         assert code == grpc.StatusCode.UNIMPLEMENTED
-        assert "RetrieveFileContent" in details
+        assert "SampleTextStreaming" in details
 
 
 async def test_a_burst_of_streams_queues_instead_of_being_cancelled() -> None:

@@ -45,6 +45,7 @@ AGENTRT_SIM_API_KEY; it is never printed.
 
 
 def _epilog() -> str:
+    from agentrt.commands.sim_files import FILES_HELP
     from agentrt.sim.catalogue import CATALOGUE
     from agentrt.sim.knobs import FAULTS, HEADERS
 
@@ -57,7 +58,7 @@ def _epilog() -> str:
         subsequent_indent="  ",
         break_on_hyphens=False,
     )
-    return EXAMPLES.format(faults=faults, headers=headers, models=models)
+    return EXAMPLES.format(faults=faults, headers=headers, models=models) + FILES_HELP
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -77,6 +78,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
+    from agentrt.commands.sim_files import add_file_flags
+
+    add_file_flags(p.add_argument_group("files and collections"))
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p, metrics=False)  # --trace: a server span per call, in the caller's trace
@@ -124,6 +128,7 @@ def _add_faults(group: Any) -> None:
 
 
 def _options(args: argparse.Namespace) -> Any:
+    from agentrt.commands.sim_files import file_options
     from agentrt.errors import UsageError
     from agentrt.sim.faults import FaultConfig, Realism, parse_call_numbers, parse_faults
     from agentrt.sim.server import SimOptions
@@ -155,6 +160,7 @@ def _options(args: argparse.Namespace) -> Any:
         ),
         script=args.script,
         grace_s=args.grace,
+        **file_options(args),
     )
 
 

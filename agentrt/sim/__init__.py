@@ -39,7 +39,9 @@ in the user's text, tool arguments, schema-valid JSON), ``server_tools``
 (simulated web search …), ``decode``/``encode`` (wire ↔ model, pre-serialized
 chunks), ``faults`` and ``knobs`` (fault injection, header names), ``script``,
 ``store``, ``catalogue``, ``tokens``, ``status``, ``images`` and ``imagehost``
-(PNGs, and the HTTP server behind URL-form images).
+(PNGs, and the HTTP server behind URL-form images). The retrieval services
+(Files, Collections, Documents; ``Simulator(data_dir=..., files=RagLimits(...))``):
+``files``, ``collections``, ``retrieval``, ``ragstore`` and ``rag_handlers``.
 """
 
 from __future__ import annotations

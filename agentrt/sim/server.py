@@ -16,6 +16,8 @@ from agentrt.sim.chat import ChatService
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import Observer, build_handlers, make_admit
 from agentrt.sim.imagehost import ImageHost
+from agentrt.sim.rag_handlers import RagHandlers
+from agentrt.sim.ragstore import RagLimits
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
 from agentrt.xai.config import MAX_MESSAGE_BYTES
@@ -43,6 +45,8 @@ class SimOptions:
     script: str | Path | Sequence[Mapping[str, Any]] | None = None
     grace_s: float = 5.0
     observer: Observer | None = None
+    data_dir: Path | None = None  # keep files, collections and documents here (default: memory)
+    files: RagLimits = field(default_factory=RagLimits)
 
 
 class Simulator:
@@ -58,6 +62,7 @@ class Simulator:
         self.script: Script | None = None
         self._server: grpc.aio.Server | None = None
         self._images: ImageHost | None = None
+        self._rag: RagHandlers | None = None
         self._port = 0
 
     def __repr__(self) -> str:
@@ -87,16 +92,18 @@ class Simulator:
         images = ImageHost(opts.host)
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        server.add_generic_rpc_handlers(build_handlers(chat, small, admit, opts.observer))
-        port = await bind(server, opts.host, opts.port)
+        rag = RagHandlers.open(opts, admit)
+        server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
         try:
+            port = await bind(server, opts.host, opts.port)
             await images.start()
             await server.start()
         except BaseException:
             await images.stop()
             await server.stop(None)
+            rag.close()
             raise
-        self._server, self._port, self._images = server, port, images
+        self._server, self._port, self._images, self._rag = server, port, images, rag
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish."""
@@ -107,6 +114,9 @@ class Simulator:
         if self._images is not None:
             await self._images.stop()
             self._images = None
+        if self._rag is not None:
+            self._rag.close()
+            self._rag = None
         if self.script is not None and self.script.remaining:
             print(
                 f"agentrt sim: warning: script {self.script.name}: {self.script.remaining} "
