@@ -184,3 +184,122 @@ def test_mcp_authorization_must_come_from_env(auth: str, ok: bool) -> None:
 def test_a_name_from_env_is_refused_even_when_valid(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match=r"name: the name is <from \$HOSTILE_LOWER>"):
         AgentSpec.from_text(HEAD.replace("name: probe", "name: ${HOSTILE_LOWER}"), environ=ENV)
+
+
+# (spec lines after HEAD, the path in the error, what the error says)
+STRICT_CASES = [
+    ("limits: {output_retries: true}", "limits.output_retries", "expected an integer"),
+    ("limits: {max_turns: true}", "limits.max_turns", "expected an integer"),
+    ("limits: {max_turns: 1.0e+29}", "limits.max_turns", "expected an integer"),
+    ("limits: {max_turns: '5'}", "limits.max_turns", "expected an integer"),
+    ("limits: {max_turns: 1001}", "limits.max_turns", "less than or equal to 1000"),
+    (
+        "limits: {max_tool_concurrency: 100000}",
+        "limits.max_tool_concurrency",
+        "less than or equal to 256",
+    ),
+    ("limits: {output_retries: 11}", "limits.output_retries", "less than or equal to 10"),
+    (
+        "limits: {max_identical_tool_calls: 0}",
+        "limits.max_identical_tool_calls",
+        "greater than or equal to 1",
+    ),
+    (
+        "limits: {max_identical_tool_calls: false}",
+        "limits.max_identical_tool_calls",
+        "expected an integer",
+    ),
+    ("limits: {unknown_tool: ignore}", "limits.unknown_tool", "expected 'error' or 'raise'"),
+    ("limits: {timeout: 1.0e+300}", "limits.timeout", "at most 7 days"),
+    ("limits: {timeout: 9999h}", "limits.timeout", "at most 7 days"),
+    ("settings: {temperature: true}", "settings.temperature", "expected a number"),
+    (
+        "settings: {max_tokens: 4294967296}",
+        "settings.max_tokens",
+        "less than or equal to 2147483647",
+    ),
+    ("settings: {seed: 99999999999}", "settings.seed", "less than or equal to 2147483647"),
+    ("settings: {seed: true}", "settings.seed", "expected an integer"),
+    ("settings: {stop: [END, END]}", "settings.stop", "'END' is listed twice"),
+    ("tools: [{function: m:f, timeout: 200h}]", "tools[0].timeout", "at most 7 days"),
+    (
+        "tools: [{builtin: web_search}, {builtin: web_search}]",
+        "tools",
+        "builtin 'web_search' is given twice",
+    ),
+    (
+        "tools: [{builtin: code_execution}, {builtin: x_search}, {builtin: code_execution}]",
+        "tools",
+        "(tools[0] and tools[2])",
+    ),
+    (
+        "tools: [{builtin: mcp, server_url: 'https://a.org'}, {builtin: mcp, server_url: 'https://a.org'}]",
+        "tools",
+        "the MCP server is given twice",
+    ),
+    (
+        "tools: [{builtin: web_search, allowed_domains: [a.org, a.org]}]",
+        "tools[0].allowed_domains",
+        "listed twice",
+    ),
+    (
+        "tools: [{builtin: x_search, excluded_x_handles: [x, x]}]",
+        "tools[0].excluded_x_handles",
+        "listed twice",
+    ),
+    (
+        "tools: [{builtin: collections_search, collection_ids: [c, c]}]",
+        "tools[0].collection_ids",
+        "listed twice",
+    ),
+    (
+        "tools: [{builtin: collections_search, collection_ids: [c], limit: true}]",
+        "tools[0].limit",
+        "expected an integer",
+    ),
+    (
+        "tools: [{builtin: attachment_search, limit: 100000}]",
+        "tools[0].limit",
+        "less than or equal to 1000",
+    ),
+    ("tools: [{builtin: mcp, server_url: x}]", "tools[0].server_url", "http:// or https:// URL"),
+    (
+        "tools: [{builtin: mcp, server_url: 'file:///etc/passwd'}]",
+        "tools[0].server_url",
+        "http:// or https:// URL",
+    ),
+    (
+        "tools: [{builtin: mcp, server_url: 'https://'}]",
+        "tools[0].server_url",
+        "http:// or https:// URL",
+    ),
+    (
+        "tools: [{builtin: mcp, server_url: 'https://a.org', allowed_tool_names: [t, t]}]",
+        "tools[0].allowed_tool_names",
+        "listed twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "path", "says"), STRICT_CASES)
+def test_spec_values_are_checked_strictly(lines: str, path: str, says: str) -> None:
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_text(HEAD + lines + "\n", environ={})
+    assert "<text>:5:" in str(info.value)
+    assert f": {path}: " in str(info.value)
+    assert says in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "value"),
+    [
+        ("limits: {max_identical_tool_calls: 7}", "max_identical_tool_calls", 7),
+        ("limits: {unknown_tool: raise}", "unknown_tool", "raise"),
+        ("limits: {max_turns: 1000, timeout: 168h}", "max_turns", 1000),
+    ],
+)
+def test_limits_the_runtime_names_are_accepted_and_reach_the_agent(
+    lines: str, field: str, value: object
+) -> None:
+    agent = AgentSpec.from_text(HEAD + lines + "\n", environ={}).to_agent()
+    assert getattr(agent.limits, field) == value
