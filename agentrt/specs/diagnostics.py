@@ -58,7 +58,8 @@ def _problem(err: ErrorDetails, source: SpecSource) -> SpecProblem:
         return source.problem(path, _missing(loc))
     if kind == "tool_kind":
         return _tool_kind(path, err["input"], source)
-    return source.problem(path, _message(err, path))
+    env = source.env.at(path) if source.env is not None else None
+    return source.problem(path, _message(err, path, None if env is None else env.marker))
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
@@ -155,11 +156,13 @@ SECRET_KEYS = frozenset({"authorization", "extra_headers", "api_key", "token", "
 """Keys whose values an error message never repeats: they may hold a secret."""
 
 
-def _message(err: ErrorDetails, path: KeyPath) -> str:
+def _message(err: ErrorDetails, path: KeyPath, env_marker: str | None) -> str:
     kind = err["type"]
     value = err["input"]
     if any(str(part).lower() in SECRET_KEYS for part in path):
-        value = _Hidden()
+        value = _Hidden("a value not shown here (the key may hold a secret)")
+    elif env_marker is not None:
+        value = _Hidden(f"a value {env_marker} (not shown)")
     if kind in _EXPECTED:
         return f"{_EXPECTED[kind]}, got {_show(value)}"
     if kind == "string_pattern_mismatch":
@@ -174,7 +177,8 @@ def _message(err: ErrorDetails, path: KeyPath) -> str:
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'|(\d+)", str(err.get("ctx", {}).get("expected", "")))
         words = [a or b for a, b in choices]
-        text = f"{text}, got {_show(value)}{did_you_mean(str(value), words)}"
+        hint = "" if isinstance(value, _Hidden) else did_you_mean(str(value), words)
+        text = f"{text}, got {_show(value)}{hint}"
         return text.replace("input should be", "expected")
     text = re.sub(r"^input should be (greater|less)", r"expected a value \1", text)
     return f"{text}, got {_show(value)}".replace("input should be", "expected")
@@ -183,8 +187,11 @@ def _message(err: ErrorDetails, path: KeyPath) -> str:
 class _Hidden:
     """Stands in for a value that must not appear in a message."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+
     def __repr__(self) -> str:
-        return "a value not shown here (the key may hold a secret)"
+        return self.text
 
 
 def _show(value: Any) -> str:

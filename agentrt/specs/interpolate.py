@@ -28,8 +28,14 @@ class MissingEnvVar(LookupError):
         self.name = name
 
 
-def expand_env(text: str, environ: Mapping[str, str]) -> str:
+def expand_env(text: str, environ: Mapping[str, str], used: list[str] | None = None) -> str:
     """Expand ``${NAME}`` and ``${NAME:-default}`` in ``text``.
+
+    Args:
+        text: The string value.
+        environ: The variables.
+        used: When given, the names of the variables referenced are appended to it
+            (set or defaulted alike), so the caller can keep the value out of messages.
 
     Raises:
         MissingEnvVar: a variable without a default is not set.
@@ -41,6 +47,8 @@ def expand_env(text: str, environ: Mapping[str, str]) -> str:
         name = match.group(1)
         if name is None:
             return "${"
+        if used is not None:
+            used.append(name)
         value = environ.get(name)
         if value is not None:
             return value

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from agentrt.errors import UsageError
 from agentrt.specs.diagnostics import problems_from_validation
+from agentrt.specs.env_rules import env_problems
 from agentrt.specs.imports import ImportProblem, importable, resolve_import
 from agentrt.specs.model import AgentToolSpec, FunctionToolSpec
 from agentrt.specs.problems import KeyPath, SpecError, SpecProblem
@@ -119,9 +120,12 @@ def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Conte
         source=source, base_dir=base_dir, display_dir=os.path.dirname(source.file), ctx=ctx
     )
     resolver.resolve(spec)
+    resolver.problems.extend(env_problems(spec, source))
     if resolver.problems:
         raise SpecError(resolver.problems)
-    spec._attach(file=file, targets=resolver.targets, output_type=resolver.output_type)
+    spec._attach(
+        file=file, targets=resolver.targets, output_type=resolver.output_type, env=source.env
+    )
     return spec
 
 

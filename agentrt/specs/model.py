@@ -12,6 +12,7 @@ import math
 import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +31,7 @@ from agentrt.specs.durations import seconds_in
 
 __all__ = [
     "BUILTIN_TOOLS",
+    "MAX_DURATION",
     "TOOL_KINDS",
     "TOOL_TAGS",
     "AgentToolSpec",
@@ -43,6 +45,7 @@ __all__ = [
     "ImportPath",
     "LimitsSpec",
     "McpSpec",
+    "Names",
     "OutputSpec",
     "SettingsSpec",
     "SpecDocument",
@@ -56,6 +59,9 @@ __all__ = [
 _IMPORT_PATH = r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"
 _NAME = r"^[a-z0-9_-]{1,64}$"
 _TOOL_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+_INT32 = 2**31 - 1
+MAX_DURATION = 7 * 24 * 3600.0
+"""The longest duration a spec may give (a week), for run and tool timeouts."""
 
 
 def parse_duration(value: Any) -> float:
@@ -71,6 +77,8 @@ def parse_duration(value: Any) -> float:
         raise ValueError(f"expected a duration like '5s', '2m' or '120s', got {value!r}")
     if seconds <= 0:
         raise ValueError(f"expected a duration above zero, got {value!r}")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"expected a duration of at most 7 days (168h), got {value!r}")
     return seconds
 
 
@@ -81,7 +89,7 @@ Duration = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": DURATION_PATTERN, "examples": ["5s", "2m", "1m30s"]},
-                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_DURATION},
             ],
             "description": "a duration: '250ms', '5s', '2m', '1h', '1m30s', or seconds",
         }
@@ -108,6 +116,38 @@ ImportPath = Annotated[
     ),
 ]
 """A Python object named ``module:attribute`` (or ``package.module:Class.attr``)."""
+
+
+def _unique(values: list[str] | None) -> list[str] | None:
+    if values is not None:
+        seen: set[str] = set()
+        for value in values:
+            if value in seen:
+                raise ValueError(f"{value!r} is listed twice; list each value once")
+            seen.add(value)
+    return values
+
+
+Names = Annotated[
+    list[str] | None,
+    AfterValidator(_unique),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+"""A list of strings, each given once."""
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", value):
+        raise ValueError(f"expected an http:// or https:// URL with a host, got {value!r}")
+    return value
 
 
 class _Strict(BaseModel):
@@ -151,8 +191,8 @@ class WebSearchSpec(_Strict):
     """xAI's server-side web search."""
 
     builtin: Literal["web_search"]
-    allowed_domains: list[str] | None = None
-    excluded_domains: list[str] | None = None
+    allowed_domains: Names = None
+    excluded_domains: Names = None
     enable_image_understanding: bool | None = None
     enable_image_search: bool | None = None
     user_location: WebSearchUserLocation | None = None
@@ -164,8 +204,8 @@ class XSearchSpec(_Strict):
     builtin: Literal["x_search"]
     from_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
     to_date: Annotated[datetime | date | None, Field(description="ISO 8601 date or time")] = None
-    allowed_x_handles: list[str] | None = None
-    excluded_x_handles: list[str] | None = None
+    allowed_x_handles: Names = None
+    excluded_x_handles: Names = None
     enable_image_understanding: bool | None = None
     enable_video_understanding: bool | None = None
 
@@ -180,8 +220,10 @@ class CollectionsSearchSpec(_Strict):
     """xAI's server-side search over your document collections."""
 
     builtin: Literal["collections_search"]
-    collection_ids: Annotated[list[str], Field(min_length=1)]
-    limit: Annotated[int | None, Field(ge=1)] = None
+    collection_ids: Annotated[list[str], Field(min_length=1), AfterValidator(_unique)]
+    limit: Annotated[
+        int | None, Field(strict=True, ge=1, le=1000, description="results to return, 1 to 1000")
+    ] = None
     instructions: str | None = None
 
 
@@ -189,7 +231,9 @@ class AttachmentSearchSpec(_Strict):
     """xAI's server-side search over files attached to the conversation."""
 
     builtin: Literal["attachment_search"]
-    limit: Annotated[int | None, Field(ge=1)] = None
+    limit: Annotated[
+        int | None, Field(strict=True, ge=1, le=1000, description="results to return, 1 to 1000")
+    ] = None
 
 
 class ImageGenerationSpec(_Strict):
@@ -203,10 +247,12 @@ class McpSpec(_Strict):
     """A remote MCP server that xAI calls on the agent's behalf."""
 
     builtin: Literal["mcp"]
-    server_url: Annotated[str, Field(min_length=1)]
+    server_url: Annotated[
+        str, AfterValidator(_http_url), Field(description="the server's http:// or https:// URL")
+    ]
     server_label: str | None = None
     server_description: str | None = None
-    allowed_tool_names: list[str] | None = None
+    allowed_tool_names: Names = None
     # Secrets once ${ENV_VAR}s are expanded: kept out of repr and str.
     authorization: Annotated[
         str | None, Field(description="use ${ENV_VAR}; never write a secret", repr=False)
@@ -278,6 +324,24 @@ ToolSpec = Annotated[
 """One entry of ``tools``: a function, a builtin (server-side) tool, or an agent file."""
 
 
+def _one_of_each(tools: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Refuse a builtin tool given twice (an MCP server: the same URL twice)."""
+    seen: dict[str, int] = {}
+    for i, tool in enumerate(tools):
+        builtin = getattr(tool, "builtin", None)
+        if builtin is None:
+            continue
+        key = f"mcp {tool.server_url}" if builtin == "mcp" else builtin
+        if key in seen:
+            what = "the MCP server" if builtin == "mcp" else f"builtin {builtin!r}"
+            raise ValueError(
+                f"{what} is given twice (tools[{seen[key]}] and tools[{i}]); "
+                "merge their options into one entry"
+            )
+        seen[key] = i
+    return tools
+
+
 class OutputSpec(_Strict):
     """Structured output: an inline JSON Schema or a pydantic model, not both."""
 
@@ -303,11 +367,11 @@ class OutputSpec(_Strict):
 class SettingsSpec(_Strict):
     """Model settings sent with every request."""
 
-    temperature: Annotated[float | None, Field(ge=0, le=2)] = None
-    top_p: Annotated[float | None, Field(ge=0, le=1)] = None
-    max_tokens: Annotated[int | None, Field(ge=1)] = None
-    seed: int | None = None
-    stop: list[str] | None = None
+    temperature: Annotated[float | None, Field(strict=True, ge=0, le=2)] = None
+    top_p: Annotated[float | None, Field(strict=True, ge=0, le=1)] = None
+    max_tokens: Annotated[int | None, Field(strict=True, ge=1, le=_INT32)] = None
+    seed: Annotated[int | None, Field(strict=True, ge=-_INT32 - 1, le=_INT32)] = None
+    stop: Names = None
     reasoning_effort: Literal["none", "low", "medium", "high", "xhigh"] | None = None
     parallel_tool_calls: bool | None = None
 
@@ -316,16 +380,50 @@ class LimitsSpec(_Strict):
     """Run limits; unset ones take the runtime's defaults."""
 
     max_turns: Annotated[
-        int | None, Field(ge=1, description="model calls per run (default 10)")
+        int | None,
+        Field(
+            strict=True, ge=1, le=1000, description="model calls per run, 1 to 1000 (default 10)"
+        ),
     ] = None
-    timeout: Annotated[Duration | None, Field(description="deadline for the whole run")] = None
-    max_tool_concurrency: Annotated[int | None, Field(ge=1)] = None
+    timeout: Annotated[
+        Duration | None, Field(description="deadline for the whole run, at most 7 days")
+    ] = None
+    max_tool_concurrency: Annotated[
+        int | None,
+        Field(
+            strict=True, ge=1, le=256, description="tool calls run at once, 1 to 256 (default 8)"
+        ),
+    ] = None
     output_retries: Annotated[
-        int | None, Field(ge=0, description="repair turns for invalid output")
+        int | None,
+        Field(
+            strict=True,
+            ge=0,
+            le=10,
+            description="repair turns for invalid output, 0 to 10 (default 1)",
+        ),
+    ] = None
+    max_identical_tool_calls: Annotated[
+        int | None,
+        Field(
+            strict=True,
+            ge=1,
+            le=1000,
+            description="identical tool calls allowed per run, 1 to 1000 (default 3)",
+        ),
+    ] = None
+    unknown_tool: Annotated[
+        Literal["error", "raise"] | None,
+        Field(description="a call to a tool the agent lacks: 'error' (default) or 'raise'"),
     ] = None
     max_tool_result_chars: Annotated[
         int | None,
-        Field(ge=1, description="characters of one tool result the model gets (default 200000)"),
+        Field(
+            strict=True,
+            ge=1,
+            le=20_000_000,
+            description="characters of one tool result the model gets, 1 to 20000000 (default 200000)",
+        ),
     ] = None
 
 
@@ -346,7 +444,7 @@ class SpecDocument(_Strict):
         str,
         Field(description="system prompt; {placeholders} from --var, ${ENV} and ${ENV:-default}"),
     ]
-    tools: tuple[ToolSpec, ...] = ()
+    tools: Annotated[tuple[ToolSpec, ...], AfterValidator(_one_of_each)] = ()
     output: OutputSpec | None = None
     settings: SettingsSpec = SettingsSpec()
     limits: LimitsSpec = LimitsSpec()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, PrivateAttr
 
 from agentrt.specs.interpolate import placeholders
 from agentrt.specs.model import SpecDocument
+from agentrt.specs.redact import EnvValues
 
 __all__ = ["ResolvedSpec"]
 
@@ -25,13 +26,38 @@ class ResolvedSpec(SpecDocument):
     _file: Path | None = PrivateAttr(default=None)
     _targets: dict[int, Any] = PrivateAttr(default_factory=dict)
     _output_type: type[BaseModel] | None = PrivateAttr(default=None)
+    _env: EnvValues | None = PrivateAttr(default=None)
 
     def _attach(
-        self, *, file: Path | None, targets: dict[int, Any], output_type: type[BaseModel] | None
+        self,
+        *,
+        file: Path | None,
+        targets: dict[int, Any],
+        output_type: type[BaseModel] | None,
+        env: EnvValues | None = None,
     ) -> None:
         self._file = file
         self._targets = targets
         self._output_type = output_type
+        self._env = env
+
+    def __repr__(self) -> str:
+        # Values from ${ENV} may be secrets: shown as <from $NAME>, sub-agents' too.
+        text = super().__repr__()
+        for spec in self._specs():
+            if spec._env is not None:
+                text = spec._env.redact(text)
+        return text
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _specs(self) -> list[ResolvedSpec]:
+        found = [self]
+        for target in self._targets.values():
+            if isinstance(target, ResolvedSpec):
+                found.extend(target._specs())
+        return found
 
     @property
     def file(self) -> Path | None:

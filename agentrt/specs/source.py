@@ -18,6 +18,7 @@ import yaml
 
 from agentrt.specs.interpolate import MissingEnvVar, expand_env
 from agentrt.specs.problems import KeyPath, SpecError, SpecProblem, format_path
+from agentrt.specs.redact import EnvValue, EnvValues
 
 __all__ = ["Position", "SpecSource", "parse_yaml", "source_from_data"]
 
@@ -45,12 +46,15 @@ class SpecSource:
         data: The document as plain Python data (dicts, lists, scalars).
         values: Where the value at each key path starts.
         keys: Where the key of each mapping entry starts.
+        env: The values that came from ``${ENV}``; ``None`` when nothing was expanded
+            (data given as Python values, not YAML).
     """
 
     file: str
     data: Any
     values: Mapping[KeyPath, Position] = field(default_factory=dict)
     keys: Mapping[KeyPath, Position] = field(default_factory=dict)
+    env: EnvValues | None = field(default=None, repr=False)
 
     def position(self, path: KeyPath, *, at_key: bool = False) -> Position:
         """Where ``path`` is, or where its nearest existing parent is."""
@@ -70,7 +74,7 @@ class SpecSource:
             line=pos.line,
             column=pos.column,
             path=format_path(path),
-            message=message,
+            message=message if self.env is None else self.env.redact(message, path),
         )
 
 
@@ -101,7 +105,8 @@ def parse_yaml(text: str, *, file: str, environ: Mapping[str, str]) -> SpecSourc
     data = walker.value(node, ()) if node is not None else None
     if walker.problems:
         raise SpecError(walker.problems)
-    return SpecSource(file=file, data=data, values=walker.values, keys=walker.keys)
+    env = EnvValues(walker.from_env)
+    return SpecSource(file=file, data=data, values=walker.values, keys=walker.keys, env=env)
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> SpecProblem:
@@ -125,6 +130,7 @@ class _Walker:
     values: dict[KeyPath, Position] = field(default_factory=dict)
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     problems: list[SpecProblem] = field(default_factory=list)
+    from_env: dict[KeyPath, EnvValue] = field(default_factory=dict)
 
     def value(self, node: yaml.Node, path: KeyPath) -> Any:
         self.values[path] = _pos(node)
@@ -138,8 +144,9 @@ class _Walker:
         value = self.loader.construct_object(node, deep=True)
         if node.tag != _STR_TAG or not isinstance(value, str):
             return value
+        used: list[str] = []
         try:
-            return expand_env(value, self.environ)
+            expanded = expand_env(value, self.environ, used)
         except MissingEnvVar as exc:
             self.add(
                 node,
@@ -148,6 +155,10 @@ class _Walker:
                 f"or give a default: ${{{exc.name}:-default}})",
             )
             return value
+        if used:
+            parts = tuple(self.environ.get(n, "") for n in used)
+            self.from_env[path] = EnvValue(names=tuple(used), value=expanded, parts=parts)
+        return expanded
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
