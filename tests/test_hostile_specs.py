@@ -1,0 +1,170 @@
+"""Hostile agent specs: every broken file fails fast with positioned FILE:LINE:COL lines.
+
+Each table row is one hostile input of a class (alias bombs, control
+characters, deep nesting, tags, ...); the next case of a class is one line.
+Loading must never hang, grow without bound or raise anything but
+:class:`SpecError`, and the CLI must print problems, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agentrt.specs.agent_spec import AgentSpec, SpecError
+from agentrt.specs.source import parse_yaml
+from tests.conftest import agentrt_command, clean_env
+
+HEAD = "version: 1\nname: hostile\nmodel: grok-4\ninstructions: hi\n"
+
+
+def _bomb(levels: int = 9, width: int = 9, key: str = "x") -> str:
+    lines = [f"{key}:", f"  a: &a [{', '.join(['lol'] * width)}]"]
+    prev = "a"
+    for name in "bcdefghijklmnop"[: levels - 1]:
+        lines.append(f"  {name}: &{name} [{', '.join([f'*{prev}'] * width)}]")
+        prev = name
+    return "\n".join(lines) + "\n"
+
+
+def _nested(depth: int) -> str:
+    return "instructions2: " + "[" * depth + "]" * depth + "\n"
+
+
+def _many_aliases(n: int) -> str:
+    return "x: &a 1\ny: [" + ", ".join(["*a"] * n) + "]\n"
+
+
+_LINE = re.compile(r"^\S+:\d+:\d+: ")
+
+# (text after HEAD, a fragment of the one problem's message)
+HOSTILE_YAML = [
+    pytest.param(_bomb(), "alias bomb", id="alias-bomb-9x9"),
+    pytest.param(_bomb(key="output"), "alias bomb", id="alias-bomb-under-output"),
+    pytest.param(_bomb(levels=4, width=40), "alias bomb", id="alias-bomb-wide"),
+    pytest.param(_many_aliases(1001), "more than 1000 aliases", id="too-many-aliases"),
+    pytest.param("x: &a [*a]\n", "cycle", id="self-alias-list"),
+    pytest.param("x: &a {k: *a}\n", "cycle", id="self-alias-map"),
+    pytest.param(_nested(3000), "nested deeper", id="nesting-3000-flow"),
+    pytest.param(_nested(101), "nested deeper", id="nesting-101-flow"),
+    pytest.param(
+        "x: &a " + "[" * 60 + "1" + "]" * 60 + "\ny: " + "[" * 60 + "*a" + "]" * 60 + "\n",
+        "nest deeper",
+        id="nesting-through-alias",
+    ),
+    pytest.param("x: \x1b[31mred\n", "U+001B", id="control-esc"),
+    pytest.param("x: a\x00b\n", "U+0000", id="control-nul"),
+    pytest.param("x: '\x07'\n", "U+0007", id="control-bel-quoted"),
+    pytest.param("x: \ufffe\n", "U+FFFE", id="noncharacter"),
+    pytest.param("!!python/object/apply:os.system [echo]: 1\n", "keys must be", id="tag-list-key"),
+    pytest.param("? !!python/name:os.system\n: 1\n", "constructor", id="python-tag-key"),
+    pytest.param("x: !!python/object/apply:os.system [echo]\n", "not supported", id="python-tag"),
+    pytest.param("x: !!python/object:os.Foo {a: 1}\n", "not supported", id="python-map-tag"),
+    pytest.param("x: !!python/name:os.system\n", "constructor", id="python-scalar-tag"),
+    pytest.param("x: !!int abc\n", "cannot read", id="bad-int-tag"),
+    pytest.param("x: !!binary 'abc'\n", "cannot read", id="bad-binary-tag"),
+    pytest.param("x: !!timestamp nope\n", "cannot read", id="bad-timestamp-tag"),
+    pytest.param("x: 1" + "0" * 5000 + "\n", "cannot read", id="huge-int"),
+    pytest.param("? [a, b]\n: 1\n", "keys must be", id="list-key"),
+    pytest.param("x: *nope\n", "undefined alias", id="undefined-alias"),
+    pytest.param("x: [1, 2\n", "invalid YAML", id="unclosed-flow"),
+    pytest.param("---\nx: 1\n---\ny: 2\n", "invalid YAML", id="two-documents"),
+]
+
+
+@pytest.mark.parametrize(("tail", "fragment"), HOSTILE_YAML)
+def test_hostile_yaml_fails_fast_with_one_positioned_problem(
+    tmp_path: Path, tail: str, fragment: str
+) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HEAD + tail, encoding="utf-8")
+    start = time.monotonic()
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_file(path)
+    assert time.monotonic() - start < 1.5
+    problems = info.value.problems
+    assert len(problems) == 1, problems
+    assert problems[0].file == str(path)
+    assert problems[0].line >= 1
+    assert problems[0].column >= 1
+    assert fragment in problems[0].message
+
+
+def test_control_character_position_is_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "esc.yaml"
+    path.write_text(HEAD + "tools: []\nname2: ab\x1bc\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_file(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (6, 10)
+
+
+# Each CLI that loads a spec: the alias bomb must fail in well under a second, exit 2
+# (validate: 1, its documented "the spec has problems"), one positioned line, no traceback.
+CLI_LOADERS = [
+    pytest.param(("validate", "{spec}"), 1, id="validate"),
+    pytest.param(("run", "{spec}", "hello"), 2, id="run"),
+    pytest.param(("serve", "{spec}", "--port", "0"), 2, id="serve"),
+    pytest.param(
+        (
+            "load",
+            "--agent",
+            "{spec}",
+            "--prompt",
+            "hi",
+            "--requests",
+            "1",
+            "--endpoint",
+            "127.0.0.1:9",
+        ),
+        2,
+        id="load-agent",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), CLI_LOADERS)
+def test_alias_bomb_is_refused_by_every_command(
+    tmp_path: Path, args: tuple[str, ...], code: int
+) -> None:
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(HEAD + _bomb(), encoding="utf-8")
+    argv = [a.format(spec=spec) for a in args]
+    start = time.monotonic()
+    done = subprocess.run(
+        agentrt_command(*argv), env=clean_env(), capture_output=True, text=True, timeout=20
+    )
+    assert time.monotonic() - start < 5  # before the fix: > 60 s and ~1 GB
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    located = [
+        ln for ln in (done.stdout + done.stderr).splitlines() if f"{spec}:" in ln and "alias" in ln
+    ]
+    assert len(located) == 1, done.stdout + done.stderr
+
+
+# Broken variants of a good spec: any YAML text loads or fails with SpecError, never anything else.
+_PIECES = st.sampled_from(
+    ["&a ", "*a", "[", "]", "{", "}", ": ", "\n  ", "- ", "!!python/none ", "!!int ", "\x1b",
+     "\x00", "'", '"', "? ", "<<: ", "${X}", "#", "\t", "|", "&b [*a, *a]", "1e9999", "~"]
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(HEAD)), _PIECES), max_size=6))
+def test_broken_yaml_only_ever_raises_spec_error(edits: list[tuple[int, str]]) -> None:
+    text = HEAD + "tools: []\n"
+    for where, piece in edits:
+        text = text[:where] + piece + text[where:]
+    problems: list[str] = []
+    try:
+        parse_yaml(text, file="fuzz.yaml", environ={})
+    except SpecError as exc:
+        problems = [str(p) for p in exc.problems] or ["(no problems)"]
+    assert all(_LINE.match(p) for p in problems), problems
