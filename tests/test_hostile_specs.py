@@ -168,3 +168,114 @@ def test_broken_yaml_only_ever_raises_spec_error(edits: list[tuple[int, str]]) -
     except SpecError as exc:
         problems = [str(p) for p in exc.problems] or ["(no problems)"]
     assert all(_LINE.match(p) for p in problems), problems
+
+
+def _schema_spec(schema: str) -> str:
+    return HEAD + "output:\n  schema: " + schema + "\n"
+
+
+# Output schemas whose $ref cannot resolve: validate rejects them at the $ref.
+BAD_REFS = [
+    pytest.param('{type: object, properties: {a: {$ref: "#/definitions/nope"}}}', "points to nothing", id="local-missing"),
+    pytest.param('{$defs: {a: {type: string}}, $ref: "#/$defs/b"}', "points to nothing", id="defs-missing"),
+    pytest.param('{$ref: "#nope"}', "names no anchor", id="anchor-missing"),
+    pytest.param('{$ref: "http://example.com/s.json"}', "outside this schema", id="remote-url"),
+    pytest.param('{$ref: "other.json#/x"}', "outside this schema", id="relative-file"),
+    pytest.param('{anyOf: [{type: string}, {items: {$ref: "#/$defs/x"}}]}', "points to nothing", id="nested-in-anyof"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("schema", "fragment"), BAD_REFS)
+def test_an_unresolvable_ref_is_a_positioned_problem(
+    tmp_path: Path, schema: str, fragment: str
+) -> None:
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_text(_schema_spec(schema), file="refs.yaml", base_dir=tmp_path)
+    (problem,) = info.value.problems
+    assert problem.line == 6
+    assert problem.path.startswith("output.schema")
+    assert problem.path.endswith("$ref")
+    assert fragment in problem.message
+
+
+GOOD_REFS = [
+    pytest.param('{$defs: {a: {type: string}}, properties: {x: {$ref: "#/$defs/a"}}}', id="defs"),
+    pytest.param('{definitions: {a: {type: string}}, items: {$ref: "#/definitions/a"}}', id="definitions"),
+    pytest.param('{$defs: {a: {$anchor: here, type: string}}, items: {$ref: "#here"}}', id="anchor"),
+    pytest.param('{properties: {x: {$ref: "#"}}}', id="root"),
+    pytest.param('{enum: [{$ref: "not a reference"}]}', id="data-not-ref"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("schema", GOOD_REFS)
+def test_resolvable_refs_still_load(tmp_path: Path, schema: str) -> None:
+    spec = AgentSpec.from_text(_schema_spec(schema), file="refs.yaml", base_dir=tmp_path)
+    assert spec.output is not None
+
+
+# A tools module that ends the process, or raises anything, on import: a problem at the entry.
+HOSTILE_TOOLS = [
+    pytest.param("import sys\nsys.exit(0)\n", "SystemExit", id="sys-exit-0"),
+    pytest.param("raise SystemExit(3)\n", "SystemExit", id="system-exit-3"),
+    pytest.param("raise KeyboardInterrupt\n", "KeyboardInterrupt", id="keyboard-interrupt"),
+    pytest.param("raise BaseException('odd')\n", "BaseException", id="base-exception"),
+    pytest.param("def __getattr__(name):\n    raise RuntimeError('no')\n", "RuntimeError", id="getattr-raises"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("module", "fragment"), HOSTILE_TOOLS)
+def test_a_tools_module_that_exits_on_import_is_a_problem(
+    tmp_path: Path, module: str, fragment: str
+) -> None:
+    (tmp_path / "evil_tools.py").write_text(module)
+    spec = tmp_path / "agent.yaml"
+    spec.write_text(HEAD + "tools:\n  - function: evil_tools:tool\n")
+    done = subprocess.run(
+        agentrt_command("validate", str(spec)),
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = done.stdout.splitlines()
+    assert line.startswith(f"{spec}:6:15: tools[0].function: ")
+    assert fragment in line
+
+
+# The same spec named more than once is served once; two files with one name are both named.
+SAME_FILE_TWICE = [
+    pytest.param(("{d}", "{d}"), id="dir-twice"),
+    pytest.param(("{d}/a.yaml", "{d}/a.yaml"), id="file-twice"),
+    pytest.param(("{d}", "{d}/a.yaml"), id="dir-and-its-file"),
+    pytest.param(("{d}/a.yaml", "{d}/../d/a.yaml"), id="two-spellings"),
+]
+
+
+@pytest.mark.parametrize("paths", SAME_FILE_TWICE)
+def test_a_spec_named_twice_is_served_once(tmp_path: Path, paths: tuple[str, ...]) -> None:
+    from agentrt.serve.catalog import Catalog
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(HEAD)
+    catalog = Catalog.from_paths([p.format(d=folder) for p in paths])
+    assert catalog.names == ["hostile"]
+
+
+def test_two_files_with_one_agent_name_are_both_named(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(HEAD)
+    (tmp_path / "b.yaml").write_text(HEAD)
+    done = subprocess.run(
+        agentrt_command("serve", str(tmp_path), "--port", "0"),
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "two agents are named 'hostile'" in done.stderr
+    assert str(tmp_path / "a.yaml") in done.stderr
+    assert str(tmp_path / "b.yaml") in done.stderr

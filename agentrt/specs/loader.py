@@ -232,6 +232,11 @@ class _Resolver:
             closest = jsonschema.exceptions.best_match(exc.context) if exc.context else None
             message = closest.message if closest is not None else exc.message
             self.add(("output", "schema", *exc.path), f"invalid JSON Schema: {message}")
+            return
+        from agentrt.specs.refs import unresolved_refs
+
+        for path, message in unresolved_refs(schema):
+            self.add(("output", "schema", *path), message)
 
 
 def _tool_callable(obj: Any) -> str | None:
