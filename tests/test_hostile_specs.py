@@ -279,3 +279,61 @@ def test_two_files_with_one_agent_name_are_both_named(tmp_path: Path) -> None:
     assert "two agents are named 'hostile'" in done.stderr
     assert str(tmp_path / "a.yaml") in done.stderr
     assert str(tmp_path / "b.yaml") in done.stderr
+
+
+_MARKER = "import pathlib\npathlib.Path(__file__).with_name('ran').write_text('x')\n"
+
+# validate --no-import: (files beside the spec, tools entries, the problem expected or None)
+NO_IMPORT = [
+    pytest.param({"t.py": _MARKER + "def f(): pass\n"}, ["t:f"], None, id="ok-runs-nothing"),
+    pytest.param({"t.py": _MARKER + "import sys\nsys.exit(0)\n"}, ["t:f"], "defines no top-level 'f'", id="exit-not-run"),
+    pytest.param({"t.py": _MARKER}, ["nope_mod:f"], "cannot find module 'nope_mod'", id="no-module"),
+    pytest.param({"t.py": _MARKER + "if True:\n    def f(): pass\n"}, ["t:f"], None, id="def-under-if"),
+    pytest.param({"t.py": _MARKER + "from json import loads as f\n"}, ["t:f"], None, id="imported-name"),
+    pytest.param({"t.py": _MARKER + "def __getattr__(n): ...\n"}, ["t:f"], None, id="module-getattr"),
+    pytest.param({"pkg/__init__.py": _MARKER, "pkg/m.py": "def f(): pass\n"}, ["pkg.m:f"], None, id="package-init-not-run"),
+    pytest.param({"pkg/__init__.py": _MARKER, "pkg/m.py": ""}, ["pkg.m:f"], "defines no top-level 'f'", id="package-missing-attr"),
+    pytest.param({"pkg/__init__.py": _MARKER}, ["pkg.nope:f"], "cannot find module 'pkg.nope'", id="package-no-submodule"),
+    pytest.param({"t.py": _MARKER + "def f(:\n"}, ["t:f"], "SyntaxError", id="syntax-error"),
+    pytest.param({"t.py": _MARKER}, ["json:loads"], None, id="stdlib"),
+    pytest.param({"t.py": _MARKER}, ["sys:exit"], None, id="builtin-module"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "functions", "problem"), NO_IMPORT)
+def test_validate_no_import_checks_imports_without_running_them(
+    tmp_path: Path, files: dict[str, str], functions: list[str], problem: str | None
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    spec = tmp_path / "agent.yaml"
+    spec.write_text(HEAD + "tools:\n" + "".join(f"  - function: {f}\n" for f in functions))
+    done = subprocess.run(
+        agentrt_command("validate", "--no-import", str(spec)),
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert not list(tmp_path.rglob("ran")), "validate --no-import ran the spec's code"
+    assert "Traceback" not in done.stderr
+    if problem is None:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "checked without importing" in done.stderr
+    else:
+        assert done.returncode == 1, done.stderr
+        (line,) = done.stdout.splitlines()
+        assert line.startswith(f"{spec}:6:15: tools[0].function: "), line
+        assert problem in line
+
+
+def test_validate_without_no_import_runs_the_tools_module(tmp_path: Path) -> None:
+    (tmp_path / "t.py").write_text(_MARKER + "def f() -> str:\n    return 'x'\n")
+    spec = tmp_path / "agent.yaml"
+    spec.write_text(HEAD + "tools:\n  - function: t:f\n")
+    done = subprocess.run(
+        agentrt_command("validate", str(spec)), env=clean_env(), capture_output=True, timeout=30
+    )
+    assert done.returncode == 0
+    assert (tmp_path / "ran").exists()  # the documented difference: this mode runs code

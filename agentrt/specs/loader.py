@@ -35,14 +35,25 @@ class _Context(Generic[S]):
     spec_type: type[S]  # what to build, sub-agents too (the facade passes AgentSpec)
     environ: Mapping[str, str]
     stack: tuple[Path, ...] = ()  # the files being loaded, outermost first, for cycles
+    import_code: bool = True  # False: check import paths statically, run nothing
 
 
 def load_file(
-    path: str | os.PathLike[str], *, spec_type: type[S], environ: Mapping[str, str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    spec_type: type[S],
+    environ: Mapping[str, str] | None = None,
+    import_code: bool = True,
 ) -> S:
-    """Load, validate and resolve the spec at ``path`` (see :meth:`AgentSpec.from_file`)."""
+    """Load, validate and resolve the spec at ``path`` (see :meth:`AgentSpec.from_file`).
+
+    With ``import_code=False`` no tools module is imported (none of the spec's
+    code runs): import paths are checked statically, and the spec returned is
+    for reporting only (its function tools are unresolved; it cannot build an agent).
+    """
     display = os.fspath(path)
-    return _load_path(Path(display), display, _Context(spec_type=spec_type, environ=_env(environ)))
+    ctx = _Context(spec_type=spec_type, environ=_env(environ), import_code=import_code)
+    return _load_path(Path(display), display, ctx)
 
 
 def load_text(
@@ -98,7 +109,12 @@ def _load_path(path: Path, display: str, ctx: _Context[S]) -> S:
         ) from None
     real = path.resolve()
     source = parse_yaml(text, file=display, environ=ctx.environ)
-    nested = _Context(spec_type=ctx.spec_type, environ=ctx.environ, stack=(*ctx.stack, real))
+    nested = _Context(
+        spec_type=ctx.spec_type,
+        environ=ctx.environ,
+        stack=(*ctx.stack, real),
+        import_code=ctx.import_code,
+    )
     return _validate(source, real.parent, real, nested)
 
 
@@ -156,6 +172,13 @@ class _Resolver:
         self.problems.append(self.source.problem(path, message))
 
     def _import(self, path: KeyPath, target: str, check: Callable[[Any], str | None]) -> Any:
+        if not self.ctx.import_code:
+            from agentrt.specs.static_imports import check_import_statically
+
+            wrong = check_import_statically(target, directory=self.base_dir)
+            if wrong is not None:
+                self.add(path, wrong)
+            return None
         try:
             obj = resolve_import(target, directory=self.base_dir)
         except ImportProblem as exc:
