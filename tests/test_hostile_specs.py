@@ -96,6 +96,26 @@ def test_hostile_yaml_fails_fast_with_one_positioned_problem(
     assert fragment in problems[0].message
 
 
+# Files that are not specs at all: one problem at 1:1, never a hang or a MemoryError.
+NOT_SPECS = [
+    pytest.param("/dev/zero", "larger than", id="dev-zero"),
+    pytest.param("{tmp}/big.yaml", "larger than", id="five-mib"),
+    pytest.param("{tmp}/latin1.yaml", "utf-8", id="not-utf8"),
+    pytest.param("{tmp}", "cannot read", id="a-directory"),
+]
+
+
+@pytest.mark.parametrize(("name", "fragment"), NOT_SPECS)
+def test_a_file_that_is_not_a_spec_is_one_problem(tmp_path: Path, name: str, fragment: str) -> None:
+    (tmp_path / "big.yaml").write_text(HEAD + "# " + "x" * (5 * 1024 * 1024) + "\n")
+    (tmp_path / "latin1.yaml").write_bytes(HEAD.encode() + b"x: caf\xe9\n")
+    with pytest.raises(SpecError) as info:
+        AgentSpec.from_file(name.format(tmp=tmp_path))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert fragment in problem.message
+
+
 def test_control_character_position_is_its_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "esc.yaml"
     path.write_text(HEAD + "tools: []\nname2: ab\x1bc\n", encoding="utf-8")

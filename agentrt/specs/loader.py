@@ -25,7 +25,7 @@ from agentrt.specs.problems import KeyPath, SpecError, SpecProblem
 from agentrt.specs.resolved import ResolvedSpec
 from agentrt.specs.source import SpecSource, parse_yaml, source_from_data
 
-__all__ = ["load_data", "load_file", "load_text"]
+__all__ = ["MAX_SPEC_BYTES", "load_data", "load_file", "load_text"]
 
 S = TypeVar("S", bound=ResolvedSpec)
 
@@ -91,10 +91,22 @@ def _base(base_dir: str | os.PathLike[str] | None) -> Path:
     return Path(base_dir if base_dir is not None else os.getcwd()).resolve()
 
 
+MAX_SPEC_BYTES = 4 * 1024 * 1024
+"""The largest spec file read (a spec is a few KB; /dev/zero must not fill memory)."""
+
+
+def _read(path: Path) -> str:
+    with path.open("rb") as f:
+        data = f.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise ValueError(f"larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB; is it a spec?")
+    return data.decode("utf-8")
+
+
 def _load_path(path: Path, display: str, ctx: _Context[S]) -> S:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read(path)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SpecError(
             [
