@@ -195,8 +195,12 @@ def test_registry_and_spec_files(tmp_path: Path) -> None:
         spec_files([tmp_path / "missing.yaml"])
     with pytest.raises(UsageError, match=r"no \*\.yaml"):
         spec_files([tmp_path])
-    with pytest.raises(UsageError, match="two agents are named"):
-        AgentRegistry.from_paths([PLANNER, PLANNER])
+    assert AgentRegistry.from_paths([PLANNER, PLANNER]).names == ["durable_planner"]  # once
+    twin = tmp_path / "twin.yaml"
+    twin.write_text("version: 1\nname: durable_planner\nmodel: m\ninstructions: hi\n")
+    with pytest.raises(UsageError, match="two agents are named") as info:
+        AgentRegistry.from_paths([PLANNER, twin])
+    assert str(twin.resolve()) in str(info.value)
 
 
 def test_temporal_target_checks_the_address_and_hides_the_key() -> None:

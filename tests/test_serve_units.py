@@ -179,9 +179,11 @@ def test_the_catalog_reports_every_bad_spec_at_once(tmp_path: Path) -> None:
     }
 
 
-def test_the_catalog_refuses_two_agents_with_one_name() -> None:
+def test_the_catalog_refuses_two_agents_with_one_name(tmp_path: Path) -> None:
+    other = tmp_path / "probe.yaml"
+    other.write_text("version: 1\nname: probe\nmodel: grok-4\ninstructions: hi\n")
     with pytest.raises(UsageError, match="two agents are named 'probe'"):
-        Catalog.from_paths([PROBE, PROBE])
+        Catalog.from_paths([PROBE, other])
 
 
 def test_agents_are_built_per_variables_in_a_bounded_cache() -> None:

@@ -12,10 +12,17 @@ EXAMPLES = """examples:
   agentrt validate examples/trip_planner/trip_planner.yaml
   agentrt validate examples/*/*.yaml            check several files; exit 1 if any has a problem
   agentrt validate agent.yaml --quiet           print problems only
+  agentrt validate --no-import pr/agent.yaml    lint an untrusted change: runs none of its code
 
 Each problem is printed as FILE:LINE:COL: KEY.PATH: message, the format editors
 and CI annotators understand. Imports and sub-agent files are resolved too, so a
-file that validates will load (its tools modules are imported; no agent runs).
+file that validates will load.
+
+Which mode runs code: by default each spec's tools modules are IMPORTED, which
+runs their top-level code (no agent runs). With --no-import nothing from the
+spec is imported or run: each module:attr is found and its source parsed, so a
+missing module or name is still reported, but not a tool whose signature
+cannot be a tool.
 """
 
 
@@ -31,16 +38,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("specs", nargs="+", metavar="SPEC", help="agent spec YAML files")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    p.add_argument(
+        "--no-import",
+        action="store_true",
+        help="do not import the specs' tools modules (run none of their code); "
+        "check module:attr paths statically. Default: import them, which runs their code",
+    )
     p.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     from agentrt.specs.agent_spec import AgentSpec, SpecError
+    from agentrt.specs.loader import load_file
 
     bad = 0
     for path in args.specs:
         try:
-            spec = AgentSpec.from_file(path)
+            spec = load_file(path, spec_type=AgentSpec, import_code=not args.no_import)
         except SpecError as exc:
             bad += 1
             for problem in exc.problems:
@@ -48,8 +62,9 @@ def _run(args: argparse.Namespace) -> int:
             continue
         if not args.quiet:
             n = len(spec.tools)
+            how = ", checked without importing" if args.no_import else ""
             print(
-                f"{path}: ok (agent {spec.name!r}, {n} tool{'' if n == 1 else 's'})",
+                f"{path}: ok (agent {spec.name!r}, {n} tool{'' if n == 1 else 's'}{how})",
                 file=sys.stderr,
             )
     if bad and not args.quiet:

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 __all__ = ["AgentRegistry"]
 
 
+def _where(item: AgentSpec | Agent[Any]) -> str:
+    file = getattr(item, "file", None)
+    return str(file) if file is not None else "an agent given in code"
+
+
 class AgentRegistry:
     """Agents by name; specs are built per ``{placeholder}`` values and cached.
 
@@ -35,8 +40,12 @@ class AgentRegistry:
         self._sources: dict[str, AgentSpec | Agent[Any]] = {}
         self._built: dict[tuple[str, tuple[tuple[str, str], ...]], Agent[Any]] = {}
         for item in agents:
-            if item.name in self._sources:
-                raise UsageError(f"two agents are named {item.name!r}; a worker serves each once")
+            first = self._sources.get(item.name)
+            if first is not None:
+                raise UsageError(
+                    f"two agents are named {item.name!r} ({_where(first)} and {_where(item)}); "
+                    "a worker serves each once: rename one"
+                )
             self._sources[item.name] = item
 
     @classmethod

@@ -138,6 +138,11 @@ def _tool_info(spec: AgentSpec, index: int, entry: Any) -> ToolInfo:
     return ToolInfo(name=str(entry.builtin), kind="builtin", description="")
 
 
+def _where(served: ServedAgent) -> str:
+    file = served.spec.file
+    return "a spec given as text or data" if file is None else str(file)
+
+
 class Catalog:
     """Served agents by name.
 
@@ -148,9 +153,11 @@ class Catalog:
     def __init__(self, agents: Iterable[ServedAgent]) -> None:
         self._agents: dict[str, ServedAgent] = {}
         for served in agents:
-            if served.name in self._agents:
+            first = self._agents.get(served.name)
+            if first is not None:
                 raise UsageError(
-                    f"two agents are named {served.name!r}; a server serves each name once"
+                    f"two agents are named {served.name!r} ({_where(first)} and "
+                    f"{_where(served)}); a server serves each name once: rename one"
                 )
             self._agents[served.name] = served
 

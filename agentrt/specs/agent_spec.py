@@ -125,9 +125,24 @@ def spec_json_schema() -> dict[str, Any]:
 def spec_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The spec files named by ``paths``: files as given, directories' ``*.yaml``/``*.yml`` sorted.
 
+    A file named twice (``serve dir dir``, or ``dir dir/a.yaml``) is listed once,
+    where it first appears.
+
     Raises:
         UsageError: a path that does not exist, or a directory without spec files.
     """
+    out = _named_files(paths)
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for path in out:
+        real = path.resolve()
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
+
+
+def _named_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)

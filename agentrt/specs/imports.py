@@ -7,6 +7,7 @@ its directory is first on ``sys.path``, and ``sys.path`` is restored afterwards
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sys
 from collections.abc import Iterator
@@ -53,18 +54,27 @@ def resolve_import(path: str, *, directory: Path | None = None) -> Any:
                 f"cannot import {module_name!r}: no such module (looked beside the spec and on sys.path)"
             ) from None
         raise ImportProblem(f"cannot import {module_name!r}: {exc}") from None
-    except Exception as exc:
-        # A broken tools module: say what it raised, not a traceback.
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        # A broken tools module: say what it raised, not a traceback. SystemExit
+        # and KeyboardInterrupt too: sys.exit(0) in a module must not end
+        # `agentrt validate` with status 0 and no output.
         raise ImportProblem(
             f"cannot import {module_name!r}: it raised {type(exc).__name__}: {exc}"
         ) from None
     if directory is not None:
         _check_not_shadowed(obj, module_name, directory)
     for i, attr in enumerate(attr_path.split(".")):
-        if not hasattr(obj, attr):
-            owner = module_name if i == 0 else f"{module_name}:{'.'.join(attr_path.split('.')[:i])}"
-            raise ImportProblem(f"{owner!r} has no attribute {attr!r}")
-        obj = getattr(obj, attr)
+        owner = module_name if i == 0 else f"{module_name}:{'.'.join(attr_path.split('.')[:i])}"
+        try:
+            obj = getattr(obj, attr)
+        except AttributeError:
+            raise ImportProblem(f"{owner!r} has no attribute {attr!r}") from None
+        except Exception as exc:  # a module __getattr__ or property that raises
+            raise ImportProblem(
+                f"reading {attr!r} of {owner!r} raised {type(exc).__name__}: {exc}"
+            ) from None
     return obj
 
 

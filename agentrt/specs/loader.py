@@ -26,7 +26,7 @@ from agentrt.specs.problems import KeyPath, SpecError, SpecProblem
 from agentrt.specs.resolved import ResolvedSpec
 from agentrt.specs.source import SpecSource, parse_yaml, source_from_data
 
-__all__ = ["load_data", "load_file", "load_text"]
+__all__ = ["MAX_SPEC_BYTES", "load_data", "load_file", "load_text"]
 
 S = TypeVar("S", bound=ResolvedSpec)
 
@@ -36,14 +36,25 @@ class _Context(Generic[S]):
     spec_type: type[S]  # what to build, sub-agents too (the facade passes AgentSpec)
     environ: Mapping[str, str]
     stack: tuple[Path, ...] = ()  # the files being loaded, outermost first, for cycles
+    import_code: bool = True  # False: check import paths statically, run nothing
 
 
 def load_file(
-    path: str | os.PathLike[str], *, spec_type: type[S], environ: Mapping[str, str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    spec_type: type[S],
+    environ: Mapping[str, str] | None = None,
+    import_code: bool = True,
 ) -> S:
-    """Load, validate and resolve the spec at ``path`` (see :meth:`AgentSpec.from_file`)."""
+    """Load, validate and resolve the spec at ``path`` (see :meth:`AgentSpec.from_file`).
+
+    With ``import_code=False`` no tools module is imported (none of the spec's
+    code runs): import paths are checked statically, and the spec returned is
+    for reporting only (its function tools are unresolved; it cannot build an agent).
+    """
     display = os.fspath(path)
-    return _load_path(Path(display), display, _Context(spec_type=spec_type, environ=_env(environ)))
+    ctx = _Context(spec_type=spec_type, environ=_env(environ), import_code=import_code)
+    return _load_path(Path(display), display, ctx)
 
 
 def load_text(
@@ -81,10 +92,22 @@ def _base(base_dir: str | os.PathLike[str] | None) -> Path:
     return Path(base_dir if base_dir is not None else os.getcwd()).resolve()
 
 
+MAX_SPEC_BYTES = 4 * 1024 * 1024
+"""The largest spec file read (a spec is a few KB; /dev/zero must not fill memory)."""
+
+
+def _read(path: Path) -> str:
+    with path.open("rb") as f:
+        data = f.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise ValueError(f"larger than {MAX_SPEC_BYTES // (1024 * 1024)} MiB; is it a spec?")
+    return data.decode("utf-8")
+
+
 def _load_path(path: Path, display: str, ctx: _Context[S]) -> S:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read(path)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise SpecError(
             [
@@ -99,7 +122,12 @@ def _load_path(path: Path, display: str, ctx: _Context[S]) -> S:
         ) from None
     real = path.resolve()
     source = parse_yaml(text, file=display, environ=ctx.environ)
-    nested = _Context(spec_type=ctx.spec_type, environ=ctx.environ, stack=(*ctx.stack, real))
+    nested = _Context(
+        spec_type=ctx.spec_type,
+        environ=ctx.environ,
+        stack=(*ctx.stack, real),
+        import_code=ctx.import_code,
+    )
     return _validate(source, real.parent, real, nested)
 
 
@@ -160,6 +188,13 @@ class _Resolver:
         self.problems.append(self.source.problem(path, message))
 
     def _import(self, path: KeyPath, target: str, check: Callable[[Any], str | None]) -> Any:
+        if not self.ctx.import_code:
+            from agentrt.specs.static_imports import check_import_statically
+
+            wrong = check_import_statically(target, directory=self.base_dir)
+            if wrong is not None:
+                self.add(path, wrong)
+            return None
         try:
             obj = resolve_import(target, directory=self.base_dir)
         except ImportProblem as exc:
@@ -236,6 +271,11 @@ class _Resolver:
             closest = jsonschema.exceptions.best_match(exc.context) if exc.context else None
             message = closest.message if closest is not None else exc.message
             self.add(("output", "schema", *exc.path), f"invalid JSON Schema: {message}")
+            return
+        from agentrt.specs.refs import unresolved_refs
+
+        for path, message in unresolved_refs(schema):
+            self.add(("output", "schema", *path), message)
 
 
 def _tool_callable(obj: Any) -> str | None:
