@@ -259,16 +259,7 @@ class _Walker:
             )
 
     def _stop(self, node: yaml.Node, path: KeyPath, message: str) -> None:
-        pos = _pos(node)
-        raise _TooLarge(
-            SpecProblem(
-                file=self.file,
-                line=pos.line,
-                column=pos.column,
-                path=format_path(path),
-                message=message,
-            )
-        )
+        raise _TooLarge(self.problem(node, path, message))
 
     def construct(self, node: yaml.Node, path: KeyPath) -> tuple[bool, Any]:
         """Build a scalar; (False, None) and a problem when its tag cannot build it."""
@@ -328,13 +319,15 @@ class _Walker:
         return out
 
     def add(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+        self.problems.append(self.problem(node, path, message))
+
+    def problem(self, node: yaml.Node, path: KeyPath, message: str) -> SpecProblem:
+        """A problem at ``node``, under ``path``."""
         pos = _pos(node)
-        self.problems.append(
-            SpecProblem(
-                file=self.file,
-                line=pos.line,
-                column=pos.column,
-                path=format_path(path),
-                message=message,
-            )
+        return SpecProblem(
+            file=self.file,
+            line=pos.line,
+            column=pos.column,
+            path=format_path(path),
+            message=message,
         )
