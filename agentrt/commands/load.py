@@ -11,7 +11,11 @@ run at once: an arrival due beyond that is dropped, counted and warned about,
 rather than piling up while the service is slower than the offered rate.
 Retries are off unless --retries, so each request counts once. --duration
 stops *starting* requests; those in flight finish and count. The first Ctrl-C
-does the same at once and still writes the report; a second aborts.
+does the same at once and still writes the report. SIGTERM (timeout, kill, CI
+cancellation) or a second Ctrl-C stops now: requests in flight are cancelled
+and the reports are written from those that completed, marked partial (exit
+143 or 130); a third signal exits at once. --records lines are written as
+requests complete, so even a killed run keeps them.
 --warmup N sends N requests first (connections opened, caches warm) and
 discards them. Exit codes: 0 the report was written, 2 usage error, 3 no
 request succeeded (the report is still written; the error names why).
@@ -23,12 +27,9 @@ started in this process (announced on stderr).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["register"]
@@ -177,22 +178,11 @@ def _ramp(args: argparse.Namespace, start: float) -> Any:
     return Ramp(kind=args.ramp, start=start, step=args.ramp_step, every=every, end=args.ramp_to)
 
 
-def _metadata(items: list[str]) -> tuple[tuple[str, str], ...]:
-    from agentrt.errors import UsageError
-
-    out = []
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--metadata {item!r}: expected KEY=VALUE")
-        out.append((key.strip().lower(), value))
-    return tuple(out)
-
-
 def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     """The :class:`~agentrt.load.plan.LoadPlan` the arguments ask for."""
     from agentrt.commands.run import parse_vars
     from agentrt.errors import UsageError
+    from agentrt.load.metadata import parse_metadata
     from agentrt.load.plan import LoadPlan
     from agentrt.load.prompts import Corpus
     from agentrt.load.units import Slo, parse_duration, parse_rate, parse_slo
@@ -224,7 +214,7 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
         slo=parse_slo(args.slo) if args.slo else Slo(),
         retries=args.retries,
         timeout=parse_duration(args.timeout, what="--timeout"),
-        metadata=_metadata(args.metadata),
+        metadata=parse_metadata(args.metadata),
         seed=args.seed,
         agent=args.agent,
         variables=tuple(parse_vars(args.var).items()),
@@ -243,10 +233,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.agent:
         import dataclasses
 
-        from agentrt.specs.agent_spec import load_agent
+        from agentrt.commands.run import check_vars
+        from agentrt.specs.agent_spec import AgentSpec
 
-        # Every spec problem (and a placeholder without --var) is reported before the run starts.
-        agent = load_agent(args.agent, variables=dict(plan.variables))
+        # Every spec problem (a placeholder without --var, a --var without a placeholder)
+        # is reported before the run starts, as `agentrt run` does.
+        spec = AgentSpec.from_file(args.agent)
+        check_vars(dict(plan.variables), spec.variables())
+        agent = spec.to_agent(dict(plan.variables))
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
@@ -291,37 +285,19 @@ async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
     return plan, result
 
 
-@contextlib.contextmanager
-def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
-    """The first Ctrl-C ends the run gracefully (a report of what ran); a second one aborts."""
-    loop = asyncio.get_running_loop()
-    stopped = [False]
-
-    def on_sigint() -> None:
-        stopped[0] = True
-        loop.remove_signal_handler(signal.SIGINT)
-        print(
-            "agentrt load: stopping: no new requests; waiting for those in flight "
-            "(Ctrl-C again to abort)",
-            file=sys.stderr,
-        )
-
-    try:
-        loop.add_signal_handler(signal.SIGINT, on_sigint)
-    except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
-        yield lambda: False
-        return
-    try:
-        yield lambda: stopped[0]
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)
-
-
 async def _drive(args: argparse.Namespace, plan: Any) -> Any:
+    from agentrt.load.interrupts import interrupts
     from agentrt.load.progress import LiveStats, Progress
+    from agentrt.load.record_log import RecordLog
 
     live = LiveStats()
-    with Progress(live, enabled=args.progress) as progress, _first_ctrl_c_stops() as stop:
+    log = RecordLog(args.records) if args.records else None
+    with (
+        Progress(live, enabled=args.progress) as progress,
+        interrupts() as signals,
+        log if log is not None else contextlib.nullcontext(),
+    ):
+        args.interrupts = signals  # the exit code after the reports (_report)
         if args.processes > 1:
             from agentrt.load.processes import run_processes
 
@@ -331,11 +307,19 @@ async def _drive(args: argparse.Namespace, plan: Any) -> Any:
                 live=live,
                 refresh=progress.refresh,
                 loop=args.loop,
-                should_stop=stop,
+                signals=signals,
+                on_record=None if log is None else log.write_dict,
             )
         from agentrt.load.runner import run_load
 
-        return await run_load(plan, live=live, tick=progress.refresh, should_stop=stop)
+        return await run_load(
+            plan,
+            live=live,
+            tick=progress.refresh,
+            should_stop=signals.should_stop,
+            should_abort=signals.should_abort,
+            on_record=None if log is None else log.write,
+        )
 
 
 def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
@@ -349,6 +333,7 @@ def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
         started_unix=result.started_unix,
         cpu=result.cpu,
         warnings=result.warnings,
+        partial=result.partial,
     )
     to_stdout = args.json == "-"
     print(out.summary_text(report), file=sys.stderr if to_stdout else sys.stdout)
@@ -366,7 +351,9 @@ def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
         from agentrt.load.html import write_html
 
         write_html(args.html, report)
-    return _verdict(report, result.records)
+    interrupted = getattr(args, "interrupts", None)
+    aborted = interrupted.exit_code if interrupted is not None else 0
+    return aborted or _verdict(report, result.records)
 
 
 def _verdict(report: dict[str, Any], records: Any) -> int:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from agentrt.commands.run_display import RunDisplay
     from agentrt.launch.connect import EndpointChoice
 
-__all__ = ["parse_vars", "read_input", "register"]
+__all__ = ["check_vars", "parse_vars", "read_input", "register"]
 
 EXAMPLES = """examples:
   agentrt run examples/trip_planner/trip_planner.yaml \\
@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
 
     variables = parse_vars(args.var)
     spec = AgentSpec.from_file(args.spec)
-    _check_vars(variables, spec.variables())
+    check_vars(variables, spec.variables())
     agent = spec.to_agent(variables)
     text = read_input(args.input, args.input_file)
     if args.temporal:  # a durable run on Temporal workers (agentrt.durable)
@@ -145,7 +145,8 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_vars(given: dict[str, str], used: list[str]) -> None:
+def check_vars(given: dict[str, str], used: list[str]) -> None:
+    """Raise :class:`UsageError` for a ``--var`` the spec has no placeholder for."""
     from agentrt.specs.problems import did_you_mean
 
     for name in given:

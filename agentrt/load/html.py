@@ -238,6 +238,8 @@ def render_html(report: dict[str, Any]) -> str:
     plan, s = report["plan"], report["summary"]
     histograms, lines = _charts(report)
     warnings = "".join(f'<p class="warn">{escape(w)}</p>' for w in report["warnings"])
+    if report.get("partial"):
+        warnings = '<p class="warn">Partial: the run was stopped before its end.</p>' + warnings
     title = f"agentrt load: {plan['model']} @ {plan['endpoint']}"
     cards = "".join(f'<div class="card">{c}</div>' for c in histograms)
     over_time = "".join(f'<div class="card">{c}</div>' for c in lines)

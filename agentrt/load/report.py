@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,8 +63,9 @@ def build_report(
     started_unix: float,
     cpu: list[dict[str, Any]],
     warnings: Sequence[str] = (),
+    partial: bool = False,
 ) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict."""
+    """The whole report as a JSON-ready dict (``partial``: the run was stopped early)."""
     from agentrt._version import __version__
 
     warnings = [*warnings, *_schedule_warning(plan, metrics), *_dropped_warning(plan, metrics)]
@@ -71,6 +73,7 @@ def build_report(
         "agentrt": __version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_unix)),
         "plan": plan,
+        "partial": partial,
         "wall_s": wall,
         "summary": metrics.summary(wall),
         "histograms_s": {n: chart_bins(getattr(metrics, n)) for n in _LATENCIES},
@@ -164,8 +167,13 @@ def summary_text(report: dict[str, Any]) -> str:
     loop = ", ".join(f"{c['loop_core_fraction']:.0%}" for c in report["cpu"])
     proc = ", ".join(f"{c['process_core_fraction']:.0%}" for c in report["cpu"])
     lines.append(f"client CPU    event loop {loop} of a core; whole process {proc}")
+    if report.get("partial"):
+        lines.append(PARTIAL)
     lines += [f"warning       {w}" for w in report["warnings"]]
     return "\n".join(lines)
+
+
+PARTIAL = "partial       yes: the run was stopped before its end; these figures cover part of it"
 
 
 def _open(path: str | Path) -> Any:
@@ -183,11 +191,14 @@ def write_json(path: str | Path, report: dict[str, Any]) -> None:
 
 
 def write_jsonl(path: str | Path, records: Sequence[RequestRecord]) -> None:
-    """Write one JSON object per request."""
-    with _open(path) as f:
+    """Write one JSON object per request (replacing the file in one step: a kill midway
+    leaves the lines streamed during the run)."""
+    tmp = Path(f"{path}.tmp")
+    with _open(tmp) as f:
         for r in records:
             f.write(json.dumps(r.as_dict()))
             f.write("\n")
+    os.replace(tmp, path)
 
 
 def write_csv(path: str | Path, records: Sequence[RequestRecord]) -> None:

@@ -41,6 +41,8 @@ class LoadResult:
     started_unix: float
     cpu: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    partial: bool = False
+    """True when the run stopped before its plan's end (a signal): the figures cover part of it."""
 
     def to_wire(self) -> dict[str, Any]:
         """A picklable form (histograms encoded) for sending between processes."""
@@ -51,6 +53,7 @@ class LoadResult:
             "started_unix": self.started_unix,
             "cpu": self.cpu,
             "warnings": self.warnings,
+            "partial": self.partial,
         }
 
     @classmethod
@@ -63,6 +66,7 @@ class LoadResult:
             started_unix=data["started_unix"],
             cpu=data["cpu"],
             warnings=data["warnings"],
+            partial=data.get("partial", False),
         )
 
 
@@ -72,10 +76,17 @@ Call = Callable[[int], Awaitable[Outcome]]
 class Recorder:
     """Turns outcomes into records and metrics (once per request)."""
 
-    def __init__(self, plan: LoadPlan, t0: float, live: LiveStats | None) -> None:
+    def __init__(
+        self,
+        plan: LoadPlan,
+        t0: float,
+        live: LiveStats | None,
+        on_record: Callable[[RequestRecord], None] | None = None,
+    ) -> None:
         self.slo = plan.slo
         self.t0 = t0
         self.live = live
+        self.on_record = on_record
         self.metrics = Metrics()
         self.records: list[RequestRecord] = []
 
@@ -105,6 +116,8 @@ class Recorder:
         )
         self.records.append(record)
         self.metrics.add(record, gaps(out.times) if ok else ())
+        if self.on_record is not None:  # streamed to --records as it completes
+            self.on_record(record)
         if self.live is not None:
             self.live.finished(ok, timing.ttft)
 
@@ -180,6 +193,7 @@ def client_for(plan: LoadPlan) -> Any:
     Streams are all read by ``grpc.aio`` on the pooled channels (no reader threads),
     so every request is measured along the same path over ``--connections`` connections.
     """
+    from agentrt.load.metadata import grpc_metadata
     from agentrt.xai.client import Client
     from agentrt.xai.config import ClientConfig
 
@@ -188,7 +202,7 @@ def client_for(plan: LoadPlan) -> Any:
         api_key=plan.api_key,
         timeout=plan.timeout,
         pool_size=plan.pool_size,
-        metadata=plan.metadata,
+        metadata=grpc_metadata(plan.metadata),
         unavailable_attempts=5 if plan.retries else 1,
         rate_limit_retries=3 if plan.retries else 0,
         # Every request takes the same path (grpc.aio on the pool of --connections),
@@ -219,6 +233,8 @@ async def run_load(
     tick: Callable[[], None] | None = None,
     ready: Callable[[], Awaitable[None]] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    should_abort: Callable[[], bool] | None = None,
+    on_record: Callable[[RequestRecord], None] | None = None,
 ) -> LoadResult:
     """Run ``plan`` against ``plan.endpoint`` and return what was measured.
 
@@ -229,6 +245,10 @@ async def run_load(
         ready: awaited after warm-up, right before the measured run starts.
         should_stop: polled every :data:`TICK` seconds; once it returns True no
             new request starts, those in flight finish, and the result says so.
+        should_abort: polled every :data:`TICK` seconds; once it returns True the
+            requests in flight are cancelled and the result (marked partial)
+            holds the requests that completed.
+        on_record: called with each request's record as it completes.
     """
     async with client_for(plan) as client:
         await client.connect(timeout=min(plan.timeout, CONNECT_TIMEOUT))  # not in the first TTFTs
@@ -236,7 +256,16 @@ async def run_load(
         await _warmup(call, plan)
         if ready is not None:
             await ready()
-        return await _measure(plan, call, live, tick, should_stop)
+        recorder = Recorder(plan, time.perf_counter(), live, on_record)
+        return await _measure(plan, call, recorder, tick, _Stops(should_stop, should_abort))
+
+
+@dataclass(frozen=True, slots=True)
+class _Stops:
+    """The two ways a caller can end a run early (see :func:`run_load`)."""
+
+    graceful: Callable[[], bool] | None
+    abort: Callable[[], bool] | None
 
 
 async def _tick(
@@ -244,7 +273,8 @@ async def _tick(
     cpu: CpuMeter,
     budget: Budget,
     tick: Callable[[], None] | None,
-    should_stop: Callable[[], bool] | None,
+    stops: _Stops,
+    abort: Callable[[], None],
 ) -> None:
     """Every :data:`TICK` seconds until ``stop``: sample the CPU, honour a stop, redraw."""
     while not stop.is_set():
@@ -254,8 +284,11 @@ async def _tick(
         except TimeoutError:
             pass
         cpu.sample()
-        if should_stop is not None and not budget.stopped and should_stop():
+        if stops.graceful is not None and not budget.stopped and stops.graceful():
             budget.stop()
+        if stops.abort is not None and stops.abort():
+            budget.stop()
+            abort()
         if tick is not None:
             tick()
 
@@ -280,33 +313,43 @@ async def _drive(plan: LoadPlan, call: Call, recorder: Recorder, budget: Budget)
         await open_loop(arrivals, opened, budget, max_in_flight=cap, on_drop=recorder.drop)
 
 
+STOPPED = "stopped early by an interrupt: the figures cover the requests started before it"
+ABORTED = (
+    "stopped by a signal (SIGTERM or a second Ctrl-C): requests in flight were cancelled "
+    "and are not counted; the figures cover the requests that completed"
+)
+
+
 async def _measure(
     plan: LoadPlan,
     call: Call,
-    live: LiveStats | None,
+    recorder: Recorder,
     tick: Callable[[], None] | None,
-    should_stop: Callable[[], bool] | None,
+    stops: _Stops,
 ) -> LoadResult:
     started_unix, t0 = time.time(), time.perf_counter()
-    if live is not None:
-        live.started = t0
-    recorder = Recorder(plan, t0, live)
+    recorder.t0 = t0
+    if recorder.live is not None:
+        recorder.live.started = t0
     deadline = None if plan.duration is None else t0 + plan.duration
     budget = Budget(requests=plan.requests, deadline=deadline)
-    cpu, stop = CpuMeter(), asyncio.Event()
+    cpu, stop, aborted = CpuMeter(), asyncio.Event(), asyncio.Event()
     async with asyncio.TaskGroup() as tg:
-        tg.create_task(_tick(stop, cpu, budget, tick, should_stop))
-        try:
-            await _drive(plan, call, recorder, budget)
-        finally:
-            stop.set()
+        driving = tg.create_task(_drive(plan, call, recorder, budget))
+        driving.add_done_callback(lambda _: stop.set())
+
+        def abort() -> None:
+            if not driving.done():
+                aborted.set()
+                driving.cancel()
+
+        # A TaskGroup ignores a child cancelled from outside it: the abort ends only the drive.
+        tg.create_task(_tick(stop, cpu, budget, tick, stops, abort))
     wall = time.perf_counter() - t0
     summary = cpu.summary()
     warnings = [w for w in (CpuMeter.warning(summary),) if w]
-    if budget.stopped:
-        warnings.append(
-            "stopped early by an interrupt: the figures cover the requests started before it"
-        )
+    if aborted.is_set() or budget.stopped:
+        warnings.append(ABORTED if aborted.is_set() else STOPPED)
     return LoadResult(
         metrics=recorder.metrics,
         records=sorted(recorder.records, key=lambda r: r.index),
@@ -314,4 +357,5 @@ async def _measure(
         started_unix=started_unix,
         cpu=[summary],
         warnings=warnings,
+        partial=aborted.is_set() or budget.stopped,
     )
