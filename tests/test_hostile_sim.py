@@ -66,6 +66,7 @@ async def _code(call: Any) -> tuple[grpc.StatusCode, str]:
         ("x-sim-abort-after", "10000000000", "a whole number from 0 to 1,000,000"),
         ("x-sim-retry-after-ms", "99999999999999", "a whole number from 0 to 3,600,000"),
         ("x-sim-retry-after-ms", "soon", "a whole number from 0 to 3,600,000"),
+        ("x-sim-session", "s" * 201, "at most 200 characters"),
     ],
 )
 @pytest.mark.parametrize("streamed", [False, True])

@@ -18,7 +18,14 @@ from operator import methodcaller
 
 import grpc
 
-from agentrt.sim.knobs import ERROR_FAULTS, FAULTS, HEADERS, KNOBS, RETRY_AFTER_KEY
+from agentrt.sim.knobs import (
+    ERROR_FAULTS,
+    FAULTS,
+    HEADERS,
+    KNOBS,
+    MAX_SESSION_CHARS,
+    RETRY_AFTER_KEY,
+)
 from agentrt.sim.model import Quirks
 from agentrt.sim.status import SimStatus
 
@@ -170,6 +177,10 @@ class FaultInjector:
         """The plan for one model call with these (lower-case) metadata headers."""
         cfg = self.config
         session = metadata.get("x-sim-session", "")
+        if len(session) > MAX_SESSION_CHARS:
+            raise _bad_header(
+                "x-sim-session", session[:40], f"at most {MAX_SESSION_CHARS} characters"
+            )
         number = self._counts.pop(session, 0) + 1
         self._counts[session] = number  # most recent last; the oldest sessions are forgotten
         if len(self._counts) > _MAX_SESSIONS:

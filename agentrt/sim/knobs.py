@@ -21,6 +21,7 @@ __all__ = [
     "MAX_OUTPUTS",
     "MAX_OUTPUT_TOKENS",
     "MAX_RESPONSE_TOKENS",
+    "MAX_SESSION_CHARS",
     "RETRY_AFTER_KEY",
     "Knob",
 ]
@@ -30,6 +31,9 @@ MAX_OUTPUT_TOKENS = 100_000
 
 MAX_OUTPUTS = 128
 """The most answers one request may ask for (its ``n``)."""
+
+MAX_SESSION_CHARS = 200
+"""The longest ``x-sim-session`` key (the simulator remembers 100,000 of them)."""
 
 MAX_RESPONSE_TOKENS = 1_000_000
 """The most tokens of all a request's answers together (``n`` x length; ~5 MB)."""
@@ -118,7 +122,8 @@ KNOBS: dict[str, Knob] = {
 HEADERS: dict[str, str] = {
     "x-sim-fault": "comma-separated fault names for this call ('none' turns server faults off)",
     "x-sim-fault-on": "call numbers to fault, e.g. '1,2' (counted per x-sim-session); '' = all",
-    "x-sim-session": "counter key for x-sim-fault-on (give each test its own)",
+    "x-sim-session": "counter key for x-sim-fault-on (give each test its own), "
+    f"up to {MAX_SESSION_CHARS} characters",
     **{
         k.header: f"{k.meaning}, {k.allowed.split(' ', 2)[2]}"
         for k in KNOBS.values()
