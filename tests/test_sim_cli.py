@@ -52,13 +52,13 @@ def test_help_documents_every_fault_and_header() -> None:
     ("args", "message"),
     [
         (("--fault", "explode"), "unknown fault 'explode'"),
-        (("--fault-rate", "2"), "--fault-rate must be between 0 and 1"),
+        (("--fault-rate", "2"), "--fault-rate: '2' is not a number from 0 to 1"),
         (("--script", "/nonexistent/turns.yaml"), "--script /nonexistent/turns.yaml"),
         (("--port", "99999"), "--port 99999: must be 0 (a free port) to 65535"),
         (("--port", "-1"), "--port -1: must be 0 (a free port) to 65535"),
         (("--fault-on", "x"), "'x' is not a list of call numbers like 1,3"),
-        (("--abort-after", "-1"), "--abort-after must not be negative"),
-        (("--output-tokens", "-3"), "--output-tokens must not be negative"),
+        (("--abort-after", "-1"), "--abort-after: '-1' is not a whole number from 0"),
+        (("--output-tokens", "-3"), "--output-tokens: '-3' is not a whole number from 0"),
         (("--api-key", ""), "--api-key is empty"),
     ],
 )

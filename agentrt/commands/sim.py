@@ -11,7 +11,10 @@ import os
 import textwrap
 from typing import Any
 
-__all__ = ["register"]
+__all__ = ["MAX_GRACE_S", "register"]
+
+MAX_GRACE_S = 86_400.0
+"""The longest --grace (a day): more is a typo."""
 
 EXAMPLES = """examples:
   agentrt sim                                   serve on 127.0.0.1, a free port
@@ -63,6 +66,8 @@ def _epilog() -> str:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``sim`` subcommand."""
+    from agentrt.commands.flag_values import seconds
+
     p = sub.add_parser(
         "sim",
         parents=[common],
@@ -74,7 +79,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     p.add_argument("--api-key", default=None, help="require 'authorization: Bearer KEY'")
-    p.add_argument("--grace", type=float, default=5.0, metavar="S", help="shutdown grace, seconds")
+    p.add_argument(
+        "--grace",
+        type=seconds(zero=True, most=MAX_GRACE_S),
+        default=5.0,
+        metavar="S",
+        help="shutdown grace: in-flight calls get this long (5, 500ms; a second signal ends them)",
+    )
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
@@ -87,14 +98,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=with_telemetry(_run))
 
 
+def _knob_flag(group: Any, name: str, default: float | None, **extra: Any) -> None:
+    """A flag of the knob table: its range (shared with its x-sim- header) checked at parse time."""
+    from agentrt.commands.flag_values import count, number
+    from agentrt.sim.knobs import KNOBS
+
+    knob = KNOBS[name]
+    kind = (
+        count(least=int(knob.least), most=int(knob.most))
+        if knob.integer
+        else number(least=knob.least, most=knob.most)
+    )
+    extra.setdefault("metavar", "MS" if name.endswith("_ms") else "N")
+    group.add_argument(
+        knob.flag, type=kind, default=default, help=f"{knob.meaning} ({knob.allowed})", **extra
+    )
+
+
 def _add_realism(group: Any) -> None:
     """Flags that shape timing and length of answers."""
-    group.add_argument("--ttft-ms", type=float, default=0.0, help="delay before the first chunk")
-    group.add_argument("--itl-ms", type=float, default=0.0, help="delay between chunks")
-    group.add_argument("--tokens-per-chunk", type=int, default=1, help="tokens per streamed chunk")
-    group.add_argument(
-        "--output-tokens", type=int, default=None, help="length of plain text answers"
-    )
+    _knob_flag(group, "ttft_ms", 0.0)
+    _knob_flag(group, "itl_ms", 0.0)
+    _knob_flag(group, "tokens_per_chunk", 1)
+    _knob_flag(group, "output_tokens", None)
 
 
 def _add_faults(group: Any) -> None:
@@ -105,26 +131,11 @@ def _add_faults(group: Any) -> None:
     group.add_argument(
         "--fault-on", default="", metavar="N,M", help="only on these model calls (1-based)"
     )
-    group.add_argument(
-        "--fault-rate", type=float, default=None, metavar="R", help="on a fraction R of calls"
-    )
-    group.add_argument("--seed", type=int, default=0, help="seed for --fault-rate")
-    group.add_argument(
-        "--abort-after",
-        type=int,
-        default=3,
-        metavar="K",
-        help="chunks before 'abort' cuts a stream",
-    )
-    group.add_argument(
-        "--retry-after-ms", type=int, default=1000, help="retry hint sent with resource_exhausted"
-    )
-    group.add_argument(
-        "--deadline-stall-ms",
-        type=int,
-        default=30_000,
-        help="longest stall of the 'deadline' fault",
-    )
+    _knob_flag(group, "fault_rate", None, metavar="R")
+    _knob_flag(group, "seed", 0)
+    _knob_flag(group, "abort_after", 3, metavar="K")
+    _knob_flag(group, "retry_after_ms", 1000)
+    _knob_flag(group, "deadline_stall_ms", 30_000)
 
 
 def _options(args: argparse.Namespace) -> Any:
@@ -165,29 +176,13 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
-    """Every numeric flag in its range, or a UsageError naming the flag."""
+    """The checks argparse types cannot make (knob ranges are checked while parsing)."""
     from agentrt.errors import UsageError
     from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
     if args.api_key is not None and not args.api_key.strip():
         raise UsageError("--api-key is empty: give the key callers must send, or leave it out")
-    if args.fault_rate is not None and not 0 <= args.fault_rate <= 1:
-        raise UsageError("--fault-rate must be between 0 and 1")
-    if args.tokens_per_chunk < 1:
-        raise UsageError("--tokens-per-chunk must be at least 1")
-    if args.output_tokens is not None and args.output_tokens < 0:
-        raise UsageError("--output-tokens must not be negative")
-    for flag in (
-        "ttft_ms",
-        "itl_ms",
-        "grace",
-        "abort_after",
-        "retry_after_ms",
-        "deadline_stall_ms",
-    ):
-        if getattr(args, flag) < 0:
-            raise UsageError(f"--{flag.replace('_', '-')} must not be negative")
 
 
 async def _serve(options: Any) -> int:
@@ -198,7 +193,23 @@ async def _serve(options: Any) -> int:
         async with Simulator(options) as sim:
             print(f"listening on {sim.address}", flush=True)
             await stop.wait()
+            stop.clear()
+            await _drain(sim, stop)
     return 0
+
+
+async def _drain(sim: Any, stop: Any) -> None:
+    """Let in-flight calls finish within the grace; a second signal ends them at once."""
+    import asyncio
+
+    async with asyncio.TaskGroup() as tasks:
+        drained = tasks.create_task(sim.stop())
+        again = tasks.create_task(stop.wait())
+        await asyncio.wait((drained, again), return_when=asyncio.FIRST_COMPLETED)
+        if drained.done():
+            again.cancel()
+        else:
+            await sim.stop(0)  # cuts the grace short; `drained` then finishes the shutdown
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from agentrt.sim.catalogue import find_model
 from agentrt.sim.decode import prompt_from_request
 from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
 from agentrt.sim.faults import CallPlan, FaultInjector
+from agentrt.sim.knobs import MAX_RESPONSE_TOKENS
 from agentrt.sim.model import Prompt, Reply, respond
 from agentrt.sim.script import Script
 from agentrt.sim.status import SimStatus
@@ -119,6 +120,12 @@ class ChatService:
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
         )
+        if meta.outputs * reply.completion_tokens > MAX_RESPONSE_TOKENS:
+            raise SimStatus(
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"n={meta.outputs} answers of {reply.completion_tokens} tokens are more than "
+                f"{MAX_RESPONSE_TOKENS:,} tokens in all: lower n or x-sim-output-tokens",
+            )
         return _Call(
             plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s, history=history
         )

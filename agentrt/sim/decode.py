@@ -16,6 +16,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.knobs import MAX_OUTPUTS
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
 from agentrt.sim.status import SimStatus
 from agentrt.xai.bounded import remember
@@ -216,6 +217,8 @@ def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
         raise _invalid(f"tool_choice names function {choice!r}, which is not among the tools")
     if request.HasField("max_tokens") and request.max_tokens <= 0:
         raise _invalid("max_tokens must be positive")
+    if request.HasField("n") and not 0 <= request.n <= MAX_OUTPUTS:
+        raise _invalid(f"n={request.n}: ask for 1 to {MAX_OUTPUTS} answers")
     parallel = request.parallel_tool_calls if request.HasField("parallel_tool_calls") else True
     effort = request.reasoning_effort if request.HasField("reasoning_effort") else None
     prompt = Prompt(

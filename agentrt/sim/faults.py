@@ -18,7 +18,14 @@ from operator import methodcaller
 
 import grpc
 
-from agentrt.sim.knobs import ERROR_FAULTS, FAULTS, HEADERS, RETRY_AFTER_KEY
+from agentrt.sim.knobs import (
+    ERROR_FAULTS,
+    FAULTS,
+    HEADERS,
+    KNOBS,
+    MAX_SESSION_CHARS,
+    RETRY_AFTER_KEY,
+)
 from agentrt.sim.model import Quirks
 from agentrt.sim.status import SimStatus
 
@@ -127,25 +134,34 @@ def parse_call_numbers(text: str) -> frozenset[int]:
     return numbers
 
 
-def _number(
-    metadata: Mapping[str, str], name: str, default: float, *, integer: bool = False
-) -> float:
-    raw = metadata.get(name)
+def _knob(metadata: Mapping[str, str], name: str, default: float) -> float:
+    """The header of knob ``name``, in its range, or ``default`` without one."""
+    knob = KNOBS[name]
+    raw = metadata.get(knob.header)
     if raw is None:
         return default
     try:
-        value = int(raw) if integer else float(raw)
+        return knob.parse(raw)
     except ValueError:
-        raise _bad_header(name, raw, "an integer" if integer else "a number") from None
-    if value < 0:
-        raise _bad_header(name, raw, "a value >= 0")
-    return value
+        raise _bad_header(knob.header, raw, knob.allowed) from None
+
+
+def _check_settings(config: FaultConfig, realism: Realism) -> None:
+    """ValueError naming the first setting outside its knob's range (``None`` means unset)."""
+    for settings in (config, realism):
+        for name, value in vars(settings).items():
+            knob = KNOBS.get("fault_rate" if name == "rate" else name)
+            if knob is not None and value is not None and not knob.least <= value <= knob.most:
+                raise ValueError(
+                    f"{type(settings).__name__}.{name}={value!r}: expected {knob.allowed}"
+                )
 
 
 class FaultInjector:
     """Decides, call by call, which faults and timings apply."""
 
     def __init__(self, config: FaultConfig, realism: Realism) -> None:
+        _check_settings(config, realism)
         self.config = config
         self.realism = realism
         self._counts: OrderedDict[str, int] = OrderedDict()
@@ -161,6 +177,10 @@ class FaultInjector:
         """The plan for one model call with these (lower-case) metadata headers."""
         cfg = self.config
         session = metadata.get("x-sim-session", "")
+        if len(session) > MAX_SESSION_CHARS:
+            raise _bad_header(
+                "x-sim-session", session[:40], f"at most {MAX_SESSION_CHARS} characters"
+            )
         number = self._counts.pop(session, 0) + 1
         self._counts[session] = number  # most recent last; the oldest sessions are forgotten
         if len(self._counts) > _MAX_SESSIONS:
@@ -175,8 +195,8 @@ class FaultInjector:
             invalid_output="invalid_output" in active,
             output_tokens=realism.output_tokens,
         )
-        abort = int(_number(metadata, "x-sim-abort-after", cfg.abort_after, integer=True))
-        retry_after = _number(metadata, "x-sim-retry-after-ms", cfg.retry_after_ms, integer=True)
+        abort = int(_knob(metadata, "abort_after", cfg.abort_after))
+        retry_after = _knob(metadata, "retry_after_ms", cfg.retry_after_ms)
         return CallPlan(
             error=next((f for f in sorted(active) if f in ERROR_FAULTS), None),
             abort_after=abort if "abort" in active else None,
@@ -213,7 +233,7 @@ class FaultInjector:
             raise SimStatus(
                 grpc.StatusCode.INVALID_ARGUMENT, f"metadata x-sim-fault…: {exc}"
             ) from None
-        rate = _number(metadata, "x-sim-fault-rate", -1.0 if cfg.rate is None else cfg.rate)
+        rate = _knob(metadata, "fault_rate", -1.0 if cfg.rate is None else cfg.rate)
         selected = bool(faults) and (not on_calls or number in on_calls)
         if selected and rate >= 0:
             selected = random.Random(f"{cfg.seed}:{session}:{number}").random() < rate
@@ -223,18 +243,13 @@ class FaultInjector:
         base = self.realism
         if not any(k.startswith("x-sim-") for k in metadata):
             return base
-        output = metadata.get("x-sim-output-tokens")
+        output = metadata.get("x-sim-output-tokens")  # "" leaves it unset
         return replace(
             base,
-            ttft_ms=_number(metadata, "x-sim-ttft-ms", base.ttft_ms),
-            itl_ms=_number(metadata, "x-sim-itl-ms", base.itl_ms),
-            tokens_per_chunk=max(
-                1,
-                int(
-                    _number(metadata, "x-sim-tokens-per-chunk", base.tokens_per_chunk, integer=True)
-                ),
-            ),
-            output_tokens=int(_number(metadata, "x-sim-output-tokens", 0, integer=True))
+            ttft_ms=_knob(metadata, "ttft_ms", base.ttft_ms),
+            itl_ms=_knob(metadata, "itl_ms", base.itl_ms),
+            tokens_per_chunk=int(_knob(metadata, "tokens_per_chunk", base.tokens_per_chunk)),
+            output_tokens=int(_knob(metadata, "output_tokens", 0))
             if output
             else base.output_tokens,
         )

@@ -61,6 +61,7 @@ class Simulator:
         self.options = dataclasses.replace(options or SimOptions(), **overrides)
         self.script: Script | None = None
         self._server: grpc.aio.Server | None = None
+        self._stopping: grpc.aio.Server | None = None
         self._images: ImageHost | None = None
         self._rag: RagHandlers | None = None
         self._port = 0
@@ -106,11 +107,21 @@ class Simulator:
         self._server, self._port, self._images, self._rag = server, port, images, rag
 
     async def stop(self, grace_s: float | None = None) -> None:
-        """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish."""
+        """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish.
+
+        Called again while stopping, it shortens the grace to ``grace_s`` (default 0):
+        a second Ctrl-C ends the calls still running at once.
+        """
         server, self._server = self._server, None
         if server is None:
+            if self._stopping is not None:
+                await self._stopping.stop(grace_s or 0)
             return
-        await server.stop(self.options.grace_s if grace_s is None else grace_s)
+        self._stopping = server
+        try:
+            await server.stop(self.options.grace_s if grace_s is None else grace_s)
+        finally:
+            self._stopping = None
         if self._images is not None:
             await self._images.stop()
             self._images = None
