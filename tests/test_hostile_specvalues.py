@@ -5,6 +5,7 @@ Each table row is one case; the next case of the same class is one line.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from agentrt.specs.agent_spec import AgentSpec, SpecError
-from tests.conftest import agentrt_command, clean_env
+from agentrt.testing import simulator
+from tests.conftest import agentrt_command, clean_env, forgetting_modules
 
 SECRET = "xai-HostileSecret0123456789abcdefXYZ"  # not a valid name: fails validation
 LOWER = "hostilelowercasesecret77"  # a valid name and module name: passes validation
@@ -303,3 +305,113 @@ def test_limits_the_runtime_names_are_accepted_and_reach_the_agent(
 ) -> None:
     agent = AgentSpec.from_text(HEAD + lines + "\n", environ={}).to_agent()
     assert getattr(agent.limits, field) == value
+
+
+# -- values from ${ENV} are used but never shown: GetAgent, run --json, spans, reprs ------------
+
+# (variable, its value: a secret no output may carry, the spec line that uses it)
+LEAKS = [
+    ("LEAK_MODEL", "grok-3-latest", "model: ${LEAK_MODEL}"),
+    ("LEAK_DESC", "desc-secret-4f1c9e", "description: 'Looks up things ${LEAK_DESC}'"),
+    ("LEAK_INSTR", "instr-secret-8d2a7b", "instructions: 'Call lookup. Sign as ${LEAK_INSTR}.'"),
+    ("LEAK_STOP", "stop-secret-3e9f1a", "settings: {stop: ['${LEAK_STOP}']}"),
+    (
+        "LEAK_TOOL",
+        "tooldesc-secret-6b0d2c",
+        "tools:\n  - function: leak_tools:lookup\n    description: 'Look up ${LEAK_TOOL}'\n"
+        "  - agent: ./leak_sub.yaml",
+    ),
+    ("LEAK_SUB", "subdesc-secret-0c7e55", None),  # the sub-agent's description (leak_sub.yaml)
+]
+LEAK_ENV = {var: secret for var, secret, _ in LEAKS}
+LEAK_SCHEMA_LINE = (
+    "output: {schema: {type: object, properties: {answer: {type: string, "
+    "description: '${LEAK_SCHEMA}'}}, required: [answer]}}"
+)
+LEAK_FILES = {
+    "leak_tools.py": (
+        "def lookup(city: str) -> str:\n"
+        '    """Look a city up.\n\n    Args:\n        city: The city.\n    """\n'
+        "    return 'sunny'\n"
+    ),
+    "leak_sub.yaml": (
+        "version: 1\nname: helper\nmodel: grok-3\ninstructions: Help.\n"
+        "description: 'Helps ${LEAK_SUB}'\n"
+    ),
+}
+
+
+def leak_spec(root: Path, *, schema: bool) -> Path:
+    """A spec with every LEAKS line (and an output schema from ${LEAK_SCHEMA} when ``schema``)."""
+    lines = ["version: 1", "name: leaky", *(line for _, _, line in LEAKS if line)]
+    if schema:
+        lines.append(LEAK_SCHEMA_LINE)
+    for name, text in LEAK_FILES.items():
+        (root / name).write_text(text)
+    path = root / "leaky.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def leaked(text: str, env: dict[str, str]) -> list[str]:
+    """The variables whose secret value appears in ``text``."""
+    return [var for var, secret in env.items() if secret in text]
+
+
+def test_agent_and_tool_reprs_hide_env_values(tmp_path: Path) -> None:
+    with forgetting_modules("leak_tools"):
+        spec = AgentSpec.from_file(leak_spec(tmp_path, schema=True), environ=ALL_LEAKS)
+    shown = [repr(spec), str(spec), *map(repr, spec.tools), repr(spec.settings)]
+    shown += [repr(spec.output), repr(spec.to_agent())]
+    assert leaked("\n".join(shown), ALL_LEAKS) == []
+    assert "<from $LEAK_MODEL>" in repr(spec.to_agent())
+    assert "<from $LEAK_TOOL>" in repr(spec.tools[0])
+
+
+ALL_LEAKS = {**LEAK_ENV, "LEAK_SCHEMA": "schema-secret-9a4d13"}
+
+
+def test_run_json_shows_no_env_value(tmp_path: Path) -> None:
+    spec = leak_spec(tmp_path, schema=False)
+    proc = subprocess.run(
+        agentrt_command("run", str(spec), "What is the weather in Paris? Use lookup.", "--json"),
+        env=clean_env(**LEAK_ENV),
+        capture_output=True,
+        text=True,
+        timeout=50,
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["model"] == "<from $LEAK_MODEL>"
+    assert leaked(proc.stdout + proc.stderr, LEAK_ENV) == []
+
+
+async def test_traces_show_no_env_value(tmp_path: Path) -> None:
+    from tests.test_tracing import make_otel
+
+    with forgetting_modules("leak_tools"):
+        spec = AgentSpec.from_file(leak_spec(tmp_path, schema=False), environ=LEAK_ENV)
+    with make_otel(capture_content=True) as otel:
+        async with simulator() as sim, sim.connect(telemetry=otel.telemetry) as client:
+            await spec.to_agent().run("What is the weather in Paris? Use lookup.", client=client)
+        spans = otel.finished()
+        metrics = json.dumps(otel.reader.get_metrics_data().to_json())  # type: ignore[union-attr]
+    assert {s.name for s in spans} >= {"chat <from $LEAK_MODEL>", "invoke_agent leaky"}
+    shown = [s.to_json() for s in spans]
+    assert leaked("\n".join(shown) + metrics, LEAK_ENV) == []
+
+
+async def test_get_agent_shows_no_env_value(tmp_path: Path) -> None:
+    from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+
+    from tests.test_serve import agents_stub, running_serve
+
+    spec = leak_spec(tmp_path, schema=True)
+    with running_serve(str(spec), env=ALL_LEAKS) as served:
+        async with agents_stub(served.address) as stub:
+            reply = await stub.GetAgent(pb.GetAgentRequest(name="leaky"))
+            listed = await stub.ListAgents(pb.ListAgentsRequest())
+    text = reply.SerializeToString().decode("utf-8", "replace") + str(reply) + str(listed)
+    assert reply.agent.model == "<from $LEAK_MODEL>"
+    assert "<from $LEAK_SUB>" in str(reply)
+    assert leaked(text, ALL_LEAKS) == []

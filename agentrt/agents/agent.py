@@ -44,6 +44,7 @@ from agentrt.agents.run_result import RunResult
 from agentrt.agents.schema import output_schema as make_output_schema
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import AgentError, UsageError
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 from agentrt.xai.deadline import current_deadline
 from agentrt.xai.messages import Message, system, user
 
@@ -74,6 +75,8 @@ class Agent(Generic[T]):
         settings: sampling settings sent on every model call.
         limits: turns, time budget, tool concurrency, repair turns.
         description: what the agent does (read by a parent agent's model).
+        redactions: strings the agent uses but never shows (values a spec took from
+            ``${ENV}``): its ``repr``, error messages and spans show their markers.
 
     Raises:
         UsageError: a bad name, both output forms, or a tool that cannot be a tool.
@@ -91,6 +94,7 @@ class Agent(Generic[T]):
         settings: ModelSettings | None = None,
         limits: Limits | None = None,
         description: str = "",
+        redactions: Redactions = NO_REDACTIONS,
     ) -> None: ...
     @overload
     def __init__(
@@ -104,6 +108,7 @@ class Agent(Generic[T]):
         settings: ModelSettings | None = None,
         limits: Limits | None = None,
         description: str = "",
+        redactions: Redactions = NO_REDACTIONS,
     ) -> None: ...
     def __init__(
         self,
@@ -117,6 +122,7 @@ class Agent(Generic[T]):
         settings: ModelSettings | None = None,
         limits: Limits | None = None,
         description: str = "",
+        redactions: Redactions = NO_REDACTIONS,
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -129,6 +135,7 @@ class Agent(Generic[T]):
         self.tools = Toolset(tools)
         self.settings = settings or ModelSettings()
         self.limits = limits or Limits()
+        self.redactions = redactions
         spec = output_type if output_type is not None else output_schema
         output = None if spec is None else make_output_schema(spec, name=f"{name}_output")
         model_name = model if isinstance(model, str) else str(getattr(model, "name", "model"))
@@ -142,10 +149,12 @@ class Agent(Generic[T]):
             output=output,
             request_fields=self.settings.request_fields(),
             limits=self.limits,
+            redactions=redactions,
         )
 
     def __repr__(self) -> str:
         model = self.model if isinstance(self.model, str) else type(self.model).__name__
+        model = self.redactions.value(model)
         return f"Agent(name={self.name!r}, model={model!r}, tools={len(self.tools)})"
 
     async def run(
@@ -273,7 +282,8 @@ class Agent(Generic[T]):
             return self.model
         if client is None:
             raise UsageError(
-                f"agent {self.name!r} calls the model {self.model!r} by name: pass client=Client(...)"
+                f"agent {self.name!r} calls the model {self.redactions.value(self.model)!r} "
+                "by name: pass client=Client(...)"
             )
         return _chat_model()(client)
 

@@ -47,6 +47,7 @@ from agentrt.errors import (
     ToolLoopDetected,
     UnknownToolError,
 )
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 from agentrt.telemetry.tracing import activate, telemetry_of
 from agentrt.xai.chat_request import ChatRequest, JsonSchema
 from agentrt.xai.chat_response import ChatResponse, Usage
@@ -77,6 +78,7 @@ class RunSetup:
     output: OutputSchema | None
     request_fields: Mapping[str, Any]
     limits: Limits
+    redactions: Redactions = NO_REDACTIONS
     _template: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -197,6 +199,7 @@ class RunLoop:
             model=s.model_name,
             conversation_id=self.run_id,
             instructions=s.instructions,
+            redactions=s.redactions,
         )
 
     # -- one step each ------------------------------------------------------------------------
@@ -233,7 +236,8 @@ class RunLoop:
             return self.timeout_error()
         left = None if self.deadline is None else self.deadline - now
         took = now - started
-        message = model_deadline_message(self.setup.model_name, took, left, e.details)
+        shown = self.setup.redactions.value(self.setup.model_name)
+        message = model_deadline_message(shown, took, left, e.details)
         return DeadlineExceeded(message, code=e.code, request_id=e.request_id)
 
     async def _complete(self) -> ChatResponse:

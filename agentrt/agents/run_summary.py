@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
+
 if TYPE_CHECKING:
     from agentrt.agents.dispatch import ToolCallRecord
     from agentrt.agents.run_result import RunResult
@@ -54,15 +56,18 @@ def with_thread_report(summary: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def failure_summary(exc: BaseException, *, model: str) -> dict[str, Any]:
+def failure_summary(
+    exc: BaseException, *, model: str, shown: Redactions = NO_REDACTIONS
+) -> dict[str, Any]:
     """The object for a failed run: what it did, when known, and ``error``.
 
-    ``error`` holds the exception's ``type`` and ``message``; before it come the
-    keys of :func:`run_summary` of the partial ``result`` that ``exc`` carries, if any.
+    ``error`` holds the exception's ``type`` and ``message`` (every secret of
+    ``shown`` in it replaced by its marker); before it come the keys of
+    :func:`run_summary` of the partial ``result`` that ``exc`` carries, if any.
     """
     partial: RunResult[Any] | None = getattr(exc, "result", None)
     summary = {} if partial is None else run_summary(partial, model=model)
-    summary["error"] = {"type": type(exc).__name__, "message": str(exc)}
+    summary["error"] = {"type": type(exc).__name__, "message": shown.text(str(exc))}
     return summary
 
 

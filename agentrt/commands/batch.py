@@ -143,7 +143,7 @@ async def _drive(
             lambda v: agents[json.dumps(v, sort_keys=True)],
             items,
             results,
-            model=spec.model,
+            model=spec.shown(spec.model),  # from ${ENV}: shown as <from $NAME>
             max_in_flight=args.max_in_flight,
             on_result=advance,
         )

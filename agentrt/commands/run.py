@@ -136,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_on_temporal(args, spec, agent, text, variables)
     choice = choose_endpoint(args.endpoint)
-    display = RunDisplay.for_cli(spec.model, as_json=args.json, quiet=args.quiet)
+    display = RunDisplay.for_cli(spec.shown(spec.model), as_json=args.json, quiet=args.quiet)
     notice = None if args.quiet else _notice
     paced = sys.stdout.isatty() and not args.json
     drive = _drive(agent, text, choice, display, notice, as_json=args.json, paced=paced)
@@ -193,5 +193,7 @@ async def _drive(
 def _print_failure(exc: Any, agent: Agent[Any]) -> None:
     from agentrt.agents.run_summary import failure_summary, with_thread_report
 
-    summary = with_thread_report(failure_summary(exc, model=str(agent.model)))
+    shown = agent.redactions  # values from ${ENV} are shown as <from $NAME>
+    model = shown.value(str(agent.model))
+    summary = with_thread_report(failure_summary(exc, model=model, shown=shown))
     print(json.dumps(summary, ensure_ascii=False))

@@ -54,9 +54,10 @@ def run_on_temporal(
             "give it to agentrt worker"
         )
     target = target_from_args(args)
-    display = RunDisplay.for_cli(spec.model, as_json=args.json, quiet=args.quiet)
+    model = spec.shown(spec.model)  # a model name from ${ENV} is shown as <from $NAME>
+    display = RunDisplay.for_cli(model, as_json=args.json, quiet=args.quiet)
     drive = _drive(
-        target, agent, text, variables, display, spec.model, as_json=args.json, quiet=args.quiet
+        target, agent, text, variables, display, model, as_json=args.json, quiet=args.quiet
     )
     result = run(drive, loop=args.loop)
     display.show_result(result, as_json=args.json, structured=spec.output is not None)

@@ -9,6 +9,7 @@ ever-new values cannot grow the server's memory without bound.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
@@ -62,17 +63,23 @@ class ServedAgent:
         return self.spec.name
 
     @property
+    def model(self) -> str:
+        """The model name as shown to callers (``<from $NAME>`` when it came from ``${ENV}``)."""
+        return self.spec.shown(self.spec.model)
+
+    @property
     def structured(self) -> bool:
         """Whether the agent answers with structured output."""
         return self.spec.output is not None
 
     def output_schema(self) -> dict[str, Any] | None:
-        """The JSON Schema of the final answer, or ``None`` for plain text."""
+        """The JSON Schema of the final answer, or ``None`` for plain text (values from ``${ENV}`` shown as markers)."""
         output = self.spec.output
         if output is None:
             return None
         if output.schema_ is not None:
-            return dict(output.schema_)
+            shown: dict[str, Any] = self.spec.redactions.data(dict(output.schema_))
+            return shown
         model = self.spec.output_type
         return None if model is None else model.model_json_schema()
 
@@ -123,6 +130,12 @@ class ServedAgent:
 
 
 def _tool_info(spec: AgentSpec, index: int, entry: Any) -> ToolInfo:
+    """One tool as callers see it: a description from ``${ENV}`` shown as ``<from $NAME>``."""
+    info = _tool_entry(spec, index, entry)
+    return dataclasses.replace(info, description=spec.shown(info.description))
+
+
+def _tool_entry(spec: AgentSpec, index: int, entry: Any) -> ToolInfo:
     from agentrt.specs.model import AgentToolSpec, FunctionToolSpec
 
     if isinstance(entry, FunctionToolSpec):

@@ -21,6 +21,7 @@ from agentrt.agents.events import (
     ToolCallStarted,
     TurnFinished,
 )
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 if TYPE_CHECKING:
     from agentrt.agents.dispatch import ToolCallRecord
@@ -91,9 +92,11 @@ def result_message(result: RunResult[Any], *, model: str, structured: bool) -> p
     return message
 
 
-def failed_status(exc: BaseException) -> pb.RunStatus:
-    """The status of a run that failed as an agent run."""
-    return pb.RunStatus(state=pb.RunStatus.FAILED, error_type=type(exc).__name__, message=str(exc))
+def failed_status(exc: BaseException, shown: Redactions = NO_REDACTIONS) -> pb.RunStatus:
+    """The status of a run that failed as an agent run (values from ``${ENV}`` shown as markers)."""
+    return pb.RunStatus(
+        state=pb.RunStatus.FAILED, error_type=type(exc).__name__, message=shown.text(str(exc))
+    )
 
 
 def event_message(event: AgentEvent, *, model: str, structured: bool) -> pb.RunEvent:
@@ -126,10 +129,11 @@ def event_message(event: AgentEvent, *, model: str, structured: bool) -> pb.RunE
 def agent_summary(served: ServedAgent) -> pb.AgentSummary:
     """What ``ListAgents`` says about one agent."""
     limits = served.limits
+    spec = served.spec  # values from ${ENV} are shown as <from $NAME>
     return pb.AgentSummary(
         name=served.name,
-        description=served.spec.description,
-        model=served.spec.model,
+        description=spec.shown(spec.description),
+        model=served.model,
         tools=[
             pb.ToolSummary(name=t.name, kind=t.kind, description=t.description)
             for t in served.tools

@@ -120,7 +120,8 @@ class AgentsService:
                     result = await run.agent.run(request.input, **run.kwargs)
                 except AgentError as exc:
                     return pb.RunAgentResponse(
-                        status=failed_status(exc), result=self._partial(run, exc)
+                        status=failed_status(exc, run.agent.redactions),
+                        result=self._partial(run, exc),
                     )
             return pb.RunAgentResponse(status=_SUCCEEDED, result=self._result(run, result))
         raise AssertionError("unreachable")
@@ -134,17 +135,18 @@ class AgentsService:
             with self.slots.take(), self._span("StreamAgent", context):
                 spec = run.served.spec
                 started = pb.RunStarted(
-                    agent=spec.name, run_id=run.kwargs["run_id"], model=spec.model
+                    agent=spec.name, run_id=run.kwargs["run_id"], model=run.served.model
                 )
                 yield pb.RunEvent(run_started=started)
-                model, structured = spec.model, run.served.structured
+                model, structured = run.served.model, run.served.structured
                 try:
                     async with run.agent.stream(request.input, **run.kwargs) as events:
                         async for event in events:
                             yield event_message(event, model=model, structured=structured)
                 except AgentError as exc:
                     ended = pb.RunEnded(
-                        status=failed_status(exc), partial_result=self._partial(run, exc)
+                        status=failed_status(exc, run.agent.redactions),
+                        partial_result=self._partial(run, exc),
                     )
                     yield pb.RunEvent(run_ended=ended)
                     return
@@ -183,7 +185,7 @@ class AgentsService:
         return served
 
     def _result(self, run: _Run, result: Any) -> pb.RunResult:
-        return result_message(result, model=run.served.spec.model, structured=run.served.structured)
+        return result_message(result, model=run.served.model, structured=run.served.structured)
 
     def _partial(self, run: _Run, exc: AgentError) -> pb.RunResult | None:
         return None if exc.result is None else self._result(run, exc.result)

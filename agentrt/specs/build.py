@@ -72,6 +72,7 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
         "settings": _settings(spec.settings),
         "limits": _limits(spec.limits),
         "description": spec.description,
+        "redactions": spec.redactions,  # values from ${ENV}: used, never shown
     }
     if output_type is not None:
         return Agent(output_type=output_type, **common)

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     WithJsonSchema,
     model_validator,
@@ -28,6 +29,7 @@ from pydantic import (
 
 from agentrt.specs.durations import PATTERN as DURATION_PATTERN
 from agentrt.specs.durations import seconds_in
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 __all__ = [
     "BUILTIN_TOOLS",
@@ -152,6 +154,29 @@ def _http_url(value: str) -> str:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Set on every part of a loaded spec (see ResolvedSpec): values from ${ENV} stay out of repr.
+    _shown: Redactions = PrivateAttr(default=NO_REDACTIONS)
+
+    def __repr__(self) -> str:
+        return self._shown.text(super().__repr__())
+
+    def __str__(self) -> str:
+        return self._shown.text(super().__str__())
+
+    def _show_through(self, shown: Redactions) -> None:
+        """Make this part, and every part inside it, show ``shown``'s secrets as markers."""
+        self._shown = shown
+        for name in type(self).model_fields:
+            for part in _parts(getattr(self, name)):
+                part._show_through(shown)
+
+
+def _parts(value: Any) -> list[_Strict]:
+    if isinstance(value, _Strict):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, _Strict)]
+    return []
 
 
 class _ToolOverrides(_Strict):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agentrt.specs.problems import KeyPath
+from agentrt.telemetry.redaction import Redactions
 
 __all__ = ["EnvValue", "EnvValues"]
 
@@ -49,6 +50,14 @@ class EnvValues:
     def at(self, path: KeyPath) -> EnvValue | None:
         """The value at ``path`` if it came from the environment."""
         return self.by_path.get(path)
+
+    def redactions(self) -> Redactions:
+        """Every value (and variable's value) as a secret, for what an agent built from it shows."""
+        return Redactions.of(
+            (secret, env.marker)
+            for env in self.by_path.values()
+            for secret in (env.value, *env.parts)
+        )
 
     def redact(self, text: str, path: KeyPath | None = None) -> str:
         """``text`` with every environment value replaced by its marker.

@@ -16,6 +16,7 @@ from pydantic import BaseModel, PrivateAttr
 from agentrt.specs.interpolate import placeholders
 from agentrt.specs.model import SpecDocument
 from agentrt.specs.redact import EnvValues
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 __all__ = ["ResolvedSpec"]
 
@@ -40,6 +41,7 @@ class ResolvedSpec(SpecDocument):
         self._targets = targets
         self._output_type = output_type
         self._env = env
+        self._show_through(self.redactions)  # repr(spec.tools[0]) hides them too
 
     def __repr__(self) -> str:
         # Values from ${ENV} may be secrets: shown as <from $NAME>, sub-agents' too.
@@ -58,6 +60,19 @@ class ResolvedSpec(SpecDocument):
             if isinstance(target, ResolvedSpec):
                 found.extend(target._specs())
         return found
+
+    @property
+    def redactions(self) -> Redactions:
+        """The values of this spec and its sub-agents' that came from ``${ENV}``: never shown."""
+        found = NO_REDACTIONS
+        for spec in self._specs():
+            if spec._env is not None:
+                found = found.merged(spec._env.redactions())
+        return found
+
+    def shown(self, value: str) -> str:
+        """``value`` (a model name, a description …) as it may be shown: ``<from $NAME>`` if from ``${ENV}``."""
+        return self.redactions.value(value)
 
     @property
     def file(self) -> Path | None:

@@ -19,6 +19,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from agentrt.telemetry import content
 from agentrt.telemetry.names import OP_CHAT, PROVIDER, Attr
+from agentrt.telemetry.redaction import ACTIVE, NO_REDACTIONS, Redactions
 
 if TYPE_CHECKING:
     from agentrt.telemetry.instruments import Instruments
@@ -48,11 +49,11 @@ def split_endpoint(endpoint: str) -> tuple[str, int]:
         return endpoint, 443
 
 
-def fail_span(span: Any, exc: BaseException) -> str:
+def fail_span(span: Any, exc: BaseException, shown: Redactions = NO_REDACTIONS) -> str:
     """Mark ``span`` failed by ``exc``; the ``error.type`` to put on metrics."""
     kind = type(exc).__name__
     if span is not None:
-        span.set_status(Status(StatusCode.ERROR, content.truncate(str(exc), 500)))
+        span.set_status(Status(StatusCode.ERROR, content.truncate(shown.text(str(exc)), 500)))
         span.set_attribute(Attr.ERROR_TYPE, kind)
     return kind
 
@@ -66,6 +67,7 @@ class ChatCall:
         "_inst",
         "_parent",
         "_request",
+        "_shown",
         "_span",
         "_stream",
         "_t0",
@@ -77,13 +79,14 @@ class ChatCall:
         self._stream = stream
         self._parent = otel_context.get_current()
         self._conversation = CONVERSATION.get()
+        self._shown = shown = ACTIVE.get()  # the agent run's values from ${ENV}: never shown
         self._span: Any = None
         self._t0 = 0.0
         host, port = split_endpoint(endpoint)
         self._attrs: dict[str, Any] = {
             Attr.OPERATION: OP_CHAT,
             Attr.PROVIDER: PROVIDER,
-            Attr.REQUEST_MODEL: request.model,
+            Attr.REQUEST_MODEL: shown.value(request.model),
             Attr.SERVER_ADDRESS: host,
             Attr.SERVER_PORT: port,
         }
@@ -93,16 +96,18 @@ class ChatCall:
         self._t0 = time.perf_counter()
         try:
             span = self._span = self._inst.tracer.start_span(
-                f"{OP_CHAT} {self._request.model}",
+                f"{OP_CHAT} {self._attrs[Attr.REQUEST_MODEL]}",
                 context=self._parent,
                 kind=SpanKind.CLIENT,
                 attributes=self._request_attributes(),
             )
             if self._inst.capture and span.is_recording():
-                span.set_attribute(Attr.INPUT_MESSAGES, content.input_messages(self._request))
+                span.set_attribute(
+                    Attr.INPUT_MESSAGES, content.input_messages(self._request, self._shown)
+                )
                 if self._request.tools:
                     span.set_attribute(
-                        Attr.TOOL_DEFINITIONS, content.tool_definitions(self._request)
+                        Attr.TOOL_DEFINITIONS, content.tool_definitions(self._request, self._shown)
                     )
             carrier: dict[str, str] = {}
             propagate.inject(carrier, context=trace.set_span_in_context(span, self._parent))
@@ -122,7 +127,7 @@ class ChatCall:
         if req.HasField("n") and req.n != 1:
             attrs[Attr.REQUEST_CHOICE_COUNT] = req.n
         if req.stop:
-            attrs[Attr.REQUEST_STOP] = list(req.stop)
+            attrs[Attr.REQUEST_STOP] = [self._shown.value(s) for s in req.stop]
         if req.HasField("response_format"):
             attrs[Attr.OUTPUT_TYPE] = _OUTPUT_TYPES.get(req.response_format.format_type, "text")
         if self._conversation:
@@ -136,7 +141,7 @@ class ChatCall:
             inst, span = self._inst, self._span
             attrs = dict(self._attrs)
             if response.model:
-                attrs[Attr.RESPONSE_MODEL] = response.model
+                attrs[Attr.RESPONSE_MODEL] = self._shown.value(response.model)
             usage = response.usage
             output = usage.completion_tokens + usage.reasoning_tokens
             if span is not None and span.is_recording():
@@ -158,7 +163,7 @@ class ChatCall:
         usage = response.usage
         attrs: dict[str, Any] = {
             Attr.RESPONSE_ID: response.id,
-            Attr.RESPONSE_MODEL: response.model,
+            Attr.RESPONSE_MODEL: self._shown.value(response.model),
             Attr.RESPONSE_FINISH_REASONS: [
                 c.finish_reason for c in response.choices if c.finish_reason
             ],
@@ -170,7 +175,7 @@ class ChatCall:
         if first:
             attrs[Attr.RESPONSE_TIME_TO_FIRST_CHUNK] = first - self._t0
         if self._inst.capture:
-            attrs[Attr.OUTPUT_MESSAGES] = content.output_messages(response)
+            attrs[Attr.OUTPUT_MESSAGES] = content.output_messages(response, self._shown)
         return attrs
 
     def failed(self, exc: BaseException, first: float = 0.0) -> None:
@@ -180,7 +185,7 @@ class ChatCall:
             attrs = dict(self._attrs)
             span = self._span
             if not isinstance(exc, GeneratorExit):
-                attrs[Attr.ERROR_TYPE] = fail_span(span, exc)
+                attrs[Attr.ERROR_TYPE] = fail_span(span, exc, self._shown)
             if first and span is not None:
                 span.set_attribute(Attr.RESPONSE_TIME_TO_FIRST_CHUNK, first - self._t0)
             self._inst.duration.record(end - self._t0, attrs)

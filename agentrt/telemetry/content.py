@@ -7,7 +7,8 @@ malformed tool arguments stay the string the model wrote, values JSON cannot
 encode become their ``str()``, and every result is cut at
 :data:`~agentrt.telemetry.names.MAX_CONTENT_CHARS` with a ``…[truncated N chars]`` marker.
 Secrets that tool definitions may carry (an MCP server's authorization and
-headers) are never copied.
+headers) are never copied, and every string passes through the run's
+:class:`~agentrt.telemetry.redaction.Redactions` (values from ``${ENV}``) first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 from typing import Any
 
 from agentrt.telemetry.names import MAX_CONTENT_CHARS
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 __all__ = [
     "dumps",
@@ -37,12 +39,20 @@ def truncate(text: str, limit: int = MAX_CONTENT_CHARS) -> str:
     return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
 
 
-def dumps(value: Any) -> str:
-    """Compact JSON of ``value`` (anything JSON cannot encode as its ``str()``), truncated."""
+def dumps(value: Any, shown: Redactions = NO_REDACTIONS) -> str:
+    """Compact JSON of ``value`` (anything JSON cannot encode as its ``str()``), truncated.
+
+    Every string in it is shown through ``shown`` first (before truncation can cut a secret).
+    """
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+        text = json.dumps(
+            shown.data(value),
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=lambda v: shown.value(str(v)),
+        )
     except Exception:  # e.g. a circular structure or a failing __str__
-        text = json.dumps(_safe_str(value), ensure_ascii=False)
+        text = json.dumps(shown.value(_safe_str(value)), ensure_ascii=False)
     return truncate(text)
 
 
@@ -95,13 +105,13 @@ def _parts(message: Any) -> list[dict[str, Any]]:
     return parts
 
 
-def input_messages(request: Any) -> str:
+def input_messages(request: Any, shown: Redactions = NO_REDACTIONS) -> str:
     """``gen_ai.input.messages`` of a ``GetCompletionsRequest``."""
     out = [{"role": _ROLES.get(m.role, "user"), "parts": _parts(m)} for m in request.messages]
-    return dumps(out)
+    return dumps(out, shown)
 
 
-def output_messages(response: Any) -> str:
+def output_messages(response: Any, shown: Redactions = NO_REDACTIONS) -> str:
     """``gen_ai.output.messages`` of a :class:`~agentrt.xai.chat_response.ChatResponse`."""
     out = []
     for choice in response.choices:
@@ -120,15 +130,15 @@ def output_messages(response: Any) -> str:
                 }
             )
         out.append({"role": "assistant", "parts": parts, "finish_reason": choice.finish_reason})
-    return dumps(out)
+    return dumps(out, shown)
 
 
-def system_instructions(text: str) -> str:
+def system_instructions(text: str, shown: Redactions = NO_REDACTIONS) -> str:
     """``gen_ai.system_instructions`` for an agent's instructions."""
-    return dumps([{"type": "text", "content": text}])
+    return dumps([{"type": "text", "content": text}], shown)
 
 
-def tool_definitions(request: Any) -> str:
+def tool_definitions(request: Any, shown: Redactions = NO_REDACTIONS) -> str:
     """``gen_ai.tool.definitions`` of a ``GetCompletionsRequest`` (no secrets)."""
     out: list[dict[str, Any]] = []
     for tool in request.tools:
@@ -147,4 +157,4 @@ def tool_definitions(request: Any) -> str:
             out.append({"type": "mcp", "name": tool.mcp.server_label})
         elif kind:
             out.append({"type": kind})
-    return dumps(out)
+    return dumps(out, shown)

@@ -18,6 +18,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from agentrt.telemetry import content
 from agentrt.telemetry.chat import CONVERSATION, fail_span
 from agentrt.telemetry.names import OP_EXECUTE_TOOL, OP_INVOKE_AGENT, PROVIDER, Attr
+from agentrt.telemetry.redaction import ACTIVE, NO_REDACTIONS, Redactions
 
 if TYPE_CHECKING:
     from agentrt.telemetry.instruments import Instruments
@@ -26,20 +27,25 @@ __all__ = ["AgentRun", "ServerSpan", "ToolRun"]
 
 
 class _Activation:
-    """Make a span current (and its run's conversation id) for one synchronous stretch."""
+    """Make a span current (and its run's conversation id and redactions) for one synchronous stretch."""
 
-    __slots__ = ("_conversation", "_span", "_tokens")
+    __slots__ = ("_conversation", "_redactions", "_span", "_tokens")
 
-    def __init__(self, span: Any, conversation: str) -> None:
+    def __init__(self, span: Any, conversation: str, redactions: Redactions) -> None:
         self._span = span
         self._conversation = conversation
+        self._redactions = redactions
         self._tokens: Any = None
 
     def __enter__(self) -> None:
         if self._span is not None:
             try:
                 ctx = trace.set_span_in_context(self._span)
-                self._tokens = (otel_context.attach(ctx), CONVERSATION.set(self._conversation))
+                self._tokens = (
+                    otel_context.attach(ctx),
+                    CONVERSATION.set(self._conversation),
+                    ACTIVE.set(self._redactions),
+                )
             except Exception:
                 self._tokens = None
 
@@ -47,6 +53,7 @@ class _Activation:
         tokens, self._tokens = self._tokens, None
         if tokens is not None:
             try:
+                ACTIVE.reset(tokens[2])
                 CONVERSATION.reset(tokens[1])
                 otel_context.detach(tokens[0])
             except Exception:
@@ -66,17 +73,20 @@ class AgentRun:
         instructions: str = "",
         tools: Any = (),
         description: str = "",
+        redactions: Redactions = NO_REDACTIONS,
     ) -> None:
         self._inst = inst
         self._conversation = conversation_id
+        # What a parent run hides stays hidden in its sub-agents' spans too.
+        self._redactions = shown = ACTIVE.get().merged(redactions)
         self._instructions = instructions
         self._attrs: dict[str, Any] = {
             Attr.OPERATION: OP_INVOKE_AGENT,
             Attr.PROVIDER: PROVIDER,
-            Attr.AGENT_NAME: agent,
-            Attr.REQUEST_MODEL: model,
+            Attr.AGENT_NAME: shown.value(agent),
+            Attr.REQUEST_MODEL: shown.value(model),
         }
-        self._description = description
+        self._description = shown.value(description)
         self._span: Any = None
         self._result: Any = None
         self._t0 = 0.0
@@ -88,7 +98,8 @@ class AgentRun:
             if self._description:
                 attrs[Attr.AGENT_DESCRIPTION] = self._description
             if self._inst.capture and self._instructions:
-                attrs[Attr.SYSTEM_INSTRUCTIONS] = content.system_instructions(self._instructions)
+                text = self._redactions.text(self._instructions)
+                attrs[Attr.SYSTEM_INSTRUCTIONS] = content.system_instructions(text)
             name = f"{OP_INVOKE_AGENT} {self._attrs[Attr.AGENT_NAME]}"
             self._span = self._inst.tracer.start_span(
                 name, kind=SpanKind.INTERNAL, attributes=attrs
@@ -99,7 +110,7 @@ class AgentRun:
 
     def activate(self) -> _Activation:
         """Make this run's span current for a block without a ``yield``."""
-        return _Activation(self._span, self._conversation)
+        return _Activation(self._span, self._conversation, self._redactions)
 
     def record(self, result: Any) -> None:
         """The run's :class:`~agentrt.agents.run_result.RunResult` (usage, final text)."""
@@ -112,7 +123,7 @@ class AgentRun:
             span, attrs = self._span, dict(self._attrs)
             result = self._result if exc is None else getattr(exc, "result", None)
             if exc is not None and not isinstance(exc, GeneratorExit):
-                attrs[Attr.ERROR_TYPE] = fail_span(span, exc)
+                attrs[Attr.ERROR_TYPE] = fail_span(span, exc, self._redactions)
             if span is not None and result is not None:
                 usage = result.usage
                 span.set_attribute(Attr.USAGE_INPUT, usage.prompt_tokens)
@@ -120,7 +131,8 @@ class AgentRun:
                     Attr.USAGE_OUTPUT, usage.completion_tokens + usage.reasoning_tokens
                 )
                 if self._inst.capture and exc is None:
-                    text = [{"type": "text", "content": result.text}]
+                    said = self._redactions.text(result.text)
+                    text = [{"type": "text", "content": said}]
                     messages = [{"role": "assistant", "parts": text, "finish_reason": "stop"}]
                     span.set_attribute(Attr.OUTPUT_MESSAGES, content.dumps(messages))
             self._inst.agent_duration.record(time.perf_counter() - self._t0, attrs)
@@ -133,13 +145,24 @@ class AgentRun:
 class ToolRun:
     """The ``execute_tool`` span and duration of one tool call (a context manager)."""
 
-    __slots__ = ("_arguments", "_inst", "_name", "_record", "_span", "_t0", "_token", "call_id")
+    __slots__ = (
+        "_arguments",
+        "_inst",
+        "_name",
+        "_record",
+        "_shown",
+        "_span",
+        "_t0",
+        "_token",
+        "call_id",
+    )
 
     def __init__(self, inst: Instruments, name: str, call_id: str, arguments: str) -> None:
         self._inst = inst
         self._name = name
         self.call_id = call_id
         self._arguments = arguments
+        self._shown = ACTIVE.get()  # the agent run's values from ${ENV}: never shown
         self._record: Any = None
         self._span: Any = None
         self._token: Any = None
@@ -157,7 +180,9 @@ class ToolRun:
                 Attr.TOOL_TYPE: "function",
             }
             if self._inst.capture:
-                attrs[Attr.TOOL_CALL_ARGUMENTS] = content.truncate(self._arguments)
+                attrs[Attr.TOOL_CALL_ARGUMENTS] = content.truncate(
+                    self._shown.text(self._arguments)
+                )
             span = self._span = self._inst.tracer.start_span(
                 f"{OP_EXECUTE_TOOL} {self._name}",
                 kind=SpanKind.INTERNAL,
@@ -188,14 +213,16 @@ class ToolRun:
             span, record = self._span, self._record
             attrs: dict[str, Any] = {Attr.OPERATION: OP_EXECUTE_TOOL, Attr.TOOL_NAME: self._name}
             if exc is not None and not isinstance(exc, GeneratorExit):
-                attrs[Attr.ERROR_TYPE] = fail_span(span, exc)
+                attrs[Attr.ERROR_TYPE] = fail_span(span, exc, self._shown)
             elif record is not None and record.error is not None:
                 attrs[Attr.ERROR_TYPE] = record.error.type
                 if span is not None:
                     span.set_status(Status(StatusCode.ERROR, record.error.kind))
                     span.set_attribute(Attr.ERROR_TYPE, record.error.type)
             if span is not None and record is not None and self._inst.capture:
-                span.set_attribute(Attr.TOOL_CALL_RESULT, content.truncate(record.output))
+                span.set_attribute(
+                    Attr.TOOL_CALL_RESULT, content.truncate(self._shown.text(record.output))
+                )
             took = time.perf_counter() - self._t0 if seconds is None else seconds
             self._inst.tool_duration.record(took, attrs)
             if span is not None:

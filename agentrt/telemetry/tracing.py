@@ -65,6 +65,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from agentrt.telemetry.names import CAPTURE_CONTENT_ENV
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 if TYPE_CHECKING:
     from agentrt.telemetry.spans import AgentRun, ChatCall, Spans
@@ -208,12 +209,15 @@ class Telemetry:
         instructions: str = "",
         tools: Any = (),
         description: str = "",
+        redactions: Redactions = NO_REDACTIONS,
     ) -> AbstractContextManager[AgentRun | None]:
         """``with telemetry.agent_run(...) as run:`` around one agent run (``None`` when off).
 
         The span ends with the ``with`` block; an exception marks it failed
         (``GeneratorExit``, a consumer closing early, does not). Use
         :func:`activate` ``(run)`` around the run's model and tool calls.
+        ``redactions``: strings the run uses but its spans (and its model calls'
+        spans and metrics) show only as markers.
         """
         inst = self.instruments()
         if inst is None:
@@ -225,6 +229,7 @@ class Telemetry:
             instructions=instructions,
             tools=tools,
             description=description,
+            redactions=redactions,
         )
 
     def tool_run(self, *, name: str, call_id: str, arguments: str) -> AbstractContextManager[Any]:
