@@ -30,6 +30,7 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["register"]
@@ -178,6 +179,32 @@ def _ramp(args: argparse.Namespace, start: float) -> Any:
     return Ramp(kind=args.ramp, start=start, step=args.ramp_step, every=every, end=args.ramp_to)
 
 
+LIMITS = {
+    "concurrency": 100_000,
+    "connections": 1_000,
+    "max_in_flight": 1_000_000,
+    "processes": 256,
+}
+"""The largest value each count flag takes: beyond, the run would exhaust the machine, not test."""
+
+
+def _check_bounds(args: argparse.Namespace) -> None:
+    """Counts within :data:`LIMITS`; ramp figures finite numbers."""
+    import math
+
+    from agentrt.errors import UsageError
+
+    for name, limit in LIMITS.items():
+        value = getattr(args, name)
+        if value is not None and value > limit:
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"{flag} {value}: at most {limit:,}")
+    for name in ("ramp_step", "ramp_to"):
+        value = getattr(args, name)
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"--{name.replace('_', '-')} {value}: give a finite number")
+
+
 def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     """The :class:`~agentrt.load.plan.LoadPlan` the arguments ask for."""
     from agentrt.commands.run import parse_vars
@@ -196,6 +223,7 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
         raise UsageError("--concurrency must be at least 1")
     if args.processes < 1:
         raise UsageError("--processes must be at least 1")
+    _check_bounds(args)
     corpus = Corpus.from_prompt(args.prompt) if args.prompt else Corpus.from_file(args.prompts)
     rate = _ramp(args, parse_rate(args.rate)) if args.rate else None
     concurrency = None if rate else _ramp(args, float(args.concurrency or 1))
@@ -244,7 +272,25 @@ def _run(args: argparse.Namespace) -> int:
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
-    return _report(args, plan, result)
+    with _signals_wait():  # a signal now would lose the reports being written
+        return _report(args, plan, result)
+
+
+@contextlib.contextmanager
+def _signals_wait() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored while the block runs (the reports take moments)."""
+    import signal
+
+    try:
+        saved = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: no signals to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -267,10 +313,22 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
+    from agentrt.load.interrupts import interrupts
+
+    # Signals are ours until the loop ends (the simulator's shutdown too), so none of
+    # them can lose the reports.
+    with interrupts() as signals:
+        args.interrupts = signals  # the exit code after the reports (_report)
+        return (
+            await _simulated(args, plan, signals)
+            if simulate
+            else (plan, await _drive(args, plan, signals))
+        )
+
+
+async def _simulated(args: argparse.Namespace, plan: Any, signals: Any) -> Any:
     import dataclasses
 
-    if not simulate:
-        return plan, await _drive(args, plan)
     from agentrt.sim import Simulator
 
     print(
@@ -280,13 +338,12 @@ async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
     )
     async with Simulator() as sim:
         plan = dataclasses.replace(plan, endpoint=sim.address, api_key=None)
-        result = await _drive(args, plan)
+        result = await _drive(args, plan, signals)
     result.warnings.append(SIMULATED)
     return plan, result
 
 
-async def _drive(args: argparse.Namespace, plan: Any) -> Any:
-    from agentrt.load.interrupts import interrupts
+async def _drive(args: argparse.Namespace, plan: Any, signals: Any) -> Any:
     from agentrt.load.progress import LiveStats, Progress
     from agentrt.load.record_log import RecordLog
 
@@ -294,10 +351,8 @@ async def _drive(args: argparse.Namespace, plan: Any) -> Any:
     log = RecordLog(args.records) if args.records else None
     with (
         Progress(live, enabled=args.progress) as progress,
-        interrupts() as signals,
         log if log is not None else contextlib.nullcontext(),
     ):
-        args.interrupts = signals  # the exit code after the reports (_report)
         if args.processes > 1:
             from agentrt.load.processes import run_processes
 
