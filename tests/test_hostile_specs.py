@@ -87,7 +87,8 @@ def test_hostile_yaml_fails_fast_with_one_positioned_problem(
     start = time.monotonic()
     with pytest.raises(SpecError) as info:
         AgentSpec.from_file(path)
-    assert time.monotonic() - start < 1.5
+    # a bound on a hang, not a speed target (before the fix: past 60 s); generous for a loaded CI machine
+    assert time.monotonic() - start < 15
     problems = info.value.problems
     assert len(problems) == 1, problems
     assert problems[0].file == str(path)
@@ -160,7 +161,7 @@ def test_alias_bomb_is_refused_by_every_command(
     done = subprocess.run(
         agentrt_command(*argv), env=clean_env(), capture_output=True, text=True, timeout=20
     )
-    assert time.monotonic() - start < 5  # before the fix: > 60 s and ~1 GB
+    assert time.monotonic() - start < 20  # a hang bound; before the fix: > 60 s and ~1 GB
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     located = [
