@@ -17,8 +17,11 @@ and the reports are written from those that completed, marked partial (exit
 143 or 130); a third signal exits at once. --records lines are written as
 requests complete, so even a killed run keeps them.
 --warmup N sends N requests first (connections opened, caches warm) and
-discards them. Exit codes: 0 the report was written, 2 usage error, 3 no
-request succeeded (the report is still written; the error names why).
+discards them. Every flag is checked before the first request: workers at
+most 100,000 (a ramp's peak too), --rate at most 1,000,000/s, --max-tokens at
+most 2,147,483,647, --timeout at most 24h, --metadata as gRPC accepts it.
+Exit codes: 0 the report was written, 2 usage error, 3 no request succeeded
+(the report is still written; the error names why).
 
 Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
 started in this process (announced on stderr).
