@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 BASE = ("load", "--no-progress", "--endpoint", "127.0.0.1:9", "--model", "m", "--prompt", "hi")
 ONE = ("--requests", "1")
 AGENT = "examples/trip_planner/trip_planner.yaml"
+RAMP = ("--duration", "10s", "--ramp", "linear")
 
 
 @pytest.mark.parametrize(
@@ -50,12 +51,16 @@ AGENT = "examples/trip_planner/trip_planner.yaml"
         ((*ONE, "--rate", "5", "--max-in-flight", "0"), "--max-in-flight must be at least 1"),
         ((*ONE, "--rate", "5", "--max-in-flight", "10000000"), "at most 1,000,000"),
         ((*ONE, "--max-tokens", "0"), "--max-tokens must be at least 1"),
+        ((*ONE, "--max-tokens", "2147483648"), "at most 2,147,483,647"),  # int32 in the proto
+        ((*ONE, "--max-tokens", "99999999999999999999"), "at most 2,147,483,647"),
+        ((*ONE, "--rate", "2e6"), "--rate 2e+06: at most 1,000,000"),
         ((*ONE, "--warmup", "-1"), "--warmup must be >= 0"),
         # durations and rates
         (("--duration", "0s"), "--duration must be above zero"),
         (("--duration", "nan"), "--duration 'nan' is not a duration"),
         (("--duration", "1e999s"), "is not a duration"),
         ((*ONE, "--timeout", "0s"), "--timeout must be above zero"),
+        ((*ONE, "--timeout", "99999999999s"), "--timeout 1e+11s: at most 24h"),
         ((*ONE, "--rate", "nan"), "is not a positive rate"),
         ((*ONE, "--rate", "inf"), "is not a positive rate"),
         ((*ONE, "--slo", "ttft=-1ms"), "is not a duration"),
@@ -79,6 +84,16 @@ AGENT = "examples/trip_planner/trip_planner.yaml"
             "--ramp-every must be above zero",
         ),
         ((*ONE, "--ramp-step", "1"), "need --ramp step or --ramp linear"),
+        # ramps that would grow past the bounds (and hang the loop drawing arrivals)
+        ((*ONE, "--concurrency", "1", "--ramp", "step", "--ramp-step", "1"), "needs --ramp-to"),
+        ((*RAMP, "--concurrency", "2", "--ramp-step", "1e300"), "--ramp-step 1e+300: at most"),
+        ((*RAMP, "--rate", "2", "--ramp-step", "1e300"), "--ramp-step 1e+300: at most"),
+        ((*RAMP, "--rate", "2", "--ramp-step", "1", "--ramp-to", "1e7"), "--ramp-to 1e+07: at"),
+        ((*RAMP, "--concurrency", "2", "--ramp-step", "20000"), "reaches --concurrency 200,002"),
+        ((*RAMP, "--rate", "2", "--ramp-step", "200000"), "reaches --rate 2,000,002 within"),
+        # prompts
+        ((*ONE, "--prompt", ""), "--prompt is empty"),
+        ((*ONE, "--prompt", "  "), "--prompt is empty"),
         # --var: only with --agent, and only a name the spec uses (as `agentrt run`)
         ((*ONE, "--var", "x=1"), "--var fills an agent's placeholders"),
         ((*ONE, "--agent", AGENT, "--var", "x=1"), "--var x: the spec has no {x} placeholder"),

@@ -51,6 +51,8 @@ def test_json_braces_in_prompts_are_left_alone() -> None:
         ('{"prompt": "a", "messages": []}', "exactly one of 'prompt' or 'messages'"),
         ('{"messages": [{"role": "robot", "content": "x"}]}', r"messages\[0\] needs a role"),
         ('{"prompt": "a", "max_tokens": 0}', "max_tokens must be a positive integer"),
+        ('{"prompt": "a", "max_tokens": 2147483648}', "at most 2,147,483,647"),  # int32
+        ('{"prompt": "a", "max_tokens": true}', "max_tokens must be a positive integer"),
         ("42", "expected a string or an object"),
         ("", "corpus is empty"),
     ],

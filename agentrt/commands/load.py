@@ -17,8 +17,11 @@ and the reports are written from those that completed, marked partial (exit
 143 or 130); a third signal exits at once. --records lines are written as
 requests complete, so even a killed run keeps them.
 --warmup N sends N requests first (connections opened, caches warm) and
-discards them. Exit codes: 0 the report was written, 2 usage error, 3 no
-request succeeded (the report is still written; the error names why).
+discards them. Every flag is checked before the first request: workers at
+most 100,000 (a ramp's peak too), --rate at most 1,000,000/s, --max-tokens at
+most 2,147,483,647, --timeout at most 24h, --metadata as gRPC accepts it.
+Exit codes: 0 the report was written, 2 usage error, 3 no request succeeded
+(the report is still written; the error names why).
 
 Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
 started in this process (announced on stderr).
@@ -164,6 +167,20 @@ def _add_more(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _corpus(args: argparse.Namespace) -> Any:
+    """The prompts: ``--prompt TEXT`` (not blank) or the ``--prompts`` file."""
+    from agentrt.errors import UsageError
+    from agentrt.load.prompts import Corpus
+
+    if args.prompt is not None:
+        if not args.prompt.strip():
+            raise UsageError("--prompt is empty: give the text each request sends")
+        return Corpus.from_prompt(args.prompt)
+    if not args.prompts:
+        raise UsageError("--prompts needs a file name")
+    return Corpus.from_file(args.prompts)
+
+
 def _ramp(args: argparse.Namespace, start: float) -> Any:
     from agentrt.errors import UsageError
     from agentrt.load.schedule import Ramp
@@ -211,7 +228,6 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     from agentrt.errors import UsageError
     from agentrt.load.metadata import parse_metadata
     from agentrt.load.plan import LoadPlan
-    from agentrt.load.prompts import Corpus
     from agentrt.load.units import Slo, parse_duration, parse_rate, parse_slo
     from agentrt.xai.config import resolve_key
 
@@ -224,7 +240,7 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
     if args.processes < 1:
         raise UsageError("--processes must be at least 1")
     _check_bounds(args)
-    corpus = Corpus.from_prompt(args.prompt) if args.prompt else Corpus.from_file(args.prompts)
+    corpus = _corpus(args)
     rate = _ramp(args, parse_rate(args.rate)) if args.rate else None
     concurrency = None if rate else _ramp(args, float(args.concurrency or 1))
     return LoadPlan(

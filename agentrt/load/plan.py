@@ -12,10 +12,29 @@ from agentrt.load.prompts import Corpus
 from agentrt.load.schedule import Ramp
 from agentrt.load.units import Slo
 
-__all__ = ["DEFAULT_MAX_IN_FLIGHT", "LoadPlan"]
+__all__ = [
+    "DEFAULT_MAX_IN_FLIGHT",
+    "MAX_RATE",
+    "MAX_TIMEOUT",
+    "MAX_TOKENS",
+    "MAX_WORKERS",
+    "LoadPlan",
+]
 
 DEFAULT_MAX_IN_FLIGHT = 1000
 """Open loop: requests in flight at most, unless ``--max-in-flight`` says otherwise."""
+
+MAX_WORKERS = 100_000
+"""Closed loop: the most workers, at the start or at a ramp's peak (as ``--concurrency``)."""
+
+MAX_RATE = 1_000_000.0
+"""Open loop: the highest arrival rate, per second; beyond, drawing arrivals would stall the loop."""
+
+MAX_TOKENS = 2**31 - 1
+"""The proto's ``max_tokens`` is an int32: a larger value fails every request."""
+
+MAX_TIMEOUT = 86_400.0
+"""The longest ``--timeout`` (a day); gRPC's deadline arithmetic overflows far beyond it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +102,31 @@ class LoadPlan:
             raise UsageError("--warmup must be >= 0")
         if self.max_tokens is not None and self.max_tokens < 1:
             raise UsageError("--max-tokens must be at least 1")
+        if self.max_tokens is not None and self.max_tokens > MAX_TOKENS:
+            raise UsageError(f"--max-tokens {self.max_tokens}: at most {MAX_TOKENS:,}")
+        if self.timeout > MAX_TIMEOUT:
+            raise UsageError(f"--timeout {self.timeout:g}s: at most 24h ({MAX_TIMEOUT:,.0f}s)")
+        if self.concurrency is not None:
+            self._check_ramp(self.concurrency, "--concurrency", MAX_WORKERS)
+        if self.rate is not None:
+            self._check_ramp(self.rate, "--rate", MAX_RATE)
+
+    def _check_ramp(self, ramp: Ramp, flag: str, limit: float) -> None:
+        """``ramp`` stays within ``limit`` for the whole run, or a one-line error says how not."""
+        if ramp.start > limit:
+            raise UsageError(f"{flag} {ramp.start:g}: at most {limit:,.0f}")
+        if ramp.end is not None and ramp.end > limit:
+            raise UsageError(f"--ramp-to {ramp.end:g}: at most {limit:,.0f} (as {flag})")
+        if abs(ramp.step) > limit:
+            raise UsageError(f"--ramp-step {ramp.step:g}: at most {limit:,.0f} (as {flag})")
+        peak = ramp.peak(self.duration)
+        if math.isinf(peak) and flag == "--concurrency":
+            raise UsageError("a growing --concurrency ramp needs --ramp-to (its end) or --duration")
+        if math.isfinite(peak) and peak > limit:
+            raise UsageError(
+                f"the ramp reaches {flag} {peak:,.0f} within --duration; at most {limit:,.0f}: "
+                "give --ramp-to, a smaller --ramp-step or a shorter --duration"
+            )
 
     def _check_max_in_flight(self, value: int) -> None:
         if self.concurrency is not None:

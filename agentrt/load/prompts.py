@@ -32,6 +32,7 @@ BUILTINS = ("request_number", "timestamp_unix", "uuid")
 ROLES = ("system", "user", "assistant")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 _RESERVED = frozenset({"prompt", "messages", "system", "max_tokens"})
+_MAX_TOKENS = 2**31 - 1  # the proto's max_tokens is an int32
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -60,8 +61,14 @@ class Template:
         pairs = _messages(item, where)
         variables = {k: _text(v) for k, v in item.items() if k not in _RESERVED}
         max_tokens = item.get("max_tokens")
-        if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
-            raise UsageError(f"{where}: max_tokens must be a positive integer")
+        if max_tokens is not None and not (
+            isinstance(max_tokens, int)
+            and not isinstance(max_tokens, bool)
+            and 1 <= max_tokens <= _MAX_TOKENS
+        ):
+            raise UsageError(
+                f"{where}: max_tokens must be a positive integer, at most {_MAX_TOKENS:,}"
+            )
         compiled = []
         for role, text in pairs:
             parts = tuple(_PLACEHOLDER.split(text))
