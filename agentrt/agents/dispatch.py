@@ -169,14 +169,28 @@ def _error_record(
 ) -> ToolCallRecord:
     info = ToolErrorInfo(kind=kind, type=type_, message=message)
     output = json.dumps({"error": {"type": type_, "message": message}})
+    return _record(call, turn, started, output=output, error=info)
+
+
+def _record(
+    call: ToolCall,
+    turn: int,
+    started: float,
+    *,
+    output: str,
+    error: ToolErrorInfo | None = None,
+    parsed: Mapping[str, Any] | None = None,
+    value: Any = None,
+) -> ToolCallRecord:
+    """The record of one call that ended now."""
     return ToolCallRecord(
         call_id=call.id,
         name=call.name,
         arguments=call.arguments,
-        parsed=None,
-        value=None,
+        parsed=parsed,
+        value=value,
         output=output,
-        error=info,
+        error=error,
         turn=turn,
         started=started,
         duration=time.monotonic() - started,
@@ -337,18 +351,7 @@ async def _run_one(
     except Exception as e:
         msg = f"the tool returned a {type(value).__name__} that cannot become text: {_describe(e)}"
         return _error_record(call, turn, "raised", "UnrenderableResult", msg, started)
-    return ToolCallRecord(
-        call_id=call.id,
-        name=call.name,
-        arguments=call.arguments,
-        parsed=item.kwargs,
-        value=value,
-        output=output,
-        error=None,
-        turn=turn,
-        started=started,
-        duration=time.monotonic() - started,
-    )
+    return _record(call, turn, started, output=output, parsed=item.kwargs, value=value)
 
 
 async def _invoke(
