@@ -14,6 +14,7 @@ from agentrt._version import __version__
 if TYPE_CHECKING:
     from agentrt.agents import events as events
     from agentrt.agents.agent import Agent as Agent
+    from agentrt.agents.collection_names import SearchCollections as SearchCollections
     from agentrt.agents.limits import Limits as Limits
     from agentrt.agents.model import ModelSettings as ModelSettings
     from agentrt.agents.run_result import RunResult as RunResult
@@ -35,6 +36,7 @@ _LAZY: dict[str, str] = {
     "ChatRequest": "agentrt.xai.chat_request",
     "ChatResponse": "agentrt.xai.chat_response",
     "Agent": "agentrt.agents.agent",
+    "SearchCollections": "agentrt.agents.collection_names",
     "Limits": "agentrt.agents.limits",
     "ModelSettings": "agentrt.agents.model",
     "RunResult": "agentrt.agents.run_result",

@@ -4,7 +4,9 @@
 ``run_result`` and ``events`` (what a run returns and streams), ``run_summary`` (a run as
 JSON), ``model`` (the model seam) and ``chat_model`` (it, over ``client.chat``), ``tools``
 (:func:`~agentrt.agents.tools.tool`), ``dispatch`` (a turn's tool calls, concurrently),
-``schema`` and ``docstrings`` (JSON Schemas from type hints and docstrings), ``limits``.
+``schema`` and ``docstrings`` (JSON Schemas from type hints and docstrings), ``limits``,
+``attachments`` (an agent's files, uploaded once) and ``collection_names``
+(``collections_search`` by collection name).
 
 Below it: ``xai/``, ``telemetry/`` and ``errors``.
 """

@@ -33,9 +33,12 @@ import os
 import re
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from agentrt.agents.attachments import Attachments, attach
+from agentrt.agents.collection_names import CollectionResolver, SearchCollections
 from agentrt.agents.events import AgentEvent
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import Model, ModelSettings
@@ -47,6 +50,7 @@ from agentrt.errors import AgentError, UsageError
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 from agentrt.xai.deadline import current_deadline
 from agentrt.xai.messages import Message, system, user
+from agentrt.xai.tool_specs import CollectionsSearch
 
 if TYPE_CHECKING:
     from agentrt.agents.chat_model import ChatModel
@@ -95,6 +99,7 @@ class Agent(Generic[T]):
         limits: Limits | None = None,
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
+        files: Sequence[str | os.PathLike[str]] = (),
     ) -> None: ...
     @overload
     def __init__(
@@ -109,6 +114,7 @@ class Agent(Generic[T]):
         limits: Limits | None = None,
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
+        files: Sequence[str | os.PathLike[str]] = (),
     ) -> None: ...
     def __init__(
         self,
@@ -123,6 +129,7 @@ class Agent(Generic[T]):
         limits: Limits | None = None,
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
+        files: Sequence[str | os.PathLike[str]] = (),
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -132,7 +139,13 @@ class Agent(Generic[T]):
         self.model = model
         self.instructions = instructions
         self.description = description
-        self.tools = Toolset(tools)
+        tools = list(tools)
+        self._collections = CollectionResolver(
+            tuple(t for t in tools if isinstance(t, SearchCollections))
+        )
+        self.tools = Toolset(t for t in tools if not isinstance(t, SearchCollections))
+        self.files = Attachments(files)
+        self._prepared_setups: dict[tuple[CollectionsSearch, ...], RunSetup] = {}
         self.settings = settings or ModelSettings()
         self.limits = limits or Limits()
         self.redactions = redactions
@@ -258,7 +271,27 @@ class Agent(Generic[T]):
             caller_s=caller_s,
             metadata=metadata or {},
             client=client,
+            prepare=self._prepare if self.files or self._collections else None,
         )
+
+    async def _prepare(self, loop: RunLoop) -> None:
+        """Before the first model call: named collections to ids, files uploaded and attached."""
+        client = loop.client
+        if client is None:
+            raise UsageError(
+                f"agent {self.name!r} has files or collections to search: pass client=Client(...)"
+            )
+        if self._collections:
+            specs = await self._collections.resolve(client)
+            setup = self._prepared_setups.get(specs)
+            if setup is None:
+                declarations = self._setup.declarations + specs
+                setup = replace(self._setup, declarations=declarations)
+                self._prepared_setups[specs] = setup
+            loop.setup = setup
+        if self.files:
+            ids = await self.files.file_ids(client)
+            loop.messages[:] = attach(loop.messages, ids)
 
     def _deadline(self, caller: float | None) -> tuple[float | None, float | None]:
         """The run's deadline, and the seconds the caller gave when the caller's comes first.

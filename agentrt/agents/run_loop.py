@@ -12,7 +12,7 @@ passed down as the remaining budget of every model and tool call.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,8 @@ class RunLoop:
     output: Any = None
     trace: AgentRun | None = None  # the run's invoke_agent span, while telemetry is on
     tool_context: ToolContext | None = None  # made at the first tool call, the same for all
+    # what must happen before the first model call (the agent's files, named collections)
+    prepare: Callable[[RunLoop], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -144,6 +146,8 @@ class RunLoop:
     async def run_to_end(self) -> RunResult[Any]:
         """Run turns (unary model calls) until a final answer; raises an AgentError on failure."""
         with self._traced() as self.trace:
+            if self.prepare is not None:
+                await self.prepare(self)
             while True:
                 self._next_turn()
                 response = await self._complete()
@@ -159,6 +163,8 @@ class RunLoop:
         """Run turns (streamed model calls) until a final answer, yielding events as they
         happen; raises an AgentError on failure."""
         with self._traced() as self.trace:
+            if self.prepare is not None:
+                await self.prepare(self)
             while True:
                 self._next_turn()
                 response = None

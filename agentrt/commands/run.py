@@ -32,6 +32,7 @@ EXAMPLES = """examples:
   agentrt run examples/support_triage/support_triage.yaml --var company=Acme --input-file ticket.txt
   echo "Ask the researcher for \\"notes on the Lisbon trams\\"" | agentrt run examples/research/research.yaml
   agentrt run agent.yaml "..." --json | jq .output
+  agentrt run agent.yaml "What does the contract say about notice periods?" --file contract.txt
   XAI_API_KEY=... agentrt run agent.yaml "..."          the real API
   agentrt run agent.yaml "..." --endpoint 127.0.0.1:50051   any xAI-compatible server
 """
@@ -58,6 +59,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="a value for a {NAME} placeholder in the instructions (repeatable)",
+    )
+    p.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="attach a file to the conversation (repeatable; uploaded once per content)",
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="server (default: see above)")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
@@ -130,6 +138,14 @@ def _run(args: argparse.Namespace) -> int:
     spec = AgentSpec.from_file(args.spec)
     check_vars(variables, spec.variables())
     agent = spec.to_agent(variables)
+    if args.file:
+        if args.temporal:
+            raise UsageError(
+                "--file cannot go to Temporal workers; list the files in the spec's files:"
+            )
+        from agentrt.agents.attachments import Attachments
+
+        agent.files = Attachments([*agent.files.paths, *args.file])
     text = read_input(args.input, args.input_file)
     if args.temporal:  # a durable run on Temporal workers (agentrt.durable)
         from agentrt.commands.run_temporal import run_on_temporal

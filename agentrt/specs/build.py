@@ -15,11 +15,18 @@ from datetime import date, datetime, time
 from typing import Any
 
 from agentrt.agents.agent import Agent
+from agentrt.agents.collection_names import SearchCollections
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import ModelSettings
 from agentrt.agents.tools import Tool, server_tool
 from agentrt.specs.interpolate import render_placeholders
-from agentrt.specs.model import AgentToolSpec, FunctionToolSpec, LimitsSpec, SettingsSpec
+from agentrt.specs.model import (
+    AgentToolSpec,
+    CollectionsSearchSpec,
+    FunctionToolSpec,
+    LimitsSpec,
+    SettingsSpec,
+)
 from agentrt.specs.resolved import ResolvedSpec
 
 __all__ = ["build_agent", "make_tool"]
@@ -73,6 +80,7 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
         "limits": _limits(spec.limits),
         "description": spec.description,
         "redactions": spec.redactions,  # values from ${ENV}: used, never shown
+        "files": spec.attached_files,
     }
     if output_type is not None:
         return Agent(output_type=output_type, **common)
@@ -86,6 +94,10 @@ def _tool(spec: ResolvedSpec, index: int, entry: Any, variables: dict[str, str])
         sub = build_agent(spec.tool_target(index), variables)
         made = sub.as_tool(name=entry.name, description=entry.description)
         return made if entry.timeout is None else dataclasses.replace(made, timeout=entry.timeout)
+    if isinstance(entry, CollectionsSearchSpec) and entry.collections is not None:
+        return SearchCollections(
+            collections=tuple(entry.collections), limit=entry.limit, instructions=entry.instructions
+        )
     options = entry.model_dump(exclude_none=True, exclude={"builtin"})
     location = options.pop("user_location", None)
     if location:

@@ -152,7 +152,11 @@ def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Conte
     if resolver.problems:
         raise SpecError(resolver.problems)
     spec._attach(
-        file=file, targets=resolver.targets, output_type=resolver.output_type, env=source.env
+        file=file,
+        targets=resolver.targets,
+        output_type=resolver.output_type,
+        env=source.env,
+        files=tuple(resolver.files),
     )
     return spec
 
@@ -167,6 +171,7 @@ class _Resolver:
     def __post_init__(self) -> None:
         self.problems: list[SpecProblem] = []
         self.targets: dict[int, Any] = {}
+        self.files: list[Path] = []
         self.output_type: type[BaseModel] | None = None
 
     def resolve(self, spec: ResolvedSpec) -> None:
@@ -183,6 +188,7 @@ class _Resolver:
         if spec.output is not None and spec.output.schema_ is not None:
             self._check_schema(spec.output.schema_)
         self._check_names(spec)
+        self._files(spec)
 
     def add(self, path: KeyPath, message: str) -> None:
         self.problems.append(self.source.problem(path, message))
@@ -237,6 +243,23 @@ class _Resolver:
                     f"tools[{i}]); give one another name with 'name:'",
                 )
             seen.setdefault(name, i)
+
+    def _files(self, spec: ResolvedSpec) -> None:
+        """Attached files: each a file in this spec's directory or below (a spec from
+        elsewhere must not be able to send ~/.ssh to a server)."""
+        for i, name in enumerate(spec.files):
+            path: KeyPath = ("files", i)
+            target = (self.base_dir / name).resolve()
+            if not target.is_relative_to(self.base_dir):
+                self.add(
+                    path,
+                    f"{name!r} is outside this spec's directory ({self.base_dir}); "
+                    "attached files must be in it or below it (or use agentrt run --file)",
+                )
+            elif not target.is_file():
+                self.add(path, f"no such file to attach: {name!r} (relative to {self.base_dir})")
+            else:
+                self.files.append(target)
 
     def _agent(self, i: int, tool: AgentToolSpec) -> None:
         path: KeyPath = ("tools", i, "agent")

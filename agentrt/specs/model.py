@@ -245,11 +245,32 @@ class CollectionsSearchSpec(_Strict):
     """xAI's server-side search over your document collections."""
 
     builtin: Literal["collections_search"]
-    collection_ids: Annotated[list[str], Field(min_length=1), AfterValidator(_unique)]
+    collections: Annotated[
+        list[Annotated[str, Field(min_length=1)]] | None,
+        Field(
+            min_length=1,
+            description="collection names or ids (names are looked up on the management API)",
+        ),
+        AfterValidator(_unique),
+    ] = None
+    collection_ids: Annotated[
+        list[Annotated[str, Field(min_length=1)]] | None,
+        Field(min_length=1, description="collection ids (no management key needed)"),
+        AfterValidator(_unique),
+    ] = None
     limit: Annotated[
         int | None, Field(strict=True, ge=1, le=1000, description="results to return, 1 to 1000")
     ] = None
     instructions: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CollectionsSearchSpec:
+        if (self.collections is None) == (self.collection_ids is None):
+            raise ValueError(
+                "name the collections to search: give 'collections' (names or ids) "
+                "or 'collection_ids', not both"
+            )
+        return self
 
 
 class AttachmentSearchSpec(_Strict):
@@ -473,3 +494,11 @@ class SpecDocument(_Strict):
     output: OutputSpec | None = None
     settings: SettingsSpec = SettingsSpec()
     limits: LimitsSpec = LimitsSpec()
+    files: Annotated[
+        tuple[Annotated[str, Field(min_length=1)], ...],
+        Field(
+            description="files attached to every run, relative to this spec "
+            "(uploaded once per account and content)"
+        ),
+        AfterValidator(_unique),
+    ] = ()

@@ -28,6 +28,7 @@ class ResolvedSpec(SpecDocument):
     _targets: dict[int, Any] = PrivateAttr(default_factory=dict)
     _output_type: type[BaseModel] | None = PrivateAttr(default=None)
     _env: EnvValues | None = PrivateAttr(default=None)
+    _files: tuple[Path, ...] = PrivateAttr(default=())
 
     def _attach(
         self,
@@ -36,8 +37,10 @@ class ResolvedSpec(SpecDocument):
         targets: dict[int, Any],
         output_type: type[BaseModel] | None,
         env: EnvValues | None = None,
+        files: tuple[Path, ...] = (),
     ) -> None:
         self._file = file
+        self._files = files
         self._targets = targets
         self._output_type = output_type
         self._env = env
@@ -78,6 +81,11 @@ class ResolvedSpec(SpecDocument):
     def file(self) -> Path | None:
         """The resolved path of the file this spec came from, if any."""
         return self._file
+
+    @property
+    def attached_files(self) -> tuple[Path, ...]:
+        """The resolved paths of ``files:`` (checked to exist when the spec loaded)."""
+        return self._files
 
     @property
     def output_type(self) -> type[BaseModel] | None:
