@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
@@ -52,6 +53,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Agents' upload caches (agentrt.agents.attachments) go to a scratch directory, not ~/.cache.
+    os.environ["AGENTRT_CACHE_DIR"] = tempfile.mkdtemp(prefix="agentrt-test-cache-")
 
 
 @dataclass
@@ -99,7 +102,13 @@ def agentrt_command(*args: str) -> list[str]:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without a key, an endpoint or OTel settings, plus ``extra``."""
-    drop = ("XAI_API_KEY", "AGENTRT_ENDPOINT")
+    drop = (
+        "XAI_API_KEY",
+        "AGENTRT_ENDPOINT",
+        "XAI_MANAGEMENT_API_KEY",
+        "XAI_MANAGEMENT_KEY",
+        "AGENTRT_MANAGEMENT_ENDPOINT",
+    )
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("OTEL_")}
     env.update(extra)
     return env
