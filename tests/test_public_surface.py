@@ -29,6 +29,7 @@ ALL: dict[str, list[str]] = {
         "ChatRequest",
         "ChatResponse",
         "Agent",
+        "SearchCollections",
         "Limits",
         "ModelSettings",
         "RunResult",
