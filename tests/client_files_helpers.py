@@ -16,7 +16,8 @@ __all__ = ["chunks", "client_on", "sim_and_client"]
 @contextlib.asynccontextmanager
 async def client_on(port: int, *metadata: tuple[str, str], **kw: Any) -> AsyncIterator[Client]:
     """agentrt's Client on a simulator at 127.0.0.1:``port`` (both channels on it)."""
-    async with Client(endpoint=f"127.0.0.1:{port}", metadata=metadata, timeout=20, **kw) as client:
+    kw.setdefault("timeout", 20)
+    async with Client(endpoint=f"127.0.0.1:{port}", metadata=metadata, **kw) as client:
         yield client
 
 
