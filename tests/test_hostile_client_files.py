@@ -79,6 +79,10 @@ UNKNOWN_IDS: dict[str, tuple[Call, str]] = {
         lambda c, _, __: c.documents.search("x", collection_ids=[GHOST_COLLECTION]),
         GHOST_COLLECTION,
     ),
+    "wait for a ghost document": (
+        lambda c, col, _: c.collections.wait_indexed(col, [GHOST_FILE], timeout=2),
+        GHOST_FILE,
+    ),
     "resolve a ghost name": (lambda c, _, __: c.collections.resolve("no such"), "no such"),
 }
 
