@@ -29,7 +29,7 @@ from agentrt.sim.files import next_token, page_bounds, timestamp
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 
-__all__ = ["CollectionsService"]
+__all__ = ["CollectionsService", "check_searchable"]
 
 _DEFAULT_CHUNK_CHARS = 1000
 _MAX_CHUNK_CHARS = 100_000
@@ -66,6 +66,21 @@ def _window(config: types_pb2.ChunkConfiguration) -> tuple[int, int]:
             "and overlap 0..size-1"
         )
     return size, overlap
+
+
+def check_searchable(store: RagStore, cids: Sequence[str]) -> None:
+    """NOT_FOUND naming the first missing collection; FAILED_PRECONDITION when every
+    document of these collections is still being indexed (some indexed: they are searched)."""
+    for cid in cids:
+        store.collection(cid)
+    indexed, pending = store.pending(cids)
+    if not indexed and pending:
+        raise SimStatus(
+            grpc.StatusCode.FAILED_PRECONDITION,
+            f"no document is indexed yet: {pending} document(s) still "
+            "DOCUMENT_STATUS_PROCESSING; retry once GetDocumentMetadata reports "
+            "DOCUMENT_STATUS_PROCESSED",
+        )
 
 
 class CollectionsService:
@@ -323,15 +338,7 @@ class CollectionsService:
         cids = list(dict.fromkeys(request.source.collection_ids))
         if not 1 <= len(cids) <= _MAX_SEARCHED:
             raise _invalid(f"source.collection_ids: name 1..{_MAX_SEARCHED} collections")
-        for cid in cids:
-            self.store.collection(cid)  # NOT_FOUND names the first missing one
-        indexed, pending = self.store.pending(cids)
-        if not indexed and pending:
-            raise SimStatus(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"no document is indexed yet ({pending} still DOCUMENT_STATUS_PROCESSING): "
-                "wait until GetDocumentMetadata reports DOCUMENT_STATUS_PROCESSED",
-            )
+        check_searchable(self.store, cids)
         return cids
 
     def _rank(

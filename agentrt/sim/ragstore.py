@@ -196,6 +196,11 @@ class RagStore:
         self.file(file_id)
         return bytes(self._one("SELECT data FROM files WHERE id = ?", file_id))
 
+    def file_head(self, file_id: str, size: int) -> bytes:
+        """The first ``size`` bytes of a live file (without reading the rest)."""
+        self.file(file_id)
+        return bytes(self._one("SELECT substr(data, 1, ?) FROM files WHERE id = ?", size, file_id))
+
     def delete_file(self, file_id: str) -> None:
         """Delete a file, and it as a document from every collection."""
         self.file(file_id)
