@@ -1,7 +1,10 @@
-"""The simulator's ``xai_api.Files`` service: upload, list, retrieve, download, delete.
+"""The simulator's ``xai_api.Files`` service: upload, list, retrieve, download, delete,
+and public URLs.
 
 An upload is kept only once its stream has ended normally: a stream cut off by the
-client, by a fault or by the size limit stores nothing.
+client, by a fault or by the size limit stores nothing. A public URL is served by the
+simulator's HTTP host (see ``imagehost``); its token is kept in the store, so it
+survives a restart under ``--data-dir`` (at the new HTTP port).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ _SORT = {
     files_pb2.FILES_SORT_BY_SIZE: "size",
 }
 _MAX_NAME = 1024
+_MAX_URL_SECONDS = 10 * 365 * 86_400
 
 
 def _invalid(details: str) -> SimStatus:
@@ -65,6 +69,7 @@ class FilesService:
 
     def __init__(self, store: RagStore) -> None:
         self.store = store
+        self.link: Callable[[str], str] | None = None  # a public URL token -> its URL
 
     def message(self, file_id: str) -> files_pb2.File:
         """The ``File`` message of a stored file."""
@@ -73,6 +78,41 @@ class FilesService:
         timestamp(out.created_at, created)
         if expires is not None:
             timestamp(out.expires_at, expires)
+        public = self.store.public_url(file_id) if self.link is not None else None
+        if public is not None and self.link is not None:
+            out.public_url = self.link(public[0])
+            if public[1] is not None:
+                timestamp(out.public_url_expires_at, public[1])
+        return out
+
+    async def create_public_url(
+        self, request: files_pb2.CreatePublicUrlRequest
+    ) -> files_pb2.CreatePublicUrlResponse:
+        """``CreatePublicUrl``: the file's URL (its current one, expiry updated if asked)."""
+        if self.link is None:
+            raise SimStatus(
+                grpc.StatusCode.UNIMPLEMENTED, "this simulator serves no HTTP host for public URLs"
+            )
+        expires_after = request.expires_after if request.HasField("expires_after") else None
+        if expires_after is not None and not 0 < expires_after <= _MAX_URL_SECONDS:
+            raise _invalid(
+                f"expires_after {expires_after} must be 1..{_MAX_URL_SECONDS} seconds "
+                "(or left out: the URL then expires with the file)"
+            )
+        token, expires = self.store.make_public(request.file_id, expires_after)
+        out = files_pb2.CreatePublicUrlResponse(public_url=self.link(token))
+        if expires is not None:
+            timestamp(out.expires_at, expires)
+        return out
+
+    async def revoke_public_url(
+        self, request: files_pb2.RevokePublicUrlRequest
+    ) -> files_pb2.RevokePublicUrlResponse:
+        """``RevokePublicUrl``: the URL answers 404 from now on (a no-op without one)."""
+        token = self.store.revoke_public(request.file_id)
+        out = files_pb2.RevokePublicUrlResponse(file_id=request.file_id, revoked=token is not None)
+        if token is not None and self.link is not None:
+            out.public_url = self.link(token)
         return out
 
     async def upload_file(

@@ -95,7 +95,8 @@ class Simulator:
             admit=admit,
             sources=ChatSources(rag.store),
         )
-        images = ImageHost(opts.host)
+        images = ImageHost(opts.host, files=rag.store.public_file)
+        rag.files.link = images.file_url
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
