@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import grpc
 import pytest
+from xai_sdk.proto import documents_pb2, documents_pb2_grpc
 
-from tests.sim_files_helpers import expect_status, sdk, serving
+from tests.sim_files_helpers import POLL, expect_status, sdk, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -83,3 +85,58 @@ async def test_public_url_of_an_unknown_file_is_not_found() -> None:
     async with serving() as sim, sdk(sim) as client:
         with expect_status(grpc.StatusCode.NOT_FOUND, "file_nope"):
             await client.files.create_public_url("file_nope")
+
+
+async def test_list_filters_files_collections_and_documents() -> None:
+    async with serving() as sim, sdk(sim) as client:
+        small = await client.files.upload(b"tiny", filename="small.txt")
+        await client.files.upload(b"x" * 5000, filename="big.bin")
+        names = [f.filename for f in (await client.files.list(filter="size_bytes > 100")).data]
+        assert names == ["big.bin"]
+        listed = await client.files.list(filter='name = "small.txt"')
+        assert [f.id for f in listed.data] == [small.id]
+        await client.files.create_public_url(small.id)
+        public = await client.files.list(filter="public_url != null")
+        assert [f.id for f in public.data] == [small.id]
+        cid = (await client.collections.create("SEC filings")).collection_id
+        await client.collections.create("recipes")
+        found = await client.collections.list(filter='collection_name:"SEC"')
+        assert [c.collection_id for c in found.collections] == [cid]
+        await client.collections.upload_document(
+            cid, "q1-report.txt", b"first quarter", fields={"quarter": "q1"}, **POLL
+        )
+        await client.collections.upload_document(
+            cid, "q2-report.txt", b"second quarter", fields={"quarter": "q2"}, **POLL
+        )
+        docs = await client.collections.list_documents(cid, filter='fields.quarter:"q2"')
+        assert [d.file_metadata.name for d in docs.documents] == ["q2-report.txt"]
+        processed = await client.collections.list_documents(
+            cid, filter='name:"report" AND status:DOCUMENT_STATUS_PROCESSED'
+        )
+        assert len(processed.documents) == 2
+        none = await client.collections.list_documents(
+            cid, filter="status:!DOCUMENT_STATUS_PROCESSED"
+        )
+        assert list(none.documents) == []
+
+
+async def test_semantic_search_reports_l2_distance_when_asked() -> None:
+    async with serving() as sim, sdk(sim) as client:
+        cid = (await client.collections.create("docs")).collection_id
+        for name, text in (("a.txt", b"harbour ships cargo"), ("b.txt", b"harbour gulls dawn")):
+            await client.collections.upload_document(cid, name, text, **POLL)
+        request = documents_pb2.SearchRequest(
+            query="harbour ships",
+            source=documents_pb2.DocumentsSource(collection_ids=[cid]),
+            semantic_retrieval=documents_pb2.SemanticRetrieval(),
+        )
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{sim.port}") as channel:
+            stub = documents_pb2_grpc.DocumentsStub(channel)
+            cosine = [m.score for m in (await stub.Search(request)).matches]
+            request.ranking_metric = documents_pb2.RANKING_METRIC_L2_DISTANCE
+            l2 = [m.score for m in (await stub.Search(request)).matches]
+        assert len(cosine) == len(l2) == 2
+        assert cosine[0] > cosine[1]  # nearest first either way: higher cosine, lower distance
+        assert l2[0] < l2[1]
+        for c, d in zip(cosine, l2, strict=True):
+            assert d == pytest.approx(math.sqrt(2 - 2 * c), abs=1e-5)

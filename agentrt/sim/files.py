@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import mimetypes
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
 from agentrt_protos.xai.api.v1 import files_pb2
 
+from agentrt.sim.filters import FILE_KEYS, Record, compile_filter
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 
@@ -62,6 +64,29 @@ def next_token(offset: int, limit: int, got: int) -> str | None:
     if got < limit:
         return None
     return base64.urlsafe_b64encode(f"offset:{offset + got}".encode()).decode()
+
+
+def _seconds(stamp: Any) -> float:
+    return float(stamp.seconds + stamp.nanos / 1e9)
+
+
+def _record(m: files_pb2.File) -> Record:
+    """What a filter sees of a file."""
+    return {
+        "file_id": m.id,
+        "name": m.filename,
+        "file_name": m.filename,
+        "size_bytes": float(m.size),
+        "content_type": mimetypes.guess_type(m.filename)[0] or "application/octet-stream",
+        "created_at": _seconds(m.created_at),
+        "expires_at": _seconds(m.expires_at) if m.HasField("expires_at") else None,
+        "upload_status": "UPLOAD_STATUS_COMPLETE",
+        "user_defined_id": None,
+        "public_url": m.public_url if m.HasField("public_url") else None,
+        "public_url_expires_at": (
+            _seconds(m.public_url_expires_at) if m.HasField("public_url_expires_at") else None
+        ),
+    }
 
 
 class FilesService:
@@ -178,14 +203,17 @@ class FilesService:
         offset, limit = page_bounds(
             request.limit, request.pagination_token, self.store.limits.max_page
         )
-        rows = self.store.files(
-            _SORT.get(request.sort_by, "created"),
-            request.order == files_pb2.DESCENDING,
-            offset,
-            limit,
-        )
-        out = files_pb2.ListFilesResponse(data=[self.message(r[0]) for r in rows])
-        token = next_token(offset, limit, len(rows))
+        match = compile_filter(request.filter, FILE_KEYS)
+        order = (_SORT.get(request.sort_by, "created"), request.order == files_pb2.DESCENDING)
+        if match is None:
+            page = [self.message(r[0]) for r in self.store.files(*order, offset, limit)]
+        else:  # every file is looked at (at most max_files), then the page is cut
+            every = [
+                self.message(r[0]) for r in self.store.files(*order, 0, self.store.limits.max_files)
+            ]
+            page = [m for m in every if match(_record(m))][offset : offset + limit]
+        out = files_pb2.ListFilesResponse(data=page)
+        token = next_token(offset, limit, len(page))
         if token is not None:
             out.pagination_token = token
         return out
