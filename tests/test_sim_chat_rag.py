@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+import grpc
 import pytest
-from xai_sdk import AsyncClient
+from xai_sdk import AsyncClient, Client
 from xai_sdk.chat import file, user
 from xai_sdk.proto import chat_pb2
 from xai_sdk.tools import collections_search
 
+from agentrt.sim.ragstore import RagLimits
+from tests.conftest import running_sim
 from tests.sim_files_helpers import POLL, sdk, serving
 
 pytestmark = pytest.mark.e2e
@@ -106,3 +110,62 @@ async def test_an_inline_file_is_read_too() -> None:
         chat.append(user("What does the warranty need?", file(data=PUMP, filename="inline.txt")))
         response = await chat.sample()
         assert "inline.txt says: “Warranty claims need the original receipt.”" in response.content
+
+
+def test_search_before_indexing_finished_says_how_many_to_wait_for() -> None:
+    """The real CLI with a long --index-delay-ms: search and chat both say what is pending."""
+    with running_sim("--index-delay-ms", "30000") as sim:
+        host = f"localhost:{sim.port}"
+        client = Client(
+            api_key="k", management_api_key="m", api_host=host, management_api_host=host
+        )
+        try:
+            cid = client.collections.create("slow").collection_id
+            for name in ("a.txt", "b.txt"):
+                client.collections.upload_document(cid, name, PUMP)
+            with pytest.raises(grpc.RpcError) as raised:
+                client.collections.search("pump", [cid])
+            assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION  # type: ignore[attr-defined]
+            details = raised.value.details()  # type: ignore[attr-defined]
+            assert "2 document(s) still DOCUMENT_STATUS_PROCESSING" in details
+            assert "retry once" in details
+            chat = client.chat.create(model="grok-4", tools=[collections_search([cid])])
+            chat.append(user("How often is servicing due?"))
+            response = chat.sample()
+            (call,) = response.tool_calls
+            assert call.status == chat_pb2.TOOL_CALL_STATUS_FAILED
+            assert "2 document(s) still" in call.error_message
+            assert response.content.startswith("I searched the collections and found nothing")
+        finally:
+            client.close()
+
+
+async def test_search_while_some_documents_index_searches_the_indexed_ones() -> None:
+    clock = [1_000.0]
+    async with serving(files=RagLimits(index_delay_s=10)) as sim, sdk(sim) as client:
+        assert sim._rag is not None
+        sim._rag.store.clock = lambda: clock[0]
+        cid = (await client.collections.create("half")).collection_id
+        ready = await client.collections.upload_document(cid, "ready.txt", b"zeppelin at dawn")
+        clock[0] += 11
+        await client.collections.upload_document(cid, "pending.txt", b"zeppelin at dusk")
+        hits = await client.collections.search("zeppelin", [cid])
+        assert [m.file_id for m in hits.matches] == [ready.file_metadata.file_id]
+
+
+async def test_a_collection_deleted_during_searches_is_not_found_never_an_error() -> None:
+    async with serving() as sim, sdk(sim) as client:
+        cid, _ = await _library(client)
+
+        async def search() -> str:
+            try:
+                await client.collections.search("pump housing", [cid])
+            except grpc.aio.AioRpcError as error:
+                return error.code().name
+            return "OK"
+
+        async with asyncio.TaskGroup() as group:
+            searches = [group.create_task(search()) for _ in range(30)]
+            group.create_task(client.collections.delete(cid))
+        assert {t.result() for t in searches} <= {"OK", "NOT_FOUND"}
+        assert await search() == "NOT_FOUND"
