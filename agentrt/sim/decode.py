@@ -218,6 +218,7 @@ def _cut_type() -> Any:
         ("messages", 1, f.TYPE_BYTES, f.LABEL_REPEATED),
         ("model", 2, f.TYPE_BYTES, f.LABEL_OPTIONAL),
         ("max_tokens", 7, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("n", 8, f.TYPE_INT64, f.LABEL_OPTIONAL),  # checked with the rest: part of the key
         ("response_format", 10, f.TYPE_BYTES, f.LABEL_OPTIONAL),
         ("seed", 11, f.TYPE_INT64, f.LABEL_OPTIONAL),
         ("tools", 17, f.TYPE_BYTES, f.LABEL_REPEATED),
