@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
 import os
 import time
@@ -134,10 +133,6 @@ class ChatService:
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
         )
-        if reply.server_tools and (prompt.tool_outputs or prompt.inline_citations):
-            meta = dataclasses.replace(
-                meta, tool_outputs=prompt.tool_outputs, inline_citations=prompt.inline_citations
-            )
         if meta.outputs * reply.completion_tokens > MAX_RESPONSE_TOKENS:
             raise SimStatus(
                 grpc.StatusCode.INVALID_ARGUMENT,

@@ -23,6 +23,7 @@ Only requests that offer ``collections_search`` or carry a file part come here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 
@@ -110,7 +111,11 @@ class ChatSources:
         if not uses:
             return None
         answer, cites = compose(lines)
-        return Grounding(answer=answer, uses=tuple(uses), cites=cites)
+        if not prompt.tool_outputs:  # results and citations only when include asks for them
+            uses = [dataclasses.replace(u, output="") for u in uses]
+        if prompt.inline_citations:
+            uses[0] = dataclasses.replace(uses[0], cites=cites)
+        return Grounding(answer=answer, uses=tuple(uses))
 
     def _read_all(
         self, attachments: Sequence[Attachment]

@@ -1,9 +1,10 @@
 """From the model's :class:`~agentrt.sim.model.Reply` to wire messages, fast.
 
-A reply that used the store's search tools (see ``chat_sources``) also carries,
-when the request's ``include`` asks: each tool's result as a ``ROLE_TOOL`` output
-before the answer (unary responses only: xai-sdk would add a streamed one's
-content to the answer's), and the answer's inline citations.
+A reply that used the store's search tools (see ``chat_sources``) also carries
+what the request's ``include`` asked for (``chat_sources`` leaves out the rest):
+each tool's result as a ``ROLE_TOOL`` output before the answer (unary responses
+only: xai-sdk would add a streamed one's content to the answer's), and the
+answer's inline citations.
 
 Streams are sent as pre-serialized bytes: protobuf fields may come in any order
 and a repeated field may be split across concatenated encodings, so a chunk is
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
+from agentrt.sim.grounding import Cite
 from agentrt.sim.model import Reply
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.tokens import tokenize
@@ -66,8 +68,6 @@ class ResponseMeta:
     fingerprint: str
     created: int  # seconds since the epoch
     outputs: int = 1  # the request's n
-    tool_outputs: bool = False  # include the search tools' results as ROLE_TOOL outputs
-    inline_citations: bool = False  # include the answer's inline citations
 
 
 def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_pb2.SamplingUsage:
@@ -110,10 +110,10 @@ def completion_response(
         response.citations.extend(_sources(reply))
     finish = _FINISH[reply.finish]
     for index in range(meta.outputs):
-        if meta.tool_outputs:
+        if reply.server_tools:
             _add_tool_outputs(response, reply, index)
         message = response.outputs.add(index=index, finish_reason=finish).message
-        if meta.inline_citations and reply.cites:
+        if reply.server_tools:
             _add_cites(message.citations, reply)
         message.role = _ASSISTANT
         message.content = reply.content
@@ -154,9 +154,15 @@ def _add_tool_outputs(
             _add_server_call(message.tool_calls, u)
 
 
+def _cites(reply: Reply) -> list[Cite]:
+    """The inline citations the server-side calls of ``reply`` made, within its content."""
+    end = len(reply.content)
+    return [c for u in reply.server_tools for c in u.cites if c.end <= end]
+
+
 def _add_cites(citations: _Cites, reply: Reply) -> None:
     """The inline citations of ``reply``'s content (``collections_citation`` each)."""
-    for cite in reply.cites:
+    for cite in _cites(reply):
         quote = cite.quote
         out = citations.add(id=cite.id, start_index=cite.start, end_index=cite.end)
         found = out.collections_citation
@@ -239,7 +245,7 @@ def chunk_stream(
             yield head + _calls_body(_add_server_calls, reply, index)
         for piece in content:
             yield head + _delta_body(piece, index, False)
-        if meta.inline_citations and reply.cites:
+        if reply.server_tools and _cites(reply):
             yield head + _cites_body(reply, index)
         if reply.tool_calls:
             yield head + _calls_body(_add_client_calls, reply, index)

@@ -1,8 +1,8 @@
 """What the simulated model read before answering: attached files and collection search hits.
 
 Pure text work, no store: the question's content words, the sentences of a text that
-match them best, and the :class:`Grounding` (the answer quoting them, the server-side
-tool calls behind it and the citations) that :mod:`agentrt.sim.chat_sources` builds and
+match them best, and the :class:`Grounding` (the answer quoting them and the server-side
+tool calls behind it, with their results and citations) that :mod:`agentrt.sim.chat_sources` builds and
 :func:`agentrt.sim.model.respond` puts in the reply.
 """
 
@@ -89,11 +89,13 @@ class Cite:
 
 @dataclass(frozen=True, kw_only=True)
 class Grounding:
-    """The answer from what was read, the server-side tool calls made, and its citations."""
+    """The answer from what was read, and the server-side tool calls made to read it.
+
+    The answer's inline citations (when asked for) ride on the first call's ``cites``.
+    """
 
     answer: str
     uses: tuple[ServerToolUse, ...]
-    cites: tuple[Cite, ...] = ()
 
 
 def content_stems(text: str) -> frozenset[str]:

@@ -29,7 +29,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools, stems
-from agentrt.sim.grounding import Attachment, Cite, CollectionsQuery, Grounding
+from agentrt.sim.grounding import Attachment, CollectionsQuery, Grounding
 from agentrt.sim.jsonfill import fill, invalid_instance, normalize_key
 from agentrt.sim.server_tools import ServerToolUse, use_server_tools
 from agentrt.sim.tokens import count_tokens, tokenize
@@ -151,7 +151,6 @@ class Reply:
     completion_tokens: int
     reasoning_tokens: int
     server_tools: tuple[ServerToolUse, ...] = ()
-    cites: tuple[Cite, ...] = ()  # inline citations of the content
 
 
 def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | None = None) -> Reply:
@@ -159,7 +158,6 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
     pending = _pending_results(prompt.turns)
     calls: tuple[ToolCallOut, ...] = ()
     used: tuple[ServerToolUse, ...] = ()
-    cites: tuple[Cite, ...] = ()
     if not pending:
         calls = _tool_calls(prompt)
     if calls:
@@ -173,10 +171,12 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
         content, plan = _answer(prompt, quirks), "I will answer directly."
         used = _server_tools(prompt)
         if grounding is not None:
-            used = (*grounding.uses, *used)
             plain = prompt.response_schema is None and not prompt.json_object
             if plain and quirks.output_tokens is None:
-                content, cites = grounding.answer, grounding.cites
+                content, read = grounding.answer, grounding.uses
+            else:  # the answer is not the one the citations point into
+                read = tuple(replace(u, cites=()) for u in grounding.uses)
+            used = (*read, *used)
         if used:
             plan = f"I used {', '.join(u.kind for u in used)} on the server."
             sources = [s for u in used for s in u.sources]
@@ -198,7 +198,6 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
         completion_tokens=count_tokens(content) + sum(_call_tokens(c) for c in calls),
         reasoning_tokens=count_tokens(reasoning),
         server_tools=() if calls else used,
-        cites=tuple(c for c in cites if c.end <= len(content)) if cites and not calls else (),
     )
 
 

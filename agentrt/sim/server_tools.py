@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote_plus
 
 __all__ = [
@@ -50,8 +51,9 @@ class ServerToolUse:
     kind: str
     arguments: str
     sources: tuple[str, ...]
-    output: str = ""  # the tool's result as the API returns it (a ROLE_TOOL output's content)
+    output: str = ""  # the tool's result, when asked for (a ROLE_TOOL output's content)
     error: str = ""  # why the call failed ("" when it completed)
+    cites: tuple[Any, ...] = ()  # grounding.Cite: the inline citations it gave, when asked for
 
 
 def asks_for(kind: str, text: str) -> bool:
