@@ -87,7 +87,7 @@ class ImageHost:
     def _answer(self, head: bytes) -> tuple[str, str, bytes]:
         """(status, content type, body) of a request whose head is ``head``."""
         method, _, rest = head.decode("latin-1").partition(" ")
-        path = rest.partition(" ")[0]
+        path = rest.partition(" ")[0].partition("?")[0]  # a query string names nothing here
         if method != "GET":
             return "405 Method Not Allowed", "text/plain", b""
         missing = ("404 Not Found", "text/plain", b"")
