@@ -81,15 +81,24 @@ async def test_collections_search_streams_the_same_answer_and_citations() -> Non
         assert unary.tool_outputs == []  # results only when include asks for them
 
 
-async def test_a_question_the_collection_does_not_answer_is_not_searched() -> None:
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("Is the housing aluminium?", True),  # no "search" or "documents": its words match
+        ("Tell me a joke about penguins", False),  # nothing in the collection matches
+    ],
+)
+async def test_the_model_searches_when_the_collection_matches_not_by_magic_words(
+    question: str, searched: bool
+) -> None:
     async with serving() as sim, sdk(sim) as client:
         cid, _ = await _library(client)
         chat = client.chat.create(model="grok-4", tools=[collections_search([cid])])
-        chat.append(user("Tell me a joke about penguins"))
+        chat.append(user(question))
         response = await chat.sample()
-        assert response.tool_calls == []
-        assert response.server_side_tool_usage == {}
-        assert "penguins" in response.content
+        assert len(response.tool_calls) == searched
+        assert bool(response.server_side_tool_usage) == searched
+        assert ("pump.txt says" in response.content) == searched
 
 
 async def test_an_attached_text_file_is_read_and_quoted() -> None:
