@@ -227,3 +227,23 @@ async def test_bad_filters_are_invalid_argument_saying_what_is_supported(
                 await client.collections.list(filter=text)
             else:
                 await client.collections.list_documents(cid, filter=text)
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("pump " * 2_001, ["10,005 characters", "at most 10,000"]),
+        (" ".join(f"w{i}" for i in range(60_000)), ["at most 10,000", "shorten it"]),
+        ("  \n ", ["query is empty"]),
+    ],
+    ids=["long", "many distinct words", "blank"],
+)
+async def test_search_queries_past_the_bound_are_refused_at_once(
+    query: str, words: list[str]
+) -> None:
+    async with serving() as sim, sdk(sim) as client:
+        cid = (await client.collections.create("c")).collection_id
+        started = time.monotonic()
+        with expect_status(grpc.StatusCode.INVALID_ARGUMENT, *words):
+            await client.collections.search(query, [cid])
+        assert time.monotonic() - started < 5

@@ -31,11 +31,12 @@ from agentrt.sim.filters import COLLECTION_KEYS, DOCUMENT_KEYS, Record, compile_
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 
-__all__ = ["CollectionsService", "check_searchable"]
+__all__ = ["MAX_QUERY", "CollectionsService", "check_searchable"]
 
 _DEFAULT_CHUNK_CHARS = 1000
 _MAX_CHUNK_CHARS = 100_000
 _MAX_SEARCHED = 100
+MAX_QUERY = 10_000  # characters of a search query (a longer one holds the event loop for long)
 _COLLECTION_SORT = {cpb.COLLECTIONS_SORT_BY_NAME: "name", cpb.COLLECTIONS_SORT_BY_AGE: "created"}
 _DOCUMENT_SORT = {
     cpb.DOCUMENTS_SORT_BY_NAME: "f.name",
@@ -381,6 +382,11 @@ class CollectionsService:
     def _searched(self, request: documents_pb2.SearchRequest) -> Sequence[str]:
         if not request.query.strip():
             raise _invalid("query is empty: say what to search for")
+        if len(request.query) > MAX_QUERY:
+            raise _invalid(
+                f"query is {len(request.query):,} characters; the simulator searches at most "
+                f"{MAX_QUERY:,}: shorten it"
+            )
         cids = list(dict.fromkeys(request.source.collection_ids))
         if not 1 <= len(cids) <= _MAX_SEARCHED:
             raise _invalid(f"source.collection_ids: name 1..{_MAX_SEARCHED} collections")
