@@ -8,6 +8,7 @@ tool calls behind it, with their results and citations) that :mod:`agentrt.sim.c
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -118,6 +119,12 @@ def _short(sentence: str) -> str:
     return flat if len(flat) <= _MAX_QUOTE else flat[: _MAX_QUOTE - 1] + "…"
 
 
+@functools.lru_cache(maxsize=8)  # a conversation resends its attachments with every turn
+def _read(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The sentences of ``text`` with their content stems."""
+    return tuple((s, content_stems(s)) for s in _sentences(text))
+
+
 def best_sentences(text: str, stems: frozenset[str], count: int = 2) -> list[str]:
     """Up to ``count`` sentences of ``text`` that best match ``stems``, best first; [] if none.
 
@@ -125,8 +132,9 @@ def best_sentences(text: str, stems: frozenset[str], count: int = 2) -> list[str
     holding that stem (a word every sentence has tells little); ties go to the earlier
     sentence. Sentences after the best are kept only when nearly as good (3/4 of its score).
     """
-    sentences = _sentences(text)
-    held = [stems & content_stems(s) for s in sentences]
+    read = _read(text)
+    sentences = [sentence for sentence, _ in read]
+    held = [stems & words for _, words in read]
     spread = Counter(stem for h in held for stem in h)
     scored = sorted(
         (-sum(1 / spread[stem] for stem in h), place) for place, h in enumerate(held) if h
