@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from dataclasses import replace
 from typing import Any, Literal
 
 import jsonschema
@@ -11,8 +12,10 @@ import pytest
 from pydantic import BaseModel, Field
 
 from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools
+from agentrt.sim.grounding import Grounding, Quote, best_sentences, compose, content_stems
 from agentrt.sim.jsonfill import fill, invalid_instance
 from agentrt.sim.model import Prompt, Quirks, Turn, respond
+from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.tokens import count_tokens, token_id, tokenize
 
 WEATHER = FunctionTool(
@@ -366,3 +369,40 @@ def test_server_side_tools_run_when_asked_and_cite_sources() -> None:
     )
     assert both.tool_calls
     assert both.server_tools == ()
+
+
+def test_what_the_model_read_becomes_the_answer_unless_json_is_asked_for() -> None:
+    quote = Quote(text="Servicing is due every 6 months.", source="pump.txt", file_id="f1")
+    answer, cites = compose([quote])
+    use = ServerToolUse(id="call_srv_1", kind="attachment_search", arguments="{}", sources=())
+    read = Grounding(answer=answer, uses=(replace(use, cites=cites),))
+    plain = respond(_prompt("How often is servicing due?"), grounding=read)
+    assert plain.content == "pump.txt says: “Servicing is due every 6 months.” [1]."
+    (cite,) = plain.server_tools[0].cites
+    assert plain.content[cite.start : cite.end] == quote.text
+    as_json = respond(_prompt("How often is servicing due?", json_object=True), grounding=read)
+    assert json.loads(as_json.content)
+    assert [u.kind for u in as_json.server_tools] == ["attachment_search"]
+    assert as_json.server_tools[0].cites == ()  # they pointed into an answer not given
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "best"),
+    [
+        (
+            "The pump moves water. Servicing is due yearly.",
+            "When is servicing due?",
+            ["Servicing is due yearly."],
+        ),
+        (
+            "Pumps hum. The pump is red. The pump is blue.",
+            "Which pump is red?",
+            ["The pump is red."],
+        ),
+        ("Nothing relevant here.", "What colour is the sky?", []),
+    ],
+)
+def test_best_sentences_rank_by_the_question_s_rarer_words(
+    text: str, question: str, best: list[str]
+) -> None:
+    assert best_sentences(text, content_stems(question)) == best

@@ -17,6 +17,14 @@ DOCUMENT_STATUS_PROCESSING for --index-delay-ms, then are searchable: keyword
 (SQLite FTS5, bm25), semantic (cosine of the simulator's embeddings of word
 stems) or hybrid (reciprocal-rank fusion, k=60). Faults apply to them as to
 model calls; 'abort' cuts an upload or download after K chunks.
+
+Chat uses the same store: a request offering collections_search searches those
+collections with the question and, when chunks match its words, answers quoting
+and citing them (collections://COLLECTION/files/FILE); a file part (file_id or
+inline bytes) is read and quoted (binary files described, unknown ids
+NOT_FOUND). Public file URLs are served at http://HOST:PORT/files/TOKEN until
+they expire or are revoked. List filters take KEY OP VALUE (= != > >= < <=),
+KEY:VALUE (contains), KEY:!VALUE, null, AND, OR, NOT and parentheses.
 """
 
 

@@ -39,9 +39,12 @@ in the user's text, tool arguments, schema-valid JSON), ``server_tools``
 (simulated web search …), ``decode``/``encode`` (wire ↔ model, pre-serialized
 chunks), ``faults`` and ``knobs`` (fault injection, header names), ``script``,
 ``store``, ``catalogue``, ``tokens``, ``status``, ``images`` and ``imagehost``
-(PNGs, and the HTTP server behind URL-form images). The retrieval services
-(Files, Collections, Documents; ``Simulator(data_dir=..., files=RagLimits(...))``):
-``files``, ``collections``, ``retrieval``, ``ragstore`` and ``rag_handlers``.
+(PNGs, and the HTTP server behind URL-form images and public file URLs). The
+retrieval services (Files, Collections, Documents; ``Simulator(data_dir=...,
+files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters),
+``retrieval``, ``ragstore`` and ``rag_handlers``; chat reads the same store through
+``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
+quoted, cited answer).
 """
 
 from __future__ import annotations

@@ -15,9 +15,11 @@ import grpc
 from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
 
 from agentrt.sim.catalogue import find_model
+from agentrt.sim.chat_sources import ChatSources
 from agentrt.sim.decode import prompt_from_request
 from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
 from agentrt.sim.faults import CallPlan, FaultInjector
+from agentrt.sim.grounding import Grounding
 from agentrt.sim.knobs import MAX_RESPONSE_TOKENS
 from agentrt.sim.model import Prompt, Reply, respond
 from agentrt.sim.script import Script
@@ -85,10 +87,18 @@ async def _stall_for_deadline(plan: CallPlan, context: Context) -> None:
 class ChatService:
     """Handlers of ``xai_api.Chat``; state (stores, call counters) lives here."""
 
-    def __init__(self, *, injector: FaultInjector, script: Script | None, admit: Admit) -> None:
+    def __init__(
+        self,
+        *,
+        injector: FaultInjector,
+        script: Script | None,
+        admit: Admit,
+        sources: ChatSources | None = None,
+    ) -> None:
         self.injector = injector
         self.script = script
         self.admit = admit
+        self.sources = sources  # attached files and collections (None: the model reads none)
         self.completions = CompletionStore()
         self.deferred = DeferredStore()
 
@@ -112,7 +122,10 @@ class ChatService:
                 raise SimStatus(turn.error, turn.message)
             reply = turn.reply(prompt)
         else:
-            reply = respond(prompt, plan.quirks)
+            grounding: Grounding | None = None
+            if self.sources is not None and (prompt.collections or prompt.attachments):
+                grounding = self.sources.ground(prompt)
+            reply = respond(prompt, plan.quirks, grounding)
         meta = ResponseMeta(
             response_id=_new_id(),
             model=prompt.model,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,14 +27,16 @@ from google.protobuf import empty_pb2
 
 from agentrt.sim import retrieval
 from agentrt.sim.files import next_token, page_bounds, timestamp
+from agentrt.sim.filters import COLLECTION_KEYS, DOCUMENT_KEYS, Record, compile_filter
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 
-__all__ = ["CollectionsService"]
+__all__ = ["MAX_QUERY", "CollectionsService", "check_searchable"]
 
 _DEFAULT_CHUNK_CHARS = 1000
 _MAX_CHUNK_CHARS = 100_000
 _MAX_SEARCHED = 100
+MAX_QUERY = 10_000  # characters of a search query (a longer one holds the event loop for long)
 _COLLECTION_SORT = {cpb.COLLECTIONS_SORT_BY_NAME: "name", cpb.COLLECTIONS_SORT_BY_AGE: "created"}
 _DOCUMENT_SORT = {
     cpb.DOCUMENTS_SORT_BY_NAME: "f.name",
@@ -66,6 +69,51 @@ def _window(config: types_pb2.ChunkConfiguration) -> tuple[int, int]:
             "and overlap 0..size-1"
         )
     return size, overlap
+
+
+def _seconds(stamp: Any) -> float:
+    return float(stamp.seconds + stamp.nanos / 1e9)
+
+
+def _collection_record(m: cpb.CollectionMetadata) -> Record:
+    """What a filter sees of a collection."""
+    return {
+        "collection_id": m.collection_id,
+        "collection_name": m.collection_name,
+        "collection_description": m.collection_description,
+        "created_at": _seconds(m.created_at),
+        "documents_count": float(m.documents_count),
+    }
+
+
+def _document_record(d: cpb.DocumentMetadata) -> Record:
+    """What a filter sees of a document: its file's metadata, status and fields."""
+    meta = d.file_metadata
+    record: dict[str, str | float | None] = {
+        "file_id": meta.file_id,
+        "name": meta.name,
+        "size_bytes": float(meta.size_bytes),
+        "content_type": meta.content_type,
+        "status": cpb.DocumentStatus.Name(d.status),
+        "created_at": _seconds(meta.created_at),
+    }
+    record.update((f"fields.{k}", v) for k, v in d.fields.items())
+    return record
+
+
+def check_searchable(store: RagStore, cids: Sequence[str]) -> None:
+    """NOT_FOUND naming the first missing collection; FAILED_PRECONDITION when every
+    document of these collections is still being indexed (some indexed: they are searched)."""
+    for cid in cids:
+        store.collection(cid)
+    indexed, pending = store.pending(cids)
+    if not indexed and pending:
+        raise SimStatus(
+            grpc.StatusCode.FAILED_PRECONDITION,
+            f"no document is indexed yet: {pending} document(s) still "
+            "DOCUMENT_STATUS_PROCESSING; retry once GetDocumentMetadata reports "
+            "DOCUMENT_STATUS_PROCESSED",
+        )
 
 
 class CollectionsService:
@@ -117,14 +165,19 @@ class CollectionsService:
         offset, limit = page_bounds(
             request.limit, request.pagination_token, self.store.limits.max_page
         )
-        ids = self.store.collections(
+        match = compile_filter(request.filter, COLLECTION_KEYS)
+        order = (
             _COLLECTION_SORT.get(request.sort_by, "name"),
             request.order == shared_pb2.ORDERING_DESCENDING,
-            offset,
-            limit,
         )
-        out = cpb.ListCollectionsResponse(collections=[self.metadata(c) for c in ids])
-        token = next_token(offset, limit, len(ids))
+        if match is None:
+            page = [self.metadata(c) for c in self.store.collections(*order, offset, limit)]
+        else:  # every collection is looked at (at most max_collections), then the page is cut
+            every = self.store.collections(*order, 0, self.store.limits.max_collections)
+            kept = [m for m in map(self.metadata, every) if match(_collection_record(m))]
+            page = kept[offset : offset + limit]
+        out = cpb.ListCollectionsResponse(collections=page)
+        token = next_token(offset, limit, len(page))
         if token is not None:
             out.pagination_token = token
         return out
@@ -223,17 +276,26 @@ class CollectionsService:
         offset, limit = page_bounds(
             request.limit, request.pagination_token, self.store.limits.max_page
         )
-        ids = self.store.documents(
-            request.collection_id,
+        cid = request.collection_id
+        match = compile_filter(request.filter, DOCUMENT_KEYS)
+        name = request.name.lower()
+        order = (
             _DOCUMENT_SORT.get(request.sort_by, "f.name"),
             request.order == shared_pb2.ORDERING_DESCENDING,
-            offset,
-            limit,
         )
-        out = cpb.ListDocumentsResponse(
-            documents=[self.document(request.collection_id, f) for f in ids]
-        )
-        token = next_token(offset, limit, len(ids))
+        if match is None and not name:
+            page = [self.document(cid, f) for f in self.store.documents(cid, *order, offset, limit)]
+        else:  # every document is looked at (at most max_documents), then the page is cut
+            every = self.store.documents(cid, *order, 0, self.store.limits.max_documents)
+            kept = [
+                d
+                for d in (self.document(cid, f) for f in every)
+                if name in d.file_metadata.name.lower()
+                and (match is None or match(_document_record(d)))
+            ]
+            page = kept[offset : offset + limit]
+        out = cpb.ListDocumentsResponse(documents=page)
+        token = next_token(offset, limit, len(page))
         if token is not None:
             out.pagination_token = token
         return out
@@ -320,18 +382,15 @@ class CollectionsService:
     def _searched(self, request: documents_pb2.SearchRequest) -> Sequence[str]:
         if not request.query.strip():
             raise _invalid("query is empty: say what to search for")
+        if len(request.query) > MAX_QUERY:
+            raise _invalid(
+                f"query is {len(request.query):,} characters; the simulator searches at most "
+                f"{MAX_QUERY:,}: shorten it"
+            )
         cids = list(dict.fromkeys(request.source.collection_ids))
         if not 1 <= len(cids) <= _MAX_SEARCHED:
             raise _invalid(f"source.collection_ids: name 1..{_MAX_SEARCHED} collections")
-        for cid in cids:
-            self.store.collection(cid)  # NOT_FOUND names the first missing one
-        indexed, pending = self.store.pending(cids)
-        if not indexed and pending:
-            raise SimStatus(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"no document is indexed yet ({pending} still DOCUMENT_STATUS_PROCESSING): "
-                "wait until GetDocumentMetadata reports DOCUMENT_STATUS_PROCESSED",
-            )
+        check_searchable(self.store, cids)
         return cids
 
     def _rank(
@@ -341,7 +400,11 @@ class CollectionsService:
         if mode == "keyword_retrieval":
             return retrieval.keyword(self.store, request.query, cids, limit)
         if mode == "semantic_retrieval":
-            return retrieval.semantic(self.store, request.query, cids, limit)
+            hits = retrieval.semantic(self.store, request.query, cids, limit)
+            if request.ranking_metric == documents_pb2.RANKING_METRIC_L2_DISTANCE:
+                # distance between unit vectors, from their cosine: lower is nearer
+                return [retrieval.Hit(h.chunk, math.sqrt(max(0.0, 2 - 2 * h.score))) for h in hits]
+            return hits
         h = request.hybrid_retrieval
         rrf = h.reciprocal_rank_fusion
         text_w, embed_w = (rrf.text_weight, rrf.embedding_weight)

@@ -16,6 +16,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.grounding import Attachment, CollectionsQuery
 from agentrt.sim.knobs import MAX_OUTPUTS
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
 from agentrt.sim.status import SimStatus
@@ -44,7 +45,7 @@ def _invalid(details: str) -> SimStatus:
     return SimStatus(grpc.StatusCode.INVALID_ARGUMENT, details)
 
 
-_TURNS: dict[bytes, tuple[Turn, int]] = {}
+_TURNS: dict[bytes, tuple[Turn, int, tuple[Attachment, ...]]] = {}
 _TURNS_KEPT = 4096  # messages whose reading is remembered (the oldest is forgotten first)
 _TURN_BYTES = 4096  # ... when their encoding is at most this long
 
@@ -56,14 +57,20 @@ def turns_from_messages(messages: Sequence[chat_pb2.Message]) -> tuple[tuple[Tur
     of a short message is remembered by its encoding.
     """
     turns: list[Turn] = []
-    images = _read_turns([m.SerializeToString() for m in messages], messages, 0, turns)
+    files: list[Attachment] = []
+    images = _read_turns([m.SerializeToString() for m in messages], messages, 0, turns, files)
     return tuple(turns), images
 
 
 def _read_turns(
-    encodings: Sequence[bytes], messages: Sequence[chat_pb2.Message], first: int, out: list[Turn]
+    encodings: Sequence[bytes],
+    messages: Sequence[chat_pb2.Message],
+    first: int,
+    out: list[Turn],
+    files: list[Attachment],
 ) -> int:
-    """Append the turns of ``messages`` (encoded as ``encodings``) to ``out``; their image parts.
+    """Append the turns of ``messages`` (encoded as ``encodings``) to ``out``, and their file
+    parts to ``files``; their count of image parts.
 
     ``first`` is the place of ``messages[0]`` in the conversation (errors name it).
     """
@@ -77,29 +84,68 @@ def _read_turns(
                 remember(_TURNS, key, read, _TURNS_KEPT)
         out.append(read[0])
         images += read[1]
+        if read[2]:
+            files.extend(read[2])
     return images
 
 
-def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int]:
-    """Message number ``index`` as the model reads it, and its count of image parts."""
+def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int, tuple[Attachment, ...]]:
+    """Message number ``index`` as the model reads it, its count of image parts, its files."""
     role = _ROLES.get(message.role)
     if role is None:
         raise _invalid(f"messages[{index}]: role is not set (use ROLE_USER, ROLE_ASSISTANT, …)")
     texts = []
     images = 0
+    files: list[Attachment] = []
     for part in message.content:
         kind = part.WhichOneof("content")
         if kind == "text":
             texts.append(part.text)
         elif kind == "image_url":
             images += 1
+        elif kind == "file":
+            files.append(_attachment(part.file, index))
     calls = tuple(
         ToolCallOut(id=c.id, name=c.function.name, arguments=c.function.arguments)
         for c in message.tool_calls
     )
     call_id = message.tool_call_id if message.HasField("tool_call_id") else None
     text = "".join(texts)
-    return Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id), images
+    turn = Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id)
+    return turn, images, tuple(files)
+
+
+def _attachment(part: chat_pb2.FileContent, index: int) -> Attachment:
+    given = [name for name in ("file_id", "data", "url") if getattr(part, name)]
+    if len(given) != 1:
+        raise _invalid(
+            f"messages[{index}]: a file part needs exactly one of file_id, data or url "
+            f"(it has {', '.join(given) or 'none'})"
+        )
+    return Attachment(
+        file_id=part.file_id, data=part.data or None, filename=part.filename, url=part.url
+    )
+
+
+_MODES = {
+    "hybrid_retrieval": "hybrid",
+    "semantic_retrieval": "semantic",
+    "keyword_retrieval": "keyword",
+    None: "hybrid",
+}
+
+
+def _collections_query(request: chat_pb2.GetCompletionsRequest) -> CollectionsQuery | None:
+    """The first ``collections_search`` tool offered, if any."""
+    for tool in request.tools:
+        if tool.HasField("collections_search"):
+            search = tool.collections_search
+            return CollectionsQuery(
+                collection_ids=tuple(search.collection_ids),
+                limit=search.limit if search.HasField("limit") else None,
+                mode=_MODES[search.WhichOneof("retrieval_mode")],
+            )
+    return None
 
 
 def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
@@ -172,12 +218,14 @@ def _cut_type() -> Any:
         ("messages", 1, f.TYPE_BYTES, f.LABEL_REPEATED),
         ("model", 2, f.TYPE_BYTES, f.LABEL_OPTIONAL),
         ("max_tokens", 7, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("n", 8, f.TYPE_INT64, f.LABEL_OPTIONAL),  # checked with the rest: part of the key
         ("response_format", 10, f.TYPE_BYTES, f.LABEL_OPTIONAL),
         ("seed", 11, f.TYPE_INT64, f.LABEL_OPTIONAL),
         ("tools", 17, f.TYPE_BYTES, f.LABEL_REPEATED),
         ("tool_choice", 18, f.TYPE_BYTES, f.LABEL_OPTIONAL),
         ("reasoning_effort", 19, f.TYPE_INT64, f.LABEL_OPTIONAL),
         ("parallel_tool_calls", 21, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("include", 26, f.TYPE_INT64, f.LABEL_REPEATED),
     ):
         cut.field.add(name=name, number=number, type=kind, label=label)
     pool = descriptor_pool.DescriptorPool()
@@ -200,6 +248,12 @@ def _split(request: chat_pb2.GetCompletionsRequest) -> tuple[list[bytes], bytes]
     return messages, cut.SerializeToString()
 
 
+_OUTPUTS = frozenset(
+    {
+        chat_pb2.INCLUDE_OPTION_COLLECTIONS_SEARCH_CALL_OUTPUT,
+        chat_pb2.INCLUDE_OPTION_ATTACHMENT_SEARCH_CALL_OUTPUT,
+    }
+)
 _HEADS: dict[bytes, dict[str, Any]] = {}
 _HEADS_KEPT = 256  # readings of the fields besides the messages (the oldest is forgotten first)
 _HEAD_BYTES = 65_536  # ... when their encoding is at most this long
@@ -236,6 +290,9 @@ def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
         server_tools=tuple(
             str(t.WhichOneof("tool")) for t in request.tools if not t.HasField("function")
         ),
+        collections=_collections_query(request),
+        tool_outputs=bool(_OUTPUTS.intersection(request.include)),
+        inline_citations=chat_pb2.INCLUDE_OPTION_INLINE_CITATIONS in request.include,
     )
     return dict(vars(prompt))
 
@@ -255,14 +312,17 @@ def prompt_from_request(
     if not encodings and not history:
         raise _invalid("messages: at least one message is required")
     turns: list[Turn] = []
+    files: list[Attachment] = []
     images = 0
     if history:
-        images = _read_turns([m.SerializeToString() for m in history], history, 0, turns)
-    images += _read_turns(encodings, request.messages, len(history), turns)
+        images = _read_turns([m.SerializeToString() for m in history], history, 0, turns, files)
+    images += _read_turns(encodings, request.messages, len(history), turns, files)
     if head is None:
         head = _head(request)
         if len(head_key) <= _HEAD_BYTES:
             remember(_HEADS, head_key, head, _HEADS_KEPT)
     prompt = object.__new__(Prompt)  # the remembered fields, not the frozen __init__'s 14 setattrs
     vars(prompt).update(head, turns=tuple(turns), cached_turns=len(history), image_parts=images)
+    if files:
+        vars(prompt)["attachments"] = tuple(files)
     return prompt

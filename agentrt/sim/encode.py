@@ -1,5 +1,11 @@
 """From the model's :class:`~agentrt.sim.model.Reply` to wire messages, fast.
 
+A reply that used the store's search tools (see ``chat_sources``) also carries
+what the request's ``include`` asked for (``chat_sources`` leaves out the rest):
+each tool's result as a ``ROLE_TOOL`` output before the answer (unary responses
+only: xai-sdk would add a streamed one's content to the answer's), and the
+answer's inline citations.
+
 Streams are sent as pre-serialized bytes: protobuf fields may come in any order
 and a repeated field may be split across concatenated encodings, so a chunk is
 the bytes of its header (id, model, created, fingerprint; built once per
@@ -18,13 +24,16 @@ from typing import TYPE_CHECKING
 
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
+from agentrt.sim.grounding import Cite
 from agentrt.sim.model import Reply
+from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.tokens import tokenize
 
 if TYPE_CHECKING:
     from google.protobuf.internal.containers import RepeatedCompositeFieldContainer
 
     _Calls = RepeatedCompositeFieldContainer[chat_pb2.ToolCall]
+    _Cites = RepeatedCompositeFieldContainer[chat_pb2.InlineCitation]
 
 __all__ = ["ResponseMeta", "chunk_stream", "completion_response", "usage_of"]
 
@@ -101,7 +110,11 @@ def completion_response(
         response.citations.extend(_sources(reply))
     finish = _FINISH[reply.finish]
     for index in range(meta.outputs):
+        if reply.server_tools:
+            _add_tool_outputs(response, reply, index)
         message = response.outputs.add(index=index, finish_reason=finish).message
+        if reply.server_tools:
+            _add_cites(message.citations, reply)
         message.role = _ASSISTANT
         message.content = reply.content
         message.reasoning_content = reply.reasoning
@@ -112,14 +125,50 @@ def completion_response(
     return response
 
 
+def _add_server_call(calls: _Calls, u: ServerToolUse) -> None:
+    call = calls.add(
+        id=u.id, type=_SERVER_TOOL_CALL_TYPE[u.kind], status=chat_pb2.TOOL_CALL_STATUS_COMPLETED
+    )
+    if u.error:
+        call.status = chat_pb2.TOOL_CALL_STATUS_FAILED
+        call.error_message = u.error
+    call.function.name = u.kind
+    call.function.arguments = u.arguments
+
+
 def _add_server_calls(calls: _Calls, reply: Reply) -> None:
     """Add the server-side tool calls of ``reply`` to ``calls`` (they come first, as in the API)."""
     for u in reply.server_tools:
-        call = calls.add(
-            id=u.id, type=_SERVER_TOOL_CALL_TYPE[u.kind], status=chat_pb2.TOOL_CALL_STATUS_COMPLETED
-        )
-        call.function.name = u.kind
-        call.function.arguments = u.arguments
+        _add_server_call(calls, u)
+
+
+def _add_tool_outputs(
+    response: chat_pb2.GetChatCompletionResponse, reply: Reply, index: int
+) -> None:
+    """A ``ROLE_TOOL`` output per server-side call with a result: the call and its result."""
+    for u in reply.server_tools:
+        if u.output:
+            message = response.outputs.add(index=index).message
+            message.role = chat_pb2.ROLE_TOOL
+            message.content = u.output
+            _add_server_call(message.tool_calls, u)
+
+
+def _cites(reply: Reply) -> list[Cite]:
+    """The inline citations the server-side calls of ``reply`` made, within its content."""
+    end = len(reply.content)
+    return [c for u in reply.server_tools for c in u.cites if c.end <= end]
+
+
+def _add_cites(citations: _Cites, reply: Reply) -> None:
+    """The inline citations of ``reply``'s content (``collections_citation`` each)."""
+    for cite in _cites(reply):
+        quote = cite.quote
+        out = citations.add(id=cite.id, start_index=cite.start, end_index=cite.end)
+        found = out.collections_citation
+        found.file_id, found.chunk_id = quote.file_id, quote.chunk_id
+        found.chunk_content, found.score = quote.chunk_content, quote.score
+        found.collection_ids.extend(quote.collection_ids)
 
 
 def _add_client_calls(calls: _Calls, reply: Reply) -> None:
@@ -149,6 +198,15 @@ def _calls_body(add: Callable[[_Calls, Reply], None], reply: Reply, index: int) 
     delta = chunk.outputs.add(index=index).delta
     delta.role = _ASSISTANT
     add(delta.tool_calls, reply)
+    return chunk.SerializeToString()
+
+
+def _cites_body(reply: Reply, index: int) -> bytes:
+    """One chunk whose delta holds the inline citations of ``reply``'s content."""
+    chunk = chat_pb2.GetChatCompletionChunk()
+    delta = chunk.outputs.add(index=index).delta
+    delta.role = _ASSISTANT
+    _add_cites(delta.citations, reply)
     return chunk.SerializeToString()
 
 
@@ -187,6 +245,8 @@ def chunk_stream(
             yield head + _calls_body(_add_server_calls, reply, index)
         for piece in content:
             yield head + _delta_body(piece, index, False)
+        if reply.server_tools and _cites(reply):
+            yield head + _cites_body(reply, index)
         if reply.tool_calls:
             yield head + _calls_body(_add_client_calls, reply, index)
     last = chat_pb2.GetChatCompletionChunk(usage=usage, citations=_sources(reply))

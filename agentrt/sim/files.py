@@ -1,7 +1,10 @@
-"""The simulator's ``xai_api.Files`` service: upload, list, retrieve, download, delete.
+"""The simulator's ``xai_api.Files`` service: upload, list, retrieve, download, delete,
+and public URLs.
 
 An upload is kept only once its stream has ended normally: a stream cut off by the
-client, by a fault or by the size limit stores nothing.
+client, by a fault or by the size limit stores nothing. A public URL is served by the
+simulator's HTTP host (see ``imagehost``); its token is kept in the store, so it
+survives a restart under ``--data-dir`` (at the new HTTP port).
 """
 
 from __future__ import annotations
@@ -9,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import mimetypes
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import grpc
 from agentrt_protos.xai.api.v1 import files_pb2
 
+from agentrt.sim.filters import FILE_KEYS, Record, compile_filter
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 
@@ -26,6 +31,7 @@ _SORT = {
     files_pb2.FILES_SORT_BY_SIZE: "size",
 }
 _MAX_NAME = 1024
+_MAX_URL_SECONDS = 10 * 365 * 86_400
 
 
 def _invalid(details: str) -> SimStatus:
@@ -60,11 +66,35 @@ def next_token(offset: int, limit: int, got: int) -> str | None:
     return base64.urlsafe_b64encode(f"offset:{offset + got}".encode()).decode()
 
 
+def _seconds(stamp: Any) -> float:
+    return float(stamp.seconds + stamp.nanos / 1e9)
+
+
+def _record(m: files_pb2.File) -> Record:
+    """What a filter sees of a file."""
+    return {
+        "file_id": m.id,
+        "name": m.filename,
+        "file_name": m.filename,
+        "size_bytes": float(m.size),
+        "content_type": mimetypes.guess_type(m.filename)[0] or "application/octet-stream",
+        "created_at": _seconds(m.created_at),
+        "expires_at": _seconds(m.expires_at) if m.HasField("expires_at") else None,
+        "upload_status": "UPLOAD_STATUS_COMPLETE",
+        "user_defined_id": None,
+        "public_url": m.public_url if m.HasField("public_url") else None,
+        "public_url_expires_at": (
+            _seconds(m.public_url_expires_at) if m.HasField("public_url_expires_at") else None
+        ),
+    }
+
+
 class FilesService:
     """Handlers of ``xai_api.Files`` over a :class:`RagStore`."""
 
     def __init__(self, store: RagStore) -> None:
         self.store = store
+        self.link: Callable[[str], str] | None = None  # a public URL token -> its URL
 
     def message(self, file_id: str) -> files_pb2.File:
         """The ``File`` message of a stored file."""
@@ -73,6 +103,41 @@ class FilesService:
         timestamp(out.created_at, created)
         if expires is not None:
             timestamp(out.expires_at, expires)
+        public = self.store.public_url(file_id) if self.link is not None else None
+        if public is not None and self.link is not None:
+            out.public_url = self.link(public[0])
+            if public[1] is not None:
+                timestamp(out.public_url_expires_at, public[1])
+        return out
+
+    async def create_public_url(
+        self, request: files_pb2.CreatePublicUrlRequest
+    ) -> files_pb2.CreatePublicUrlResponse:
+        """``CreatePublicUrl``: the file's URL (its current one, expiry updated if asked)."""
+        if self.link is None:
+            raise SimStatus(
+                grpc.StatusCode.UNIMPLEMENTED, "this simulator serves no HTTP host for public URLs"
+            )
+        expires_after = request.expires_after if request.HasField("expires_after") else None
+        if expires_after is not None and not 0 < expires_after <= _MAX_URL_SECONDS:
+            raise _invalid(
+                f"expires_after {expires_after} must be 1..{_MAX_URL_SECONDS} seconds "
+                "(or left out: the URL then expires with the file)"
+            )
+        token, expires = self.store.make_public(request.file_id, expires_after)
+        out = files_pb2.CreatePublicUrlResponse(public_url=self.link(token))
+        if expires is not None:
+            timestamp(out.expires_at, expires)
+        return out
+
+    async def revoke_public_url(
+        self, request: files_pb2.RevokePublicUrlRequest
+    ) -> files_pb2.RevokePublicUrlResponse:
+        """``RevokePublicUrl``: the URL answers 404 from now on (a no-op without one)."""
+        token = self.store.revoke_public(request.file_id)
+        out = files_pb2.RevokePublicUrlResponse(file_id=request.file_id, revoked=token is not None)
+        if token is not None and self.link is not None:
+            out.public_url = self.link(token)
         return out
 
     async def upload_file(
@@ -138,14 +203,17 @@ class FilesService:
         offset, limit = page_bounds(
             request.limit, request.pagination_token, self.store.limits.max_page
         )
-        rows = self.store.files(
-            _SORT.get(request.sort_by, "created"),
-            request.order == files_pb2.DESCENDING,
-            offset,
-            limit,
-        )
-        out = files_pb2.ListFilesResponse(data=[self.message(r[0]) for r in rows])
-        token = next_token(offset, limit, len(rows))
+        match = compile_filter(request.filter, FILE_KEYS)
+        order = (_SORT.get(request.sort_by, "created"), request.order == files_pb2.DESCENDING)
+        if match is None:
+            page = [self.message(r[0]) for r in self.store.files(*order, offset, limit)]
+        else:  # every file is looked at (at most max_files), then the page is cut
+            every = [
+                self.message(r[0]) for r in self.store.files(*order, 0, self.store.limits.max_files)
+            ]
+            page = [m for m in every if match(_record(m))][offset : offset + limit]
+        out = files_pb2.ListFilesResponse(data=page)
+        token = next_token(offset, limit, len(page))
         if token is not None:
             out.pagination_token = token
         return out

@@ -1,31 +1,40 @@
-"""A tiny HTTP server for URL-form images: ``GET /images/<key>.png`` on loopback.
+"""A tiny HTTP server for URL-form images and public file URLs, on the simulator's host.
 
 ``GenerateImage`` with ``IMG_FORMAT_URL`` returns ``http://HOST:PORT/images/<key>.png``;
-fetching it (as xai-sdk's ``ImageResponse.image`` does) gets the PNG. Only
-GET of a known image answers 200; everything else gets 404 or 405. Bounded:
+fetching it (as xai-sdk's ``ImageResponse.image`` does) gets the PNG. Bounded:
 the oldest images are forgotten first.
+
+``Files/CreatePublicUrl`` returns ``http://HOST:PORT/files/<token>`` (an unguessable
+token); fetching it gets the file's bytes until the URL expires or is revoked, and
+404 after. Only GET of a known image or live URL answers 200; everything else gets
+404 or 405.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import mimetypes
 from collections import OrderedDict
+from collections.abc import Callable
 
 __all__ = ["ImageHost"]
 
 _MAX_IMAGES = 1_000
 _MAX_REQUEST_BYTES = 8_192
+PublicFiles = Callable[[str], "tuple[str, bytes] | None"]
+"""``lookup(token)`` -> (file name, bytes) of a live public URL, or None."""
 
 
 class ImageHost:
     """Serves generated PNGs over HTTP/1.1; start it, :meth:`put` images, stop it."""
 
-    def __init__(self, host: str) -> None:
+    def __init__(self, host: str, files: PublicFiles | None = None) -> None:
         # One concrete address: "localhost" or a wildcard would bind several
         # sockets, each with its own ephemeral port.
         self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::", "localhost") else host
         self._images: OrderedDict[str, bytes] = OrderedDict()
+        self._files = files
         self._server: asyncio.Server | None = None
         self._port = 0
 
@@ -48,17 +57,23 @@ class ImageHost:
         self._images.move_to_end(key)
         while len(self._images) > _MAX_IMAGES:
             self._images.popitem(last=False)
+        return f"{self._base()}/images/{key}.png"
+
+    def file_url(self, token: str) -> str:
+        """The URL a public file with ``token`` is served at."""
+        return f"{self._base()}/files/{token}"
+
+    def _base(self) -> str:
         host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"http://{host}:{self._port}/images/{key}.png"
+        return f"http://{host}:{self._port}"
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             async with asyncio.timeout(10):
                 head = await reader.readuntil(b"\r\n\r\n")
-            status, body = self._answer(head[:_MAX_REQUEST_BYTES])
+            status, kind, body = self._answer(head[:_MAX_REQUEST_BYTES])
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
-            status, body = "400 Bad Request", b""
-        kind = "image/png" if status.startswith("200") else "text/plain"
+            status, kind, body = "400 Bad Request", "text/plain", b""
         writer.write(
             f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
             "Connection: close\r\n\r\n".encode()
@@ -69,11 +84,19 @@ class ImageHost:
         finally:
             writer.close()
 
-    def _answer(self, head: bytes) -> tuple[str, bytes]:
+    def _answer(self, head: bytes) -> tuple[str, str, bytes]:
+        """(status, content type, body) of a request whose head is ``head``."""
         method, _, rest = head.decode("latin-1").partition(" ")
-        path = rest.partition(" ")[0]
+        path = rest.partition(" ")[0].partition("?")[0]  # a query string names nothing here
         if method != "GET":
-            return "405 Method Not Allowed", b""
+            return "405 Method Not Allowed", "text/plain", b""
+        missing = ("404 Not Found", "text/plain", b"")
+        if path.startswith("/files/") and self._files is not None:
+            found = self._files(path.removeprefix("/files/"))
+            if found is None:
+                return missing
+            kind = mimetypes.guess_type(found[0])[0] or "application/octet-stream"
+            return "200 OK", kind, found[1]
         key = path.removeprefix("/images/").removesuffix(".png")
         png = self._images.get(key) if path.startswith("/images/") else None
-        return ("200 OK", png) if png is not None else ("404 Not Found", b"")
+        return ("200 OK", "image/png", png) if png is not None else missing

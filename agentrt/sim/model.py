@@ -11,7 +11,9 @@ the same reply. What it does, in order:
   from those results and from the prompt where names match;
 * otherwise it answers in text (or schema-valid JSON) about the user's text,
   using the server-side tools offered (web search …) when the text asks for
-  them (see :mod:`agentrt.sim.server_tools`).
+  them (see :mod:`agentrt.sim.server_tools`); what it read in attached files
+  and collections (a :class:`~agentrt.sim.grounding.Grounding`, made by
+  :mod:`agentrt.sim.chat_sources`) becomes the answer, quoted and cited.
 
 Reasoning models think first (``reasoning`` in the reply). Token counts come
 from :mod:`agentrt.sim.tokens`, the same tokenizer ``TokenizeText`` uses.
@@ -27,6 +29,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools, stems
+from agentrt.sim.grounding import Attachment, CollectionsQuery, Grounding
 from agentrt.sim.jsonfill import fill, invalid_instance, normalize_key
 from agentrt.sim.server_tools import ServerToolUse, use_server_tools
 from agentrt.sim.tokens import count_tokens, tokenize
@@ -119,6 +122,10 @@ class Prompt:
     cached_turns: int = 0
     image_parts: int = 0
     server_tools: tuple[str, ...] = ()  # server-side tool kinds offered ("web_search", …)
+    collections: CollectionsQuery | None = None  # the collections_search tool offered
+    attachments: tuple[Attachment, ...] = ()  # the file parts of every message
+    tool_outputs: bool = False  # include the server-side search tools' results
+    inline_citations: bool = False  # include inline citations
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,8 +153,8 @@ class Reply:
     server_tools: tuple[ServerToolUse, ...] = ()
 
 
-def respond(prompt: Prompt, quirks: Quirks = Quirks()) -> Reply:
-    """The model's reply to ``prompt``; deterministic in ``prompt`` and ``quirks``."""
+def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | None = None) -> Reply:
+    """The model's reply to ``prompt``, having read ``grounding``; deterministic in all three."""
     pending = _pending_results(prompt.turns)
     calls: tuple[ToolCallOut, ...] = ()
     used: tuple[ServerToolUse, ...] = ()
@@ -163,6 +170,13 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks()) -> Reply:
     else:
         content, plan = _answer(prompt, quirks), "I will answer directly."
         used = _server_tools(prompt)
+        if grounding is not None:
+            plain = prompt.response_schema is None and not prompt.json_object
+            if plain and quirks.output_tokens is None:
+                content, read = grounding.answer, grounding.uses
+            else:  # the answer is not the one the citations point into
+                read = tuple(replace(u, cites=()) for u in grounding.uses)
+            used = (*read, *used)
         if used:
             plan = f"I used {', '.join(u.kind for u in used)} on the server."
             sources = [s for u in used for s in u.sources]

@@ -83,6 +83,7 @@ class RagHandlers(_GenericHandler):
         observer: Observer | None = None,
     ) -> None:
         self.store = files.store
+        self.files = files
         self.admit = admit
         self.injector = injector
         self.observer = observer
@@ -91,6 +92,12 @@ class RagHandlers(_GenericHandler):
         self._unary("/xai_api.Files/ListFiles", fpb.ListFilesRequest, f.list_files)
         self._unary("/xai_api.Files/RetrieveFile", fpb.RetrieveFileRequest, f.retrieve_file)
         self._unary("/xai_api.Files/DeleteFile", fpb.DeleteFileRequest, f.delete_file)
+        self._unary(
+            "/xai_api.Files/CreatePublicUrl", fpb.CreatePublicUrlRequest, f.create_public_url
+        )
+        self._unary(
+            "/xai_api.Files/RevokePublicUrl", fpb.RevokePublicUrlRequest, f.revoke_public_url
+        )
         self._unary("/xai_api.Documents/Search", documents_pb2.SearchRequest, c.search)
         for method, request_type, fn in (
             ("CreateCollection", cpb.CreateCollectionRequest, c.create_collection),

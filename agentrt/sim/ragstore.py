@@ -8,6 +8,7 @@ write is one transaction: a file is stored whole or not at all.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import time
 import uuid
@@ -42,6 +43,8 @@ CREATE TABLE IF NOT EXISTS chunks (
   chunk_id TEXT NOT NULL, content TEXT NOT NULL, vector BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection_id, file_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(content, chunk UNINDEXED);
+CREATE TABLE IF NOT EXISTS public_urls (
+  file_id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, expires REAL);
 """
 
 
@@ -196,16 +199,69 @@ class RagStore:
         self.file(file_id)
         return bytes(self._one("SELECT data FROM files WHERE id = ?", file_id))
 
+    def file_head(self, file_id: str, size: int) -> bytes:
+        """The first ``size`` bytes of a live file (without reading the rest)."""
+        self.file(file_id)
+        return bytes(self._one("SELECT substr(data, 1, ?) FROM files WHERE id = ?", size, file_id))
+
     def delete_file(self, file_id: str) -> None:
         """Delete a file, and it as a document from every collection."""
         self.file(file_id)
         self._write(
             [
                 ("DELETE FROM files WHERE id = ?", (file_id,)),
+                ("DELETE FROM public_urls WHERE file_id = ?", (file_id,)),
                 ("DELETE FROM documents WHERE file_id = ?", (file_id,)),
                 *self._drop_chunks("file_id = ?", (file_id,)),
             ]
         )
+
+    # public URLs
+
+    def public_url(self, file_id: str) -> tuple[str, float | None] | None:
+        """(token, expires) of a live file's unexpired public URL, None when it has none."""
+        row = self._db.execute(
+            "SELECT token, expires FROM public_urls WHERE file_id = ? "
+            "AND (expires IS NULL OR expires > ?)",
+            (file_id, self.clock()),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def make_public(self, file_id: str, expires_after: int | None) -> tuple[str, float | None]:
+        """The file's public URL (token, expires): its current one, or a new unguessable one.
+
+        ``expires_after`` seconds from now sets the expiry; without it a new URL
+        expires with the file (never, for a file without an expiry).
+        """
+        _, _, _, _, file_expires = self.file(file_id)
+        current = self.public_url(file_id)
+        token = current[0] if current else secrets.token_urlsafe(24)
+        expires: float | None
+        if expires_after is not None:
+            expires = self.clock() + expires_after
+        else:
+            expires = current[1] if current else file_expires
+        sql = "INSERT OR REPLACE INTO public_urls VALUES (?, ?, ?)"
+        self._write([(sql, (file_id, token, expires))])
+        return token, expires
+
+    def revoke_public(self, file_id: str) -> str | None:
+        """Revoke a live file's public URL; its token, None when it had none."""
+        self.file(file_id)
+        current = self.public_url(file_id)
+        self._write([("DELETE FROM public_urls WHERE file_id = ?", (file_id,))])
+        return None if current is None else current[0]
+
+    def public_file(self, token: str) -> tuple[str, bytes] | None:
+        """(name, bytes) of the live file behind an unexpired public URL token, else None."""
+        now = self.clock()
+        row = self._db.execute(
+            "SELECT f.name, f.data FROM public_urls p JOIN files f ON f.id = p.file_id "
+            "WHERE p.token = ? AND (p.expires IS NULL OR p.expires > ?) AND f.complete = 1 "
+            "AND (f.expires IS NULL OR f.expires > ?)",
+            (token, now, now),
+        ).fetchone()
+        return None if row is None else (row[0], bytes(row[1]))
 
     def _drop_chunks(self, where: str, args: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
         return [

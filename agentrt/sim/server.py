@@ -13,6 +13,7 @@ from typing import Any
 import grpc
 
 from agentrt.sim.chat import ChatService
+from agentrt.sim.chat_sources import ChatSources
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import Observer, build_handlers, make_admit
 from agentrt.sim.imagehost import ImageHost
@@ -87,13 +88,17 @@ class Simulator:
         opts = self.options
         self.script = load_script(opts.script) if opts.script is not None else None
         admit = make_admit(opts.api_key)
+        rag = RagHandlers.open(opts, admit)
         chat = ChatService(
-            injector=FaultInjector(opts.faults, opts.realism), script=self.script, admit=admit
+            injector=FaultInjector(opts.faults, opts.realism),
+            script=self.script,
+            admit=admit,
+            sources=ChatSources(rag.store),
         )
-        images = ImageHost(opts.host)
+        images = ImageHost(opts.host, files=rag.store.public_file)
+        rag.files.link = images.file_url
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        rag = RagHandlers.open(opts, admit)
         server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
         try:
             port = await bind(server, opts.host, opts.port)
