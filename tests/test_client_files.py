@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import tracemalloc
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from agentrt.errors import NotFound, StreamInterrupted, Unimplemented
+from agentrt.errors import NotFound, StreamInterrupted
 from agentrt.sim.ragstore import RagLimits
 from agentrt.xai.file_types import FileInfo
 from agentrt.xai.upload_source import CHUNK_BYTES
@@ -159,13 +161,23 @@ async def test_upload_many_keeps_input_order_and_every_outcome(tmp_path: Path) -
     assert seen[-1] == 1 + 2 + 3 + 3 + 4 + 5
 
 
-async def test_public_urls_are_not_served_by_the_simulator_and_say_so() -> None:
+async def test_a_public_url_serves_the_bytes_until_revoked() -> None:
     async with sim_and_client() as (_, client):
-        file_id = (await client.files.upload(b"x", filename="x")).id
-        with pytest.raises(Unimplemented):
-            await client.files.create_public_url(file_id, expires_after=60)
-        with pytest.raises(Unimplemented):
-            await client.files.revoke_public_url(file_id)
+        file_id = (await client.files.upload(BINARY, filename="blob.bin")).id
+        made = await client.files.create_public_url(file_id, expires_after=60)
+        assert made.expires_at is not None
+        assert (await client.files.get(file_id)).public_url == made.url
+        assert await asyncio.to_thread(_fetch, made.url) == (200, BINARY)
+        await client.files.revoke_public_url(file_id)
+        assert (await asyncio.to_thread(_fetch, made.url))[0] == 404
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, b""
 
 
 async def test_a_64_mib_upload_from_a_path_keeps_memory_flat(tmp_path: Path) -> None:
