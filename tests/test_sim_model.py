@@ -400,6 +400,11 @@ def test_what_the_model_read_becomes_the_answer_unless_json_is_asked_for() -> No
             ["The pump is red."],
         ),
         ("Nothing relevant here.", "What colour is the sky?", []),
+        (  # a paragraph wrapped over lines is still one sentence; a heading is its own
+            "# Hotels\n\nHotels cost up to 180 euros in capitals and 130 euros\nelsewhere. Meals are extra.",
+            "What do hotels cost elsewhere?",
+            ["Hotels cost up to 180 euros in capitals and 130 euros elsewhere."],
+        ),
     ],
 )
 def test_best_sentences_rank_by_the_question_s_rarer_words(

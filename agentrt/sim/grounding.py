@@ -30,7 +30,9 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+# A sentence ends at . ! ? or a blank line; a single line break inside a paragraph (wrapped
+# text) does not end one, but one before a heading or a list item does.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=[ \t]*(?:[#>*+-]|\d+[.)])[ \t])")
 _STEM = 5  # letters kept of a word, as the semantic index does: "indexing" meets "indexed"
 _MAX_QUOTE = 400
 # Words that say what kind of question it is, not what it is about: they never make a
