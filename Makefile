@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint drift protos refresh-protos bench clean
+.PHONY: install system-deps demo demo-docs test lint drift protos refresh-protos bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentrt needs Python >= 3.11; set PYTHON=python3.11")'
@@ -18,6 +18,10 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather and find places to visit, starting with a museum."
+
+# An agent answering from a folder of documents through a collection (QUESTION="...").
+demo-docs: install
+	$(BIN)/python examples/docs_qa/ask.py $(if $(QUESTION),"$(QUESTION)")
 
 # Debian's chromium, for the HTML report test of `agentrt load` (installed only when
 # missing and only as root; otherwise the test says how to get it).

@@ -121,3 +121,51 @@ def test_the_researcher_runs_on_its_own() -> None:
     assert call["name"] == "search_notes"
     assert call["result"]["found"] == 1
     assert "Bernoulli numbers" in out["output"]
+
+
+def _ask(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / "docs_qa" / "ask.py"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "quote"),
+    [
+        ("How many days of paid leave do we get?", "leave-policy.md", "27 days of paid leave"),
+        ("How fast must a page be acknowledged?", "on-call.md", "within fifteen minutes"),
+        ("Where do I report a stolen device?", "security.md", "+1 555 0100"),
+    ],
+)
+def test_docs_qa_answers_from_the_collection_it_syncs(
+    question: str, document: str, quote: str
+) -> None:
+    result = _ask(question)
+    assert result.returncode == 0, result.stderr
+    assert "created the collection northwind-handbook" in result.stderr
+    assert result.stderr.count("adding ") == 4
+    first = result.stdout.split(" [1]")[0]  # the best passage comes first, with its document
+    assert document in first, result.stdout
+    assert quote in first, result.stdout
+    assert "collections://collection_" in result.stdout
+
+
+def test_agentrt_run_attaches_a_file_and_the_answer_quotes_it(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The boiler was serviced on 3 May.\nThe next inspection is due in October.\n")
+    spec = EXAMPLES / "research" / "researcher.yaml"
+    result = run_example(str(spec), "When is the next inspection due?", "--file", str(notes))
+    assert result.returncode == 0, result.stderr
+    assert "The next inspection is due in October." in result.stdout
+    missing = run_example(str(spec), "q", "--file", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [
+        f"agentrt: error: file {str(tmp_path / 'nope.txt')!r} to attach does not exist or is not a file"
+    ]

@@ -405,6 +405,7 @@ def test_what_the_model_read_becomes_the_answer_unless_json_is_asked_for() -> No
             "What do hotels cost elsewhere?",
             ["Hotels cost up to 180 euros in capitals and 130 euros elsewhere."],
         ),
+        ("# On-call\n\nShifts last a week.", "Who is on call?", []),  # not the heading
     ],
 )
 def test_best_sentences_rank_by_the_question_s_rarer_words(

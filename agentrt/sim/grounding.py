@@ -113,7 +113,8 @@ def search_query(question: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """The sentences of ``text``; markdown headings are titles, not something to quote."""
+    return [s for s in map(str.strip, _SENTENCE_END.split(text)) if s and not s.startswith("#")]
 
 
 def _short(sentence: str) -> str:
