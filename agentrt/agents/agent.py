@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from agentrt.agents.attachments import Attachments, attach
 from agentrt.agents.collection_names import CollectionResolver, SearchCollections
+from agentrt.agents.dispatch import ToolJournal
 from agentrt.agents.events import AgentEvent
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import Model, ModelSettings
@@ -180,6 +181,7 @@ class Agent(Generic[T]):
         run_id: str | None = None,
         metadata: Mapping[str, str] | None = None,
         deadline: float | None = None,
+        journal: ToolJournal | None = None,
     ) -> RunResult[T]:
         """Run to a final answer.
 
@@ -191,12 +193,15 @@ class Agent(Generic[T]):
             run_id: an id for this run (default: a fresh one).
             metadata: values passed to tools through :class:`~agentrt.agents.tools.ToolContext`.
             deadline: a ``time.monotonic()`` time the run must end by (a parent's budget).
+            journal: keeps the tool calls so a run resumed with the same ``run_id`` runs
+                none twice (:mod:`agentrt.agents.journal`).
 
         Raises:
             MaxTurnsExceeded, OutputValidationError, RunTimeout, ToolLoopDetected,
             UnknownToolError: with the partial result attached; RPC errors as the client raises them.
         """
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
+        loop.journal = journal
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
             scope = asyncio.timeout(loop.deadline - time.monotonic())

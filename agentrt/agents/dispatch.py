@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from agentrt.agents.limits import Limits, unknown_tool_message
 from agentrt.agents.schema import SchemaMismatch
@@ -51,9 +51,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_RESULT_CHARS",
+    "STARTED",
     "ErrorKind",
     "ToolCallRecord",
     "ToolErrorInfo",
+    "ToolJournal",
     "dispatch",
     "render_output",
 ]
@@ -64,7 +66,27 @@ the 20 MiB a gRPC message may carry, even at 4 UTF-8 bytes a character and many 
 
 _MAX_ERROR_CHARS = 4_000  # an exception's message the model gets, at most
 
-ErrorKind = Literal["invalid_arguments", "unknown_tool", "raised", "timeout"]
+ErrorKind = Literal["invalid_arguments", "unknown_tool", "raised", "timeout", "interrupted"]
+
+
+STARTED: Literal["started"] = "started"
+"""What :meth:`ToolJournal.recorded` says of a call that began and never finished."""
+
+
+class ToolJournal(Protocol):
+    """Where a run keeps its tool calls (see the module docstring)."""
+
+    def recorded(self, run_id: str, call_id: str) -> ToolCallRecord | Literal["started"] | None:
+        """The call's record, ``"started"`` if it began and never finished, else ``None``."""
+        ...
+
+    def begin(self, run_id: str, call: ToolCall) -> None:
+        """Mark the call started (durably) before it runs."""
+        ...
+
+    def finish(self, run_id: str, record: ToolCallRecord) -> None:
+        """Keep the record of a call that ran."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,14 +224,46 @@ class _Ready:
     call: ToolCall
     tool: Tool
     kwargs: dict[str, Any]
+    journal: ToolJournal | None = None
+
+
+_INTERRUPTED = (
+    "this call was started before the process running it stopped, and may or may not have "
+    "finished; agentrt does not run a tool twice, so it was not run again"
+)
+
+
+def _journaled(
+    call: ToolCall, journal: ToolJournal | None, run_id: str, turn: int
+) -> ToolCallRecord | None:
+    """The call's result from ``journal`` when it ran (or began) before, else ``None``."""
+    if journal is None:
+        return None
+    known = journal.recorded(run_id, call.id)
+    if known is None:
+        return None
+    if known == STARTED:
+        now = time.monotonic()
+        return _error_record(call, turn, "interrupted", "Interrupted", _INTERRUPTED, now)
+    assert not isinstance(known, str)
+    return known
 
 
 def _prepare(
-    calls: Sequence[ToolCall], tools: Toolset, turn: int, unknown_tool: str
+    calls: Sequence[ToolCall],
+    tools: Toolset,
+    turn: int,
+    unknown_tool: str,
+    journal: ToolJournal | None = None,
+    run_id: str = "",
 ) -> list[_Ready | ToolCallRecord]:
     """Validate every call before any runs; invalid ones become error records at once."""
     out: list[_Ready | ToolCallRecord] = []
     for call in calls:
+        earlier = _journaled(call, journal, run_id, turn)
+        if earlier is not None:
+            out.append(earlier)
+            continue
         now = time.monotonic()
         tool = tools.get(call.name)
         if tool is None:
@@ -241,6 +295,7 @@ async def dispatch(
     executor: Executor | ToolThreads | None = None,
     on_finished: Callable[[ToolCallRecord], None] | None = None,
     max_result_chars: int = DEFAULT_MAX_RESULT_CHARS,
+    journal: ToolJournal | None = None,
 ) -> list[ToolCallRecord]:
     """Run the tool calls of one turn; one record per call, in the order given.
 
@@ -257,13 +312,20 @@ async def dispatch(
             :func:`~agentrt.agents.tool_threads.default_tool_threads`).
         on_finished: called with each record as its call ends.
         max_result_chars: a longer result is cut to this many characters.
+        journal: where calls are kept so that none runs twice across a resume
+            (:mod:`agentrt.agents.journal`), keyed by ``context.run_id``.
 
     Raises:
         TimeoutError: ``deadline`` passed; every call still running was cancelled.
         UnknownToolError: an unknown tool was called and ``unknown_tool="raise"``.
     """
-    prepared = _prepare(calls, tools, turn, unknown_tool)
     base = context or ToolContext()
+    prepared = _prepare(calls, tools, turn, unknown_tool, journal, base.run_id)
+    if journal is not None:
+        prepared = [
+            p if isinstance(p, ToolCallRecord) else _Ready(p.call, p.tool, p.kwargs, journal)
+            for p in prepared
+        ]
     # an execute_tool span per call (agentrt.telemetry.tracing)
     telemetry = telemetry_of(base.client)
     only = prepared[0] if len(prepared) == 1 else None
@@ -313,9 +375,14 @@ async def _traced(
 ) -> ToolCallRecord:
     """One call inside its ``execute_tool`` span (a no-op while telemetry is off)."""
     call = item.call
+    journal = item.journal
+    if journal is not None:
+        journal.begin(base.run_id, call)
     with telemetry.tool_run(name=call.name, call_id=call.id, arguments=call.arguments) as t:
         record = await _run_one(item, turn, base, deadline, executor, max_result_chars)
         t.done(record)
+    if journal is not None:
+        journal.finish(base.run_id, record)
     return record
 
 

@@ -17,7 +17,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agentrt.agents.dispatch import ToolCallRecord, dispatch
+from agentrt.agents.dispatch import ToolCallRecord, ToolJournal, dispatch
 from agentrt.agents.events import (
     AgentEvent,
     ReasoningDelta,
@@ -135,6 +135,7 @@ class RunLoop:
     tool_context: ToolContext | None = None  # made at the first tool call, the same for all
     # what must happen before the first model call (the agent's files, named collections)
     prepare: Callable[[RunLoop], Awaitable[None]] | None = None
+    journal: ToolJournal | None = None  # tool calls kept so a resumed run runs none twice
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -307,6 +308,7 @@ class RunLoop:
                     unknown_tool=self.setup.limits.unknown_tool,
                     context=context,
                     max_result_chars=self.setup.limits.max_tool_result_chars,
+                    journal=self.journal,
                 )
         except TimeoutError as e:
             raise self.timeout_error() from e
