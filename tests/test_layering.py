@@ -22,7 +22,7 @@ import agentrt
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("agentrt", "agentrt.__main__", "agentrt.testing"),  # the package's face
     ("agentrt.commands",),  # the CLI
-    ("agentrt.load", "agentrt.serve", "agentrt.durable"),  # entry-point packages
+    ("agentrt.load", "agentrt.serve", "agentrt.durable", "agentrt.batchrun"),  # entry points
     ("agentrt.launch",),  # what every entry point shares: event loop, endpoint
     ("agentrt.sim",),
     ("agentrt.specs",),

@@ -1,13 +1,23 @@
-"""``agentrt batch``: run an agent spec over a JSONL dataset as durable Temporal runs.
+"""``agentrt batch``: run an agent spec over a JSONL dataset, on Temporal or on xAI's Batch API.
 
-Each line of INPUTS is {"id": ..., "input": "...", "vars": {...}}; one
-workflow runs per line on the workers of the task queue (start them with
-agentrt worker), at most --max-in-flight at once. Each result is appended to
---out as its run ends: {"id": ..., <the fields of agentrt run --json>}, or the
-same with "error" for a run that failed. Run the same command again to finish
-only what is missing (failed runs have their line: delete it to run one again).
+Each line of INPUTS is {"id": ..., "input": "...", "vars": {...}}. Each result
+is appended to --out as its run ends: {"id": ..., <the fields of agentrt run
+--json>}, or the same with "error" for a run that failed. Run the same command
+again to finish only what is missing (failed runs have their line: delete it to
+run one again).
+
+--temporal HOST:PORT: one durable workflow per line on the workers of the task
+queue (start them with agentrt worker), at most --max-in-flight at once.
+
+--xai-batch: every open run's next turn goes out in one batch of xAI's Batch API
+(half the price, answers within hours); tools run here between rounds; runs that
+finish leave. The state (which batch carries which turn, every tool call) is kept
+beside the results in OUT.xbatch.sqlite, so a rerun after a crash or Ctrl-C joins
+the batches in flight and runs no tool twice. Endpoint: --endpoint, then
+$AGENTRT_ENDPOINT, then api.x.ai:443 with $XAI_API_KEY.
+
 Exit codes: 0 every run this command ran was ok, 1 some failed (see their
-lines), 2 bad input or spec, 3 Temporal unreachable.
+lines), 2 bad input or spec, 3 Temporal or the API unreachable.
 """
 
 from __future__ import annotations
@@ -23,13 +33,15 @@ if TYPE_CHECKING:
     from agentrt.durable.batch import BatchItem, BatchSummary
     from agentrt.specs.agent_spec import AgentSpec
 
-__all__ = ["register"]
+__all__ = ["agents_for", "progress_bar", "register"]
 
 EXAMPLES = """examples:
   agentrt worker --temporal 127.0.0.1:7233 examples/trip_planner/ &
   agentrt batch examples/trip_planner/trip_planner.yaml cities.jsonl \\
       --temporal 127.0.0.1:7233 --out plans.jsonl --max-in-flight 200
   jq -c 'select(.error)' plans.jsonl          the runs that failed
+  agentrt batch examples/trip_planner/trip_planner.yaml cities.jsonl --xai-batch --out plans.jsonl
+  agentrt batch agent.yaml inputs.jsonl --xai-batch --endpoint 127.0.0.1:50051 --out out.jsonl --json
 """
 
 
@@ -41,14 +53,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "batch",
         parents=[common],
-        help="run an agent over a JSONL file of inputs on Temporal (resumable)",
+        help="run an agent over a JSONL file of inputs, on Temporal or xAI's Batch API (resumable)",
         description=__doc__,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("spec", metavar="SPEC", help="agent spec YAML file")
     p.add_argument("inputs", metavar="INPUTS", help='JSONL file: {"id", "input", "vars"} per line')
-    add_temporal_options(p, required=True)
+    add_temporal_options(p, required=False)
+    p.add_argument(
+        "--xai-batch",
+        action="store_true",
+        help="send the runs' turns through xAI's Batch API instead of Temporal",
+    )
+    p.add_argument("--endpoint", metavar="HOST:PORT", help="with --xai-batch: the API server")
+    p.add_argument(
+        "--json", action="store_true", help="with --xai-batch: print a JSON summary at the end"
+    )
     p.add_argument("--out", required=True, metavar="FILE", help="results JSONL (appended to)")
     p.add_argument(
         "--max-in-flight",
@@ -68,12 +89,22 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.launch.eventloop import run
     from agentrt.specs.agent_spec import AgentSpec
 
+    if args.xai_batch:
+        if args.temporal:
+            raise UsageError("give --temporal or --xai-batch, not both")
+        from agentrt.commands.batch_xai import run_xai_batch
+
+        return run_xai_batch(args)
+    if not args.temporal:
+        raise UsageError("say where the runs go: --temporal HOST:PORT or --xai-batch")
+    if args.endpoint or args.json:
+        raise UsageError("--endpoint and --json go with --xai-batch")
     target = target_from_args(args)
     if args.max_in_flight < 1:
         raise UsageError("--max-in-flight must be at least 1")
     spec = AgentSpec.from_file(args.spec)
     items = read_inputs(args.inputs)
-    agents = _agents(spec, items, args.inputs)
+    agents = agents_for(spec, items, args.inputs)
     with ResultsFile(args.out) as results:
         summary = run(_drive(args, target, spec, items, agents, results), loop=args.loop)
     if not args.quiet:
@@ -85,7 +116,7 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def _agents(spec: AgentSpec, items: list[BatchItem], path: str) -> dict[str, Agent[Any]]:
+def agents_for(spec: AgentSpec, items: list[BatchItem], path: str) -> dict[str, Agent[Any]]:
     """One agent per distinct vars; a line whose vars do not fit the spec is a FILE:LINE error."""
     import json
 
@@ -128,7 +159,7 @@ async def _drive(
     if not args.quiet and not await has_workers(client, target.task_queue):
         print(f"agentrt: {no_workers(target)}", file=sys.stderr, flush=True)
     done = sum(1 for i in items if i.key in results.done)
-    with _progress_bar(quiet=args.quiet) as progress:
+    with progress_bar(quiet=args.quiet) as progress:
         task = progress.add_task(spec.name, total=len(items), completed=done, failed=0)
         failed = 0
 
@@ -149,7 +180,7 @@ async def _drive(
         )
 
 
-def _progress_bar(*, quiet: bool) -> Progress:
+def progress_bar(*, quiet: bool) -> Progress:
     """A progress bar on stderr: the agent, a bar, runs done of all, how many failed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

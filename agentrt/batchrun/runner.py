@@ -1,0 +1,146 @@
+"""Run every input of a dataset as an agent run whose turns go to xAI's Batch API.
+
+:func:`run_on_batches` starts one run per input not yet in the results file, all
+behind one :class:`~agentrt.batchrun.rounds.RoundBatcher`: a round's batch holds
+one turn of every open run. Tools run locally between rounds, journaled in the
+:class:`~agentrt.batchrun.store.RunStore` so a rerun runs none twice. Each result
+line is appended (and fsynced) as its run ends: the fields of ``agentrt run
+--json`` plus the id, or the same with ``error``.
+
+A run resumed after a crash starts again from its last model call; its turn count
+(``limits.max_turns``) starts again there too. ``limits.timeout`` does not apply:
+a batch may take hours, bounded by the job, not by a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from agentrt.batchrun.rounds import CURRENT_RUN, RoundBatcher
+from agentrt.errors import AgentError, AgentrtError
+
+if TYPE_CHECKING:
+    from agentrt.agents.agent import Agent
+    from agentrt.batchrun.store import RunStore
+    from agentrt.durable.batch import BatchItem, ResultsFile
+    from agentrt.xai.batch_types import BatchInfo
+    from agentrt.xai.client import Client
+    from agentrt.xai.messages import Message
+
+__all__ = ["BatchedSummary", "run_on_batches"]
+
+
+@dataclass(kw_only=True)
+class BatchedSummary:
+    """What one :func:`run_on_batches` call did, and what it cost (USD, as reported)."""
+
+    total: int = 0
+    skipped: int = 0
+    ok: int = 0
+    failed: int = 0
+    resumed: int = 0
+    rounds: int = 0
+    cost_usd: float = 0.0
+
+
+async def run_on_batches(
+    client: Client,
+    agents: Callable[[dict[str, str]], Agent[Any]],
+    items: list[BatchItem],
+    results: ResultsFile,
+    store: RunStore,
+    *,
+    model: str,
+    label: str,
+    on_result: Callable[[bool], None] | None = None,
+    on_progress: Callable[[BatchInfo], None] | None = None,
+) -> BatchedSummary:
+    """Run every item of ``items`` not yet in ``results``; return when all have a line.
+
+    Args:
+        agents: the agent for an item's vars (built by the caller, cached).
+        model: the model name written in each result line.
+        label: the batches' name prefix (the agent's name).
+        on_result: called with True (ok) or False (failed) as each run ends.
+        on_progress: called with each poll of a batch in flight.
+    """
+    todo = [i for i in items if i.key not in results.done]
+    summary = BatchedSummary(total=len(items), skipped=len(items) - len(todo))
+    batcher = RoundBatcher(
+        client=client, store=store, runs=len(todo), label=label, on_progress=on_progress
+    )
+
+    async def one(item: BatchItem) -> None:
+        CURRENT_RUN.set(item.key)  # this task's context: the batcher reads it
+        try:
+            ok = await _run_one(
+                client, agents(item.vars), item, results, store, batcher, model, summary
+            )
+        finally:
+            batcher.leave()
+        summary.ok += ok
+        summary.failed += not ok
+        if on_result is not None:
+            on_result(ok)
+
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(batcher.drive(), name="batch-rounds")
+        for item in todo:
+            tg.create_task(one(item), name=f"run:{item.key}")
+    summary.rounds = batcher.rounds
+    return summary
+
+
+async def _run_one(
+    client: Client,
+    agent: Agent[Any],
+    item: BatchItem,
+    results: ResultsFile,
+    store: RunStore,
+    batcher: RoundBatcher,
+    model: str,
+    summary: BatchedSummary,
+) -> bool:
+    from agentrt.agents.run_summary import failure_summary, run_summary
+
+    earlier = store.messages(item.key)
+    start: str | list[Message] = item.input
+    if earlier is not None:  # resumed: from its last model call
+        summary.resumed += 1
+        start = [m for m in earlier if m.role != "system"]
+    unbounded = _without_timeout(agent)
+    try:
+        result = await unbounded.run(
+            start, client=client, model=batcher, run_id=item.key, journal=store
+        )
+    except (AgentError, AgentrtError) as e:
+        failed = failure_summary(e, model=model)
+        summary.cost_usd += _cost(failed)
+        results.write({"id": item.id, **failed})
+        store.forget(item.key)
+        return False
+    line = run_summary(result, model=model)
+    summary.cost_usd += _cost(line)
+    results.write({"id": item.id, **line})
+    store.forget(item.key)
+    return True
+
+
+def _without_timeout(agent: Agent[Any]) -> Agent[Any]:
+    """``agent`` with no run time budget (a shallow copy: tools and setup are shared)."""
+    if agent.limits.timeout is None:
+        return agent
+    copy = object.__new__(type(agent))
+    copy.__dict__.update(agent.__dict__)
+    copy.limits = dataclasses.replace(agent.limits, timeout=None)
+    return copy
+
+
+def _cost(line: dict[str, Any]) -> float:
+    usage = line.get("usage") or {}
+    value = usage.get("cost_usd", 0.0) if isinstance(usage, dict) else 0.0
+    return float(value) if isinstance(value, int | float) else 0.0
