@@ -1,0 +1,201 @@
+"""``agentrt files`` and ``agentrt collections`` as a user runs them: the real CLI against
+``agentrt sim`` over 127.0.0.1 (stdout is a pipe: plain lines, no bars)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import agentrt_command, clean_env, running_sim
+
+pytestmark = pytest.mark.e2e
+
+BINARY = bytes(range(256)) * 300  # every byte value, 75 KiB
+DOCS = {
+    "refunds.txt": "Refund policy: a refund is paid back to the card within fourteen days.",
+    "trams.txt": "The 28 tram climbs from Baixa up to Alfama, past the cathedral.",
+    "ovens.txt": "Bake the sourdough loaf in a hot oven with steam for forty minutes.",
+}
+FILE_KEYS = {"id", "filename", "size", "created_at", "expires_at", "public_url"}
+
+
+async def cli(address: str, *args: str) -> tuple[int, bytes, str]:
+    """``agentrt ARGS --endpoint ADDRESS``: exit code, stdout (bytes) and stderr."""
+    proc = await asyncio.create_subprocess_exec(
+        *agentrt_command(*args, "--endpoint", address),
+        env=clean_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out, err.decode()
+
+
+async def ok_json(address: str, *args: str) -> object:
+    code, out, err = await cli(address, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _write(root: Path, files: dict[str, bytes | str]) -> list[str]:
+    for name, content in files.items():
+        data = content.encode() if isinstance(content, str) else content
+        (root / name).write_bytes(data)
+    return [str(root / name) for name in files]
+
+
+async def test_upload_list_download_rm_round_trip(tmp_path: Path) -> None:
+    paths = _write(tmp_path, {"blob.bin": BINARY, "a.txt": "alpha", "b.txt": "beta!"})
+    with running_sim() as sim:
+        code, out, err = await cli(sim.address, "files", "upload", *paths, "--concurrency", "2")
+        assert code == 0, err
+        ids = out.decode().split()
+        assert len(ids) == 3
+        assert all(i.startswith("file") for i in ids)
+        assert err.count("uploaded: ") == 3  # one plain line per file, not bars, off a terminal
+
+        code, out, err = await cli(
+            sim.address, "files", "list", "--sort", "filename", "--order", "asc"
+        )
+        lines = [line.split("\t") for line in out.decode().splitlines()]
+        assert code == 0, err
+        assert [(row[1], row[2]) for row in lines] == [
+            ("a.txt", "5 B"),
+            ("b.txt", "5 B"),
+            ("blob.bin", "75.0 KiB"),
+        ]
+        listed = await ok_json(sim.address, "files", "list", "--sort", "size", "--limit", "1")
+        assert isinstance(listed, list)
+        assert len(listed) == 1
+        assert set(listed[0]) >= FILE_KEYS
+        assert listed[0]["size"] == len(BINARY)
+
+        blob = ids[0]
+        info = await ok_json(sim.address, "files", "info", blob)
+        assert info == {**info, "id": blob, "filename": "blob.bin", "size": len(BINARY)}
+
+        target = tmp_path / "out" / "copy.bin"
+        target.parent.mkdir()
+        code, _, err = await cli(sim.address, "files", "download", blob, "-o", str(target))
+        assert code == 0, err
+        assert target.read_bytes() == BINARY
+        assert sorted(p.name for p in target.parent.iterdir()) == ["copy.bin"]
+        code, out, err = await cli(sim.address, "files", "download", blob)  # stdout is a pipe
+        assert (code, out) == (0, BINARY), err
+
+        code, out, err = await cli(sim.address, "files", "rm", *ids)
+        assert (code, out.decode().split()) == (0, ids), err
+        assert await ok_json(sim.address, "files", "list") == []
+
+
+async def test_upload_json_reports_each_path(tmp_path: Path) -> None:
+    paths = _write(tmp_path, {"one.txt": "1", "two.txt": "22"})
+    with running_sim() as sim:
+        records = await ok_json(sim.address, "files", "upload", *paths, "--expires-after", "1h")
+    assert isinstance(records, list)
+    assert [(r["path"], r["filename"], r["size"], r["error"]) for r in records] == [
+        (paths[0], "one.txt", 1, None),
+        (paths[1], "two.txt", 2, None),
+    ]
+    assert all(set(r) >= FILE_KEYS and r["expires_at"] for r in records)
+
+
+QUERIES = {  # mode -> (query, the file whose chunk must come first)
+    "hybrid": ("refund card", "refunds.txt"),
+    "semantic": ("refunds paid back", "refunds.txt"),
+    "keyword": ("tram", "trams.txt"),
+}
+
+
+async def test_collection_add_wait_search_docs_rm(tmp_path: Path) -> None:
+    paths = _write(tmp_path, dict(DOCS))
+    with running_sim("--index-delay-ms", "100") as sim:
+        made = await ok_json(
+            sim.address, "collections", "create", "handbook", "--chunk-size", "200",
+            "--chunk-overlap", "20", "--field", "team:inject", "--metric", "cosine",
+        )  # fmt: skip
+        assert isinstance(made, dict)
+        assert made["name"] == "handbook"
+        assert made["chunking"] == {"unit": "chars", "size": 200, "overlap": 20}
+        assert made["fields"] == [
+            {"key": "team", "required": False, "unique": False, "inject": True}
+        ]
+
+        code, out, err = await cli(
+            sim.address, "collections", "add", "handbook", *paths, "--field", "team=ops", "--wait"
+        )
+        assert code == 0, err
+        ids = dict(zip(DOCS, out.decode().split(), strict=True))
+        assert err.count("indexed: ") == 3
+
+        for mode, (query, expected) in QUERIES.items():
+            matches = await ok_json(
+                sim.address, "collections", "search", made["id"], query, "--mode", mode
+            )
+            assert isinstance(matches, list), mode
+            assert matches, mode
+            first = matches[0]
+            assert (first["rank"], first["file_id"], first["filename"]) == (
+                1,
+                ids[expected],
+                expected,
+            ), mode
+            assert DOCS[expected] in first["text"]
+            assert "team: ops" in first["text"]
+            scores = [m["score"] for m in matches]
+            assert scores == sorted(scores, reverse=True), mode
+
+        docs = await ok_json(sim.address, "collections", "docs", "handbook")
+        assert isinstance(docs, list)
+        assert {(d["name"], d["status"], d["fields"]["team"]) for d in docs} == {
+            (name, "processed", "ops") for name in DOCS
+        }
+        code, out, err = await cli(
+            sim.address, "collections", "rm-doc", "handbook", ids["ovens.txt"]
+        )
+        assert code == 0, err
+        docs = await ok_json(sim.address, "collections", "docs", "handbook")
+        assert isinstance(docs, list)
+        assert len(docs) == 2
+
+        code, out, err = await cli(sim.address, "collections", "rm", "handbook")
+        assert (code, out.decode().strip()) == (0, made["id"]), err
+        assert await ok_json(sim.address, "collections", "list") == []
+
+
+async def test_search_plain_lines_rank_score_file_text(tmp_path: Path) -> None:
+    paths = _write(tmp_path, dict(DOCS))
+    with running_sim("--index-delay-ms", "0") as sim:
+        code, _, err = await cli(sim.address, "collections", "create", "kb")
+        assert code == 0, err
+        code, _, err = await cli(sim.address, "collections", "add", "kb", *paths, "--wait")
+        assert code == 0, err
+        code, out, err = await cli(
+            sim.address, "collections", "search", "kb", "--query", "sourdough oven", "--limit", "2"
+        )
+    assert code == 0, err
+    rows = [line.split("\t") for line in out.decode().splitlines()]
+    assert len(rows) == 2
+    assert rows[0][0] == "1"
+    assert rows[0][2] == "ovens.txt"
+    assert rows[0][3] == DOCS["ovens.txt"]
+    assert float(rows[0][1]) >= float(rows[1][1])
+
+
+async def test_info_of_a_collection_shows_its_chunking_and_fields() -> None:
+    with running_sim() as sim:
+        code, out, err = await cli(
+            sim.address, "collections", "create", "papers", "--chunk-unit", "tokens",
+            "--chunk-size", "64", "--field", "doi:required:unique", "--description", "PDFs",
+        )  # fmt: skip
+        assert code == 0, err
+        code, out, err = await cli(sim.address, "collections", "info", out.decode().strip())
+    assert code == 0, err
+    text = out.decode()
+    for line in ("name: papers", "description: PDFs", "chunking: 64 tokens, overlap 0"):
+        assert line in text.splitlines()
+    assert "field: doi:required:unique" in text.splitlines()
