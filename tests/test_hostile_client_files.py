@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 
-from agentrt.errors import InvalidRequest, NotFound, RateLimited, Unavailable, UsageError
+from agentrt.errors import (
+    DeadlineExceeded,
+    InvalidRequest,
+    NotFound,
+    RateLimited,
+    Unavailable,
+    UsageError,
+)
 from agentrt.sim.ragstore import RagLimits
 from agentrt.xai.client import Client
 from agentrt.xai.collection_types import ChunkConfig
@@ -71,6 +78,10 @@ UNKNOWN_IDS: dict[str, tuple[Call, str]] = {
     "search a ghost collection": (
         lambda c, _, __: c.documents.search("x", collection_ids=[GHOST_COLLECTION]),
         GHOST_COLLECTION,
+    ),
+    "wait for a ghost document": (
+        lambda c, col, _: c.collections.wait_indexed(col, [GHOST_FILE], timeout=2),
+        GHOST_FILE,
     ),
     "resolve a ghost name": (lambda c, _, __: c.collections.resolve("no such"), "no such"),
 }
@@ -232,5 +243,36 @@ async def test_a_stream_that_raises_is_that_error_and_stores_nothing() -> None:
             await client.files.upload(broken(), filename="b.bin")
         with pytest.raises(UsageError, match="must yield bytes"):
             await client.files.upload(chunks("text"), filename="t.txt")  # type: ignore[arg-type]
+        await asyncio.sleep(0.1)  # the server's settle time of a cancelled upload
+        assert [f async for f in client.files.list()] == []
+
+
+async def _endless() -> Any:
+    while True:
+        yield b"e" * 65536
+        await asyncio.sleep(0.005)
+
+
+@pytest.mark.parametrize("kind", ["path", "bytes", "stream"])
+async def test_a_cancelled_or_timed_out_upload_stops_and_stores_nothing(
+    kind: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.bin"
+    path.write_bytes(b"c" * 4_000_000)
+    sources: dict[str, Callable[[], Any]] = {
+        "path": lambda: path,
+        "bytes": lambda: b"c" * 4_000_000,
+        "stream": _endless,
+    }
+    stalled = (("x-sim-fault", "deadline"),)  # the server reads nothing until the deadline
+    async with sim_and_client() as (sim, client), client_on(sim.port, *stalled) as stuck:
+        task = asyncio.create_task(stuck.files.upload(sources[kind](), filename="c.bin"))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        async with asyncio.timeout(2):  # cancelling is prompt
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        with pytest.raises(DeadlineExceeded):
+            await stuck.files.upload(sources[kind](), filename="c.bin", timeout=0.3)
         await asyncio.sleep(0.1)  # the server's settle time of a cancelled upload
         assert [f async for f in client.files.list()] == []
