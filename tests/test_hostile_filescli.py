@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -142,6 +143,33 @@ async def test_a_refused_upload_fails_alone(tmp_path: Path) -> None:
         listed = await ok_json(sim.address, "files", "list", "--sort", "filename", "--order", "asc")
     assert isinstance(listed, list)
     assert [(f["filename"], f["size"]) for f in listed] == [("a.txt", 10), ("b.txt", 20)]
+
+
+async def test_wait_fails_with_exit_1_naming_a_document_that_failed_to_index(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ok.txt").write_text("a small document about trams")
+    (tmp_path / "huge.txt").write_text("word " * 250_000)  # over the sim's 1 MiB index limit
+    paths = [str(tmp_path / "ok.txt"), str(tmp_path / "huge.txt")]
+    with running_sim("--index-delay-ms", "0") as sim:
+        code, _, err = await cli(sim.address, "collections", "create", "kb")
+        assert code == 0, err
+        code, out, err = await cli(
+            sim.address, "collections", "add", "kb", *paths, "--wait", "--json"
+        )
+        assert code == 1, err
+        records = json.loads(out)
+        assert [(r["name"], r["status"]) for r in records] == [
+            ("ok.txt", "processed"),
+            ("huge.txt", "failed"),
+        ]
+        assert records[0]["error"] is None
+        assert "indexes documents of at most" in records[1]["error"]
+        assert f"agentrt: error: huge.txt ({records[1]['file_id']}): indexing failed: " in err
+        assert "Traceback" not in err
+        code, out, err = await cli(sim.address, "collections", "search", "kb", "trams")
+    assert code == 0, err
+    assert out.decode().split("\t")[2] == "ok.txt"
 
 
 class _Valve:
