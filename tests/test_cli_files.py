@@ -199,3 +199,63 @@ async def test_info_of_a_collection_shows_its_chunking_and_fields() -> None:
     for line in ("name: papers", "description: PDFs", "chunking: 64 tokens, overlap 0"):
         assert line in text.splitlines()
     assert "field: doi:required:unique" in text.splitlines()
+
+
+def _run_on_terminal(*args: str, stream: str) -> tuple[int, str, str]:
+    """``agentrt ARGS`` with ``stream`` (stdout or stderr) on a pseudo-terminal: code, its
+    text, and the other stream's text."""
+    import os
+    import pty
+    import subprocess
+    import threading
+
+    main_fd, child_fd = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(main_fd, 65536)
+            except OSError:  # EIO: the terminal's last writer is gone
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    other = "stderr" if stream == "stdout" else "stdout"
+    try:
+        proc = subprocess.run(
+            agentrt_command(*args),
+            env=clean_env(COLUMNS="100"),
+            **{stream: child_fd, other: subprocess.PIPE},  # type: ignore[arg-type]
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(child_fd)
+        reader.join(10)
+        os.close(main_fd)
+    import re
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode())  # no colours
+    return proc.returncode, shown, getattr(proc, other).decode()
+
+
+async def test_on_a_terminal_bars_and_tables(tmp_path: Path) -> None:
+    paths = _write(tmp_path, {"one.txt": "1" * 3000, "two.txt": "2" * 5000})
+    with running_sim() as sim:
+        upload = ("files", "upload", *paths, "--endpoint", sim.address)
+        code, bars, out = await asyncio.to_thread(_run_on_terminal, *upload, stream="stderr")
+        assert code == 0, bars
+        assert len(out.split()) == 2  # the ids stay on stdout, clean
+        assert "✓ " in bars
+        assert "total" in bars
+        assert "8.0/8.0 kB" in bars  # the total bar counts both files' bytes
+        listing = ("files", "list", "--endpoint", sim.address, "--sort", "filename")
+        code, table, err = await asyncio.to_thread(_run_on_terminal, *listing, stream="stdout")
+    assert code == 0, err
+    rows = table.splitlines()
+    assert rows[0].split() == ["ID", "NAME", "SIZE", "CREATED", "EXPIRES"]
+    assert [row.split()[1:3] for row in rows[1:]] == [["two.txt", "4.9"], ["one.txt", "2.9"]]

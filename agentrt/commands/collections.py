@@ -286,4 +286,4 @@ def _rm_doc(args: argparse.Namespace) -> int:
         print(args.file_id)
         return 0
 
-    return run_with_client(args, remove)
+    return run_with_client(args, remove, hint=f"agentrt collections docs {args.collection}")

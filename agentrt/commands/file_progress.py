@@ -87,8 +87,7 @@ class Transfers:
     def show_total(self) -> None:
         """Add a bar of all items together, below theirs (when there are several)."""
         if self._progress is not None and len(self._sizes) > 1 and self._total_task is None:
-            self._total_task = self._progress.add_task("total", total=None)
-            self._refresh_total()
+            self._total_task = self._progress.add_task("total", total=self._total())
 
     def _update(self, key: int, done: int, total: int | None) -> None:
         self._done[key] = done
@@ -110,9 +109,13 @@ class Transfers:
     def _refresh_total(self) -> None:
         if self._progress is None or self._total_task is None:
             return
+        done = sum(self._done.values())
+        self._progress.update(self._total_task, completed=done, total=self._total())
+
+    def _total(self) -> int | None:
+        """The items' sizes added up (``None`` while one is unknown)."""
         sizes = self._sizes.values()
-        total = None if None in sizes else sum(s or 0 for s in sizes)
-        self._progress.update(self._total_task, completed=sum(self._done.values()), total=total)
+        return None if None in sizes else sum(s or 0 for s in sizes)
 
 
 def _rich_progress(unit: Unit) -> Progress:
@@ -177,7 +180,7 @@ async def upload_paths(
     """
     gate = asyncio.Semaphore(concurrency)
     results: list[R | AgentrtError] = [UsageError("not uploaded")] * len(paths)
-    bars = [transfers.track(str(p), _size(p)) for p in paths]
+    bars = [transfers.track(_label(p), _size(p)) for p in paths]
     transfers.show_total()
 
     async def one(i: int) -> None:
@@ -197,6 +200,15 @@ async def upload_paths(
         for i in range(len(paths)):
             group.create_task(one(i))
     return results
+
+
+_LABEL_WIDTH = 32
+
+
+def _label(path: Path) -> str:
+    """A bar's label: the path, its start cut off when long (the name is what tells them apart)."""
+    text = str(path)
+    return text if len(text) <= _LABEL_WIDTH else "…" + text[-(_LABEL_WIDTH - 1) :]
 
 
 def _size(path: Path) -> int | None:

@@ -154,7 +154,7 @@ def _upload(args: argparse.Namespace) -> int:
 
 
 async def _upload_all(client: Client, paths: list[Path], args: argparse.Namespace) -> int:
-    from agentrt.commands.file_output import file_record, print_json, size_text
+    from agentrt.commands.file_output import print_json, size_text
     from agentrt.commands.file_progress import Transfers, upload_paths
 
     async def send(path: Path, bar: Transfer) -> FileInfo:
@@ -168,7 +168,7 @@ async def _upload_all(client: Client, paths: list[Path], args: argparse.Namespac
             paths, concurrency=args.concurrency, transfers=transfers, send=send, done_line=line
         )
     if args.json:
-        print_json([_upload_record(p, r, file_record) for p, r in zip(paths, results, strict=True)])
+        print_json([_upload_record(p, r) for p, r in zip(paths, results, strict=True)])
     else:
         for result in results:
             if not isinstance(result, AgentrtError):
@@ -176,10 +176,13 @@ async def _upload_all(client: Client, paths: list[Path], args: argparse.Namespac
     return _failures(paths, results)
 
 
-def _upload_record(path: Path, result: Any, record: Any) -> dict[str, Any]:
+def _upload_record(path: Path, result: FileInfo | AgentrtError) -> dict[str, Any]:
+    """One path's entry of ``upload --json``: the file's record, or its error."""
+    from agentrt.commands.file_output import file_record
+
     if isinstance(result, AgentrtError):
         return {"path": str(path), "id": None, "error": str(result)}
-    return {"path": str(path), **record(result), "error": None}
+    return {"path": str(path), **file_record(result), "error": None}
 
 
 def _failures(paths: list[Path], results: list[Any]) -> int:
@@ -281,7 +284,8 @@ async def _fetch(client: Client, args: argparse.Namespace) -> int:
 
     info = await client.files.get(args.file_id)
     target = _target(args.output, info.filename, text=args.text)
-    with Transfers() as transfers:
+    to_terminal = target is None and sys.stdout.isatty()  # bars would mix with the text
+    with Transfers(bars=False if to_terminal else None) as transfers:
         bar = transfers.track(info.filename, None if args.text else info.size)
         if target is None:
             written = await _to_stdout(client, args.file_id, args.text, bar)

@@ -53,11 +53,17 @@ def target_endpoint(explicit: str | None) -> str:
     raise UsageError(NO_ENDPOINT)
 
 
-def run_with_client(args: argparse.Namespace, work: Callable[[Client], Awaitable[int]]) -> int:
+def run_with_client(
+    args: argparse.Namespace,
+    work: Callable[[Client], Awaitable[int]],
+    *,
+    hint: str | None = None,
+) -> int:
     """Run ``work(client)`` on the event loop of ``--loop``; its exit code.
 
     A NOT_FOUND answer means the id or name given on the command line is wrong,
-    so it becomes a usage error (exit 2) that says where to look.
+    so it becomes a usage error (exit 2) that says where to look: ``hint``, by
+    default ``agentrt COMMAND list``.
     """
     from agentrt.launch.eventloop import run
     from agentrt.xai.client import Client
@@ -71,4 +77,5 @@ def run_with_client(args: argparse.Namespace, work: Callable[[Client], Awaitable
     try:
         return run(main(), loop=args.loop)
     except NotFound as exc:
-        raise UsageError(f"{exc.details} (see: agentrt {args.command} list)") from exc
+        where = hint or f"agentrt {args.command} list"
+        raise UsageError(f"{exc.details} (see: {where})") from exc
