@@ -201,7 +201,7 @@ async def test_info_of_a_collection_shows_its_chunking_and_fields() -> None:
     assert "field: doi:required:unique" in text.splitlines()
 
 
-def _run_on_terminal(*args: str, stream: str) -> tuple[int, str, str]:
+def _run_on_terminal(*args: str, stream: str, cwd: Path | None = None) -> tuple[int, str, str]:
     """``agentrt ARGS`` with ``stream`` (stdout or stderr) on a pseudo-terminal: code, its
     text, and the other stream's text."""
     import os
@@ -232,6 +232,7 @@ def _run_on_terminal(*args: str, stream: str) -> tuple[int, str, str]:
             **{stream: child_fd, other: subprocess.PIPE},  # type: ignore[arg-type]
             timeout=30,
             check=False,
+            cwd=cwd,
         )
     finally:
         os.close(child_fd)
@@ -259,3 +260,23 @@ async def test_on_a_terminal_bars_and_tables(tmp_path: Path) -> None:
     rows = table.splitlines()
     assert rows[0].split() == ["ID", "NAME", "SIZE", "CREATED", "EXPIRES"]
     assert [row.split()[1:3] for row in rows[1:]] == [["two.txt", "4.9"], ["one.txt", "2.9"]]
+
+
+async def test_download_to_a_terminal_saves_under_the_stored_name_once(tmp_path: Path) -> None:
+    (tmp_path / "up").mkdir()
+    (here := tmp_path / "here").mkdir()
+    paths = _write(tmp_path / "up", {"blob.bin": BINARY})
+    with running_sim() as sim:
+        code, out, err = await cli(sim.address, "files", "upload", *paths)
+        assert code == 0, err
+        fetch = ("files", "download", out.decode().strip(), "--endpoint", sim.address)
+        code, _, err = await asyncio.to_thread(_run_on_terminal, *fetch, stream="stdout", cwd=here)
+        assert code == 0, err
+        assert (here / "blob.bin").read_bytes() == BINARY
+        code, _, err = await asyncio.to_thread(_run_on_terminal, *fetch, stream="stdout", cwd=here)
+    assert code == 2
+    assert (
+        err
+        == "agentrt: error: 'blob.bin' exists here: pass -o 'blob.bin' to replace it, or -o PATH\n"
+    )
+    assert [p.name for p in here.iterdir()] == ["blob.bin"]

@@ -145,6 +145,19 @@ async def test_a_refused_upload_fails_alone(tmp_path: Path) -> None:
     assert [(f["filename"], f["size"]) for f in listed] == [("a.txt", 10), ("b.txt", 20)]
 
 
+async def test_rm_with_one_unknown_id_deletes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("keep me")
+    with running_sim() as sim:
+        code, out, err = await cli(sim.address, "files", "upload", str(tmp_path / "keep.txt"))
+        assert code == 0, err
+        kept = out.decode().strip()
+        code, out, err = await cli(sim.address, "files", "rm", kept, "file_nope")
+        assert "file 'file_nope' not found" in _one_error_line(code, out, err)
+        listed = await ok_json(sim.address, "files", "list")
+    assert isinstance(listed, list)
+    assert [f["id"] for f in listed] == [kept]
+
+
 async def test_wait_fails_with_exit_1_naming_a_document_that_failed_to_index(
     tmp_path: Path,
 ) -> None:
