@@ -54,6 +54,7 @@ CREATE = ("collections", "create", "c")
         ((*F, "upload", "/nonexistent/x.txt"), "'/nonexistent/x.txt': no such file"),
         ((*F, "upload", SOME_FILE, HERE), f"'{HERE}' is a directory"),
         ((*F, "upload", "/dev/null"), "'/dev/null' is not a regular file"),
+        ((*F, "upload", SOME_FILE, ""), "an empty path: give a file to upload"),
         ((*F, "upload", SOME_FILE, "--concurrency", "0"), "--concurrency: '0' is not a whole"),
         ((*F, "upload", SOME_FILE, "--concurrency", "x"), "--concurrency: 'x' is not a whole"),
         ((*F, "upload", SOME_FILE, "--expires-after", "soon"), "'soon' is not a duration"),

@@ -20,7 +20,10 @@ from agentrt.errors import AgentrtError, UsageError
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-__all__ = ["Transfer", "Transfers", "checked_paths", "upload_paths"]
+__all__ = ["MAX_BARS", "Transfer", "Transfers", "checked_paths", "upload_paths"]
+
+MAX_BARS = 10
+"""More items than this: a bar is shown only while its item is in flight."""
 
 R = TypeVar("R")
 Unit = Literal["bytes", "chunks"]
@@ -58,7 +61,12 @@ class Transfers:
         self._tasks: dict[int, TaskID] = {}  # key -> rich task id
         self._done: dict[int, int] = {}
         self._sizes: dict[int, int | None] = {}
+        self._done_sum = 0  # kept up to date, so a report costs O(1) however many items
+        self._size_sum = 0
+        self._unknown = 0  # items whose size is not known (yet)
         self._total_task: TaskID | None = None
+        self._rolling = False  # many items: a bar shows only while its item is in flight
+        self._finished: set[int] = set()
 
     def __enter__(self) -> Transfers:
         if self._bars:
@@ -80,42 +88,61 @@ class Transfers:
         key = len(self._sizes)
         self._sizes[key] = size
         self._done[key] = 0
+        self._size_sum += size or 0
+        self._unknown += size is None
         if self._progress is not None:
             self._tasks[key] = self._progress.add_task(label, total=size)
         return Transfer(self, key, label)
 
     def show_total(self) -> None:
-        """Add a bar of all items together, below theirs (when there are several)."""
-        if self._progress is not None and len(self._sizes) > 1 and self._total_task is None:
-            self._total_task = self._progress.add_task("total", total=self._total())
+        """Add a bar of all items together, below theirs (when there are several).
+
+        With more than :data:`MAX_BARS` items, an item's bar is shown only while it is
+        in flight (failures are still printed): a terminal cannot show thousands.
+        """
+        if self._progress is None or len(self._sizes) < 2 or self._total_task is not None:
+            return
+        self._rolling = len(self._sizes) > MAX_BARS
+        if self._rolling:
+            for task in self._tasks.values():
+                self._progress.update(task, visible=False)
+        self._total_task = self._progress.add_task("total", total=self._total())
 
     def _update(self, key: int, done: int, total: int | None) -> None:
+        self._done_sum += done - self._done[key]
         self._done[key] = done
-        if total is not None:
+        known = self._sizes[key]
+        if total is not None and total != known:
+            self._size_sum += total - (known or 0)
+            self._unknown -= known is None
             self._sizes[key] = total
         if self._progress is not None:
-            self._progress.update(self._tasks[key], completed=done, total=self._sizes[key])
+            visible = key not in self._finished or not self._rolling
+            self._progress.update(
+                self._tasks[key], completed=done, total=self._sizes[key], visible=visible
+            )
             self._refresh_total()
 
     def _finish(self, key: int, label: str, line: str, ok: bool) -> None:
+        self._finished.add(key)
         if self._progress is None:
             print(line, file=sys.stderr, flush=True)
             return
         mark = "✓" if ok else "✗"
-        self._progress.update(self._tasks[key], description=f"{mark} {label}")
+        self._progress.update(
+            self._tasks[key], description=f"{mark} {label}", visible=not self._rolling
+        )
         if not ok:
             self._progress.console.print(line, markup=False, highlight=False)
 
     def _refresh_total(self) -> None:
         if self._progress is None or self._total_task is None:
             return
-        done = sum(self._done.values())
-        self._progress.update(self._total_task, completed=done, total=self._total())
+        self._progress.update(self._total_task, completed=self._done_sum, total=self._total())
 
     def _total(self) -> int | None:
         """The items' sizes added up (``None`` while one is unknown)."""
-        sizes = self._sizes.values()
-        return None if None in sizes else sum(s or 0 for s in sizes)
+        return None if self._unknown else self._size_sum
 
 
 def _rich_progress(unit: Unit) -> Progress:
@@ -152,6 +179,8 @@ def checked_paths(raw: Sequence[str]) -> list[Path]:
     """
     paths = []
     for text in raw:
+        if not text:
+            raise UsageError("an empty path: give a file to upload")
         path = Path(text)
         if path.is_dir():
             raise UsageError(f"'{text}' is a directory: give the files in it (e.g. '{text}'/*)")
@@ -178,27 +207,30 @@ async def upload_paths(
     A failed item's result is its error (reported on its bar); it never stops the
     others. Cancellation (Ctrl-C) cancels them all.
     """
-    gate = asyncio.Semaphore(concurrency)
     results: list[R | AgentrtError] = [UsageError("not uploaded")] * len(paths)
     bars = [transfers.track(_label(p), _size(p)) for p in paths]
     transfers.show_total()
+    todo = iter(range(len(paths)))  # shared by the workers: each item is taken once
 
     async def one(i: int) -> None:
-        async with gate:
-            try:
-                results[i] = result = await send(paths[i], bars[i])
-            except AgentrtError as exc:
-                results[i] = exc
-                bars[i].finish(f"failed: {paths[i]}: {exc}", ok=False)
-            except OSError as exc:  # the file changed or vanished while it was read
-                results[i] = error = UsageError(f"cannot read '{paths[i]}': {exc.strerror or exc}")
-                bars[i].finish(f"failed: {paths[i]}: {error}", ok=False)
-            else:
-                bars[i].finish(done_line(paths[i], result), ok=True)
+        try:
+            results[i] = result = await send(paths[i], bars[i])
+        except AgentrtError as exc:
+            results[i] = exc
+            bars[i].finish(f"failed: {paths[i]}: {exc}", ok=False)
+        except OSError as exc:  # the file changed or vanished while it was read
+            results[i] = error = UsageError(f"cannot read '{paths[i]}': {exc.strerror or exc}")
+            bars[i].finish(f"failed: {paths[i]}: {error}", ok=False)
+        else:
+            bars[i].finish(done_line(paths[i], result), ok=True)
 
-    async with asyncio.TaskGroup() as group:
-        for i in range(len(paths)):
-            group.create_task(one(i))
+    async def worker() -> None:
+        for i in todo:
+            await one(i)
+
+    async with asyncio.TaskGroup() as group:  # at most `concurrency` tasks, however many paths
+        for _ in range(min(concurrency, len(paths))):
+            group.create_task(worker())
     return results
 
 
