@@ -276,7 +276,6 @@ async def test_download_to_a_terminal_saves_under_the_stored_name_once(tmp_path:
         code, _, err = await asyncio.to_thread(_run_on_terminal, *fetch, stream="stdout", cwd=here)
     assert code == 2
     assert (
-        err
-        == "agentrt: error: 'blob.bin' exists here: pass -o 'blob.bin' to replace it, or -o PATH\n"
+        err == "agentrt: error: 'blob.bin' exists: pass -o 'blob.bin' to replace it, or -o PATH\n"
     )
     assert [p.name for p in here.iterdir()] == ["blob.bin"]

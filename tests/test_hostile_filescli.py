@@ -146,6 +146,24 @@ async def test_a_refused_upload_fails_alone(tmp_path: Path) -> None:
     assert [(f["filename"], f["size"]) for f in listed] == [("a.txt", 10), ("b.txt", 20)]
 
 
+async def test_download_into_a_directory_never_replaces_a_file_there(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("new content")
+    (out_dir := tmp_path / "out").mkdir()
+    (out_dir / "keep.txt").write_text("old")
+    with running_sim() as sim:
+        code, out, err = await cli(sim.address, "files", "upload", str(tmp_path / "keep.txt"))
+        assert code == 0, err
+        file_id = out.decode().strip()
+        code, out, err = await cli(sim.address, "files", "download", file_id, "-o", str(out_dir))
+        assert f"'{out_dir / 'keep.txt'}' exists: pass -o" in _one_error_line(code, out, err)
+        assert (out_dir / "keep.txt").read_text() == "old"
+        code, out, err = await cli(
+            sim.address, "files", "download", file_id, "-o", str(out_dir / "keep.txt")
+        )
+    assert code == 0, err
+    assert (out_dir / "keep.txt").read_text() == "new content"
+
+
 async def test_rm_with_one_unknown_id_deletes_nothing(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("keep me")
     with running_sim() as sim:

@@ -301,18 +301,25 @@ async def _fetch(client: Client, args: argparse.Namespace) -> int:
 def _target(output: str | None, filename: str, *, text: bool) -> Path | None:
     """Where the download goes: ``None`` for stdout.
 
+    Without a file named by -o (no -o on a terminal, or -o DIR) it goes under the
+    stored file's name, which never replaces an existing file: only naming that
+    file with -o does.
+
     Raises:
-        UsageError: no -o, stdout is a terminal and the file's name exists here already.
+        UsageError: the file's name exists there already.
     """
-    name = Path(filename).name or "download"
     if output == "-" or (output is None and (text or not sys.stdout.isatty())):
         return None
-    if output is None:
-        if Path(name).exists():
-            raise UsageError(f"'{name}' exists here: pass -o '{name}' to replace it, or -o PATH")
-        return Path(name)
-    path = Path(output)
-    return path / name if path.is_dir() else path
+    if output is not None and not Path(output).is_dir():
+        return Path(output)
+    name = Path(filename).name  # a name from the server never picks the directory
+    if name in ("", ".", ".."):
+        name = "download"
+    path = Path(output or ".") / name
+    if path.exists():
+        shown = str(path) if output else name
+        raise UsageError(f"'{shown}' exists: pass -o '{shown}' to replace it, or -o PATH")
+    return path
 
 
 async def _to_stdout(client: Client, file_id: str, text: bool, bar: Transfer) -> int:
