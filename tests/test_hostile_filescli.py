@@ -164,6 +164,24 @@ async def test_download_into_a_directory_never_replaces_a_file_there(tmp_path: P
     assert (out_dir / "keep.txt").read_text() == "new content"
 
 
+async def test_a_download_cut_off_by_the_server_leaves_no_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(bytes(range(256)) * 16384)  # 4 MiB: 4 download messages of 1 MiB
+    (out_dir := tmp_path / "out").mkdir()
+    data = str(tmp_path / "data")
+    with running_sim("--data-dir", data) as sim:
+        code, out, err = await cli(sim.address, "files", "upload", str(big))
+        assert code == 0, err
+    with running_sim("--data-dir", data, "--fault", "abort", "--abort-after", "2") as sim:
+        code, _, err = await cli(
+            sim.address, "files", "download", out.decode().strip(), "-o", str(out_dir / "big.bin")
+        )
+    assert code == 3, err
+    assert err.startswith("agentrt: error: ")
+    assert err.count("\n") == 1, err
+    assert list(out_dir.iterdir()) == []
+
+
 async def test_rm_with_one_unknown_id_deletes_nothing(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("keep me")
     with running_sim() as sim:
