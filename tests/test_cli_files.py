@@ -167,23 +167,24 @@ async def test_collection_add_wait_search_docs_rm(tmp_path: Path) -> None:
         assert await ok_json(sim.address, "collections", "list") == []
 
 
-async def test_search_plain_lines_rank_score_file_text(tmp_path: Path) -> None:
+async def test_search_plain_lines_over_several_collections(tmp_path: Path) -> None:
     paths = _write(tmp_path, dict(DOCS))
     with running_sim("--index-delay-ms", "0") as sim:
-        code, _, err = await cli(sim.address, "collections", "create", "kb")
+        for name, docs in (("kb", paths[:2]), ("kitchen", paths[2:])):
+            code, _, err = await cli(sim.address, "collections", "create", name)
+            assert code == 0, err
+            code, _, err = await cli(sim.address, "collections", "add", name, *docs, "--wait")
+            assert code == 0, err
+        words = ("kb", "kitchen", "--query", "sourdough oven", "--limit", "2")
+        code, out, err = await cli(sim.address, "collections", "search", *words)
         assert code == 0, err
-        code, _, err = await cli(sim.address, "collections", "add", "kb", *paths, "--wait")
-        assert code == 0, err
-        code, out, err = await cli(
-            sim.address, "collections", "search", "kb", "--query", "sourdough oven", "--limit", "2"
-        )
+        code, alone, err = await cli(sim.address, "collections", "search", "kb", "sourdough oven")
     assert code == 0, err
     rows = [line.split("\t") for line in out.decode().splitlines()]
     assert len(rows) == 2
-    assert rows[0][0] == "1"
-    assert rows[0][2] == "ovens.txt"
-    assert rows[0][3] == DOCS["ovens.txt"]
+    assert rows[0][:1] + rows[0][2:] == ["1", "ovens.txt", DOCS["ovens.txt"]]
     assert float(rows[0][1]) >= float(rows[1][1])
+    assert "ovens.txt" not in alone.decode()  # only in the kitchen collection
 
 
 async def test_info_of_a_collection_shows_its_chunking_and_fields() -> None:

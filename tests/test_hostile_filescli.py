@@ -182,6 +182,19 @@ async def test_a_download_cut_off_by_the_server_leaves_no_file(tmp_path: Path) -
     assert list(out_dir.iterdir()) == []
 
 
+async def test_a_name_shared_by_two_collections_needs_an_id() -> None:
+    with running_sim() as sim:
+        ids = []
+        for _ in range(2):
+            code, out, err = await cli(sim.address, "collections", "create", "twin")
+            assert code == 0, err
+            ids.append(out.decode().strip())
+        code, out, err = await cli(sim.address, "collections", "rm", "twin")
+        assert "2 collections are named 'twin': use an id" in _one_error_line(code, out, err)
+        code, out, err = await cli(sim.address, "collections", "rm", ids[0])
+        assert (code, out.decode().strip()) == (0, ids[0]), err
+
+
 async def test_rm_with_one_unknown_id_deletes_nothing(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("keep me")
     with running_sim() as sim:
