@@ -41,50 +41,26 @@ FIELD_FLAGS = ("required", "unique", "inject")
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``collections`` subcommand and its actions."""
     from agentrt.commands import collection_add, collection_search
-    from agentrt.commands.rag_client import endpoint_parent
+    from agentrt.commands.rag_client import action_parsers
 
-    p = sub.add_parser(
-        "collections",
-        parents=[common],
-        help="create collections, add documents and search them (xAI Collections API)",
-        description=__doc__,
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    parents = [common, endpoint_parent()]
-
-    def action(name: str, helptext: str, *, json_help: str | None = None) -> Any:
-        a = actions.add_parser(
-            name,
-            parents=parents,
-            help=helptext,
-            description=f"{helptext[0].upper()}{helptext[1:]}.",
-            epilog=EXAMPLES,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        a.set_defaults(command_parser=a)
-        if json_help:
-            a.add_argument("--json", action="store_true", help=json_help)
-        return a
-
-    _add_create(action("create", "create a collection", json_help="print it as a JSON object"))
-    action("list", "list collections", json_help="print a JSON array").set_defaults(handler=_list)
-    info = action("info", "show a collection", json_help="print it as a JSON object")
-    info.add_argument("collection", metavar="NAME_OR_ID")
-    info.set_defaults(handler=_info)
-    rm = action("rm", "delete a collection (its files stay in `agentrt files`)")
-    rm.add_argument("collection", metavar="NAME_OR_ID")
-    rm.set_defaults(handler=_rm)
+    helptext = "create collections, add documents and search them (xAI Collections API)"
+    action = action_parsers(sub, common, "collections", helptext, __doc__ or "", EXAMPLES)
+    one, many = "print it as a JSON object", "print a JSON array"
+    _add_create(action("create", "create a collection", json_help=one))
+    action("list", "list collections", json_help=many).set_defaults(handler=_list)
     collection_add.add_parser(action("add", "upload files and add them as documents"))
-    docs = action("docs", "list a collection's documents", json_help="print a JSON array")
-    docs.add_argument("collection", metavar="NAME_OR_ID")
-    docs.set_defaults(handler=_docs)
-    rm_doc = action("rm-doc", "remove a document from a collection (the file stays)")
-    rm_doc.add_argument("collection", metavar="NAME_OR_ID")
-    rm_doc.add_argument("file_id", metavar="FILE_ID")
-    rm_doc.set_defaults(handler=_rm_doc)
     collection_search.add_parser(action("search", "search collections, best matches first"))
+    for name, helptext, json_help, handler in (
+        ("info", "show a collection", one, _info),
+        ("rm", "delete a collection (its files stay in `agentrt files`)", None, _rm),
+        ("docs", "list a collection's documents", many, _docs),
+        ("rm-doc", "remove a document from a collection (the file stays)", None, _rm_doc),
+    ):
+        named = action(name, helptext, json_help=json_help)
+        named.add_argument("collection", metavar="NAME_OR_ID")
+        named.set_defaults(handler=handler)
+        if name == "rm-doc":
+            named.add_argument("file_id", metavar="FILE_ID")
 
 
 def _add_create(p: argparse.ArgumentParser) -> None:

@@ -40,36 +40,14 @@ EXAMPLES = """examples:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``files`` subcommand and its actions."""
-    from agentrt.commands.rag_client import endpoint_parent
+    from agentrt.commands.rag_client import action_parsers
 
-    p = sub.add_parser(
-        "files",
-        parents=[common],
-        help="upload, list, download and delete files (xAI Files API)",
-        description=__doc__,
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    parents = [common, endpoint_parent()]
-
-    def action(name: str, helptext: str) -> argparse.ArgumentParser:
-        a: argparse.ArgumentParser = actions.add_parser(
-            name,
-            parents=parents,
-            help=helptext,
-            description=f"{helptext[0].upper()}{helptext[1:]}.",
-            epilog=EXAMPLES,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        a.set_defaults(command_parser=a)
-        return a
-
+    helptext = "upload, list, download and delete files (xAI Files API)"
+    action = action_parsers(sub, common, "files", helptext, __doc__ or "", EXAMPLES)
     _add_upload(action("upload", "upload files, several at a time, with progress"))
-    _add_list(action("list", "list stored files"))
-    info = action("info", "show one file's metadata")
+    _add_list(action("list", "list stored files", json_help="print a JSON array of files"))
+    info = action("info", "show one file's metadata", json_help="print one JSON object")
     info.add_argument("file_id", metavar="ID")
-    info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(handler=_info)
     rm = action("rm", "delete files (nothing is deleted if an id is unknown)")
     rm.add_argument("file_ids", metavar="ID", nargs="+")
@@ -109,7 +87,6 @@ def _add_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=count(least=1), metavar="N", help="show at most N files")
     p.add_argument("--sort", choices=("created_at", "filename", "size"), default="created_at")
     p.add_argument("--order", choices=("asc", "desc"), default="desc")
-    p.add_argument("--json", action="store_true", help="print a JSON array of files")
     p.set_defaults(handler=_list)
 
 

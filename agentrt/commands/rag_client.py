@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentrt.errors import NotFound, UsageError
 
 if TYPE_CHECKING:
     from agentrt.xai.client import Client
 
-__all__ = ["NO_ENDPOINT", "endpoint_parent", "run_with_client", "target_endpoint"]
+__all__ = ["NO_ENDPOINT", "action_parsers", "endpoint_parent", "run_with_client", "target_endpoint"]
 
 NO_ENDPOINT = (
     "no endpoint: set XAI_API_KEY to use api.x.ai:443, or start "
@@ -34,6 +34,45 @@ def endpoint_parent() -> argparse.ArgumentParser:
         help="server (default: $AGENTRT_ENDPOINT, else api.x.ai:443 with $XAI_API_KEY)",
     )
     return parent
+
+
+def action_parsers(
+    sub: Any, common: argparse.ArgumentParser, name: str, helptext: str, doc: str, examples: str
+) -> Callable[..., argparse.ArgumentParser]:
+    """Add the command ``name``; a function adding one of its actions (``NAME ACTION``).
+
+    The function takes the action's name, its one-line help and optionally
+    ``json_help`` (adds ``--json``); each action takes --debug, --loop and --endpoint,
+    shows ``examples``, and its usage errors name it (``see: agentrt NAME ACTION --help``).
+    """
+    p = sub.add_parser(
+        name,
+        parents=[common],
+        help=helptext,
+        description=doc,
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parents = [common, endpoint_parent()]
+
+    def action(
+        action_name: str, action_help: str, *, json_help: str | None = None
+    ) -> argparse.ArgumentParser:
+        a: argparse.ArgumentParser = actions.add_parser(
+            action_name,
+            parents=parents,
+            help=action_help,
+            description=f"{action_help[0].upper()}{action_help[1:]}.",
+            epilog=examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        a.set_defaults(command_parser=a)
+        if json_help:
+            a.add_argument("--json", action="store_true", help=json_help)
+        return a
+
+    return action
 
 
 def target_endpoint(explicit: str | None) -> str:
