@@ -208,6 +208,28 @@ async def test_rm_with_one_unknown_id_deletes_nothing(tmp_path: Path) -> None:
     assert [f["id"] for f in listed] == [kept]
 
 
+async def test_a_refused_document_fails_alone(tmp_path: Path) -> None:
+    for name, size in (("a.txt", 10), ("huge.txt", 5000), ("b.txt", 20)):
+        (tmp_path / name).write_text("y" * size)
+    paths = [str(tmp_path / n) for n in ("a.txt", "huge.txt", "b.txt")]
+    with running_sim("--max-file-bytes", "1000", "--index-delay-ms", "0") as sim:
+        code, _, err = await cli(sim.address, "collections", "create", "kb")
+        assert code == 0, err
+        code, out, err = await cli(sim.address, "collections", "add", "kb", *paths, "--json")
+        assert code == 1, err
+        records = json.loads(out)
+        assert [(r["path"], r["file_id"] is None) for r in records] == [
+            (paths[0], False),
+            (paths[1], True),
+            (paths[2], False),
+        ]
+        assert "larger than the simulator's limit" in records[1]["error"]
+        assert f"agentrt: error: {paths[1]}: INVALID_ARGUMENT: " in err
+        docs = await ok_json(sim.address, "collections", "docs", "kb")
+    assert isinstance(docs, list)
+    assert sorted(d["name"] for d in docs) == ["a.txt", "b.txt"]
+
+
 async def test_wait_fails_with_exit_1_naming_a_document_that_failed_to_index(
     tmp_path: Path,
 ) -> None:
