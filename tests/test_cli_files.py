@@ -280,3 +280,29 @@ async def test_download_to_a_terminal_saves_under_the_stored_name_once(tmp_path:
         err == "agentrt: error: 'blob.bin' exists: pass -o 'blob.bin' to replace it, or -o PATH\n"
     )
     assert [p.name for p in here.iterdir()] == ["blob.bin"]
+
+
+async def test_files_url_serves_the_bytes_until_revoked(tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    def fetch(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                assert r.read() == BINARY
+                return int(r.status)
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    (path,) = _write(tmp_path, {"blob.bin": BINARY})
+    with running_sim() as sim:
+        code, out, err = await cli(sim.address, "files", "upload", path)
+        assert code == 0, err
+        file_id = out.decode().strip()
+        made = await ok_json(sim.address, "files", "url", file_id, "--expires-after", "10m")
+        assert isinstance(made, dict)
+        assert made["expires_at"]
+        assert await asyncio.to_thread(fetch, made["url"]) == 200
+        code, _, err = await cli(sim.address, "files", "url", file_id, "--revoke")
+        assert code == 0, err
+        assert await asyncio.to_thread(fetch, made["url"]) == 404
