@@ -115,6 +115,14 @@ KNOBS: dict[str, Knob] = {
             "deadline_stall_ms", "longest stall of the 'deadline' fault", 0, 3_600_000, True, False
         ),
         Knob("seed", "seed for --fault-rate", 0, 2**63 - 1, True, False),
+        Knob(
+            "batch_rate",
+            "batch requests processed per second (0: as fast as the model answers)",
+            0,
+            1_000_000,
+            False,
+            False,
+        ),
     )
 }
 
