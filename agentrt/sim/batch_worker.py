@@ -85,7 +85,11 @@ class BatchWorker:
                 continue
             for seq, batch_id, data in rows:
                 after = seq
+                if not self.store.is_pending(seq):
+                    continue  # cancelled while it waited in this window
                 next_at = await self._pace(next_at)
+                if not self.store.is_pending(seq):
+                    continue
                 ok, result, cost = await self.process(data)
                 self.store.finish(seq, batch_id, ok, result, cost)
 

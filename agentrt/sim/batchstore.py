@@ -309,6 +309,10 @@ class BatchStore:
         ).fetchall()
         return [(int(s), str(b), bytes(q)) for s, b, q in rows]
 
+    def is_pending(self, seq: int) -> bool:
+        """Whether the request numbered ``seq`` is still queued (not cancelled meanwhile)."""
+        return bool(self._one("SELECT state FROM requests WHERE seq = ?", seq) == PENDING)
+
     def finish(self, seq: int, batch_id: str, ok: bool, result: bytes, cost: int) -> bool:
         """Record a processed request's result; False when it was cancelled meanwhile."""
         with self._db:
