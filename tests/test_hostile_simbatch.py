@@ -169,6 +169,11 @@ ALONE: list[tuple[str, Callable[[AsyncClient], list[Any]], dict[str, grpc.Status
         {"img": grpc.StatusCode.NOT_FOUND},
     ),
     (
+        "no batch_request_id: one is made up",
+        lambda c: [_pb("", completion_request=chat_request(c, "", "hi").proto)],
+        {},
+    ),
+    (
         "a batch_request_id of 300 characters",
         lambda c: [chat_request(c, "ok", "hi"), chat_request(c, "x" * 300, "hi")],
         {"x" * 256: grpc.StatusCode.INVALID_ARGUMENT},
@@ -187,6 +192,7 @@ async def test_a_bad_request_fails_alone(
         done = await wait_done(client, batch.batch_id)
         assert (done.state.num_error, done.state.num_requests) == (len(failures), len(requests))
         for result in await all_results(client, batch.batch_id):
+            assert result.batch_request_id  # given, or made up by the server
             want = failures.get(result.batch_request_id)
             if want is None:
                 assert result.is_success, (result.batch_request_id, result.error_message)
@@ -204,6 +210,17 @@ async def test_cancel_after_completion_is_a_no_op_returning_the_batch() -> None:
         assert again.state == done.state
         assert not again.HasField("cancel_time")
         await client.batch.add(batch.batch_id, [chat_request(client, "b", "hi")])  # still open
+
+
+async def test_the_result_of_a_pending_request_is_not_ready_yet() -> None:
+    async with serving(batches=BatchLimits(rate=0.5)) as sim, sdk(sim) as client:
+        batch = await client.batch.create("slow")
+        await client.batch.add(batch.batch_id, [_pb("first"), _pb("second")])
+        request = batch_pb2.GetBatchRequestResultRequest(
+            batch_id=batch.batch_id, batch_request_id="second"
+        )
+        with expect_status(grpc.StatusCode.FAILED_PRECONDITION, "second", "pending"):
+            await _stub(client).GetBatchRequestResult(request)
 
 
 async def test_a_huge_add_is_queued_whole_and_memory_stays_in_the_store() -> None:

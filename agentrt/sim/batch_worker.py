@@ -99,7 +99,7 @@ class BatchWorker:
         if self.rate <= 0:
             await asyncio.sleep(0)  # let the calls in
             return now
-        next_at = max(next_at, now - 1 / self.rate)  # an idle spell earns no burst
+        next_at = max(next_at, now)  # an idle spell earns no burst
         if next_at > now:
             await asyncio.sleep(next_at - now)
         return next_at + 1 / self.rate
