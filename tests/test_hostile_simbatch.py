@@ -201,6 +201,21 @@ async def test_a_bad_request_fails_alone(
                 assert result.error_message
 
 
+async def test_batch_calls_are_admitted_and_faulted_like_every_call() -> None:
+    async with serving(api_key="test-key", batches=BatchLimits(rate=0)) as sim:
+        async with sdk(sim) as client:  # the right key: the worker needs none of its own
+            batch = await client.batch.create("keyed")
+            await client.batch.add(batch.batch_id, [chat_request(client, "a", "hi")])
+            assert (await wait_done(client, batch.batch_id)).state.num_success == 1
+        async with sdk(sim, ("x-sim-fault", "unavailable")) as client:
+            with expect_status(grpc.StatusCode.UNAVAILABLE, "simulated fault"):
+                await client.batch.get(batch.batch_id)
+        wrong = AsyncClient(api_key="wrong", api_host=f"localhost:{sim.port}", timeout=20)
+        with expect_status(grpc.StatusCode.UNAUTHENTICATED, "API key"):
+            await wrong.batch.list()
+        await wrong.close()
+
+
 async def test_cancel_after_completion_is_a_no_op_returning_the_batch() -> None:
     async with serving(batches=BatchLimits(rate=0)) as sim, sdk(sim) as client:
         batch = await client.batch.create("done")
@@ -259,6 +274,17 @@ BAD_LINES: list[tuple[str, str, str]] = [
     ("an unknown wrapper", '{"batch_request": {"chat_frobnicate": {}}}', "chat_frobnicate"),
     ("a wrong type", '{"completion_request": {"model": 5}}', "line 1"),
     ("bytes that are not UTF-8", "\udcff\udcfe", "line 1"),
+    ("an OpenAI line to an unknown url", '{"custom_id": "o", "url": "/v1/x", "body": {}}', "url"),
+    (
+        "an OpenAI body field the simulator does not read",
+        '{"custom_id": "o", "url": "/v1/chat/completions", "body": {"logit_bias": {}}}',
+        "body.logit_bias",
+    ),
+    (
+        "an OpenAI message without a role",
+        '{"custom_id": "o", "url": "/v1/chat/completions", "body": {"messages": [{}]}}',
+        "role",
+    ),
 ]
 
 

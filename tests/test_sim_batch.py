@@ -139,17 +139,29 @@ async def test_a_batch_from_a_jsonl_file() -> None:
             },
         },
         "{not json",
+        {
+            "custom_id": "openai",
+            "method": "POST",
+            "url": "/v1/chat/completions",
+            "body": {
+                "model": "grok-4",
+                "messages": [{"role": "user", "content": "What is 2+2?"}],
+                "max_tokens": 40,
+            },
+        },
     ]
     async with serving(batches=BatchLimits(rate=0)) as sim, sdk(sim) as client:
         uploaded = await client.files.upload(jsonl(lines), filename="requests.jsonl")
         batch = await client.batch.create("from file", input_file_id=uploaded.id)
-        assert (batch.input_file_id, batch.state.num_requests) == (uploaded.id, 3)
+        assert (batch.input_file_id, batch.state.num_requests) == (uploaded.id, 4)
         done = await wait_done(client, batch.batch_id)
-        assert (done.state.num_success, done.state.num_error) == (2, 1)
+        assert (done.state.num_success, done.state.num_error) == (3, 1)
         results = {r.batch_request_id: r for r in await all_results(client, batch.batch_id)}
         assert results["proto"].is_success
         assert results["wrapped"].is_success
         assert results["wrapped"].response.content
+        direct = await chat_request(client, "x", "What is 2+2?").sample()
+        assert results["openai"].response.content == direct.content
         bad = results["line_3"]
         assert bad.proto.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
         assert "line 3" in bad.error_message
@@ -185,3 +197,14 @@ async def test_a_restart_with_data_dir_resumes_pending_requests(tmp_path: Path) 
         ids = [r.batch_request_id for r in await all_results(client, batch.batch_id)]
         assert sorted(ids) == sorted(f"r{i}" for i in range(30))  # nothing lost or repeated
         await client.close()
+
+
+async def test_batches_are_listed_in_pages_oldest_first() -> None:
+    async with serving() as sim, sdk(sim) as client:
+        made = [(await client.batch.create(f"b{i}")).batch_id for i in range(5)]
+        first = await client.batch.list(limit=2)
+        second = await client.batch.list(limit=2, pagination_token=first.pagination_token)
+        third = await client.batch.list(limit=2, pagination_token=second.pagination_token)
+        pages = [first, second, third]
+        assert [b.batch_id for p in pages for b in p.batches] == made
+        assert not third.pagination_token

@@ -32,9 +32,10 @@ in order by the same model as Chat and Image, --batch-rate a second (0: no
 pause); results are listable as each finishes, counts are exact at every moment,
 cancel stops what has not started, and after a restart pending requests resume.
 A batch may be created from an uploaded JSONL file: one BatchRequest a line, in
-protobuf JSON ({"batch_request_id": ..., "completion_request": {...}}) or as
-{"batch_request_id": ..., "batch_request": {"chat_get_completion": {...}}}; a
-bad line fails alone (INVALID_ARGUMENT naming the line).
+protobuf JSON ({"batch_request_id": ..., "completion_request": {...}}), as
+{"batch_request_id": ..., "batch_request": {"chat_get_completion": {...}}}, or in
+OpenAI's batch form ({"custom_id": ..., "url": "/v1/chat/completions", "body":
+{...}}); a bad line fails alone (INVALID_ARGUMENT naming the line).
 """
 
 

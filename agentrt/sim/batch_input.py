@@ -1,13 +1,16 @@
 """Batch requests: what each one calls, and the lines of a JSONL input file.
 
 xai-sdk documents no line format for ``CreateBatch(input_file_id=...)``, so the
-simulator reads each non-empty line as one JSON object in either of two shapes:
+simulator reads each non-empty line as one JSON object in any of three shapes:
 
 * the ``BatchRequest`` message in protobuf's JSON form (what ``json_format.MessageToJson``
   writes), e.g. ``{"batch_request_id": "q1", "completion_request": {"model": "grok-4",
   "messages": [{"role": "ROLE_USER", "content": [{"text": "hi"}]}]}}``;
 * xAI's wrapped form, ``{"batch_request_id": "q1", "batch_request": {"chat_get_completion":
   {...GetCompletionsRequest...}}}`` (``image_generate`` for an image request).
+* OpenAI's batch form, which xAI's OpenAI-compatible batch API takes: ``{"custom_id":
+  "q1", "method": "POST", "url": "/v1/chat/completions", "body": {...}}`` (see
+  :mod:`agentrt.sim.batch_openai`).
 
 A line that is neither becomes a FAILED request on its own (INVALID_ARGUMENT naming the
 line); the other lines are queued as usual.
@@ -23,6 +26,7 @@ from typing import Any
 import grpc
 from google.protobuf import json_format
 
+from agentrt.sim.batch_openai import from_openai_line
 from agentrt.sim.batchstore import NewRequest
 
 # Imported by name, untyped: Any imports google.rpc, which ships no py.typed
@@ -84,6 +88,8 @@ def _parse_line(text: str) -> Any:
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("is not a JSON object")
+    if "body" in data or "custom_id" in data:
+        data = from_openai_line(data)
     wrapped = data.pop("batch_request", None)
     if wrapped is not None:
         if not isinstance(wrapped, dict) or len(wrapped) != 1:

@@ -212,9 +212,9 @@ class BatchStore:
             self._db.execute("BEGIN")
             self._db.execute("UPDATE batches SET sealed = 1 WHERE id = ?", (batch_id,))
 
-    def add(self, batch_id: str, requests: Sequence[NewRequest]) -> None:
-        """Queue requests (all or none): FAILED_PRECONDITION on a cancelled or sealed batch,
-        INVALID_ARGUMENT on a request id the batch already holds."""
+    def _check_open(self, batch_id: str, more: int) -> None:
+        """FAILED_PRECONDITION unless the batch takes ``more`` requests; RESOURCE_EXHAUSTED
+        past the bound."""
         batch = self.batch(batch_id)
         if batch.cancelled is not None:
             raise SimStatus(
@@ -227,12 +227,17 @@ class BatchStore:
                 f"batch {batch_id!r} was made from input file {batch.input_file_id!r} and is "
                 "sealed: create a new batch for more requests",
             )
-        if batch.total + len(requests) > self.limits.max_requests:
+        if batch.total + more > self.limits.max_requests:
             raise SimStatus(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 f"a batch holds at most {self.limits.max_requests:,} requests "
-                f"(batch {batch_id!r} has {batch.total:,}, {len(requests):,} more were sent)",
+                f"(batch {batch_id!r} has {batch.total:,}, {more:,} more were sent)",
             )
+
+    def add(self, batch_id: str, requests: Sequence[NewRequest]) -> None:
+        """Queue requests (all or none): FAILED_PRECONDITION on a cancelled or sealed batch,
+        INVALID_ARGUMENT on a request id the batch already holds."""
+        self._check_open(batch_id, len(requests))
         now = self.clock()
         failed = sum(1 for r in requests if r.error is not None)
         with self._db:
