@@ -146,7 +146,12 @@ class ChatService:
     def _finish(
         self, call: _Call, request: chat_pb2.GetCompletionsRequest
     ) -> chat_pb2.GetChatCompletionResponse:
-        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        usage = usage_of(
+            call.reply,
+            outputs=call.meta.outputs,
+            image_parts=call.prompt.image_parts,
+            model=call.meta.model,
+        )
         response = completion_response(call.reply, call.meta, usage)
         if request.store_messages:
             messages = (*call.history, *request.messages)
@@ -185,7 +190,12 @@ class ChatService:
                 status.code, status.details, trailing_metadata=status.trailing_metadata()
             )
         realism = call.plan.realism
-        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        usage = usage_of(
+            call.reply,
+            outputs=call.meta.outputs,
+            image_parts=call.prompt.image_parts,
+            model=call.meta.model,
+        )
         chunks: Iterable[bytes] = chunk_stream(
             call.reply, call.meta, usage, tokens_per_chunk=realism.tokens_per_chunk
         )

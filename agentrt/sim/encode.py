@@ -26,6 +26,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
 from agentrt.sim.grounding import Cite
 from agentrt.sim.model import Reply
+from agentrt.sim.prices import chat_cost_ticks
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.tokens import tokenize
 
@@ -70,8 +71,13 @@ class ResponseMeta:
     outputs: int = 1  # the request's n
 
 
-def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_pb2.SamplingUsage:
-    """Usage as the real API reports it: total = prompt + completion + reasoning."""
+def usage_of(
+    reply: Reply, *, outputs: int = 1, image_parts: int = 0, model: str = ""
+) -> usage_pb2.SamplingUsage:
+    """Usage as the real API reports it: total = prompt + completion + reasoning.
+
+    ``cost_in_usd_ticks`` is priced from ``model``'s row of :mod:`agentrt.sim.prices`.
+    """
     completion = reply.completion_tokens * outputs
     reasoning = reply.reasoning_tokens * outputs
     image_tokens = 256 * image_parts
@@ -88,6 +94,7 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
     if reply.server_tools:
         usage.server_side_tools_used.extend(_SERVER_TOOL_USAGE[u.kind] for u in reply.server_tools)
         usage.num_sources_used = sum(len(u.sources) for u in reply.server_tools)
+    usage.cost_in_usd_ticks = chat_cost_ticks(model, usage)
     return usage
 
 

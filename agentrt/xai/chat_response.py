@@ -12,7 +12,10 @@ from typing import NamedTuple
 
 from agentrt.xai.messages import Message, Text, ToolCall
 
-__all__ = ["ChatResponse", "Choice", "Citation", "Delta", "FinishReason", "Usage"]
+__all__ = ["USD_PER_TICK", "ChatResponse", "Choice", "Citation", "Delta", "FinishReason", "Usage"]
+
+USD_PER_TICK = 1e-10
+"""``cost_in_usd_ticks`` is in ticks of 1e-10 USD (xai-sdk's ``cost.USD_PER_TICK``)."""
 
 FinishReason = str
 """``"stop"``, ``"length"``, ``"tool_calls"``, ``"max_context"``, ``"time_limit"``, or ``""``."""
@@ -20,7 +23,12 @@ FinishReason = str
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Usage:
-    """Token usage of one call (add them up with ``+``)."""
+    """Token usage and cost of one call (add them up with ``+``).
+
+    ``cost_in_usd_ticks`` is what the server charged, in ticks of 1e-10 USD, or
+    ``None`` when it reported no cost; :attr:`cost_usd` is the same in dollars.
+    Sums keep the exact tick count, so an agent run's total is exact too.
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -32,6 +40,12 @@ class Usage:
     num_sources_used: int = 0
     server_side_tools_used: tuple[str, ...] = ()
     cost_in_usd_ticks: int | None = None
+
+    @property
+    def cost_usd(self) -> float:
+        """The cost in USD (0.0 when the server reported none: see ``cost_in_usd_ticks``)."""
+        ticks = self.cost_in_usd_ticks
+        return ticks * USD_PER_TICK if ticks else 0.0
 
     def __add__(self, other: Usage) -> Usage:
         cost = None

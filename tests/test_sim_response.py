@@ -1,0 +1,81 @@
+"""xAI's official SDK, unchanged, reads the rest of the simulator's responses back.
+
+Cost (``cost_in_usd_ticks`` from the simulator's price table, the same prices its
+Models service quotes), logprobs, image options and context compaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from xai_sdk import Client
+from xai_sdk.chat import user
+
+from agentrt.sim.prices import price_of
+from tests.conftest import SimProcess
+
+pytestmark = pytest.mark.e2e
+
+FAST = "grok-4-1-fast-reasoning"
+
+
+@pytest.fixture
+def client(sim_process: SimProcess) -> Iterator[Client]:
+    c = Client(api_key="any-key", api_host=f"localhost:{sim_process.port}", timeout=20)
+    yield c
+    c.close()
+
+
+def _expected_usd(client: Client, model: str, usage: object) -> float:
+    """The cost of ``usage`` at the prices the Models service quotes for ``model``."""
+    m = client.models.get_language_model(model)
+    u = usage
+    fresh = u.prompt_text_tokens - u.cached_prompt_text_tokens  # type: ignore[attr-defined]
+    ticks = (
+        fresh * m.prompt_text_token_price
+        + u.cached_prompt_text_tokens * m.cached_prompt_token_price  # type: ignore[attr-defined]
+        + (u.completion_tokens + u.reasoning_tokens)  # type: ignore[attr-defined]
+        * m.completion_text_token_price
+    )
+    return ticks * 1e-10
+
+
+@pytest.mark.parametrize("model", [FAST, "grok-4-0709", "grok-3-mini"])
+def test_a_chat_costs_its_tokens_at_the_quoted_prices(client: Client, model: str) -> None:
+    chat = client.chat.create(model=model)
+    chat.append(user("What does a simulated answer cost?"))
+    r = chat.sample()
+    assert r.cost_usd is not None
+    assert r.cost_usd > 0
+    assert r.cost_usd == pytest.approx(_expected_usd(client, model, r.usage), rel=1e-12)
+
+
+def test_the_streamed_answer_costs_what_the_unary_one_does(client: Client) -> None:
+    chat = client.chat.create(model="grok-4-0709")
+    chat.append(user("Stream the cost please"))
+    unary = chat.sample()
+    streamed = [response for response, _ in chat.stream()]
+    assert unary.cost_usd
+    assert streamed[-1].cost_usd == unary.cost_usd
+
+
+def test_a_cached_prompt_costs_less_than_a_fresh_one(client: Client) -> None:
+    price = price_of(FAST)
+    assert price.cached_input < price.input
+    chat = client.chat.create(model=FAST, store_messages=True)
+    chat.append(user("First question about caching."))
+    first = chat.sample()
+    chat = client.chat.create(model=FAST, previous_response_id=first.id)
+    chat.append(user("Second question."))
+    second = chat.sample()
+    assert second.usage.cached_prompt_text_tokens > 0
+    assert second.cost_usd == pytest.approx(_expected_usd(client, FAST, second.usage), rel=1e-12)
+
+
+@pytest.mark.parametrize(("model", "usd"), [("grok-2-image", 0.07), ("grok-imagine-image", 0.02)])
+def test_an_image_costs_the_quoted_image_price(client: Client, model: str, usd: float) -> None:
+    quoted = client.models.get_image_generation_model(model).image_price * 1e-10
+    images = client.image.sample_batch("a red fox", n=2, model=model, image_format="base64")
+    assert quoted == pytest.approx(usd)
+    assert images[0].cost_usd == pytest.approx(2 * usd)
