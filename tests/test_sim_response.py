@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from agentrt_protos.xai.api.v1 import usage_pb2
 from xai_sdk import Client
 from xai_sdk.chat import user
 
@@ -79,3 +80,19 @@ def test_an_image_costs_the_quoted_image_price(client: Client, model: str, usd: 
     images = client.image.sample_batch("a red fox", n=2, model=model, image_format="base64")
     assert quoted == pytest.approx(usd)
     assert images[0].cost_usd == pytest.approx(2 * usd)
+
+
+def test_logprobs_read_back_unary_and_streamed(client: Client) -> None:
+    chat = client.chat.create(model=FAST, logprobs=True, top_logprobs=2, service_tier="priority")
+    chat.append(user("Which tokens are likely?"))
+    unary = chat.sample()
+    # xai-sdk leaves streamed logprobs on each chunk
+    streamed = [
+        p.token for _, c in chat.stream() for o in c.proto.outputs for p in o.logprobs.content
+    ]
+    tokens = [p.token for p in unary.logprobs.content]
+    assert "".join(tokens) == unary.content
+    assert all(len(p.top_logprobs) == 2 for p in unary.logprobs.content)
+    assert all(p.logprob <= 0 for p in unary.logprobs.content)
+    assert streamed == tokens
+    assert unary.proto.service_tier == usage_pb2.SERVICE_TIER_PRIORITY

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import grpc
-from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
+from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2, usage_pb2
 
 from agentrt.sim.catalogue import find_model
 from agentrt.sim.chat_sources import ChatSources
@@ -132,6 +132,12 @@ class ChatService:
             fingerprint=_fingerprint(prompt.model),
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
+            top_logprobs=prompt.top_logprobs if prompt.logprobs else None,
+            service_tier=(
+                usage_pb2.SERVICE_TIER_PRIORITY
+                if prompt.priority
+                else usage_pb2.SERVICE_TIER_DEFAULT
+            ),
         )
         if meta.outputs * reply.completion_tokens > MAX_RESPONSE_TOKENS:
             raise SimStatus(

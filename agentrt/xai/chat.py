@@ -41,6 +41,7 @@ from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.xai.chat_wire import EncodedRequest
 from agentrt.xai.deadline import Timeout
 from agentrt.xai.messages import ToolCall
+from agentrt.xai.response_extras import SERVICE_TIERS, logprobs_from_proto, output_files_from_proto
 from agentrt.xai.transport import Transport
 
 if TYPE_CHECKING:
@@ -99,7 +100,15 @@ class _EncodedStub:
 class _Acc:
     """What one choice has streamed so far (lists, joined once at the end)."""
 
-    __slots__ = ("citations", "content", "encrypted", "finish", "reasoning", "tool_calls")
+    __slots__ = (
+        "citations",
+        "content",
+        "encrypted",
+        "finish",
+        "logprobs",
+        "reasoning",
+        "tool_calls",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] = []
@@ -107,6 +116,7 @@ class _Acc:
         self.tool_calls: list[ToolCall] = []
         self.encrypted: list[str] = []
         self.citations: list[Any] = []
+        self.logprobs: list[Any] = []  # protobuf LogProb entries, decoded once at the end
         self.finish = 0
 
     def choice(self, index: int) -> Choice:
@@ -118,6 +128,7 @@ class _Acc:
             finish_reason=FINISH_REASONS.get(self.finish, ""),
             encrypted_content="".join(self.encrypted),
             citations=tuple(citation_from_proto(c) for c in self.citations),
+            logprobs=tuple(logprobs_from_proto(self.logprobs)) if self.logprobs else (),
         )
 
 
@@ -191,6 +202,7 @@ async def _deltas(
     """
     accs: dict[int, _Acc] = {}
     citations: list[str] = []
+    files: list[Any] = []
     last = None
     first = 0.0
     metadata = None if call is None else call.begin()
@@ -225,22 +237,28 @@ async def _deltas(
                     acc.citations.extend(d.citations)
                 if out.finish_reason:
                     acc.finish = out.finish_reason
+                if out.HasField("logprobs"):
+                    acc.logprobs.extend(out.logprobs.content)
                 yield _new_delta(Delta, (c, r, calls, i))
             if chunk.citations:
                 citations.extend(chunk.citations)
+            if chunk.output_files:
+                files.extend(chunk.output_files)
     except BaseException as exc:
         if call is not None:
             call.failed(exc, first)
         raise
     finally:
         await chunks.aclose()
-    response = _assemble(last, accs, citations)
+    response = _assemble(last, accs, citations, files)
     result.append(response)
     if call is not None:
         call.done(response, first, sum(len(a.content) + len(a.reasoning) for a in accs.values()))
 
 
-def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
+def _assemble(
+    last: Any, accs: dict[int, _Acc], citations: list[str], files: list[Any]
+) -> ChatResponse:
     choices = tuple(accs[i].choice(i) for i in sorted(accs)) or (Choice(),)
     if last is None:
         return ChatResponse(choices=choices)
@@ -251,6 +269,8 @@ def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatRes
         usage=usage_from_proto(last.usage) if last.HasField("usage") else Usage(),
         citations=tuple(dict.fromkeys(citations)),
         system_fingerprint=last.system_fingerprint,
+        service_tier=SERVICE_TIERS.get(last.service_tier, ""),
+        output_files=output_files_from_proto(files),
     )
 
 
