@@ -18,6 +18,7 @@ from agentrt.testing import simulator
 from agentrt.xai.chat_proto import response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import LogProb, OutputFile, Usage
+from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
 from agentrt.xai.messages import user
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +50,10 @@ async def test_cost_logprobs_and_tier_read_back_alike_unary_and_streamed() -> No
         unary = await sim.client.chat.complete(request)
         async with sim.client.chat.stream(request) as stream:
             streamed = await stream.collect()
+        encoded = RequestEncoder().encode(request)  # what an agent's turns send
+        for wire in (encoded, EncodedRequest(encoded.data)):
+            async with sim.client.chat.stream(wire) as stream:
+                assert (await stream.collect()).logprobs == unary.logprobs
     assert unary.usage.cost_in_usd_ticks == _ticks(MODEL, unary.usage)
     assert unary.cost_usd == pytest.approx(unary.usage.cost_in_usd_ticks * 1e-10)
     assert unary.cost_usd > 0

@@ -202,8 +202,9 @@ async def _deltas(
     """
     accs: dict[int, _Acc] = {}
     citations: list[str] = []
-    files: list[Any] = []
     last = None
+    # per chunk, logprobs are looked for only when the request may have asked for them
+    logprobs = request.logprobs is not False
     first = 0.0
     metadata = None if call is None else call.begin()
     stub, payload = _route(request)
@@ -237,28 +238,25 @@ async def _deltas(
                     acc.citations.extend(d.citations)
                 if out.finish_reason:
                     acc.finish = out.finish_reason
-                if out.HasField("logprobs"):
+                if logprobs and out.HasField("logprobs"):
                     acc.logprobs.extend(out.logprobs.content)
                 yield _new_delta(Delta, (c, r, calls, i))
             if chunk.citations:
                 citations.extend(chunk.citations)
-            if chunk.output_files:
-                files.extend(chunk.output_files)
     except BaseException as exc:
         if call is not None:
             call.failed(exc, first)
         raise
     finally:
         await chunks.aclose()
-    response = _assemble(last, accs, citations, files)
+    response = _assemble(last, accs, citations)
     result.append(response)
     if call is not None:
         call.done(response, first, sum(len(a.content) + len(a.reasoning) for a in accs.values()))
 
 
-def _assemble(
-    last: Any, accs: dict[int, _Acc], citations: list[str], files: list[Any]
-) -> ChatResponse:
+def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
+    """The response of a stream; ``output_files`` and the service tier are the last chunk's."""
     choices = tuple(accs[i].choice(i) for i in sorted(accs)) or (Choice(),)
     if last is None:
         return ChatResponse(choices=choices)
@@ -270,7 +268,7 @@ def _assemble(
         citations=tuple(dict.fromkeys(citations)),
         system_fingerprint=last.system_fingerprint,
         service_tier=SERVICE_TIERS.get(last.service_tier, ""),
-        output_files=output_files_from_proto(files),
+        output_files=output_files_from_proto(files) if (files := last.output_files) else (),
     )
 
 

@@ -453,7 +453,7 @@ def _outputs(
 ) -> tuple[tuple[Choice, ...], tuple[Any, ...]]:
     """The choices of ``resp``, and its server-side tools' outputs (``ROLE_TOOL`` messages)."""
     outputs = resp.outputs
-    if len(outputs) == 1 and outputs[0].message.role != chat_pb2.ROLE_TOOL:  # the usual case
+    if len(outputs) == 1:  # the usual case (a tool's output comes with an answer)
         return (_choice(outputs[0]),), ()
     ordered = sorted(outputs, key=lambda o: o.index)
     tools = tuple(
