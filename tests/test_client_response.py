@@ -6,6 +6,7 @@ decoding of parts the simulator does not send (output files) from protobuf.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -13,13 +14,15 @@ from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
 
 from agentrt.agents.agent import Agent
 from agentrt.agents.tools import tool
+from agentrt.sim.compact import expand
 from agentrt.sim.prices import price_of
+from agentrt.sim.tokens import count_tokens
 from agentrt.testing import simulator
 from agentrt.xai.chat_proto import response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import LogProb, OutputFile, Usage
 from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
-from agentrt.xai.messages import user
+from agentrt.xai.messages import ToolCall, assistant, system, tool_result, user
 
 pytestmark = pytest.mark.e2e
 
@@ -124,3 +127,30 @@ def test_server_tool_outputs_and_output_files_are_kept_apart_from_the_choices() 
     assert r.output_files == (OutputFile(file_id="file-1", name="fox.png"),)
     assert r.cost_usd == pytest.approx(12_345e-10)
     assert r.service_tier == "default"
+
+
+async def test_compact_a_conversation_with_a_tool_result_and_go_on() -> None:
+    messages = (
+        system("You plan trips."),
+        user("Weather in Oslo? I need it in Celsius only."),
+        assistant(
+            tool_calls=(ToolCall(id="c1", name="get_weather", arguments='{"city": "Oslo"}'),)
+        ),
+        tool_result("c1", '{"city": "Oslo", "temp_c": -3, "sky": "snow"}'),
+        assistant("It is -3 C and snowing in Oslo. Dress warmly, it is cold out there."),
+    )
+    request = ChatRequest(model=MODEL, messages=messages)
+    async with simulator() as sim:
+        done = await sim.client.chat.compact(request)
+        by_list = await sim.client.chat.compact(list(messages), model=MODEL)
+        follow = dataclasses.replace(request, messages=(*done.messages, user("And tomorrow?")))
+        answer = await sim.client.chat.complete(follow)
+    assert by_list == done
+    assert 0 < done.tokens_after < done.tokens_before
+    assert done.cost_usd > 0
+    assert done.dropped_message_count == len(messages) - 1
+    kept = expand(done.encrypted_content)
+    assert kept is not None
+    for fact in ("Celsius only", "temp_c=-3", 'sky="snow"', "You plan trips."):
+        assert fact in kept
+    assert answer.usage.prompt_tokens == done.tokens_after + count_tokens("And tomorrow?")

@@ -34,10 +34,16 @@ def _chat(**fields: Any) -> RawCall:
     return lambda channel: chat_pb2_grpc.ChatStub(channel).GetCompletion(request)
 
 
+def _compact(model: str, *messages: chat_pb2.Message) -> RawCall:
+    request = chat_pb2.CompactContextRequest(model=model, input=messages)
+    return lambda channel: chat_pb2_grpc.ChatStub(channel).CompactContext(request)
+
+
 SIM_CASES: list[tuple[str, RawCall, str]] = [
     ("top_logprobs above 8", _chat(logprobs=True, top_logprobs=9), "0 to 8"),
     ("top_logprobs negative", _chat(logprobs=True, top_logprobs=-1), "0 to 8"),
     ("top_logprobs without logprobs", _chat(top_logprobs=2), "needs logprobs"),
+    ("compact an empty conversation", _compact(MODEL), "nothing to compact"),
 ]
 
 
@@ -64,6 +70,10 @@ CLIENT_CASES: list[tuple[str, ClientCall, str]] = [
     ("top_logprobs above 8", _complete(logprobs=True, top_logprobs=9), "0 to 8"),
     ("top_logprobs negative", _complete(logprobs=True, top_logprobs=-3), "0 to 8"),
     ("top_logprobs without logprobs", _complete(top_logprobs=1), "needs logprobs"),
+    ("compact no message", lambda c: c.chat.compact([], model=MODEL), "nothing to compact"),
+    ("compact an empty request", lambda c: c.chat.compact(ChatRequest(model=MODEL)), "nothing"),
+    ("compact without a model", lambda c: c.chat.compact([user("hi")]), "needs model"),
+    ("compact a string", lambda c: c.chat.compact("hello", model=MODEL), "sequence of Messages"),
 ]
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import grpc
 import pytest
 from agentrt_protos.xai.api.v1 import usage_pb2
 from xai_sdk import Client
-from xai_sdk.chat import user
+from xai_sdk.chat import assistant, system, user
 
+from agentrt.sim.compact import expand
 from agentrt.sim.prices import price_of
+from agentrt.sim.tokens import count_tokens
 from tests.conftest import SimProcess
 
 pytestmark = pytest.mark.e2e
@@ -96,3 +99,50 @@ def test_logprobs_read_back_unary_and_streamed(client: Client) -> None:
     assert all(p.logprob <= 0 for p in unary.logprobs.content)
     assert streamed == tokens
     assert unary.proto.service_tier == usage_pb2.SERVICE_TIER_PRIORITY
+
+
+CONVERSATION = [
+    system("You are a travel planner."),
+    user("Plan a trip to Lisbon. The budget is at most 900 euros. I love old trams."),
+    assistant("Lisbon is lovely in spring. I will look up the weather first, then hotels."),
+    user("Never book hotels near the airport. Also, tell me a joke."),
+    assistant("Why did the tram stop? It was tired. Now, the weather."),
+]
+
+
+def test_compaction_keeps_the_facts_and_the_model_reads_it_back(client: Client) -> None:
+    chat = client.chat.create(model=FAST)
+    for message in CONVERSATION:
+        chat.append(message)
+    compacted = chat.compact()  # xai-sdk swaps the history for the compacted message
+    assert compacted.usage.prompt_tokens > compacted.usage.completion_tokens > 0
+    assert compacted.dropped_message_count == len(CONVERSATION) - 1  # the system one is kept
+    assert compacted.usage.HasField("cost_in_usd_ticks")
+    assert len(chat.messages) == 1
+    again = client.chat.compact_context(FAST, CONVERSATION)
+    assert again.encrypted_content == compacted.encrypted_content  # deterministic
+    chat.append(user("What did we say?"))
+    answer = chat.sample()
+    assert "What did we say?" in answer.content
+    # the model read the compacted text in place of the history
+    assert answer.usage.prompt_tokens == compacted.usage.completion_tokens + count_tokens(
+        "What did we say?"
+    )
+    kept = expand(compacted.encrypted_content)
+    assert kept is not None
+    for fact in (
+        "system: You are a travel planner.",
+        "user: Plan a trip to Lisbon.",
+        "The budget is at most 900 euros.",
+        "Never book hotels near the airport.",
+        "assistant: Lisbon is lovely in spring.",
+    ):
+        assert fact in kept
+    assert "joke" not in kept
+    assert "hotels." not in kept  # the assistant's prose after its first sentence went
+
+
+def test_compacting_nothing_is_invalid(client: Client) -> None:
+    with pytest.raises(grpc.RpcError) as info:
+        client.chat.compact_context(FAST, [])
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT

@@ -16,7 +16,8 @@ from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2, usage_pb2
 
 from agentrt.sim.catalogue import find_model
 from agentrt.sim.chat_sources import ChatSources
-from agentrt.sim.decode import prompt_from_request
+from agentrt.sim.compact import compact_context
+from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
 from agentrt.sim.faults import CallPlan, FaultInjector
 from agentrt.sim.grounding import Grounding
@@ -253,6 +254,14 @@ class ChatService:
         """``GetStoredCompletion``: a response stored with ``store_messages``."""
         self.admit(context)
         return self.completions.get(request.response_id).response
+
+    async def compact_context(
+        self, request: chat_pb2.CompactContextRequest, context: Context
+    ) -> chat_pb2.CompactContextResponse:
+        """``CompactContext``: the conversation made shorter, its facts kept (:mod:`.compact`)."""
+        self.admit(context)
+        turns, _ = turns_from_messages(request.input)
+        return compact_context(request, turns)
 
     async def delete_stored(
         self, request: chat_pb2.DeleteStoredCompletionRequest, context: Context

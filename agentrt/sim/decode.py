@@ -16,6 +16,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.compact import expand
 from agentrt.sim.grounding import Attachment, CollectionsQuery
 from agentrt.sim.knobs import MAX_OUTPUTS, MAX_TOP_LOGPROBS
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
@@ -111,6 +112,10 @@ def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int, tuple[Attac
     )
     call_id = message.tool_call_id if message.HasField("tool_call_id") else None
     text = "".join(texts)
+    if message.encrypted_content:
+        context = expand(message.encrypted_content)
+        if context is not None:  # a compacted conversation (CompactContext) stands here
+            role, text = "system", context + ("\n" + text if text else "")
     turn = Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id)
     return turn, images, tuple(files)
 

@@ -9,6 +9,8 @@
             print(delta.content, end="")
     resp = stream.response                  # assembled ChatResponse (content, usage, ...)
 
+    done = await client.chat.compact(req)   # Compacted(messages, tokens_before, tokens_after)
+
 Leaving the ``async with`` block, breaking out of the loop, cancelling the task
 or an ``asyncio.timeout`` firing cancels the RPC at once. Each call is a
 ``chat {model}`` span when telemetry is on (:mod:`agentrt.telemetry.tracing`); a stream's
@@ -20,7 +22,7 @@ span's parent is the trace context current when ``stream()`` was called. Every m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +41,9 @@ from agentrt.xai.chat_proto import (
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.xai.chat_wire import EncodedRequest
+from agentrt.xai.compaction import Compacted, compact_request, compacted_from_proto
 from agentrt.xai.deadline import Timeout
-from agentrt.xai.messages import ToolCall
+from agentrt.xai.messages import Message, ToolCall
 from agentrt.xai.response_extras import SERVICE_TIERS, logprobs_from_proto, output_files_from_proto
 from agentrt.xai.transport import Transport
 
@@ -388,6 +391,30 @@ class Chat:
         req = chat_pb2.GetStoredCompletionRequest(response_id=response_id)
         resp = await self._transport.unary(_STUB, "GetStoredCompletion", req, timeout=timeout)
         return response_from_proto(resp)
+
+    async def compact(
+        self,
+        conversation: ChatRequest | Sequence[Message],
+        *,
+        model: str | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> Compacted:
+        """Have the server compact a conversation (CompactContext); see :mod:`.compaction`.
+
+        Args:
+            conversation: a ChatRequest (its messages and model) or the messages.
+            model: the model that compacts (default: the request's).
+            timeout: the call's deadline in seconds.
+
+        Returns:
+            The compacted context: send ``.messages`` in place of the history.
+
+        Raises:
+            UsageError: no model, or no message to compact (nothing is sent).
+        """
+        req = compact_request(conversation, model)
+        resp = await self._transport.unary(_STUB, "CompactContext", req, timeout=timeout)
+        return compacted_from_proto(resp)
 
     async def delete_stored(
         self,
