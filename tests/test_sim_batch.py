@@ -57,6 +57,13 @@ async def test_lifecycle_to_completion_with_exact_counts_and_cost() -> None:
             ["img", *(f"q{i}" for i in range(10))]
         )
         assert all(r.is_success for r in results)
+        each = [
+            r.proto.response.completion_response.usage.cost_in_usd_ticks
+            + r.proto.response.image_response.usage.cost_in_usd_ticks
+            for r in results
+        ]
+        assert got.cost_breakdown.total_cost_usd_ticks == sum(each)  # summed from the results
+        assert all(each)
         listed = await client.batch.list()
         assert [b.batch_id for b in listed.batches] == [batch.batch_id]
 

@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import grpc
-from agentrt_protos.xai.api.v1 import usage_pb2
 
 from agentrt.sim.batch_input import batch_pb2, error_result
 from agentrt.sim.batchstore import BatchStore
@@ -29,23 +28,12 @@ Answer = Callable[[str, Any, Any], Awaitable[Any]]
 """``answer(kind, request, context)``: the response message of one request (raises SimStatus)."""
 
 _WINDOW = 32  # queued requests read at a time
-_TICKS_PER_USD = 10_000_000_000
-# REPLACE with the per-model price table of branch w-response (issue 18 item 9) when it
-# lands: until then every model costs the same, in USD per million tokens.
-_INPUT_USD_PER_M, _OUTPUT_USD_PER_M, _IMAGE_USD = 2.0, 10.0, 0.07
 
 
-def cost_ticks(usage: usage_pb2.SamplingUsage | None, images: int = 0) -> int:
-    """A response's cost in USD ticks (1e-10 USD): its own ``cost_in_usd_ticks`` when set."""
-    if usage is not None and usage.cost_in_usd_ticks:
-        return int(usage.cost_in_usd_ticks)
-    if images:
-        return round(images * _IMAGE_USD * _TICKS_PER_USD)
-    if usage is None:
-        return 0
-    output = usage.completion_tokens + usage.reasoning_tokens
-    usd = (usage.prompt_tokens * _INPUT_USD_PER_M + output * _OUTPUT_USD_PER_M) / 1e6
-    return round(usd * _TICKS_PER_USD)
+def cost_ticks(response: Any) -> int:
+    """A chat or image response's cost in USD ticks (1e-10 USD), as its usage reports it
+    (priced by :mod:`agentrt.sim.prices`, like the same request sent directly)."""
+    return int(response.usage.cost_in_usd_ticks)
 
 
 class _InProcess:
@@ -126,11 +114,9 @@ class BatchWorker:
             return False, failed.SerializeToString(), 0
         if kind == "completion_request":
             out.response.completion_response.CopyFrom(response)
-            cost = cost_ticks(response.usage)
         else:
             out.response.image_response.CopyFrom(response)
-            cost = cost_ticks(response.usage, images=len(response.images))
-        return True, out.SerializeToString(), cost
+        return True, out.SerializeToString(), cost_ticks(response)
 
 
 def in_process_answer(chat: Any, images: Any) -> Answer:
