@@ -9,6 +9,7 @@ from pathlib import Path
 import grpc
 import pytest
 from xai_sdk import AsyncClient
+from xai_sdk.chat import user
 from xai_sdk.proto import batch_pb2
 
 from agentrt.sim.batchstore import DB_NAME, BatchLimits
@@ -215,3 +216,24 @@ async def test_batches_are_listed_in_pages_oldest_first() -> None:
         pages = [first, second, third]
         assert [b.batch_id for p in pages for b in p.batches] == made
         assert not third.pagination_token
+
+
+async def test_a_batch_request_continues_a_stored_conversation_and_is_stored() -> None:
+    async with serving(batches=BatchLimits(rate=0)) as sim, sdk(sim) as client:
+        first = client.chat.create(model="grok-4", store_messages=True)
+        first.append(user("My name is Ada."))
+        earlier = await first.sample()
+        follow = client.chat.create(
+            model="grok-4",
+            store_messages=True,
+            previous_response_id=earlier.id,
+            batch_request_id="follow",
+        )
+        follow.append(user("What is my name?"))
+        batch = await client.batch.create("continued")
+        await client.batch.add(batch.batch_id, [follow])
+        await wait_done(client, batch.batch_id)
+        [result] = await all_results(client, batch.batch_id)
+        assert result.is_success, result.error_message
+        [stored] = await client.chat.get_stored_completion(result.response.id)
+        assert stored.content == result.response.content

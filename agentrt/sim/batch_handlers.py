@@ -94,9 +94,19 @@ class BatchHandlers(_GenericHandler):
 
     @classmethod
     def open(
-        cls, options: _Options, admit: Admit, files: RagStore, images: ImageHost
+        cls,
+        options: _Options,
+        admit: Admit,
+        files: RagStore,
+        images: ImageHost,
+        interactive: ChatService,
     ) -> BatchHandlers:
-        """Handlers over a new store (in memory, or under ``options.data_dir``)."""
+        """Handlers over a new store (in memory, or under ``options.data_dir``).
+
+        Batch requests share ``interactive``'s stored responses: a batch request may
+        continue a conversation by ``previous_response_id``, and one with
+        ``store_messages`` can be read back with ``GetStoredCompletion``.
+        """
         store = BatchStore(options.batches, options.data_dir)
         realism = dataclasses.replace(options.realism, ttft_ms=0.0, itl_ms=0.0)
         chat = ChatService(
@@ -105,6 +115,7 @@ class BatchHandlers(_GenericHandler):
             admit=_no_admission,
             sources=ChatSources(files),
         )
+        chat.completions = interactive.completions
         small = SmallServices(admit=_no_admission, api_key_set=False, images=images)
         worker = BatchWorker(store, in_process_answer(chat, small), options.batches.rate)
         service = BatchService(store, files.file_data, worker.wake.set)

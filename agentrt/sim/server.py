@@ -105,7 +105,7 @@ class Simulator:
         rag.files.link = images.file_url
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
         try:
-            batches = BatchHandlers.open(opts, admit, rag.store, images)
+            batches = BatchHandlers.open(opts, admit, rag.store, images, chat)
         except BaseException:
             rag.close()
             raise
