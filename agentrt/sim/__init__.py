@@ -46,7 +46,7 @@ files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters)
 ``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
 quoted, cited answer). Batches (BatchMgmt; ``Simulator(batches=BatchLimits(rate=...))``,
 kept beside the files under ``data_dir``): ``batches`` (the RPCs), ``batch_input``
-(requests, JSONL lines), ``batchstore`` (SQLite queue and exact counts),
+and ``batch_openai`` (requests, JSONL lines), ``batchstore`` (SQLite queue and exact counts),
 ``batch_worker`` (the one background worker answering with the chat and image code)
 and ``batch_handlers`` (gRPC, faults, the worker's lifecycle).
 """
