@@ -12,6 +12,7 @@ from xai_sdk import AsyncClient
 from xai_sdk.chat import user
 from xai_sdk.proto import batch_pb2
 
+from agentrt.sim import Simulator
 from agentrt.sim.batchstore import DB_NAME, BatchLimits
 from tests.conftest import running_sim
 from tests.sim_batch_helpers import (
@@ -31,7 +32,7 @@ State = batch_pb2.BatchRequestMetadata.State
 
 
 async def test_lifecycle_to_completion_with_exact_counts_and_cost() -> None:
-    async with serving(batches=BatchLimits(rate=100)) as sim, sdk(sim) as client:
+    async with serving(batches=BatchLimits(rate=50)) as sim, sdk(sim) as client:
         batch = await client.batch.create("lifecycle")
         assert (batch.name, batch.state.num_requests) == ("lifecycle", 0)
         requests = [chat_request(client, f"q{i}", f"question {i}") for i in range(10)]
@@ -46,7 +47,7 @@ async def test_lifecycle_to_completion_with_exact_counts_and_cost() -> None:
             if not got.state.num_pending:
                 break
             await asyncio.sleep(0.01)
-        assert polls > 2  # 11 requests at 100/s: the polls saw it in progress
+        assert polls > 2  # 11 requests at 50/s: the polls saw it in progress
         assert (got.state.num_success, got.state.num_error) == (11, 0)
         costs = {c.endpoint: c for c in got.cost_breakdown.endpoint_costs}
         assert costs["/v1/chat/completions"].request_count == 10
@@ -97,7 +98,7 @@ async def test_cancel_mid_way_stops_what_has_not_started() -> None:
     async with serving(batches=BatchLimits(rate=40)) as sim, sdk(sim) as client:
         batch = await client.batch.create("cancel")
         await client.batch.add(
-            batch.batch_id, [chat_request(client, f"r{i}", "hi") for i in range(40)]
+            batch.batch_id, [chat_request(client, f"r{i}", "hi") for i in range(100)]
         )
         await wait_until(client, batch.batch_id, lambda b: b.state.num_success >= 3)
         cancelled = await client.batch.cancel(batch.batch_id)
@@ -107,7 +108,7 @@ async def test_cancel_mid_way_stops_what_has_not_started() -> None:
         assert s.num_pending == 0
         assert s.num_success >= 3
         assert s.num_cancelled > 0
-        assert s.num_success + s.num_cancelled == 40
+        assert s.num_success + s.num_cancelled == 100
         await asyncio.sleep(0.1)  # nothing runs after the cancel
         assert (await client.batch.get(batch.batch_id)).state == s
         stub = client.batch._stub
@@ -187,7 +188,7 @@ async def test_a_restart_with_data_dir_resumes_pending_requests(tmp_path: Path) 
         client = _client(sim.port)
         batch = await client.batch.create("resumed")
         await client.batch.add(
-            batch.batch_id, [chat_request(client, f"r{i}", f"q {i}") for i in range(30)]
+            batch.batch_id, [chat_request(client, f"r{i}", f"q {i}") for i in range(60)]
         )
         await wait_until(client, batch.batch_id, lambda b: b.state.num_success >= 3)
         sim.process.kill()  # no goodbye: whatever was committed is all there is
@@ -201,10 +202,11 @@ async def test_a_restart_with_data_dir_resumes_pending_requests(tmp_path: Path) 
         assert before.state.num_success >= 3
         assert before.state.num_pending > 0
         done = await wait_done(client, batch.batch_id)
-        assert (done.state.num_requests, done.state.num_success) == (30, 30)
+        assert (done.state.num_requests, done.state.num_success) == (60, 60)
         ids = [r.batch_request_id for r in await all_results(client, batch.batch_id)]
-        assert sorted(ids) == sorted(f"r{i}" for i in range(30))  # nothing lost or repeated
+        assert sorted(ids) == sorted(f"r{i}" for i in range(60))  # nothing lost or repeated
         await client.close()
+    assert sim.process.returncode == 0, sim.stderr  # SIGTERM: the worker stopped cleanly
 
 
 async def test_batches_are_listed_in_pages_oldest_first() -> None:
@@ -237,3 +239,18 @@ async def test_a_batch_request_continues_a_stored_conversation_and_is_stored() -
         assert result.is_success, result.error_message
         [stored] = await client.chat.get_stored_completion(result.response.id)
         assert stored.content == result.response.content
+
+
+async def test_stopping_mid_batch_leaves_no_task_running() -> None:
+    sim = Simulator(batches=BatchLimits(rate=2))
+    await sim.start()
+    async with sdk(sim) as client:
+        batch = await client.batch.create("stopped")
+        await client.batch.add(
+            batch.batch_id, [chat_request(client, f"r{i}", "hi") for i in range(10)]
+        )
+        assert any(t.get_name() == "sim-batches" for t in asyncio.all_tasks())
+    started = time.monotonic()
+    await sim.stop()
+    assert time.monotonic() - started < 1  # the worker's pause is cancelled, not waited out
+    assert not any(t.get_name() == "sim-batches" for t in asyncio.all_tasks())
