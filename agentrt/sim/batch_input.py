@@ -7,12 +7,12 @@ simulator reads each non-empty line as one JSON object in any of three shapes:
   writes), e.g. ``{"batch_request_id": "q1", "completion_request": {"model": "grok-4",
   "messages": [{"role": "ROLE_USER", "content": [{"text": "hi"}]}]}}``;
 * xAI's wrapped form, ``{"batch_request_id": "q1", "batch_request": {"chat_get_completion":
-  {...GetCompletionsRequest...}}}`` (``image_generate`` for an image request).
+  {...GetCompletionsRequest...}}}`` (``image_generate`` for an image request);
 * OpenAI's batch form, which xAI's OpenAI-compatible batch API takes: ``{"custom_id":
   "q1", "method": "POST", "url": "/v1/chat/completions", "body": {...}}`` (see
   :mod:`agentrt.sim.batch_openai`).
 
-A line that is neither becomes a FAILED request on its own (INVALID_ARGUMENT naming the
+A line in none of them becomes a FAILED request on its own (INVALID_ARGUMENT naming the
 line); the other lines are queued as usual.
 """
 
@@ -29,8 +29,9 @@ from google.protobuf import json_format
 from agentrt.sim.batch_openai import from_openai_line
 from agentrt.sim.batchstore import NewRequest
 
-# Imported by name, untyped: Any imports google.rpc, which ships no py.typed
-# marker, and mypy (strict, follow_imports=silent) then reports every generated stub.
+# Imported by name, untyped: batch_pb2.pyi imports google.rpc, which ships no py.typed
+# marker, so mypy --strict reports a typed import of it (import-untyped) without a
+# pyproject override.
 batch_pb2: Any = importlib.import_module("agentrt_protos.xai.api.v1.batch_pb2")
 
 __all__ = ["ENDPOINTS", "batch_pb2", "error_result", "failed_result", "from_jsonl", "new_request"]
