@@ -37,7 +37,7 @@ async def test_lifecycle_to_completion_with_exact_counts_and_cost() -> None:
         assert (batch.name, batch.state.num_requests) == ("lifecycle", 0)
         requests = [chat_request(client, f"q{i}", f"question {i}") for i in range(10)]
         await client.batch.add(batch.batch_id, [*requests, image_request("img", "a red fox")])
-        seen_success, polls = -1, 0
+        seen_success, polls, mid_way = -1, 0, False
         while True:  # exact at every poll, and never going back
             got = await client.batch.get(batch.batch_id)
             check_counts(got)
@@ -46,8 +46,12 @@ async def test_lifecycle_to_completion_with_exact_counts_and_cost() -> None:
             seen_success, polls = got.state.num_success, polls + 1
             if not got.state.num_pending:
                 break
+            listed = await all_results(client, batch.batch_id)
+            assert len(listed) >= got.state.num_success  # listable as soon as finished
+            mid_way = mid_way or 0 < len(listed) < 11
             await asyncio.sleep(0.01)
         assert polls > 2  # 11 requests at 50/s: the polls saw it in progress
+        assert mid_way  # some results were listed while others were pending
         assert (got.state.num_success, got.state.num_error) == (11, 0)
         costs = {c.endpoint: c for c in got.cost_breakdown.endpoint_costs}
         assert costs["/v1/chat/completions"].request_count == 10
