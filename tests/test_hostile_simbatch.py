@@ -79,7 +79,7 @@ REFUSED: list[tuple[str, Call, grpc.StatusCode, tuple[str, ...]]] = [
         "a repeated batch_request_id",
         lambda c, b: _add(c, b, [chat_request(c, "twice", "a"), chat_request(c, "twice", "b")]),
         grpc.StatusCode.INVALID_ARGUMENT,
-        ("repeated",),
+        ("'twice'", "repeated"),
     ),
     (
         "negative page size",

@@ -262,28 +262,42 @@ class BatchStore:
                     ),
                 )
             except sqlite3.IntegrityError:
+                repeated = self._repeated(batch_id, requests)
                 raise SimStatus(
                     grpc.StatusCode.INVALID_ARGUMENT,
-                    f"a batch_request_id is repeated (in this call or batch {batch_id!r}): "
-                    "give each request of a batch its own id, or leave it empty",
+                    f"batch_request_id {repeated!r} is repeated (in this call or batch "
+                    f"{batch_id!r}): give each request of a batch its own id, or leave it empty",
                 ) from None
-            if failed:  # listable results at once, after every result listed so far
-                base = self._one("SELECT value FROM counters WHERE name = 'done'")
-                self._db.execute(
-                    "UPDATE requests SET done_seq = ? + seq WHERE batch_id = ? AND state = ? "
-                    "AND done_seq IS NULL",
-                    (base, batch_id, FAILED),
-                )
-                self._db.execute(
-                    "UPDATE counters SET value = ? + (SELECT MAX(seq) FROM requests) "
-                    "WHERE name = 'done'",
-                    (base,),
-                )
+            if failed:
+                self._list_failed(batch_id)
             self._db.execute(
                 "UPDATE batches SET total = total + ?, pending = pending + ?, error = error + ? "
                 "WHERE id = ?",
                 (len(requests), len(requests) - failed, failed, batch_id),
             )
+
+    def _repeated(self, batch_id: str, requests: Sequence[NewRequest]) -> str:
+        """The first request id of ``requests`` that is repeated in them or in the batch."""
+        rows = self._db.execute("SELECT request_id FROM requests WHERE batch_id = ?", (batch_id,))
+        seen = {r[0] for r in rows}
+        for r in requests:
+            if r.request_id in seen:
+                return r.request_id
+            seen.add(r.request_id)
+        return ""
+
+    def _list_failed(self, batch_id: str) -> None:
+        """Make requests failed on arrival listable results, after every one listed so far."""
+        base = self._one("SELECT value FROM counters WHERE name = 'done'")
+        self._db.execute(
+            "UPDATE requests SET done_seq = ? + seq WHERE batch_id = ? AND state = ? "
+            "AND done_seq IS NULL",
+            (base, batch_id, FAILED),
+        )
+        self._db.execute(
+            "UPDATE counters SET value = ? + (SELECT MAX(seq) FROM requests) WHERE name = 'done'",
+            (base,),
+        )
 
     def cancel(self, batch_id: str) -> None:
         """Cancel every pending request; a no-op on a batch with none pending."""
