@@ -15,7 +15,8 @@
     │       ├── PermissionDenied      PERMISSION_DENIED
     │       ├── RateLimited           RESOURCE_EXHAUSTED (rate limit); ``retry_after``
     │       ├── ResponseTooLarge      RESOURCE_EXHAUSTED "message larger than max"; never retried
-    │       ├── InvalidRequest        INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE
+    │       ├── InvalidRequest        INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE,
+    │       │                         ALREADY_EXISTS (e.g. a unique field's value is taken)
     │       ├── NotFound              NOT_FOUND
     │       ├── Unimplemented         UNIMPLEMENTED
     │       ├── ServerError           INTERNAL, UNKNOWN, DATA_LOSS and anything else

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,6 +56,11 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     # Agents' upload caches (agentrt.agents.attachments) go to a scratch directory, not ~/.cache.
     os.environ["AGENTRT_CACHE_DIR"] = tempfile.mkdtemp(prefix="agentrt-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the scratch cache directory of :func:`pytest_configure`."""
+    shutil.rmtree(os.environ.pop("AGENTRT_CACHE_DIR", ""), ignore_errors=True)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from agentrt_protos.xai.api.v1 import collections_pb2 as cpb
 
 from agentrt.errors import (
     DeadlineExceeded,
@@ -15,7 +14,6 @@ from agentrt.errors import (
 from agentrt.sim.ragstore import RagLimits
 from agentrt.xai.client import Client
 from agentrt.xai.collection_types import ChunkConfig, CollectionInfo, FieldDefinition
-from agentrt.xai.collection_wire import field_updates
 from agentrt.xai.config import management_config
 from tests.client_files_helpers import sim_and_client
 
@@ -52,11 +50,10 @@ async def test_create_get_update_list_delete() -> None:
             add_fields=[extra],
             remove_fields=["author"],
         )
-        # the simulator keeps field definitions as created (field updates: see below)
         assert (changed.name, changed.description, changed.fields) == (
             "papers-2",
             "renamed",
-            fields,
+            (extra,),
         )
         for n in range(3):
             await client.collections.create(f"c{n}")
@@ -69,13 +66,29 @@ async def test_create_get_update_list_delete() -> None:
             await client.collections.get(made.id)
 
 
-def test_field_updates_add_then_remove_by_key() -> None:
-    updates = field_updates([FieldDefinition(key="year", unique=True)], ["author"])
-    assert [(u.field_definition.key, u.operation) for u in updates] == [
-        ("year", cpb.FIELD_DEFINITION_ADD),
-        ("author", cpb.FIELD_DEFINITION_DELETE),
-    ]
-    assert updates[0].field_definition.unique
+async def test_update_chunking_and_fields_round_trip() -> None:
+    isbn = FieldDefinition(key="isbn", unique=True, description="one per book")
+    async with sim_and_client() as (_, client):
+        made = await client.collections.create("shelf", fields=[FieldDefinition(key="author")])
+        doc = await client.collections.upload_document(
+            made.id, b"Rockets and bread.", filename="a.txt", fields={"author": "ann"}, wait=True
+        )
+        chunking = ChunkConfig(unit="tokens", max_size=50, overlap=5, encoding_name="cl100k_base")
+        changed = await client.collections.update(
+            made.id, chunking=chunking, add_fields=[isbn], remove_fields=["author"]
+        )
+        assert (changed.chunking, changed.fields) == (chunking, (isbn,))
+        assert await client.collections.get(made.id) == changed
+        got = await client.collections.get_document(made.id, doc.file_id)
+        assert dict(got.fields) == {}
+        await client.collections.update_document(made.id, doc.file_id, fields={"isbn": "7"})
+        with pytest.raises(InvalidRequest, match=r"'isbn' is unique .* already has the value '7'"):
+            await client.collections.upload_document(
+                made.id, b"Another.", filename="b.txt", fields={"isbn": "7"}
+            )
+        with pytest.raises(InvalidRequest, match="'author' is not defined"):
+            await client.collections.update(made.id, remove_fields=["author"])
+        assert [d.name async for d in client.collections.list_documents(made.id)] == ["a.txt"]
 
 
 async def test_resolve_by_id_by_name_none_and_ambiguous() -> None:

@@ -24,6 +24,7 @@ def rpc_error(code: grpc.StatusCode, details: str, trailing: tuple = ()) -> aio.
         (grpc.StatusCode.PERMISSION_DENIED, errors.PermissionDenied),
         (grpc.StatusCode.INVALID_ARGUMENT, errors.InvalidRequest),
         (grpc.StatusCode.FAILED_PRECONDITION, errors.InvalidRequest),
+        (grpc.StatusCode.ALREADY_EXISTS, errors.InvalidRequest),
         (grpc.StatusCode.NOT_FOUND, errors.NotFound),
         (grpc.StatusCode.UNIMPLEMENTED, errors.Unimplemented),
         (grpc.StatusCode.INTERNAL, errors.ServerError),

@@ -41,7 +41,9 @@ def _json_run(*args: str) -> dict[str, Any]:
     assert set(out) == {"output", "turns", "tool_calls", "usage", "model", "response_ids"}
     assert out["model"] == "grok-4-1-fast-reasoning"
     assert len(out["response_ids"]) == out["turns"]
-    assert all(isinstance(v, int) and v > 0 for v in out["usage"].values()), out["usage"]
+    usage = dict(out["usage"])
+    assert isinstance(usage.pop("cost_usd"), float), out["usage"]
+    assert all(isinstance(v, int) and v > 0 for v in usage.values()), out["usage"]
     for call in out["tool_calls"]:
         assert set(call) == {"name", "arguments", "result", "duration_s"}, call
         assert call["duration_s"] >= 0

@@ -81,7 +81,7 @@ def test_summary_has_exactly_the_documented_keys() -> None:
             },
             {"name": "echo", "arguments": {"s": "x"}, "result": "plain text", "duration_s": 0.0123},
         ],
-        "usage": {"input": 10, "output": 5, "reasoning": 2},
+        "usage": {"input": 10, "output": 5, "reasoning": 2, "cost_usd": 0.0},
         "model": "grok-4-1-fast-reasoning",
         "response_ids": ["id1", "id2"],
     }

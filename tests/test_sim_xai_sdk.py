@@ -163,10 +163,10 @@ def test_raw_stubs_embed_auth_and_unimplemented(sim_process: SimProcess) -> None
         )
         with pytest.raises(grpc.RpcError) as info:
             chat_pb2_grpc.ChatStub(channel).CompactContext(
-                chat_pb2.CompactContextRequest(), timeout=10
+                chat_pb2.CompactContextRequest(model="grok-3"), timeout=10
             )
-        assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
-        assert "xai_api.Chat/CompactContext" in (info.value.details() or "")
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "nothing to compact" in (info.value.details() or "")
 
 
 async def test_async_client_sample_stream_tools_parse(sim_process: SimProcess) -> None:

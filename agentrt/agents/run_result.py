@@ -37,7 +37,8 @@ class RunResult(Generic[T]):
         messages: the conversation without the instructions (pass the result back
             to ``run(..., history=result)`` to continue it).
         tool_calls: every tool call, in order, with arguments, result or error and duration.
-        usage: token usage summed over every model call, sub-agents included.
+        usage: token usage and cost (``usage.cost_usd``) summed over every model call,
+            sub-agents included.
         turns: how many model calls the run made.
         response_ids: the model's response id of each turn.
         repeated_tool_calls: identical tool calls the model asked for more than once.
@@ -81,6 +82,7 @@ class RunResult(Generic[T]):
                 "output_tokens": self.usage.completion_tokens,
                 "reasoning_tokens": self.usage.reasoning_tokens,
                 "total_tokens": self.usage.total_tokens,
+                "cost_usd": self.usage.cost_usd,
             },
             "tool_calls": [
                 {

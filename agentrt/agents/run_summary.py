@@ -2,7 +2,8 @@
 
 One object with ``output`` (text, or the structured object), ``turns``,
 ``tool_calls`` (``name``, ``arguments``, ``result`` or ``error``, ``duration_s``),
-``usage`` (``input``, ``output``, ``reasoning`` tokens), ``model`` and
+``usage`` (``input``, ``output``, ``reasoning`` tokens, ``cost_usd``: what the server
+charged, sub-agents included; 0.0 when it reported no cost), ``model`` and
 ``response_ids``; ``abandoned_tool_threads`` too when sync tools whose calls
 timed out or were cancelled still hold threads (see
 :mod:`agentrt.agents.tool_threads`). Other entry points that report runs (serve, durable batch
@@ -40,6 +41,7 @@ def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
             "input": result.usage.prompt_tokens,
             "output": result.usage.completion_tokens,
             "reasoning": result.usage.reasoning_tokens,
+            "cost_usd": result.usage.cost_usd,
         },
         "model": model,
         "response_ids": list(result.response_ids),

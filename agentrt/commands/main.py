@@ -23,7 +23,20 @@ from agentrt.errors import AgentrtError
 __all__ = ["build_parser", "main"]
 
 # Subcommand modules under agentrt.commands; each defines register(subparsers, parent).
-COMMANDS = ("info", "validate", "schema", "chat", "sim", "run", "load", "worker", "batch", "serve")
+COMMANDS = (
+    "info",
+    "validate",
+    "schema",
+    "chat",
+    "sim",
+    "run",
+    "load",
+    "worker",
+    "batch",
+    "serve",
+    "files",
+    "collections",
+)
 
 EPILOG = """examples:
   agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather"
@@ -31,6 +44,9 @@ EPILOG = """examples:
   agentrt validate agent.yaml       check agent specs; problems as FILE:LINE:COL: message
   agentrt schema                    the JSON Schema of agent spec files, for editors
   agentrt info                      version and the xAI services the stubs expose
+  agentrt files upload a.pdf b.md   store files (xAI Files API; also list, download, rm, ...)
+  agentrt collections search docs "refund policy"
+                                    search a collection's documents (create, add, docs, ...)
   agentrt <command> --help          help and examples for one command
 
 exit codes: 0 ok, 1 the agent failed, 2 usage or spec error, 3 transport or

@@ -92,6 +92,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.commands.sim_files import add_file_flags
 
     add_file_flags(p.add_argument_group("files and collections"))
+    _knob_flag(p.add_argument_group("batches"), "batch_rate", 200.0, metavar="N")
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p, metrics=False)  # --trace: a server span per call, in the caller's trace
@@ -141,6 +142,7 @@ def _add_faults(group: Any) -> None:
 def _options(args: argparse.Namespace) -> Any:
     from agentrt.commands.sim_files import file_options
     from agentrt.errors import UsageError
+    from agentrt.sim.batchstore import BatchLimits
     from agentrt.sim.faults import FaultConfig, Realism, parse_call_numbers, parse_faults
     from agentrt.sim.server import SimOptions
 
@@ -171,6 +173,7 @@ def _options(args: argparse.Namespace) -> Any:
         ),
         script=args.script,
         grace_s=args.grace,
+        batches=BatchLimits(rate=args.batch_rate),
         **file_options(args),
     )
 

@@ -25,6 +25,17 @@ inline bytes) is read and quoted (binary files described, unknown ids
 NOT_FOUND). Public file URLs are served at http://HOST:PORT/files/TOKEN until
 they expire or are revoked. List filters take KEY OP VALUE (= != > >= < <=),
 KEY:VALUE (contains), KEY:!VALUE, null, AND, OR, NOT and parentheses.
+
+Batches (BatchMgmt; xai-sdk's client.batch) are kept beside the files (in
+DIR/sim-batches.sqlite3 with --data-dir). Their requests queue and are answered
+in order by the same model as Chat and Image, --batch-rate a second (0: no
+pause); results are listable as each finishes, counts are exact at every moment,
+cancel stops what has not started, and after a restart pending requests resume.
+A batch may be created from an uploaded JSONL file: one BatchRequest a line, in
+protobuf JSON ({"batch_request_id": ..., "completion_request": {...}}), as
+{"batch_request_id": ..., "batch_request": {"chat_get_completion": {...}}}, or in
+OpenAI's batch form ({"custom_id": ..., "url": "/v1/chat/completions", "body":
+{...}}); a bad line fails alone (INVALID_ARGUMENT naming the line).
 """
 
 
@@ -35,7 +46,7 @@ def add_file_flags(group: Any) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="keep files and collections in DIR",
+        help="keep files, collections and batches in DIR",
     )
     group.add_argument(
         "--max-file-bytes",

@@ -44,7 +44,11 @@ retrieval services (Files, Collections, Documents; ``Simulator(data_dir=...,
 files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters),
 ``retrieval``, ``ragstore`` and ``rag_handlers``; chat reads the same store through
 ``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
-quoted, cited answer).
+quoted, cited answer). Batches (BatchMgmt; ``Simulator(batches=BatchLimits(rate=...))``,
+kept beside the files under ``data_dir``): ``batches`` (the RPCs), ``batch_input``
+and ``batch_openai`` (requests, JSONL lines), ``batchstore`` (SQLite queue and exact counts),
+``batch_worker`` (the one background worker answering with the chat and image code)
+and ``batch_handlers`` (gRPC, faults, the worker's lifecycle).
 """
 
 from __future__ import annotations

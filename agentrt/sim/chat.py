@@ -12,11 +12,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import grpc
-from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2
+from agentrt_protos.xai.api.v1 import chat_pb2, deferred_pb2, usage_pb2
 
 from agentrt.sim.catalogue import find_model
 from agentrt.sim.chat_sources import ChatSources
-from agentrt.sim.decode import prompt_from_request
+from agentrt.sim.compact import compact_context
+from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
 from agentrt.sim.faults import CallPlan, FaultInjector
 from agentrt.sim.grounding import Grounding
@@ -132,6 +133,12 @@ class ChatService:
             fingerprint=_fingerprint(prompt.model),
             created=int(time.time()),
             outputs=max(1, request.n) if request.HasField("n") else 1,
+            top_logprobs=prompt.top_logprobs if prompt.logprobs else None,
+            service_tier=(
+                usage_pb2.SERVICE_TIER_PRIORITY
+                if prompt.priority
+                else usage_pb2.SERVICE_TIER_DEFAULT
+            ),
         )
         if meta.outputs * reply.completion_tokens > MAX_RESPONSE_TOKENS:
             raise SimStatus(
@@ -146,7 +153,12 @@ class ChatService:
     def _finish(
         self, call: _Call, request: chat_pb2.GetCompletionsRequest
     ) -> chat_pb2.GetChatCompletionResponse:
-        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        usage = usage_of(
+            call.reply,
+            outputs=call.meta.outputs,
+            image_parts=call.prompt.image_parts,
+            model=call.meta.model,
+        )
         response = completion_response(call.reply, call.meta, usage)
         if request.store_messages:
             messages = (*call.history, *request.messages)
@@ -185,7 +197,12 @@ class ChatService:
                 status.code, status.details, trailing_metadata=status.trailing_metadata()
             )
         realism = call.plan.realism
-        usage = usage_of(call.reply, outputs=call.meta.outputs, image_parts=call.prompt.image_parts)
+        usage = usage_of(
+            call.reply,
+            outputs=call.meta.outputs,
+            image_parts=call.prompt.image_parts,
+            model=call.meta.model,
+        )
         chunks: Iterable[bytes] = chunk_stream(
             call.reply, call.meta, usage, tokens_per_chunk=realism.tokens_per_chunk
         )
@@ -237,6 +254,14 @@ class ChatService:
         """``GetStoredCompletion``: a response stored with ``store_messages``."""
         self.admit(context)
         return self.completions.get(request.response_id).response
+
+    async def compact_context(
+        self, request: chat_pb2.CompactContextRequest, context: Context
+    ) -> chat_pb2.CompactContextResponse:
+        """``CompactContext``: the conversation made shorter, its facts kept (:mod:`.compact`)."""
+        self.admit(context)
+        turns, _ = turns_from_messages(request.input)
+        return compact_context(request, turns)
 
     async def delete_stored(
         self, request: chat_pb2.DeleteStoredCompletionRequest, context: Context

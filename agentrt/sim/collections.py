@@ -4,6 +4,12 @@ A document (an uploaded file added to a collection) is chunked and indexed when 
 added, and reports DOCUMENT_STATUS_PROCESSING until ``index_delay_s`` has passed, then
 DOCUMENT_STATUS_PROCESSED; only then do searches see it. Status is computed from the
 time it was added, so no background task exists to outlive a call.
+
+``UpdateCollection`` changes the name, the description, the chunking (documents added
+or re-indexed afterwards are chunked the new way; GetCollectionMetadata shows it) and
+the field definitions (added, or deleted with their values from every document; a
+``unique`` field's value belongs to one document at a time): see
+:mod:`agentrt.sim.collection_fields`.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from agentrt_protos.xai.api.v1 import (
 from google.protobuf import empty_pb2
 
 from agentrt.sim import retrieval
+from agentrt.sim.collection_fields import apply_field_updates, check_document_fields
 from agentrt.sim.files import next_token, page_bounds, timestamp
 from agentrt.sim.filters import COLLECTION_KEYS, DOCUMENT_KEYS, Record, compile_filter
 from agentrt.sim.ragstore import RagStore
@@ -191,15 +198,28 @@ class CollectionsService:
     async def update_collection(
         self, request: cpb.UpdateCollectionRequest
     ) -> cpb.CollectionMetadata:
-        """``UpdateCollection``: name and description (chunking applies to documents added later)."""
+        """``UpdateCollection``: name, description, chunking and field definitions.
+
+        A new ``chunk_configuration`` (validated as at creation) applies to documents
+        added or re-indexed from now on; ``field_definition_updates``: see
+        :mod:`agentrt.sim.collection_fields`. All of it is applied, or none.
+        """
+        cid = request.collection_id
         name = request.collection_name if request.HasField("collection_name") else None
         if name is not None and not name.strip():
             raise _invalid("collection_name is empty: give the collection a name")
         description = (
             request.collection_description if request.HasField("collection_description") else None
         )
-        self.store.update_collection(request.collection_id, name, description)
-        return self.metadata(request.collection_id)
+        config = self._config(cid)
+        if request.HasField("chunk_configuration"):
+            _window(request.chunk_configuration)
+            config.chunk_configuration.CopyFrom(request.chunk_configuration)
+        dropped = apply_field_updates(config, request.field_definition_updates)
+        changed = request.HasField("chunk_configuration") or bool(request.field_definition_updates)
+        serialized = config.SerializeToString() if changed else None
+        self.store.update_collection(cid, name, description, serialized, dropped)
+        return self.metadata(cid)
 
     async def delete_collection(self, request: cpb.DeleteCollectionRequest) -> empty_pb2.Empty:
         """``DeleteCollection``: its documents go too; their files stay."""
@@ -208,20 +228,22 @@ class CollectionsService:
 
     async def add_document(self, request: cpb.AddDocumentToCollectionRequest) -> empty_pb2.Empty:
         """``AddDocumentToCollection``: chunk and index the file; searchable after the delay."""
-        config = self._config(request.collection_id)
-        fields = dict(request.fields)
-        for definition in config.field_definitions:
-            if definition.required and definition.key not in fields:
-                raise _invalid(f"field {definition.key!r} is required by this collection")
-        _, name, size, _, _ = self.store.file(request.file_id)
+        cid, file_id, fields = request.collection_id, request.file_id, dict(request.fields)
+        check_document_fields(self.store, cid, file_id, self._config(cid), fields)
+        self._index(cid, file_id, fields)
+        return _EMPTY
+
+    def _index(self, cid: str, file_id: str, fields: dict[str, str]) -> None:
+        """Chunk the file with the collection's chunking as it is now, and store it."""
+        config = self._config(cid)
+        _, name, size, _, _ = self.store.file(file_id)
         limit, error = self.store.limits.max_indexed_bytes, None
         chunks: list[tuple[str, bytes]] = []
         if size > limit:
             error = f"document is {size} bytes; the simulator indexes documents of at most {limit}"
         else:
-            chunks = self._chunks(config, name, fields, self.store.file_data(request.file_id))
-        self.store.put_document(request.collection_id, request.file_id, fields, chunks, error)
-        return _EMPTY
+            chunks = self._chunks(config, name, fields, self.store.file_data(file_id))
+        self.store.put_document(cid, file_id, fields, chunks, error)
 
     @staticmethod
     def _chunks(
@@ -318,17 +340,21 @@ class CollectionsService:
         return _EMPTY
 
     async def reindex_document(self, request: cpb.ReIndexDocumentRequest) -> empty_pb2.Empty:
-        """``ReIndexDocument``: chunk and index again (PROCESSING for the delay again)."""
-        _, fields, *_ = self.store.document(request.collection_id, request.file_id)
-        add = cpb.AddDocumentToCollectionRequest(
-            collection_id=request.collection_id, file_id=request.file_id, fields=json.loads(fields)
-        )
-        return await self.add_document(add)
-
-    async def update_document(self, request: cpb.UpdateDocumentRequest) -> cpb.DocumentMetadata:
-        """``UpdateDocument``: new name, bytes or fields, then indexed again (PROCESSING anew)."""
+        """``ReIndexDocument``: chunk and index again with the collection's chunking and
+        fields as they are now (PROCESSING for the delay again); its fields are kept as
+        they are, not checked against definitions added since."""
         cid, file_id = request.collection_id, request.file_id
         _, fields, *_ = self.store.document(cid, file_id)
+        self._index(cid, file_id, json.loads(fields))
+        return _EMPTY
+
+    async def update_document(self, request: cpb.UpdateDocumentRequest) -> cpb.DocumentMetadata:
+        """``UpdateDocument``: new name, bytes or fields, then indexed again (PROCESSING anew).
+
+        New fields are checked (required, unique) before anything changes.
+        """
+        cid, file_id = request.collection_id, request.file_id
+        _, stored, *_ = self.store.document(cid, file_id)
         name = request.name if request.HasField("name") else None
         if name is not None and not name.strip():
             raise _invalid("name is empty: give the document a name, or leave it out")
@@ -336,13 +362,11 @@ class CollectionsService:
         limit = self.store.limits.max_file_bytes
         if data is not None and len(data) > limit:
             raise _invalid(f"data is larger than the simulator's limit of {limit} bytes")
+        fields = dict(request.fields) if request.fields else json.loads(stored)
+        if request.fields:
+            check_document_fields(self.store, cid, file_id, self._config(cid), fields)
         self.store.replace_file(file_id, name, data)
-        add = cpb.AddDocumentToCollectionRequest(
-            collection_id=cid,
-            file_id=file_id,
-            fields=dict(request.fields) if request.fields else json.loads(fields),
-        )
-        await self.add_document(add)
+        self._index(cid, file_id, fields)
         return self.document(cid, file_id)
 
     async def generate_description(

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import grpc
-from agentrt_protos.xai.api.v1 import chat_pb2
+from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from agentrt.sim.arguments import FunctionTool
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.compact import expand
 from agentrt.sim.grounding import Attachment, CollectionsQuery
-from agentrt.sim.knobs import MAX_OUTPUTS
+from agentrt.sim.knobs import MAX_OUTPUTS, MAX_TOP_LOGPROBS
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
 from agentrt.sim.status import SimStatus
 from agentrt.xai.bounded import remember
@@ -111,6 +112,10 @@ def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int, tuple[Attac
     )
     call_id = message.tool_call_id if message.HasField("tool_call_id") else None
     text = "".join(texts)
+    if message.encrypted_content:
+        context = expand(message.encrypted_content)
+        if context is not None:  # a compacted conversation (CompactContext) stands here
+            role, text = "system", context + ("\n" + text if text else "")
     turn = Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id)
     return turn, images, tuple(files)
 
@@ -226,6 +231,9 @@ def _cut_type() -> Any:
         ("reasoning_effort", 19, f.TYPE_INT64, f.LABEL_OPTIONAL),
         ("parallel_tool_calls", 21, f.TYPE_INT64, f.LABEL_OPTIONAL),
         ("include", 26, f.TYPE_INT64, f.LABEL_REPEATED),
+        ("logprobs", 5, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("top_logprobs", 6, f.TYPE_INT64, f.LABEL_OPTIONAL),
+        ("service_tier", 31, f.TYPE_INT64, f.LABEL_OPTIONAL),
     ):
         cut.field.add(name=name, number=number, type=kind, label=label)
     pool = descriptor_pool.DescriptorPool()
@@ -273,6 +281,11 @@ def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
         raise _invalid("max_tokens must be positive")
     if request.HasField("n") and not 0 <= request.n <= MAX_OUTPUTS:
         raise _invalid(f"n={request.n}: ask for 1 to {MAX_OUTPUTS} answers")
+    top = request.top_logprobs if request.HasField("top_logprobs") else 0
+    if not 0 <= top <= MAX_TOP_LOGPROBS:
+        raise _invalid(f"top_logprobs={top}: ask for 0 to {MAX_TOP_LOGPROBS} alternatives")
+    if top and not request.logprobs:
+        raise _invalid("top_logprobs needs logprobs=true")
     parallel = request.parallel_tool_calls if request.HasField("parallel_tool_calls") else True
     effort = request.reasoning_effort if request.HasField("reasoning_effort") else None
     prompt = Prompt(
@@ -293,6 +306,9 @@ def _head(request: chat_pb2.GetCompletionsRequest) -> dict[str, Any]:
         collections=_collections_query(request),
         tool_outputs=bool(_OUTPUTS.intersection(request.include)),
         inline_citations=chat_pb2.INCLUDE_OPTION_INLINE_CITATIONS in request.include,
+        logprobs=request.logprobs,
+        top_logprobs=top,
+        priority=request.service_tier == usage_pb2.SERVICE_TIER_PRIORITY,
     )
     return dict(vars(prompt))
 

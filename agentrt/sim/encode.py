@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 from agentrt_protos.xai.api.v1 import chat_pb2, sample_pb2, usage_pb2
 
 from agentrt.sim.grounding import Cite
+from agentrt.sim.logprobs import add_logprobs
 from agentrt.sim.model import Reply
+from agentrt.sim.prices import chat_cost_ticks
 from agentrt.sim.server_tools import ServerToolUse
 from agentrt.sim.tokens import tokenize
 
@@ -68,10 +70,17 @@ class ResponseMeta:
     fingerprint: str
     created: int  # seconds since the epoch
     outputs: int = 1  # the request's n
+    top_logprobs: int | None = None  # None: no logprobs asked; else alternatives per token
+    service_tier: usage_pb2.ServiceTier = usage_pb2.SERVICE_TIER_DEFAULT
 
 
-def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_pb2.SamplingUsage:
-    """Usage as the real API reports it: total = prompt + completion + reasoning."""
+def usage_of(
+    reply: Reply, *, outputs: int = 1, image_parts: int = 0, model: str = ""
+) -> usage_pb2.SamplingUsage:
+    """Usage as the real API reports it: total = prompt + completion + reasoning.
+
+    ``cost_in_usd_ticks`` is priced from ``model``'s row of :mod:`agentrt.sim.prices`.
+    """
     completion = reply.completion_tokens * outputs
     reasoning = reply.reasoning_tokens * outputs
     image_tokens = 256 * image_parts
@@ -88,6 +97,7 @@ def usage_of(reply: Reply, *, outputs: int = 1, image_parts: int = 0) -> usage_p
     if reply.server_tools:
         usage.server_side_tools_used.extend(_SERVER_TOOL_USAGE[u.kind] for u in reply.server_tools)
         usage.num_sources_used = sum(len(u.sources) for u in reply.server_tools)
+    usage.cost_in_usd_ticks = chat_cost_ticks(model, usage)
     return usage
 
 
@@ -106,13 +116,18 @@ def completion_response(
         id=meta.response_id, model=meta.model, system_fingerprint=meta.fingerprint, usage=usage
     )
     response.created.seconds = meta.created
+    response.service_tier = meta.service_tier
     if reply.server_tools:
         response.citations.extend(_sources(reply))
     finish = _FINISH[reply.finish]
+    top = meta.top_logprobs
     for index in range(meta.outputs):
         if reply.server_tools:
             _add_tool_outputs(response, reply, index)
-        message = response.outputs.add(index=index, finish_reason=finish).message
+        output = response.outputs.add(index=index, finish_reason=finish)
+        if top is not None:
+            add_logprobs(output.logprobs, reply.content, top)
+        message = output.message
         if reply.server_tools:
             _add_cites(message.citations, reply)
         message.role = _ASSISTANT
@@ -181,14 +196,17 @@ def _add_client_calls(calls: _Calls, reply: Reply) -> None:
 
 
 @lru_cache(maxsize=65_536)
-def _delta_body(text: str, index: int, reasoning: bool) -> bytes:
+def _delta_body(text: str, index: int, reasoning: bool, top: int | None = None) -> bytes:
+    """A chunk's ``outputs`` entry: ``text`` (with its tokens' logprobs unless ``top`` is None)."""
     delta = chat_pb2.Delta(role=_ASSISTANT)
     if reasoning:
         delta.reasoning_content = text
     else:
         delta.content = text
     chunk = chat_pb2.GetChatCompletionChunk()
-    chunk.outputs.append(chat_pb2.CompletionOutputChunk(delta=delta, index=index))
+    out = chunk.outputs.add(delta=delta, index=index)
+    if top is not None:
+        add_logprobs(out.logprobs, text, top)
     return chunk.SerializeToString()
 
 
@@ -244,12 +262,14 @@ def chunk_stream(
         if reply.server_tools:
             yield head + _calls_body(_add_server_calls, reply, index)
         for piece in content:
-            yield head + _delta_body(piece, index, False)
+            yield head + _delta_body(piece, index, False, meta.top_logprobs)
         if reply.server_tools and _cites(reply):
             yield head + _cites_body(reply, index)
         if reply.tool_calls:
             yield head + _calls_body(_add_client_calls, reply, index)
-    last = chat_pb2.GetChatCompletionChunk(usage=usage, citations=_sources(reply))
+    last = chat_pb2.GetChatCompletionChunk(
+        usage=usage, citations=_sources(reply), service_tier=meta.service_tier
+    )
     for index in range(meta.outputs):
         last.outputs.append(
             chat_pb2.CompletionOutputChunk(

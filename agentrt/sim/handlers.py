@@ -97,6 +97,7 @@ def _implemented(chat: ChatService, small: SmallServices) -> dict[str, Any]:
         "xai_api.Chat/GetDeferredCompletion": chat.get_deferred,
         "xai_api.Chat/GetStoredCompletion": chat.get_stored,
         "xai_api.Chat/DeleteStoredCompletion": chat.delete_stored,
+        "xai_api.Chat/CompactContext": chat.compact_context,
         "xai_api.Models/ListLanguageModels": small.list_language_models,
         "xai_api.Models/ListEmbeddingModels": small.list_embedding_models,
         "xai_api.Models/ListImageGenerationModels": small.list_image_models,

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_OUTPUT_TOKENS",
     "MAX_RESPONSE_TOKENS",
     "MAX_SESSION_CHARS",
+    "MAX_TOP_LOGPROBS",
     "RETRY_AFTER_KEY",
     "Knob",
 ]
@@ -31,6 +32,9 @@ MAX_OUTPUT_TOKENS = 100_000
 
 MAX_OUTPUTS = 128
 """The most answers one request may ask for (its ``n``)."""
+
+MAX_TOP_LOGPROBS = 8
+"""The most alternatives per token a request may ask for (its ``top_logprobs``), as xAI's."""
 
 MAX_SESSION_CHARS = 200
 """The longest ``x-sim-session`` key (the simulator remembers 100,000 of them)."""
@@ -115,6 +119,14 @@ KNOBS: dict[str, Knob] = {
             "deadline_stall_ms", "longest stall of the 'deadline' fault", 0, 3_600_000, True, False
         ),
         Knob("seed", "seed for --fault-rate", 0, 2**63 - 1, True, False),
+        Knob(
+            "batch_rate",
+            "batch requests processed per second (0: as fast as the model answers)",
+            0,
+            1_000_000,
+            False,
+            False,
+        ),
     )
 }
 

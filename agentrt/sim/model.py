@@ -126,6 +126,9 @@ class Prompt:
     attachments: tuple[Attachment, ...] = ()  # the file parts of every message
     tool_outputs: bool = False  # include the server-side search tools' results
     inline_citations: bool = False  # include inline citations
+    logprobs: bool = False  # report each output token's log probability
+    top_logprobs: int = 0  # ... and this many alternatives per token
+    priority: bool = False  # service_tier SERVICE_TIER_PRIORITY asked
 
 
 @dataclass(frozen=True, kw_only=True)

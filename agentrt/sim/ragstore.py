@@ -298,17 +298,47 @@ class RagStore:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def update_collection(self, cid: str, name: str | None, description: str | None) -> None:
-        """Rename or redescribe a collection."""
+    def update_collection(
+        self,
+        cid: str,
+        name: str | None,
+        description: str | None,
+        config: bytes | None = None,
+        dropped: Sequence[str] = (),
+    ) -> None:
+        """Rename, redescribe or reconfigure a collection; ``dropped`` field keys leave
+        every one of its documents' fields, in the same transaction."""
         self.collection(cid)
-        writes = []
+        writes: list[tuple[str, tuple[Any, ...]]] = []
         if name is not None:
             writes.append(("UPDATE collections SET name = ? WHERE id = ?", (name, cid)))
         if description is not None:
             writes.append(
                 ("UPDATE collections SET description = ? WHERE id = ?", (description, cid))
             )
+        if config is not None:
+            writes.append(("UPDATE collections SET config = ? WHERE id = ?", (config, cid)))
+        if dropped:
+            rows = self._db.execute(
+                "SELECT file_id, fields FROM documents WHERE collection_id = ?", (cid,)
+            ).fetchall()
+            for file_id, fields in rows:
+                kept = {k: v for k, v in json.loads(fields).items() if k not in dropped}
+                sql = "UPDATE documents SET fields = ? WHERE collection_id = ? AND file_id = ?"
+                writes.append((sql, (json.dumps(kept), cid, file_id)))
         self._write(writes)
+
+    def field_holder(self, cid: str, key: str, value: str, other_than: str) -> str | None:
+        """The file id of a document of ``cid`` (not ``other_than``) whose field ``key`` is ``value``."""
+        holder: str | None = self._one(
+            "SELECT d.file_id FROM documents d, json_each(d.fields) j WHERE d.collection_id = ? "
+            "AND d.file_id != ? AND j.key = ? AND j.value = ? ORDER BY d.file_id LIMIT 1",
+            cid,
+            other_than,
+            key,
+            value,
+        )
+        return holder
 
     def delete_collection(self, cid: str) -> None:
         """Delete a collection with its documents and chunks (the files stay)."""

@@ -12,6 +12,8 @@ from typing import Any
 
 import grpc
 
+from agentrt.sim.batch_handlers import BatchHandlers
+from agentrt.sim.batchstore import BatchLimits
 from agentrt.sim.chat import ChatService
 from agentrt.sim.chat_sources import ChatSources
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
@@ -46,8 +48,11 @@ class SimOptions:
     script: str | Path | Sequence[Mapping[str, Any]] | None = None
     grace_s: float = 5.0
     observer: Observer | None = None
-    data_dir: Path | None = None  # keep files, collections and documents here (default: memory)
+    data_dir: Path | None = (
+        None  # keep files, collections, documents, batches here (default: memory)
+    )
     files: RagLimits = field(default_factory=RagLimits)
+    batches: BatchLimits = field(default_factory=BatchLimits)
 
 
 class Simulator:
@@ -65,6 +70,7 @@ class Simulator:
         self._stopping: grpc.aio.Server | None = None
         self._images: ImageHost | None = None
         self._rag: RagHandlers | None = None
+        self._batches: BatchHandlers | None = None
         self._port = 0
 
     def __repr__(self) -> str:
@@ -98,18 +104,27 @@ class Simulator:
         images = ImageHost(opts.host, files=rag.store.public_file)
         rag.files.link = images.file_url
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
+        try:
+            batches = BatchHandlers.open(opts, admit, rag.store, images, chat)
+        except BaseException:
+            rag.close()
+            raise
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
+        handlers = build_handlers(chat, small, admit, opts.observer)
+        server.add_generic_rpc_handlers([rag, batches, *handlers])
         try:
             port = await bind(server, opts.host, opts.port)
             await images.start()
             await server.start()
+            batches.start()
         except BaseException:
             await images.stop()
             await server.stop(None)
+            await batches.stop()
             rag.close()
             raise
         self._server, self._port, self._images, self._rag = server, port, images, rag
+        self._batches = batches
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish.
@@ -130,6 +145,9 @@ class Simulator:
         if self._images is not None:
             await self._images.stop()
             self._images = None
+        if self._batches is not None:
+            await self._batches.stop()
+            self._batches = None
         if self._rag is not None:
             self._rag.close()
             self._rag = None

@@ -22,6 +22,7 @@ from agentrt_protos.xai.api.v1 import (
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
 from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.images import png_for_prompt
+from agentrt.sim.prices import image_cost_ticks, price_of
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import token_id, tokenize
 
@@ -94,20 +95,24 @@ class SmallServices:
 
     @staticmethod
     def language_model(entry: ModelEntry) -> models_pb2.LanguageModel:
-        """The ``LanguageModel`` message of a catalogue entry."""
+        """The ``LanguageModel`` message of a catalogue entry (prices: :mod:`agentrt.sim.prices`)."""
+        price = price_of(entry.name)
         return _model_message(
             models_pb2.LanguageModel,
             entry,
-            prompt_text_token_price=2000,
-            cached_prompt_token_price=500,
-            completion_text_token_price=5000,
+            prompt_text_token_price=price.input,
+            prompt_image_token_price=price.image_input,
+            cached_prompt_token_price=price.cached_input,
+            completion_text_token_price=price.output,
+            search_price=price.server_tool_call,
             max_prompt_length=entry.max_prompt_length,
         )
 
     @staticmethod
     def embedding_model(entry: ModelEntry) -> models_pb2.EmbeddingModel:
         """The ``EmbeddingModel`` message of a catalogue entry."""
-        return _model_message(models_pb2.EmbeddingModel, entry, prompt_text_token_price=100)
+        price = price_of(entry.name).input
+        return _model_message(models_pb2.EmbeddingModel, entry, prompt_text_token_price=price)
 
     @staticmethod
     def image_model(entry: ModelEntry) -> models_pb2.ImageGenerationModel:
@@ -115,7 +120,7 @@ class SmallServices:
         return _model_message(
             models_pb2.ImageGenerationModel,
             entry,
-            image_price=700_000_000,
+            image_price=price_of(entry.name).per_image,
             max_prompt_length=entry.max_prompt_length,
         )
 
@@ -204,6 +209,7 @@ class SmallServices:
         usage = usage_pb2.SamplingUsage(prompt_tokens=len(tokenize(request.prompt)))
         usage.prompt_text_tokens = usage.prompt_tokens
         usage.total_tokens = usage.prompt_tokens
+        usage.cost_in_usd_ticks = image_cost_ticks(entry.name, n)
         return image_pb2.ImageResponse(images=images, model=entry.name, usage=usage)
 
     async def embed(

@@ -9,6 +9,8 @@
             print(delta.content, end="")
     resp = stream.response                  # assembled ChatResponse (content, usage, ...)
 
+    done = await client.chat.compact(req)   # Compacted(messages, tokens_before, tokens_after)
+
 Leaving the ``async with`` block, breaking out of the loop, cancelling the task
 or an ``asyncio.timeout`` firing cancels the RPC at once. Each call is a
 ``chat {model}`` span when telemetry is on (:mod:`agentrt.telemetry.tracing`); a stream's
@@ -20,7 +22,7 @@ span's parent is the trace context current when ``stream()`` was called. Every m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +41,10 @@ from agentrt.xai.chat_proto import (
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.xai.chat_wire import EncodedRequest
+from agentrt.xai.compaction import Compacted, compact_request, compacted_from_proto
 from agentrt.xai.deadline import Timeout
-from agentrt.xai.messages import ToolCall
+from agentrt.xai.messages import Message, ToolCall
+from agentrt.xai.response_extras import SERVICE_TIERS, logprobs_from_proto, output_files_from_proto
 from agentrt.xai.transport import Transport
 
 if TYPE_CHECKING:
@@ -99,7 +103,15 @@ class _EncodedStub:
 class _Acc:
     """What one choice has streamed so far (lists, joined once at the end)."""
 
-    __slots__ = ("citations", "content", "encrypted", "finish", "reasoning", "tool_calls")
+    __slots__ = (
+        "citations",
+        "content",
+        "encrypted",
+        "finish",
+        "logprobs",
+        "reasoning",
+        "tool_calls",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] = []
@@ -107,6 +119,7 @@ class _Acc:
         self.tool_calls: list[ToolCall] = []
         self.encrypted: list[str] = []
         self.citations: list[Any] = []
+        self.logprobs: list[Any] = []  # protobuf LogProb entries, decoded once at the end
         self.finish = 0
 
     def choice(self, index: int) -> Choice:
@@ -118,6 +131,7 @@ class _Acc:
             finish_reason=FINISH_REASONS.get(self.finish, ""),
             encrypted_content="".join(self.encrypted),
             citations=tuple(citation_from_proto(c) for c in self.citations),
+            logprobs=tuple(logprobs_from_proto(self.logprobs)) if self.logprobs else (),
         )
 
 
@@ -192,6 +206,8 @@ async def _deltas(
     accs: dict[int, _Acc] = {}
     citations: list[str] = []
     last = None
+    # per chunk, logprobs are looked for only when the request may have asked for them
+    logprobs = request.logprobs is not False
     first = 0.0
     metadata = None if call is None else call.begin()
     stub, payload = _route(request)
@@ -225,6 +241,8 @@ async def _deltas(
                     acc.citations.extend(d.citations)
                 if out.finish_reason:
                     acc.finish = out.finish_reason
+                if logprobs and out.HasField("logprobs"):
+                    acc.logprobs.extend(out.logprobs.content)
                 yield _new_delta(Delta, (c, r, calls, i))
             if chunk.citations:
                 citations.extend(chunk.citations)
@@ -241,6 +259,7 @@ async def _deltas(
 
 
 def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:
+    """The response of a stream; ``output_files`` and the service tier are the last chunk's."""
     choices = tuple(accs[i].choice(i) for i in sorted(accs)) or (Choice(),)
     if last is None:
         return ChatResponse(choices=choices)
@@ -251,6 +270,8 @@ def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatRes
         usage=usage_from_proto(last.usage) if last.HasField("usage") else Usage(),
         citations=tuple(dict.fromkeys(citations)),
         system_fingerprint=last.system_fingerprint,
+        service_tier=SERVICE_TIERS.get(last.service_tier, ""),
+        output_files=output_files_from_proto(files) if (files := last.output_files) else (),
     )
 
 
@@ -370,6 +391,30 @@ class Chat:
         req = chat_pb2.GetStoredCompletionRequest(response_id=response_id)
         resp = await self._transport.unary(_STUB, "GetStoredCompletion", req, timeout=timeout)
         return response_from_proto(resp)
+
+    async def compact(
+        self,
+        conversation: ChatRequest | Sequence[Message],
+        *,
+        model: str | None = None,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> Compacted:
+        """Have the server compact a conversation (CompactContext); see :mod:`.compaction`.
+
+        Args:
+            conversation: a ChatRequest (its messages and model) or the messages.
+            model: the model that compacts (default: the request's).
+            timeout: the call's deadline in seconds.
+
+        Returns:
+            The compacted context: send ``.messages`` in place of the history.
+
+        Raises:
+            UsageError: no model, or no message to compact (nothing is sent).
+        """
+        req = compact_request(conversation, model)
+        resp = await self._transport.unary(_STUB, "CompactContext", req, timeout=timeout)
+        return compacted_from_proto(resp)
 
     async def delete_stored(
         self,

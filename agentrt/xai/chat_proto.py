@@ -18,6 +18,12 @@ from agentrt.xai import tool_specs as ts
 from agentrt.xai.chat_request import ChatRequest, JsonSchema, SearchParameters, SearchSource
 from agentrt.xai.chat_response import ChatResponse, Choice, Citation, Usage
 from agentrt.xai.messages import Content, File, Image, Message, Text, ToolCall
+from agentrt.xai.response_extras import (
+    SERVICE_TIERS,
+    logprobs_from_proto,
+    output_files_from_proto,
+    tool_output_from_proto,
+)
 
 __all__ = [
     "FINISH_REASONS",
@@ -306,7 +312,21 @@ def settings_to_proto(req: ChatRequest) -> chat_pb2.GetCompletionsRequest:
     return _request(req, [])
 
 
+_MAX_TOP_LOGPROBS = 8  # the API's bound
+
+
+def _check_logprobs(req: ChatRequest) -> None:
+    top = req.top_logprobs
+    if top is None:
+        return
+    if not 0 <= top <= _MAX_TOP_LOGPROBS:
+        raise UsageError(f"top_logprobs must be 0 to {_MAX_TOP_LOGPROBS}, got {top}")
+    if top and not req.logprobs:
+        raise UsageError("top_logprobs needs logprobs=True")
+
+
 def _request(req: ChatRequest, messages: list[chat_pb2.Message]) -> chat_pb2.GetCompletionsRequest:
+    _check_logprobs(req)
     msg = chat_pb2.GetCompletionsRequest(
         model=req.model,
         messages=messages,
@@ -418,16 +438,37 @@ def _choice(output: chat_pb2.CompletionOutput) -> Choice:
         finish_reason=FINISH_REASONS.get(output.finish_reason, ""),
         encrypted_content=message.encrypted_content,
         citations=tuple([citation_from_proto(c) for c in cites]) if cites else (),
+        logprobs=tuple(logprobs_from_proto(output.logprobs.content))
+        if output.HasField("logprobs")
+        else (),
     )
 
 
-def response_from_proto(resp: chat_pb2.GetChatCompletionResponse) -> ChatResponse:
-    """The value form of a unary chat response."""
+def _calls(message: chat_pb2.CompletionMessage) -> tuple[ToolCall, ...]:
+    return tuple([tool_call_from_proto(c) for c in message.tool_calls])
+
+
+def _outputs(
+    resp: chat_pb2.GetChatCompletionResponse,
+) -> tuple[tuple[Choice, ...], tuple[Any, ...]]:
+    """The choices of ``resp``, and its server-side tools' outputs (``ROLE_TOOL`` messages)."""
     outputs = resp.outputs
-    if len(outputs) == 1:  # the usual case: no sorting
-        choices: tuple[Choice, ...] = (_choice(outputs[0]),)
-    else:
-        choices = tuple(_choice(o) for o in sorted(outputs, key=lambda o: o.index)) or (Choice(),)
+    if len(outputs) == 1:  # the usual case (a tool's output comes with an answer)
+        return (_choice(outputs[0]),), ()
+    ordered = sorted(outputs, key=lambda o: o.index)
+    tools = tuple(
+        tool_output_from_proto(o, _calls(o.message))
+        for o in ordered
+        if o.message.role == chat_pb2.ROLE_TOOL
+    )
+    choices = tuple(_choice(o) for o in ordered if o.message.role != chat_pb2.ROLE_TOOL)
+    return choices or (Choice(),), tools
+
+
+def response_from_proto(resp: chat_pb2.GetChatCompletionResponse) -> ChatResponse:
+    """The value form of a unary chat response (server tools' outputs apart from the choices)."""
+    choices, tool_outputs = _outputs(resp)
+    files = resp.output_files
     return ChatResponse(
         id=resp.id,
         model=resp.model,
@@ -435,4 +476,7 @@ def response_from_proto(resp: chat_pb2.GetChatCompletionResponse) -> ChatRespons
         usage=usage_from_proto(resp.usage),
         citations=tuple(cited) if (cited := resp.citations) else (),
         system_fingerprint=resp.system_fingerprint,
+        service_tier=SERVICE_TIERS.get(resp.service_tier, ""),
+        output_files=output_files_from_proto(files) if files else (),
+        tool_outputs=tool_outputs,
     )

@@ -12,7 +12,22 @@ from typing import NamedTuple
 
 from agentrt.xai.messages import Message, Text, ToolCall
 
-__all__ = ["ChatResponse", "Choice", "Citation", "Delta", "FinishReason", "Usage"]
+__all__ = [
+    "USD_PER_TICK",
+    "ChatResponse",
+    "Choice",
+    "Citation",
+    "Delta",
+    "FinishReason",
+    "LogProb",
+    "OutputFile",
+    "ServerToolOutput",
+    "TopLogProb",
+    "Usage",
+]
+
+USD_PER_TICK = 1e-10
+"""``cost_in_usd_ticks`` is in ticks of 1e-10 USD (xai-sdk's ``cost.USD_PER_TICK``)."""
 
 FinishReason = str
 """``"stop"``, ``"length"``, ``"tool_calls"``, ``"max_context"``, ``"time_limit"``, or ``""``."""
@@ -20,7 +35,12 @@ FinishReason = str
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Usage:
-    """Token usage of one call (add them up with ``+``)."""
+    """Token usage and cost of one call (add them up with ``+``).
+
+    ``cost_in_usd_ticks`` is what the server charged, in ticks of 1e-10 USD, or
+    ``None`` when it reported no cost; :attr:`cost_usd` is the same in dollars.
+    Sums keep the exact tick count, so an agent run's total is exact too.
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -32,6 +52,12 @@ class Usage:
     num_sources_used: int = 0
     server_side_tools_used: tuple[str, ...] = ()
     cost_in_usd_ticks: int | None = None
+
+    @property
+    def cost_usd(self) -> float:
+        """The cost in USD (0.0 when the server reported none: see ``cost_in_usd_ticks``)."""
+        ticks = self.cost_in_usd_ticks
+        return ticks * USD_PER_TICK if ticks else 0.0
 
     def __add__(self, other: Usage) -> Usage:
         cost = None
@@ -66,8 +92,54 @@ class Citation:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class TopLogProb:
+    """One of the likeliest tokens at a place of the answer, with its log probability."""
+
+    token: str
+    logprob: float
+    bytes: bytes = b""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LogProb:
+    """One output token's log probability, and the likeliest alternatives (``top_logprobs``)."""
+
+    token: str
+    logprob: float
+    bytes: bytes = b""
+    top_logprobs: tuple[TopLogProb, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OutputFile:
+    """A file the response made (e.g. an image the ``image_generation`` tool drew)."""
+
+    file_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ServerToolOutput:
+    """What a server-side tool returned (sent when the request's ``include`` asks for it).
+
+    Attributes:
+        index: the choice it belongs to.
+        content: the tool's result, as the model read it.
+        tool_calls: the server-side call(s) it answers (``type`` names the tool).
+    """
+
+    index: int = 0
+    content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Choice:
-    """One of the ``n`` answers."""
+    """One of the ``n`` answers.
+
+    ``logprobs`` holds one entry per output token when the request set ``logprobs``
+    (``top_logprobs`` alternatives each when it asked for them); else it is empty.
+    """
 
     index: int = 0
     content: str = ""
@@ -76,6 +148,7 @@ class Choice:
     finish_reason: FinishReason = ""
     encrypted_content: str = ""
     citations: tuple[Citation, ...] = ()
+    logprobs: tuple[LogProb, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -86,9 +159,13 @@ class ChatResponse:
         id: the response id (use as ``previous_response_id``).
         model: the model that answered.
         choices: one per requested ``n`` (usually one).
-        usage: token usage.
+        usage: token usage and cost (``usage.cost_usd``).
         citations: source URLs the answer used.
         system_fingerprint: backend configuration fingerprint.
+        service_tier: the tier that served the call (``"default"``, ``"priority"``;
+            ``""`` when the server did not say).
+        output_files: files the response made (images of the ``image_generation`` tool).
+        tool_outputs: server-side tools' results (unary responses, when ``include`` asks).
     """
 
     id: str = ""
@@ -97,6 +174,19 @@ class ChatResponse:
     usage: Usage = field(default_factory=Usage)
     citations: tuple[str, ...] = ()
     system_fingerprint: str = ""
+    service_tier: str = ""
+    output_files: tuple[OutputFile, ...] = ()
+    tool_outputs: tuple[ServerToolOutput, ...] = ()
+
+    @property
+    def cost_usd(self) -> float:
+        """What the call cost in USD (``usage.cost_usd``)."""
+        return self.usage.cost_usd
+
+    @property
+    def logprobs(self) -> tuple[LogProb, ...]:
+        """The first choice's token log probabilities."""
+        return self.choices[0].logprobs if self.choices else ()
 
     @property
     def content(self) -> str:

@@ -36,9 +36,14 @@ _MESSAGES_TAG = b"\x0a"  # GetCompletionsRequest.messages: field 1, length-delim
 
 @dataclass(frozen=True, slots=True, eq=False)
 class EncodedRequest:
-    """A ``GetCompletionsRequest`` already serialised: ``client.chat`` sends ``data`` as is."""
+    """A ``GetCompletionsRequest`` already serialised: ``client.chat`` sends ``data`` as is.
+
+    ``logprobs`` says whether the request asks for them (``None``: not known), so a
+    stream reads the chunks' logprobs only when they can be there.
+    """
 
     data: bytes
+    logprobs: bool | None = None
 
     def proto(self) -> chat_pb2.GetCompletionsRequest:
         """The request parsed back (telemetry reads its fields; nothing on the hot path does).
@@ -88,7 +93,7 @@ class RequestEncoder:
         del self._fields[kept:]
         self._fields.extend(added)
         self._messages = messages
-        return EncodedRequest(self._head + b"".join(self._fields))
+        return EncodedRequest(self._head + b"".join(self._fields), bool(req.logprobs))
 
 
 # The settings' bytes, shared by the encoders of every run of an agent: keyed by the

@@ -35,6 +35,7 @@ _BY_CODE: dict[grpc.StatusCode, type[errors.RPCError]] = {
     grpc.StatusCode.UNAUTHENTICATED: errors.AuthenticationError,
     grpc.StatusCode.PERMISSION_DENIED: errors.PermissionDenied,
     grpc.StatusCode.INVALID_ARGUMENT: errors.InvalidRequest,
+    grpc.StatusCode.ALREADY_EXISTS: errors.InvalidRequest,
     grpc.StatusCode.FAILED_PRECONDITION: errors.InvalidRequest,
     grpc.StatusCode.OUT_OF_RANGE: errors.InvalidRequest,
     grpc.StatusCode.NOT_FOUND: errors.NotFound,

@@ -1,0 +1,156 @@
+"""agentrt's client reads the rest of the response: cost, logprobs, service tier, tool outputs.
+
+End to end against the simulator (in-process, over a real socket), plus the
+decoding of parts the simulator does not send (output files) from protobuf.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
+
+from agentrt.agents.agent import Agent
+from agentrt.agents.tools import tool
+from agentrt.sim.compact import expand
+from agentrt.sim.prices import price_of
+from agentrt.sim.tokens import count_tokens
+from agentrt.testing import simulator
+from agentrt.xai.chat_proto import response_from_proto
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.chat_response import LogProb, OutputFile, Usage
+from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.xai.messages import ToolCall, assistant, system, tool_result, user
+
+pytestmark = pytest.mark.e2e
+
+MODEL = "grok-4-1-fast-reasoning"
+
+
+def _ticks(model: str, u: Usage) -> int:
+    """The cost of ``u`` at ``model``'s prices (linear, so it holds for sums of calls too)."""
+    p = price_of(model)
+    fresh = u.prompt_text_tokens - u.cached_prompt_text_tokens
+    return (
+        fresh * p.input
+        + u.cached_prompt_text_tokens * p.cached_input
+        + u.completion_tokens * p.output
+        + u.reasoning_tokens * p.reasoning
+    )
+
+
+async def test_cost_logprobs_and_tier_read_back_alike_unary_and_streamed() -> None:
+    request = ChatRequest(
+        model=MODEL,
+        messages=(user("Tell me about log probabilities."),),
+        logprobs=True,
+        top_logprobs=3,
+        service_tier="priority",
+    )
+    async with simulator() as sim:
+        unary = await sim.client.chat.complete(request)
+        async with sim.client.chat.stream(request) as stream:
+            streamed = await stream.collect()
+        encoded = RequestEncoder().encode(request)  # what an agent's turns send
+        for wire in (encoded, EncodedRequest(encoded.data)):
+            async with sim.client.chat.stream(wire) as stream:
+                assert (await stream.collect()).logprobs == unary.logprobs
+    assert unary.usage.cost_in_usd_ticks == _ticks(MODEL, unary.usage)
+    assert unary.cost_usd == pytest.approx(unary.usage.cost_in_usd_ticks * 1e-10)
+    assert unary.cost_usd > 0
+    assert streamed.cost_usd == unary.cost_usd
+    assert (unary.service_tier, streamed.service_tier) == ("priority", "priority")
+    assert "".join(p.token for p in unary.logprobs) == unary.content
+    assert streamed.logprobs == unary.logprobs
+    for p in unary.logprobs:
+        assert isinstance(p, LogProb)
+        assert -0.5 < p.logprob <= 0
+        assert len(p.top_logprobs) == 3
+        assert p.top_logprobs[0].token == p.token
+        assert [t.logprob for t in p.top_logprobs] == sorted(
+            (t.logprob for t in p.top_logprobs), reverse=True
+        )
+
+
+async def test_no_logprobs_unless_asked_and_the_default_tier() -> None:
+    async with simulator() as sim:
+        r = await sim.client.chat.complete(ChatRequest(model=MODEL, messages=(user("Hi"),)))
+    assert r.logprobs == ()
+    assert r.service_tier == "default"
+
+
+@tool
+def get_weather(city: str) -> dict[str, Any]:
+    """Get the current weather for a city.
+
+    Args:
+        city: The city name.
+    """
+    return {"city": city, "temp_c": 21}
+
+
+async def test_a_runs_cost_sums_its_turns_and_its_sub_agents() -> None:
+    researcher = Agent(name="researcher", model=MODEL, description="Finds notes on a topic.")
+    boss = Agent(name="boss", model=MODEL, tools=[researcher, get_weather])
+    async with simulator() as sim:
+        alone = await Agent(name="w", model=MODEL, tools=[get_weather]).run(
+            "What is the weather in Paris?", client=sim.client
+        )
+        result = await boss.run(
+            'Ask the researcher for "notes on the Lisbon trams"', client=sim.client
+        )
+    assert alone.turns == 2
+    assert alone.usage.cost_in_usd_ticks == _ticks(MODEL, alone.usage)
+    assert [c.name for c in result.tool_calls] == ["researcher"]
+    # the sub-agent's calls are in the tokens and in the cost: both sums agree
+    assert result.usage.cost_in_usd_ticks == _ticks(MODEL, result.usage)
+    assert result.usage.cost_usd == pytest.approx(result.usage.cost_in_usd_ticks * 1e-10)
+    assert result.to_dict()["usage"]["cost_usd"] == result.usage.cost_usd
+
+
+def test_server_tool_outputs_and_output_files_are_kept_apart_from_the_choices() -> None:
+    resp = chat_pb2.GetChatCompletionResponse(id="r", service_tier=usage_pb2.SERVICE_TIER_DEFAULT)
+    tool_out = resp.outputs.add(index=0).message
+    tool_out.role, tool_out.content = chat_pb2.ROLE_TOOL, '{"search_matches": []}'
+    tool_out.tool_calls.add(id="c1", type=chat_pb2.TOOL_CALL_TYPE_COLLECTIONS_SEARCH_TOOL)
+    answer = resp.outputs.add(index=0, finish_reason=2).message
+    answer.role, answer.content = chat_pb2.ROLE_ASSISTANT, "the answer"
+    resp.output_files.add(file_id="file-1", name="fox.png")
+    resp.usage.cost_in_usd_ticks = 12_345
+    r = response_from_proto(resp)
+    assert [c.content for c in r.choices] == ["the answer"]
+    (out,) = r.tool_outputs
+    assert (out.content, out.tool_calls[0].id) == ('{"search_matches": []}', "c1")
+    assert out.tool_calls[0].type == "collections_search"
+    assert r.output_files == (OutputFile(file_id="file-1", name="fox.png"),)
+    assert r.cost_usd == pytest.approx(12_345e-10)
+    assert r.service_tier == "default"
+
+
+async def test_compact_a_conversation_with_a_tool_result_and_go_on() -> None:
+    messages = (
+        system("You plan trips."),
+        user("Weather in Oslo? I need it in Celsius only."),
+        assistant(
+            tool_calls=(ToolCall(id="c1", name="get_weather", arguments='{"city": "Oslo"}'),)
+        ),
+        tool_result("c1", '{"city": "Oslo", "temp_c": -3, "sky": "snow"}'),
+        assistant("It is -3 C and snowing in Oslo. Dress warmly, it is cold out there."),
+    )
+    request = ChatRequest(model=MODEL, messages=messages)
+    async with simulator() as sim:
+        done = await sim.client.chat.compact(request)
+        by_list = await sim.client.chat.compact(list(messages), model=MODEL)
+        follow = dataclasses.replace(request, messages=(*done.messages, user("And tomorrow?")))
+        answer = await sim.client.chat.complete(follow)
+    assert by_list == done
+    assert 0 < done.tokens_after < done.tokens_before
+    assert done.cost_usd > 0
+    assert done.dropped_message_count == len(messages) - 1
+    kept = expand(done.encrypted_content)
+    assert kept is not None
+    for fact in ("Celsius only", "temp_c=-3", 'sky="snow"', "You plan trips."):
+        assert fact in kept
+    assert answer.usage.prompt_tokens == done.tokens_after + count_tokens("And tomorrow?")
