@@ -123,10 +123,13 @@ async def test_list_requests_filtered_by_state_and_a_request_failing_alone() -> 
 
 
 async def test_cancel_midway_stops_what_has_not_started() -> None:
-    async with sim_and_client(batches=BatchLimits(rate=40)) as (_, client):
+    async with sim_and_client(batches=BatchLimits(rate=20)) as (_, client):
         batch = await client.batch.create("cancel")
         await client.batch.add(batch.id, [BatchItem(f"q{i}", chat(i)) for i in range(40)])
-        await asyncio.sleep(0.2)
+        for _ in range(500):  # until it is under way
+            if (await client.batch.get(batch.id)).counts.succeeded >= 2:
+                break
+            await asyncio.sleep(0.01)
         cancelled = await client.batch.cancel(batch.id)
         done = await client.batch.wait(batch.id, poll_interval=0.02)
         stopped = [r.id async for r in client.batch.list_requests(batch.id, states=["cancelled"])]
