@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from agentrt.specs.agent_spec import AgentSpec as AgentSpec
     from agentrt.specs.agent_spec import load_agent as load_agent
     from agentrt.telemetry.tracing import Telemetry as Telemetry
+    from agentrt.xai.batch_types import BatchCounts as BatchCounts
+    from agentrt.xai.batch_types import BatchInfo as BatchInfo
+    from agentrt.xai.batch_types import BatchItem as BatchItem
+    from agentrt.xai.batch_types import BatchRequestInfo as BatchRequestInfo
+    from agentrt.xai.batch_types import BatchResult as BatchResult
     from agentrt.xai.chat_request import ChatRequest as ChatRequest
     from agentrt.xai.chat_response import ChatResponse as ChatResponse
     from agentrt.xai.client import Client as Client
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import FileInfo as FileInfo
     from agentrt.xai.file_types import PublicUrl as PublicUrl
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
+    from agentrt.xai.service_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
 
 # public name -> module that defines it; resolved on first access.
@@ -62,6 +68,12 @@ _LAZY: dict[str, str] = {
     "DocumentInfo": "agentrt.xai.collection_types",
     "FieldDefinition": "agentrt.xai.collection_types",
     "SearchMatch": "agentrt.xai.service_types",
+    "BatchCounts": "agentrt.xai.batch_types",
+    "BatchInfo": "agentrt.xai.batch_types",
+    "BatchItem": "agentrt.xai.batch_types",
+    "BatchRequestInfo": "agentrt.xai.batch_types",
+    "BatchResult": "agentrt.xai.batch_types",
+    "ImageRequest": "agentrt.xai.service_types",
 }
 # public name -> a module exported as that name
 _MODULES: dict[str, str] = {"events": "agentrt.agents.events"}

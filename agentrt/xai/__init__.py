@@ -7,14 +7,15 @@ pool, retries, deadlines, errors translated once) with ``stream_thread``, ``retr
 ``messages`` and ``tool_specs``; ``services`` and ``service_types`` (models, tokenizer,
 images, embeddings, documents, auth); ``files`` (``client.files``) with ``file_types``,
 ``file_wire`` and ``upload_source``; ``collections`` (``client.collections``) with
-``collection_types`` and ``collection_wire``; ``wire`` (the services of the generated
+``collection_types`` and ``collection_wire``; ``batches`` (``client.batch``) with
+``batch_types`` and ``batch_wire``; ``wire`` (the services of the generated
 stubs), ``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a
 thread-safe bounded cache).
 
 Below it: ``telemetry/`` and ``errors``. Importing this package imports none of its
 modules (the names below resolve on first access); the value modules (``messages``,
 ``chat_request``, ``chat_response``, ``tool_specs``, ``deadline``, ``file_types``,
-``collection_types``) never import gRPC.
+``collection_types``, ``batch_types``) never import gRPC.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agentrt.xai.batch_types import BatchCounts as BatchCounts
+    from agentrt.xai.batch_types import BatchInfo as BatchInfo
+    from agentrt.xai.batch_types import BatchItem as BatchItem
+    from agentrt.xai.batch_types import BatchRequestInfo as BatchRequestInfo
+    from agentrt.xai.batch_types import BatchResult as BatchResult
+    from agentrt.xai.batches import Batches as Batches
     from agentrt.xai.client import Client as Client
     from agentrt.xai.collection_types import ChunkConfig as ChunkConfig
     from agentrt.xai.collection_types import CollectionInfo as CollectionInfo
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import PublicUrl as PublicUrl
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
     from agentrt.xai.files import Files as Files
+    from agentrt.xai.service_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
     from agentrt.xai.services import Documents as Documents
 
@@ -50,6 +58,13 @@ _LAZY: dict[str, str] = {
     "DocumentInfo": "agentrt.xai.collection_types",
     "FieldDefinition": "agentrt.xai.collection_types",
     "SearchMatch": "agentrt.xai.service_types",
+    "Batches": "agentrt.xai.batches",
+    "BatchCounts": "agentrt.xai.batch_types",
+    "BatchInfo": "agentrt.xai.batch_types",
+    "BatchItem": "agentrt.xai.batch_types",
+    "BatchRequestInfo": "agentrt.xai.batch_types",
+    "BatchResult": "agentrt.xai.batch_types",
+    "ImageRequest": "agentrt.xai.service_types",
 }
 
 __all__ = list(_LAZY)

@@ -35,6 +35,11 @@ Public API (stable; the agent runtime builds on it)::
   ``add_document``, ``list_documents``, ``wait_indexed``, ...). They go over the
   management channel (``management_endpoint`` / ``management_api_key``, see
   :mod:`agentrt.xai.config`), opened on first use.
+- ``client.batch``: :class:`~agentrt.xai.batches.Batches` — ``create`` (empty or from
+  an uploaded JSONL file), ``add`` (``BatchItem`` s of ``ChatRequest`` / ``ImageRequest``,
+  split under the message limit), ``get``, ``list``, ``cancel``, ``list_requests``,
+  ``results`` (paged, decoded into ``ChatResponse`` / ``ImageResult`` or a typed error),
+  ``result``, ``wait`` (polls with backoff, reports progress). See docs/batch.md.
 - ``client.models`` (``list(kind)``, ``get(name, kind)``), ``client.tokenizer``
   (``tokenize``), ``client.images`` (``generate``), ``client.embeddings``
   (``create``), ``client.documents`` (``search``: hybrid, semantic or keyword), ``client.auth``
@@ -62,6 +67,7 @@ from __future__ import annotations
 
 from agentrt.errors import UsageError
 from agentrt.telemetry.tracing import Telemetry, default_telemetry
+from agentrt.xai.batches import Batches
 from agentrt.xai.chat import Chat
 from agentrt.xai.collections import Collections
 from agentrt.xai.config import (
@@ -157,6 +163,7 @@ class Client:
         self.auth = Auth(transport)
         self._management: Transport | None = None
         self.files = Files(transport)
+        self.batch = Batches(transport)
         self.collections = Collections(transport, self._management_transport)
 
     def __repr__(self) -> str:

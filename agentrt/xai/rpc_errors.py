@@ -23,7 +23,7 @@ import grpc
 
 from agentrt import errors
 
-__all__ = ["REQUEST_ID_KEYS", "RETRY_PUSHBACK_KEY", "is_too_large", "translate"]
+__all__ = ["REQUEST_ID_KEYS", "RETRY_PUSHBACK_KEY", "from_status", "is_too_large", "translate"]
 
 RETRY_PUSHBACK_KEY = "grpc-retry-pushback-ms"
 REQUEST_ID_KEYS = ("x-request-id", "request-id")
@@ -84,3 +84,20 @@ def translate(exc: grpc.RpcError) -> errors.RPCError:
         )
     cls = _BY_CODE.get(code, errors.ServerError)
     return cls(details, code=name, request_id=request_id)
+
+
+_CODES = {c.value[0]: c for c in grpc.StatusCode}
+
+
+def from_status(code: int, message: str) -> errors.RPCError:
+    """The agentrt error of a ``google.rpc.Status`` (a numeric code) sent inside a reply.
+
+    The same classes as :func:`translate`; an unknown code is a :class:`ServerError`.
+    """
+    status = _CODES.get(code)
+    name = status.name if status is not None else f"CODE_{code}"
+    if status is grpc.StatusCode.RESOURCE_EXHAUSTED:
+        if is_too_large(message):
+            return errors.ResponseTooLarge(message, code=name)
+        return errors.RateLimited(message, code=name)
+    return _BY_CODE.get(status, errors.ServerError)(message, code=name)  # type: ignore[arg-type]

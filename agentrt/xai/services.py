@@ -1,7 +1,7 @@
 """The non-chat xAI services as thin typed async methods (``client.models``, ...).
 
 Files and collections have their own modules (:mod:`agentrt.xai.files`,
-:mod:`agentrt.xai.collections`); batch is not wrapped yet.
+:mod:`agentrt.xai.collections`); batches too (:mod:`agentrt.xai.batches`).
 """
 
 from __future__ import annotations
