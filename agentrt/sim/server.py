@@ -97,7 +97,9 @@ class Simulator:
         )
         images = ImageHost(opts.host, files=rag.store.public_file)
         rag.files.link = images.file_url
-        small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
+        small = SmallServices(
+            admit=admit, api_key_set=bool(opts.api_key), images=images, store=rag.store
+        )
         server = grpc.aio.server(options=SERVER_OPTIONS)
         server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
         try:
