@@ -44,7 +44,10 @@ retrieval services (Files, Collections, Documents; ``Simulator(data_dir=...,
 files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters),
 ``retrieval``, ``ragstore`` and ``rag_handlers``; chat reads the same store through
 ``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
-quoted, cited answer).
+quoted, cited answer). The rest of the response: ``prices`` (the per-model price
+table behind every ``cost_in_usd_ticks`` and the Models service's prices),
+``logprobs`` (deterministic token log probabilities), ``compact``
+(``CompactContext``) and ``image_options`` (image size, edits, storage).
 """
 
 from __future__ import annotations
