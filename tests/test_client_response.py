@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import struct
 import zlib
 from typing import Any
@@ -28,6 +29,7 @@ from agentrt.xai.chat_response import LogProb, OutputFile, Usage
 from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
 from agentrt.xai.image_types import ImageRequest, ImageStorage
 from agentrt.xai.messages import ToolCall, assistant, system, tool_result, user
+from agentrt.xai.tool_specs import CollectionsSearch
 
 pytestmark = pytest.mark.e2e
 
@@ -208,3 +210,27 @@ def _png_bytes(data_url: str) -> bytes:
 def _png_size(png: bytes) -> tuple[int, int]:
     width, height = struct.unpack(">II", png[16:24])
     return width, height
+
+
+async def test_collections_search_outputs_are_tool_outputs_not_choices() -> None:
+    pump = b"The pump housing is anodised aluminium. It weighs four kilograms."
+    async with simulator() as sim:
+        info = await sim.client.collections.create("manuals")
+        doc = await sim.client.collections.upload_document(
+            info.id, pump, filename="pump.txt", wait=True, wait_timeout=20
+        )
+        request = ChatRequest(
+            model="grok-4",
+            messages=(user("What metal is the housing made of?"),),
+            tools=(CollectionsSearch(collection_ids=(info.id,), limit=3),),
+            include=("collections_search_call_output",),
+        )
+        with_outputs = await sim.client.chat.complete(request)
+        without = await sim.client.chat.complete(dataclasses.replace(request, include=()))
+    (out,) = with_outputs.tool_outputs
+    assert json.loads(out.content)["search_matches"][0]["file_id"] == doc.file_id
+    assert out.tool_calls[0].type == "collections_search"
+    assert len(with_outputs.choices) == 1
+    assert with_outputs.content == without.content
+    assert "aluminium" in with_outputs.content
+    assert without.tool_outputs == ()
