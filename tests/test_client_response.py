@@ -6,7 +6,11 @@ decoding of parts the simulator does not send (output files) from protobuf.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2, usage_pb2
 from agentrt.agents.agent import Agent
 from agentrt.agents.tools import tool
 from agentrt.sim.compact import expand
+from agentrt.sim.images import average_colour
 from agentrt.sim.prices import price_of
 from agentrt.sim.tokens import count_tokens
 from agentrt.testing import simulator
@@ -22,7 +27,9 @@ from agentrt.xai.chat_proto import response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import LogProb, OutputFile, Usage
 from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
+from agentrt.xai.image_types import ImageRequest, ImageStorage
 from agentrt.xai.messages import ToolCall, assistant, system, tool_result, user
+from agentrt.xai.tool_specs import CollectionsSearch
 
 pytestmark = pytest.mark.e2e
 
@@ -154,3 +161,76 @@ async def test_compact_a_conversation_with_a_tool_result_and_go_on() -> None:
     for fact in ("Celsius only", "temp_c=-3", 'sky="snow"', "You plan trips."):
         assert fact in kept
     assert answer.usage.prompt_tokens == done.tokens_after + count_tokens("And tomorrow?")
+
+
+async def test_images_with_every_option_edit_and_storage() -> None:
+    async with simulator() as sim:
+        images = sim.client.images
+        wide = await images.generate(
+            "a harbour",
+            model="grok-2-image",
+            image_format="base64",
+            aspect_ratio="16:9",
+            resolution="2k",
+            quality="high",
+            n=2,
+        )
+        source = _png_bytes(wide.images[0].base64)
+        edited = await images.generate(
+            "paint it at night",
+            model="grok-2-image",
+            image_format="base64",
+            image_urls=(wide.images[0].base64,),
+        )
+        kept = await images.generate_request(
+            ImageRequest(
+                prompt="a fox",
+                model="grok-imagine-image",
+                n=2,
+                storage=ImageStorage(filename="fox.png", expires_after=600, public_url=True),
+            )
+        )
+        listed = {f.id: f.filename async for f in sim.client.files.list()}
+    assert _png_size(source) == (32, 18)
+    assert wide.cost_usd == pytest.approx(2 * 0.07)
+    assert wide.usage.cost_in_usd_ticks == 2 * price_of("grok-2-image-1212").per_image
+    first_row = zlib.decompress(_png_bytes(edited.images[0].base64)[41:-12])[1:4]
+    assert first_row == bytes(average_colour(source))  # the edit starts from the input's colour
+    files = [i.file for i in kept.images]
+    assert all(f is not None and f.public_url.startswith("http://") for f in files)
+    assert [listed[f.file_id] for f in files if f is not None] == ["fox.png", "fox-1.png"]
+    assert all(f is not None and f.expires_at for f in files)
+    assert kept.cost_usd == pytest.approx(2 * 0.02)
+
+
+def _png_bytes(data_url: str) -> bytes:
+    return base64.b64decode(data_url.split(",", 1)[1])
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+async def test_collections_search_outputs_are_tool_outputs_not_choices() -> None:
+    pump = b"The pump housing is anodised aluminium. It weighs four kilograms."
+    async with simulator() as sim:
+        info = await sim.client.collections.create("manuals")
+        doc = await sim.client.collections.upload_document(
+            info.id, pump, filename="pump.txt", wait=True, wait_timeout=20
+        )
+        request = ChatRequest(
+            model="grok-4",
+            messages=(user("What metal is the housing made of?"),),
+            tools=(CollectionsSearch(collection_ids=(info.id,), limit=3),),
+            include=("collections_search_call_output",),
+        )
+        with_outputs = await sim.client.chat.complete(request)
+        without = await sim.client.chat.complete(dataclasses.replace(request, include=()))
+    (out,) = with_outputs.tool_outputs
+    assert json.loads(out.content)["search_matches"][0]["file_id"] == doc.file_id
+    assert out.tool_calls[0].type == "collections_search"
+    assert len(with_outputs.choices) == 1
+    assert with_outputs.content == without.content
+    assert "aluminium" in with_outputs.content
+    assert without.tool_outputs == ()

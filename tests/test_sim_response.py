@@ -6,7 +6,12 @@ Models service quotes), logprobs, image options and context compaction.
 
 from __future__ import annotations
 
+import base64
+import struct
+import urllib.request
+import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 import pytest
@@ -15,6 +20,7 @@ from xai_sdk import Client
 from xai_sdk.chat import assistant, system, user
 
 from agentrt.sim.compact import expand
+from agentrt.sim.images import average_colour, png_for_prompt
 from agentrt.sim.prices import price_of
 from agentrt.sim.tokens import count_tokens
 from tests.conftest import SimProcess
@@ -146,3 +152,62 @@ def test_compacting_nothing_is_invalid(client: Client) -> None:
     with pytest.raises(grpc.RpcError) as info:
         client.chat.compact_context(FAST, [])
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return struct.unpack(">II", png[16:24])
+
+
+@pytest.mark.parametrize(
+    ("aspect_ratio", "resolution", "size"),
+    [
+        ("16:9", "2k", (32, 18)),
+        ("9:16", "1k", (9, 16)),
+        ("1:1", "2k", (32, 32)),
+        ("2:1", None, (16, 8)),
+    ],
+)
+def test_the_png_follows_aspect_ratio_and_resolution(
+    client: Client, aspect_ratio: Any, resolution: Any, size: tuple[int, int]
+) -> None:
+    r = client.image.sample(
+        "a lighthouse",
+        model="grok-2-image",
+        image_format="base64",
+        aspect_ratio=aspect_ratio,
+        resolution=resolution,
+        quality="low",
+    )
+    assert _png_size(r.image) == size
+
+
+def test_an_edit_starts_from_the_input_images_colour(client: Client) -> None:
+    red = png_for_prompt("x", width=4, height=4, base=(250, 0, 0))
+    data_url = "data:image/png;base64," + base64.b64encode(red).decode()
+    uploaded = client.files.upload(red, filename="red.png")
+    by_url = client.image.sample(
+        "make it blue", model="grok-2-image", image_url=data_url, image_format="base64"
+    )
+    by_file = client.image.sample(
+        "make it blue", model="grok-2-image", image_file_id=uploaded.id, image_format="base64"
+    )
+    plain = client.image.sample("make it blue", model="grok-2-image", image_format="base64")
+    assert by_url.image == by_file.image != plain.image
+    pixels = zlib.decompress(by_url.image[41:-12])  # one IDAT right after IHDR in these PNGs
+    assert pixels[1:4] == bytes(average_colour(red))  # the first row: the input's colour
+
+
+def test_storage_options_keep_the_image_as_a_file_with_a_public_url(client: Client) -> None:
+    r = client.image.sample(
+        "a fox",
+        model="grok-2-image",
+        storage_options={"filename": "fox.png", "expires_after": 3600, "public_url": True},
+    )
+    assert r.file_output is not None
+    stored = client.files.get(r.file_output.file_id)
+    assert stored.filename == "fox.png"
+    assert client.files.content(r.file_output.file_id) == r.image
+    assert r.public_url
+    with urllib.request.urlopen(r.public_url, timeout=10) as got:
+        assert got.read() == r.image

@@ -117,7 +117,7 @@ def _as_json(response: ChatResponse) -> dict[str, Any]:
     return {
         "content": response.content,
         "finish_reason": response.finish_reason,
-        "usage": asdict(response.usage),
+        "usage": {**asdict(response.usage), "cost_usd": response.usage.cost_usd},
         "model": response.model,
         "id": response.id,
     }

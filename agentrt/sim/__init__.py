@@ -49,6 +49,10 @@ kept beside the files under ``data_dir``): ``batches`` (the RPCs), ``batch_input
 and ``batch_openai`` (requests, JSONL lines), ``batchstore`` (SQLite queue and exact counts),
 ``batch_worker`` (the one background worker answering with the chat and image code)
 and ``batch_handlers`` (gRPC, faults, the worker's lifecycle).
+The rest of the response: ``prices`` (the per-model price
+table behind every ``cost_in_usd_ticks`` and the Models service's prices),
+``logprobs`` (deterministic token log probabilities), ``compact``
+(``CompactContext``) and ``image_options`` (image size, edits, storage).
 """
 
 from __future__ import annotations

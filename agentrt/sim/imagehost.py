@@ -59,6 +59,13 @@ class ImageHost:
             self._images.popitem(last=False)
         return f"{self._base()}/images/{key}.png"
 
+    def image_at(self, url: str) -> bytes | None:
+        """The PNG served at ``url`` if it is one of this host's images (an edit's input)."""
+        prefix = f"{self._base()}/images/"
+        if not (url.startswith(prefix) and url.endswith(".png")):
+            return None
+        return self._images.get(url[len(prefix) : -4])
+
     def file_url(self, token: str) -> str:
         """The URL a public file with ``token`` is served at."""
         return f"{self._base()}/files/{token}"

@@ -103,7 +103,9 @@ class Simulator:
         )
         images = ImageHost(opts.host, files=rag.store.public_file)
         rag.files.link = images.file_url
-        small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
+        small = SmallServices(
+            admit=admit, api_key_set=bool(opts.api_key), images=images, store=rag.store
+        )
         try:
             batches = BatchHandlers.open(opts, admit, rag.store, images, chat)
         except BaseException:

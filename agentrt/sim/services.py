@@ -20,9 +20,11 @@ from agentrt_protos.xai.api.v1 import (
 )
 
 from agentrt.sim.catalogue import ModelEntry, find_model, models_of_kind
+from agentrt.sim.image_options import edit_colour, image_size, validate_options
 from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.images import png_for_prompt
 from agentrt.sim.prices import image_cost_ticks, price_of
+from agentrt.sim.ragstore import RagStore
 from agentrt.sim.status import SimStatus
 from agentrt.sim.tokens import token_id, tokenize
 
@@ -88,10 +90,18 @@ def _embedding(text: str) -> list[float]:
 class SmallServices:
     """Handlers of Models, Tokenize, Image, Embedder and Auth."""
 
-    def __init__(self, *, admit: Admit, api_key_set: bool, images: ImageHost) -> None:
+    def __init__(
+        self,
+        *,
+        admit: Admit,
+        api_key_set: bool,
+        images: ImageHost,
+        store: RagStore | None = None,
+    ) -> None:
         self.admit = admit
         self.api_key_set = api_key_set
         self.images = images
+        self.store = store  # the Files store generated images are kept in, on request
 
     @staticmethod
     def language_model(entry: ModelEntry) -> models_pb2.LanguageModel:
@@ -187,7 +197,11 @@ class SmallServices:
     async def generate_image(
         self, request: image_pb2.GenerateImageRequest, context: Context
     ) -> image_pb2.ImageResponse:
-        """``GenerateImage``: small deterministic PNGs, as base64 data URLs or http URLs."""
+        """``GenerateImage``: small deterministic PNGs, as base64 data URLs or http URLs.
+
+        Honours the size options and edits (:mod:`agentrt.sim.image_options`), and
+        stores each image in the Files store when ``storage_options`` asks.
+        """
         self.admit(context)
         entry = _require(request.model, "image")
         if not request.prompt:
@@ -197,20 +211,66 @@ class SmallServices:
             raise SimStatus(
                 grpc.StatusCode.INVALID_ARGUMENT, f"n must be between 1 and {_MAX_IMAGES}"
             )
+        validate_options(request)
+        if request.HasField("storage_options") and self.store is None:
+            raise SimStatus(grpc.StatusCode.UNIMPLEMENTED, "this simulator has no Files store")
+        base = edit_colour(request, self._read_file, self.images.image_at)
+        width, height = image_size(request)
         images = []
         for i in range(n):
-            png = png_for_prompt(request.prompt, index=i)
-            if request.format == image_pb2.IMG_FORMAT_BASE64:
-                data = "data:image/png;base64," + base64.b64encode(png).decode()
-                images.append(image_pb2.GeneratedImage(base64=data, respect_moderation=True))
-            else:
-                url = self.images.put(png)
-                images.append(image_pb2.GeneratedImage(url=url, respect_moderation=True))
+            png = png_for_prompt(request.prompt, index=i, width=width, height=height, base=base)
+            images.append(self._image(png, request, i))
         usage = usage_pb2.SamplingUsage(prompt_tokens=len(tokenize(request.prompt)))
         usage.prompt_text_tokens = usage.prompt_tokens
         usage.total_tokens = usage.prompt_tokens
         usage.cost_in_usd_ticks = image_cost_ticks(entry.name, n)
         return image_pb2.ImageResponse(images=images, model=entry.name, usage=usage)
+
+    def _read_file(self, file_id: str) -> bytes:
+        if self.store is None:
+            raise SimStatus(grpc.StatusCode.NOT_FOUND, f"file {file_id!r} not found")
+        self.store.file(file_id)  # NOT_FOUND for an unknown or expired file
+        return self.store.file_data(file_id)
+
+    def _image(
+        self, png: bytes, request: image_pb2.GenerateImageRequest, index: int
+    ) -> image_pb2.GeneratedImage:
+        out = image_pb2.GeneratedImage(respect_moderation=True)
+        if request.format == image_pb2.IMG_FORMAT_BASE64:
+            out.base64 = "data:image/png;base64," + base64.b64encode(png).decode()
+        else:
+            out.url = self.images.put(png)
+        if request.HasField("storage_options") and self.store is not None:
+            self._store(out.file_output, png, request.storage_options, index)
+        return out
+
+    def _store(
+        self,
+        out: image_pb2.FileOutput,
+        png: bytes,
+        options: image_pb2.StorageOptions,
+        index: int,
+    ) -> None:
+        """Keep ``png`` in the Files store as ``options`` asks, and say where in ``out``."""
+        assert self.store is not None  # checked by the caller
+        name = options.filename
+        if index:  # the n images of one request get distinct names: fox.png, fox-1.png, ...
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}-{index}.{ext}" if dot else f"{name}-{index}"
+        expires_after = options.expires_after or None
+        file_id = self.store.add_file(name, png, expires_after)
+        self.store.finish_upload(file_id, True)
+        _, _, _, _, expires = self.store.file(file_id)
+        out.file_id, out.filename = file_id, name
+        if expires is not None:
+            out.expires_at.FromSeconds(int(expires))
+        if options.HasField("public_url"):
+            token, url_expires = self.store.make_public(
+                file_id, options.public_url.expires_after or None
+            )
+            out.public_url = self.images.file_url(token)
+            if url_expires is not None:
+                out.public_url_expires_at.FromSeconds(int(url_expires))
 
     async def embed(
         self, request: embed_pb2.EmbedRequest, context: Context

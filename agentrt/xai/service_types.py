@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from agentrt.xai.chat_response import Usage
+from agentrt.xai.image_types import StoredImage
+
 __all__ = [
     "ApiKeyInfo",
     "EmbeddingResult",
@@ -48,11 +51,17 @@ class Token:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class GeneratedImage:
-    """One generated image: a URL or base64 data (as requested)."""
+    """One generated image: a URL or base64 data (as requested).
+
+    ``file`` says where it was kept when the request asked for storage
+    (``storage_error`` why it was not).
+    """
 
     url: str = ""
     base64: str = ""
     respect_moderation: bool = True
+    file: StoredImage | None = None
+    storage_error: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -76,10 +85,16 @@ class ImageRequest:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ImageResult:
-    """The images of one generation request."""
+    """The images of one generation request, with its usage and cost."""
 
     images: tuple[GeneratedImage, ...]
     model: str = ""
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def cost_usd(self) -> float:
+        """What the request cost in USD (``usage.cost_usd``)."""
+        return self.usage.cost_usd
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -15,7 +15,6 @@ from agentrt_protos.xai.api.v1 import (
     documents_pb2_grpc,
     embed_pb2,
     embed_pb2_grpc,
-    image_pb2,
     image_pb2_grpc,
     models_pb2,
     models_pb2_grpc,
@@ -27,10 +26,17 @@ from google.protobuf import empty_pb2
 from agentrt.errors import UsageError
 from agentrt.xai.deadline import Timeout
 from agentrt.xai.file_wire import check_choice
+from agentrt.xai.image_types import (
+    AspectRatio,
+    ImageQuality,
+    ImageRequest,
+    ImageResolution,
+    ImageStorage,
+)
+from agentrt.xai.image_wire import image_request_to_proto, image_result_from_proto
 from agentrt.xai.service_types import (
     ApiKeyInfo,
     EmbeddingResult,
-    GeneratedImage,
     ImageResult,
     ModelInfo,
     SearchMatch,
@@ -152,7 +158,7 @@ class Tokenizer(_Service):
 
 
 class Images(_Service):
-    """Image generation (``client.images``)."""
+    """Image generation and editing (``client.images``); see :mod:`agentrt.xai.image_types`."""
 
     async def generate(
         self,
@@ -162,19 +168,63 @@ class Images(_Service):
         n: int | None = None,
         image_format: Literal["url", "base64"] = "url",
         user: str = "",
+        quality: ImageQuality | None = None,
+        aspect_ratio: AspectRatio | None = None,
+        resolution: ImageResolution | None = None,
+        image_urls: Sequence[str] = (),
+        image_file_ids: Sequence[str] = (),
+        storage: ImageStorage | None = None,
         timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> ImageResult:
-        """Generate ``n`` images for ``prompt``, as URLs or base64 data."""
-        fmt = image_pb2.IMG_FORMAT_URL if image_format == "url" else image_pb2.IMG_FORMAT_BASE64
-        req = image_pb2.GenerateImageRequest(prompt=prompt, model=model, n=n, user=user, format=fmt)
+        """Generate ``n`` images for ``prompt`` (or edit the images given), as URLs or base64.
+
+        Args:
+            prompt: what to draw, or how to change the input images.
+            model: an image model.
+            n: how many images (1 to 10).
+            image_format: ``"url"`` or ``"base64"`` (a data URL).
+            user: an end-user id.
+            quality: ``"low"``, ``"medium"`` or ``"high"``.
+            aspect_ratio: e.g. ``"16:9"``, ``"auto"``.
+            resolution: ``"1k"`` or ``"2k"``.
+            image_urls: images to edit (http(s) or data: URLs).
+            image_file_ids: images to edit, uploaded to the Files API.
+            storage: keep the results in the Files API (with a public URL if asked).
+            timeout: the call's deadline in seconds.
+
+        Returns:
+            The images, their model, usage and ``cost_usd``.
+
+        Raises:
+            UsageError: an option out of range (nothing is sent).
+        """
+        request = ImageRequest(
+            prompt=prompt,
+            model=model,
+            n=n,
+            image_format=image_format,
+            user=user,
+            quality=quality,
+            aspect_ratio=aspect_ratio,
+            resolution=resolution,
+            image_urls=tuple(image_urls),
+            image_file_ids=tuple(image_file_ids),
+            storage=storage,
+        )
+        return await self.generate_request(request, timeout=timeout)
+
+    async def generate_request(
+        self,
+        request: ImageRequest,
+        *,
+        timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
+    ) -> ImageResult:
+        """:meth:`generate` from an :class:`~agentrt.xai.image_types.ImageRequest` value."""
+        req = image_request_to_proto(request)
         resp = await self._transport.unary(
             image_pb2_grpc.ImageStub, "GenerateImage", req, timeout=timeout
         )
-        images = tuple(
-            GeneratedImage(url=i.url, base64=i.base64, respect_moderation=i.respect_moderation)
-            for i in resp.images
-        )
-        return ImageResult(images=images, model=resp.model)
+        return image_result_from_proto(resp)
 
 
 class Embeddings(_Service):
