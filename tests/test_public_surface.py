@@ -58,6 +58,7 @@ ALL: dict[str, list[str]] = {
     ],
     "agentrt.sim": ["FaultConfig", "Realism", "SimOptions", "Simulator"],
     "agentrt.agents": [],
+    "agentrt.batchrun": [],
     "agentrt.commands": [],
     "agentrt.durable": [],
     "agentrt.launch": [],

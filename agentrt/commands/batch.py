@@ -27,13 +27,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from agentrt.agents.agent import Agent
     from agentrt.durable.batch import BatchItem, BatchSummary
     from agentrt.specs.agent_spec import AgentSpec
 
-__all__ = ["agents_for", "progress_bar", "register"]
+__all__ = ["register"]
 
 EXAMPLES = """examples:
   agentrt worker --temporal 127.0.0.1:7233 examples/trip_planner/ &
@@ -83,6 +81,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from agentrt.commands.batch_inputs import agents_for
     from agentrt.durable.batch import ResultsFile, read_inputs
     from agentrt.durable.cli_options import target_from_args
     from agentrt.errors import UsageError
@@ -116,30 +115,6 @@ def _run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def agents_for(spec: AgentSpec, items: list[BatchItem], path: str) -> dict[str, Agent[Any]]:
-    """One agent per distinct vars; a line whose vars do not fit the spec is a FILE:LINE error."""
-    import json
-
-    from agentrt.errors import UsageError
-
-    used = spec.variables()
-    built: dict[str, Agent[Any]] = {}
-    for item in items:
-        for name in item.vars:
-            if name not in used:
-                raise UsageError(
-                    f"{path}:{item.line}: vars.{name}: the spec has no {{{name}}} placeholder "
-                    f"(its placeholders: {', '.join(used) or 'none'})"
-                )
-        key = json.dumps(item.vars, sort_keys=True)
-        if key not in built:
-            try:
-                built[key] = spec.to_agent(item.vars)
-            except UsageError as e:
-                raise UsageError(f"{path}:{item.line}: {e}") from None
-    return built
-
-
 async def _drive(
     args: argparse.Namespace,
     target: Any,
@@ -150,6 +125,7 @@ async def _drive(
 ) -> BatchSummary:
     import json
 
+    from agentrt.commands.batch_inputs import progress_bar
     from agentrt.commands.run_temporal import no_workers
     from agentrt.durable.batch import run_batch
     from agentrt.durable.connection import connect_temporal
@@ -178,18 +154,3 @@ async def _drive(
             max_in_flight=args.max_in_flight,
             on_result=advance,
         )
-
-
-def progress_bar(*, quiet: bool) -> Progress:
-    """A progress bar on stderr: the agent, a bar, runs done of all, how many failed."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        console=Console(stderr=True),
-        disable=quiet,
-    )

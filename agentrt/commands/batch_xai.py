@@ -29,7 +29,7 @@ __all__ = ["run_xai_batch"]
 def run_xai_batch(args: argparse.Namespace) -> int:
     """Run ``args.inputs`` through the Batch API; exit 1 when a run failed."""
     from agentrt.batchrun.store import RunStore, state_path
-    from agentrt.commands.batch import agents_for
+    from agentrt.commands.batch_inputs import agents_for
     from agentrt.durable.batch import ResultsFile, read_inputs
     from agentrt.launch.connect import choose_endpoint
     from agentrt.launch.eventloop import run
@@ -68,7 +68,7 @@ async def _drive(
     store: RunStore,
 ) -> BatchedSummary:
     from agentrt.batchrun.runner import run_on_batches
-    from agentrt.commands.batch import progress_bar
+    from agentrt.commands.batch_inputs import progress_bar
     from agentrt.xai.client import Client
 
     done = sum(1 for i in items if i.key in results.done)
