@@ -101,6 +101,12 @@ async def _unknown_request(client: Client) -> None:
     await client.batch.result(await _done_batch(client), "nope")
 
 
+async def _repeated_add(client: Client) -> None:
+    batch = await client.batch.create("twice")
+    await client.batch.add(batch.id, [ok(1)])
+    await client.batch.add(batch.id, [ok(2), ok(1)])
+
+
 # (case, call, error class, words in its message)
 REFUSED: list[tuple[str, Call, type[AgentrtError], str]] = [
     ("get an unknown batch", lambda c: c.batch.get("batch_nope"), NotFound, "batch_nope"),
@@ -136,6 +142,7 @@ REFUSED: list[tuple[str, Call, type[AgentrtError], str]] = [
         "nope",
     ),
     ("add to a cancelled batch", _cancelled_add, InvalidRequest, "cancel"),
+    ("an id already in the batch", _repeated_add, InvalidRequest, "repeated"),
     ("wait for an unknown batch", lambda c: c.batch.wait("batch_nope"), NotFound, "batch_nope"),
 ]
 
