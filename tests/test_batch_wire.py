@@ -16,9 +16,9 @@ from agentrt.xai.batch_wire import add_messages, batch_info, batch_result, reque
 from agentrt.xai.batches import Batches
 from agentrt.xai.chat_proto import request_to_proto
 from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import user
 from agentrt.xai.rpc_errors import from_status
-from agentrt.xai.service_types import ImageRequest
 
 EPOCH = dt.datetime.fromtimestamp(0, dt.UTC)
 

@@ -14,8 +14,9 @@ from agentrt.xai.batch_types import BatchInfo, BatchItem, BatchResult
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse
 from agentrt.xai.client import Client
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import system, user
-from agentrt.xai.service_types import ImageRequest, ImageResult
+from agentrt.xai.service_types import ImageResult
 from tests.client_files_helpers import sim_and_client
 
 pytestmark = pytest.mark.e2e

@@ -25,8 +25,8 @@ from agentrt.sim.batchstore import BatchLimits
 from agentrt.xai.batch_types import BatchItem
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.client import Client
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import user
-from agentrt.xai.service_types import ImageRequest
 from tests.client_files_helpers import sim_and_client
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +59,13 @@ LOCAL: list[tuple[str, Call, str]] = [
             "b", [BatchItem("i", ImageRequest(prompt="p", model="m", image_format="gif"))]
         ),  # type: ignore[arg-type]
         "image_format",
+    ),
+    (
+        "an image option not sent yet",
+        lambda c: c.batch.add(
+            "b", [BatchItem("i", ImageRequest(prompt="p", model="m", quality="high"))]
+        ),
+        "quality",
     ),
     ("an empty batch id", lambda c: c.batch.get(""), "batch_id"),
     ("page_size 0 (list)", lambda c: drain(c.batch.list(page_size=0)), "page_size"),

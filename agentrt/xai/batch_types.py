@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from agentrt.xai.chat_request import ChatRequest
-from agentrt.xai.service_types import ImageRequest
+from agentrt.xai.image_types import ImageRequest
 
 if TYPE_CHECKING:
     from agentrt.errors import RPCError

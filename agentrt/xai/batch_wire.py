@@ -25,8 +25,9 @@ from agentrt.xai.batch_types import (
 from agentrt.xai.chat_proto import request_to_proto, response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.file_wire import timestamp
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.rpc_errors import from_status
-from agentrt.xai.service_types import GeneratedImage, ImageRequest, ImageResult
+from agentrt.xai.service_types import GeneratedImage, ImageResult
 
 __all__ = [
     "add_messages",
@@ -130,7 +131,25 @@ def batch_result(m: batch_pb2.BatchResult) -> BatchResult:
     return BatchResult(request_id=m.batch_request_id, response=response)
 
 
+_IMAGE_OPTIONS = (
+    "quality",
+    "aspect_ratio",
+    "resolution",
+    "image_urls",
+    "image_file_ids",
+    "storage",
+)
+
+
 def _image_request(req: ImageRequest) -> image_pb2.GenerateImageRequest:
+    """The ``GenerateImageRequest`` of ``req``; UsageError for what is not sent yet.
+
+    Only the fields ``client.images.generate`` sends here (prompt, model, n, format,
+    user) are converted; an option beyond them is refused rather than dropped.
+    """
+    extra = [name for name in _IMAGE_OPTIONS if getattr(req, name)]
+    if extra:
+        raise UsageError(f"a batched image request cannot set {', '.join(extra)} yet")
     if req.image_format not in _FORMATS:
         raise UsageError(f"image_format must be 'url' or 'base64', got {req.image_format!r}")
     return image_pb2.GenerateImageRequest(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 __all__ = [
     "ApiKeyInfo",
     "EmbeddingResult",
     "GeneratedImage",
-    "ImageRequest",
     "ImageResult",
     "ModelInfo",
     "SearchMatch",
@@ -53,25 +51,6 @@ class GeneratedImage:
     url: str = ""
     base64: str = ""
     respect_moderation: bool = True
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ImageRequest:
-    """An image generation request, as ``client.images.generate`` takes it (a batch item).
-
-    Attributes:
-        prompt: what to draw.
-        model: the image model.
-        n: how many images (the server's default when ``None``).
-        image_format: ``"url"`` or ``"base64"``.
-        user: an end-user id for abuse monitoring.
-    """
-
-    prompt: str
-    model: str
-    n: int | None = None
-    image_format: Literal["url", "base64"] = "url"
-    user: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
