@@ -61,11 +61,14 @@ LOCAL: list[tuple[str, Call, str]] = [
         "image_format",
     ),
     (
-        "an image option not sent yet",
-        lambda c: c.batch.add(
-            "b", [BatchItem("i", ImageRequest(prompt="p", model="m", quality="high"))]
-        ),
-        "quality",
+        "an image of n=11",
+        lambda c: c.batch.add("b", [BatchItem("i", ImageRequest(prompt="p", model="m", n=11))]),
+        "n must be 1 to 10",
+    ),
+    (
+        "an image without a prompt",
+        lambda c: c.batch.add("b", [BatchItem("i", ImageRequest(prompt="", model="m"))]),
+        "prompt is empty",
     ),
     ("an empty batch id", lambda c: c.batch.get(""), "batch_id"),
     ("page_size 0 (list)", lambda c: drain(c.batch.list(page_size=0)), "page_size"),
@@ -198,10 +201,10 @@ ALONE: list[tuple[str, BatchItem, type[RPCError], str]] = [
         "",
     ),
     (
-        "an image without a prompt",
-        BatchItem("p", ImageRequest(prompt="", model="grok-2-image")),
-        InvalidRequest,
-        "",
+        "an image of an unknown model",
+        BatchItem("p", ImageRequest(prompt="a fox", model="no-such-image-model")),
+        NotFound,
+        "no-such-image-model",
     ),
     (
         "an image model asked to chat",

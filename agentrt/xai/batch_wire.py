@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from agentrt_protos.xai.api.v1 import batch_pb2, image_pb2
+from agentrt_protos.xai.api.v1 import batch_pb2
 
 from agentrt.errors import UsageError
 from agentrt.xai.batch_types import (
@@ -26,8 +26,8 @@ from agentrt.xai.chat_proto import request_to_proto, response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.file_wire import timestamp
 from agentrt.xai.image_types import ImageRequest
+from agentrt.xai.image_wire import image_request_to_proto, image_result_from_proto
 from agentrt.xai.rpc_errors import from_status
-from agentrt.xai.service_types import GeneratedImage, ImageResult
 
 __all__ = [
     "add_messages",
@@ -35,7 +35,6 @@ __all__ = [
     "batch_request",
     "batch_result",
     "check_page_size",
-    "image_result",
     "request_info",
     "state_filter",
 ]
@@ -51,7 +50,6 @@ _STATES: dict[batch_pb2.BatchRequestMetadata.State, RequestState] = {
     _State.STATE_CANCELLED: "cancelled",
 }
 _BY_NAME = {name: value for value, name in _STATES.items() if name != "unknown"}
-_FORMATS = {"url": image_pb2.IMG_FORMAT_URL, "base64": image_pb2.IMG_FORMAT_BASE64}
 
 
 def check_page_size(page_size: int) -> int:
@@ -107,15 +105,6 @@ def request_info(m: batch_pb2.BatchRequestMetadata) -> BatchRequestInfo:
     )
 
 
-def image_result(m: Any) -> ImageResult:
-    """An ``ImageResponse`` message as an :class:`ImageResult`."""
-    images = tuple(
-        GeneratedImage(url=i.url, base64=i.base64, respect_moderation=i.respect_moderation)
-        for i in m.images
-    )
-    return ImageResult(images=images, model=m.model)
-
-
 def batch_result(m: batch_pb2.BatchResult) -> BatchResult:
     """A ``BatchResult`` message: its response decoded, or its status as an agentrt error."""
     if m.WhichOneof("result") == "error":
@@ -127,38 +116,8 @@ def batch_result(m: batch_pb2.BatchResult) -> BatchResult:
     if kind == "completion_response":
         response = response_from_proto(data.completion_response)
     elif kind == "image_response":
-        response = image_result(data.image_response)
+        response = image_result_from_proto(data.image_response)
     return BatchResult(request_id=m.batch_request_id, response=response)
-
-
-_IMAGE_OPTIONS = (
-    "quality",
-    "aspect_ratio",
-    "resolution",
-    "image_urls",
-    "image_file_ids",
-    "storage",
-)
-
-
-def _image_request(req: ImageRequest) -> image_pb2.GenerateImageRequest:
-    """The ``GenerateImageRequest`` of ``req``; UsageError for what is not sent yet.
-
-    Only the fields ``client.images.generate`` sends here (prompt, model, n, format,
-    user) are converted; an option beyond them is refused rather than dropped.
-    """
-    extra = [name for name in _IMAGE_OPTIONS if getattr(req, name)]
-    if extra:
-        raise UsageError(f"a batched image request cannot set {', '.join(extra)} yet")
-    if req.image_format not in _FORMATS:
-        raise UsageError(f"image_format must be 'url' or 'base64', got {req.image_format!r}")
-    return image_pb2.GenerateImageRequest(
-        prompt=req.prompt,
-        model=req.model,
-        n=req.n,
-        user=req.user,
-        format=_FORMATS[req.image_format],
-    )
 
 
 def batch_request(item: BatchItem) -> batch_pb2.BatchRequest:
@@ -175,7 +134,9 @@ def batch_request(item: BatchItem) -> batch_pb2.BatchRequest:
             batch_request_id=item.id, completion_request=request_to_proto(req)
         )
     if isinstance(req, ImageRequest):
-        return batch_pb2.BatchRequest(batch_request_id=item.id, image_request=_image_request(req))
+        return batch_pb2.BatchRequest(
+            batch_request_id=item.id, image_request=image_request_to_proto(req)
+        )
     raise UsageError(
         f"batch item {item.id!r}: expected a ChatRequest or ImageRequest, got {type(req).__name__}"
     )
