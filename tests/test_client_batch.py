@@ -180,9 +180,11 @@ async def test_a_failed_call_of_a_split_add_leaves_the_calls_before_it_in_the_ba
                 BatchItem(f"r{i}", ChatRequest(model="grok-4", messages=(user(f"{i} {text}"),)))
                 for i in range(6)
             ]
-            with pytest.raises(InvalidRequest, match="repeated"):  # the second call repeats an id
+            with pytest.raises(
+                InvalidRequest, match="repeated"
+            ):  # the second call (r3..r5) repeats an id
                 await client.batch.add(
-                    batch.id, [*items[:3], BatchItem("taken", chat(1)), *items[3:]]
+                    batch.id, [*items[:4], BatchItem("taken", chat(1)), *items[4:]]
                 )
             ids = [r.id async for r in client.batch.list_requests(batch.id)]
     assert ids == ["taken", "r0", "r1", "r2"]  # the first call's requests, nothing after
