@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import FileInfo as FileInfo
     from agentrt.xai.file_types import PublicUrl as PublicUrl
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
-    from agentrt.xai.service_types import ImageRequest as ImageRequest
+    from agentrt.xai.image_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
 
 # public name -> module that defines it; resolved on first access.
@@ -73,7 +73,7 @@ _LAZY: dict[str, str] = {
     "BatchItem": "agentrt.xai.batch_types",
     "BatchRequestInfo": "agentrt.xai.batch_types",
     "BatchResult": "agentrt.xai.batch_types",
-    "ImageRequest": "agentrt.xai.service_types",
+    "ImageRequest": "agentrt.xai.image_types",
 }
 # public name -> a module exported as that name
 _MODULES: dict[str, str] = {"events": "agentrt.agents.events"}

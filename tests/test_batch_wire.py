@@ -1,7 +1,9 @@
-"""Unit tests of the Batch client's wire mapping (``agentrt.xai.batch_wire``, ``rpc_errors.from_status``)."""
+"""Unit tests of the Batch client: its wire mapping (``batch_wire``, ``rpc_errors.from_status``) and ``wait``'s backoff."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import itertools
 
 import grpc
@@ -9,13 +11,16 @@ import pytest
 from agentrt_protos.xai.api.v1 import batch_pb2, chat_pb2, image_pb2, video_pb2
 
 from agentrt import errors
-from agentrt.xai.batch_types import BatchItem
+from agentrt.xai.batch_types import BatchCounts, BatchInfo, BatchItem
 from agentrt.xai.batch_wire import add_messages, batch_info, batch_result, request_info
+from agentrt.xai.batches import Batches
 from agentrt.xai.chat_proto import request_to_proto
 from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import user
 from agentrt.xai.rpc_errors import from_status
-from agentrt.xai.service_types import ImageRequest
+
+EPOCH = dt.datetime.fromtimestamp(0, dt.UTC)
 
 CODES = [
     (grpc.StatusCode.NOT_FOUND, "no such model", errors.NotFound),
@@ -114,3 +119,29 @@ def test_an_image_item_is_chats_image_request() -> None:
     )
     got = m.batch_requests[0].image_request
     assert (got.prompt, got.model, got.n, got.format) == ("p", "im", 2, image_pb2.IMG_FORMAT_BASE64)
+
+
+async def test_wait_backs_off_doubling_up_to_the_cap_and_reports_every_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    polls = iter([5, 5, 4, 4, 3, 2, 1, 0])
+    slept: list[float] = []
+    seen: list[int] = []
+
+    async def get(batch_id: str) -> BatchInfo:
+        return BatchInfo(
+            id=batch_id, name="n", created_at=EPOCH, counts=BatchCounts(pending=next(polls))
+        )
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    batches = Batches(None)  # type: ignore[arg-type]
+    monkeypatch.setattr(batches, "get", get)
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    done = await batches.wait(
+        "b", progress=lambda i: seen.append(i.counts.pending), max_poll_interval=3
+    )
+    assert done.done
+    assert seen == [5, 5, 4, 4, 3, 2, 1, 0]
+    assert slept == [0.5, 1.0, 2.0, 3, 3, 3, 3]

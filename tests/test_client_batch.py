@@ -8,14 +8,15 @@ import json
 
 import pytest
 
-from agentrt.errors import Cancelled
+from agentrt.errors import Cancelled, InvalidRequest
 from agentrt.sim.batchstore import BatchLimits
 from agentrt.xai.batch_types import BatchInfo, BatchItem, BatchResult
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse
 from agentrt.xai.client import Client
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import system, user
-from agentrt.xai.service_types import ImageRequest, ImageResult
+from agentrt.xai.service_types import ImageResult
 from tests.client_files_helpers import sim_and_client
 
 pytestmark = pytest.mark.e2e
@@ -166,3 +167,24 @@ async def test_a_batch_from_an_uploaded_jsonl_file() -> None:
     assert set(results) == {"j0", "j1", "j2"}
     assert all(isinstance(r.response, ChatResponse) for r in results.values())
     assert all(r.response.content for r in results.values())  # type: ignore[union-attr]
+
+
+async def test_a_failed_call_of_a_split_add_leaves_the_calls_before_it_in_the_batch() -> None:
+    async with sim_and_client(batches=FAST) as (_, default):
+        small = dataclasses.replace(default.config, max_message_bytes=64 * 1024)
+        async with Client(config=small) as client:
+            batch = await client.batch.create("partial")
+            await client.batch.add(batch.id, [BatchItem("taken", chat(0))])
+            text = "x" * 20_000
+            items = [
+                BatchItem(f"r{i}", ChatRequest(model="grok-4", messages=(user(f"{i} {text}"),)))
+                for i in range(6)
+            ]
+            with pytest.raises(
+                InvalidRequest, match="repeated"
+            ):  # the second call (r3..r5) repeats an id
+                await client.batch.add(
+                    batch.id, [*items[:4], BatchItem("taken", chat(1)), *items[4:]]
+                )
+            ids = [r.id async for r in client.batch.list_requests(batch.id)]
+    assert ids == ["taken", "r0", "r1", "r2"]  # the first call's requests, nothing after

@@ -25,8 +25,8 @@ from agentrt.sim.batchstore import BatchLimits
 from agentrt.xai.batch_types import BatchItem
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.client import Client
+from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.messages import user
-from agentrt.xai.service_types import ImageRequest
 from tests.client_files_helpers import sim_and_client
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +59,16 @@ LOCAL: list[tuple[str, Call, str]] = [
             "b", [BatchItem("i", ImageRequest(prompt="p", model="m", image_format="gif"))]
         ),  # type: ignore[arg-type]
         "image_format",
+    ),
+    (
+        "an image of n=11",
+        lambda c: c.batch.add("b", [BatchItem("i", ImageRequest(prompt="p", model="m", n=11))]),
+        "n must be 1 to 10",
+    ),
+    (
+        "an image without a prompt",
+        lambda c: c.batch.add("b", [BatchItem("i", ImageRequest(prompt="", model="m"))]),
+        "prompt is empty",
     ),
     ("an empty batch id", lambda c: c.batch.get(""), "batch_id"),
     ("page_size 0 (list)", lambda c: drain(c.batch.list(page_size=0)), "page_size"),
@@ -101,6 +111,12 @@ async def _unknown_request(client: Client) -> None:
     await client.batch.result(await _done_batch(client), "nope")
 
 
+async def _repeated_add(client: Client) -> None:
+    batch = await client.batch.create("twice")
+    await client.batch.add(batch.id, [ok(1)])
+    await client.batch.add(batch.id, [ok(2), ok(1)])
+
+
 # (case, call, error class, words in its message)
 REFUSED: list[tuple[str, Call, type[AgentrtError], str]] = [
     ("get an unknown batch", lambda c: c.batch.get("batch_nope"), NotFound, "batch_nope"),
@@ -136,6 +152,7 @@ REFUSED: list[tuple[str, Call, type[AgentrtError], str]] = [
         "nope",
     ),
     ("add to a cancelled batch", _cancelled_add, InvalidRequest, "cancel"),
+    ("an id already in the batch", _repeated_add, InvalidRequest, "repeated"),
     ("wait for an unknown batch", lambda c: c.batch.wait("batch_nope"), NotFound, "batch_nope"),
 ]
 
@@ -184,10 +201,10 @@ ALONE: list[tuple[str, BatchItem, type[RPCError], str]] = [
         "",
     ),
     (
-        "an image without a prompt",
-        BatchItem("p", ImageRequest(prompt="", model="grok-2-image")),
-        InvalidRequest,
-        "",
+        "an image of an unknown model",
+        BatchItem("p", ImageRequest(prompt="a fox", model="no-such-image-model")),
+        NotFound,
+        "no-such-image-model",
     ),
     (
         "an image model asked to chat",

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import PublicUrl as PublicUrl
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
     from agentrt.xai.files import Files as Files
-    from agentrt.xai.service_types import ImageRequest as ImageRequest
+    from agentrt.xai.image_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
     from agentrt.xai.services import Documents as Documents
 
@@ -64,7 +64,7 @@ _LAZY: dict[str, str] = {
     "BatchItem": "agentrt.xai.batch_types",
     "BatchRequestInfo": "agentrt.xai.batch_types",
     "BatchResult": "agentrt.xai.batch_types",
-    "ImageRequest": "agentrt.xai.service_types",
+    "ImageRequest": "agentrt.xai.image_types",
 }
 
 __all__ = list(_LAZY)

@@ -1,7 +1,7 @@
 """Plain values of the Batch API (``client.batch``): no protobuf in them.
 
 A :class:`BatchItem` is one request to add (a :class:`~agentrt.xai.chat_request.ChatRequest`
-or an :class:`~agentrt.xai.service_types.ImageRequest`) under the caller's id;
+or an :class:`~agentrt.xai.image_types.ImageRequest`) under the caller's id;
 :class:`BatchInfo` a batch and its :class:`BatchCounts`; :class:`BatchRequestInfo` one
 request's metadata; :class:`BatchResult` one finished request: its decoded response or
 its typed error.
@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from agentrt.xai.chat_request import ChatRequest
-from agentrt.xai.service_types import ImageRequest
+from agentrt.xai.image_types import ImageRequest
 
 if TYPE_CHECKING:
     from agentrt.errors import RPCError

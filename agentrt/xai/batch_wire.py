@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from agentrt_protos.xai.api.v1 import batch_pb2, image_pb2
+from agentrt_protos.xai.api.v1 import batch_pb2
 
 from agentrt.errors import UsageError
 from agentrt.xai.batch_types import (
@@ -25,8 +25,9 @@ from agentrt.xai.batch_types import (
 from agentrt.xai.chat_proto import request_to_proto, response_from_proto
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.file_wire import timestamp
+from agentrt.xai.image_types import ImageRequest
+from agentrt.xai.image_wire import image_request_to_proto, image_result_from_proto
 from agentrt.xai.rpc_errors import from_status
-from agentrt.xai.service_types import GeneratedImage, ImageRequest, ImageResult
 
 __all__ = [
     "add_messages",
@@ -34,7 +35,6 @@ __all__ = [
     "batch_request",
     "batch_result",
     "check_page_size",
-    "image_result",
     "request_info",
     "state_filter",
 ]
@@ -50,7 +50,6 @@ _STATES: dict[batch_pb2.BatchRequestMetadata.State, RequestState] = {
     _State.STATE_CANCELLED: "cancelled",
 }
 _BY_NAME = {name: value for value, name in _STATES.items() if name != "unknown"}
-_FORMATS = {"url": image_pb2.IMG_FORMAT_URL, "base64": image_pb2.IMG_FORMAT_BASE64}
 
 
 def check_page_size(page_size: int) -> int:
@@ -106,15 +105,6 @@ def request_info(m: batch_pb2.BatchRequestMetadata) -> BatchRequestInfo:
     )
 
 
-def image_result(m: Any) -> ImageResult:
-    """An ``ImageResponse`` message as an :class:`ImageResult`."""
-    images = tuple(
-        GeneratedImage(url=i.url, base64=i.base64, respect_moderation=i.respect_moderation)
-        for i in m.images
-    )
-    return ImageResult(images=images, model=m.model)
-
-
 def batch_result(m: batch_pb2.BatchResult) -> BatchResult:
     """A ``BatchResult`` message: its response decoded, or its status as an agentrt error."""
     if m.WhichOneof("result") == "error":
@@ -126,20 +116,8 @@ def batch_result(m: batch_pb2.BatchResult) -> BatchResult:
     if kind == "completion_response":
         response = response_from_proto(data.completion_response)
     elif kind == "image_response":
-        response = image_result(data.image_response)
+        response = image_result_from_proto(data.image_response)
     return BatchResult(request_id=m.batch_request_id, response=response)
-
-
-def _image_request(req: ImageRequest) -> image_pb2.GenerateImageRequest:
-    if req.image_format not in _FORMATS:
-        raise UsageError(f"image_format must be 'url' or 'base64', got {req.image_format!r}")
-    return image_pb2.GenerateImageRequest(
-        prompt=req.prompt,
-        model=req.model,
-        n=req.n,
-        user=req.user,
-        format=_FORMATS[req.image_format],
-    )
 
 
 def batch_request(item: BatchItem) -> batch_pb2.BatchRequest:
@@ -156,7 +134,9 @@ def batch_request(item: BatchItem) -> batch_pb2.BatchRequest:
             batch_request_id=item.id, completion_request=request_to_proto(req)
         )
     if isinstance(req, ImageRequest):
-        return batch_pb2.BatchRequest(batch_request_id=item.id, image_request=_image_request(req))
+        return batch_pb2.BatchRequest(
+            batch_request_id=item.id, image_request=image_request_to_proto(req)
+        )
     raise UsageError(
         f"batch item {item.id!r}: expected a ChatRequest or ImageRequest, got {type(req).__name__}"
     )

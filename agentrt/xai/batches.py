@@ -212,10 +212,13 @@ class Batches:
             )
         _check_id("batch_id", batch_id)
         last: deque[BatchInfo] = deque(maxlen=1)  # the latest poll, for the timeout's message
+        scope = asyncio.timeout(timeout)
         try:
-            async with asyncio.timeout(timeout):
+            async with scope:
                 return await self._poll(batch_id, progress, poll_interval, max_poll_interval, last)
         except TimeoutError:
+            if not scope.expired():  # not our budget: someone else's timeout
+                raise
             counts = f": {_counts(last[-1])}" if last else ""
             raise DeadlineExceeded(
                 f"batch {batch_id} still pending after {timeout} s{counts}",

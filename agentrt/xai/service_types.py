@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from agentrt.xai.chat_response import Usage
 from agentrt.xai.image_types import StoredImage
@@ -13,7 +12,6 @@ __all__ = [
     "ApiKeyInfo",
     "EmbeddingResult",
     "GeneratedImage",
-    "ImageRequest",
     "ImageResult",
     "ModelInfo",
     "SearchMatch",
@@ -62,25 +60,6 @@ class GeneratedImage:
     respect_moderation: bool = True
     file: StoredImage | None = None
     storage_error: str = ""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ImageRequest:
-    """An image generation request, as ``client.images.generate`` takes it (a batch item).
-
-    Attributes:
-        prompt: what to draw.
-        model: the image model.
-        n: how many images (the server's default when ``None``).
-        image_format: ``"url"`` or ``"base64"``.
-        user: an end-user id for abuse monitoring.
-    """
-
-    prompt: str
-    model: str
-    n: int | None = None
-    image_format: Literal["url", "base64"] = "url"
-    user: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
