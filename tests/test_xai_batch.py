@@ -181,3 +181,45 @@ def test_without_a_server_that_keeps_batches_it_says_what_to_do(tmp_path: Path) 
     assert done.returncode == 2
     assert "agentrt sim --data-dir" in done.stderr
     assert not out.exists()
+
+
+def test_the_api_going_away_stops_the_job_and_a_rerun_finishes_it(tmp_path: Path) -> None:
+    import socket
+
+    spec, inputs, out = _job(tmp_path, 12)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    data = str(tmp_path / "sim")
+    with running_sim("--data-dir", data, "--port", port, "--batch-rate", "4") as sim:
+        job = subprocess.Popen(
+            _command(spec, inputs, out, sim.address, "-q"),
+            env=_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with reaped(job):
+            time.sleep(1.5)  # the first round is in flight: 12 requests at 4/s
+            sim.process.send_signal(signal.SIGKILL)
+            _, err = job.communicate(timeout=60)
+    assert job.returncode == 3, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "run the same command again to resume" in lines[0]
+    assert not out.exists() or _lines(out) == []  # no run was written off as failed
+    with running_sim("--data-dir", data, "--port", port, "--batch-rate", "0") as sim:
+        again = subprocess.run(
+            _command(spec, inputs, out, sim.address, "--json"),
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["resumed"] == 12
+    assert sorted(line["id"] for line in _lines(out)) == list(range(12))
+    assert Counter((tmp_path / "stock.log").read_text().split()) == Counter(
+        f"{PRODUCTS[i % len(PRODUCTS)]}{i}" for i in range(12)
+    )

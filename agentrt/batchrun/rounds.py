@@ -113,45 +113,31 @@ class RoundBatcher:
                         tg.create_task(self._poll(batch_id), name=f"poll:{batch_id}")
 
     async def _send(self) -> None:
+        """Send the waiting turns as one batch. A failure to send stops the job (it
+        raises out of :meth:`drive`): a rerun resumes, nothing is marked failed."""
         waiting, self._waiting = self._waiting, {}
-        try:
-            batch = await self.client.batch.create(f"{self.label} round {self.rounds + 1}")
-            self.store.keep_requests(batch.id, list(waiting))  # before sending: a rerun finds it
-            items = [BatchItem(id=rid, request=request) for rid, (request, _) in waiting.items()]
-            await self.client.batch.add(batch.id, items)
-        except AgentrtError as e:
-            for _, future in waiting.values():
-                if not future.done():
-                    future.set_exception(e)
-            return
-        self.rounds += 1
+        batch = await self.client.batch.create(f"{self.label} round {self.rounds + 1}")
+        self.store.keep_requests(batch.id, list(waiting))  # before sending: a rerun finds it
         self._joined[batch.id] = waiting
+        items = [BatchItem(id=rid, request=request) for rid, (request, _) in waiting.items()]
+        await self.client.batch.add(batch.id, items)
+        self.rounds += 1
 
     async def _poll(self, batch_id: str) -> None:
-        try:
-            await self.client.batch.wait(batch_id, progress=self.on_progress)
-            async for result in self.client.batch.results(batch_id):
-                waiter = self._joined.get(batch_id, {}).pop(result.request_id, None)
-                if waiter is None or waiter[1].done():
-                    continue
-                if result.error is not None:
-                    waiter[1].set_exception(result.error)
-                elif isinstance(result.response, ChatResponse):
-                    waiter[1].set_result(result.response)
-                else:
-                    waiter[1].set_exception(
-                        ServerError(
-                            f"batch {batch_id} answered {result.request_id} with no chat response",
-                            code="INTERNAL",
-                        )
-                    )
-        except AgentrtError as e:
-            for _, future in self._joined.get(batch_id, {}).values():
-                if not future.done():
-                    future.set_exception(e)
-            self._joined.pop(batch_id, None)
-            self._polled.discard(batch_id)
-            return
+        """Wait for a batch and hand each run its answer; a request that failed alone fails
+        its run. A failure to poll stops the job (a rerun waits on the same batch)."""
+        await self.client.batch.wait(batch_id, progress=self.on_progress)
+        async for result in self.client.batch.results(batch_id):
+            waiter = self._joined.get(batch_id, {}).pop(result.request_id, None)
+            if waiter is None or waiter[1].done():
+                continue
+            if result.error is not None:
+                waiter[1].set_exception(result.error)
+            elif isinstance(result.response, ChatResponse):
+                waiter[1].set_result(result.response)
+            else:
+                what = f"batch {batch_id} answered {result.request_id} with no chat response"
+                waiter[1].set_exception(ServerError(what, code="INTERNAL"))
         self._requeue(batch_id)
 
     def _requeue(self, batch_id: str) -> None:

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agentrt.batchrun.rounds import CURRENT_RUN, RoundBatcher
-from agentrt.errors import AgentError, AgentrtError
+from agentrt.batchrun.store import RunStore
+from agentrt.errors import AgentError, AgentrtError, RPCError
 
 if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
-    from agentrt.batchrun.store import RunStore
     from agentrt.durable.batch import BatchItem, ResultsFile
     from agentrt.xai.batch_types import BatchInfo
     from agentrt.xai.client import Client
@@ -87,12 +87,26 @@ async def run_on_batches(
         if on_result is not None:
             on_result(ok)
 
-    async with asyncio.TaskGroup() as tg:
-        tg.create_task(batcher.drive(), name="batch-rounds")
-        for item in todo:
-            tg.create_task(one(item), name=f"run:{item.key}")
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(batcher.drive(), name="batch-rounds")
+            for item in todo:
+                tg.create_task(one(item), name=f"run:{item.key}")
+    except BaseExceptionGroup as group:
+        raise _stopped(group, store) from group
     summary.rounds = batcher.rounds
     return summary
+
+
+def _stopped(group: BaseExceptionGroup[BaseException], store: RunStore) -> BaseException:
+    """The error that stopped the job, saying that a rerun resumes it."""
+    first: BaseException = group
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    if isinstance(first, RPCError):
+        resume = f"the job stopped; run the same command again to resume it (state in {store.path})"
+        return type(first)(f"{first.details}; {resume}", code=first.code)
+    return first
 
 
 async def _run_one(
