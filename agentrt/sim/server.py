@@ -21,6 +21,9 @@ from agentrt.sim.rag_handlers import RagHandlers
 from agentrt.sim.ragstore import RagLimits
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
+from agentrt.sim.video import ImageSources
+from agentrt.sim.video_handlers import VideoHandlers
+from agentrt.sim.video_jobs import VideoJobs
 from agentrt.xai.config import MAX_MESSAGE_BYTES
 from agentrt.xai.grpc_server import bind, host_port, server_options
 
@@ -48,6 +51,7 @@ class SimOptions:
     observer: Observer | None = None
     data_dir: Path | None = None  # keep files, collections and documents here (default: memory)
     files: RagLimits = field(default_factory=RagLimits)
+    video_delay_ms: float = 500.0  # how long a video job stays pending
 
 
 class Simulator:
@@ -65,6 +69,7 @@ class Simulator:
         self._stopping: grpc.aio.Server | None = None
         self._images: ImageHost | None = None
         self._rag: RagHandlers | None = None
+        self._video: VideoHandlers | None = None
         self._port = 0
 
     def __repr__(self) -> str:
@@ -98,8 +103,10 @@ class Simulator:
         images = ImageHost(opts.host, files=rag.store.public_file)
         rag.files.link = images.file_url
         small = SmallServices(admit=admit, api_key_set=bool(opts.api_key), images=images)
+        video = _video_handlers(opts, admit, images, rag)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        server.add_generic_rpc_handlers([rag, *build_handlers(chat, small, admit, opts.observer)])
+        generic = build_handlers(chat, small, admit, opts.observer)
+        server.add_generic_rpc_handlers([rag, video, *generic])
         try:
             port = await bind(server, opts.host, opts.port)
             await images.start()
@@ -107,9 +114,11 @@ class Simulator:
         except BaseException:
             await images.stop()
             await server.stop(None)
+            await video.close()
             rag.close()
             raise
         self._server, self._port, self._images, self._rag = server, port, images, rag
+        self._video = video
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish.
@@ -130,6 +139,9 @@ class Simulator:
         if self._images is not None:
             await self._images.stop()
             self._images = None
+        if self._video is not None:
+            await self._video.close()
+            self._video = None
         if self._rag is not None:
             self._rag.close()
             self._rag = None
@@ -151,3 +163,17 @@ class Simulator:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+def _video_handlers(
+    opts: SimOptions, admit: Any, images: ImageHost, rag: RagHandlers
+) -> VideoHandlers:
+    """The Video service: jobs encoded off the loop, served by ``images``' HTTP host."""
+    return VideoHandlers.open(
+        jobs=VideoJobs(images, opts.video_delay_ms / 1000),
+        images=ImageSources(served_image=images.served_image, file_bytes=rag.store.file_data),
+        base_url=images.base_url,
+        admit=admit,
+        injector=FaultInjector(opts.faults, opts.realism),
+        observer=opts.observer,
+    )
