@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import PublicUrl as PublicUrl
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
     from agentrt.xai.service_types import SearchMatch as SearchMatch
+    from agentrt.xai.video_types import Keyframe as Keyframe
+    from agentrt.xai.video_types import VideoJob as VideoJob
+    from agentrt.xai.video_types import VideoResult as VideoResult
+    from agentrt.xai.video_types import VideoStatus as VideoStatus
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -62,6 +66,10 @@ _LAZY: dict[str, str] = {
     "DocumentInfo": "agentrt.xai.collection_types",
     "FieldDefinition": "agentrt.xai.collection_types",
     "SearchMatch": "agentrt.xai.service_types",
+    "Keyframe": "agentrt.xai.video_types",
+    "VideoJob": "agentrt.xai.video_types",
+    "VideoResult": "agentrt.xai.video_types",
+    "VideoStatus": "agentrt.xai.video_types",
 }
 # public name -> a module exported as that name
 _MODULES: dict[str, str] = {"events": "agentrt.agents.events"}

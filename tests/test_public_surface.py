@@ -49,6 +49,10 @@ ALL: dict[str, list[str]] = {
         "DocumentInfo",
         "FieldDefinition",
         "SearchMatch",
+        "Keyframe",
+        "VideoJob",
+        "VideoResult",
+        "VideoStatus",
     ],
     "agentrt.sim": ["FaultConfig", "Realism", "SimOptions", "Simulator"],
     "agentrt.agents": [],
@@ -72,6 +76,11 @@ ALL: dict[str, list[str]] = {
         "DocumentInfo",
         "FieldDefinition",
         "SearchMatch",
+        "Videos",
+        "Keyframe",
+        "VideoJob",
+        "VideoResult",
+        "VideoStatus",
     ],
 }
 

@@ -7,14 +7,15 @@ pool, retries, deadlines, errors translated once) with ``stream_thread``, ``retr
 ``messages`` and ``tool_specs``; ``services`` and ``service_types`` (models, tokenizer,
 images, embeddings, documents, auth); ``files`` (``client.files``) with ``file_types``,
 ``file_wire`` and ``upload_source``; ``collections`` (``client.collections``) with
-``collection_types`` and ``collection_wire``; ``wire`` (the services of the generated
+``collection_types`` and ``collection_wire``; ``video`` (``client.video``) with
+``video_types`` and ``video_wire``; ``wire`` (the services of the generated
 stubs), ``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a
 thread-safe bounded cache).
 
 Below it: ``telemetry/`` and ``errors``. Importing this package imports none of its
 modules (the names below resolve on first access); the value modules (``messages``,
 ``chat_request``, ``chat_response``, ``tool_specs``, ``deadline``, ``file_types``,
-``collection_types``) never import gRPC.
+``collection_types``, ``video_types``) never import gRPC.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
     from agentrt.xai.files import Files as Files
     from agentrt.xai.service_types import SearchMatch as SearchMatch
     from agentrt.xai.services import Documents as Documents
+    from agentrt.xai.video import Videos as Videos
+    from agentrt.xai.video_types import Keyframe as Keyframe
+    from agentrt.xai.video_types import VideoJob as VideoJob
+    from agentrt.xai.video_types import VideoResult as VideoResult
+    from agentrt.xai.video_types import VideoStatus as VideoStatus
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -50,6 +56,11 @@ _LAZY: dict[str, str] = {
     "DocumentInfo": "agentrt.xai.collection_types",
     "FieldDefinition": "agentrt.xai.collection_types",
     "SearchMatch": "agentrt.xai.service_types",
+    "Videos": "agentrt.xai.video",
+    "Keyframe": "agentrt.xai.video_types",
+    "VideoJob": "agentrt.xai.video_types",
+    "VideoResult": "agentrt.xai.video_types",
+    "VideoStatus": "agentrt.xai.video_types",
 }
 
 __all__ = list(_LAZY)

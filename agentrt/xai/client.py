@@ -35,6 +35,8 @@ Public API (stable; the agent runtime builds on it)::
   ``add_document``, ``list_documents``, ``wait_indexed``, ...). They go over the
   management channel (``management_endpoint`` / ``management_api_key``, see
   :mod:`agentrt.xai.config`), opened on first use.
+- ``client.video``: :class:`~agentrt.xai.video.Videos` — ``generate`` / ``extend``
+  (deferred jobs), ``get``, ``wait`` (polls with backoff), ``download`` (atomic).
 - ``client.models`` (``list(kind)``, ``get(name, kind)``), ``client.tokenizer``
   (``tokenize``), ``client.images`` (``generate``), ``client.embeddings``
   (``create``), ``client.documents`` (``search``: hybrid, semantic or keyword), ``client.auth``
@@ -79,6 +81,7 @@ from agentrt.xai.config import (
 from agentrt.xai.files import Files
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
+from agentrt.xai.video import Videos
 
 __all__ = ["Client"]
 
@@ -158,6 +161,7 @@ class Client:
         self._management: Transport | None = None
         self.files = Files(transport)
         self.collections = Collections(transport, self._management_transport)
+        self.video = Videos(transport)
 
     def __repr__(self) -> str:
         return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
