@@ -36,7 +36,7 @@ from agentrt.sim import Simulator
 from agentrt.xai.client import Client
 from agentrt.xai.video_types import Keyframe
 from tests.client_files_helpers import client_on
-from tests.conftest import running_sim
+from tests.conftest import run_agentrt, running_sim
 from tests.sim_files_helpers import expect_status, serving
 
 pytest.importorskip("av")
@@ -231,6 +231,14 @@ async def test_unknown_job_ids_are_not_found_naming_them(job_id: str) -> None:
     async with serving() as sim, raw(sim) as stub:
         with expect_status(grpc.StatusCode.NOT_FOUND, repr(job_id[:100])):
             await stub.GetDeferredVideo(video_pb2.GetDeferredVideoRequest(request_id=job_id))
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "3600001", "1.5"])
+async def test_sim_refuses_a_bad_video_delay_flag(value: str) -> None:
+    code, out, err = await run_agentrt("sim", f"--video-delay-ms={value}")
+    assert (code, out) == (2, "")
+    assert "--video-delay-ms" in err
+    assert "Traceback" not in err
 
 
 # -- jobs that fail, expire or are forgotten ----------------------------------------------

@@ -9,9 +9,11 @@ import urllib.request
 
 import grpc
 import pytest
+from xai_sdk import AsyncClient
 from xai_sdk.proto import deferred_pb2
 from xai_sdk.video import VideoGenerationError
 
+from tests.conftest import running_sim
 from tests.sim_files_helpers import expect_status, sdk, serving
 
 av = pytest.importorskip("av")
@@ -141,3 +143,16 @@ async def test_unknown_request_id_is_not_found_naming_it() -> None:
     async with serving() as sim, sdk(sim) as client:
         with expect_status(grpc.StatusCode.NOT_FOUND, "no-such-job"):
             await client.video.get("no-such-job")
+
+
+async def test_the_cli_serves_video_with_its_delay_flag() -> None:
+    with running_sim("--video-delay-ms", "0") as sim:
+        client = AsyncClient(api_key="k", api_host=f"localhost:{sim.port}", timeout=20)
+        try:
+            response = await client.video.generate(
+                "a comet", "grok-imagine-video", duration=1, **POLL
+            )
+        finally:
+            await client.close()
+        frames, width, height, _ = probe(await fetch(response.url))
+        assert (frames, width, height) == (24, 170, 96)

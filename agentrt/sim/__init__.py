@@ -44,7 +44,9 @@ retrieval services (Files, Collections, Documents; ``Simulator(data_dir=...,
 files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters),
 ``retrieval``, ``ragstore`` and ``rag_handlers``; chat reads the same store through
 ``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
-quoted, cited answer).
+quoted, cited answer). Video: ``video`` (the three RPCs), ``video_jobs`` (deferred
+jobs, encoded two at a time off the loop), ``video_render`` (MP4s with PyAV, optional)
+and ``video_handlers`` (gRPC + faults); the videos are served by ``imagehost``.
 """
 
 from __future__ import annotations
