@@ -123,3 +123,19 @@ async def test_download_of_an_expired_url_is_not_found(tmp_path: Path) -> None:
         with pytest.raises(NotFound, match="404"):
             await client.video.download(gone, tmp_path / "x.mp4")
         assert names(tmp_path) == []
+
+
+async def test_editing_redraws_the_input_at_its_size_and_length(tmp_path: Path) -> None:
+    async with sim_and_client(video_delay_ms=0) as (_, client):
+        source = await client.video.wait(
+            await client.video.generate("a pond", duration=2, aspect_ratio="1:1")
+        )
+        edited = await client.video.wait(
+            await client.video.generate("a pond in winter", video_url=source.url, duration=5)
+        )
+        assert edited.duration == 2
+        await client.video.download(source, tmp_path / "a.mp4")
+        await client.video.download(edited, tmp_path / "b.mp4")
+        a, b = probe(tmp_path / "a.mp4"), probe(tmp_path / "b.mp4")
+        assert a[:3] == b[:3] == (48, 96, 96)
+        assert not near(a[3][0], b[3][0])  # redrawn from the new prompt

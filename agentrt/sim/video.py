@@ -91,6 +91,9 @@ class VideoService:
         model = _model(request.model)
         seconds = _seconds(request, _GENERATE_SECONDS, "duration")
         width, height = _size(request)
+        if request.HasField("video"):  # editing: the input's size and length, redrawn
+            edited = self._input_video(request.video)
+            width, height, seconds = edited.width, edited.height, edited.seconds
         pinned: dict[int, Colour] = {}
         if request.HasField("image"):
             pinned[0] = self._colour(request.image, "image")
@@ -102,9 +105,6 @@ class VideoService:
             pinned.update(self._keyframes(request, seconds))
         _check_references(request)
         prompt = _prompt(request.prompt, optional=bool(pinned))
-        if request.HasField("video"):  # editing: the input's size and length, redrawn
-            edited = self._input_video(request.video)
-            width, height, seconds = edited.width, edited.height, edited.seconds
         spec = VideoSpec(width, height, (Segment(prompt, seconds, pinned),))
         return self._start(model, spec, fail)
 

@@ -100,7 +100,7 @@ class Videos:
             InvalidRequest: the service refused the request (the details say why).
             NotFound: no such model.
         """
-        options = dict(locals())
+        options = dict(locals())  # every argument above, by name, for the wire to check
         req = generate_request(prompt, model, options)
         reply = await self._call("GenerateVideo", req, timeout)
         return VideoJob(id=reply.request_id)
