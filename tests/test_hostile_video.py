@@ -8,6 +8,7 @@ expire; bounds (jobs remembered, encodes at once); cancellation.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import subprocess
 import sys
@@ -239,6 +240,26 @@ async def test_sim_refuses_a_bad_video_delay_flag(value: str) -> None:
     assert (code, out) == (2, "")
     assert "--video-delay-ms" in err
     assert "Traceback" not in err
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+ODD_IMAGES: list[tuple[str, bytes]] = [
+    ("png signature only", PNG),
+    ("png header cut short", PNG + b"\0\0\0\rIHDR\0\0"),
+    ("png with a broken IDAT", PNG + bytes(25) + b"\x08\x02" + bytes(10) + b"IDAT" + b"junk"),
+    ("empty file", b""),
+    ("not an image", b"hello"),
+]
+
+
+@pytest.mark.parametrize(("case", "data"), ODD_IMAGES, ids=[c[0] for c in ODD_IMAGES])
+async def test_odd_first_frame_images_still_make_a_video(case: str, data: bytes) -> None:
+    async with serving(video_delay_ms=0) as sim, client_on(sim.port) as client:
+        uploaded = await client.files.upload(data, filename="odd.png")
+        data_url = "data:image/png;base64," + base64.b64encode(data).decode()
+        for source in ({"image_file_id": uploaded.id}, {"image_url": data_url}):
+            job = await client.video.generate("", duration=1, **source)
+            assert (await client.video.wait(job, timeout=20)).duration == 1
 
 
 # -- jobs that fail, expire or are forgotten ----------------------------------------------

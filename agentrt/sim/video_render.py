@@ -89,9 +89,9 @@ def colour_of_image(data: bytes) -> Colour:
     """The colour an image pins a frame to: a PNG's first pixel, else a hash of the bytes.
 
     The first pixel of a PNG's first row is stored unfiltered whatever the row's
-    filter, so it is read without decoding the image.
+    filter, so it is read without decoding the image (8-bit RGB or RGBA PNGs only).
     """
-    if data.startswith(_PNG) and data[24] == 8 and data[25] in (2, 6):  # 8-bit RGB(A)
+    if data.startswith(_PNG) and len(data) > 33 and data[24] == 8 and data[25] in (2, 6):
         idat = data.find(b"IDAT")
         if idat > 0:
             try:
