@@ -290,9 +290,22 @@ async def test_a_forgotten_video_expires_and_a_forgotten_job_is_not_found(
         with pytest.raises(VideoFailed, match="expired") as expired:
             await client.video.wait(first, timeout=20)
         assert expired.value.code == "EXPIRED"
+        with pytest.raises(InvalidRequest, match="not a finished video"):
+            await client.video.extend("more", video_url=second.url.replace(second.id, first.id))
         await client.video.generate("three", duration=1)
         with pytest.raises(NotFound, match=first.id):
             await client.video.get(first.id)
+
+
+async def test_an_encoder_that_breaks_fails_the_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(spec: Any) -> bytes:
+        raise RuntimeError("codec exploded")
+
+    monkeypatch.setattr(agentrt.sim.video_jobs, "encode", broken)
+    async with serving(video_delay_ms=0) as sim, client_on(sim.port) as client:
+        job = await client.video.generate("a", duration=1)
+        with pytest.raises(VideoFailed, match="could not encode the video: codec exploded"):
+            await client.video.wait(job, timeout=20)
 
 
 async def test_without_pyav_the_service_says_how_to_install_it(

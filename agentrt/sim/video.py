@@ -180,7 +180,7 @@ class VideoService:
             raise _invalid("video.file_id: the simulator extends and edits only its own video URLs")
         key = self.video_key(video.url)
         job = self.jobs.find(key)
-        if job is None or not job.url:
+        if job is None or self.jobs.state(job)[0] != "done":  # unknown, pending or expired
             raise _invalid(
                 f"video.url {video.url[:200]!r} is not a finished video of this simulator"
             )
