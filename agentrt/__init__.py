@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from agentrt.xai.file_types import UploadOutcome as UploadOutcome
     from agentrt.xai.image_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
+    from agentrt.xai.video_types import Keyframe as Keyframe
+    from agentrt.xai.video_types import VideoJob as VideoJob
+    from agentrt.xai.video_types import VideoResult as VideoResult
+    from agentrt.xai.video_types import VideoStatus as VideoStatus
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -74,6 +78,10 @@ _LAZY: dict[str, str] = {
     "BatchRequestInfo": "agentrt.xai.batch_types",
     "BatchResult": "agentrt.xai.batch_types",
     "ImageRequest": "agentrt.xai.image_types",
+    "Keyframe": "agentrt.xai.video_types",
+    "VideoJob": "agentrt.xai.video_types",
+    "VideoResult": "agentrt.xai.video_types",
+    "VideoStatus": "agentrt.xai.video_types",
 }
 # public name -> a module exported as that name
 _MODULES: dict[str, str] = {"events": "agentrt.agents.events"}

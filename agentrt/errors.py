@@ -20,7 +20,8 @@
     │       ├── NotFound              NOT_FOUND
     │       ├── Unimplemented         UNIMPLEMENTED
     │       ├── ServerError           INTERNAL, UNKNOWN, DATA_LOSS and anything else
-    │       └── IndexingFailed        a collection's document failed to index; ``documents``
+    │       ├── IndexingFailed        a collection's document failed to index; ``documents``
+    │       └── VideoFailed           a video job ended failed or expired; ``job_id``
     ├── StreamInterrupted             a stream failed after its first chunk (exit 3);
     │                                 ``chunks_received`` and the ``error`` that ended it
     └── AgentError                    an agent run failed (exit 1); ``result``: the partial RunResult
@@ -68,6 +69,7 @@ __all__ = [
     "Unimplemented",
     "UnknownToolError",
     "UsageError",
+    "VideoFailed",
 ]
 
 
@@ -186,6 +188,18 @@ class IndexingFailed(APIError):
     def __init__(self, details: str, *, documents: tuple[Any, ...] = ()) -> None:
         super().__init__(details, code="FAILED")
         self.documents = documents
+
+
+class VideoFailed(APIError):
+    """A video job ended "failed" (``code``: the service's error code) or "expired".
+
+    Attributes:
+        job_id: the job's id.
+    """
+
+    def __init__(self, details: str, *, job_id: str, code: str = "FAILED") -> None:
+        super().__init__(details, code=code)
+        self.job_id = job_id
 
 
 class StreamInterrupted(AgentrtError):

@@ -55,6 +55,10 @@ ALL: dict[str, list[str]] = {
         "BatchRequestInfo",
         "BatchResult",
         "ImageRequest",
+        "Keyframe",
+        "VideoJob",
+        "VideoResult",
+        "VideoStatus",
     ],
     "agentrt.sim": ["FaultConfig", "Realism", "SimOptions", "Simulator"],
     "agentrt.agents": [],
@@ -86,6 +90,11 @@ ALL: dict[str, list[str]] = {
         "BatchRequestInfo",
         "BatchResult",
         "ImageRequest",
+        "Videos",
+        "Keyframe",
+        "VideoJob",
+        "VideoResult",
+        "VideoStatus",
     ],
 }
 

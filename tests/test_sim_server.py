@@ -14,10 +14,10 @@ from agentrt_protos.xai.api.v1 import (
     chat_pb2,
     chat_pb2_grpc,
     models_pb2_grpc,
+    sample_pb2,
+    sample_pb2_grpc,
     tokenize_pb2,
     tokenize_pb2_grpc,
-    video_pb2,
-    video_pb2_grpc,
 )
 from google.protobuf import empty_pb2
 
@@ -81,22 +81,18 @@ async def test_api_key_is_required_and_never_echoed() -> None:
             chat = chat_pb2_grpc.ChatStub(channel)
             code, _ = await _code(chat.GetCompletionChunk(_request(), timeout=10).read())
             assert code == grpc.StatusCode.UNAUTHENTICATED
-            video = video_pb2_grpc.VideoStub(channel)  # auth comes before UNIMPLEMENTED
-            code, _ = await _code(
-                video.GetDeferredVideo(video_pb2.GetDeferredVideoRequest(), timeout=10)
-            )
+            sample = sample_pb2_grpc.SampleStub(channel)  # auth comes before UNIMPLEMENTED
+            code, _ = await _code(sample.SampleText(sample_pb2.SampleTextRequest(), timeout=10))
             assert code == grpc.StatusCode.UNAUTHENTICATED
 
 
 async def test_unimplemented_methods_say_so_at_once() -> None:
     async with Simulator() as sim, grpc.aio.insecure_channel(sim.address) as channel:
         started = time.monotonic()
-        video = video_pb2_grpc.VideoStub(channel)
-        code, details = await _code(
-            video.GetDeferredVideo(video_pb2.GetDeferredVideoRequest(), timeout=10)
-        )
+        sample = sample_pb2_grpc.SampleStub(channel)  # the legacy API, never simulated
+        code, details = await _code(sample.SampleText(sample_pb2.SampleTextRequest(), timeout=10))
         assert code == grpc.StatusCode.UNIMPLEMENTED
-        assert "xai_api.Video/GetDeferredVideo" in details
+        assert "xai_api.Sample/SampleText" in details
         assert time.monotonic() - started < 5  # answered, not left to the deadline
 
 

@@ -44,6 +44,11 @@ StartDeferredCompletion): every call, those numbered by --fault-on (per
 x-sim-session), or a seeded fraction --fault-rate. Methods the simulator does
 not implement answer UNIMPLEMENTED. The API key may also come from
 AGENTRT_SIM_API_KEY; it is never printed.
+
+video (xai_api.Video; needs PyAV: pip install 'agentrt[video]', else FAILED_PRECONDITION):
+  GenerateVideo/ExtendVideo start a job, pending for --video-delay-ms, then DONE with a
+  small real MP4 (24 fps, a fifth of the asked resolution) at http://HOST:PORT/videos/ID.mp4;
+  models grok-imagine-video, grok-imagine-video-1.5; fault job_failed ends a job FAILED.
 """
 
 
@@ -122,6 +127,7 @@ def _add_realism(group: Any) -> None:
     _knob_flag(group, "itl_ms", 0.0)
     _knob_flag(group, "tokens_per_chunk", 1)
     _knob_flag(group, "output_tokens", None)
+    _knob_flag(group, "video_delay_ms", 500)
 
 
 def _add_faults(group: Any) -> None:
@@ -174,6 +180,7 @@ def _options(args: argparse.Namespace) -> Any:
         script=args.script,
         grace_s=args.grace,
         batches=BatchLimits(rate=args.batch_rate),
+        video_delay_ms=args.video_delay_ms,
         **file_options(args),
     )
 

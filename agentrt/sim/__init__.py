@@ -53,6 +53,9 @@ The rest of the response: ``prices`` (the per-model price
 table behind every ``cost_in_usd_ticks`` and the Models service's prices),
 ``logprobs`` (deterministic token log probabilities), ``compact``
 (``CompactContext``) and ``image_options`` (image size, edits, storage).
+Video: ``video`` (the three RPCs), ``video_jobs`` (deferred
+jobs, encoded two at a time off the loop), ``video_render`` (MP4s with PyAV, optional)
+and ``video_handlers`` (gRPC + faults); the videos are served by ``imagehost``.
 """
 
 from __future__ import annotations

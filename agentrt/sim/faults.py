@@ -80,6 +80,7 @@ class CallPlan:
     retry_after_ms: int = 1000
     deadline_stall_ms: int = 30_000
     call_number: int = 0
+    job_failed: bool = False  # a deferred video job started by this call ends FAILED
 
     def raise_error(self) -> None:
         """Raise the planned error fault, unless it is 'deadline' (the caller stalls first)."""
@@ -205,6 +206,7 @@ class FaultInjector:
             retry_after_ms=int(retry_after),
             deadline_stall_ms=cfg.deadline_stall_ms,
             call_number=number,
+            job_failed="job_failed" in active,
         )
 
     def _plain(self, number: int) -> CallPlan:

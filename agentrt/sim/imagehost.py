@@ -8,6 +8,9 @@ the oldest images are forgotten first.
 token); fetching it gets the file's bytes until the URL expires or is revoked, and
 404 after. Only GET of a known image or live URL answers 200; everything else gets
 404 or 405.
+
+Finished video jobs are served at ``http://HOST:PORT/videos/<job id>.mp4``
+(``video/mp4``); the oldest of at most :data:`MAX_VIDEOS` are forgotten first.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import mimetypes
 from collections import OrderedDict
 from collections.abc import Callable
 
-__all__ = ["ImageHost"]
+__all__ = ["MAX_VIDEOS", "ImageHost"]
 
 _MAX_IMAGES = 1_000
+MAX_VIDEOS = 100
 _MAX_REQUEST_BYTES = 8_192
 PublicFiles = Callable[[str], "tuple[str, bytes] | None"]
 """``lookup(token)`` -> (file name, bytes) of a live public URL, or None."""
@@ -34,6 +38,7 @@ class ImageHost:
         # sockets, each with its own ephemeral port.
         self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::", "localhost") else host
         self._images: OrderedDict[str, bytes] = OrderedDict()
+        self._videos: OrderedDict[str, bytes] = OrderedDict()
         self._files = files
         self._server: asyncio.Server | None = None
         self._port = 0
@@ -66,9 +71,29 @@ class ImageHost:
             return None
         return self._images.get(url[len(prefix) : -4])
 
+    def put_video(self, key: str, mp4: bytes) -> str:
+        """Keep ``mp4`` under ``key`` and return the URL it is served at."""
+        self._videos[key] = mp4
+        self._videos.move_to_end(key)
+        while len(self._videos) > MAX_VIDEOS:
+            self._videos.popitem(last=False)
+        return self.video_url(key)
+
+    def has_video(self, key: str) -> bool:
+        """Whether the video ``key`` is still served."""
+        return key in self._videos
+
+    def video_url(self, key: str) -> str:
+        """The URL the video ``key`` is (or would be) served at."""
+        return f"{self._base()}/videos/{key}.mp4"
+
     def file_url(self, token: str) -> str:
         """The URL a public file with ``token`` is served at."""
         return f"{self._base()}/files/{token}"
+
+    def base_url(self) -> str:
+        """``http://HOST:PORT`` of this host."""
+        return self._base()
 
     def _base(self) -> str:
         host = f"[{self._host}]" if ":" in self._host else self._host
@@ -104,6 +129,9 @@ class ImageHost:
                 return missing
             kind = mimetypes.guess_type(found[0])[0] or "application/octet-stream"
             return "200 OK", kind, found[1]
+        if path.startswith("/videos/") and path.endswith(".mp4"):
+            mp4 = self._videos.get(path.removeprefix("/videos/").removesuffix(".mp4"))
+            return ("200 OK", "video/mp4", mp4) if mp4 is not None else missing
         key = path.removeprefix("/images/").removesuffix(".png")
         png = self._images.get(key) if path.startswith("/images/") else None
         return ("200 OK", "image/png", png) if png is not None else missing

@@ -54,6 +54,7 @@ FAULTS: dict[str, str] = {
     "malformed_args": "tool calls carry arguments that are not valid JSON",
     "unknown_tool": "the model calls nonexistent_tool, which the request did not offer",
     "invalid_output": "structured output (json_schema/json_object) that fails the schema",
+    "job_failed": "video jobs start, then GetDeferredVideo reports FAILED with an error",
 }
 ERROR_FAULTS = frozenset({"unavailable", "resource_exhausted", "too_large", "internal", "deadline"})
 
@@ -127,6 +128,7 @@ KNOBS: dict[str, Knob] = {
             False,
             False,
         ),
+        Knob("video_delay_ms", "time a video job stays pending", 0, 3_600_000, True, False),
     )
 }
 

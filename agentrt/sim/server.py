@@ -23,6 +23,9 @@ from agentrt.sim.rag_handlers import RagHandlers
 from agentrt.sim.ragstore import RagLimits
 from agentrt.sim.script import Script, load_script
 from agentrt.sim.services import SmallServices
+from agentrt.sim.video import ImageSources
+from agentrt.sim.video_handlers import VideoHandlers
+from agentrt.sim.video_jobs import VideoJobs
 from agentrt.xai.config import MAX_MESSAGE_BYTES
 from agentrt.xai.grpc_server import bind, host_port, server_options
 
@@ -53,6 +56,7 @@ class SimOptions:
     )
     files: RagLimits = field(default_factory=RagLimits)
     batches: BatchLimits = field(default_factory=BatchLimits)
+    video_delay_ms: float = 500.0  # how long a video job stays pending
 
 
 class Simulator:
@@ -71,6 +75,7 @@ class Simulator:
         self._images: ImageHost | None = None
         self._rag: RagHandlers | None = None
         self._batches: BatchHandlers | None = None
+        self._video: VideoHandlers | None = None
         self._port = 0
 
     def __repr__(self) -> str:
@@ -111,9 +116,10 @@ class Simulator:
         except BaseException:
             rag.close()
             raise
+        video = _video_handlers(opts, admit, images, rag)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        handlers = build_handlers(chat, small, admit, opts.observer)
-        server.add_generic_rpc_handlers([rag, batches, *handlers])
+        generic = build_handlers(chat, small, admit, opts.observer)
+        server.add_generic_rpc_handlers([rag, batches, video, *generic])
         try:
             port = await bind(server, opts.host, opts.port)
             await images.start()
@@ -123,10 +129,12 @@ class Simulator:
             await images.stop()
             await server.stop(None)
             await batches.stop()
+            await video.close()
             rag.close()
             raise
         self._server, self._port, self._images, self._rag = server, port, images, rag
         self._batches = batches
+        self._video = video
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish.
@@ -150,6 +158,9 @@ class Simulator:
         if self._batches is not None:
             await self._batches.stop()
             self._batches = None
+        if self._video is not None:
+            await self._video.close()
+            self._video = None
         if self._rag is not None:
             self._rag.close()
             self._rag = None
@@ -171,3 +182,17 @@ class Simulator:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+def _video_handlers(
+    opts: SimOptions, admit: Any, images: ImageHost, rag: RagHandlers
+) -> VideoHandlers:
+    """The Video service: jobs encoded off the loop, served by ``images``' HTTP host."""
+    return VideoHandlers.open(
+        jobs=VideoJobs(images, opts.video_delay_ms / 1000),
+        images=ImageSources(served_image=images.image_at, file_bytes=rag.store.file_data),
+        base_url=images.base_url,
+        admit=admit,
+        injector=FaultInjector(opts.faults, opts.realism),
+        observer=opts.observer,
+    )

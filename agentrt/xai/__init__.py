@@ -9,6 +9,8 @@ images, embeddings, documents, auth); ``files`` (``client.files``) with ``file_t
 ``file_wire`` and ``upload_source``; ``collections`` (``client.collections``) with
 ``collection_types`` and ``collection_wire``; ``batches`` (``client.batch``) with
 ``batch_types`` and ``batch_wire``; ``wire`` (the services of the generated
+``collection_types`` and ``collection_wire``; ``video`` (``client.video``) with
+``video_types`` and ``video_wire``; ``wire`` (the services of the generated
 stubs), ``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a
 thread-safe bounded cache).
 
@@ -16,6 +18,7 @@ Below it: ``telemetry/`` and ``errors``. Importing this package imports none of 
 modules (the names below resolve on first access); the value modules (``messages``,
 ``chat_request``, ``chat_response``, ``tool_specs``, ``deadline``, ``file_types``,
 ``collection_types``, ``batch_types``) never import gRPC.
+``collection_types``, ``video_types``) never import gRPC.
 """
 
 from __future__ import annotations
@@ -43,6 +46,11 @@ if TYPE_CHECKING:
     from agentrt.xai.image_types import ImageRequest as ImageRequest
     from agentrt.xai.service_types import SearchMatch as SearchMatch
     from agentrt.xai.services import Documents as Documents
+    from agentrt.xai.video import Videos as Videos
+    from agentrt.xai.video_types import Keyframe as Keyframe
+    from agentrt.xai.video_types import VideoJob as VideoJob
+    from agentrt.xai.video_types import VideoResult as VideoResult
+    from agentrt.xai.video_types import VideoStatus as VideoStatus
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -65,6 +73,11 @@ _LAZY: dict[str, str] = {
     "BatchRequestInfo": "agentrt.xai.batch_types",
     "BatchResult": "agentrt.xai.batch_types",
     "ImageRequest": "agentrt.xai.image_types",
+    "Videos": "agentrt.xai.video",
+    "Keyframe": "agentrt.xai.video_types",
+    "VideoJob": "agentrt.xai.video_types",
+    "VideoResult": "agentrt.xai.video_types",
+    "VideoStatus": "agentrt.xai.video_types",
 }
 
 __all__ = list(_LAZY)

@@ -40,6 +40,8 @@ Public API (stable; the agent runtime builds on it)::
   split under the message limit), ``get``, ``list``, ``cancel``, ``list_requests``,
   ``results`` (paged, decoded into ``ChatResponse`` / ``ImageResult`` or a typed error),
   ``result``, ``wait`` (polls with backoff, reports progress). See docs/batch.md.
+- ``client.video``: :class:`~agentrt.xai.video.Videos` — ``generate`` / ``extend``
+  (deferred jobs), ``get``, ``wait`` (polls with backoff), ``download`` (atomic).
 - ``client.models`` (``list(kind)``, ``get(name, kind)``), ``client.tokenizer``
   (``tokenize``), ``client.images`` (``generate``), ``client.embeddings``
   (``create``), ``client.documents`` (``search``: hybrid, semantic or keyword), ``client.auth``
@@ -85,6 +87,7 @@ from agentrt.xai.config import (
 from agentrt.xai.files import Files
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
+from agentrt.xai.video import Videos
 
 __all__ = ["Client"]
 
@@ -165,6 +168,7 @@ class Client:
         self.files = Files(transport)
         self.batch = Batches(transport)
         self.collections = Collections(transport, self._management_transport)
+        self.video = Videos(transport)
 
     def __repr__(self) -> str:
         return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
