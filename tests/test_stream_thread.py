@@ -139,3 +139,41 @@ async def test_a_burst_is_not_a_wake_up_per_message(monkeypatch: pytest.MonkeyPa
     got = [m async for m in ThreadedStream(Releasing(), loop)]
     assert got == list(range(20_000))
     assert wakes < 200, f"{wakes} wake-ups for 2,000 groups of 10 messages"
+
+
+class CountingCall(FakeSyncCall):
+    """Counts how many messages the reader has taken."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(n)
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[int]:
+        for i in super().__iter__():
+            self.taken += 1
+            yield i
+
+
+async def test_a_slow_consumer_holds_the_reader_back() -> None:
+    from agentrt.xai.stream_thread import MAX_QUEUED
+
+    call = CountingCall(MAX_QUEUED * 10)
+    stream = ThreadedStream(call, asyncio.get_running_loop())
+    messages = aiter(stream)
+    assert await anext(messages) == 0
+    await asyncio.sleep(0.3)  # the consumer dawdles: the reader must stop, not read on
+    assert call.taken <= MAX_QUEUED + 2
+    got = [0] + [m async for m in messages]  # then it drains everything, in order
+    assert got == list(range(MAX_QUEUED * 10))
+
+
+async def test_cancel_frees_a_reader_waiting_for_room() -> None:
+    from agentrt.xai.stream_thread import MAX_QUEUED
+
+    call = CountingCall(MAX_QUEUED * 10)
+    stream = ThreadedStream(call, asyncio.get_running_loop())
+    await anext(aiter(stream))
+    await asyncio.sleep(0.2)  # the reader is now waiting for room
+    stream.cancel()
+    await asyncio.to_thread(stream.thread.join, 5)
+    assert not stream.thread.is_alive()

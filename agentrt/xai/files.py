@@ -174,8 +174,10 @@ class Files:
         req = files_pb2.RetrieveFileContentRequest(file_id=file_id)
         if as_text:
             req.format = files_pb2.DOWNLOAD_FORMAT_TEXT
+        # grpc.aio, not a reader thread: its flow control keeps a slow consumer's
+        # memory flat (a thread would read up to MAX_QUEUED chunks ahead).
         async for chunk in self._transport.stream(
-            _STUB, "RetrieveFileContent", req, timeout=timeout
+            _STUB, "RetrieveFileContent", req, timeout=timeout, threaded=False
         ):
             yield chunk.data
 

@@ -19,7 +19,10 @@ than ``BURST`` ends the burst. A message that arrives in a burst waits at most
 ``BURST_POLL``; a stream whose messages arrive one at a time (a model
 generating tokens) never enters a burst and is handed over at once.
 
-Cancelling (``cancel()``) cancels the RPC; the reader thread then ends at once.
+Bounded: the reader stops reading (and gRPC's flow control then stops the
+server) while ``MAX_QUEUED`` messages wait for a consumer that has fallen
+behind; it goes on once the consumer has emptied the queue. Cancelling
+(``cancel()``) cancels the RPC and frees a waiting reader; the thread then ends at once.
 Errors are the sync call's ``grpc.RpcError`` (translated by the transport).
 """
 
@@ -32,12 +35,13 @@ from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
 
-__all__ = ["BURST", "BURST_POLL", "SINGLE_THREADED_OPTION", "ThreadedStream"]
+__all__ = ["BURST", "BURST_POLL", "MAX_QUEUED", "SINGLE_THREADED_OPTION", "ThreadedStream"]
 
 # The value of grpc.experimental.ChannelOptions.SingleThreadedUnaryStream.
 SINGLE_THREADED_OPTION = "SingleThreadedUnaryStream"
 BURST = 4  # messages found by one wake-up that start a burst
 BURST_POLL = 0.001  # seconds the consumer sleeps between batches of a burst
+MAX_QUEUED = 4096  # messages read ahead of a slow consumer before the reader waits
 
 
 def _wake(fut: asyncio.Future[None]) -> None:
@@ -59,6 +63,8 @@ class ThreadedStream:
         self._queue: deque[Any] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._end: BaseException | bool = False
+        self._room = threading.Event()  # set while the reader may read on
+        self._room.set()
         self.thread = threading.Thread(target=self._read, name="agentrt-stream", daemon=True)
         self.thread.start()
 
@@ -69,6 +75,11 @@ class ThreadedStream:
                 queue.append(message)
                 if self._waiter is not None:
                     self._notify()
+                if len(queue) >= MAX_QUEUED:  # the consumer fell behind: wait for it
+                    self._room.clear()
+                    if len(queue) >= MAX_QUEUED:
+                        self._notify()
+                        self._room.wait()
             self._end = True
         except BaseException as exc:  # handed to the consumer, raised there
             self._end = exc
@@ -84,7 +95,9 @@ class ThreadedStream:
 
     def cancel(self) -> bool:
         """Cancel the RPC (thread-safe); the reader thread ends soon after."""
-        return bool(self._call.cancel())
+        cancelled = bool(self._call.cancel())
+        self._room.set()  # a reader waiting for room goes on, and finds the call cancelled
+        return cancelled
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._messages()
@@ -93,9 +106,12 @@ class ThreadedStream:
         queue = self._queue
         pop = queue.popleft
         burst = False
+        room = self._room
         while True:
             while queue:
                 yield pop()
+            if not room.is_set():  # the queue is empty: a reader waiting for room reads on
+                room.set()
             end = self._end
             if end is not False:
                 if queue:  # appended just before the end was recorded

@@ -228,21 +228,26 @@ class Transport:
         *,
         timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
         metadata: tuple[tuple[str, str], ...] | None = None,
+        threaded: bool = True,
     ) -> AsyncGenerator[Any, None]:
         """Yield the messages of server-streaming ``method``; cancel the RPC on exit.
 
-        While fewer than ``stream_threads`` streams are in flight the stream is
-        read by a thread (:mod:`agentrt.xai.stream_thread`), otherwise by
-        ``grpc.aio`` on the least busy pooled channel. Rate limiting before the
-        first message is retried with backoff; a failure after it raises
-        :class:`StreamInterrupted`. ``metadata``: as for :meth:`unary`.
+        While fewer than ``stream_threads`` streams are in flight (and ``threaded``)
+        the stream is read by a thread (:mod:`agentrt.xai.stream_thread`), otherwise
+        by ``grpc.aio`` on the least busy pooled channel, whose flow control holds
+        the server back as soon as the consumer does (``threaded=False`` for large
+        messages: a file's chunks). Rate limiting before the first message is
+        retried with backoff; a failure after it raises :class:`StreamInterrupted`.
+        ``metadata``: as for :meth:`unary`.
         """
         deadline = self.deadline(timeout)
         md = self._call_metadata(metadata)
         attempt = 0
         while True:
             try:  # a sync call can fail at once (e.g. a request that does not serialize)
-                call, slot = self._open_stream(stub_cls, method, request, deadline.remaining(), md)
+                call, slot = self._open_stream(
+                    stub_cls, method, request, deadline.remaining(), md, threaded
+                )
             except grpc.RpcError as exc:
                 raise translate(exc) from exc
             received = 0
@@ -369,10 +374,10 @@ class Transport:
         return wait
 
     def _open_stream(
-        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any
+        self, stub_cls: type, method: str, request: Any, seconds: float, md: Any, threaded: bool
     ) -> tuple[Any, _Slot | None]:
         """Start the call on a reader thread (slot ``None``) or on the least busy channel."""
-        if self._threaded < self.config.stream_threads:
+        if threaded and self._threaded < self.config.stream_threads:
             call = self._start_threaded(stub_cls, method, request, seconds, md)
             self._threaded += 1
             return call, None
