@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from agentrt.xai.chat_request import ChatRequest as ChatRequest
     from agentrt.xai.chat_response import ChatResponse as ChatResponse
     from agentrt.xai.client import Client as Client
+    from agentrt.xai.collection_types import ChunkConfig as ChunkConfig
+    from agentrt.xai.collection_types import CollectionInfo as CollectionInfo
+    from agentrt.xai.collection_types import DocumentInfo as DocumentInfo
+    from agentrt.xai.collection_types import FieldDefinition as FieldDefinition
+    from agentrt.xai.file_types import FileInfo as FileInfo
+    from agentrt.xai.file_types import PublicUrl as PublicUrl
+    from agentrt.xai.file_types import UploadOutcome as UploadOutcome
+    from agentrt.xai.service_types import SearchMatch as SearchMatch
 
 # public name -> module that defines it; resolved on first access.
 _LAZY: dict[str, str] = {
@@ -44,6 +52,14 @@ _LAZY: dict[str, str] = {
     "ToolContext": "agentrt.agents.tools",
     "tool": "agentrt.agents.tools",
     "Telemetry": "agentrt.telemetry.tracing",
+    "FileInfo": "agentrt.xai.file_types",
+    "PublicUrl": "agentrt.xai.file_types",
+    "UploadOutcome": "agentrt.xai.file_types",
+    "ChunkConfig": "agentrt.xai.collection_types",
+    "CollectionInfo": "agentrt.xai.collection_types",
+    "DocumentInfo": "agentrt.xai.collection_types",
+    "FieldDefinition": "agentrt.xai.collection_types",
+    "SearchMatch": "agentrt.xai.service_types",
 }
 # public name -> a module exported as that name
 _MODULES: dict[str, str] = {"events": "agentrt.agents.events"}

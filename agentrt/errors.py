@@ -18,7 +18,8 @@
     │       ├── InvalidRequest        INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE
     │       ├── NotFound              NOT_FOUND
     │       ├── Unimplemented         UNIMPLEMENTED
-    │       └── ServerError           INTERNAL, UNKNOWN, DATA_LOSS and anything else
+    │       ├── ServerError           INTERNAL, UNKNOWN, DATA_LOSS and anything else
+    │       └── IndexingFailed        a collection's document failed to index; ``documents``
     ├── StreamInterrupted             a stream failed after its first chunk (exit 3);
     │                                 ``chunks_received`` and the ``error`` that ended it
     └── AgentError                    an agent run failed (exit 1); ``result``: the partial RunResult
@@ -47,6 +48,7 @@ __all__ = [
     "AuthenticationError",
     "Cancelled",
     "DeadlineExceeded",
+    "IndexingFailed",
     "InvalidRequest",
     "MaxTurnsExceeded",
     "NotFound",
@@ -170,6 +172,19 @@ class Unimplemented(APIError):
 
 class ServerError(APIError):
     """The service failed internally (INTERNAL, UNKNOWN, DATA_LOSS, ...)."""
+
+
+class IndexingFailed(APIError):
+    """A document of a collection ended with indexing status "failed".
+
+    Attributes:
+        documents: the failed documents (``agentrt.xai.collection_types.DocumentInfo``),
+            each with its ``error_message``.
+    """
+
+    def __init__(self, details: str, *, documents: tuple[Any, ...] = ()) -> None:
+        super().__init__(details, code="FAILED")
+        self.documents = documents
 
 
 class StreamInterrupted(AgentrtError):

@@ -5,13 +5,63 @@ pool, retries, deadlines, errors translated once) with ``stream_thread``, ``retr
 ``deadline`` and ``rpc_errors``; ``chat`` (``client.chat``) with ``chat_request`` and
 ``chat_response`` (values), ``chat_proto`` and ``chat_wire`` (to and from the wire),
 ``messages`` and ``tool_specs``; ``services`` and ``service_types`` (models, tokenizer,
-images, embeddings, documents, auth); ``wire`` (the services of the generated stubs),
-``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a thread-safe
-bounded cache).
+images, embeddings, documents, auth); ``files`` (``client.files``) with ``file_types``,
+``file_wire`` and ``upload_source``; ``collections`` (``client.collections``) with
+``collection_types`` and ``collection_wire``; ``wire`` (the services of the generated
+stubs), ``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a
+thread-safe bounded cache).
 
 Below it: ``telemetry/`` and ``errors``. Importing this package imports none of its
-modules; the value modules (``messages``, ``chat_request``, ``chat_response``,
-``tool_specs``, ``deadline``) never import gRPC.
+modules (the names below resolve on first access); the value modules (``messages``,
+``chat_request``, ``chat_response``, ``tool_specs``, ``deadline``, ``file_types``,
+``collection_types``) never import gRPC.
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentrt.xai.client import Client as Client
+    from agentrt.xai.collection_types import ChunkConfig as ChunkConfig
+    from agentrt.xai.collection_types import CollectionInfo as CollectionInfo
+    from agentrt.xai.collection_types import DocumentInfo as DocumentInfo
+    from agentrt.xai.collection_types import FieldDefinition as FieldDefinition
+    from agentrt.xai.collections import Collections as Collections
+    from agentrt.xai.file_types import FileInfo as FileInfo
+    from agentrt.xai.file_types import PublicUrl as PublicUrl
+    from agentrt.xai.file_types import UploadOutcome as UploadOutcome
+    from agentrt.xai.files import Files as Files
+    from agentrt.xai.service_types import SearchMatch as SearchMatch
+    from agentrt.xai.services import Documents as Documents
+
+# public name -> module that defines it; resolved on first access.
+_LAZY: dict[str, str] = {
+    "Client": "agentrt.xai.client",
+    "Files": "agentrt.xai.files",
+    "Collections": "agentrt.xai.collections",
+    "Documents": "agentrt.xai.services",
+    "FileInfo": "agentrt.xai.file_types",
+    "PublicUrl": "agentrt.xai.file_types",
+    "UploadOutcome": "agentrt.xai.file_types",
+    "ChunkConfig": "agentrt.xai.collection_types",
+    "CollectionInfo": "agentrt.xai.collection_types",
+    "DocumentInfo": "agentrt.xai.collection_types",
+    "FieldDefinition": "agentrt.xai.collection_types",
+    "SearchMatch": "agentrt.xai.service_types",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'agentrt.xai' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -26,9 +26,18 @@ Public API (stable; the agent runtime builds on it)::
 - ``client.chat``: :class:`~agentrt.xai.chat.Chat` — ``complete``, ``stream``,
   ``start_deferred`` / ``get_deferred`` / ``complete_deferred``, ``get_stored`` /
   ``delete_stored``. A raw ``chat_pb2.GetCompletionsRequest`` is accepted too.
+- ``client.files``: :class:`~agentrt.xai.files.Files` — ``upload`` (a path, bytes or
+  an async iterable; streamed, never read whole), ``upload_many``, ``download`` /
+  ``download_to`` (atomic) / ``content``, ``get``, ``list``, ``delete``,
+  ``create_public_url`` / ``revoke_public_url``.
+- ``client.collections``: :class:`~agentrt.xai.collections.Collections` — ``create``,
+  ``list``, ``get``, ``resolve``, ``update``, ``delete``, documents (``upload_document``,
+  ``add_document``, ``list_documents``, ``wait_indexed``, ...). They go over the
+  management channel (``management_endpoint`` / ``management_api_key``, see
+  :mod:`agentrt.xai.config`), opened on first use.
 - ``client.models`` (``list(kind)``, ``get(name, kind)``), ``client.tokenizer``
   (``tokenize``), ``client.images`` (``generate``), ``client.embeddings``
-  (``create``), ``client.documents`` (``search``), ``client.auth``
+  (``create``), ``client.documents`` (``search``: hybrid, semantic or keyword), ``client.auth``
   (``api_key_info``): see :mod:`agentrt.xai.services`.
 - ``timeout=`` on every method: seconds or a :class:`~agentrt.xai.deadline.Deadline`;
   it wins over the client default (27 min) and is capped by an active ``budget``.
@@ -54,14 +63,20 @@ from __future__ import annotations
 from agentrt.errors import UsageError
 from agentrt.telemetry.tracing import Telemetry, default_telemetry
 from agentrt.xai.chat import Chat
+from agentrt.xai.collections import Collections
 from agentrt.xai.config import (
     DEFAULT_TIMEOUT,
     KEY_ENV,
     ClientConfig,
     check_endpoint,
+    is_xai,
+    management_config,
     resolve_endpoint,
     resolve_key,
+    resolve_management_endpoint,
+    resolve_management_key,
 )
+from agentrt.xai.files import Files
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
 
@@ -82,6 +97,12 @@ class Client:
         rate_limit_retries: extra attempts after RESOURCE_EXHAUSTED rate limiting.
         stream_threads: streams at a time read by a thread on a single-threaded sync
             channel (less CPU per chunk); further streams use ``grpc.aio``.
+        management_api_key: the management API key (Collections); defaults to
+            ``$XAI_MANAGEMENT_API_KEY`` (or ``$XAI_MANAGEMENT_KEY``). Needed only for
+            an x.ai management endpoint, and only when a collection call is made.
+        management_endpoint: HOST:PORT of the management API; defaults to
+            ``$AGENTRT_MANAGEMENT_ENDPOINT``, then ``endpoint`` unless it is an x.ai
+            host, then ``management-api.x.ai:443``.
         config: a complete :class:`~agentrt.xai.config.ClientConfig` instead of the above.
         telemetry: where spans and metrics go (:class:`~agentrt.telemetry.tracing.Telemetry`);
             default: the global providers. Agents run on this client use it too.
@@ -104,10 +125,13 @@ class Client:
         stream_threads: int = 1,
         config: ClientConfig | None = None,
         telemetry: Telemetry | None = None,
+        management_api_key: str | None = None,
+        management_endpoint: str | None = None,
     ) -> None:
         if config is None:
+            main = resolve_endpoint(endpoint)
             config = ClientConfig(
-                endpoint=resolve_endpoint(endpoint),
+                endpoint=main,
                 api_key=resolve_key(api_key),
                 timeout=timeout,
                 pool_size=pool_size,
@@ -116,9 +140,10 @@ class Client:
                 channel_options=channel_options,
                 rate_limit_retries=rate_limit_retries,
                 stream_threads=stream_threads,
+                management_endpoint=resolve_management_endpoint(management_endpoint, main),
+                management_api_key=resolve_management_key(management_api_key),
             )
-        host = check_endpoint(config.endpoint).rpartition(":")[0]
-        if config.api_key is None and (host == "x.ai" or host.endswith(".x.ai")):
+        if config.api_key is None and is_xai(check_endpoint(config.endpoint)):
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config
         self._transport = transport = Transport(config)
@@ -130,6 +155,9 @@ class Client:
         self.embeddings = Embeddings(transport)
         self.documents = Documents(transport)
         self.auth = Auth(transport)
+        self._management: Transport | None = None
+        self.files = Files(transport)
+        self.collections = Collections(transport, self._management_transport)
 
     def __repr__(self) -> str:
         return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
@@ -138,6 +166,16 @@ class Client:
     def transport(self) -> Transport:
         """The underlying pooled transport (for advanced use and tests)."""
         return self._transport
+
+    def _management_transport(self) -> Transport:
+        """The management channel's transport, made on first use (one connection).
+
+        Raises:
+            UsageError: the management endpoint is x.ai's and there is no management key.
+        """
+        if self._management is None:
+            self._management = Transport(management_config(self.config))
+        return self._management
 
     async def connect(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - named in the error
         """Open the pool's connections now (TCP, TLS, HTTP/2), so the first calls don't pay for it.
@@ -150,8 +188,10 @@ class Client:
         await self._transport.connect(timeout)
 
     async def close(self) -> None:
-        """Close the connections of the current event loop."""
+        """Close the connections of the current event loop (the management channel's too)."""
         await self._transport.close()
+        if self._management is not None:
+            await self._management.close()
 
     async def __aenter__(self) -> Client:
         return self

@@ -3,31 +3,48 @@
 Endpoint precedence (for the CLI and for ``Client()`` without ``endpoint``):
 an explicit endpoint, then ``AGENTRT_ENDPOINT``, then ``api.x.ai:443``. The key
 comes from ``api_key`` or ``XAI_API_KEY``; it is kept out of ``repr``.
+
+The management channel (Collections) has its own endpoint and key: explicit, then
+``AGENTRT_MANAGEMENT_ENDPOINT`` / ``XAI_MANAGEMENT_API_KEY`` (or xai-sdk's
+``XAI_MANAGEMENT_KEY``), then the main endpoint when it is not an x.ai host (one
+simulator port serves both), else ``management-api.x.ai:443``. Off x.ai, a missing
+management key falls back to the main key.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agentrt.errors import UsageError
 
 __all__ = [
     "DEFAULT_ENDPOINT",
+    "DEFAULT_MANAGEMENT_ENDPOINT",
     "DEFAULT_TIMEOUT",
     "ENDPOINT_ENV",
     "KEY_ENV",
+    "MANAGEMENT_ENDPOINT_ENV",
+    "MANAGEMENT_KEY_ENV",
     "MAX_MESSAGE_BYTES",
     "ClientConfig",
     "check_endpoint",
     "is_loopback",
+    "is_xai",
+    "management_config",
     "resolve_endpoint",
     "resolve_key",
+    "resolve_management_endpoint",
+    "resolve_management_key",
 ]
 
 DEFAULT_ENDPOINT = "api.x.ai:443"
 ENDPOINT_ENV = "AGENTRT_ENDPOINT"
 KEY_ENV = "XAI_API_KEY"
+DEFAULT_MANAGEMENT_ENDPOINT = "management-api.x.ai:443"
+MANAGEMENT_ENDPOINT_ENV = "AGENTRT_MANAGEMENT_ENDPOINT"
+MANAGEMENT_KEY_ENV = "XAI_MANAGEMENT_API_KEY"
+_SDK_MANAGEMENT_KEY_ENV = "XAI_MANAGEMENT_KEY"  # xai-sdk's name, accepted too
 # Reasoning models can think for a long time; the official SDK uses the same default.
 DEFAULT_TIMEOUT = 27 * 60.0
 MAX_MESSAGE_BYTES = 20 * 1024 * 1024
@@ -57,6 +74,34 @@ def check_endpoint(endpoint: str) -> str:
 def resolve_key(explicit: str | None = None) -> str | None:
     """The API key: ``explicit``, else ``$XAI_API_KEY``, else ``None``."""
     return explicit or os.environ.get(KEY_ENV) or None
+
+
+def resolve_management_endpoint(explicit: str | None, main_endpoint: str) -> str:
+    """The management endpoint: ``explicit``, ``$AGENTRT_MANAGEMENT_ENDPOINT``, then a default.
+
+    The default is ``main_endpoint`` when it is not an x.ai host (a simulator or proxy
+    serves both), else ``management-api.x.ai:443``.
+    """
+    chosen = explicit or os.environ.get(MANAGEMENT_ENDPOINT_ENV)
+    if chosen:
+        return check_endpoint(chosen)
+    return DEFAULT_MANAGEMENT_ENDPOINT if is_xai(main_endpoint) else main_endpoint
+
+
+def resolve_management_key(explicit: str | None = None) -> str | None:
+    """The management key: ``explicit``, ``$XAI_MANAGEMENT_API_KEY``, ``$XAI_MANAGEMENT_KEY``."""
+    return (
+        explicit
+        or os.environ.get(MANAGEMENT_KEY_ENV)
+        or os.environ.get(_SDK_MANAGEMENT_KEY_ENV)
+        or None
+    )
+
+
+def is_xai(endpoint: str) -> bool:
+    """True when ``endpoint`` (HOST:PORT) is x.ai itself or one of its subdomains."""
+    host = endpoint.rpartition(":")[0].lower()
+    return host == "x.ai" or host.endswith(".x.ai")
 
 
 def is_loopback(endpoint: str) -> bool:
@@ -89,6 +134,9 @@ class ClientConfig:
         metadata: extra metadata sent with every call (kept out of the repr: it may
             carry credentials).
         channel_options: extra gRPC channel options; they override agentrt's.
+        management_endpoint: HOST:PORT of the management API (Collections); ``None``
+            resolves as the module docstring says when the channel is first used.
+        management_api_key: the management key; never shown in ``repr``.
     """
 
     endpoint: str = DEFAULT_ENDPOINT
@@ -104,6 +152,8 @@ class ClientConfig:
     stream_threads: int = 1
     metadata: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     channel_options: tuple[tuple[str, str | int], ...] = ()
+    management_endpoint: str | None = None
+    management_api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -121,3 +171,24 @@ class ClientConfig:
     def use_tls(self) -> bool:
         """Whether channels use TLS (explicit ``secure``, else not for loopback)."""
         return self.secure if self.secure is not None else not is_loopback(self.endpoint)
+
+
+def management_config(config: ClientConfig) -> ClientConfig:
+    """The settings of the management channel of a client configured by ``config``.
+
+    One connection (``pool_size`` 1), the management endpoint and key; off x.ai,
+    a missing management key falls back to the API key.
+
+    Raises:
+        UsageError: an x.ai management endpoint without a management key.
+    """
+    endpoint = resolve_management_endpoint(config.management_endpoint, config.endpoint)
+    key = resolve_management_key(config.management_api_key)
+    if key is None:
+        if is_xai(endpoint):
+            raise UsageError(
+                f"no management API key for {endpoint}: set {MANAGEMENT_KEY_ENV} "
+                "or pass management_api_key (Collections use the management API)"
+            )
+        key = config.api_key
+    return replace(config, endpoint=endpoint, api_key=key, pool_size=1, stream_threads=0)

@@ -1,11 +1,12 @@
 """The non-chat xAI services as thin typed async methods (``client.models``, ...).
 
-Batch, files and collections are not wrapped yet; they would be further
-classes here taking the same :class:`~agentrt.xai.transport.Transport`.
+Files and collections have their own modules (:mod:`agentrt.xai.files`,
+:mod:`agentrt.xai.collections`); batch is not wrapped yet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from agentrt_protos.xai.api.v1 import (
@@ -25,6 +26,7 @@ from google.protobuf import empty_pb2
 
 from agentrt.errors import UsageError
 from agentrt.xai.deadline import Timeout
+from agentrt.xai.file_wire import check_choice
 from agentrt.xai.service_types import (
     ApiKeyInfo,
     EmbeddingResult,
@@ -39,6 +41,12 @@ from agentrt.xai.transport import Transport
 __all__ = ["Auth", "Documents", "Embeddings", "Images", "Models", "Tokenizer"]
 
 ModelKind = Literal["language", "embedding", "image"]
+SearchMode = Literal["hybrid", "semantic", "keyword"]
+RankingMetric = Literal["l2_distance", "cosine_similarity"]
+_RANKING = {
+    "l2_distance": documents_pb2.RANKING_METRIC_L2_DISTANCE,
+    "cosine_similarity": documents_pb2.RANKING_METRIC_COSINE_SIMILARITY,
+}
 _LIST = {
     "language": "ListLanguageModels",
     "embedding": "ListEmbeddingModels",
@@ -202,18 +210,49 @@ class Documents(_Service):
         self,
         query: str,
         *,
-        collection_ids: list[str],
+        collection_ids: Sequence[str],
         limit: int | None = None,
         instructions: str | None = None,
+        mode: SearchMode | None = None,
+        ranking_metric: RankingMetric | None = None,
+        reranker_model: str | None = None,
+        rrf_k: int | None = None,
+        embedding_weight: float | None = None,
+        text_weight: float | None = None,
+        search_multiplier: int | None = None,
         timeout: Timeout = None,  # noqa: ASYNC109 - it becomes the gRPC deadline
     ) -> list[SearchMatch]:
-        """The best matching chunks of the given collections."""
+        """The best matching chunks of the given collections, best first.
+
+        Args:
+            query: what to look for.
+            collection_ids: the collections searched.
+            limit: the most matches returned (the service's default when ``None``).
+            instructions: guidance for a reranker.
+            mode: ``hybrid`` (keyword and semantic, fused), ``semantic`` (embeddings) or
+                ``keyword`` (full-text); the service's default (hybrid) when ``None``.
+            ranking_metric: ``l2_distance`` or ``cosine_similarity`` (deprecated by xAI).
+            reranker_model: rerank the matches with this model (any mode).
+            rrf_k: hybrid only: reciprocal rank fusion's k.
+            embedding_weight: hybrid only: the semantic ranking's weight in the fusion.
+            text_weight: hybrid only: the keyword ranking's weight in the fusion.
+            search_multiplier: hybrid only: candidates fetched per result before fusion.
+            timeout: the call's deadline.
+
+        Raises:
+            UsageError: an unknown mode or metric, hybrid settings with another mode, or
+                a reranker together with fusion settings (before any network call).
+        """
         req = documents_pb2.SearchRequest(
             query=query,
-            source=documents_pb2.DocumentsSource(collection_ids=collection_ids),
+            source=documents_pb2.DocumentsSource(collection_ids=list(collection_ids)),
             limit=limit,
             instructions=instructions,
         )
+        if ranking_metric is not None:
+            req.ranking_metric = _RANKING[check_choice("ranking_metric", ranking_metric, _RANKING)]
+        fusion = (rrf_k, embedding_weight, text_weight)
+        _retrieval(req, mode, reranker_model, fusion, search_multiplier)
         resp = await self._transport.unary(
             documents_pb2_grpc.DocumentsStub, "Search", req, timeout=timeout
         )
@@ -227,6 +266,51 @@ class Documents(_Service):
             )
             for m in resp.matches
         ]
+
+
+def _retrieval(
+    req: documents_pb2.SearchRequest,
+    mode: str | None,
+    reranker: str | None,
+    fusion: tuple[int | None, float | None, float | None],
+    multiplier: int | None,
+) -> None:
+    """Set ``req``'s retrieval mode; UsageError on settings that do not go together."""
+    hybrid_only = any(v is not None for v in fusion) or multiplier is not None
+    if mode is None and (hybrid_only or reranker is not None):
+        mode = "hybrid"
+    if mode is None:
+        return
+    check_choice("mode", mode, ("hybrid", "semantic", "keyword"))
+    model = documents_pb2.RerankerModel(model=reranker) if reranker is not None else None
+    if mode != "hybrid":
+        if hybrid_only:
+            raise UsageError(
+                f"rrf_k, embedding_weight, text_weight and search_multiplier are for "
+                f"mode='hybrid', not {mode!r}"
+            )
+        retrieval = (
+            documents_pb2.KeywordRetrieval(reranker=model)
+            if mode == "keyword"
+            else documents_pb2.SemanticRetrieval(reranker=model)
+        )
+        getattr(req, f"{mode}_retrieval").CopyFrom(retrieval)
+        return
+    if model is not None and any(v is not None for v in fusion):
+        raise UsageError(
+            "hybrid search fuses with a reranker_model or with rrf_k/weights, not both"
+        )
+    hybrid = documents_pb2.HybridRetrieval(search_multiplier=multiplier)
+    if model is not None:
+        hybrid.reranker_model.CopyFrom(model)
+    elif any(v is not None for v in fusion):
+        k, embedding, text = fusion
+        hybrid.reciprocal_rank_fusion.CopyFrom(
+            documents_pb2.ReciprocalRankFusion(
+                k=k, embedding_weight=embedding or 0.0, text_weight=text or 0.0
+            )
+        )
+    req.hybrid_retrieval.CopyFrom(hybrid)
 
 
 class Auth(_Service):

@@ -16,6 +16,11 @@
 - Every call has a deadline (:mod:`agentrt.xai.deadline`); every
   ``grpc.aio.AioRpcError`` leaves this module as an :mod:`agentrt.errors` class
   (translated by :mod:`agentrt.xai.rpc_errors`), raised ``from`` the original.
+- Client streams (:meth:`Transport.stream_unary`, uploads): a plain iterable is sent by
+  the sync channel, gRPC consuming it in its own thread (a file is read there, a
+  message only once the previous one is sent, so memory stays flat); an async
+  iterable goes over ``grpc.aio``. Rate limiting is retried only when the messages
+  can be made again.
 - A stream that fails after its first chunk raises
   :class:`~agentrt.errors.StreamInterrupted` and is never replayed.
 - Trace context: each call carries the caller's ``metadata=`` (the ``traceparent``
@@ -26,7 +31,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+)
+from contextlib import suppress
 from functools import partial
 from typing import Any, NoReturn, TypeVar
 
@@ -251,6 +264,86 @@ class Transport:
             attempt += 1
             await asyncio.sleep(wait)
 
+    async def stream_unary(
+        self,
+        stub_cls: type,
+        method: str,
+        requests: Callable[[], Iterable[Any] | AsyncIterable[Any]],
+        *,
+        replayable: bool,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
+    ) -> Any:
+        """Call client-streaming ``method`` with the messages ``requests()`` makes; its answer.
+
+        A plain iterable is consumed by gRPC's own thread on the sync channel (what it
+        reads, it reads off the event loop); an async iterable is sent by ``grpc.aio``.
+        Rate limiting is retried as for :meth:`unary`, but only when ``replayable``:
+        ``requests()`` is called again for each attempt. An exception raised by the
+        messages' iterator itself is raised as it is. ``metadata``: as for :meth:`unary`.
+
+        Raises:
+            RPCError: the translated failure (after retries).
+        """
+        deadline = self.deadline(timeout)
+        md = self._call_metadata(metadata)
+        attempt = 0
+        while True:
+            failed: list[BaseException] = []  # what the request iterator raised, if anything
+            try:
+                return await self._send_stream(
+                    stub_cls, method, requests(), failed, deadline.remaining(), md
+                )
+            except grpc.RpcError as exc:
+                if failed:
+                    raise failed[0] from None
+                if not replayable:
+                    raise translate(exc) from exc
+                wait = self._retry_wait(exc, 0, attempt, deadline)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if failed and task is not None and not task.cancelling():
+                    raise failed[0] from None  # grpc.aio cancels a call whose iterator raised
+                _reraise_unless_closed(0)
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def _send_stream(
+        self,
+        stub_cls: type,
+        method: str,
+        messages: Iterable[Any] | AsyncIterable[Any],
+        failed: list[BaseException],
+        seconds: float,
+        md: Any,
+    ) -> Any:
+        if isinstance(messages, AsyncIterable):
+            slot = self._pool().pick()
+            slot.in_flight += 1
+            try:
+                call = getattr(slot.stub(stub_cls), method)
+                return await call(_guarded_async(messages, failed), timeout=seconds, metadata=md)
+            finally:
+                slot.in_flight -= 1
+        if self._sync is None:
+            self._sync = _Slot(_sync_channel(self.config))
+        call = getattr(self._sync.stub(stub_cls), method)
+        future = call.future(_guarded(messages, failed), timeout=seconds, metadata=md)
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+
+        def wake(_: object) -> None:
+            with suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                loop.call_soon_threadsafe(_set_done, done)
+
+        future.add_done_callback(wake)
+        try:
+            await done
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        return future.result()  # raises the call (a grpc.RpcError) when it failed
+
     def _call_metadata(
         self, metadata: tuple[tuple[str, str], ...] | None
     ) -> tuple[tuple[str, str], ...]:
@@ -342,6 +435,32 @@ def _reraise_unless_closed(received: int) -> NoReturn:
     if received:
         raise StreamInterrupted(received, error) from None
     raise error from None
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _guarded(messages: Iterable[Any], failed: list[BaseException]) -> Iterator[Any]:
+    """``messages``, recording what their iterator raises (gRPC would only log it)."""
+    try:
+        yield from messages
+    except Exception as exc:
+        failed.append(exc)
+        raise
+
+
+async def _guarded_async(
+    messages: AsyncIterable[Any], failed: list[BaseException]
+) -> AsyncIterator[Any]:
+    """``messages``, recording what their iterator raises (grpc.aio would cancel the call)."""
+    try:
+        async for message in messages:
+            yield message
+    except Exception as exc:
+        failed.append(exc)
+        raise
 
 
 def _sync_channel(config: ClientConfig) -> grpc.Channel:
