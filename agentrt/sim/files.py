@@ -119,7 +119,7 @@ class FilesService:
             raise _invalid("empty upload: send an 'init' chunk (the name), then data chunks")
         await asyncio.sleep(self.store.limits.upload_settle_s)
         expires = init.expires_after if init.HasField("expires_after") else None
-        file_id = self.store.add_file(init.name, b"".join(parts), expires)
+        file_id = self.store.add_file(init.name, parts, expires)
         on_done(functools.partial(self.store.finish_upload, file_id))
         return self.message(file_id)
 

@@ -132,22 +132,34 @@ class RagStore:
 
     # files
 
-    def add_file(self, name: str, data: bytes, expires_after: int | None) -> str:
-        """Store a received file, not yet listed (see :meth:`finish_upload`); its id.
+    def add_file(self, name: str, parts: Sequence[bytes], expires_after: int | None) -> str:
+        """Store a received file (``parts``: its bytes as received), not yet listed (see
+        :meth:`finish_upload`); its id.
 
-        RESOURCE_EXHAUSTED past the count or byte bounds.
+        RESOURCE_EXHAUSTED past the count or byte bounds. The parts are written into a
+        zero-filled blob of the file's size: binding one joined ``bytes`` made SQLite copy
+        it whole twice (≈0.5 s for 200 MB, against ≈0.15 s), after an extra copy to join it.
         """
         lim = self.limits
+        size = sum(len(part) for part in parts)
         if self._one("SELECT COUNT(*) FROM files") >= lim.max_files:
             raise _exhausted("files", lim.max_files)
         used = self._one("SELECT COALESCE(SUM(size), 0) FROM files")
-        if used + len(data) > lim.max_total_bytes:
+        if used + size > lim.max_total_bytes:
             raise _exhausted("bytes of files in all", lim.max_total_bytes)
         file_id = f"file_{uuid.uuid4()}"
         now = self.clock()
         expires = None if expires_after is None else now + expires_after
-        sql = "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0)"
-        self._write([(sql, (file_id, name, len(data), now, expires, data))])
+        with self._db:
+            self._db.execute("BEGIN")
+            row = self._db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, zeroblob(?), 0)",
+                (file_id, name, size, now, expires, size),
+            ).lastrowid
+            if size and row is not None:
+                with self._db.blobopen("files", "data", row) as blob:
+                    for part in parts:
+                        blob.write(part)
         return file_id
 
     def finish_upload(self, file_id: str, kept: bool) -> None:
