@@ -219,6 +219,16 @@ def _ratios(run: Run) -> dict[str, float]:
     return out
 
 
+def _growth(run: Run, small: int, big: int) -> dict[str, float]:
+    """Per client and operation: extra peak memory at the large size minus at the small one."""
+    out: dict[str, float] = {}
+    for client in run.clients:
+        for op in ("upload", "download"):
+            at = {s: median(run.extra_mb[f"{client} {op} {s} MB"]) for s in (small, big)}
+            out[f"{client} {op}"] = at[big] - at[small]
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
@@ -248,12 +258,17 @@ def main(argv: list[str] | None = None) -> None:
     ratios = _ratios(run)
     for key, value in ratios.items():
         print(f"agentrt / xai-sdk, {key}: {value:.2f}x")
+    growth = _growth(run, *sizes)
+    print(f"\nPeak memory growth from {sizes[0]} to {sizes[1]} MB (flat = about 0):")
+    for key, value in growth.items():
+        print(f"{key}: {value:+.1f} MB")
     out = {
         "mb_per_s": run.mbps,
         "peak_rss_above_idle_mb": run.extra_mb,
         "client_cpu_s": run.client_cpu,
         "sim_cpu_s": run.sim_cpu,
         "agentrt_vs_xai_sdk": ratios,
+        "memory_growth_mb": growth,
     }
     write_results("files", out)
 
