@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -165,12 +166,12 @@ class FilesService:
         self, request: files_pb2.RetrieveFileContentRequest, abort_after: int | None
     ) -> AsyncIterator[files_pb2.FileContentChunk]:
         """``RetrieveFileContent``: the bytes in chunks of ``download_chunk_bytes``."""
-        data = self.store.file_data(request.file_id)
-        step = self.store.limits.download_chunk_bytes
-        for n, start in enumerate(range(0, max(len(data), 1), step)):
-            if abort_after is not None and n >= abort_after:
-                raise SimStatus(
-                    grpc.StatusCode.UNAVAILABLE,
-                    f"simulated fault: download interrupted after {abort_after} chunk(s)",
-                )
-            yield files_pb2.FileContentChunk(data=data[start : start + step])
+        pieces = self.store.file_pieces(request.file_id, self.store.limits.download_chunk_bytes)
+        with contextlib.closing(pieces):
+            for n, piece in enumerate(pieces):
+                if abort_after is not None and n >= abort_after:
+                    raise SimStatus(
+                        grpc.StatusCode.UNAVAILABLE,
+                        f"simulated fault: download interrupted after {abort_after} chunk(s)",
+                    )
+                yield files_pb2.FileContentChunk(data=piece)
