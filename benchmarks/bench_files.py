@@ -231,7 +231,7 @@ def _growth(run: Run, small: int, big: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--size-mb", type=int, default=200, help="the large file, MB")
     parser.add_argument("--small-mb", type=int, default=50, help="the small file, MB")
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
