@@ -17,7 +17,14 @@ from typing import Any, Literal
 from agentrt_protos.xai.api.v1 import collections_pb2 as cpb
 from agentrt_protos.xai.api.v1 import collections_pb2_grpc, types_pb2
 
-from agentrt.errors import AgentrtError, DeadlineExceeded, IndexingFailed, NotFound, UsageError
+from agentrt.errors import (
+    AgentrtError,
+    DeadlineExceeded,
+    IndexingFailed,
+    InvalidRequest,
+    NotFound,
+    UsageError,
+)
 from agentrt.xai.collection_types import (
     ChunkConfig,
     CollectionInfo,
@@ -152,10 +159,8 @@ class Collections:
             NotFound: no collection has that id or name.
             UsageError: several collections have that name (use an id).
         """
-        try:
+        with suppress(NotFound, InvalidRequest):  # a name may not even look like an id
             return await self.get(name_or_id, timeout=timeout)
-        except NotFound:
-            pass
         named = [
             c async for c in self.list(sort_by="name", timeout=timeout) if c.name == name_or_id
         ]
@@ -368,18 +373,7 @@ class Collections:
         ids = list(dict.fromkeys(file_ids))
         deadline, pause = Deadline.after(timeout), _POLL_FIRST
         while True:
-            got = {
-                d.file_id: d
-                for d in await self.batch_get_documents(collection_id, ids, timeout=deadline)
-            }
-            docs = [got.get(i) or DocumentInfo(file_id=i) for i in ids]
-            failed = tuple(d for d in docs if d.status == "failed")
-            if failed:
-                why = "; ".join(
-                    f"{d.file_id}: {d.error_message or 'no reason given'}" for d in failed
-                )
-                raise IndexingFailed(f"indexing failed for {why}", documents=failed)
-            waiting = [d.file_id for d in docs if d.status != "processed"]
+            docs, waiting = await self._indexing(collection_id, ids, deadline)
             if not waiting:
                 return docs
             if deadline.remaining() <= pause:
@@ -390,6 +384,30 @@ class Collections:
                 )
             await asyncio.sleep(pause)
             pause = min(pause * 2, _POLL_MAX)
+
+    async def _indexing(
+        self, collection_id: str, ids: builtins.list[str], deadline: Deadline
+    ) -> tuple[builtins.list[DocumentInfo], builtins.list[str]]:
+        """The documents in ``ids`` order and the ids not processed yet.
+
+        Raises:
+            NotFound: an id is not a document of the collection.
+            IndexingFailed: a document's indexing failed.
+        """
+        found = await self.batch_get_documents(collection_id, ids, timeout=deadline)
+        got = {d.file_id: d for d in found}
+        missing = [i for i in ids if i not in got]
+        if missing:
+            raise NotFound(
+                f"not documents of collection {collection_id}: {', '.join(missing)}",
+                code="NOT_FOUND",
+            )
+        docs = [got[i] for i in ids]
+        failed = tuple(d for d in docs if d.status == "failed")
+        if failed:
+            why = "; ".join(f"{d.file_id}: {d.error_message or 'no reason given'}" for d in failed)
+            raise IndexingFailed(f"indexing failed for {why}", documents=failed)
+        return docs, [d.file_id for d in docs if d.status != "processed"]
 
     async def generate_description(
         self,
