@@ -13,8 +13,11 @@ channel is up), then times the operation alone. Its memory figure is its peak RS
 that of an idle process of the same client that did everything but the operation
 (measured every round). Files are random bytes of ``--size-mb`` MB (10^6 bytes; 200 by
 default) and ``--small-mb`` (50): the two sizes show whether memory grows with the file.
-Cases are interleaved over ``--rounds`` rounds after a warm-up round; tables give
-medians, ratios are agentrt / xai-sdk. agentrt's side runs only if the installed
+The large size also runs against ``benchmarks/files_sink.py`` (its own process), a
+Files server that stores nothing and serves a download from one chunk serialized once:
+the clients' own ceiling, without the simulator's storing. Cases are interleaved over
+``--rounds`` rounds after a warm-up round; tables give medians, ratios are agentrt /
+xai-sdk (medians of same-round ratios). agentrt's side runs only if the installed
 agentrt has ``client.files`` (issue 17's client).
 """
 
@@ -22,13 +25,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -134,12 +140,30 @@ def _random_file(path: Path, size: int) -> None:
             out.write(os.urandom(min(MB, size - start)))
 
 
-class Run:
-    """The simulator, the files, and every sample of every case."""
+@contextlib.contextmanager
+def _sink() -> Iterator[tuple[str, int]]:
+    """Start ``benchmarks.files_sink``; yield (address, pid); stop it."""
+    cmd = [sys.executable, "-m", "benchmarks.files_sink"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.startswith("listening on "):
+        proc.kill()
+        raise RuntimeError(f"files_sink did not start: {line!r}")
+    try:
+        yield line.split()[-1], proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        proc.stdout.close()
 
-    def __init__(self, address: str, sim_pid: int, tmp: Path, clients: list[str]) -> None:
-        self.address, self.sim_pid, self.tmp, self.clients = address, sim_pid, tmp, clients
-        self.ping = self._keep(tmp / "ping.txt", 10)
+
+class Run:
+    """The servers (simulator, sink), the files, and every sample of every case."""
+
+    def __init__(self, servers: dict[str, tuple[str, int]], tmp: Path, clients: list[str]) -> None:
+        self.servers, self.tmp, self.clients = servers, tmp, clients
+        self.ping = {"sim": self._keep(tmp / "ping.txt", 10), "sink": "sink-0"}
         self.sources: dict[int, tuple[Path, str]] = {}
         self.mbps: dict[str, list[float]] = {}
         self.extra_mb: dict[str, list[float]] = {}
@@ -148,20 +172,23 @@ class Run:
 
     def _keep(self, path: Path, size: int) -> str:
         _random_file(path, size)
-        return str(_run_child("xai-sdk", self.address, "keep", str(path), "")["file_id"])
+        address = self.servers["sim"][0]
+        return str(_run_child("xai-sdk", address, "keep", str(path), "")["file_id"])
 
     def add_size(self, size: int) -> None:
         """Write a file of ``size`` bytes and keep a copy on the simulator to download."""
         path = self.tmp / f"data-{size}.bin"
         self.sources[size] = (path, self._keep(path, size))
 
-    def _case(self, client: str, op: str, size: int) -> dict[str, Any]:
+    def _case(self, client: str, op: str, size: int, server: str) -> dict[str, Any]:
         path, file_id = self.sources[size]
+        file_id = file_id if server == "sim" else f"sink-{size}"
         dest = self.tmp / f"out-{client}.bin"
         arg, how = (str(path), "upload") if op == "upload" else (file_id, f"download:{dest}")
-        cpu = _sim_cpu_s(self.sim_pid)
-        report = _run_child(client, self.address, how, arg, self.ping)
-        report["sim_cpu_s"] = _sim_cpu_s(self.sim_pid) - cpu
+        address, pid = self.servers[server]
+        cpu = _sim_cpu_s(pid)
+        report = _run_child(client, address, how, arg, self.ping[server])
+        report["sim_cpu_s"] = _sim_cpu_s(pid) - cpu
         if op == "download":
             if dest.stat().st_size != size:
                 raise RuntimeError(f"{client} downloaded {dest.stat().st_size} of {size} bytes")
@@ -169,19 +196,20 @@ class Run:
         return report
 
     def round(self, keep: bool) -> None:
-        """One round: an idle process per client, then every (size, op, client) case."""
-        idle = {
-            c: _run_child(c, self.address, "idle", "", self.ping)["peak_mb"] for c in self.clients
-        }
-        for size in sorted(self.sources):
+        """One round: an idle process per client, then every (size, op, client) case against
+        the simulator, then the largest size's against the sink."""
+        address, ping = self.servers["sim"][0], self.ping["sim"]
+        idle = {c: _run_child(c, address, "idle", "", ping)["peak_mb"] for c in self.clients}
+        plan = [(size, "sim") for size in sorted(self.sources)] + [(max(self.sources), "sink")]
+        for size, server in plan:
             for op in ("upload", "download"):
                 for client in self.clients:
-                    report = self._case(client, op, size)
-                    name = f"{client} {op} {size // MB} MB"
+                    report = self._case(client, op, size, server)
+                    name = f"{client} {op} {size // MB} MB" + (", sink" if server == "sink" else "")
                     extra = report["peak_mb"] - idle[client]
                     rate = size / MB / report["seconds"]
                     print(
-                        f"  {'round' if keep else 'warmup':>8}  {name:<30} {rate:8.1f} MB/s  "
+                        f"  {'round' if keep else 'warmup':>8}  {name:<36} {rate:8.1f} MB/s  "
                         f"+{extra:7.1f} MB",
                         flush=True,
                     )
@@ -194,7 +222,7 @@ class Run:
 
 def _table(run: Run) -> str:
     rows = [
-        "| case | MB/s | min | max | peak RSS above idle, MB | client CPU s (the operation) | sim CPU s | n |",
+        "| case | MB/s | min | max | peak RSS above idle, MB | client CPU s (the operation) | server CPU s | n |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, rates in run.mbps.items():
@@ -248,7 +276,8 @@ def main(argv: list[str] | None = None) -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-files-")))
         limit = str(max(sizes) * MB)
         sim = stack.enter_context(running_sim("--max-file-bytes", limit))
-        run = Run(sim.address, sim.process.pid, tmp, clients)
+        servers = {"sim": (sim.address, sim.process.pid), "sink": stack.enter_context(_sink())}
+        run = Run(servers, tmp, clients)
         for size in sizes:
             run.add_size(size * MB)
         for r in range(-1, rounds):
