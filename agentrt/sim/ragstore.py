@@ -169,6 +169,27 @@ class RagStore:
         else:
             self._write([("DELETE FROM files WHERE id = ?", (file_id,))])
 
+    def file_pieces(self, file_id: str, step: int) -> Generator[bytes, None, None]:
+        """The bytes of a live file, ``step`` at a time, each read when asked for (a download
+        holds one piece, not the file: reading 200 MB whole took ≈0.25 s before the first
+        byte went out); at least one piece, empty for an empty file.
+
+        ABORTED if the file is deleted or replaced before the last piece is read.
+        """
+        self.file(file_id)
+        row = self._one("SELECT rowid FROM files WHERE id = ?", file_id)
+        try:
+            with self._db.blobopen("files", "data", row, readonly=True) as blob:
+                piece = blob.read(step)
+                yield piece
+                while piece := blob.read(step):
+                    yield piece
+        except sqlite3.Error:
+            raise SimStatus(
+                grpc.StatusCode.ABORTED,
+                f"file {file_id!r} was deleted or replaced during the download: download it again",
+            ) from None
+
     def file(self, file_id: str) -> tuple[str, str, int, float, float | None]:
         """(id, name, size, created, expires) of a live file; NOT_FOUND otherwise."""
         row = self._db.execute(
@@ -207,27 +228,6 @@ class RagStore:
         """The bytes of a live file."""
         self.file(file_id)
         return bytes(self._one("SELECT data FROM files WHERE id = ?", file_id))
-
-    def file_pieces(self, file_id: str, step: int) -> Generator[bytes, None, None]:
-        """The bytes of a live file, ``step`` at a time, each read when asked for (a download
-        holds one piece, not the file: reading 200 MB whole took ≈0.25 s before the first
-        byte went out); at least one piece, empty for an empty file.
-
-        ABORTED if the file is deleted or replaced before the last piece is read.
-        """
-        self.file(file_id)
-        row = self._one("SELECT rowid FROM files WHERE id = ?", file_id)
-        try:
-            with self._db.blobopen("files", "data", row, readonly=True) as blob:
-                piece = blob.read(step)
-                yield piece
-                while piece := blob.read(step):
-                    yield piece
-        except sqlite3.Error:
-            raise SimStatus(
-                grpc.StatusCode.ABORTED,
-                f"file {file_id!r} was deleted or replaced during the download: download it again",
-            ) from None
 
     def delete_file(self, file_id: str) -> None:
         """Delete a file, and it as a document from every collection."""
