@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 import mimetypes
 from collections.abc import AsyncIterator, Callable
@@ -184,7 +185,7 @@ class FilesService:
             raise _invalid("empty upload: send an 'init' chunk (the name), then data chunks")
         await asyncio.sleep(self.store.limits.upload_settle_s)
         expires = init.expires_after if init.HasField("expires_after") else None
-        file_id = self.store.add_file(init.name, b"".join(parts), expires)
+        file_id = self.store.add_file(init.name, parts, expires)
         on_done(functools.partial(self.store.finish_upload, file_id))
         return self.message(file_id)
 
@@ -233,12 +234,12 @@ class FilesService:
         self, request: files_pb2.RetrieveFileContentRequest, abort_after: int | None
     ) -> AsyncIterator[files_pb2.FileContentChunk]:
         """``RetrieveFileContent``: the bytes in chunks of ``download_chunk_bytes``."""
-        data = self.store.file_data(request.file_id)
-        step = self.store.limits.download_chunk_bytes
-        for n, start in enumerate(range(0, max(len(data), 1), step)):
-            if abort_after is not None and n >= abort_after:
-                raise SimStatus(
-                    grpc.StatusCode.UNAVAILABLE,
-                    f"simulated fault: download interrupted after {abort_after} chunk(s)",
-                )
-            yield files_pb2.FileContentChunk(data=data[start : start + step])
+        pieces = self.store.file_pieces(request.file_id, self.store.limits.download_chunk_bytes)
+        with contextlib.closing(pieces):
+            for n, piece in enumerate(pieces):
+                if abort_after is not None and n >= abort_after:
+                    raise SimStatus(
+                        grpc.StatusCode.UNAVAILABLE,
+                        f"simulated fault: download interrupted after {abort_after} chunk(s)",
+                    )
+                yield files_pb2.FileContentChunk(data=piece)

@@ -12,7 +12,7 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,22 +135,34 @@ class RagStore:
 
     # files
 
-    def add_file(self, name: str, data: bytes, expires_after: int | None) -> str:
-        """Store a received file, not yet listed (see :meth:`finish_upload`); its id.
+    def add_file(self, name: str, parts: Sequence[bytes], expires_after: int | None) -> str:
+        """Store a received file (``parts``: its bytes as received), not yet listed (see
+        :meth:`finish_upload`); its id.
 
-        RESOURCE_EXHAUSTED past the count or byte bounds.
+        RESOURCE_EXHAUSTED past the count or byte bounds. The parts are written into a
+        zero-filled blob of the file's size: binding one joined ``bytes`` made SQLite copy
+        it whole twice (≈0.5 s for 200 MB, against ≈0.15 s), after an extra copy to join it.
         """
         lim = self.limits
+        size = sum(len(part) for part in parts)
         if self._one("SELECT COUNT(*) FROM files") >= lim.max_files:
             raise _exhausted("files", lim.max_files)
         used = self._one("SELECT COALESCE(SUM(size), 0) FROM files")
-        if used + len(data) > lim.max_total_bytes:
+        if used + size > lim.max_total_bytes:
             raise _exhausted("bytes of files in all", lim.max_total_bytes)
         file_id = f"file_{uuid.uuid4()}"
         now = self.clock()
         expires = None if expires_after is None else now + expires_after
-        sql = "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0)"
-        self._write([(sql, (file_id, name, len(data), now, expires, data))])
+        with self._db:
+            self._db.execute("BEGIN")
+            row = self._db.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?, ?, zeroblob(?), 0)",
+                (file_id, name, size, now, expires, size),
+            ).lastrowid
+            if size and row is not None:
+                with self._db.blobopen("files", "data", row) as blob:
+                    for part in parts:
+                        blob.write(part)
         return file_id
 
     def finish_upload(self, file_id: str, kept: bool) -> None:
@@ -159,6 +171,27 @@ class RagStore:
             self._write([("UPDATE files SET complete = 1 WHERE id = ?", (file_id,))])
         else:
             self._write([("DELETE FROM files WHERE id = ?", (file_id,))])
+
+    def file_pieces(self, file_id: str, step: int) -> Generator[bytes, None, None]:
+        """The bytes of a live file, ``step`` at a time, each read when asked for (a download
+        holds one piece, not the file: reading 200 MB whole took ≈0.25 s before the first
+        byte went out); at least one piece, empty for an empty file.
+
+        ABORTED if the file is deleted or replaced before the last piece is read.
+        """
+        self.file(file_id)
+        row = self._one("SELECT rowid FROM files WHERE id = ?", file_id)
+        try:
+            with self._db.blobopen("files", "data", row, readonly=True) as blob:
+                piece = blob.read(step)
+                yield piece
+                while piece := blob.read(step):
+                    yield piece
+        except sqlite3.Error:
+            raise SimStatus(
+                grpc.StatusCode.ABORTED,
+                f"file {file_id!r} was deleted or replaced during the download: download it again",
+            ) from None
 
     def file(self, file_id: str) -> tuple[str, str, int, float, float | None]:
         """(id, name, size, created, expires) of a live file; NOT_FOUND otherwise."""
