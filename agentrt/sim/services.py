@@ -258,7 +258,7 @@ class SmallServices:
             stem, dot, ext = name.rpartition(".")
             name = f"{stem}-{index}.{ext}" if dot else f"{name}-{index}"
         expires_after = options.expires_after or None
-        file_id = self.store.add_file(name, png, expires_after)
+        file_id = self.store.add_file(name, [png], expires_after)
         self.store.finish_upload(file_id, True)
         _, _, _, _, expires = self.store.file(file_id)
         out.file_id, out.filename = file_id, name
