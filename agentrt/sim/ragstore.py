@@ -505,6 +505,22 @@ class RagStore:
         ).fetchall()
         return [(Chunk(*r[:6]), -float(r[6])) for r in rows]
 
+    def indexed_vectors(self, cids: Sequence[str]) -> list[tuple[int, bytes]]:
+        """``(row, packed vector)`` of every searchable chunk of these collections: a semantic
+        search scores these, and reads the text of the few it keeps (:meth:`chunks_at`)."""
+        join, args = self._ready_join(cids)
+        return self._db.execute(f"SELECT c.id, c.vector FROM chunks c {join}", args).fetchall()
+
+    def chunks_at(self, rows: Sequence[int]) -> dict[int, Chunk]:
+        """The chunks with these row ids."""
+        marks = ",".join("?" * len(rows))
+        found = self._db.execute(
+            "SELECT id, collection_id, file_id, chunk_id, content, vector "
+            f"FROM chunks WHERE id IN ({marks})",
+            list(rows),
+        ).fetchall()
+        return {r[0]: Chunk(*r) for r in found}
+
     def indexed_chunks(self, cids: Sequence[str]) -> list[Chunk]:
         """Every searchable chunk of these collections (bounded by the documents' bounds)."""
         join, args = self._ready_join(cids)
