@@ -123,6 +123,13 @@ async def test_download_of_an_expired_url_is_not_found(tmp_path: Path) -> None:
         with pytest.raises(NotFound, match="404"):
             await client.video.download(gone, tmp_path / "x.mp4")
         assert names(tmp_path) == []
+        signed = (
+            f"{gone}?X-Signature=s3cr3t-token&expires=1"  # a signed URL's query is a credential
+        )
+        with pytest.raises(NotFound) as caught:
+            await client.video.download(signed, tmp_path / "x.mp4")
+        assert "s3cr3t-token" not in str(caught.value)
+        assert gone.split("://")[1] in str(caught.value)
 
 
 async def test_editing_redraws_the_input_at_its_size_and_length(tmp_path: Path) -> None:

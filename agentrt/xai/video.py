@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from contextlib import suppress
@@ -202,7 +203,7 @@ class Videos:
         """
         url = video.url if isinstance(video, VideoResult) else video
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise UsageError(f"cannot download {url!r:.100}: not an http(s) URL")
+            raise UsageError(f"cannot download {_shown(str(url))!r:.100}: not an http(s) URL")
         target = Path(path)
         if not target.parent.is_dir():
             raise UsageError(f"cannot write {str(target)!r}: its directory does not exist")
@@ -243,6 +244,12 @@ def _finished(status: VideoStatus) -> VideoResult:
     )
 
 
+def _shown(url: str) -> str:
+    """``url`` as an error may show it: without its query (a signed URL's signature)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(query="", fragment=""))
+
+
 def _fetch_to(url: str, target: Path, stop: threading.Event, timeout: float) -> int:
     """Fetch ``url`` into a temporary file beside ``target``, then rename it (in a thread)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
@@ -251,7 +258,7 @@ def _fetch_to(url: str, target: Path, stop: threading.Event, timeout: float) -> 
         with os.fdopen(fd, "wb") as out, _open(url, timeout) as reply:
             while chunk := _read(reply, url):
                 if stop.is_set():
-                    raise ServerError(f"download of {url} was cancelled", code="CANCELLED")
+                    raise ServerError(f"download of {_shown(url)} was cancelled", code="CANCELLED")
                 out.write(chunk)
                 written += len(chunk)
         os.replace(tmp, target)
@@ -267,7 +274,8 @@ def _read(reply: Any, url: str) -> bytes:
     try:
         return bytes(reply.read(_CHUNK))
     except (OSError, http.client.HTTPException) as exc:
-        raise ServerError(f"the download of {url} broke off: {exc}", code="UNAVAILABLE") from exc
+        what = f"the download of {_shown(url)} broke off: {exc}"
+        raise ServerError(what, code="UNAVAILABLE") from exc
 
 
 def _open(url: str, timeout: float) -> Any:
@@ -277,8 +285,9 @@ def _open(url: str, timeout: float) -> Any:
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the connection
         if exc.code == 404:
-            raise NotFound(f"{url} answered 404 (expired?)", code="NOT_FOUND") from exc
-        raise ServerError(f"{url} answered HTTP {exc.code}", code=f"HTTP_{exc.code}") from exc
+            raise NotFound(f"{_shown(url)} answered 404 (expired?)", code="NOT_FOUND") from exc
+        what = f"{_shown(url)} answered HTTP {exc.code}"
+        raise ServerError(what, code=f"HTTP_{exc.code}") from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ServerError(f"cannot fetch {url}: {reason}", code="UNAVAILABLE") from exc
+        raise ServerError(f"cannot fetch {_shown(url)}: {reason}", code="UNAVAILABLE") from exc
