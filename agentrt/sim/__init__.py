@@ -42,7 +42,7 @@ chunks), ``faults`` and ``knobs`` (fault injection, header names), ``script``,
 (PNGs, and the HTTP server behind URL-form images and public file URLs). The
 retrieval services (Files, Collections, Documents; ``Simulator(data_dir=...,
 files=RagLimits(...))``): ``files``, ``collections``, ``filters`` (list filters),
-``retrieval``, ``ragstore`` and ``rag_handlers``; chat reads the same store through
+``retrieval``, ``ragstore`` and ``rag_handlers`` (on ``service_handlers``, shared with batches and video); chat reads the same store through
 ``chat_sources`` (attached files, ``collections_search``) and ``grounding`` (the
 quoted, cited answer). Batches (BatchMgmt; ``Simulator(batches=BatchLimits(rate=...))``,
 kept beside the files under ``data_dir``): ``batches`` (the RPCs), ``batch_input``

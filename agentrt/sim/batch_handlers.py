@@ -12,33 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-import grpc
+from typing import Any, Protocol
 
 from agentrt.sim.batch_input import batch_pb2
 from agentrt.sim.batch_worker import BatchWorker, in_process_answer
 from agentrt.sim.batches import BatchService
 from agentrt.sim.batchstore import BatchLimits, BatchStore
-from agentrt.sim.chat import ChatService, text_metadata
+from agentrt.sim.chat import ChatService
 from agentrt.sim.chat_sources import ChatSources
 from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.handlers import Admit, Observer
 from agentrt.sim.imagehost import ImageHost
 from agentrt.sim.ragstore import RagStore
+from agentrt.sim.service_handlers import ServiceHandlers, without_plan
 from agentrt.sim.services import SmallServices
-from agentrt.sim.status import SimStatus
 
 __all__ = ["BatchHandlers"]
-
-Context = grpc.aio.ServicerContext[Any, Any]
-
-if TYPE_CHECKING:
-    _GenericHandler = grpc.GenericRpcHandler[Any, Any]
-else:
-    _GenericHandler = grpc.GenericRpcHandler  # not subscriptable at run time
 
 
 class _Options(Protocol):
@@ -60,7 +50,7 @@ def _no_admission(_: Any) -> None:
     """The worker's calls were admitted when their batch was."""
 
 
-class BatchHandlers(_GenericHandler):
+class BatchHandlers(ServiceHandlers):
     """One generic handler for the eight BatchMgmt methods; owns the store and the worker."""
 
     def __init__(
@@ -72,13 +62,10 @@ class BatchHandlers(_GenericHandler):
         injector: FaultInjector,
         observer: Observer | None = None,
     ) -> None:
+        super().__init__(admit=admit, injector=injector, observer=observer)
         self.batches = service
         self.worker = worker
-        self.admit = admit
-        self.injector = injector
-        self.observer = observer
         self._task: asyncio.Task[None] | None = None
-        self._handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
         s, pb = service, batch_pb2
         for method, request_type, fn in (
             ("CreateBatch", pb.CreateBatchRequest, s.create_batch),
@@ -90,7 +77,7 @@ class BatchHandlers(_GenericHandler):
             ("ListBatchResults", pb.ListBatchResultsRequest, s.list_results),
             ("GetBatchRequestResult", pb.GetBatchRequestResultRequest, s.get_result),
         ):
-            self._unary(f"/xai_api.BatchMgmt/{method}", request_type, fn)
+            self.unary(f"/xai_api.BatchMgmt/{method}", request_type, without_plan(fn))
 
     @classmethod
     def open(
@@ -139,41 +126,3 @@ class BatchHandlers(_GenericHandler):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.batches.store.close()
-
-    def service(
-        self, handler_call_details: grpc.HandlerCallDetails
-    ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        """The handler of a BatchMgmt method, None for every other (served elsewhere)."""
-        return self._handlers.get(handler_call_details.method)
-
-    async def _begin(self, name: str, context: Context) -> Any:
-        """Admit the call and apply its planned fault; the observer's context or None."""
-        self.admit(context)
-        metadata = text_metadata(context)
-        plan = self.injector.plan(metadata)
-        if plan.error == "deadline":
-            remaining = context.time_remaining()
-            cap = plan.deadline_stall_ms / 1000
-            await asyncio.sleep(cap if remaining is None else min(remaining, cap))
-            raise SimStatus(grpc.StatusCode.DEADLINE_EXCEEDED, "simulated fault: deadline exceeded")
-        plan.raise_error()
-        return None if self.observer is None else self.observer(name, metadata)
-
-    def _unary(self, path: str, request_type: Any, fn: Callable[[Any], Awaitable[Any]]) -> None:
-        async def handler(request: Any, context: Context) -> Any:
-            try:
-                scope = await self._begin(path, context)
-                if scope is None:
-                    return await fn(request)
-                with scope:
-                    return await fn(request)
-            except SimStatus as status:
-                await context.abort(
-                    status.code, status.details, trailing_metadata=status.trailing_metadata()
-                )
-
-        self._handlers[path] = grpc.unary_unary_rpc_method_handler(
-            handler,
-            request_deserializer=request_type.FromString,
-            response_serializer=lambda m: m.SerializeToString(),
-        )

@@ -11,32 +11,23 @@ both set to the simulator.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, Protocol, cast
 
 import grpc
 from agentrt_protos.xai.api.v1 import collections_pb2, documents_pb2, files_pb2
 
-from agentrt.sim.chat import text_metadata
 from agentrt.sim.collections import CollectionsService
-from agentrt.sim.faults import CallPlan, FaultConfig, FaultInjector, Realism
+from agentrt.sim.faults import FaultConfig, FaultInjector, Realism
 from agentrt.sim.files import FilesService
 from agentrt.sim.handlers import Admit, Observer
 from agentrt.sim.ragstore import RagLimits, RagStore
+from agentrt.sim.service_handlers import Context, ServiceHandlers, without_plan
 from agentrt.sim.status import SimStatus
 
 __all__ = ["RagHandlers"]
-
-Context = grpc.aio.ServicerContext[Any, Any]
-Call = Callable[[Any, CallPlan], Awaitable[Any]]
-
-if TYPE_CHECKING:
-    _GenericHandler = grpc.GenericRpcHandler[Any, Any]
-else:
-    _GenericHandler = grpc.GenericRpcHandler  # not subscriptable at run time
 
 
 class _Options(Protocol):
@@ -60,17 +51,7 @@ def _when_done(context: Context, finish: Callable[[bool], None]) -> None:
     context.add_done_callback(callback)  # the stubs' DoneCallback is a class, not a protocol
 
 
-async def _apply(plan: CallPlan, context: Context) -> None:
-    """Raise the plan's error fault, after stalling to the deadline for 'deadline'."""
-    if plan.error == "deadline":
-        remaining = context.time_remaining()
-        cap = plan.deadline_stall_ms / 1000
-        await asyncio.sleep(cap if remaining is None else min(remaining, cap))
-        raise SimStatus(grpc.StatusCode.DEADLINE_EXCEEDED, "simulated fault: deadline exceeded")
-    plan.raise_error()
-
-
-class RagHandlers(_GenericHandler):
+class RagHandlers(ServiceHandlers):
     """One generic handler for the Files, Collections and Documents methods it implements."""
 
     def __init__(
@@ -82,12 +63,9 @@ class RagHandlers(_GenericHandler):
         injector: FaultInjector,
         observer: Observer | None = None,
     ) -> None:
+        super().__init__(admit=admit, injector=injector, observer=observer)
         self.store = files.store
         self.files = files
-        self.admit = admit
-        self.injector = injector
-        self.observer = observer
-        self._handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
         f, c, fpb, cpb = files, collections, files_pb2, collections_pb2
         self._unary("/xai_api.Files/ListFiles", fpb.ListFilesRequest, f.list_files)
         self._unary("/xai_api.Files/RetrieveFile", fpb.RetrieveFileRequest, f.retrieve_file)
@@ -150,44 +128,13 @@ class RagHandlers(_GenericHandler):
         """Close the store (one on disk keeps everything committed)."""
         self.store.close()
 
-    def service(
-        self, handler_call_details: grpc.HandlerCallDetails
-    ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        """The handler of a method implemented here, None for every other (served elsewhere)."""
-        return self._handlers.get(handler_call_details.method)
-
-    async def _begin(self, name: str, context: Context) -> tuple[CallPlan, Any]:
-        """Admit the call and plan its faults; (plan, observer context or None)."""
-        self.admit(context)
-        metadata = text_metadata(context)
-        plan = self.injector.plan(metadata)
-        await _apply(plan, context)
-        scope = None if self.observer is None else self.observer(name, metadata)
-        return plan, scope
-
     def _unary(self, path: str, request_type: Any, fn: Callable[[Any], Awaitable[Any]]) -> None:
-        async def handler(request: Any, context: Context) -> Any:
-            try:
-                _, scope = await self._begin(path, context)
-                if scope is None:
-                    return await fn(request)
-                with scope:
-                    return await fn(request)
-            except SimStatus as status:
-                await context.abort(
-                    status.code, status.details, trailing_metadata=status.trailing_metadata()
-                )
-
-        self._handlers[path] = grpc.unary_unary_rpc_method_handler(
-            handler,
-            request_deserializer=request_type.FromString,
-            response_serializer=lambda m: m.SerializeToString(),
-        )
+        self.unary(path, request_type, without_plan(fn))
 
     def _upload_handler(self, files: FilesService) -> Any:
         async def handler(requests: AsyncIterator[Any], context: Context) -> Any:
             try:
-                plan, _ = await self._begin("xai_api.Files/UploadFile", context)
+                plan, _ = await self.begin("xai_api.Files/UploadFile", context)
                 return await files.upload_file(
                     requests, plan.abort_after, functools.partial(_when_done, context)
                 )
@@ -201,7 +148,7 @@ class RagHandlers(_GenericHandler):
     def _download_handler(self, files: FilesService) -> Any:
         async def handler(request: Any, context: Context) -> AsyncIterator[Any]:
             try:
-                plan, _ = await self._begin("xai_api.Files/RetrieveFileContent", context)
+                plan, _ = await self.begin("xai_api.Files/RetrieveFileContent", context)
                 async for chunk in files.retrieve_file_content(request, plan.abort_after):
                     yield chunk
             except SimStatus as status:

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 from agentrt_protos.xai.api.v1 import video_pb2
 
-from agentrt.sim.chat import text_metadata
-from agentrt.sim.faults import CallPlan, FaultInjector
+from agentrt.sim.faults import FaultInjector
 from agentrt.sim.handlers import Admit, Observer
-from agentrt.sim.rag_handlers import _apply as apply_fault
-from agentrt.sim.status import SimStatus
+from agentrt.sim.service_handlers import ServiceHandlers
 from agentrt.sim.video import ImageSources, VideoService
 from agentrt.sim.video_jobs import VideoJobs
 
@@ -28,15 +26,10 @@ __all__ = ["VideoHandlers"]
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
-if TYPE_CHECKING:
-    _GenericHandler = grpc.GenericRpcHandler[Any, Any]
-else:
-    _GenericHandler = grpc.GenericRpcHandler  # not subscriptable at run time
-
 _SERVICE = "xai_api.Video"
 
 
-class VideoHandlers(_GenericHandler):
+class VideoHandlers(ServiceHandlers):
     """One generic handler for the three Video methods."""
 
     def __init__(
@@ -47,12 +40,9 @@ class VideoHandlers(_GenericHandler):
         injector: FaultInjector,
         observer: Observer | None = None,
     ) -> None:
+        super().__init__(admit=admit, injector=injector, observer=observer)
         self.video = service
-        self.admit = admit
-        self.injector = injector
-        self.observer = observer
         v = service
-        self._handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
         for method, request_type, fn in (
             ("GenerateVideo", video_pb2.GenerateVideoRequest, v.generate_video),
             ("ExtendVideo", video_pb2.ExtendVideoRequest, v.extend_video),
@@ -84,35 +74,11 @@ class VideoHandlers(_GenericHandler):
         """Stop the encoders (queued ones are dropped, running ones finish)."""
         await self.video.jobs.close()
 
-    def service(
-        self, handler_call_details: grpc.HandlerCallDetails
-    ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        """The handler of a Video method, None for every other (served elsewhere)."""
-        return self._handlers.get(handler_call_details.method)
-
     def _unary(
         self, path: str, request_type: Any, fn: Callable[[Any, bool], Awaitable[Any]]
     ) -> None:
-        async def handler(request: Any, context: Context) -> Any:
-            try:
-                self.admit(context)
-                metadata = text_metadata(context)
-                plan: CallPlan = self.injector.plan(metadata)
-                await apply_fault(plan, context)
-                if self.observer is None:
-                    return await fn(request, plan.job_failed)
-                with self.observer(path.lstrip("/"), metadata):
-                    return await fn(request, plan.job_failed)
-            except SimStatus as status:
-                await context.abort(
-                    status.code, status.details, trailing_metadata=status.trailing_metadata()
-                )
-
-        self._handlers[path] = grpc.unary_unary_rpc_method_handler(
-            handler,
-            request_deserializer=request_type.FromString,
-            response_serializer=lambda m: m.SerializeToString(),
-        )
+        """Serve ``path`` with ``fn(request, job_failed)`` (the ``job_failed`` fault)."""
+        self.unary(path, request_type, lambda request, plan: fn(request, plan.job_failed))
 
 
 def _no_plan(fn: Callable[[Any], Awaitable[Any]]) -> Callable[[Any, bool], Awaitable[Any]]:
