@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 
 import grpc
 
-from agentrt.errors import UsageError
+from agentrt.sim.ragstore import not_found
+from agentrt.sim.sqlite_store import SqliteStore
 from agentrt.sim.status import SimStatus
 
 __all__ = [
@@ -128,11 +129,7 @@ _BATCH_COLUMNS = (
 _REQUEST_COLUMNS = "seq, batch_id, request_id, endpoint, model, state, created, finished"
 
 
-def _not_found(kind: str, ident: str) -> SimStatus:
-    return SimStatus(grpc.StatusCode.NOT_FOUND, f"{kind} {ident!r} not found")
-
-
-class BatchStore:
+class BatchStore(SqliteStore):
     """Rows of batches and requests; every method is one transaction."""
 
     def __init__(
@@ -141,25 +138,9 @@ class BatchStore:
         data_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(data_dir, DB_NAME, _SCHEMA, "batches")
         self.limits = limits
         self.clock = clock
-        try:
-            path = ":memory:"
-            if data_dir is not None:
-                data_dir.mkdir(parents=True, exist_ok=True)
-                path = str(data_dir / DB_NAME)
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise UsageError(f"--data-dir {data_dir}: cannot keep batches there ({exc})") from None
-
-    def close(self) -> None:
-        """Close the database (an on-disk one keeps everything committed)."""
-        self._db.close()
-
-    def _one(self, sql: str, *args: Any) -> Any:
-        row = self._db.execute(sql, args).fetchone()
-        return None if row is None else row[0]
 
     # batches
 
@@ -187,7 +168,7 @@ class BatchStore:
             f"SELECT {_BATCH_COLUMNS} FROM batches WHERE id = ?", (batch_id,)
         ).fetchone()
         if row is None:
-            raise _not_found("batch", batch_id)
+            raise not_found("batch", batch_id)
         return BatchRow(*row)
 
     def batches(self, after: int, limit: int) -> list[BatchRow]:
@@ -395,5 +376,5 @@ class BatchStore:
             (batch_id, request_id),
         ).fetchone()
         if row is None:
-            raise _not_found(f"request in batch {batch_id!r}:", request_id)
+            raise not_found(f"request in batch {batch_id!r}:", request_id)
         return RequestRow(*row[:8]), bytes(row[8]), None if row[9] is None else bytes(row[9])

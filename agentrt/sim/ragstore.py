@@ -19,7 +19,7 @@ from typing import Any
 
 import grpc
 
-from agentrt.errors import UsageError
+from agentrt.sim.sqlite_store import SqliteStore
 from agentrt.sim.status import SimStatus
 
 __all__ = ["DB_NAME", "MIB", "Chunk", "RagLimits", "RagStore", "not_found"]
@@ -97,7 +97,7 @@ def _exhausted(what: str, limit: int) -> SimStatus:
     )
 
 
-class RagStore:
+class RagStore(SqliteStore):
     """Rows of files, collections, documents and chunks; every method is one transaction."""
 
     def __init__(
@@ -106,32 +106,10 @@ class RagStore:
         data_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__(data_dir, DB_NAME, _SCHEMA, "files")
         self.limits = limits
         self.clock = clock
-        try:
-            path = ":memory:"
-            if data_dir is not None:
-                data_dir.mkdir(parents=True, exist_ok=True)
-                path = str(data_dir / DB_NAME)
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.executescript(_SCHEMA)
-            self._db.execute("DELETE FROM files WHERE complete = 0")  # uploads a crash cut off
-        except (OSError, sqlite3.Error) as exc:
-            raise UsageError(f"--data-dir {data_dir}: cannot keep files there ({exc})") from None
-
-    def close(self) -> None:
-        """Close the database (an on-disk one keeps everything committed)."""
-        self._db.close()
-
-    def _one(self, sql: str, *args: Any) -> Any:
-        row = self._db.execute(sql, args).fetchone()
-        return None if row is None else row[0]
-
-    def _write(self, statements: Sequence[tuple[str, tuple[Any, ...]]]) -> None:
-        with self._db:
-            self._db.execute("BEGIN")
-            for sql, args in statements:
-                self._db.execute(sql, args)
+        self._db.execute("DELETE FROM files WHERE complete = 0")  # uploads a crash cut off
 
     # files
 
