@@ -36,6 +36,7 @@ from agentrt.xai.batch_wire import (
     state_filter,
 )
 from agentrt.xai.deadline import Timeout
+from agentrt.xai.paging import paged
 from agentrt.xai.transport import Transport
 
 __all__ = ["Batches"]
@@ -123,7 +124,7 @@ class Batches:
             UsageError: ``page_size`` < 1 (at the call).
         """
         req = batch_pb2.ListBatchesRequest(limit=check_page_size(page_size))
-        return self._pages("ListBatches", req, "batches", batch_info, timeout)
+        return paged(lambda r: self._call("ListBatches", r, timeout), req, "batches", batch_info)
 
     async def cancel(
         self,
@@ -155,8 +156,11 @@ class Batches:
             limit=check_page_size(page_size),
             status=state_filter(states),
         )
-        return self._pages(
-            "ListBatchRequestMetadata", req, "batch_request_metadata", request_info, timeout
+        return paged(
+            lambda r: self._call("ListBatchRequestMetadata", r, timeout),
+            req,
+            "batch_request_metadata",
+            request_info,
         )
 
     def results(
@@ -170,7 +174,9 @@ class Batches:
         req = batch_pb2.ListBatchResultsRequest(
             batch_id=_check_id("batch_id", batch_id), limit=check_page_size(page_size)
         )
-        return self._pages("ListBatchResults", req, "results", batch_result, timeout)
+        return paged(
+            lambda r: self._call("ListBatchResults", r, timeout), req, "results", batch_result
+        )
 
     async def result(
         self,
@@ -242,23 +248,6 @@ class Batches:
                 return info
             await asyncio.sleep(interval)
             interval = min(interval * 2, cap)
-
-    async def _pages(
-        self,
-        method: str,
-        req: Any,
-        field: str,
-        decode: Callable[[Any], Any],
-        timeout: Timeout,  # noqa: ASYNC109 - the gRPC deadline of each page
-    ) -> AsyncIterator[Any]:
-        while True:
-            page = await self._call(method, req, timeout)
-            items = getattr(page, field)
-            for item in items:
-                yield decode(item)
-            if not page.pagination_token or not items:
-                return
-            req.pagination_token = page.pagination_token
 
 
 def _counts(info: BatchInfo) -> str:

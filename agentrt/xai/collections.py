@@ -47,6 +47,7 @@ from agentrt.xai.deadline import Deadline, Timeout
 from agentrt.xai.file_types import Progress, UploadSource
 from agentrt.xai.file_wire import check_choice
 from agentrt.xai.files import Files
+from agentrt.xai.paging import paged
 from agentrt.xai.transport import Transport
 
 __all__ = ["Collections"]
@@ -119,23 +120,9 @@ class Collections:
             UsageError: a bad ``page_size``, ``order`` or ``sort_by`` (at the call).
         """
         req = list_collections_request(page_size, order, sort_by, filter)
-        return self._pages("ListCollections", req, "collections", collection_info, timeout)
-
-    async def _pages(
-        self,
-        method: str,
-        req: Any,
-        items: str,
-        convert: Callable[[Any], Any],
-        timeout: Timeout,  # noqa: ASYNC109 - the gRPC deadline
-    ) -> AsyncIterator[Any]:
-        while True:
-            page = await self._call(method, req, timeout)
-            for item in getattr(page, items):
-                yield convert(item)
-            if not page.pagination_token or not getattr(page, items):
-                return
-            req.pagination_token = page.pagination_token
+        return paged(
+            lambda r: self._call("ListCollections", r, timeout), req, "collections", collection_info
+        )
 
     async def get(
         self,
@@ -288,7 +275,9 @@ class Collections:
             UsageError: a bad ``page_size``, ``order`` or ``sort_by`` (at the call).
         """
         req = list_documents_request(collection_id, page_size, order, sort_by, filter, name)
-        return self._pages("ListDocuments", req, "documents", document_info, timeout)
+        return paged(
+            lambda r: self._call("ListDocuments", r, timeout), req, "documents", document_info
+        )
 
     async def get_document(
         self,

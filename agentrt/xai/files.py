@@ -31,6 +31,7 @@ from agentrt.xai.file_wire import (
     upload_messages,
     upload_messages_async,
 )
+from agentrt.xai.paging import paged
 from agentrt.xai.transport import Transport
 from agentrt.xai.upload_source import Source, check_expires, open_source
 
@@ -275,20 +276,8 @@ class Files:
         Raises:
             UsageError: a bad ``page_size``, ``order`` or ``sort_by`` (at the call).
         """
-        return self._pages(list_request(page_size, order, sort_by, filter), timeout)
-
-    async def _pages(
-        self,
-        req: files_pb2.ListFilesRequest,
-        timeout: Timeout,  # noqa: ASYNC109 - the gRPC deadline
-    ) -> AsyncIterator[FileInfo]:
-        while True:
-            page = await self._call("ListFiles", req, timeout)
-            for f in page.data:
-                yield file_info(f)
-            if not page.pagination_token or not page.data:
-                return
-            req.pagination_token = page.pagination_token
+        req = list_request(page_size, order, sort_by, filter)
+        return paged(lambda r: self._call("ListFiles", r, timeout), req, "data", file_info)
 
     async def delete(
         self,
