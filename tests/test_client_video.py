@@ -146,3 +146,13 @@ async def test_editing_redraws_the_input_at_its_size_and_length(tmp_path: Path) 
         a, b = probe(tmp_path / "a.mp4"), probe(tmp_path / "b.mp4")
         assert a[:3] == b[:3] == (48, 96, 96)
         assert not near(a[3][0], b[3][0])  # redrawn from the new prompt
+
+
+async def test_a_callers_own_timeout_stays_a_timeout() -> None:
+    import asyncio
+
+    async with sim_and_client(video_delay_ms=60_000) as (_, client):
+        job = await client.video.generate("a slow sunrise", duration=1)
+        with pytest.raises(TimeoutError):  # not this wait's DeadlineExceeded: it had no timeout
+            async with asyncio.timeout(0.3):
+                await client.video.wait(job)

@@ -19,6 +19,7 @@ network call. Every method takes ``timeout=`` (``wait``'s is its whole polling b
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
@@ -37,6 +38,7 @@ from agentrt.xai.batch_wire import (
 )
 from agentrt.xai.deadline import Timeout
 from agentrt.xai.paging import paged
+from agentrt.xai.polling import poll_until
 from agentrt.xai.transport import Transport
 
 __all__ = ["Batches"]
@@ -221,7 +223,13 @@ class Batches:
         scope = asyncio.timeout(timeout)
         try:
             async with scope:
-                return await self._poll(batch_id, progress, poll_interval, max_poll_interval, last)
+                return await poll_until(
+                    lambda: self.get(batch_id),
+                    lambda info: info.done,
+                    first=poll_interval,
+                    cap=max_poll_interval,
+                    progress=functools.partial(_seen, last, progress),
+                )
         except TimeoutError:
             if not scope.expired():  # not our budget: someone else's timeout
                 raise
@@ -231,23 +239,12 @@ class Batches:
                 code="DEADLINE_EXCEEDED",
             ) from None
 
-    async def _poll(
-        self,
-        batch_id: str,
-        progress: Progress | None,
-        interval: float,
-        cap: float,
-        last: deque[BatchInfo],
-    ) -> BatchInfo:
-        while True:
-            info = await self.get(batch_id)
-            last.append(info)
-            if progress is not None:
-                progress(info)
-            if info.done:
-                return info
-            await asyncio.sleep(interval)
-            interval = min(interval * 2, cap)
+
+def _seen(last: deque[BatchInfo], progress: Progress | None, info: BatchInfo) -> None:
+    """Keep the latest state (for a timeout's message) and report it."""
+    last.append(info)
+    if progress is not None:
+        progress(info)
 
 
 def _counts(info: BatchInfo) -> str:

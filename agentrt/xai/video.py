@@ -27,6 +27,7 @@ from agentrt_protos.xai.api.v1 import video_pb2, video_pb2_grpc
 
 from agentrt.errors import DeadlineExceeded, NotFound, ServerError, UsageError, VideoFailed
 from agentrt.xai.deadline import Timeout
+from agentrt.xai.polling import poll_until
 from agentrt.xai.transport import Transport
 from agentrt.xai.video_types import (
     AspectRatio,
@@ -164,24 +165,23 @@ class Videos:
         job_id = job.id if isinstance(job, VideoJob) else job
         if timeout is not None and not timeout > 0:
             raise UsageError(f"wait timeout must be > 0 seconds, got {timeout}")
+        scope = asyncio.timeout(timeout)
         try:
-            async with asyncio.timeout(timeout):
-                return await self._poll(job_id, progress)
+            async with scope:
+                status = await poll_until(
+                    lambda: self.get(job_id),
+                    lambda s: s.state != "pending",
+                    first=_POLL_FIRST,
+                    cap=_POLL_MAX,
+                    progress=progress,
+                )
+            return _finished(status)
         except TimeoutError:
+            if not scope.expired():  # someone else's timeout, not this wait's
+                raise
             raise DeadlineExceeded(
                 f"video job {job_id} still pending after {timeout:g} s", code="DEADLINE_EXCEEDED"
             ) from None
-
-    async def _poll(self, job_id: str, progress: VideoProgress | None) -> VideoResult:
-        pause = _POLL_FIRST
-        while True:
-            status = await self.get(job_id)
-            if progress is not None:
-                progress(status)
-            if status.state != "pending":
-                return _finished(status)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, _POLL_MAX)
 
     async def download(
         self,
