@@ -67,11 +67,12 @@ on the loop that used it.
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 from agentrt.errors import UsageError
 from agentrt.telemetry.tracing import Telemetry, default_telemetry
-from agentrt.xai.batches import Batches
 from agentrt.xai.chat import Chat
-from agentrt.xai.collections import Collections
 from agentrt.xai.config import (
     DEFAULT_TIMEOUT,
     KEY_ENV,
@@ -84,10 +85,14 @@ from agentrt.xai.config import (
     resolve_management_endpoint,
     resolve_management_key,
 )
-from agentrt.xai.files import Files
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
-from agentrt.xai.video import Videos
+
+if TYPE_CHECKING:
+    from agentrt.xai.batches import Batches
+    from agentrt.xai.collections import Collections
+    from agentrt.xai.files import Files
+    from agentrt.xai.video import Videos
 
 __all__ = ["Client"]
 
@@ -165,10 +170,6 @@ class Client:
         self.documents = Documents(transport)
         self.auth = Auth(transport)
         self._management: Transport | None = None
-        self.files = Files(transport)
-        self.batch = Batches(transport)
-        self.collections = Collections(transport, self._management_transport)
-        self.video = Videos(transport)
 
     def __repr__(self) -> str:
         return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
@@ -177,6 +178,35 @@ class Client:
     def transport(self) -> Transport:
         """The underlying pooled transport (for advanced use and tests)."""
         return self._transport
+
+    # The services a chat never needs are imported on first use (their stubs cost ≈10-45 ms each).
+    @functools.cached_property
+    def files(self) -> Files:
+        """Files (``client.files``): see :mod:`agentrt.xai.files`."""
+        from agentrt.xai.files import Files
+
+        return Files(self._transport)
+
+    @functools.cached_property
+    def batch(self) -> Batches:
+        """The Batch API (``client.batch``): see :mod:`agentrt.xai.batches`."""
+        from agentrt.xai.batches import Batches
+
+        return Batches(self._transport)
+
+    @functools.cached_property
+    def collections(self) -> Collections:
+        """Collections on the management channel (``client.collections``)."""
+        from agentrt.xai.collections import Collections
+
+        return Collections(self._transport, self._management_transport)
+
+    @functools.cached_property
+    def video(self) -> Videos:
+        """Video generation (``client.video``): see :mod:`agentrt.xai.video`."""
+        from agentrt.xai.video import Videos
+
+        return Videos(self._transport)
 
     def _management_transport(self) -> Transport:
         """The management channel's transport, made on first use (one connection).
