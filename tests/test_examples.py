@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from agentrt.launch.connect import SIMULATOR_NOTICE
-from tests.conftest import RESEARCH_INPUT, TRIAGE_INPUT, TRIP_INPUT
+from tests.conftest import RESEARCH_INPUT, TRIAGE_INPUT, TRIP_INPUT, clean_env
 
 pytestmark = pytest.mark.e2e
 
@@ -126,7 +126,7 @@ def test_the_researcher_runs_on_its_own() -> None:
 
 
 def _ask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("XAI_API_KEY", "AGENTRT_ENDPOINT")}
+    env = clean_env()  # no key, endpoint or management settings: the in-process simulator
     return subprocess.run(
         [sys.executable, str(EXAMPLES / "docs_qa" / "ask.py"), *args],
         capture_output=True,

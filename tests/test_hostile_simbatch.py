@@ -6,6 +6,7 @@ whose bad requests must fail alone while the others succeed, and bad JSONL lines
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -86,6 +87,12 @@ REFUSED: list[tuple[str, Call, grpc.StatusCode, tuple[str, ...]]] = [
         lambda c, b: c.batch.list_batch_results(b, limit=-1),
         grpc.StatusCode.INVALID_ARGUMENT,
         ("-1",),
+    ),
+    (
+        "a page token after a negative place",
+        lambda c, b: c.batch.list(pagination_token=base64.urlsafe_b64encode(b"after:-1").decode()),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        ("pagination_token",),
     ),
     (
         "a forged page token",

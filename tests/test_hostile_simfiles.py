@@ -6,6 +6,7 @@ says what is wrong, and leave nothing stored. Add the next case as one row.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -29,6 +30,12 @@ pytestmark = pytest.mark.e2e
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 NOT_FOUND = grpc.StatusCode.NOT_FOUND
+
+
+def _token(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
 Call = Callable[["Stubs", str], Awaitable[Any]]
 
 
@@ -132,6 +139,17 @@ CASES: list[tuple[str, Call, grpc.StatusCode, str]] = [
         INVALID,
         "pagination_token",
     ),
+    *[
+        (
+            f"list with a page token for offset {n}",
+            lambda s, c, n=n: s.files.ListFiles(
+                files_pb2.ListFilesRequest(pagination_token=_token(f"offset:{n}"))
+            ),
+            INVALID,
+            "pagination_token",
+        )
+        for n in ("-5", str(10**20))
+    ],
     (
         "list with a negative limit",
         lambda s, c: s.files.ListFiles(files_pb2.ListFilesRequest(limit=-1)),

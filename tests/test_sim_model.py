@@ -412,3 +412,18 @@ def test_best_sentences_rank_by_the_question_s_rarer_words(
     text: str, question: str, best: list[str]
 ) -> None:
     assert best_sentences(text, content_stems(question)) == best
+
+
+@pytest.mark.parametrize("text", ["What is 3x4?", "Draw a 2x2 grid of squares."])
+def test_a_multiplication_is_not_a_request_for_x_search(text: str) -> None:
+    from agentrt.sim.server_tools import use_server_tools
+
+    assert use_server_tools(text, ["x_search", "web_search"]) == ()
+
+
+def test_json_nested_too_deep_to_read_is_invalid_not_a_crash() -> None:
+    from agentrt.sim.batch_input import from_jsonl
+
+    deep = b'{"batch_request": ' * 50_000 + b"1"
+    (request,) = from_jsonl(deep + b"\n")
+    assert request.request_id == "line_1"  # a request that fails on its own, not an exception

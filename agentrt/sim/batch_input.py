@@ -121,7 +121,7 @@ def from_jsonl(data: bytes) -> list[NewRequest]:
                     f"repeats batch_request_id {request.request_id!r} of line "
                     f"{seen[request.request_id]}"
                 )
-        except (ValueError, json_format.ParseError) as exc:
+        except (ValueError, RecursionError, json_format.ParseError) as exc:
             request_id = f"line_{number}"
             while request_id in seen:  # a line may have named itself "line_N"
                 request_id += "_"

@@ -25,7 +25,7 @@ from google.protobuf import empty_pb2
 from agentrt.sim import batchstore as bs
 from agentrt.sim.batch_input import batch_pb2, error_result, from_jsonl, new_request
 from agentrt.sim.batchstore import BatchRow, BatchStore
-from agentrt.sim.files import timestamp
+from agentrt.sim.files import page_bounds, timestamp
 from agentrt.sim.status import SimStatus
 
 __all__ = ["BatchService"]
@@ -39,17 +39,7 @@ def _invalid(details: str) -> SimStatus:
 
 def _page(limit: int, token: str, max_page: int) -> tuple[int, int]:
     """(after, limit) of a page request; INVALID_ARGUMENT on a bad token or limit."""
-    if limit < 0:
-        raise _invalid(f"limit {limit} is negative: ask for 1..{max_page} items (0 = 100)")
-    after = 0
-    if token:
-        try:
-            after = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("after:"))
-        except (ValueError, UnicodeDecodeError):
-            raise _invalid(
-                f"pagination_token {token[:40]!r} is not one this server returned"
-            ) from None
-    return after, min(limit or 100, max_page)
+    return page_bounds(limit, token, max_page, prefix="after:")
 
 
 def _token(last: int, limit: int, got: int) -> str:

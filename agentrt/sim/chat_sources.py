@@ -217,7 +217,7 @@ class ChatSources:
         relevant = [h for h in hits if stems & content_stems(h.chunk.content)]
         if not (relevant or error or asks_for("collections_search", question)):
             return None
-        quotes = [self._quote(h, stems) for h in relevant]
+        quotes = [q for h in relevant if (q := self._quote(h, stems)) is not None]
         shown: list[Quote] = []
         files: set[str] = set()
         for quote in quotes:
@@ -246,12 +246,17 @@ class ChatSources:
             error=error,
         )
 
-    def _quote(self, hit: retrieval.Hit, stems: frozenset[str]) -> Quote:
+    def _quote(self, hit: retrieval.Hit, stems: frozenset[str]) -> Quote | None:
+        """The hit as a quote; None when its file has expired or gone since it was indexed."""
         chunk = hit.chunk
+        try:
+            source = self.store.file(chunk.file_id)[1]
+        except SimStatus:
+            return None
         sentences = best_sentences(chunk.content, stems, 1) or [first_sentence(chunk.content)]
         return Quote(
             text=sentences[0],
-            source=self.store.file(chunk.file_id)[1],
+            source=source,
             file_id=chunk.file_id,
             chunk_id=chunk.chunk_id,
             chunk_content=chunk.content,

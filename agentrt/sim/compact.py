@@ -69,7 +69,7 @@ def _scalars(value: Any, path: str, out: list[str]) -> None:
 def _tool_facts(text: str) -> str:
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deeply nested is not JSON we can read
         said = _sentences(text)
         return said[0] if said else ""
     values: list[str] = []

@@ -169,7 +169,7 @@ def _tools(request: chat_pb2.GetCompletionsRequest) -> tuple[FunctionTool, ...]:
 def _json_object(text: str, where: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise _invalid(f"{where} is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
         raise _invalid(f"{where} must be a JSON object (a JSON Schema)")

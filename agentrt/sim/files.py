@@ -45,18 +45,18 @@ def timestamp(message: Any, seconds: float) -> None:
     message.nanos = int((seconds % 1) * 1e9)
 
 
-def page_bounds(limit: int, token: str, max_page: int) -> tuple[int, int]:
+def page_bounds(limit: int, token: str, max_page: int, prefix: str = "offset:") -> tuple[int, int]:
     """(offset, limit) of a page request; INVALID_ARGUMENT on a bad token or limit."""
     if limit < 0:
         raise _invalid(f"limit {limit} is negative: ask for 1..{max_page} items (0 = 100)")
     offset = 0
     if token:
         try:
-            offset = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:"))
+            offset = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix(prefix))
         except (ValueError, UnicodeDecodeError):
-            raise _invalid(
-                f"pagination_token {token[:40]!r} is not one this server returned"
-            ) from None
+            offset = -1
+        if not 0 <= offset < 2**62:
+            raise _invalid(f"pagination_token {token[:40]!r} is not one this server returned")
     return offset, min(limit or 100, max_page)
 
 

@@ -34,7 +34,8 @@ __all__ = [
 # tool kind (the oneof field name in chat_pb2.Tool) -> words in the user's text that call it
 TRIGGERS: dict[str, frozenset[str]] = {
     "web_search": frozenset({"search", "web", "online", "internet", "news", "latest", "google"}),
-    "x_search": frozenset({"tweet", "tweets", "posts", "x", "twitter"}),
+    # not "x": the [a-z]+ words of "3x4" or "2x2 grid" would call it
+    "x_search": frozenset({"tweet", "tweets", "posts", "twitter"}),
     "code_execution": frozenset({"code", "compute", "calculate", "python", "execute"}),
     "collections_search": frozenset({"collection", "collections", "documents", "docs"}),
     "attachment_search": frozenset({"attachment", "attachments", "attached"}),
