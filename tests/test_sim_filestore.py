@@ -103,3 +103,15 @@ def test_pieces_of_an_empty_file_and_of_no_file() -> None:
     with pytest.raises(SimStatus) as raised:
         list(store.file_pieces("file_nope", 4))
     assert raised.value.code == grpc.StatusCode.NOT_FOUND
+
+
+def test_expired_files_give_their_room_back() -> None:
+    now = [1000.0]
+    store = RagStore(RagLimits(max_files=1, max_total_bytes=10), clock=lambda: now[0])
+    old = store.add_file("old.txt", [b"0123456789"], 60)  # all the room there is
+    store.finish_upload(old, True)
+    now[0] += 61  # it expired: hidden from every call, and its room is free again
+    new = store.add_file("new.txt", [b"abcdefghij"], None)
+    store.finish_upload(new, True)
+    assert store._one("SELECT COUNT(*) FROM files") == 1
+    store.close()
