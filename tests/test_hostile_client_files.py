@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -276,3 +277,15 @@ async def test_a_cancelled_or_timed_out_upload_stops_and_stores_nothing(
             await stuck.files.upload(sources[kind](), filename="c.bin", timeout=0.3)
         await asyncio.sleep(0.1)  # the server's settle time of a cancelled upload
         assert [f async for f in client.files.list()] == []
+
+
+async def test_a_download_onto_a_directory_is_one_usage_error_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.bin"
+    target.mkdir()  # the rename onto it fails after the bytes arrived
+    async with sim_and_client() as (_, client):
+        file_id = (await client.files.upload(b"abc", filename="abc.txt")).id
+        with pytest.raises(UsageError, match="cannot write"):
+            await client.files.download_to(file_id, target)
+    assert os.listdir(tmp_path) == ["out.bin"]  # no .part file left

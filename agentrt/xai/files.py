@@ -198,7 +198,7 @@ class Files:
         ``progress``: (bytes written, the file's size).
 
         Raises:
-            UsageError: ``path``'s directory does not exist.
+            UsageError: ``path``'s directory does not exist or cannot be written.
             NotFound: no file ``file_id``.
             StreamInterrupted: the download broke off.
         """
@@ -206,18 +206,22 @@ class Files:
         if not target.parent.is_dir():
             raise UsageError(f"cannot write {str(target)!r}: its directory does not exist")
         total = (await self.get(file_id, timeout=timeout)).size if progress else None
-        fd, tmp = await asyncio.to_thread(
-            tempfile.mkstemp, dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
-        with os.fdopen(fd, "wb") as out:
-            try:
+        try:
+            fd, tmp = await asyncio.to_thread(
+                tempfile.mkstemp, dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+            )
+        except OSError as e:
+            raise UsageError(f"cannot write {str(target)!r}: {e.strerror or e}") from None
+        try:
+            with os.fdopen(fd, "wb") as out:
                 written = await self._write(file_id, out, progress, total, timeout)
-            except BaseException:
-                out.close()
-                with suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        await asyncio.to_thread(os.replace, tmp, target)
+            await asyncio.to_thread(os.replace, tmp, target)
+        except BaseException as e:
+            with suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(e, OSError):  # a full disk, a target that is a directory
+                raise UsageError(f"cannot write {str(target)!r}: {e.strerror or e}") from None
+            raise
         return written
 
     async def _write(
