@@ -204,3 +204,13 @@ def test_collection_names_and_ids_build_the_right_tools(tmp_path: Path) -> None:
     by_id = _spec(tmp_path, "tools:\n  - builtin: collections_search\n    collection_ids: [c1]\n")
     assert by_name.to_agent()._collections.tools == (SearchCollections(collections=("hb",)),)
     assert by_id.to_agent().tools.declarations() == (CollectionsSearch(collection_ids=("c1",)),)
+
+
+async def test_a_file_gone_since_the_agent_was_built_is_one_usage_error(tmp_path: Path) -> None:
+    doc = tmp_path / "d.txt"
+    doc.write_text("x")
+    agent = Agent(name="a", model=ScriptedModel(), files=[doc])
+    doc.unlink()
+    async with simulator() as sim:
+        with pytest.raises(UsageError, match="cannot read the attached file"):
+            await agent.run("q", client=sim.client)

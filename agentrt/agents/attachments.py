@@ -162,7 +162,12 @@ class Attachments:
         by_digest: dict[str, str] = {}
         ids = []
         for path in self.paths:
-            digest = await asyncio.to_thread(_digest, path)
+            try:
+                digest = await asyncio.to_thread(_digest, path)
+            except OSError as e:  # deleted or made unreadable since the agent was built
+                raise UsageError(
+                    f"cannot read the attached file {str(path)!r}: {e.strerror or e}"
+                ) from None
             if digest not in by_digest:
                 by_digest[digest] = await self._one(client, cache, f"{account}:{digest}", path)
             ids.append(by_digest[digest])

@@ -15,6 +15,7 @@ a batch may take hours, bounded by the job, not by a run.
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,7 +106,10 @@ def _stopped(group: BaseExceptionGroup[BaseException], store: RunStore) -> BaseE
         first = first.exceptions[0]
     if isinstance(first, RPCError):
         resume = f"the job stopped; run the same command again to resume it (state in {store.path})"
-        return type(first)(f"{first.details}; {resume}", code=first.code)
+        stopped = copy.copy(first)  # its class, code and attributes, whatever its constructor
+        stopped.details = f"{first.details}; {resume}"
+        stopped.args = (f"{first.code}: {stopped.details}",)
+        return stopped
     return first
 
 
