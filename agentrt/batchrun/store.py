@@ -75,6 +75,7 @@ class RunStore:
         if row is None:
             self._db.execute("INSERT INTO meta VALUES ('job', ?)", (job,))
         elif row[0] != job:
+            self._db.close()
             agent = str(row[0]).split(" ")[0]
             raise UsageError(
                 f"{self.path} holds the state of another batch (agent {agent!r}, or another "

@@ -315,9 +315,11 @@ async def _text_to_file(client: Client, file_id: str, target: Path, bar: Transfe
     import asyncio
 
     parts: list[bytes] = []
+    received = 0
     async for data in client.files.download(file_id, as_text=True):
         parts.append(data)
-        bar(sum(map(len, parts)), None)
+        received += len(data)
+        bar(received, None)
     content = b"".join(parts)
     await asyncio.to_thread(_write_whole, target, content)
     return len(content)

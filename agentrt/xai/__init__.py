@@ -8,17 +8,15 @@ pool, retries, deadlines, errors translated once) with ``stream_thread``, ``retr
 images, embeddings, documents, auth); ``files`` (``client.files``) with ``file_types``,
 ``file_wire`` and ``upload_source``; ``collections`` (``client.collections``) with
 ``collection_types`` and ``collection_wire``; ``batches`` (``client.batch``) with
-``batch_types`` and ``batch_wire``; ``wire`` (the services of the generated
-``collection_types`` and ``collection_wire``; ``video`` (``client.video``) with
-``video_types`` and ``video_wire``; ``wire`` (the services of the generated
-stubs), ``grpc_server`` (what agentrt's own gRPC servers share) and ``bounded`` (a
-thread-safe bounded cache).
+``batch_types`` and ``batch_wire``; ``video`` (``client.video``) with ``video_types`` and
+``video_wire``; ``paging`` and ``polling`` (list pages, deferred jobs); ``wire`` (the
+services of the generated stubs), ``grpc_server`` (what agentrt's own gRPC servers share)
+and ``bounded`` (a thread-safe bounded cache).
 
 Below it: ``telemetry/`` and ``errors``. Importing this package imports none of its
 modules (the names below resolve on first access); the value modules (``messages``,
 ``chat_request``, ``chat_response``, ``tool_specs``, ``deadline``, ``file_types``,
-``collection_types``, ``batch_types``) never import gRPC.
-``collection_types``, ``video_types``) never import gRPC.
+``collection_types``, ``batch_types``, ``video_types``) never import gRPC.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from agentrt.xai.batch_types import (
 )
 from agentrt.xai.chat_proto import request_to_proto, response_from_proto
 from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.chat_response import USD_PER_TICK
 from agentrt.xai.file_wire import timestamp
 from agentrt.xai.image_types import ImageRequest
 from agentrt.xai.image_wire import image_request_to_proto, image_result_from_proto
@@ -39,7 +40,6 @@ __all__ = [
     "state_filter",
 ]
 
-_USD_PER_TICK = 1e-10  # cost_usd_ticks are 1e-10 USD (xai-sdk's cost.USD_PER_TICK)
 _EPOCH = dt.datetime.fromtimestamp(0, dt.UTC)
 _State = batch_pb2.BatchRequestMetadata.State
 _STATES: dict[batch_pb2.BatchRequestMetadata.State, RequestState] = {
@@ -89,7 +89,7 @@ def batch_info(m: batch_pb2.Batch) -> BatchInfo:
         cancelled_at=timestamp(m, "cancel_time"),
         input_file_id=m.input_file_id if m.HasField("input_file_id") else None,
         counts=counts,
-        cost_usd=m.cost_breakdown.total_cost_usd_ticks * _USD_PER_TICK,
+        cost_usd=m.cost_breakdown.total_cost_usd_ticks * USD_PER_TICK,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from agentrt_protos.xai.api.v1 import deferred_pb2, image_pb2, video_pb2
 
 from agentrt.errors import UsageError
+from agentrt.xai.chat_response import USD_PER_TICK
 from agentrt.xai.video_types import (
     ASPECT_RATIOS,
     RESOLUTIONS,
@@ -22,7 +23,6 @@ from agentrt.xai.video_types import (
 
 __all__ = ["extend_request", "generate_request", "status_from"]
 
-_USD_PER_TICK = 1e-10
 _ASPECTS: dict[str, int] = dict(
     zip(ASPECT_RATIOS, (1, 2, 3, 4, 5, 6, 7), strict=True)
 )  # the proto's numbers
@@ -159,7 +159,7 @@ def status_from(job_id: str, reply: video_pb2.GetDeferredVideoResponse) -> Video
         state = "pending"
     r = reply.response
     usage = r.usage
-    cost = usage.cost_in_usd_ticks * _USD_PER_TICK if usage.HasField("cost_in_usd_ticks") else None
+    cost = usage.cost_in_usd_ticks * USD_PER_TICK if usage.HasField("cost_in_usd_ticks") else None
     return VideoStatus(
         id=job_id,
         state=state,
