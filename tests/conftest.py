@@ -30,6 +30,7 @@ import pytest
 from tests.durable_fixtures import temporal_server  # noqa: F401 - session fixture for durable tests
 
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
+_LISTENING_REST = re.compile(r"listening on (http://\S+) \(REST\)\n")
 
 # The default INPUT of each example (also in its README and YAML header).
 TRIP_INPUT = (
@@ -71,6 +72,7 @@ class ListeningProcess:
     host: str
     port: int
     stderr: str = ""  # what it wrote to stderr, once it has exited
+    rest_url: str | None = None  # with --http-port: the REST door's base URL (``.../v1``)
 
     @property
     def address(self) -> str:
@@ -162,6 +164,9 @@ def running_server(
         _, err = process.communicate(timeout=10)
         raise RuntimeError(f"agentrt {args[0]} did not start: stdout={line!r} stderr={err!r}")
     server = ListeningProcess(process=process, host=match.group(1), port=int(match.group(2)))
+    if "--http-port" in args:
+        rest = _LISTENING_REST.fullmatch(process.stdout.readline())
+        server.rest_url = rest.group(1) if rest else None
     try:
         yield server
     finally:

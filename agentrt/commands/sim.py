@@ -24,9 +24,11 @@ EXAMPLES = """examples:
   agentrt sim --fault resource_exhausted --fault-rate 0.1 --seed 7
   agentrt sim --fault abort --abort-after 5               cut every stream after 5 chunks
   agentrt sim --script turns.yaml                         replay canned turns, then fail loudly
+  agentrt sim --http-port 8000                  REST too: http://127.0.0.1:8000/v1
 
   from xai_sdk:   Client(api_key="any", api_host="localhost:PORT")
   from agentrt:   AGENTRT_ENDPOINT / --endpoint 127.0.0.1:PORT
+  from openai:    AsyncOpenAI(base_url="http://127.0.0.1:HTTP_PORT/v1", api_key="any")
 
 faults (--fault NAME, repeatable or comma-separated; header x-sim-fault):
 {faults}
@@ -83,6 +85,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    p.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="also serve xAI's OpenAI-compatible REST API on this port (0: a free one)",
+    )
     p.add_argument("--api-key", default=None, help="require 'authorization: Bearer KEY'")
     p.add_argument(
         "--grace",
@@ -161,6 +169,7 @@ def _options(args: argparse.Namespace) -> Any:
     return SimOptions(
         host=args.host,
         port=args.port,
+        http_port=args.http_port,
         api_key=args.api_key or os.environ.get("AGENTRT_SIM_API_KEY") or None,
         realism=Realism(
             ttft_ms=args.ttft_ms,
@@ -191,6 +200,8 @@ def _check_numbers(args: argparse.Namespace) -> None:
     from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
+    if args.http_port is not None:
+        check_port(args.http_port, flag="--http-port")
     if args.api_key is not None and not args.api_key.strip():
         raise UsageError("--api-key is empty: give the key callers must send, or leave it out")
 
@@ -202,6 +213,8 @@ async def _serve(options: Any) -> int:
     with stop_on_signals() as stop:
         async with Simulator(options) as sim:
             print(f"listening on {sim.address}", flush=True)
+            if sim.rest_url is not None:
+                print(f"listening on {sim.rest_url} (REST)", flush=True)
             await stop.wait()
             stop.clear()
             await _drain(sim, stop)

@@ -12,6 +12,7 @@ from typing import Any
 
 import grpc
 
+from agentrt.errors import UsageError
 from agentrt.sim.batch_handlers import BatchHandlers
 from agentrt.sim.batchstore import BatchLimits
 from agentrt.sim.chat import ChatService
@@ -57,6 +58,7 @@ class SimOptions:
     files: RagLimits = field(default_factory=RagLimits)
     batches: BatchLimits = field(default_factory=BatchLimits)
     video_delay_ms: float = 500.0  # how long a video job stays pending
+    http_port: int | None = None  # serve the REST API here too (0: a free port; None: no)
 
 
 class Simulator:
@@ -76,6 +78,7 @@ class Simulator:
         self._rag: RagHandlers | None = None
         self._batches: BatchHandlers | None = None
         self._video: VideoHandlers | None = None
+        self._http: Any = None  # the REST door (an agentrt.sim.rest.app.HttpDoor), when asked for
         self._port = 0
 
     def __repr__(self) -> str:
@@ -91,6 +94,17 @@ class Simulator:
     def address(self) -> str:
         """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
         return host_port(self.options.host, self._port)
+
+    @property
+    def http_address(self) -> str | None:
+        """``HOST:PORT`` of the REST door (``None`` without ``http_port``, or before start)."""
+        return None if self._http is None else str(self._http.address)
+
+    @property
+    def rest_url(self) -> str | None:
+        """The REST API's base URL, ``http://HOST:PORT/v1`` (``None`` without the door)."""
+        address = self.http_address
+        return None if address is None else f"http://{address}/v1"
 
     async def start(self) -> None:
         """Bind and start serving; UsageError when the address cannot be bound."""
@@ -120,12 +134,17 @@ class Simulator:
         server = grpc.aio.server(options=SERVER_OPTIONS)
         generic = build_handlers(chat, small, admit, opts.observer)
         server.add_generic_rpc_handlers([rag, batches, video, *generic])
+        http = _http_door(opts, chat, small, rag, batches, images, admit)
         try:
             port = await bind(server, opts.host, opts.port)
             await images.start()
             await server.start()
+            if http is not None:
+                await http.start(opts.host, opts.http_port)
             batches.start()
         except BaseException:
+            if http is not None:
+                await http.stop()
             await images.stop()
             await server.stop(None)
             await batches.stop()
@@ -135,6 +154,7 @@ class Simulator:
         self._server, self._port, self._images, self._rag = server, port, images, rag
         self._batches = batches
         self._video = video
+        self._http = http
 
     async def stop(self, grace_s: float | None = None) -> None:
         """Stop serving; in-flight calls get ``grace_s`` (default: the options') to finish.
@@ -152,6 +172,9 @@ class Simulator:
             await server.stop(self.options.grace_s if grace_s is None else grace_s)
         finally:
             self._stopping = None
+        if self._http is not None:
+            await self._http.stop()
+            self._http = None
         if self._images is not None:
             await self._images.stop()
             self._images = None
@@ -196,3 +219,36 @@ def _video_handlers(
         injector=FaultInjector(opts.faults, opts.realism),
         observer=opts.observer,
     )
+
+
+def _http_door(
+    opts: SimOptions,
+    chat: ChatService,
+    small: SmallServices,
+    rag: RagHandlers,
+    batches: BatchHandlers,
+    images: ImageHost,
+    admit: Any,
+) -> Any:
+    """The REST door over the same services, when ``http_port`` asks for one (needs aiohttp)."""
+    if opts.http_port is None:
+        return None
+    try:
+        from agentrt.sim.rest.app import HttpDoor
+        from agentrt.sim.rest.deps import RestDeps
+    except ImportError as exc:
+        if exc.name != "aiohttp":
+            raise
+        raise UsageError(
+            "the REST door needs aiohttp: pip install 'agentrt[rest]' (or leave out --http-port)"
+        ) from None
+    deps = RestDeps(
+        chat=chat,
+        small=small,
+        rag=rag,
+        batches=batches,
+        images=images,
+        admit=admit,
+        observer=opts.observer,
+    )
+    return HttpDoor(deps, opts.grace_s)

@@ -45,10 +45,10 @@ def host_port(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def check_port(port: int) -> None:
-    """Raise UsageError naming ``--port`` unless ``port`` is 0 (a free one) to 65535."""
+def check_port(port: int, *, flag: str = "--port") -> None:
+    """Raise UsageError naming ``flag`` unless ``port`` is 0 (a free one) to 65535."""
     if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port}: must be 0 (a free port) to 65535")
+        raise UsageError(f"{flag} {port}: must be 0 (a free port) to 65535")
 
 
 async def bind(server: grpc.aio.Server, host: str, port: int) -> int:
