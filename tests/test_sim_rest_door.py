@@ -39,7 +39,10 @@ async def test_the_door_stops_with_the_simulator() -> None:
     await sim.start()
     port = int(str(sim.http_address).rsplit(":", 1)[1])
     await sim.stop()
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+    with (
+        pytest.raises(ConnectionRefusedError),
+        socket.create_connection(("127.0.0.1", port), timeout=2),
+    ):
         pass
 
 
