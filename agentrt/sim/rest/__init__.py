@@ -10,3 +10,5 @@ checking JSON bodies), and one module per endpoint family: ``chat_completions``,
 ``responses``, ``models``, ``embeddings``, ``images``, ``tokenize``, ``api_key``,
 ``files``, ``batches``.
 """
+
+__all__: list[str] = []
