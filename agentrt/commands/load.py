@@ -1,4 +1,4 @@
-"""``agentrt load``: load-test a streaming LLM service over xAI's gRPC API.
+"""``agentrt load``: load-test a streaming LLM service over xAI's gRPC API or OpenAI's REST API.
 
 Measures what matters for streamed answers, per request, on the client: time
 to first token (TTFT), inter-token latency (ITL), time per output token (TPOT),
@@ -24,7 +24,12 @@ Exit codes: 0 the report was written, 2 usage error, 3 no request succeeded
 (the report is still written; the error names why).
 
 Endpoint: --endpoint, else $AGENTRT_ENDPOINT, else the built-in simulator,
-started in this process (announced on stderr).
+started in this process (announced on stderr). --protocol openai (implied by an
+http(s):// endpoint) load-tests any OpenAI-compatible REST API instead: xAI's
+(https://api.x.ai/v1), a gateway, the simulator's REST door or `agentrt serve
+--http-port`: --api chat (/chat/completions, default) or responses (/responses),
+streamed (SSE; TTFT is the first content delta) or --unary; metadata are sent
+as HTTP headers; --connections counts HTTP connections (default one per worker).
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ EXAMPLES = """examples:
   agentrt load --agent examples/support_triage/support_triage.yaml --var company=Acme \\
       --prompt "Where is order AB-123?" --concurrency 4 --requests 40
   agentrt load --model grok-3 --prompt hi --requests 100 --metadata x-sim-ttft-ms=200
+  agentrt load --endpoint http://127.0.0.1:8000/v1 --model grok-3 --prompt hi \
+      --concurrency 50 --duration 30s                    an OpenAI-compatible REST API
+  agentrt load --protocol openai --api responses --model grok-3 --prompt hi --requests 500
 
 corpus (--prompts FILE.jsonl), one prompt per line:
   "plain text"
@@ -83,7 +91,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def _add_workload(p: argparse.ArgumentParser) -> None:
     add = p.add_argument
-    add("--endpoint", metavar="HOST:PORT", help="the service under test")
+    add(
+        "--endpoint",
+        metavar="HOST:PORT|URL",
+        help="the service under test (--protocol openai: its base URL, e.g. "
+        "http://127.0.0.1:8000/v1)",
+    )
+    add(
+        "--protocol",
+        choices=("grpc", "openai"),
+        help="xAI's gRPC API (default) or an OpenAI-compatible REST API (default when "
+        "--endpoint is an http(s):// URL)",
+    )
+    add(
+        "--api",
+        choices=("chat", "responses"),
+        default="chat",
+        help="with --protocol openai: /chat/completions (default) or /responses",
+    )
     add("--model", help="model name (required unless --agent)")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--prompt", metavar="TEXT", help="one prompt ({{request_number}} etc.)")
@@ -264,14 +289,65 @@ def build_plan(args: argparse.Namespace, endpoint: str) -> Any:
         variables=tuple(parse_vars(args.var).items()),
         endpoint=endpoint,
         api_key=resolve_key(),
+        protocol=args.protocol,
+        api=args.api,
     )
 
 
-def _run(args: argparse.Namespace) -> int:
+def _target(args: argparse.Namespace) -> str | None:
+    """The endpoint (``None``: the built-in simulator); sets ``args.protocol`` when not given.
+
+    An ``http(s)://`` endpoint is an OpenAI-compatible REST API's base URL; anything else
+    is gRPC's HOST:PORT.
+    """
+    from agentrt.errors import UsageError
     from agentrt.launch.connect import named_endpoint
+    from agentrt.xai.config import ENDPOINT_ENV
+
+    given = args.endpoint or os.environ.get(ENDPOINT_ENV) or None
+    is_url = given is not None and given.lower().startswith(("http://", "https://"))
+    if args.protocol is None:
+        args.protocol = "openai" if is_url else "grpc"
+    if given is None:
+        return None
+    if args.protocol == "grpc":
+        if is_url:
+            raise UsageError(
+                f"--endpoint {given}: a URL is a REST API: add --protocol openai, "
+                "or give gRPC's HOST:PORT"
+            )
+        return named_endpoint(args.endpoint)
+    if not is_url:
+        raise UsageError(
+            f"--endpoint {given}: --protocol openai needs the API's base URL, "
+            "e.g. http://127.0.0.1:8000/v1"
+        )
+    return _check_url(given)
+
+
+def _check_url(url: str) -> str:
+    """``url`` if it names a host (and a valid port); else one UsageError."""
+    from urllib.parse import urlsplit
+
+    from agentrt.errors import UsageError
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number in range
+    except ValueError as exc:
+        raise UsageError(f"--endpoint {url}: {exc}") from None
+    if not parts.hostname or parts.query or parts.fragment:
+        raise UsageError(
+            f"--endpoint {url}: give the API's base URL, http(s)://HOST[:PORT]/PATH, "
+            "without a query"
+        )
+    return url.rstrip("/")
+
+
+def _run(args: argparse.Namespace) -> int:
     from agentrt.launch.eventloop import run
 
-    endpoint = named_endpoint(args.endpoint)
+    endpoint = _target(args)
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
     _check_outputs(args)
     if args.agent:
@@ -352,8 +428,10 @@ async def _simulated(args: argparse.Namespace, plan: Any, signals: Any) -> Any:
         "(in this process, so it shares the client's CPU)",
         file=sys.stderr,
     )
-    async with Simulator() as sim:
-        plan = dataclasses.replace(plan, endpoint=sim.address, api_key=None)
+    rest = plan.protocol == "openai"
+    async with Simulator(http_port=0 if rest else None) as sim:
+        endpoint = sim.rest_url if rest else sim.address
+        plan = dataclasses.replace(plan, endpoint=endpoint, api_key=None)
         result = await _drive(args, plan, signals)
     result.warnings.append(SIMULATED)
     return plan, result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from agentrt.errors import UsageError
 from agentrt.load.prompts import Corpus
@@ -62,8 +62,11 @@ class LoadPlan:
         seed: seed of the open-loop arrival times.
         agent: a YAML agent spec run once per request instead of one chat call.
         variables: values of the agent's ``{placeholders}`` (``--var NAME=VALUE``).
-        endpoint: HOST:PORT of the service under test.
+        endpoint: HOST:PORT of the service under test (``--protocol openai``: its base
+            URL, ``http(s)://HOST[:PORT]/PATH``).
         api_key: the key sent as ``authorization: Bearer``; never shown.
+        protocol: ``grpc`` (xAI's gRPC API) or ``openai`` (an OpenAI-compatible REST API).
+        api: with ``openai``: ``chat`` (``/chat/completions``) or ``responses`` (``/responses``).
     """
 
     model: str
@@ -86,8 +89,11 @@ class LoadPlan:
     variables: tuple[tuple[str, str], ...] = ()
     endpoint: str = "127.0.0.1:0"
     api_key: str | None = field(default=None, repr=False)
+    protocol: Literal["grpc", "openai"] = "grpc"
+    api: Literal["chat", "responses"] = "chat"
 
     def __post_init__(self) -> None:
+        self._check_protocol()
         if (self.concurrency is None) == (self.rate is None):
             raise UsageError("give one of --concurrency N (closed loop) or --rate R (open loop)")
         if self.max_in_flight is not None:
@@ -110,6 +116,21 @@ class LoadPlan:
             self._check_ramp(self.concurrency, "--concurrency", MAX_WORKERS)
         if self.rate is not None:
             self._check_ramp(self.rate, "--rate", MAX_RATE)
+
+    def _check_protocol(self) -> None:
+        if self.protocol not in ("grpc", "openai"):
+            raise UsageError(f"--protocol {self.protocol}: choose grpc or openai")
+        if self.api not in ("chat", "responses"):
+            raise UsageError(f"--api {self.api}: choose chat or responses")
+        if self.protocol == "grpc" and self.api != "chat":
+            raise UsageError("--api responses is a REST API: add --protocol openai")
+        if self.protocol == "openai":
+            binary = [key for key, _ in self.metadata if key.endswith("-bin")]
+            if binary:
+                raise UsageError(
+                    f"--metadata {binary[0]}: binary (-bin) metadata is gRPC's; "
+                    "HTTP headers are text"
+                )
 
     def _check_ramp(self, ramp: Ramp, flag: str, limit: float) -> None:
         """``ramp`` stays within ``limit`` for the whole run, or a one-line error says how not."""
@@ -146,12 +167,19 @@ class LoadPlan:
 
     @property
     def pool_size(self) -> int:
-        """Connections to open: as asked, else one per 100 peak workers (a stream limit)."""
+        """Connections to open: as asked, else one per 100 peak workers (a stream limit).
+
+        Over REST (HTTP/1.1, a request per connection at a time) the default is one per
+        peak worker, or the in-flight cap in open loop.
+        """
         if self.connections is not None:
             return self.connections
+        per = 1 if self.protocol == "openai" else 100
         if self.concurrency is not None:
             peak = self.concurrency.peak(self.duration)
-            return max(1, math.ceil(peak / 100)) if math.isfinite(peak) else 4
+            return max(1, math.ceil(peak / per)) if math.isfinite(peak) else 4
+        if self.protocol == "openai":
+            return self.in_flight_cap or DEFAULT_MAX_IN_FLIGHT
         return 4
 
     def split(self, parts: int, index: int) -> LoadPlan:
@@ -195,6 +223,7 @@ class LoadPlan:
 
         return {
             "endpoint": self.endpoint,
+            "protocol": "grpc" if self.protocol == "grpc" else f"openai ({self.api})",
             "model": self.model,
             "mode": "closed" if self.concurrency is not None else "open",
             "concurrency": ramp(self.concurrency),
