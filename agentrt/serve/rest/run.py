@@ -3,8 +3,9 @@
 The same rules as the gRPC door (:mod:`agentrt.serve.service`): refused while
 draining (503), the agent named by ``model`` (404 naming the served agents),
 the server's request limits (400), the agent built from the caller's
-``variables``. The run's deadline is the client's own timeout when it sends
-one (the OpenAI SDKs send ``x-stainless-timeout``), never beyond the spec's.
+``variables``. A unary run's deadline is the client's own timeout when it
+sends one (OpenAI's SDKs send ``x-stainless-read-timeout``), never beyond the
+spec's; a streamed run has the spec's (a read timeout spans one event, not the run).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ if TYPE_CHECKING:
     from agentrt.serve.service import AgentsService
     from agentrt.xai.messages import Message
 
-__all__ = ["TIMEOUT_HEADER", "PreparedRun", "RunRequest", "answer_text", "prepare", "run_failed"]
+__all__ = ["TIMEOUT_HEADERS", "PreparedRun", "RunRequest", "answer_text", "prepare", "run_failed"]
 
-TIMEOUT_HEADER = "x-stainless-timeout"
-"""The header in which OpenAI's SDKs send their request timeout, in seconds."""
+TIMEOUT_HEADERS = ("x-stainless-read-timeout", "x-stainless-timeout")
+"""The headers in which OpenAI's SDKs send their request timeout, in seconds."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +73,7 @@ class PreparedRun:
 
 def _deadline(headers: Mapping[str, str]) -> float | None:
     """The monotonic time the run must end by, from the client's timeout (if it sent one)."""
-    raw = headers.get(TIMEOUT_HEADER)
+    raw = next((headers[h] for h in TIMEOUT_HEADERS if h in headers), None)
     try:
         seconds = float(raw) if raw else math.nan
     except ValueError:
@@ -114,7 +115,7 @@ def prepare(service: AgentsService, request: RunRequest, headers: Mapping[str, s
         "client": service.client,
         "run_id": uuid.uuid4().hex,
         "metadata": request.metadata,
-        "deadline": _deadline(headers),
+        "deadline": None if request.stream else _deadline(headers),
         "history": request.history,
     }
     return PreparedRun(request=request, served=served, agent=agent, kwargs=kwargs)
