@@ -8,6 +8,7 @@ client's mistake is one line it can act on and never a server error.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,8 @@ from aiohttp import web
 from agentrt.serve.rest.errors import ApiError
 
 __all__ = ["optional_bool", "optional_str", "read_json", "required_str", "string_map"]
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \ud800-\udfff: maybe a lone surrogate
 
 
 async def read_json(request: web.Request, max_bytes: int) -> dict[str, Any]:
@@ -41,7 +44,22 @@ async def read_json(request: web.Request, max_bytes: int) -> dict[str, Any]:
         raise ApiError(400, "the request body is not valid JSON", code="invalid_json") from None
     if not isinstance(body, dict):
         raise ApiError(400, "the request body must be a JSON object", code="invalid_json")
+    if _SURROGATE_ESCAPE.search(raw):
+        _check_utf8(body)
     return body
+
+
+def _check_utf8(body: dict[str, Any]) -> None:
+    """Refuse a lone surrogate escape: no UTF-8 text can carry it to the model."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise ApiError(
+            400,
+            "the request body is not valid UTF-8 text: it has a lone surrogate escape "
+            "(\\ud800 to \\udfff without its pair)",
+            code="invalid_json",
+        ) from None
 
 
 def _wrong(field: str, what: str) -> ApiError:
