@@ -8,9 +8,12 @@ server still answers a fair request afterwards: nothing a request sends crashes 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
-from collections.abc import AsyncIterator
+import socket
+import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from agentrt.serve.catalog import Catalog
 from agentrt.serve.server import AgentServer
 from agentrt.sim import Simulator
 from agentrt.xai.client import Client
+from tests.conftest import run_agentrt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -337,3 +341,47 @@ async def test_after_every_hostile_request_the_server_still_serves(
     assert got == 200, answer
     assert answer["status"] == "completed"
     assert server.service.slots.in_flight == 0
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def taken_port() -> Iterator[int]:
+    """A port something else already listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+BAD_FLAGS: list[tuple[list[str], str]] = [
+    (["--http-port", "70000"], "--http-port 70000: must be 0 (a free port) to 65535"),
+    (["--http-port", "-1"], "--http-port -1: must be 0 (a free port) to 65535"),
+    (["--http-port", "http"], "invalid int value: 'http'"),
+    (["--http-port", "TAKEN"], "cannot listen on 127.0.0.1:"),
+]
+
+
+@pytest.mark.parametrize(("flags", "says"), BAD_FLAGS)
+async def test_a_bad_http_port_exits_2_with_one_line(
+    flags: list[str], says: str, taken_port: int
+) -> None:
+    flags = [str(taken_port) if f == "TAKEN" else f for f in flags]
+    code, out, err = await run_agentrt("serve", str(PROBE), *flags)
+    assert code == 2, err
+    assert says in err
+    assert "Traceback" not in err
+    assert "listening on 127" not in out or "cannot listen" in err  # nothing left serving
+
+
+async def test_the_grpc_path_never_imports_aiohttp() -> None:
+    script = (
+        "import sys, agentrt, agentrt.serve.server, agentrt.commands.main\n"
+        "assert 'aiohttp' not in sys.modules, 'aiohttp imported'\n"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
