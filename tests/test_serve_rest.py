@@ -296,6 +296,36 @@ async def test_a_client_that_disconnects_cancels_the_run(
     assert (tmp_path / "hang-cancelled").exists()  # the tool saw the cancellation
 
 
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/responses", {"model": "probe", "input": "call hang"}),
+        (
+            "/v1/chat/completions",
+            {"model": "probe", "messages": [{"role": "user", "content": "call hang"}]},
+        ),
+    ],
+)
+async def test_a_unary_caller_that_gives_up_cancels_the_run(
+    server: AgentServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    body: dict[str, Any],
+) -> None:
+    monkeypatch.setenv("SERVE_PROBE_DIR", str(tmp_path))
+    url = f"http://{server.http_address}{path}"
+    headers = {"authorization": f"Bearer {TOKEN}"}  # no timeout header: the run has no deadline
+    async with aiohttp.ClientSession() as http:
+        post = asyncio.ensure_future(http.post(url, json=body, headers=headers))
+        await until(lambda: (tmp_path / "hang-started").exists(), "the tool starting")
+        post.cancel()  # the caller gives up: its connection closes
+        with pytest.raises(asyncio.CancelledError):
+            await post
+    await until(lambda: server.service.slots.in_flight == 0, "the run ending")
+    assert (tmp_path / "hang-cancelled").exists()
+
+
 async def test_health_and_drain(server: AgentServer) -> None:
     url = f"http://{server.http_address}"
     async with aiohttp.ClientSession() as http, sdk(server) as oa:
