@@ -326,6 +326,26 @@ async def test_a_unary_caller_that_gives_up_cancels_the_run(
     assert (tmp_path / "hang-cancelled").exists()
 
 
+async def test_a_drain_past_its_grace_cancels_the_http_runs_still_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SERVE_PROBE_DIR", str(tmp_path))
+    async with serving(grace_s=0.2) as server, sdk(server) as oa:
+        stream = await oa.responses.create(model="probe", input="call hang", stream=True)
+        async for event in stream:
+            if event.type == "response.output_item.added":
+                break
+        await until(lambda: (tmp_path / "hang-started").exists(), "the tool starting")
+        async with asyncio.timeout(5):
+            assert not await server.drain()  # the hang tool outlives the grace period
+        assert server.service.slots.in_flight == 0
+        assert server.http_address is None
+        with pytest.raises(openai.APIError):  # the stream was cut off
+            async for _ in stream:
+                pass
+    assert (tmp_path / "hang-cancelled").exists()
+
+
 async def test_health_and_drain(server: AgentServer) -> None:
     url = f"http://{server.http_address}"
     async with aiohttp.ClientSession() as http, sdk(server) as oa:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SHUTDOWN_S", "HttpDoor", "make_app"]
 
-SHUTDOWN_S = 1.0
+SHUTDOWN_S = 0.25
 """On stop, how long requests still being answered get before they are cancelled."""
 
 
