@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import grpc
 import openai
 import pytest
 from openai.types.responses import (
@@ -26,6 +27,7 @@ from openai.types.responses import (
 
 from agentrt.serve.auth import TokenAuth
 from agentrt.serve.catalog import Catalog
+from agentrt.serve.rest.messages import chat_messages, response_input
 from agentrt.serve.server import AgentServer
 from agentrt.sim import Simulator
 from agentrt.sim.faults import FaultConfig
@@ -167,6 +169,69 @@ async def test_a_response_takes_a_conversation_instructions_and_variables(
                 model="support_triage", input="x", extra_body={"variables": {"colour": "red"}}
             )
     assert json.loads(response.output_text)["order_id"] == "AB-123"
+
+
+async def test_grpc_and_rest_give_the_same_answer(server: AgentServer) -> None:
+    from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+    from agentrt_protos.agentrt.v1 import agent_pb2_grpc
+    from google.protobuf import json_format
+
+    async with grpc.aio.insecure_channel(server.address) as channel, sdk(server) as oa:
+        stub = agent_pb2_grpc.AgentsStub(channel)
+        request = pb.RunAgentRequest(agent="trip_planner", input=TRIP_INPUT)
+        over_grpc = await stub.RunAgent(request, metadata=(("authorization", f"Bearer {TOKEN}"),))
+        over_rest = await oa.responses.create(model="trip_planner", input=TRIP_INPUT)
+    assert json.loads(over_rest.output_text) == json_format.MessageToDict(
+        over_grpc.result.structured
+    )
+    assert over_rest.usage is not None
+    assert over_rest.usage.output_tokens == over_grpc.result.usage.output_tokens
+
+
+def test_input_items_become_the_runs_history_and_input() -> None:
+    text, history = response_input(
+        [
+            {"role": "user", "content": "weather?"},
+            {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
+            {"type": "function_call_output", "call_id": "c1", "output": "sunny"},
+            {"type": "reasoning", "summary": []},
+            {
+                "type": "message",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "Sunny."}],
+            },
+            {
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "and "},
+                    {"type": "input_text", "text": "tomorrow?"},
+                ],
+            },
+        ]
+    )
+    assert text == "and tomorrow?"
+    assert [m.role for m in history] == ["user", "assistant", "tool", "assistant"]
+    assert history[1].tool_calls[0].name == "get_weather"
+    assert history[2].tool_call_id == "c1"
+    assert history[2].text == "sunny"
+    assert history[3].text == "Sunny."
+
+
+def test_chat_messages_become_the_runs_history_and_input() -> None:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    text, history = chat_messages(
+        [
+            {"role": "developer", "content": "Be brief."},
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": "42"},
+            {"role": "user", "content": "so?"},
+        ]
+    )
+    assert text == "so?"
+    assert [m.role for m in history] == ["developer", "user", "assistant", "tool"]
+    assert history[2].tool_calls[0].id == "c1"
+    assert history[3].text == "42"
 
 
 # --- /v1/chat/completions and /v1/models --------------------------------------------------------

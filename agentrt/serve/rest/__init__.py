@@ -9,6 +9,7 @@ Module map:
 * :mod:`agentrt.serve.rest.run`: one run prepared (agent, limits, deadline) from a request.
 * :mod:`agentrt.serve.rest.responses`: ``POST /v1/responses``, unary and streamed.
 * :mod:`agentrt.serve.rest.response_events`: agent events as the Responses API's stream events.
+* :mod:`agentrt.serve.rest.streaming`: a run streamed as events, a failure as the last one.
 * :mod:`agentrt.serve.rest.chat_completions`: ``POST /v1/chat/completions``, unary and streamed.
 * :mod:`agentrt.serve.rest.sse`: server-sent events written to the caller.
 * :mod:`agentrt.serve.rest.errors`: the OpenAI error body and its HTTP status.
