@@ -42,15 +42,18 @@ def _unauthorized() -> ApiError:
     )
 
 
-def _http_error(exc: web.HTTPException) -> ApiError:
+def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
+    """A refusal of aiohttp's router (no such route, wrong method) in OpenAI's form."""
+    route = f"{request.method} {request.path[:200]}"
     if exc.status == 404:
         return ApiError(
             404,
-            f"no route {exc.reason}: this server answers /v1/responses, "
+            f"no route {route}: this server answers /v1/responses, "
             "/v1/chat/completions, /v1/models and /health",
             code="not_found",
         )
-    return ApiError(exc.status, exc.reason or f"HTTP {exc.status}", code="invalid_request")
+    reason = exc.reason or f"HTTP {exc.status}"
+    return ApiError(exc.status, f"{reason}: {route}", code="invalid_request")
 
 
 def _guard(service: AgentsService) -> Any:
@@ -65,7 +68,7 @@ def _guard(service: AgentsService) -> Any:
             response: web.StreamResponse = await handler(request)
             return response
         except web.HTTPException as exc:
-            return error_response(_http_error(exc))
+            return error_response(_http_error(exc, request))
         except Exception as exc:  # cancellation (a BaseException) passes through untouched
             if isinstance(exc, ConnectionError) or request.transport is None:
                 raise  # the caller has gone: nobody to tell

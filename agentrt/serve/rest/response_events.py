@@ -130,7 +130,7 @@ class ResponseEvents:
         self.output: list[dict[str, Any]] = []
         self._sequence = 0
         self._text: list[str] = []  # the open message item's text so far
-        self._open: dict[str, Any] | None = None  # the open message item
+        self._open_at: dict[str, Any] | None = None  # the open message item's id and index
 
     def _event(self, kind: str, **fields: Any) -> Event:
         self._sequence += 1
@@ -185,24 +185,22 @@ class ResponseEvents:
         return {"item_id": item_id, "output_index": len(self.output) - 1}
 
     def _delta(self, text: str) -> list[Event]:
-        opening: list[Event] = []
-        if self._open is None:
-            opening = self._open_text()
-        assert self._open is not None
+        where, opening = self._open_at, list[Event]()
+        if where is None:
+            where, opening = self._open_text()
         self._text.append(text)
-        where = self._where(self._open["id"])
         delta = self._event(
             "response.output_text.delta", **where, content_index=0, delta=text, logprobs=[]
         )
         return [*opening, delta] if opening else [delta]
 
-    def _open_text(self) -> list[Event]:
+    def _open_text(self) -> tuple[dict[str, Any], list[Event]]:
+        """Open a message item: where it is, and the events that say so."""
         item = message_item(f"msg_{self.response_id}_{len(self.output)}", "", "in_progress")
-        self._open = item
         self.output.append(item)
-        where = self._where(item["id"])
+        where = self._open_at = self._where(item["id"])
         part = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
-        return [
+        return where, [
             self._event(
                 "response.output_item.added", output_index=where["output_index"], item=item
             ),
@@ -210,15 +208,14 @@ class ResponseEvents:
         ]
 
     def _close_text(self) -> list[Event]:
-        item = self._open
-        if item is None:
+        where = self._open_at
+        if where is None:
             return []
-        self._open = None
+        self._open_at = None
         text = "".join(self._text)
         self._text.clear()
-        done = message_item(item["id"], text)
-        self.output[-1] = done
-        where = self._where(item["id"])
+        done = message_item(where["item_id"], text)
+        self.output[where["output_index"]] = done
         part = done["content"][0]
         return [
             self._event(
