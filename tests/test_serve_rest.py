@@ -104,6 +104,7 @@ async def test_a_response_runs_the_agent_and_its_tool(server: AgentServer) -> No
     assert tool_output.type == "function_call_output"
     assert tool_output.call_id == call.call_id
     assert json.loads(str(tool_output.output))["metadata"] == {"team": "blue"}
+    assert response.metadata == {"team": "blue"}
     assert "whoami" in response.output_text
     assert response.usage is not None
     assert response.usage.input_tokens > 0
@@ -137,6 +138,28 @@ async def test_a_streamed_response_sends_every_event_the_sdk_knows(server: Agent
     assert "whoami" in text
     assert done.response.usage is not None
     assert done.response.usage.output_tokens > 0
+
+
+async def test_the_sdks_stream_helpers_accumulate_the_same_answer(server: AgentServer) -> None:
+    """The SDKs' accumulators check the event order (each delta lands in an item it opened)."""
+    messages: Any = [{"role": "user", "content": "call whoami"}]
+    async with sdk(server) as oa:
+        async with oa.responses.stream(model="probe", input="call whoami") as stream:
+            deltas = [e.delta async for e in stream if e.type == "response.output_text.delta"]
+            final = await stream.get_final_response()
+        async with oa.chat.completions.stream(model="probe", messages=messages) as chat:
+            completion = await chat.get_final_completion()
+    assert [item.type for item in final.output] == [
+        "function_call",
+        "function_call_output",
+        "message",
+    ]
+    call = final.output[0]
+    assert isinstance(call, ResponseFunctionToolCall)
+    assert call.arguments == "{}"  # the arguments delta landed in the item it opened
+    assert final.output_text == "".join(deltas)
+    assert "whoami" in final.output_text
+    assert "whoami" in (completion.choices[0].message.content or "")
 
 
 async def test_a_structured_agent_answers_json_unary_and_streamed(server: AgentServer) -> None:

@@ -92,8 +92,9 @@ def response_object(
     usage: Usage | None = None,
     error: dict[str, Any] | None = None,
     instructions: str = "",
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A ``response`` object."""
+    """A ``response`` object (``instructions`` and ``metadata``: the request's, echoed)."""
     return {
         "id": response_id,
         "object": "response",
@@ -105,7 +106,7 @@ def response_object(
         "error": error,
         "incomplete_details": None,
         "instructions": instructions or None,
-        "metadata": {},
+        "metadata": metadata or {},
         "parallel_tool_calls": True,
         "tool_choice": "auto",
         "tools": [],
@@ -119,13 +120,22 @@ class ResponseEvents:
         response_id: the response's id.
         model: the agent's name.
         instructions: the caller's extra instructions (echoed back).
+        metadata: the request's metadata (echoed back).
     """
 
-    def __init__(self, *, response_id: str, model: str, instructions: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        response_id: str,
+        model: str,
+        instructions: str = "",
+        metadata: dict[str, str] | None = None,
+    ) -> None:
         self.response_id = response_id
         self.named, self.done_marker = True, False
         self.model = model
         self.instructions = instructions
+        self.metadata = metadata
         self.created_at = int(time.time())
         self.output: list[dict[str, Any]] = []
         self._sequence = 0
@@ -144,6 +154,7 @@ class ResponseEvents:
             output=list(self.output),
             status=status,
             instructions=self.instructions,
+            metadata=self.metadata,
             **fields,
         )
 

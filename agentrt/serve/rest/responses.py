@@ -105,6 +105,7 @@ class ResponsesEndpoint:
                     response_id=f"resp_{run.run_id}",
                     model=run.served.name,
                     instructions=instructions,
+                    metadata=run_args.metadata,
                 )
                 return await stream_run(request, run, shapes, scrub=service.scrub)
             return await self._unary(run, instructions)
@@ -122,5 +123,6 @@ class ResponsesEndpoint:
             status="completed",
             usage=result.usage,
             instructions=instructions,
+            metadata=run.request.metadata,
         )
         return web.json_response(response)
