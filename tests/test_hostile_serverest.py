@@ -343,6 +343,33 @@ async def test_after_every_hostile_request_the_server_still_serves(
     assert server.service.slots.in_flight == 0
 
 
+async def test_a_burst_past_the_run_slots_is_429s_and_answers_never_500() -> None:
+    async with (
+        Simulator() as sim,
+        Client(endpoint=sim.address) as client,
+        AgentServer(
+            Catalog.from_paths([PROBE]),
+            client,
+            TokenAuth([TOKEN]),
+            http_port=0,
+            max_concurrent_runs=2,
+        ) as served,
+        aiohttp.ClientSession() as session,
+    ):
+        body = json.dumps({**FAIR_RESPONSE, "stream": True}).encode()
+        statuses = await asyncio.gather(*(call_status(session, served, body) for _ in range(20)))
+        assert served.service.slots.in_flight == 0
+    assert set(statuses) == {200, 429}
+    assert statuses.count(200) >= 2
+
+
+async def call_status(session: aiohttp.ClientSession, server: AgentServer, body: bytes) -> int:
+    url = f"http://{server.http_address}/v1/responses"
+    async with session.post(url, data=body, headers=AUTH) as response:
+        await response.read()  # a stream to its end
+        return response.status
+
+
 # --- the command line ------------------------------------------------------------------------
 
 
