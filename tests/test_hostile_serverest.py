@@ -402,6 +402,18 @@ async def test_a_bad_http_port_exits_2_with_one_line(
     assert "listening on 127" not in out or "cannot listen" in err  # nothing left serving
 
 
+@pytest.mark.parametrize("port", [-1, 65536, 10**9])
+async def test_a_server_with_a_bad_http_port_does_not_start_either_door(port: int) -> None:
+    from agentrt.errors import UsageError
+
+    async with Client(endpoint="127.0.0.1:1") as client:
+        server = AgentServer(Catalog.from_paths([PROBE]), client, TokenAuth(), http_port=port)
+        with pytest.raises(UsageError, match="--http-port"):
+            await server.start()
+        assert server.http_address is None
+        await server.stop()  # nothing to stop: the gRPC door was closed too
+
+
 async def test_the_grpc_path_never_imports_aiohttp() -> None:
     script = (
         "import sys, agentrt, agentrt.serve.server, agentrt.commands.main\n"

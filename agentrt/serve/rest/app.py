@@ -149,8 +149,10 @@ class HttpDoor:
         """Bind and serve.
 
         Raises:
-            UsageError: the address cannot be bound.
+            UsageError: a port out of range, or the address cannot be bound.
         """
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"--http-port {self.port}: must be 0 (a free port) to 65535")
         runner = web.AppRunner(
             make_app(self.service),
             handle_signals=False,
