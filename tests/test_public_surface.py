@@ -68,6 +68,7 @@ ALL: dict[str, list[str]] = {
     "agentrt.launch": [],
     "agentrt.load": [],
     "agentrt.serve": [],
+    "agentrt.serve.rest": [],
     "agentrt.sim.rest": [],
     "agentrt.specs": [],
     "agentrt.telemetry": [],

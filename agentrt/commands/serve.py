@@ -10,6 +10,10 @@ RESOURCE_EXHAUSTED at once. Model calls go to --endpoint, then
 $AGENTRT_ENDPOINT, then api.x.ai with $XAI_API_KEY (never shown to callers),
 else the built-in simulator. --trace continues each caller's trace (the
 ``traceparent`` in its metadata) and exports the spans like ``agentrt run``.
+--http-port also serves the agents to OpenAI clients (``/v1/responses``,
+``/v1/chat/completions``, ``/v1/models``, ``/health``; the agent's name is the
+``model``), with the same tokens, limits and drain, and prints a second line,
+``listening on http://HOST:PORT/v1 (REST)``. See docs/rest-serve.md.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ EXAMPLES = """examples:
   grpcurl -plaintext -H 'authorization: Bearer TOKEN' -d '{"agent": "trip_planner",
       "input": "Plan a day in Lisbon"}' 127.0.0.1:PORT agentrt.v1.Agents/RunAgent
   grpcurl -plaintext 127.0.0.1:PORT grpc.health.v1.Health/Check
+  agentrt serve examples/trip_planner/ --http-port 8080           OpenAI clients too
+  curl -H 'authorization: Bearer TOKEN' http://127.0.0.1:8080/v1/responses \
+      -d '{"model": "trip_planner", "input": "Plan a day in Lisbon"}'
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317 agentrt serve agents/ --trace otlp --metrics otlp
 """
 
@@ -58,6 +65,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.commands.flag_values import count, seconds
 
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    p.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="also serve OpenAI's /v1/responses and /v1/chat/completions here (0: a free port)",
+    )
     p.add_argument(
         "--api-key-file", metavar="FILE", help="bearer tokens callers must send, one per line"
     )
@@ -96,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
+    if args.http_port is not None and not 0 <= args.http_port <= 65535:
+        raise UsageError(f"--http-port {args.http_port}: must be 0 (a free port) to 65535")
     if args.grace < 0:
         raise UsageError("--grace must not be negative")
     if args.max_concurrent_runs < 1:
@@ -111,6 +126,7 @@ def _run(args: argparse.Namespace) -> int:
         port=args.port,
         max_concurrent_runs=args.max_concurrent_runs,
         grace_s=args.grace,
+        http_port=args.http_port,
     )
     code: int = run(_serve(catalog, choice, auth, options, quiet=args.quiet), loop=args.loop)
     return code
@@ -141,6 +157,8 @@ async def _serve(
             await server.start()
             try:
                 print(f"listening on {server.address}", flush=True)
+                if server.rest_url is not None:
+                    print(f"listening on {server.rest_url} (REST)", flush=True)
                 await stop.wait()
                 if not quiet:
                     _notice(

@@ -9,6 +9,7 @@ Module map:
 * :mod:`agentrt.serve.limits`: runs in flight (RESOURCE_EXHAUSTED at once) and request sizes.
 * :mod:`agentrt.serve.convert`: agent events and results as ``agentrt.v1`` messages.
 * :mod:`agentrt.serve.status`: errors as gRPC statuses, with the server's secrets scrubbed.
+* :mod:`agentrt.serve.rest`: the same agents to OpenAI clients over HTTP (``--http-port``).
 
 Importing this package imports nothing heavy; its modules import grpc.
 """

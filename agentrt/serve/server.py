@@ -3,7 +3,9 @@
 One ``grpc.aio`` server carries three services: ``agentrt.v1.Agents``
 (:mod:`agentrt.serve.service`), the standard ``grpc.health.v1.Health`` (SERVING
 for ``""``, ``agentrt.v1.Agents`` and ``agentrt.v1.Agents/NAME`` per agent) and
-server reflection. Shutdown drains: health turns NOT_SERVING, new runs get
+server reflection. With ``http_port`` set, the same agents are also served to
+OpenAI clients over HTTP (:mod:`agentrt.serve.rest`), with the same tokens,
+run slots and drain. Shutdown drains: health turns NOT_SERVING, new runs get
 UNAVAILABLE, runs in flight get ``grace_s`` seconds to finish, and only then
 does the server stop (cancelling whatever is still running).
 """
@@ -28,6 +30,7 @@ from agentrt.xai.grpc_server import bind, host_port, server_options
 if TYPE_CHECKING:
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
+    from agentrt.serve.rest.app import HttpDoor
     from agentrt.xai.client import Client
 
 __all__ = [
@@ -58,10 +61,13 @@ class ServeOptions:
         max_concurrent_runs: runs in flight before RESOURCE_EXHAUSTED.
         grace_s: seconds runs in flight get to finish when the server drains.
         limits: request size limits.
+        http_port: the port of the OpenAI-compatible HTTP door (0: the OS picks one;
+            ``None``: no HTTP door).
     """
 
     host: str = "127.0.0.1"
     port: int = 0
+    http_port: int | None = None
     max_concurrent_runs: int = 64
     grace_s: float = 30.0
     limits: RequestLimits = field(default_factory=RequestLimits)
@@ -106,11 +112,23 @@ class AgentServer:
         self._server: grpc.aio.Server | None = None
         self._health: Any = None
         self._port = 0
+        self._http: HttpDoor | None = None
 
     @property
     def address(self) -> str:
         """``HOST:PORT`` to connect to (IPv6 hosts in brackets)."""
         return host_port(self.options.host, self._port)
+
+    @property
+    def http_address(self) -> str | None:
+        """``HOST:PORT`` of the HTTP door, or ``None`` when there is none (or not yet)."""
+        return None if self._http is None else self._http.address
+
+    @property
+    def rest_url(self) -> str | None:
+        """The HTTP door's API root, ``http://HOST:PORT/v1`` (an OpenAI client's ``base_url``)."""
+        address = self.http_address
+        return None if address is None else f"http://{address}/v1"
 
     async def start(self) -> None:
         """Bind and serve; UsageError when the address cannot be bound."""
@@ -133,10 +151,19 @@ class AgentServer:
             await server.start()
             for name in health_names(self.catalog):
                 await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+            if opts.http_port is not None:
+                await self._start_http(opts.http_port)
         except BaseException:  # nothing left listening on a server that never started
             await server.stop(None)
             raise
         self._server, self._port = server, port
+
+    async def _start_http(self, port: int) -> None:
+        from agentrt.serve.rest.app import HttpDoor  # aiohttp only when asked for
+
+        door = HttpDoor(self.service, self.options.host, port)
+        await door.start()
+        self._http = door
 
     async def drain(self, grace_s: float | None = None) -> bool:
         """Stop taking runs, let those in flight finish (up to ``grace_s``), then stop.
@@ -169,6 +196,9 @@ class AgentServer:
         server, self._server = self._server, None
         if server is None:
             return
+        door, self._http = self._http, None
+        if door is not None:
+            await door.stop()
         await server.stop(None)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(UNWIND_S):
