@@ -22,6 +22,7 @@ from agentrt_protos.xai.api.v1 import files_pb2
 from agentrt.sim.rest.admission import begin
 from agentrt.sim.rest.body import BadRequest
 from agentrt.sim.rest.context import HttpContext
+from agentrt.sim.rest.cursor import cursor_page
 from agentrt.sim.rest.uploads import read_upload
 from agentrt.sim.status import SimStatus
 
@@ -98,28 +99,6 @@ async def _every_file(files: FilesService, descending: bool) -> list[files_pb2.F
             return out
 
 
-def _page(listed: list[dict[str, Any]], query: Any, max_page: int) -> dict[str, Any]:
-    """OpenAI's cursor page of ``listed``: after the id ``after``, at most ``limit``."""
-    raw = query.get("limit", str(max_page))
-    if not raw.isdigit() or not 1 <= int(raw) <= max_page:
-        raise BadRequest(f"limit must be 1..{max_page}, not {raw[:32]!r}", param="limit")
-    start = 0
-    after = query.get("after")
-    if after is not None:
-        ids = [item["id"] for item in listed]
-        if after not in ids:
-            raise BadRequest(f"after {after[:64]!r} is not an id of this list", param="after")
-        start = ids.index(after) + 1
-    page = listed[start : start + int(raw)]
-    return {
-        "object": "list",
-        "data": page,
-        "first_id": page[0]["id"] if page else None,
-        "last_id": page[-1]["id"] if page else None,
-        "has_more": start + len(page) < len(listed),
-    }
-
-
 class _Files:
     """The endpoints, over the simulator's Files service and the door's records."""
 
@@ -159,8 +138,19 @@ class _Files:
         ]
         if wanted is not None:
             listed = [f for f in listed if f["purpose"] == wanted]
-        limits = self.files.store.limits
-        return web.json_response(_page(listed, request.query, limits.max_files))
+        limit = self.files.store.limits.max_files
+        page, more = cursor_page(
+            listed, request.query, lambda f: str(f["id"]), default=limit, maximum=limit
+        )
+        return web.json_response(
+            {
+                "object": "list",
+                "data": page,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None,
+                "has_more": more,
+            }
+        )
 
     async def retrieve(self, request: web.Request) -> web.Response:
         from aiohttp import web

@@ -23,6 +23,7 @@ class BatchRecord:
     endpoint: str = "/v1/chat/completions"
     completion_window: str = "24h"
     metadata: dict[str, str] | None = None
+    output_expires_after: int | None = None
     finalizing: bool = False
     completed_at: int | None = None
     output_file_id: str | None = None
