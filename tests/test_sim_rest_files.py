@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import AsyncIterator
 
+import aiohttp
 import grpc
 import openai
 import pytest
@@ -84,3 +86,33 @@ async def test_bad_uploads_are_the_sdks_errors(sim: Simulator, client: openai.As
             await bad.files.create(file=("x.txt", b"x"), purpose="batch")
         with pytest.raises(openai.AuthenticationError):
             await bad.files.list()
+
+
+async def test_faults_reach_the_files_endpoints(client: openai.AsyncOpenAI) -> None:
+    with pytest.raises(openai.RateLimitError) as limited:
+        await client.files.list(extra_headers={"x-sim-fault": "resource_exhausted"})
+    assert int(limited.value.response.headers["retry-after"]) >= 1
+    with pytest.raises(openai.InternalServerError) as down:
+        await client.files.create(
+            file=("x.bin", b"x" * 1_000_000),
+            purpose="user_data",
+            extra_headers={"x-sim-fault": "abort", "x-sim-abort-after": "1"},
+        )
+    assert down.value.status_code == 503
+    assert [f async for f in client.files.list()] == []  # nothing was stored
+
+
+async def test_a_download_cut_by_a_fault_is_a_short_body(sim: Simulator) -> None:
+    headers = {"authorization": f"Bearer {KEY}"}
+    form = aiohttp.FormData()
+    form.add_field("purpose", "user_data")
+    form.add_field("file", io.BytesIO(b"y" * 3_000_000), filename="three.bin")
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(f"{sim.rest_url}/files", data=form) as resp:
+            file_id = (await resp.json())["id"]
+        cut = {"x-sim-fault": "abort", "x-sim-abort-after": "1"}
+        async with http.get(f"{sim.rest_url}/files/{file_id}/content", headers=cut) as resp:
+            assert resp.status == 200
+            assert resp.content_length == 3_000_000
+            with pytest.raises(aiohttp.ClientPayloadError):
+                await resp.read()

@@ -122,6 +122,8 @@ class _Files:
         file_id = store.add_file(upload.filename, upload.pieces, _expiry(upload.fields))
         store.finish_upload(file_id, True)  # the whole body has arrived: list it at once
         self.records.purposes[file_id] = purpose
+        if len(self.records.purposes) > 2 * store.limits.max_files:
+            self.records.keep_purposes({m.id for m in await _every_file(self.files, False)})
         return web.json_response(file_json(self.files.message(file_id), purpose))
 
     async def list(self, request: web.Request) -> web.Response:

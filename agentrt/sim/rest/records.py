@@ -41,6 +41,10 @@ class Records:
         """The purpose ``file_id`` was uploaded with (``user_data`` when not known)."""
         return self.purposes.get(file_id, DEFAULT_PURPOSE)
 
+    def keep_purposes(self, live: set[str]) -> None:
+        """Forget the purposes of files no longer in the store (expired, deleted over gRPC)."""
+        self.purposes = {k: v for k, v in self.purposes.items() if k in live}
+
     def batch(self, batch_id: str) -> BatchRecord:
         """The record of ``batch_id`` (made with the defaults if it has none)."""
         record = self.batches.get(batch_id)
