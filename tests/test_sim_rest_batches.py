@@ -8,6 +8,7 @@ request.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import AsyncIterator
 
@@ -166,3 +167,23 @@ async def test_batch_errors_are_the_sdks(sim: Simulator, client: openai.AsyncOpe
     async with openai.AsyncOpenAI(base_url=sim.rest_url, api_key="bad", max_retries=0) as bad:
         with pytest.raises(openai.AuthenticationError):
             await bad.batches.list()
+
+
+async def test_an_image_batch_writes_pngs(client: openai.AsyncOpenAI) -> None:
+    line = {
+        "custom_id": "img",
+        "method": "POST",
+        "url": "/v1/images/generations",
+        "body": {"model": "grok-2-image", "prompt": "a fox", "response_format": "b64_json"},
+    }
+    made = await client.batches.create(
+        input_file_id=await _upload(client, [line]),
+        endpoint="/v1/images/generations",
+        completion_window="24h",
+    )
+    done = await _wait(client, made.id)
+    assert done.output_file_id is not None
+    assert done.error_file_id is None  # nothing failed: no error file
+    [raw] = (await client.files.content(done.output_file_id)).text.splitlines()
+    body = json.loads(raw)["response"]["body"]
+    assert base64.b64decode(body["data"][0]["b64_json"]).startswith(b"\x89PNG")
