@@ -19,6 +19,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc
 from openai.types import Batch
 
 from agentrt.sim.batchstore import BatchLimits
+from agentrt.sim.ragstore import RagLimits
 from agentrt.sim.server import Simulator
 
 KEY = "sk-sim-batches"
@@ -187,3 +188,21 @@ async def test_an_image_batch_writes_pngs(client: openai.AsyncOpenAI) -> None:
     [raw] = (await client.files.content(done.output_file_id)).text.splitlines()
     body = json.loads(raw)["response"]["body"]
     assert base64.b64decode(body["data"][0]["b64_json"]).startswith(b"\x89PNG")
+
+
+async def test_results_wait_for_room_in_a_full_store() -> None:
+    async with Simulator(http_port=0, files=RagLimits(max_files=2)) as sim:
+        c = openai.AsyncOpenAI(base_url=sim.rest_url, api_key="k", max_retries=0)
+        async with c:
+            file_id = await _upload(c, [_line("ok", "hi"), _line("bad", "hi", model="nope")])
+            made = await c.batches.create(
+                input_file_id=file_id, endpoint="/v1/chat/completions", completion_window="24h"
+            )
+            with pytest.raises(openai.RateLimitError, match="at most 2 files"):
+                await _wait(c, made.id)  # the output file fits, the error file does not
+            assert [f.id async for f in c.files.list()] == [file_id]  # no half-written results
+            await c.files.delete(file_id)
+            done = await _wait(c, made.id)
+    assert done.status == "completed"
+    assert done.output_file_id is not None
+    assert done.error_file_id is not None

@@ -25,6 +25,7 @@ from agentrt.sim.rest.cursor import cursor_page
 from agentrt.sim.rest.fields import choice, known_only, text
 from agentrt.sim.rest.files import check_id
 from agentrt.sim.rest.records import BatchRecord
+from agentrt.sim.status import SimStatus
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -162,8 +163,14 @@ class _Batches:
                 token = reply.pagination_token
                 if not token or not reply.results:
                     break
-            record.output_file_id = self._write(f"{batch_id}_output.jsonl", good, record)
-            record.error_file_id = self._write(f"{batch_id}_error.jsonl", bad, record)
+            output = self._write(f"{batch_id}_output.jsonl", good, record)
+            try:
+                errors = self._write(f"{batch_id}_error.jsonl", bad, record)
+            except SimStatus:  # e.g. the store is full: written again at the next look
+                if output is not None:
+                    self.files.delete_file(output)
+                raise
+            record.output_file_id, record.error_file_id = output, errors
             record.completed_at = int(time.time())
         finally:
             record.finalizing = False
