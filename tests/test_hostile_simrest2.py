@@ -67,9 +67,10 @@ def _check(status: int, body: dict[str, Any], want: int, words: list[str]) -> No
 UPLOADS: list[tuple[str, str, bytes, int, list[str]]] = [
     ("json, not multipart", "application/json", b"{}", 400, ["multipart/form-data"]),
     ("no file part", MULTIPART, _form(PURPOSE), 400, ["no 'file' part"]),
-    ("no purpose", MULTIPART, _form(FILE), 400, ["purpose must be one of"]),
-    ("bad purpose", MULTIPART, _form(_part("purpose", b"../etc"), FILE), 400, ["purpose"]),
-    ("output purpose", MULTIPART, _form(_part("purpose", b"batch_output"), FILE), 400, ["purpose"]),
+    ("traversal purpose", MULTIPART, _form(_part("purpose", b"../etc"), FILE), 400, ["purpose"]),
+    ("spaced purpose", MULTIPART, _form(_part("purpose", b"user data"), FILE), 400, ["purpose"]),
+    ("control purpose", MULTIPART, _form(_part("purpose", b"batch\x00"), FILE), 400, ["purpose"]),
+    ("binary purpose", MULTIPART, _form(_part("purpose", b"\xff\xfe"), FILE), 400, ["UTF-8"]),
     ("huge purpose", MULTIPART, _form(_part("purpose", b"b" * 5000), FILE), 400, ["longer"]),
     ("purpose twice", MULTIPART, _form(PURPOSE, PURPOSE, FILE), 400, ["one 'purpose'"]),
     ("two files", MULTIPART, _form(PURPOSE, FILE, FILE), 400, ["one 'file' part"]),
@@ -85,12 +86,28 @@ UPLOADS: list[tuple[str, str, bytes, int, list[str]]] = [
     ("no boundary", "multipart/form-data", _form(PURPOSE, FILE), 400, ["malformed"]),
     ("garbage", MULTIPART, b"\x00\xff not multipart at all", 400, ["malformed"]),
     (
-        "bad expiry",
+        "bad anchor",
         MULTIPART,
-        _form(PURPOSE, FILE, _part("expires_after[anchor]", b"now")),
+        _form(PURPOSE, _part("expires_after[anchor]", b"now"), FILE),
         400,
-        ["expires_after"],
+        ["anchor 'created_at'"],
     ),
+    ("word expiry", MULTIPART, _form(_part("expires_after", b"soon"), FILE), 400, ["seconds"]),
+    (
+        "expiry after the file",
+        MULTIPART,
+        _form(FILE, _part("expires_after", b"60")),
+        400,
+        ["before"],
+    ),
+    (
+        "both expiry forms",
+        MULTIPART,
+        _form(_part("expires_after", b"60"), _part("expires_after[seconds]", b"60"), FILE),
+        400,
+        ["not both"],
+    ),
+    ("year expiry", MULTIPART, _form(_part("expires_after", b"31536000"), FILE), 400, ["1.."]),
 ]
 
 

@@ -80,7 +80,7 @@ async def test_a_rest_upload_is_the_grpc_store(sim: Simulator, client: openai.As
 
 async def test_bad_uploads_are_the_sdks_errors(sim: Simulator, client: openai.AsyncOpenAI) -> None:
     with pytest.raises(openai.BadRequestError, match="purpose"):
-        await client.files.create(file=("x.txt", b"x"), purpose="nonsense")  # type: ignore[arg-type]
+        await client.files.create(file=("x.txt", b"x"), purpose="Not A Purpose!")  # type: ignore[arg-type]
     async with openai.AsyncOpenAI(base_url=sim.rest_url, api_key="bad", max_retries=0) as bad:
         with pytest.raises(openai.AuthenticationError):
             await bad.files.create(file=("x.txt", b"x"), purpose="batch")
@@ -116,3 +116,27 @@ async def test_a_download_cut_by_a_fault_is_a_short_body(sim: Simulator) -> None
             assert resp.content_length == 3_000_000
             with pytest.raises(aiohttp.ClientPayloadError):
                 await resp.read()
+
+
+async def test_xai_form_purpose_optional_and_a_plain_expiry(sim: Simulator) -> None:
+    form = aiohttp.FormData()
+    form.add_field("expires_after", "7200")  # xAI's plain form, before the file
+    form.add_field("file", b"plain", filename="plain.txt")
+    headers = {"authorization": f"Bearer {KEY}"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as http,
+        http.post(f"{sim.rest_url}/files", data=form) as resp,
+    ):
+        assert resp.status == 200
+        made = await resp.json()
+    assert made["purpose"] == "assistants"  # xAI's label when none is sent
+    assert made["expires_at"] == made["created_at"] + 7200
+
+
+async def test_the_sdks_expiry_form(client: openai.AsyncOpenAI) -> None:
+    made = await client.files.create(
+        file=("e.txt", b"e"),
+        purpose="batch",
+        expires_after={"anchor": "created_at", "seconds": 3600},
+    )
+    assert made.expires_at == made.created_at + 3600

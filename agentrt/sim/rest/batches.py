@@ -1,7 +1,7 @@
 """The HTTP door's batches endpoints: OpenAI's batch API over the simulator's batch store.
 
-``POST /v1/batches`` (``input_file_id``: a JSONL file of OpenAI batch lines uploaded with
-purpose ``batch``; ``endpoint``: ``/v1/chat/completions`` or ``/v1/images/generations``;
+``POST /v1/batches`` (``input_file_id``: an uploaded JSONL file of OpenAI batch lines, its
+purpose not checked, as xAI does not; ``endpoint``: ``/v1/chat/completions`` or ``/v1/images/generations``;
 ``completion_window``: ``24h``; optional ``metadata`` and ``output_expires_after``)
 queues every line with the gRPC ``BatchMgmt`` service's worker; ``GET /v1/batches/{id}``,
 ``GET /v1/batches`` (newest first, ``after``/``limit``) and ``POST
@@ -197,13 +197,6 @@ class _Batches:
             metadata=_metadata(body.get("metadata")),
             output_expires_after=_output_expiry(body.get("output_expires_after")),
         )
-        purpose = self.records.purposes.get(file_id)
-        if purpose is not None and purpose != "batch":
-            raise BadRequest(
-                f"file {file_id!r} was uploaded with purpose {purpose!r}: upload the input "
-                "file with purpose 'batch'",
-                param="input_file_id",
-            )
         batch = await self.service.create_batch(
             batch_pb2.CreateBatchRequest(name=f"openai {record.endpoint}", input_file_id=file_id)
         )

@@ -1,7 +1,7 @@
 """The HTTP door's files endpoints: OpenAI's (and xAI's) files REST over the simulator's store.
 
-``POST /v1/files`` (multipart ``file`` + ``purpose``, optional ``expires_after[seconds]``)
-stores the file read in pieces (:mod:`agentrt.sim.rest.uploads`); ``GET /v1/files``
+``POST /v1/files`` (multipart ``file``, optional ``purpose`` and expiry) stores the file
+read in pieces (:mod:`agentrt.sim.rest.uploads`); ``GET /v1/files``
 lists them newest first (``order``, ``limit``, ``after``, ``purpose``);
 ``GET /v1/files/{id}`` describes one, ``GET /v1/files/{id}/content`` streams its bytes a
 piece at a time, ``DELETE /v1/files/{id}`` deletes it. The same store and service as
@@ -23,6 +23,7 @@ from agentrt.sim.rest.admission import begin
 from agentrt.sim.rest.body import BadRequest
 from agentrt.sim.rest.context import HttpContext
 from agentrt.sim.rest.cursor import cursor_page
+from agentrt.sim.rest.records import DEFAULT_PURPOSE
 from agentrt.sim.rest.uploads import read_upload
 from agentrt.sim.status import SimStatus
 
@@ -33,9 +34,8 @@ if TYPE_CHECKING:
     from agentrt.sim.rest.deps import RestDeps
     from agentrt.sim.rest.records import Records
 
-__all__ = ["PURPOSES", "add_routes", "check_id", "file_json"]
+__all__ = ["add_routes", "check_id", "file_json"]
 
-PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
 _MAX_ID = 256
 _MAX_EXPIRY_S = 30 * 86_400
 
@@ -63,10 +63,19 @@ def file_json(message: files_pb2.File, purpose: str) -> dict[str, Any]:
 
 
 def _expiry(fields: dict[str, str]) -> int | None:
+    """Seconds from xAI's ``expires_after`` or the ``openai`` SDK's anchor and seconds."""
     anchor = fields.get("expires_after[anchor]")
     seconds = fields.get("expires_after[seconds]")
-    if anchor is None and seconds is None:
+    plain = fields.get("expires_after")
+    if anchor is None and seconds is None and plain is None:
         return None
+    if plain is not None:
+        if anchor is not None or seconds is not None:
+            raise BadRequest(
+                "send expires_after, or expires_after[anchor] and [seconds], not both",
+                param="expires_after",
+            )
+        anchor, seconds = "created_at", plain
     if anchor != "created_at" or seconds is None or not seconds.isdigit():
         raise BadRequest(
             "expires_after needs anchor 'created_at' and a whole number of seconds",
@@ -113,12 +122,7 @@ class _Files:
         plan = await begin(self.deps.rag, HttpContext(request))
         store = self.files.store
         upload = await read_upload(request, store.limits.max_file_bytes, plan.abort_after)
-        purpose = upload.fields.get("purpose")
-        if purpose not in PURPOSES:
-            raise BadRequest(
-                f"purpose must be one of {', '.join(PURPOSES)}, not {str(purpose)[:64]!r}",
-                param="purpose",
-            )
+        purpose = upload.fields.get("purpose", DEFAULT_PURPOSE)  # a label xAI does not enforce
         file_id = store.add_file(upload.filename, upload.pieces, _expiry(upload.fields))
         store.finish_upload(file_id, True)  # the whole body has arrived: list it at once
         self.records.purposes[file_id] = purpose

@@ -3,7 +3,7 @@
 OpenAI's files and batches carry fields xAI's gRPC messages have no place for: a file's
 ``purpose``, a batch's ``endpoint``, ``completion_window``, ``metadata`` and its output
 and error files. The door keeps them here, in memory: a file uploaded over gRPC (or
-before a ``--data-dir`` restart) reports ``user_data``, a batch its defaults. Entries go
+before a ``--data-dir`` restart) reports ``assistants``, a batch its defaults. Entries go
 with their file or batch, and their number is bounded by the stores' own limits.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["BatchRecord", "Records"]
+__all__ = ["DEFAULT_PURPOSE", "BatchRecord", "Records"]
 
-DEFAULT_PURPOSE = "user_data"
+DEFAULT_PURPOSE = "assistants"  # xAI's conventional label; it does not interpret purposes
 
 
 @dataclass(kw_only=True)
@@ -38,7 +38,7 @@ class Records:
     batches: dict[str, BatchRecord] = field(default_factory=dict)
 
     def purpose(self, file_id: str) -> str:
-        """The purpose ``file_id`` was uploaded with (``user_data`` when not known)."""
+        """The purpose ``file_id`` was uploaded with (:data:`DEFAULT_PURPOSE` when not known)."""
         return self.purposes.get(file_id, DEFAULT_PURPOSE)
 
     def keep_purposes(self, live: set[str]) -> None:

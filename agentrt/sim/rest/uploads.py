@@ -1,14 +1,18 @@
 """Reading a multipart file upload in pieces: :func:`read_upload`, :class:`Upload`.
 
 ``multipart/form-data`` with one ``file`` part (its ``filename`` set) and small text
-fields (``purpose``, ``expires_after[anchor]``, ``expires_after[seconds]``). The file is
-read a piece at a time and kept once, as the pieces the store writes into its blob; more
-than the store's ``max_file_bytes`` ends the upload with a 413 and nothing stored.
-Malformed bodies, a missing or repeated ``file`` part, and unknown parts are 400s.
+fields: ``purpose`` (a label, as xAI takes it: lower-case letters, digits, ``_`` and
+``-``), and the expiry, either xAI's ``expires_after`` (seconds) or the ``openai`` SDK's
+``expires_after[anchor]`` and ``expires_after[seconds]``, sent before the file as xAI
+requires. The file is read a piece at a time and kept once, as the pieces the store
+writes into its blob; more than the store's ``max_file_bytes`` ends the upload with a
+413 and nothing stored. Malformed bodies, a missing or repeated ``file`` part, a
+repeated or unknown field, and a malformed purpose are 400s.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,9 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["FIELDS", "PIECE_BYTES", "Upload", "read_upload"]
 
 PIECE_BYTES = 256 * 1024
-FIELDS = ("purpose", "expires_after[anchor]", "expires_after[seconds]")
+FIELDS = ("purpose", "expires_after", "expires_after[anchor]", "expires_after[seconds]")
 _MAX_FIELD_BYTES = 1024
 _MAX_NAME = 1024
+_PURPOSE = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 
 
 @dataclass
@@ -85,9 +90,18 @@ async def _read_field(part: BodyPartReader, upload: Upload) -> None:
         if len(value) > _MAX_FIELD_BYTES:
             raise BadRequest(f"{name} is longer than {_MAX_FIELD_BYTES} bytes", param=name)
     try:
-        upload.fields[name] = value.decode()
+        text = value.decode()
     except UnicodeDecodeError:
         raise BadRequest(f"{name} is not UTF-8 text", param=name) from None
+    if name == "purpose" and not _PURPOSE.fullmatch(text):
+        raise BadRequest(
+            f"purpose {text[:64]!r} is not a purpose: a word of lower-case letters, digits, "
+            "'_' and '-', e.g. assistants, batch, user_data",
+            param=name,
+        )
+    if name.startswith("expires_after") and upload.seen_file:
+        raise BadRequest(f"send {name} before the 'file' part", param="expires_after")
+    upload.fields[name] = text
 
 
 async def read_upload(request: web.Request, limit: int, abort: int | None) -> Upload:
