@@ -306,6 +306,8 @@ QUERIES: list[tuple[str, str, str]] = [
     ("sideways order", "/files?order=sideways", "order"),
     ("unknown after", "/files?after=file_nope", "after"),
     ("unknown batch after", "/batches?after=batch_nope", "after"),
+    ("unknown sort", "/files?sort_by=mtime", "sort_by"),
+    ("unknown token", "/files?pagination_token=zzz", "after"),
 ]
 
 

@@ -140,3 +140,24 @@ async def test_the_sdks_expiry_form(client: openai.AsyncOpenAI) -> None:
         expires_after={"anchor": "created_at", "seconds": 3600},
     )
     assert made.expires_at == made.created_at + 3600
+
+
+async def test_xai_listing_sorts_and_pages_with_a_token(
+    sim: Simulator, client: openai.AsyncOpenAI
+) -> None:
+    for size in (3, 1, 2):
+        await client.files.create(file=(f"s{size}.bin", b"z" * size), purpose="user_data")
+    headers = {"authorization": f"Bearer {KEY}"}
+    sizes, token = [], None
+    async with aiohttp.ClientSession(headers=headers) as http:
+        while True:
+            query = {"sort_by": "size", "order": "asc", "limit": "2"}
+            if token is not None:
+                query["pagination_token"] = token
+            async with http.get(f"{sim.rest_url}/files", params=query) as resp:
+                page = await resp.json()
+            sizes += [f["bytes"] for f in page["data"]]
+            token = page["pagination_token"]
+            if token is None:
+                break
+    assert sizes == [1, 2, 3]

@@ -23,6 +23,7 @@ from agentrt.sim.rest.admission import begin
 from agentrt.sim.rest.body import BadRequest
 from agentrt.sim.rest.context import HttpContext
 from agentrt.sim.rest.cursor import cursor_page
+from agentrt.sim.rest.fields import choice
 from agentrt.sim.rest.records import DEFAULT_PURPOSE
 from agentrt.sim.rest.uploads import read_upload
 from agentrt.sim.status import SimStatus
@@ -88,8 +89,17 @@ def _expiry(fields: dict[str, str]) -> int | None:
     return int(seconds)
 
 
-async def _every_file(files: FilesService, descending: bool) -> list[files_pb2.File]:
-    """Every live file, newest or oldest first, read a page at a time from the service."""
+_SORTS = {
+    "created_at": files_pb2.FILES_SORT_BY_CREATED_AT,
+    "filename": files_pb2.FILES_SORT_BY_FILENAME,
+    "size": files_pb2.FILES_SORT_BY_SIZE,
+}
+
+
+async def _every_file(
+    files: FilesService, descending: bool, sort_by: str = "created_at"
+) -> list[files_pb2.File]:
+    """Every live file, sorted as asked, read a page at a time from the service."""
     order = files_pb2.DESCENDING if descending else files_pb2.ASCENDING
     out: list[files_pb2.File] = []
     token = ""
@@ -98,7 +108,7 @@ async def _every_file(files: FilesService, descending: bool) -> list[files_pb2.F
             files_pb2.ListFilesRequest(
                 limit=files.store.limits.max_page,
                 order=order,
-                sort_by=files_pb2.FILES_SORT_BY_CREATED_AT,
+                sort_by=_SORTS[sort_by],
                 pagination_token=token,
             )
         )
@@ -131,30 +141,34 @@ class _Files:
         return web.json_response(file_json(self.files.message(file_id), purpose))
 
     async def list(self, request: web.Request) -> web.Response:
+        """OpenAI's cursor page (``after``), or xAI's (``pagination_token``, ``sort_by``)."""
         from aiohttp import web
 
         await begin(self.deps.rag, HttpContext(request))
-        order = request.query.get("order", "desc")
-        if order not in ("asc", "desc"):
-            raise BadRequest(f"order must be asc or desc, not {order[:32]!r}", param="order")
-        wanted = request.query.get("purpose")
+        query = dict(request.query)
+        order = choice(query, "order", ("asc", "desc"), "desc")
+        sort_by = choice(query, "sort_by", tuple(_SORTS), "created_at")
+        if "pagination_token" in query:  # xAI's cursor is the last id of the page before
+            query.setdefault("after", query["pagination_token"])
         listed = [
             file_json(m, self.records.purpose(m.id))
-            for m in await _every_file(self.files, order == "desc")
+            for m in await _every_file(self.files, order == "desc", sort_by)
         ]
-        if wanted is not None:
-            listed = [f for f in listed if f["purpose"] == wanted]
+        if "purpose" in query:
+            listed = [f for f in listed if f["purpose"] == query["purpose"]]
         limit = self.files.store.limits.max_files
         page, more = cursor_page(
-            listed, request.query, lambda f: str(f["id"]), default=limit, maximum=limit
+            listed, query, lambda f: str(f["id"]), default=limit, maximum=limit
         )
+        last = page[-1]["id"] if page else None
         return web.json_response(
             {
                 "object": "list",
                 "data": page,
                 "first_id": page[0]["id"] if page else None,
-                "last_id": page[-1]["id"] if page else None,
+                "last_id": last,
                 "has_more": more,
+                "pagination_token": last if more else None,
             }
         )
 
