@@ -13,6 +13,7 @@ import openai
 import pytest
 from agentrt_protos.xai.api.v1 import files_pb2, files_pb2_grpc
 
+from agentrt.sim.ragstore import RagLimits
 from agentrt.sim.server import Simulator
 
 KEY = "sk-sim-files"
@@ -161,3 +162,14 @@ async def test_xai_listing_sorts_and_pages_with_a_token(
             if token is None:
                 break
     assert sizes == [1, 2, 3]
+
+
+async def test_a_file_over_the_limit_is_a_413_the_sdk_reads() -> None:
+    async with Simulator(http_port=0, files=RagLimits(max_file_bytes=1 << 20)) as sim:
+        c = openai.AsyncOpenAI(base_url=sim.rest_url, api_key="k", max_retries=0)
+        async with c:
+            with pytest.raises(openai.APIStatusError, match="larger than max") as big:
+                # far more than the limit: the refusal comes while the SDK is still sending
+                await c.files.create(file=("big.bin", b"x" * (30 << 20)), purpose="batch")
+            assert big.value.status_code == 413
+            assert [f async for f in c.files.list()] == []
