@@ -94,6 +94,13 @@ UPLOADS: list[tuple[str, str, bytes, int, list[str]]] = [
     ),
     ("word expiry", MULTIPART, _form(_part("expires_after", b"soon"), FILE), 400, ["seconds"]),
     (
+        "superscript expiry",
+        MULTIPART,
+        _form(_part("expires_after", "²".encode()), FILE),
+        400,
+        ["seconds"],
+    ),
+    (
         "expiry after the file",
         MULTIPART,
         _form(FILE, _part("expires_after", b"60")),
@@ -206,6 +213,13 @@ BODIES: list[tuple[str, str, Any, int, list[str]]] = [
         ["size"],
     ),
     (
+        "superscript size",
+        "/images/generations",
+        {"model": "aurora", "prompt": "x", "size": "²x1"},
+        400,
+        ["size"],
+    ),
+    (
         "bad ratio",
         "/images/generations",
         {"model": "aurora", "prompt": "x", "aspect_ratio": "7:5"},
@@ -302,6 +316,8 @@ async def test_hostile_bodies(
 QUERIES: list[tuple[str, str, str]] = [
     ("zero limit", "/files?limit=0", "limit"),
     ("word limit", "/files?limit=ten", "limit"),
+    ("superscript limit", "/files?limit=%C2%B2", "limit"),
+    ("superscript batch limit", "/batches?limit=%C2%B2", "limit"),
     ("huge limit", "/batches?limit=101", "limit"),
     ("sideways order", "/files?order=sideways", "order"),
     ("unknown after", "/files?after=file_nope", "after"),

@@ -26,7 +26,7 @@ def cursor_page(
         BadRequest: ``limit`` is not 1..``maximum``, or ``after`` is not an id of ``items``.
     """
     raw = query.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise BadRequest(f"limit must be 1..{maximum}, not {raw[:32]!r}", param="limit")
     start = 0
     after = query.get("after")

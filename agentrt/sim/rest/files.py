@@ -77,7 +77,7 @@ def _expiry(fields: dict[str, str]) -> int | None:
                 param="expires_after",
             )
         anchor, seconds = "created_at", plain
-    if anchor != "created_at" or seconds is None or not seconds.isdigit():
+    if anchor != "created_at" or not (seconds and seconds.isascii() and seconds.isdigit()):
         raise BadRequest(
             "expires_after needs anchor 'created_at' and a whole number of seconds",
             param="expires_after",

@@ -71,13 +71,12 @@ def _ratio_of_size(size: str) -> str:
     if size == "auto":
         return "auto"
     width, _, height = size.partition("x")
-    if not (
-        width.isdigit() and height.isdigit() and 0 < int(width) <= _MAX_SIDE >= int(height) > 0
-    ):
+    sides = [int(v) for v in (width, height) if v.isascii() and v.isdigit() and len(v) <= 6]
+    if len(sides) != 2 or not all(0 < v <= _MAX_SIDE for v in sides):
         raise BadRequest(
             f"size must be WIDTHxHEIGHT (e.g. 1024x1024) or auto, not {size[:64]!r}", param="size"
         )
-    w, h = int(width), int(height)
+    w, h = sides
     g = math.gcd(w, h)
     ratio = f"{w // g}:{h // g}"
     if ratio not in _RATIOS:
