@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_TEXT_CHARS", "add_routes", "tokens_json"]
 
-MAX_TEXT_CHARS = 1_000_000
+MAX_TEXT_CHARS = 262_144  # at most ~130k tokens: an answer of ~10 MB
 
 
 def tokens_json(reply: tokenize_pb2.TokenizeTextResponse) -> dict[str, Any]:
