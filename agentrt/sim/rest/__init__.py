@@ -9,6 +9,12 @@ take), ``errors`` (statuses as OpenAI error bodies and HTTP codes), ``body`` (re
 checking JSON bodies), and one module per endpoint family: ``chat_completions``,
 ``responses``, ``models``, ``embeddings``, ``images``, ``tokenize``, ``api_key``,
 ``files``, ``batches``.
+
+Beside the files and batches endpoints: ``admission`` (admitting a request to a stateful
+service with its planned fault), ``uploads`` (multipart uploads read in pieces),
+``records`` (file purposes and OpenAI batch fields the gRPC messages have no place for),
+``batch_output`` (a batch's results as OpenAI's output and error files), ``cursor``
+(OpenAI's cursor pages) and ``fields`` (reading a JSON body's fields).
 """
 
 __all__: list[str] = []

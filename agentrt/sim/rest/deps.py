@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from agentrt.sim.rest.records import Records
 
 if TYPE_CHECKING:
     from agentrt.sim.batch_handlers import BatchHandlers
@@ -28,3 +30,4 @@ class RestDeps:
     images: ImageHost
     admit: Callable[[Any], None]  # raises UNAUTHENTICATED unless the bearer key is right
     observer: Observer | None = None
+    records: Records = field(default_factory=Records)  # OpenAI's fields gRPC has no place for
