@@ -471,11 +471,10 @@ async def test_the_cli_announces_its_http_door_and_the_sdk_calls_it(tmp_path: Pa
         str(keys),
         drop=("XAI_API_KEY", "AGENTRT_ENDPOINT"),
     ) as served:
-        assert served.process.stdout is not None
-        line = await asyncio.to_thread(served.process.stdout.readline)
-        assert line.startswith("listening on http://127.0.0.1:")
-        assert line.endswith("/v1 (REST)\n")
-        base_url = line.split()[2]
+        base_url = served.rest_url  # conftest read the second line: "listening on URL (REST)"
+        assert base_url is not None
+        assert base_url.startswith("http://127.0.0.1:")
+        assert base_url.endswith("/v1")
         async with openai.AsyncOpenAI(base_url=base_url, api_key=TOKEN, max_retries=0) as oa:
             response = await oa.responses.create(model="probe", input="call whoami")
     assert "whoami" in response.output_text
