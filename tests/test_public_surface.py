@@ -70,6 +70,7 @@ ALL: dict[str, list[str]] = {
     "agentrt.serve": [],
     "agentrt.specs": [],
     "agentrt.telemetry": [],
+    "agentrt.xai.rest": [],
     "agentrt.xai": [
         "Client",
         "Files",
