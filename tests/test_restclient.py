@@ -293,9 +293,13 @@ async def test_an_error_after_the_first_event_is_stream_interrupted() -> None:
         )
         async with rest_client(server) as client:
             got: list[str] = []
-            with pytest.raises(errors.StreamInterrupted) as info:
+
+            async def consume() -> None:
                 async for d in client.chat.stream(REQ):
                     got.append(d.content)
+
+            with pytest.raises(errors.StreamInterrupted) as info:
+                await consume()
     assert got == ["a", "b"]
     assert info.value.chunks_received == 2
     assert len(server.requests) == 1  # never replayed
