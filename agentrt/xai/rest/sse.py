@@ -25,7 +25,7 @@ class SseParser:
         limit: the longest line, and the most data one event may hold, in bytes.
     """
 
-    __slots__ = ("_data", "_event", "_limit", "_rest", "_size")
+    __slots__ = ("_data", "_event", "_failed", "_limit", "_rest", "_size")
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
@@ -33,21 +33,36 @@ class SseParser:
         self._data: list[bytes] = []
         self._event = ""
         self._size = 0
+        self._failed: ResponseTooLarge | None = None
+
+    def check(self) -> None:
+        """Raise the error found by the last :meth:`feed`, once its complete events are out.
+
+        Raises:
+            ResponseTooLarge: the last feed went over the limit.
+        """
+        if self._failed is not None:
+            raise self._failed
+
+    def _over(self, what: str, out: list[Event]) -> list[Event]:
+        error = ResponseTooLarge(f"{what} exceeds {self._limit} bytes", code="413")
+        if not out:
+            raise error
+        self._failed = error  # the events before it are delivered first
+        return out
 
     def feed(self, chunk: bytes) -> list[Event]:
         """The events completed by ``chunk``.
 
         Raises:
-            ResponseTooLarge: a line or an event's data exceeds the limit.
+            ResponseTooLarge: a line or an event's data exceeds the limit (when
+                ``chunk`` completed events before it: at :meth:`check`).
         """
+        self.check()
         if self._rest:
             chunk = self._rest + chunk
         lines = chunk.split(b"\n")
         rest = self._rest = lines.pop()
-        if len(rest) > self._limit:
-            raise ResponseTooLarge(
-                f"an SSE line exceeds {self._limit} bytes without ending", code="413"
-            )
         out: list[Event] = []
         data = self._data
         for line in lines:
@@ -59,9 +74,7 @@ class SseParser:
                 data.append(value)
                 self._size += len(value)
                 if self._size > self._limit:
-                    raise ResponseTooLarge(
-                        f"an SSE event's data exceeds {self._limit} bytes", code="413"
-                    )
+                    return self._over("an SSE event's data", out)
             elif line == b"" or line == b"\r":
                 if data:
                     out.append((self._event, data[0] if len(data) == 1 else b"\n".join(data)))
@@ -71,6 +84,8 @@ class SseParser:
             elif line[:6] == b"event:":
                 self._event = line[6:].strip().decode("utf-8", "replace")
             # anything else (":" comments and keep-alives, "id:", "retry:", unknown) is skipped
+        if len(rest) > self._limit:
+            return self._over("an SSE line without its end", out)
         return out
 
     def end(self) -> list[Event]:

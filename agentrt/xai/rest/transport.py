@@ -225,6 +225,7 @@ class RestTransport:
                     if batch:
                         received += len(batch)
                         yield batch
+                        parser.check()
                 batch = parser.end()
                 if batch:
                     yield batch
