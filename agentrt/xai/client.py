@@ -85,6 +85,7 @@ from agentrt.xai.config import (
     ClientConfig,
     Protocol,
     RestApi,
+    check_endpoint,
     is_url,
     is_xai,
     management_config,
@@ -178,6 +179,8 @@ class Client:
                 protocol=protocol or ("rest" if is_url(main) else "grpc"),
                 rest_api=rest_api,
             )
+        if not is_url(config.endpoint):  # a URL was checked by ClientConfig
+            check_endpoint(config.endpoint)
         if config.api_key is None and is_xai(config.endpoint):
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config
