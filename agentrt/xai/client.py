@@ -208,13 +208,14 @@ class Client:
 
         self._transport = transport = RestTransport(config)
         self.chat = RestChat(transport, self.telemetry, config.rest_api)
-        # REST stand-ins with the same methods, or ones whose every use is a UsageError
+        # REST stand-ins with the same methods (duck-typed), or ones whose every use is a
+        # UsageError; the attributes keep their gRPC types for the type checker
         services = rest_services(transport)
-        self.models = services.models
-        self.tokenizer = services.tokenizer
-        self.images = services.images
-        self.embeddings = services.embeddings
-        self.auth = services.auth
+        self.models = services.models  # type: ignore[assignment]
+        self.tokenizer = services.tokenizer  # type: ignore[assignment]
+        self.images = services.images  # type: ignore[assignment]
+        self.embeddings = services.embeddings  # type: ignore[assignment]
+        self.auth = services.auth  # type: ignore[assignment]
         self.documents = GrpcOnly("documents")  # type: ignore[assignment]
         for name in ("files", "batch", "collections", "video"):
             self.__dict__[name] = GrpcOnly(name)  # shadows the cached properties
