@@ -453,7 +453,8 @@ async def test_the_small_services_over_rest() -> None:
         ("g",),
         {"prompt_text_token_price": 20},
     )
-    assert model.created is not None and model.created.year == 2023
+    assert model.created is not None
+    assert model.created.year == 2023
     assert [(t.token_id, t.string_token, t.token_bytes) for t in tokens] == [(7, "hi", b"hi")]
     assert vectors.vectors == ((1.0, 2.0), (0.5,))
     assert images.images[0].url == "https://img.example/1.png"
