@@ -473,3 +473,33 @@ async def test_the_small_services_over_rest() -> None:
         "response_format": "url",
         "n": 2,
     }
+
+
+async def test_an_agent_streams_over_rest_with_the_tool_call_streamed_in_fragments() -> None:
+    first = [
+        {
+            "index": 0,
+            "id": "call_7",
+            "type": "function",
+            "function": {"name": "get_weather", "arguments": ""},
+        }
+    ]
+    rest = [{"index": 0, "function": {"arguments": '{"city": "Rome"}'}}]
+    async with ScriptedServer() as server:
+        server.script(
+            "/chat/completions",
+            Reply(
+                events=sse(
+                    chunk(tool_calls=first), chunk(tool_calls=rest), chunk(finish="tool_calls")
+                )
+            ),
+            Reply(events=sse(chunk("Sunny "), chunk("in Rome.", finish="stop"))),
+        )
+        agent = Agent(name="w", model="grok-test", tools=[get_weather])
+        async with rest_client(server) as client, agent.stream("Rome?", client=client) as run:
+            kinds = [type(e).__name__ async for e in run]
+        result = run.result
+    assert result.output == "Sunny in Rome."
+    assert "Rome" in ran
+    assert "TextDelta" in kinds
+    assert all(body["stream"] for _, _, body in server.requests)
