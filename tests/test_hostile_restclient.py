@@ -91,6 +91,19 @@ STREAM_FIRST = [
         errors.AuthenticationError,
     ),
     ("error event as a string", Reply(events=sse({"error": "boom"})), errors.ServerError),
+    ("choices not a list", Reply(events=sse({"choices": 5})), errors.ServerError),
+    ("choice not an object", Reply(events=sse({"choices": ["a"]})), errors.ServerError),
+    ("delta a list", Reply(events=sse({"choices": [{"delta": [1]}]})), errors.ServerError),
+    (
+        "content a number",
+        Reply(events=sse({"choices": [{"delta": {"content": 5}}]})),
+        errors.ServerError,
+    ),
+    (
+        "tool calls a string",
+        Reply(events=sse({"choices": [{"delta": {"tool_calls": "x"}}]})),
+        errors.ServerError,
+    ),
 ]
 
 
@@ -108,6 +121,16 @@ async def test_a_stream_broken_from_the_start_raises_its_error(
 
 # A stream that breaks after its first event: StreamInterrupted, never replayed.
 STREAM_LATER = [
+    (
+        "usage not numbers",
+        Reply(events=sse(chunk("a"), chunk(usage={"prompt_tokens": "many"}))),
+        errors.ServerError,
+    ),
+    (
+        "reasoning a dict later",
+        Reply(events=sse(chunk("a"), {"choices": [{"delta": {"reasoning_content": {"x": 1}}}]})),
+        errors.ServerError,
+    ),
     (
         "no [DONE]",
         Reply(events=sse(chunk("a"), chunk("b", finish="stop"), done=False)),
@@ -147,6 +170,11 @@ async def test_a_stream_broken_later_is_stream_interrupted(
 
 
 RESPONSES_STREAMS = [
+    (
+        "delta not text",
+        sse({"type": "response.created"}, {"type": "response.output_text.delta", "delta": 5}),
+    ),
+    ("type a list", sse({"type": "response.created"}, {"type": ["x"]})),
     (
         "no response.completed",
         sse({"type": "response.output_text.delta", "delta": "a"}, done=False),

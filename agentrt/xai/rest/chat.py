@@ -186,9 +186,21 @@ class RestChat:
         return RestChatStream(self._transport, wire, timeout, self._chat_call(wire, stream=True))
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name not in _GRPC_ONLY:
             raise AttributeError(name)
         raise UsageError(f"client.chat.{name} is not available over REST: use protocol='grpc'")
+
+
+_GRPC_ONLY = frozenset(
+    {
+        "start_deferred",
+        "get_deferred",
+        "complete_deferred",
+        "get_stored",
+        "delete_stored",
+        "compact",
+    }
+)
 
 
 def _response(api: RestApi, raw: Any) -> ChatResponse:

@@ -120,47 +120,54 @@ async def chat_deltas(
     usage: Any = None
     received = 0
     done = False
-    async for batch in events:
-        for _name, data in batch:
-            if data == _DONE:
-                done = True
-                continue
-            obj = _parse(data, received)
-            received += 1
-            choices = obj.get("choices")
-            if choices is None:
-                if "error" in obj:
-                    raise _fail(received - 1, error_from_body(obj))
-                choices = ()
-            last = obj
-            if (u := obj.get("usage")) is not None:
-                usage = u
-            for ch in choices:
-                i = ch.get("index", 0)
-                acc = accs.get(i)
-                if acc is None:
-                    acc = accs[i] = _Acc()
-                    if not state[0]:
-                        state[0] = perf_counter()
-                d = ch.get("delta") or {}
-                c = d.get("content") or ""
-                r = d.get("reasoning_content") or ""
-                if c:
-                    acc.content.append(c)
-                if r:
-                    acc.reasoning.append(r)
-                if (t := d.get("tool_calls")) is not None:
-                    acc.add_calls(t)
-                if (lp := ch.get("logprobs")) is not None and lp.get("content"):
-                    acc.logprobs.extend(lp["content"])
-                calls: tuple[ToolCall, ...] = ()
-                if (f := ch.get("finish_reason")) is not None:
-                    acc.finish = finish_reason(f)
-                    if acc.calls:
-                        calls = acc.take_calls()
-                        calls_of[i] = calls_of.get(i, ()) + calls
-                state[1] += 1
-                yield _new_delta(Delta, (c, r, calls, i))
+    try:
+        async for batch in events:
+            for _name, data in batch:
+                if data == _DONE:
+                    done = True
+                    continue
+                obj = _parse(data, received)
+                received += 1
+                choices = obj.get("choices")
+                if choices is None:
+                    if "error" in obj:
+                        raise _fail(received - 1, error_from_body(obj))
+                    choices = ()
+                last = obj
+                if (u := obj.get("usage")) is not None:
+                    usage = u
+                for ch in choices:
+                    i = ch.get("index", 0)
+                    acc = accs.get(i)
+                    if acc is None:
+                        acc = accs[i] = _Acc()
+                        if not state[0]:
+                            state[0] = perf_counter()
+                    d = ch.get("delta") or {}
+                    c = d.get("content") or ""
+                    r = d.get("reasoning_content") or ""
+                    if c:
+                        if c.__class__ is not str:
+                            raise TypeError(f"content is {type(c).__name__}, not text")
+                        acc.content.append(c)
+                    if r:
+                        if r.__class__ is not str:
+                            raise TypeError(f"reasoning is {type(r).__name__}, not text")
+                        acc.reasoning.append(r)
+                    if (t := d.get("tool_calls")) is not None:
+                        acc.add_calls(t)
+                    if (lp := ch.get("logprobs")) is not None and lp.get("content"):
+                        acc.logprobs.extend(lp["content"])
+                    calls: tuple[ToolCall, ...] = ()
+                    if (f := ch.get("finish_reason")) is not None:
+                        acc.finish = finish_reason(f)
+                        if acc.calls:
+                            calls = acc.take_calls()
+                            calls_of[i] = calls_of.get(i, ()) + calls
+                    state[1] += 1
+                    yield _new_delta(Delta, (c, r, calls, i))
+    except (TypeError, AttributeError, ValueError, KeyError) as e:
+        raise _fail(max(received - 1, 0), _malformed(e)) from None  # the bad one does not count
     if not done:
         raise _cut(received, "the stream ended before data: [DONE]")
     for i, acc in sorted(accs.items()):
@@ -168,17 +175,32 @@ async def chat_deltas(
             calls = acc.take_calls()
             calls_of[i] = calls_of.get(i, ()) + calls
             yield _new_delta(Delta, ("", "", calls, i))
-    choices_out = tuple(accs[i].choice(i, calls_of.get(i, ())) for i in sorted(accs))
-    result.append(
-        ChatResponse(
-            id=str(last.get("id") or ""),
-            model=str(last.get("model") or ""),
-            choices=choices_out or (Choice(),),
-            usage=usage_from_json(usage),
-            citations=tuple(dict.fromkeys(str(c) for c in last.get("citations") or ())),
-            system_fingerprint=str(last.get("system_fingerprint") or ""),
-            service_tier=str(last.get("service_tier") or ""),
-        )
+    try:
+        result.append(_assemble(last, usage, accs, calls_of))
+    except (TypeError, AttributeError, ValueError) as e:
+        raise _fail(received, _malformed(e)) from None
+
+
+def _malformed(e: Exception) -> errors.ServerError:
+    return errors.ServerError(f"a malformed stream event: {e}"[:300], code="200")
+
+
+def _assemble(
+    last: dict[str, Any],
+    usage: Any,
+    accs: dict[int, _Acc],
+    calls_of: dict[int, tuple[ToolCall, ...]],
+) -> ChatResponse:
+    """The response of a chat completions stream; id, model and citations are the last chunk's."""
+    choices = tuple(accs[i].choice(i, calls_of.get(i, ())) for i in sorted(accs))
+    return ChatResponse(
+        id=str(last.get("id") or ""),
+        model=str(last.get("model") or ""),
+        choices=choices or (Choice(),),
+        usage=usage_from_json(usage),
+        citations=tuple(dict.fromkeys(str(c) for c in last.get("citations") or ())),
+        system_fingerprint=str(last.get("system_fingerprint") or ""),
+        service_tier=str(last.get("service_tier") or ""),
     )
 
 
@@ -196,31 +218,36 @@ async def responses_deltas(
     final: ChatResponse | None = None
     args: dict[str, list[str]] = {}  # item id -> argument pieces (when .done lacks them)
     received = 0
-    async for batch in events:
-        for name, data in batch:
-            if data == _DONE:
-                continue
-            obj = _parse(data, received)
-            received += 1
-            kind = obj.get("type") or name
-            delta: Delta | None = None
-            if kind == _TEXT:
-                delta = _new_delta(Delta, (obj.get("delta") or "", "", (), 0))
-            elif kind in _REASONING:
-                delta = _new_delta(Delta, ("", obj.get("delta") or "", (), 0))
-            elif kind == "response.function_call_arguments.delta":
-                args.setdefault(str(obj.get("item_id")), []).append(obj.get("delta") or "")
-            elif kind == "response.output_item.done":
-                delta = _call_delta(obj.get("item") or {}, args)
-            elif kind in _FINAL:
-                final = _final(obj, received)
-            elif kind in ("error", "response.failed"):
-                raise _fail(received - 1, error_from_body(obj.get("response") or obj))
-            if delta is not None:
-                if not state[0]:
-                    state[0] = perf_counter()
-                state[1] += 1
-                yield delta
+    try:
+        async for batch in events:
+            for name, data in batch:
+                if data == _DONE:
+                    continue
+                obj = _parse(data, received)
+                received += 1
+                kind = obj.get("type") or name
+                delta: Delta | None = None
+                if kind == _TEXT:
+                    delta = _new_delta(Delta, (obj.get("delta") or "", "", (), 0))
+                elif kind in _REASONING:
+                    delta = _new_delta(Delta, ("", obj.get("delta") or "", (), 0))
+                elif kind == "response.function_call_arguments.delta":
+                    args.setdefault(str(obj.get("item_id")), []).append(obj.get("delta") or "")
+                elif kind == "response.output_item.done":
+                    delta = _call_delta(obj.get("item") or {}, args)
+                elif kind in _FINAL:
+                    final = _final(obj, received)
+                elif kind in ("error", "response.failed"):
+                    raise _fail(received - 1, error_from_body(obj.get("response") or obj))
+                if delta is not None:
+                    if delta[0].__class__ is not str or delta[1].__class__ is not str:
+                        raise TypeError("a delta is not text")
+                    if not state[0]:
+                        state[0] = perf_counter()
+                    state[1] += 1
+                    yield delta
+    except (TypeError, AttributeError, ValueError, KeyError) as e:
+        raise _fail(max(received - 1, 0), _malformed(e)) from None  # the bad one does not count
     if final is None:
         raise _cut(received, "the stream ended before response.completed")
     result.append(final)
