@@ -320,6 +320,15 @@ BAD_SETTINGS: list[tuple[str, dict[str, Any]]] = [
     ("unknown protocol", {"endpoint": "127.0.0.1:8000", "protocol": "soap"}),
     ("unknown rest_api", {"endpoint": "http://127.0.0.1:8000/v1", "rest_api": "graphql"}),
     ("no key for x.ai", {"endpoint": "https://api.x.ai/v1", "api_key": None}),
+    (
+        "header smuggling",
+        {"endpoint": "http://127.0.0.1:8000/v1", "metadata": (("x-a", "b\r\nEvil: 1"),)},
+    ),
+    (
+        "header name with a space",
+        {"endpoint": "http://127.0.0.1:8000/v1", "metadata": (("x a", "b"),)},
+    ),
+    ("key with a line break", {"endpoint": "http://127.0.0.1:8000/v1", "api_key": "sk\nx"}),
 ]
 
 

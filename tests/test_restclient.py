@@ -16,6 +16,7 @@ from agentrt.agents.tools import tool
 from agentrt.xai.chat_request import ChatRequest, JsonSchema
 from agentrt.xai.client import Client
 from agentrt.xai.config import ClientConfig
+from agentrt.xai.deadline import budget
 from agentrt.xai.messages import image, tool_result, user
 from agentrt.xai.tool_specs import FunctionTool
 from tests.rest_server import Reply, ScriptedServer, chunk, completion, sse
@@ -313,6 +314,9 @@ async def test_deadline_is_deadline_exceeded_unary_and_stream() -> None:
             with pytest.raises(errors.DeadlineExceeded):
                 await client.chat.complete(REQ, timeout=0.3)
             assert time.monotonic() - start < 2
+            with budget(0.3), pytest.raises(errors.DeadlineExceeded):
+                await client.chat.complete(REQ, timeout=30)  # the budget caps it
+            assert time.monotonic() - start < 3
             server.script("/chat/completions", Reply(events=sse(chunk("a"), done=False), hang=True))
             with pytest.raises(errors.StreamInterrupted) as info:
                 await client.chat.stream(REQ, timeout=0.4).collect()

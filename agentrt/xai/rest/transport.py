@@ -48,6 +48,25 @@ _UNAVAILABLE_CAP = 2.0
 _JSON = "application/json"
 
 
+_FORBIDDEN = frozenset("\r\n\0")
+
+
+def _checked(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``pairs`` when each can be an HTTP header (a line break would smuggle in another).
+
+    Raises:
+        UsageError: naming the header (never its value: it may be a credential).
+    """
+    for name, value in pairs:
+        text = f"{name}{value}"
+        if not name or _FORBIDDEN.intersection(text) or not name.isascii() or " " in name:
+            raise errors.UsageError(
+                f"header {name[:40]!r} cannot be sent over HTTP: "
+                "no line breaks, spaces in the name or an empty name"
+            )
+    return pairs
+
+
 class RestTransport:
     """HTTP sessions plus the per-call rules: auth, deadline, retries, errors.
 
@@ -59,8 +78,9 @@ class RestTransport:
         self.config = config
         self._base = config.endpoint.rstrip("/")
         headers = {"user-agent": f"agentrt/{__version__}", "accept": _JSON}
-        headers.update(config.metadata)
+        headers.update(_checked(config.metadata))
         if config.api_key:
+            _checked((("authorization", config.api_key),))
             headers["authorization"] = f"Bearer {config.api_key}"
         self._headers = headers
         self._sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
