@@ -507,3 +507,15 @@ async def test_an_agent_streams_over_rest_with_the_tool_call_streamed_in_fragmen
     assert "Rome" in ran
     assert "TextDelta" in kinds
     assert all(body["stream"] for _, _, body in server.requests)
+
+
+async def test_close_closes_the_session_and_the_client_stays_usable() -> None:
+    async with ScriptedServer() as server:
+        server.script("/chat/completions", Reply(json=completion("ok")))
+        client = rest_client(server)
+        await client.chat.complete(REQ)
+        session = client.transport._session()
+        await client.close()
+        assert session.closed
+        assert (await client.chat.complete(REQ)).content == "ok"  # a new session
+        await client.close()
