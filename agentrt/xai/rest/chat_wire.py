@@ -43,7 +43,7 @@ FINISH_REASONS = {
     "max_context": "max_context",
     "time_limit": "time_limit",
 }
-_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+_ROLES = ("system", "developer", "user", "assistant", "tool")
 
 
 def finish_reason(raw: Any) -> str:
