@@ -105,3 +105,16 @@ async def test_close_closes_the_session_and_the_client_stays_usable() -> None:
         assert session.closed
         assert (await client.chat.complete(REQ)).content == "ok"  # a new session
         await client.close()
+
+
+async def test_https_proxy_settings_are_honoured_like_grpc(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with ScriptedServer() as proxy:
+        proxy.script("/chat/completions", Reply(json=completion("via proxy")))
+        monkeypatch.setenv("HTTP_PROXY", proxy.url.removesuffix("/v1"))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        from agentrt.xai.client import Client
+
+        async with Client(endpoint="http://gateway.invalid:8080/v1", api_key="k") as client:
+            assert (await client.chat.complete(REQ, timeout=10)).content == "via proxy"
+    assert proxy.requests[0][1]["Host"] == "gateway.invalid:8080"

@@ -5,6 +5,7 @@
 - The endpoint is the API's base URL (``https://api.x.ai/v1``, a gateway's
   ``https://gw.example/openai/v1``): paths are appended to it, its own path kept.
 - ``Authorization: Bearer KEY`` and ``ClientConfig.metadata`` as headers on every request.
+- ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured (gRPC honours them too).
 - Every call has a deadline (:mod:`agentrt.xai.deadline`: ``timeout=``, the client
   default, an active ``budget()``); it covers connecting, every retry and reading the body.
 - Retries: 429 up to ``rate_limit_retries`` times (waiting ``retry-after-ms`` /
@@ -103,8 +104,10 @@ class RestTransport:
             connector = aiohttp.TCPConnector(
                 limit=self.config.pool_size * CONNECTIONS_PER_SLOT, keepalive_timeout=30.0
             )
+            # trust_env: HTTPS_PROXY / NO_PROXY are honoured, as gRPC does (networks that
+            # block gRPC often allow HTTPS only through a proxy)
             session = self._sessions[loop] = aiohttp.ClientSession(
-                connector=connector, headers=self._headers, auto_decompress=True
+                connector=connector, headers=self._headers, trust_env=True
             )
         return session
 
