@@ -358,6 +358,8 @@ GRPC_ONLY_REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ("agent_count", {"agent_count": 4}),
     ("max_turns", {"max_turns": 3}),
     ("protobuf request", {}),
+    ("top_logprobs out of range", {"logprobs": True, "top_logprobs": 9}),
+    ("top_logprobs without logprobs", {"top_logprobs": 2}),
 ]
 
 
@@ -367,6 +369,6 @@ async def test_requests_rest_cannot_carry_are_one_usage_error(
 ) -> None:
     client = Client(protocol="rest", endpoint="http://127.0.0.1:9/v1", api_key=KEY)
     request: Any = ChatRequest(model="m", messages=(user("x"),), **kw) if kw else b"raw bytes"
-    with pytest.raises(errors.UsageError, match="grpc"):
+    with pytest.raises(errors.UsageError, match="grpc|logprobs"):
         await client.chat.complete(request)
     await client.close()

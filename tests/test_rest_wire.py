@@ -197,3 +197,20 @@ async def test_a_rest_call_is_the_same_chat_span_as_over_grpc() -> None:
         assert attributes["gen_ai.usage.input_tokens"] == 5
         assert "traceparent" in server.requests[0][1]
         assert "gen_ai.client.operation.duration" in otel.metrics()
+
+
+def test_logprobs_are_read_like_over_grpc() -> None:
+    entry = {
+        "token": "Hi",
+        "logprob": -0.5,
+        "bytes": [72, 105],
+        "top_logprobs": [{"token": "Yo", "logprob": -1.0}],
+    }
+    raw = {
+        "choices": [{"index": 0, "message": {"content": "Hi"}, "logprobs": {"content": [entry]}}]
+    }
+    (lp,) = chat_wire.response_from_json(raw).logprobs
+    assert (lp.token, lp.logprob, lp.bytes) == ("Hi", -0.5, b"Hi")
+    assert [(t.token, t.logprob) for t in lp.top_logprobs] == [("Yo", -1.0)]
+    body = chat_wire.settings_json(ChatRequest(model="m", logprobs=True, top_logprobs=2))
+    assert (body["logprobs"], body["top_logprobs"]) == (True, 2)

@@ -199,6 +199,19 @@ _PLAIN = (
 )
 
 
+_MAX_TOP_LOGPROBS = 8  # the API's bound, as over gRPC
+
+
+def _check_logprobs(req: ChatRequest) -> None:
+    top = req.top_logprobs
+    if top is None:
+        return
+    if not 0 <= top <= _MAX_TOP_LOGPROBS:
+        raise UsageError(f"top_logprobs must be 0 to {_MAX_TOP_LOGPROBS}, got {top}")
+    if top and not req.logprobs:
+        raise UsageError("top_logprobs needs logprobs=True")
+
+
 def settings_json(req: ChatRequest) -> dict[str, Any]:
     """Every field of ``req`` but its messages, as chat completions JSON (unset ones left out).
 
@@ -206,6 +219,7 @@ def settings_json(req: ChatRequest) -> dict[str, Any]:
         UsageError: a field REST cannot carry, or a malformed value.
     """
     grpc_only(req)
+    _check_logprobs(req)
     out: dict[str, Any] = {"model": req.model}
     for name in _PLAIN:
         value = getattr(req, name)
