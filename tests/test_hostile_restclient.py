@@ -369,6 +369,6 @@ async def test_requests_rest_cannot_carry_are_one_usage_error(
 ) -> None:
     client = Client(protocol="rest", endpoint="http://127.0.0.1:9/v1", api_key=KEY)
     request: Any = ChatRequest(model="m", messages=(user("x"),), **kw) if kw else b"raw bytes"
-    with pytest.raises(errors.UsageError, match="grpc|logprobs"):
+    with pytest.raises(errors.UsageError, match=r"grpc|logprobs"):
         await client.chat.complete(request)
     await client.close()
