@@ -118,3 +118,18 @@ async def test_https_proxy_settings_are_honoured_like_grpc(monkeypatch: pytest.M
         async with Client(endpoint="http://gateway.invalid:8080/v1", api_key="k") as client:
             assert (await client.chat.complete(REQ, timeout=10)).content == "via proxy"
     assert proxy.requests[0][1]["Host"] == "gateway.invalid:8080"
+
+
+async def test_many_concurrent_streams_share_one_session() -> None:
+    import asyncio
+
+    from tests.rest_server import chunk, sse
+
+    async with ScriptedServer() as server:
+        server.script("/chat/completions", Reply(events=sse(chunk("a"), chunk("b", finish="stop"))))
+        async with rest_client(server, pool_size=1) as client:
+            async with asyncio.TaskGroup() as tg:
+                tasks = [tg.create_task(client.chat.stream(REQ).collect()) for _ in range(40)]
+            assert {t.result().content for t in tasks} == {"ab"}
+            assert len(client.transport._sessions) == 1
+    assert len(server.requests) == 40
