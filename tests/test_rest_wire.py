@@ -214,3 +214,16 @@ def test_logprobs_are_read_like_over_grpc() -> None:
     assert [(t.token, t.logprob) for t in lp.top_logprobs] == [("Yo", -1.0)]
     body = chat_wire.settings_json(ChatRequest(model="m", logprobs=True, top_logprobs=2))
     assert (body["logprobs"], body["top_logprobs"]) == (True, 2)
+
+
+def test_a_function_call_the_response_answers_itself_is_not_the_clients_to_make() -> None:
+    output = [
+        {"type": "function_call", "call_id": "c1", "name": "whoami", "arguments": "{}"},
+        {"type": "function_call_output", "call_id": "c1", "output": "{}"},
+        {"type": "message", "content": [{"type": "output_text", "text": "Done."}]},
+    ]
+    resp = responses_wire.response_from_json({"status": "completed", "output": output})
+    assert (resp.tool_calls, resp.finish_reason, resp.content) == ((), "stop", "Done.")
+    pending = responses_wire.response_from_json({"status": "completed", "output": output[:1]})
+    assert [c.id for c in pending.tool_calls] == ["c1"]
+    assert pending.finish_reason == "tool_calls"

@@ -7,8 +7,10 @@ over gRPC, when its choice finishes. The stream must end with ``data: [DONE]``;
 one that stops before it was cut, and raises :class:`~agentrt.errors.StreamInterrupted`.
 
 Responses (:func:`responses_deltas`): ``response.output_text.delta`` and the
-reasoning deltas become Deltas, a ``function_call`` item a Delta with the whole
-call when it is done; ``response.completed`` (or ``.incomplete``) carries the response.
+reasoning deltas become Deltas; ``response.completed`` (or ``.incomplete``) carries
+the response, whose function calls the client must make come in one last Delta
+(a call answered by a ``function_call_output`` item of the same response was run
+by the server, so it is known only then).
 
 Per event: one ``json.loads`` and a few dict lookups; no copies.
 """
@@ -216,7 +218,6 @@ async def responses_deltas(
     from time import perf_counter
 
     final: ChatResponse | None = None
-    args: dict[str, list[str]] = {}  # item id -> argument pieces (when .done lacks them)
     received = 0
     try:
         async for batch in events:
@@ -231,10 +232,6 @@ async def responses_deltas(
                     delta = _new_delta(Delta, (obj.get("delta") or "", "", (), 0))
                 elif kind in _REASONING:
                     delta = _new_delta(Delta, ("", obj.get("delta") or "", (), 0))
-                elif kind == "response.function_call_arguments.delta":
-                    args.setdefault(str(obj.get("item_id")), []).append(obj.get("delta") or "")
-                elif kind == "response.output_item.done":
-                    delta = _call_delta(obj.get("item") or {}, args)
                 elif kind in _FINAL:
                     final = _final(obj, received)
                 elif kind in ("error", "response.failed"):
@@ -250,17 +247,11 @@ async def responses_deltas(
         raise _fail(max(received - 1, 0), _malformed(e)) from None  # the bad one does not count
     if final is None:
         raise _cut(received, "the stream ended before response.completed")
+    calls = tuple(c for c in final.tool_calls if c.type == "function")
+    if calls:
+        state[1] += 1
+        yield _new_delta(Delta, ("", "", calls, 0))
     result.append(final)
-
-
-def _call_delta(item: dict[str, Any], args: dict[str, list[str]]) -> Delta | None:
-    call = responses_wire.tool_call_of(item)
-    if call is None or call.type != "function":
-        return None
-    pieces = args.pop(str(item.get("id")), None)
-    if not call.arguments and pieces:
-        call = ToolCall(id=call.id, name=call.name, arguments="".join(pieces))
-    return _new_delta(Delta, ("", "", (call,), 0))
 
 
 def _final(obj: dict[str, Any], received: int) -> ChatResponse:

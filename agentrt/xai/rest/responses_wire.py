@@ -4,7 +4,8 @@ The Responses API holds what chat completions cannot: ``previous_response_id``,
 ``store`` (``ChatRequest.store_messages``) and server-side tools. A conversation
 becomes ``input`` items: messages, an assistant's ``function_call`` items, and a
 tool message's ``function_call_output``. A tool call's id is the item's
-``call_id`` (what ``function_call_output`` answers).
+``call_id`` (what ``function_call_output`` answers); a call the answer itself
+answers (a server-side agent ran it) is not a call for the client to make.
 """
 
 from __future__ import annotations
@@ -227,6 +228,9 @@ def _outputs(output: list[Any]) -> tuple[list[str], list[str], list[ToolCall], l
     calls: list[ToolCall] = []
     cited: list[str] = []
     encrypted = ""
+    # a function call answered in the same output was run by the server (an agent behind
+    # the API): it is history, not a call for the client to make
+    answered = {i.get("call_id") for i in output if i.get("type") == "function_call_output"}
     for item in output:
         kind = item.get("type")
         if kind == "message":
@@ -237,6 +241,8 @@ def _outputs(output: list[Any]) -> tuple[list[str], list[str], list[ToolCall], l
             reasoning.extend(s.get("text") or "" for s in item.get("summary") or ())
             reasoning.extend(s.get("text") or "" for s in item.get("content") or ())
             encrypted = item.get("encrypted_content") or encrypted
+        elif kind == "function_call" and item.get("call_id") in answered:
+            continue
         elif (call := tool_call_of(item)) is not None:
             calls.append(call)
     return text, reasoning, calls, cited, encrypted
