@@ -133,3 +133,18 @@ async def test_many_concurrent_streams_share_one_session() -> None:
             assert {t.result().content for t in tasks} == {"ab"}
             assert len(client.transport._sessions) == 1
     assert len(server.requests) == 40
+
+
+async def test_no_retry_starts_when_its_wait_would_outlast_the_deadline() -> None:
+    import time
+
+    limited = Reply(status=429, json={"error": {"message": "later"}}, headers={"retry-after": "5"})
+    async with ScriptedServer() as server:
+        server.script("/chat/completions", limited)
+        async with rest_client(server) as client:
+            start = time.monotonic()
+            with pytest.raises(errors.RateLimited) as info:
+                await client.chat.complete(REQ, timeout=1)
+            assert time.monotonic() - start < 0.9
+    assert info.value.retry_after == 5
+    assert len(server.requests) == 1
