@@ -227,3 +227,28 @@ def test_a_function_call_the_response_answers_itself_is_not_the_clients_to_make(
     pending = responses_wire.response_from_json({"status": "completed", "output": output[:1]})
     assert [c.id for c in pending.tool_calls] == ["c1"]
     assert pending.finish_reason == "tool_calls"
+
+
+@pytest.mark.parametrize(
+    ("data", "want"),
+    [
+        (b'{"a":1}', {"a": 1}),
+        (b' {"a":1} ', {"a": 1}),
+        (b'{"a":"\xc3\xa9"}', {"a": "é"}),
+        (b"[1]", [1]),
+    ],
+)
+def test_the_fast_event_decoder_reads_what_json_loads_reads(data: bytes, want: object) -> None:
+    from agentrt.xai.rest.chat_stream import _loads
+
+    assert _loads(data) == want
+
+
+@pytest.mark.parametrize(
+    "data", [b'{"a":1} x', b"{", b"", b"nope", b'{"a":"\xff"}', b'{"a":1}{"b":2}']
+)
+def test_the_fast_event_decoder_refuses_what_json_loads_refuses(data: bytes) -> None:
+    from agentrt.xai.rest.chat_stream import _loads
+
+    with pytest.raises(ValueError):  # noqa: PT011 - json's and UTF-8's errors are ValueErrors
+        _loads(data)

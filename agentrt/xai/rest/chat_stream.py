@@ -18,7 +18,7 @@ Per event: one ``json.loads`` and a few dict lookups; no copies.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 from agentrt import errors
@@ -31,7 +31,20 @@ from agentrt.xai.rest.sse import Event
 
 __all__ = ["chat_deltas", "responses_deltas"]
 
-_loads = json.loads
+# The decoder's scanner on the decoded text: half of json.loads(bytes)'s cost per event (no
+# encoding sniffing, no whitespace skipping); anything it does not take whole goes to json.loads.
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by __init__, not in typeshed
+
+
+def _loads(data: bytes) -> Any:
+    text = data.decode()
+    try:
+        obj, end = _scan(text, 0)
+    except StopIteration:  # not a JSON value at 0: json.loads says why (or takes " {...}")
+        return json.loads(text)
+    return obj if end == len(text) else json.loads(text)  # trailing text: valid or an error
+
+
 _new_delta = tuple.__new__  # skips NamedTuple's Python-level __new__
 _DONE = b"[DONE]"
 
