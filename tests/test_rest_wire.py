@@ -252,3 +252,19 @@ def test_the_fast_event_decoder_refuses_what_json_loads_refuses(data: bytes) -> 
 
     with pytest.raises(ValueError):  # noqa: PT011 - json's and UTF-8's errors are ValueErrors
         _loads(data)
+
+
+def test_choosing_the_protocol(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AGENTRT_ENDPOINT", raising=False)
+    rest = Client(protocol="rest", api_key="sk-distinct-77")
+    assert (rest.config.endpoint, rest.config.protocol, rest.config.use_tls) == (
+        "https://api.x.ai/v1",
+        "rest",
+        True,
+    )
+    assert Client(api_key="k").config.protocol == "grpc"
+    monkeypatch.setenv("AGENTRT_ENDPOINT", "http://127.0.0.1:8000/v1")
+    from_env = Client()
+    assert (from_env.config.protocol, from_env.config.use_tls) == ("rest", False)
+    assert "protocol='rest'" in repr(from_env)
+    assert "sk-distinct-77" not in repr(rest) + repr(rest.config) + repr(rest.transport)
