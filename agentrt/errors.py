@@ -89,7 +89,8 @@ class RPCError(AgentrtError):
     """A gRPC call failed.
 
     Attributes:
-        code: the gRPC status code name, e.g. ``"UNAVAILABLE"``.
+        code: the gRPC status code name, e.g. ``"UNAVAILABLE"``; over REST the HTTP
+            status, e.g. ``"429"`` (see agentrt.xai.rest.http_errors).
         details: the status details the server (or gRPC) gave.
         request_id: the server's request id when it sent one, else ``None``.
     """

@@ -1,17 +1,16 @@
-"""The gRPC client behind the model seam: :class:`ChatModel`."""
+"""The xAI client behind the model seam: :class:`ChatModel` (gRPC or REST, as the client speaks)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from agentrt.xai.chat_wire import RequestEncoder
-
 if TYPE_CHECKING:
     from agentrt.xai.chat import ChatStream
     from agentrt.xai.chat_request import ChatRequest
     from agentrt.xai.chat_response import ChatResponse, Delta
     from agentrt.xai.client import Client
+    from agentrt.xai.rest.chat import RestChatStream
 
 __all__ = ["ChatModel"]
 
@@ -20,12 +19,14 @@ class ChatModel:
     """A :class:`~agentrt.agents.model.Model` that calls xAI's Chat service through ``client``.
 
     One per conversation (an agent run makes one): successive requests reuse the
-    wire form of the messages already sent (:class:`~agentrt.xai.chat_wire.RequestEncoder`).
+    wire form of the messages already sent (``client.chat.encoder()``: protobuf
+    bytes over gRPC, JSON over REST).
     """
 
     def __init__(self, client: Client) -> None:
         self.client = client
-        self._encoder = RequestEncoder()
+        # the encoder of the client's chat: its requests are what that chat takes
+        self._encoder: Any = client.chat.encoder()
 
     def complete(
         self,
@@ -52,7 +53,9 @@ class ChatModel:
         return _deltas_then_response(stream)
 
 
-async def _deltas_then_response(stream: ChatStream) -> AsyncIterator[Delta | ChatResponse]:
+async def _deltas_then_response(
+    stream: ChatStream | RestChatStream,
+) -> AsyncIterator[Delta | ChatResponse]:
     async with stream:
         async for delta in stream:
             yield delta

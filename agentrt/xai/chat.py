@@ -40,7 +40,7 @@ from agentrt.xai.chat_proto import (
 )
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
-from agentrt.xai.chat_wire import EncodedRequest
+from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
 from agentrt.xai.compaction import Compacted, compact_request, compacted_from_proto
 from agentrt.xai.deadline import Timeout
 from agentrt.xai.messages import Message, ToolCall
@@ -282,6 +282,11 @@ class Chat:
         self._transport = transport
         self._telemetry = telemetry or default_telemetry()
         self._endpoint = transport.config.endpoint
+
+    def encoder(self) -> RequestEncoder:
+        """A per-conversation encoder: ``encode(ChatRequest)`` -> what ``complete``/``stream`` take
+        (the messages already sent are not serialised again)."""
+        return RequestEncoder()
 
     async def complete(
         self,

@@ -53,6 +53,12 @@ Public API (stable; the agent runtime builds on it)::
   agentrt with backoff, waiting exactly ``grpc-retry-pushback-ms`` (trailing
   metadata, integer milliseconds) when the server sends it; a stream is retried
   only before its first chunk.
+- REST: ``Client(protocol="rest", endpoint="https://api.x.ai/v1")`` (or any
+  ``http(s)://`` endpoint) speaks xAI's OpenAI-compatible REST API instead
+  (:mod:`agentrt.xai.rest`): ``client.chat`` has the same ``complete`` / ``stream`` /
+  ``encoder``, the same values, errors, deadlines, retries (429 honouring
+  ``retry-after``) and telemetry; ``rest_api="responses"`` uses ``/v1/responses``.
+  The other services raise a UsageError naming ``protocol="grpc"``. See docs/rest.md.
 - Telemetry: ``Client(telemetry=Telemetry(...))`` sends spans and metrics to
   injected providers; by default the application's global ones are used, and
   nothing is recorded (at no cost) while none is installed. See :mod:`agentrt.telemetry.tracing`.
@@ -68,7 +74,7 @@ on the loop that used it.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentrt.errors import UsageError
 from agentrt.telemetry.tracing import Telemetry, default_telemetry
@@ -77,7 +83,10 @@ from agentrt.xai.config import (
     DEFAULT_TIMEOUT,
     KEY_ENV,
     ClientConfig,
+    Protocol,
+    RestApi,
     check_endpoint,
+    is_url,
     is_xai,
     management_config,
     resolve_endpoint,
@@ -92,6 +101,7 @@ if TYPE_CHECKING:
     from agentrt.xai.batches import Batches
     from agentrt.xai.collections import Collections
     from agentrt.xai.files import Files
+    from agentrt.xai.rest.chat import RestChat
     from agentrt.xai.video import Videos
 
 __all__ = ["Client"]
@@ -102,7 +112,10 @@ class Client:
 
     Args:
         api_key: the key; defaults to ``$XAI_API_KEY``. Never logged or shown.
-        endpoint: HOST:PORT; defaults to ``$AGENTRT_ENDPOINT``, then ``api.x.ai:443``.
+        endpoint: HOST:PORT (gRPC) or the REST API's base URL (``https://api.x.ai/v1``);
+            defaults to ``$AGENTRT_ENDPOINT``, then xAI's.
+        protocol: ``"grpc"`` or ``"rest"``; by default REST when ``endpoint`` is a URL.
+        rest_api: over REST, ``"chat"`` (``/v1/chat/completions``) or ``"responses"``.
         timeout: default deadline of each call in seconds (27 minutes).
         pool_size: TCP connections per event loop (each carries ~100 streams).
         secure: force TLS on/off; by default TLS except for loopback endpoints.
@@ -141,9 +154,16 @@ class Client:
         telemetry: Telemetry | None = None,
         management_api_key: str | None = None,
         management_endpoint: str | None = None,
+        protocol: Protocol | None = None,
+        rest_api: RestApi = "chat",
     ) -> None:
         if config is None:
-            main = resolve_endpoint(endpoint)
+            main = resolve_endpoint(endpoint, protocol)
+            if protocol == "grpc" and is_url(main):
+                raise UsageError(
+                    f"endpoint {main!r} is a URL (REST): for gRPC give HOST:PORT, "
+                    "e.g. api.x.ai:443, or use protocol='rest'"
+                )
             config = ClientConfig(
                 endpoint=main,
                 api_key=resolve_key(api_key),
@@ -156,27 +176,58 @@ class Client:
                 stream_threads=stream_threads,
                 management_endpoint=resolve_management_endpoint(management_endpoint, main),
                 management_api_key=resolve_management_key(management_api_key),
+                protocol=protocol or ("rest" if is_url(main) else "grpc"),
+                rest_api=rest_api,
             )
-        if config.api_key is None and is_xai(check_endpoint(config.endpoint)):
+        if not is_url(config.endpoint):  # a URL was checked by ClientConfig
+            check_endpoint(config.endpoint)
+        if config.api_key is None and is_xai(config.endpoint):
             raise UsageError(f"no API key for {config.endpoint}: set {KEY_ENV} or pass api_key")
         self.config = config
-        self._transport = transport = Transport(config)
         self.telemetry = telemetry or default_telemetry()
-        self.chat = Chat(transport, self.telemetry)
+        self._management: Transport | None = None
+        if config.protocol == "rest":
+            self._rest(config)
+            return
+        self._transport: Any = Transport(config)
+        transport = self._transport
+        self.chat: Chat | RestChat = Chat(transport, self.telemetry)
         self.models = Models(transport)
         self.tokenizer = Tokenizer(transport)
         self.images = Images(transport)
         self.embeddings = Embeddings(transport)
         self.documents = Documents(transport)
         self.auth = Auth(transport)
-        self._management: Transport | None = None
+
+    def _rest(self, config: ClientConfig) -> None:
+        """The REST side (aiohttp imported only now): chat, and what else REST carries."""
+        from agentrt.xai.rest.chat import RestChat
+        from agentrt.xai.rest.grpc_only import GrpcOnly
+        from agentrt.xai.rest.services import rest_services
+        from agentrt.xai.rest.transport import RestTransport
+
+        self._transport = transport = RestTransport(config)
+        self.chat = RestChat(transport, self.telemetry, config.rest_api)
+        # REST stand-ins with the same methods (duck-typed), or ones whose every use is a
+        # UsageError; the attributes keep their gRPC types for the type checker
+        services = rest_services(transport)
+        self.models = services.models  # type: ignore[assignment]
+        self.tokenizer = services.tokenizer  # type: ignore[assignment]
+        self.images = services.images  # type: ignore[assignment]
+        self.embeddings = services.embeddings  # type: ignore[assignment]
+        self.auth = services.auth  # type: ignore[assignment]
+        self.documents = GrpcOnly("documents")  # type: ignore[assignment]
+        for name in ("files", "batch", "collections", "video"):
+            self.__dict__[name] = GrpcOnly(name)  # shadows the cached properties
 
     def __repr__(self) -> str:
-        return f"Client(endpoint={self.config.endpoint!r}, pool_size={self.config.pool_size})"
+        c = self.config
+        extra = f", protocol='rest', rest_api={c.rest_api!r}" if c.protocol == "rest" else ""
+        return f"Client(endpoint={c.endpoint!r}, pool_size={c.pool_size}{extra})"
 
     @property
-    def transport(self) -> Transport:
-        """The underlying pooled transport (for advanced use and tests)."""
+    def transport(self) -> Any:
+        """The underlying pooled transport (gRPC ``Transport`` or ``RestTransport``)."""
         return self._transport
 
     # The services a chat never needs are imported on first use (their stubs cost ≈10-45 ms each).
@@ -226,6 +277,8 @@ class Client:
         Raises:
             Unavailable: the connections were not all ready within ``timeout`` seconds.
         """
+        if self.config.protocol == "rest":
+            return  # HTTP connections are opened by the calls (keep-alive pools them)
         await self._transport.connect(timeout)
 
     async def close(self) -> None:

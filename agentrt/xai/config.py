@@ -4,6 +4,9 @@ Endpoint precedence (for the CLI and for ``Client()`` without ``endpoint``):
 an explicit endpoint, then ``AGENTRT_ENDPOINT``, then ``api.x.ai:443``. The key
 comes from ``api_key`` or ``XAI_API_KEY``; it is kept out of ``repr``.
 
+REST: an endpoint that is an ``http://`` or ``https://`` URL (the API's base URL,
+e.g. ``https://api.x.ai/v1``) means ``protocol="rest"``; HOST:PORT means gRPC.
+
 The management channel (Collections) has its own endpoint and key: explicit, then
 ``AGENTRT_MANAGEMENT_ENDPOINT`` / ``XAI_MANAGEMENT_API_KEY`` (or xai-sdk's
 ``XAI_MANAGEMENT_KEY``), then the main endpoint when it is not an x.ai host (one
@@ -15,12 +18,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlsplit
 
 from agentrt.errors import UsageError
 
 __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_MANAGEMENT_ENDPOINT",
+    "DEFAULT_REST_ENDPOINT",
     "DEFAULT_TIMEOUT",
     "ENDPOINT_ENV",
     "KEY_ENV",
@@ -28,8 +34,12 @@ __all__ = [
     "MANAGEMENT_KEY_ENV",
     "MAX_MESSAGE_BYTES",
     "ClientConfig",
+    "Protocol",
+    "RestApi",
     "check_endpoint",
+    "check_url",
     "is_loopback",
+    "is_url",
     "is_xai",
     "management_config",
     "resolve_endpoint",
@@ -39,6 +49,9 @@ __all__ = [
 ]
 
 DEFAULT_ENDPOINT = "api.x.ai:443"
+DEFAULT_REST_ENDPOINT = "https://api.x.ai/v1"
+Protocol = Literal["grpc", "rest"]
+RestApi = Literal["chat", "responses"]
 ENDPOINT_ENV = "AGENTRT_ENDPOINT"
 KEY_ENV = "XAI_API_KEY"
 DEFAULT_MANAGEMENT_ENDPOINT = "management-api.x.ai:443"
@@ -52,9 +65,47 @@ MAX_MESSAGE_BYTES = 20 * 1024 * 1024
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
 
 
-def resolve_endpoint(explicit: str | None = None) -> str:
-    """The endpoint to use: ``explicit``, else ``$AGENTRT_ENDPOINT``, else api.x.ai:443."""
-    return check_endpoint(explicit or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT)
+def resolve_endpoint(explicit: str | None = None, protocol: Protocol | None = None) -> str:
+    """The endpoint to use: ``explicit``, else ``$AGENTRT_ENDPOINT``, else xAI's.
+
+    xAI's is ``api.x.ai:443``, or ``https://api.x.ai/v1`` for ``protocol="rest"``.
+    A URL is checked as a REST base URL, anything else as HOST:PORT.
+    """
+    default = DEFAULT_REST_ENDPOINT if protocol == "rest" else DEFAULT_ENDPOINT
+    chosen = explicit or os.environ.get(ENDPOINT_ENV) or default
+    return check_url(chosen) if is_url(chosen) else check_endpoint(chosen)
+
+
+def is_url(endpoint: str) -> bool:
+    """Whether ``endpoint`` is an ``http://`` or ``https://`` URL (a REST base URL)."""
+    return endpoint[:8].lower().startswith(("http://", "https://"))
+
+
+def check_url(endpoint: str) -> str:
+    """``endpoint`` itself when it is an ``http(s)://HOST[:PORT][/PATH]`` base URL.
+
+    Raises:
+        UsageError: it is not, saying what it must look like.
+    """
+    example = "e.g. https://api.x.ai/v1 or http://127.0.0.1:8000/v1"
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"endpoint {endpoint!r} is not a valid URL ({example})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"endpoint {endpoint!r} must be an http(s) URL with a host ({example})")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"endpoint {endpoint!r}: a base URL has no query, fragment or user")
+    if port == 0:
+        raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
+    return endpoint
+
+
+def _host(endpoint: str) -> str:
+    if is_url(endpoint):
+        return (urlsplit(endpoint).hostname or "").lower()
+    return endpoint.rpartition(":")[0].lower()
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -99,14 +150,14 @@ def resolve_management_key(explicit: str | None = None) -> str | None:
 
 
 def is_xai(endpoint: str) -> bool:
-    """True when ``endpoint`` (HOST:PORT) is x.ai itself or one of its subdomains."""
-    host = endpoint.rpartition(":")[0].lower()
+    """True when ``endpoint`` (HOST:PORT or a URL) is x.ai itself or one of its subdomains."""
+    host = _host(endpoint)
     return host == "x.ai" or host.endswith(".x.ai")
 
 
 def is_loopback(endpoint: str) -> bool:
-    """True when ``endpoint`` (HOST:PORT) names this machine."""
-    host = endpoint.rpartition(":")[0].lower()
+    """True when ``endpoint`` (HOST:PORT or a URL) names this machine."""
+    host = _host(endpoint)
     return host in _LOOPBACK_HOSTS or host.startswith("127.")
 
 
@@ -115,7 +166,11 @@ class ClientConfig:
     """Everything the transport needs to know; immutable once the client exists.
 
     Attributes:
-        endpoint: HOST:PORT of the xAI gRPC API (or a compatible server).
+        endpoint: HOST:PORT of the xAI gRPC API (or a compatible server); for
+            ``protocol="rest"``, the REST API's base URL (``https://api.x.ai/v1``).
+        protocol: ``grpc`` or ``rest``; a URL endpoint makes it ``rest``.
+        rest_api: over REST, ``chat`` (``/v1/chat/completions``) or ``responses``
+            (``/v1/responses``); requests that need the latter use it anyway.
         api_key: sent as ``authorization: Bearer …``; never shown in ``repr``.
         secure: TLS on/off; ``None`` means TLS except for loopback endpoints.
         timeout: default deadline of every call, in seconds.
@@ -131,8 +186,8 @@ class ClientConfig:
             Default 1: the threaded reader wins on a lone stream (≈1.3–1.6x the raw
             stub's chunks/s) but its GIL hand-offs cost 10–25% when several streams
             share the process (benchmarks/README.md, "Streaming path").
-        metadata: extra metadata sent with every call (kept out of the repr: it may
-            carry credentials).
+        metadata: extra metadata sent with every call (HTTP headers over REST; kept
+            out of the repr: it may carry credentials).
         channel_options: extra gRPC channel options; they override agentrt's.
         management_endpoint: HOST:PORT of the management API (Collections); ``None``
             resolves as the module docstring says when the channel is first used.
@@ -154,8 +209,11 @@ class ClientConfig:
     channel_options: tuple[tuple[str, str | int], ...] = ()
     management_endpoint: str | None = None
     management_api_key: str | None = field(default=None, repr=False)
+    protocol: Protocol = "grpc"
+    rest_api: RestApi = "chat"
 
     def __post_init__(self) -> None:
+        self._check_protocol()
         if self.timeout <= 0:
             raise UsageError(f"timeout must be > 0 seconds, got {self.timeout}")
         if self.pool_size < 1:
@@ -167,9 +225,25 @@ class ClientConfig:
         if self.rate_limit_retries < 0:
             raise UsageError("rate_limit_retries must be >= 0")
 
+    def _check_protocol(self) -> None:
+        if self.protocol not in ("grpc", "rest"):
+            raise UsageError(f"protocol must be 'grpc' or 'rest', got {self.protocol!r}")
+        if self.rest_api not in ("chat", "responses"):
+            raise UsageError(f"rest_api must be 'chat' or 'responses', got {self.rest_api!r}")
+        if is_url(self.endpoint):
+            check_url(self.endpoint)
+            object.__setattr__(self, "protocol", "rest")  # a URL is only ever a REST endpoint
+        elif self.protocol == "rest":
+            raise UsageError(
+                f"protocol='rest' needs the API's base URL as endpoint, e.g. "
+                f"https://api.x.ai/v1 or http://127.0.0.1:8000/v1 (got {self.endpoint!r})"
+            )
+
     @property
     def use_tls(self) -> bool:
-        """Whether channels use TLS (explicit ``secure``, else not for loopback)."""
+        """Whether connections use TLS (``https://``; else explicit ``secure``, else not for loopback)."""
+        if is_url(self.endpoint):
+            return self.endpoint[:6].lower() == "https:"
         return self.secure if self.secure is not None else not is_loopback(self.endpoint)
 
 
