@@ -302,7 +302,7 @@ def _target(args: argparse.Namespace) -> str | None:
     """
     from agentrt.errors import UsageError
     from agentrt.launch.connect import named_endpoint
-    from agentrt.xai.config import ENDPOINT_ENV
+    from agentrt.xai.config import ENDPOINT_ENV, check_url
 
     given = args.endpoint or os.environ.get(ENDPOINT_ENV) or None
     is_url = given is not None and given.lower().startswith(("http://", "https://"))
@@ -322,26 +322,7 @@ def _target(args: argparse.Namespace) -> str | None:
             f"--endpoint {given}: --protocol openai needs the API's base URL, "
             "e.g. http://127.0.0.1:8000/v1"
         )
-    return _check_url(given)
-
-
-def _check_url(url: str) -> str:
-    """``url`` if it names a host (and a valid port); else one UsageError."""
-    from urllib.parse import urlsplit
-
-    from agentrt.errors import UsageError
-
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError when the port is not a number in range
-    except ValueError as exc:
-        raise UsageError(f"--endpoint {url}: {exc}") from None
-    if not parts.hostname or parts.query or parts.fragment:
-        raise UsageError(
-            f"--endpoint {url}: give the API's base URL, http(s)://HOST[:PORT]/PATH, "
-            "without a query"
-        )
-    return url.rstrip("/")
+    return check_url(given).rstrip("/")
 
 
 def _run(args: argparse.Namespace) -> int:

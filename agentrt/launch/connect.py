@@ -50,19 +50,21 @@ def named_endpoint(
 ) -> str | None:
     """``explicit`` (--endpoint), else ``$AGENTRT_ENDPOINT``, checked; ``None`` when neither is set.
 
+    An ``http(s)://`` URL is a REST API's base URL (the client then speaks REST).
+
     Raises:
-        UsageError: not HOST:PORT, or a port outside 1-65535; for the variable, the
+        UsageError: not HOST:PORT nor an http(s) base URL, or a port outside 1-65535; for the variable, the
             message names it (a stale ``export`` is otherwise hard to spot).
     """
     from agentrt.errors import UsageError
-    from agentrt.xai.config import ENDPOINT_ENV, check_endpoint
+    from agentrt.xai.config import ENDPOINT_ENV, check_endpoint, check_url, is_url
 
     env = os.environ if environ is None else environ
     given = explicit or env.get(ENDPOINT_ENV)
     if not given:
         return None
     try:
-        return check_endpoint(given)
+        return check_url(given) if is_url(given) else check_endpoint(given)
     except UsageError as e:
         raise (e if explicit else UsageError(f"${ENDPOINT_ENV}: {e}")) from None
 

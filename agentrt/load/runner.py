@@ -9,6 +9,7 @@ so each request's outcome is what the service did, counted once.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -190,24 +191,34 @@ def make_call(client: Any, plan: LoadPlan) -> Call:
 def client_for(plan: LoadPlan) -> Any:
     """A client for the plan: its pool size, its timeout, retries off unless asked for.
 
-    Streams are all read by ``grpc.aio`` on the pooled channels (no reader threads),
+    gRPC streams are all read by ``grpc.aio`` on the pooled channels (no reader threads),
     so every request is measured along the same path over ``--connections`` connections.
+    ``--protocol openai``: the REST transport (``--api`` chat or responses), metadata as
+    HTTP headers, at most ``--connections`` HTTP connections (rounded up to a hundred).
     """
     from agentrt.load.metadata import grpc_metadata
     from agentrt.xai.client import Client
     from agentrt.xai.config import ClientConfig
 
+    rest = plan.protocol == "openai"
+    pool = plan.pool_size
+    if rest:
+        from agentrt.xai.rest.transport import CONNECTIONS_PER_SLOT
+
+        pool = math.ceil(pool / CONNECTIONS_PER_SLOT)
     config = ClientConfig(
         endpoint=plan.endpoint,
         api_key=plan.api_key,
         timeout=plan.timeout,
-        pool_size=plan.pool_size,
-        metadata=grpc_metadata(plan.metadata),
+        pool_size=pool,
+        metadata=plan.metadata if rest else grpc_metadata(plan.metadata),
         unavailable_attempts=5 if plan.retries else 1,
         rate_limit_retries=3 if plan.retries else 0,
         # Every request takes the same path (grpc.aio on the pool of --connections),
         # rather than the first few streams going through reader threads.
         stream_threads=0,
+        protocol="rest" if rest else "grpc",
+        rest_api=plan.api,
     )
     return Client(config=config)
 
