@@ -17,24 +17,12 @@ from agentrt.sim.rest.body import json_body
 from agentrt.sim.rest.chat_encode import DONE, chunk_events, completion_json
 from agentrt.sim.rest.chat_request import chat_request
 from agentrt.sim.rest.context import HttpContext
-from agentrt.sim.rest.sse import Cut, send_events
+from agentrt.sim.rest.sse import Cut, abort_error, send_events
 
 if TYPE_CHECKING:
-    from agentrt.sim.chat import Call
     from agentrt.sim.rest.deps import RestDeps
 
-__all__ = ["abort_error", "add_routes"]
-
-
-def abort_error(call: Call, sent: int) -> dict[str, str | None]:
-    """What an ``abort`` fault says before it cuts the stream (the gRPC door's UNAVAILABLE)."""
-    return {
-        "message": f"simulated fault: stream aborted after {sent} chunks "
-        f"(call {call.plan.call_number})",
-        "type": "service_unavailable_error",
-        "param": None,
-        "code": "503",
-    }
+__all__ = ["add_routes"]
 
 
 def add_routes(router: web.UrlDispatcher, deps: RestDeps) -> None:

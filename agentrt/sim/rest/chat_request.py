@@ -44,7 +44,6 @@ class ChatBody:
 
     request: chat_pb2.GetCompletionsRequest
     stream: bool
-    include_usage: bool  # stream_options.include_usage (usage is sent anyway: see chat_encode)
 
 
 def require_model(body: dict[str, Any]) -> str:
@@ -90,11 +89,8 @@ def chat_request(body: dict[str, Any]) -> ChatBody:
     add_common(request, body)
     request.store_messages = bool(boolean(body, "store", "store"))  # OpenAI's default: false
     options = mapping(body, "stream_options", "stream_options") or {}
-    return ChatBody(
-        request=request,
-        stream=bool(boolean(body, "stream", "stream")),
-        include_usage=bool(boolean(options, "include_usage", "stream_options.include_usage")),
-    )
+    boolean(options, "include_usage", "stream_options.include_usage")  # checked; see chat_encode
+    return ChatBody(request=request, stream=bool(boolean(body, "stream", "stream")))
 
 
 def add_common(request: chat_pb2.GetCompletionsRequest, body: dict[str, Any]) -> None:

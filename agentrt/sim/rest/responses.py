@@ -19,12 +19,11 @@ from aiohttp import web
 from agentrt.sim.encode import ResponseMeta
 from agentrt.sim.model import Finish, Reply, ToolCallOut
 from agentrt.sim.rest.body import json_body
-from agentrt.sim.rest.chat_completions import abort_error
 from agentrt.sim.rest.context import HttpContext
 from agentrt.sim.rest.fields import mapping
 from agentrt.sim.rest.responses_encode import response_events, response_object
 from agentrt.sim.rest.responses_request import ResponsesBody, responses_request
-from agentrt.sim.rest.sse import Cut, send_events
+from agentrt.sim.rest.sse import Cut, abort_error, send_events
 
 if TYPE_CHECKING:
     from agentrt.sim.chat import Call

@@ -19,7 +19,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from agentrt.sim.chat import Call
 
-__all__ = ["SSE_HEADERS", "Cut", "send_events"]
+__all__ = ["SSE_HEADERS", "Cut", "abort_error", "send_events"]
 
 SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 """Headers of every event stream."""
@@ -33,6 +33,17 @@ class Cut:
 
     events: int
     error: str  # the error event, formatted
+
+
+def abort_error(call: Call, sent: int) -> dict[str, str | None]:
+    """What an ``abort`` fault says before it cuts a stream (the gRPC door's UNAVAILABLE)."""
+    return {
+        "message": f"simulated fault: stream aborted after {sent} chunks "
+        f"(call {call.plan.call_number})",
+        "type": "service_unavailable_error",
+        "param": None,
+        "code": "503",
+    }
 
 
 async def send_events(
