@@ -8,7 +8,11 @@ mounted), ``deps`` (what they serve from), ``context`` (an HTTP request seen as 
 take), ``errors`` (statuses as OpenAI error bodies and HTTP codes), ``body`` (reading and
 checking JSON bodies), and one module per endpoint family: ``chat_completions``,
 ``responses``, ``models``, ``embeddings``, ``images``, ``tokenize``, ``api_key``,
-``files``, ``batches``.
+``files``, ``batches``. Their helpers: ``fields`` (typed reads of JSON fields),
+``content_json`` and ``tools_json`` (message parts, tools, tool choice, output formats),
+``chat_request`` and ``responses_request`` (a body as the gRPC door's request),
+``chat_encode`` and ``responses_encode`` (the model's reply as OpenAI JSON and events),
+``sse`` (sending events, paced or at once, and the ``abort`` fault's cut).
 """
 
 __all__: list[str] = []
