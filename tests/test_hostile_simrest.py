@@ -275,16 +275,19 @@ async def test_a_client_gone_mid_stream_leaves_the_door_serving(path: str) -> No
         host, port = str(sim.http_address).rsplit(":", 1)
         data = json.dumps(body).encode()
         reader, writer = await asyncio.open_connection(host, int(port))
-        writer.write(
-            f"POST /v1{path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
-            f"x-sim-itl-ms: 20\r\ncontent-length: {len(data)}\r\n\r\n".encode()
-            + data
-        )
-        await writer.drain()
-        assert b"200 OK" in await reader.readuntil(b"\r\n")
-        await reader.read(200)  # the stream has started
-        writer.close()
-        await writer.wait_closed()
+        try:
+            writer.write(
+                f"POST /v1{path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                f"x-sim-itl-ms: 20\r\ncontent-length: {len(data)}\r\n\r\n".encode()
+                + data
+            )
+            await writer.drain()
+            status = await reader.readuntil(b"\r\n")
+            await reader.read(200)  # the stream has started
+        finally:
+            writer.close()
+            await writer.wait_closed()
+        assert b"200 OK" in status
         await asyncio.sleep(0.1)  # the server writes into the closed socket
         again = {**body, "stream": False}
         async with (

@@ -142,24 +142,25 @@ async def test_logprobs_and_n() -> None:
 
 
 ERRORS = [
-    ({"key": "wrong"}, {}, openai.AuthenticationError, 401),
-    ({}, {"model": "no-such-model"}, openai.NotFoundError, 404),
-    ({"fault": "resource_exhausted"}, {}, openai.RateLimitError, 429),
-    ({"fault": "internal"}, {}, openai.InternalServerError, 500),
-    ({"fault": "unavailable"}, {}, openai.InternalServerError, 503),
-    ({"fault": "too_large"}, {}, openai.APIStatusError, 413),
-    ({}, {"n": 1000}, openai.BadRequestError, 400),
-    ({}, {"tool_choice": {"type": "function", "function": {"name": "nope"}}}, None, 400),
+    ({"key": "wrong"}, {}, openai.AuthenticationError, 401, "API key"),
+    ({}, {"model": "no-such-model"}, openai.NotFoundError, 404, "'no-such-model' does not exist"),
+    ({"fault": "resource_exhausted"}, {}, openai.RateLimitError, 429, "rate limit"),
+    ({"fault": "internal"}, {}, openai.InternalServerError, 500, "internal error"),
+    ({"fault": "unavailable"}, {}, openai.InternalServerError, 503, "unavailable"),
+    ({"fault": "too_large"}, {}, openai.APIStatusError, 413, "larger than max"),
+    ({}, {"n": 1000}, openai.BadRequestError, 400, "n=1000"),
+    ({}, {"tool_choice": {"function": {"name": "nope"}}}, None, 400, "'nope'"),
 ]
 
 
-@pytest.mark.parametrize(("client_args", "body", "raised", "status"), ERRORS)
+@pytest.mark.parametrize(("client_args", "body", "raised", "status", "says"), ERRORS)
 @pytest.mark.parametrize("stream", [False, True])
 async def test_errors_are_the_sdks_own_exceptions(
     client_args: dict[str, str],
     body: dict[str, object],
     raised: type[openai.APIStatusError] | None,
     status: int,
+    says: str,
     stream: bool,
 ) -> None:
     async with rest_sim() as sim, openai_client(sim, **client_args) as client:
@@ -171,6 +172,7 @@ async def test_errors_are_the_sdks_own_exceptions(
     error = caught.value.body
     assert isinstance(error, dict)
     assert error["code"] == str(status)
+    assert says in error["message"]
     assert error["message"]
     if status == 429:
         assert caught.value.response.headers["retry-after"] == "1"
