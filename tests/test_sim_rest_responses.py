@@ -210,3 +210,30 @@ async def test_errors_are_the_sdks_own_exceptions(
     async with rest_sim() as sim, openai_client(sim, **client_args) as client:
         with pytest.raises(raised):
             await client.responses.create(model=MODEL, input="hi", stream=True)
+
+
+async def test_server_side_tools_are_output_items_and_counted_in_usage() -> None:
+    async with rest_sim() as sim, openai_client(sim) as client:
+        answer = await client.responses.create(
+            model=MODEL,
+            input="Search the web for the latest news, then calculate 6*7 with code",
+            tools=[
+                {"type": "web_search"},
+                {"type": "code_interpreter", "container": {"type": "auto"}},
+            ],
+        )
+        stream = await client.responses.create(
+            model=MODEL,
+            input="Search the web for the latest news",
+            tools=[{"type": "web_search"}],
+            stream=True,
+        )
+        events = [e async for e in stream]
+    kinds = [item.type for item in answer.output]
+    assert "web_search_call" in kinds
+    assert "code_interpreter_call" in kinds
+    assert kinds[-1] == "message"
+    assert answer.usage is not None
+    assert answer.usage.model_extra["num_sources_used"] > 0  # type: ignore[index]
+    done = [e.item.type for e in events if e.type == "response.output_item.done"]
+    assert "web_search_call" in done
