@@ -237,3 +237,17 @@ async def test_server_side_tools_are_output_items_and_counted_in_usage() -> None
     assert answer.usage.model_extra["num_sources_used"] > 0  # type: ignore[index]
     done = [e.item.type for e in events if e.type == "response.output_item.done"]
     assert "web_search_call" in done
+
+
+async def test_top_logprobs_unary_and_streamed() -> None:
+    async with rest_sim() as sim, openai_client(sim) as client:
+        answer = await client.responses.create(model="grok-3", input="Say hello", top_logprobs=2)
+        stream = await client.responses.create(
+            model="grok-3", input="Say hello", top_logprobs=2, stream=True
+        )
+        events = [e async for e in stream]
+    part = answer.output[-1].content[0]  # type: ignore[union-attr]
+    assert "".join(p.token for p in part.logprobs) == answer.output_text
+    assert all(len(p.top_logprobs) == 2 for p in part.logprobs)
+    deltas = [e for e in events if e.type == "response.output_text.delta"]
+    assert [p.token for e in deltas for p in e.logprobs] == [p.token for p in part.logprobs]

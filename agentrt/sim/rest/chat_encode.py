@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from agentrt.sim.encode import ResponseMeta
     from agentrt.sim.model import Reply
 
-__all__ = ["DONE", "chunk_events", "completion_json", "pieces", "usage_json"]
+__all__ = ["DONE", "chunk_events", "completion_json", "logprobs_json", "pieces", "usage_json"]
 
 DONE = "data: [DONE]\n\n"
 """The event that ends a chat completions stream."""
@@ -64,7 +64,8 @@ def usage_json(usage: usage_pb2.SamplingUsage) -> dict[str, Any]:
     }
 
 
-def _logprobs(text: str, top: int) -> list[dict[str, Any]]:
+def logprobs_json(text: str, top: int) -> list[dict[str, Any]]:
+    """Each token of ``text`` with its log probability and ``top`` alternatives."""
     return [
         {
             "token": token,
@@ -94,7 +95,7 @@ def completion_json(reply: Reply, meta: ResponseMeta, usage: usage_pb2.SamplingU
     if reply.tool_calls:
         message["tool_calls"] = _calls(reply)
     top = meta.top_logprobs
-    logprobs = None if top is None else {"content": _logprobs(reply.content, top)}
+    logprobs = None if top is None else {"content": logprobs_json(reply.content, top)}
     body: dict[str, Any] = {
         "id": meta.response_id,
         "object": "chat.completion",
@@ -125,7 +126,7 @@ def _head(meta: ResponseMeta) -> str:
 def _delta(text: str, index: int, reasoning: bool, top: int | None = None) -> str:
     """One chunk's choice and the event's end, for a piece of content or reasoning."""
     key = "reasoning_content" if reasoning else "content"
-    logprobs = "null" if top is None else _dumps({"content": _logprobs(text, top)})
+    logprobs = "null" if top is None else _dumps({"content": logprobs_json(text, top)})
     return (
         f'{{"index":{index},"delta":{{"role":"assistant","{key}":{_dumps(text)}}},'
         f'"finish_reason":null,"logprobs":{logprobs}}}]}}\n\n'

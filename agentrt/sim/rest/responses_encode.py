@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from agentrt.sim.rest.chat_encode import pieces
+from agentrt.sim.rest.chat_encode import logprobs_json, pieces
 
 if TYPE_CHECKING:
     from agentrt_protos.xai.api.v1 import usage_pb2
@@ -70,11 +70,20 @@ def _server_item(u: ServerToolUse) -> dict[str, Any]:
     }
 
 
-def _text_part(text: str) -> dict[str, Any]:
-    return {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
+def _logprobs(text: str, top: int | None) -> list[dict[str, Any]]:
+    return [] if top is None else logprobs_json(text, top)
 
 
-def _items(reply: Reply, rid: str, status: str) -> list[dict[str, Any]]:
+def _text_part(text: str, top: int | None) -> dict[str, Any]:
+    return {
+        "type": "output_text",
+        "text": text,
+        "annotations": [],
+        "logprobs": _logprobs(text, top),
+    }
+
+
+def _items(reply: Reply, rid: str, status: str, top: int | None) -> list[dict[str, Any]]:
     """Every output item of ``reply``, each with ``status``."""
     items: list[dict[str, Any]] = []
     if reply.reasoning:
@@ -88,7 +97,7 @@ def _items(reply: Reply, rid: str, status: str) -> list[dict[str, Any]]:
                 "type": "message",
                 "role": "assistant",
                 "status": status,
-                "content": [_text_part(reply.content)],
+                "content": [_text_part(reply.content, top)],
             }
         )
     for c in reply.tool_calls:
@@ -124,7 +133,7 @@ def response_object(
         "created_at": meta.created,
         "status": status if done else "in_progress",
         "model": meta.model,
-        "output": _items(reply, meta.response_id, "completed") if done else [],
+        "output": _items(reply, meta.response_id, "completed", meta.top_logprobs) if done else [],
         "usage": usage_json(usage) if done and usage is not None else None,
         "error": None,
         "incomplete_details": incomplete if done else None,
@@ -157,19 +166,22 @@ class Events:
 
 
 def _text_events(
-    events: Events, index: int, item: dict[str, Any], text: str, per_chunk: int
+    events: Events, index: int, item: dict[str, Any], text: str, per_chunk: int, top: int | None
 ) -> None:
     """The part, deltas and done events of a ``message`` or ``reasoning`` item's text."""
     reasoning = item["type"] == "reasoning"
     kind = "reasoning_text" if reasoning else "output_text"
-    part = {"type": "reasoning_text", "text": ""} if reasoning else _text_part("")
+    part = item["content"][0]
     where = f'"item_id":"{item["id"]}","output_index":{index},"content_index":0'
-    extra = "" if reasoning else ',"logprobs":[]'
-    events.add("response.content_part.added", f'{where},"part":{_dumps(part)}')
+    none = "" if reasoning else ',"logprobs":[]'
+    empty = {**part, "text": ""} if reasoning else _text_part("", None)
+    events.add("response.content_part.added", f'{where},"part":{_dumps(empty)}')
     for piece in pieces(text, per_chunk):
+        extra = none if reasoning or top is None else f',"logprobs":{_dumps(_logprobs(piece, top))}'
         events.add(f"response.{kind}.delta", f'{where},"delta":{_dumps(piece)}{extra}', delta=True)
+    extra = none if reasoning else f',"logprobs":{_dumps(part["logprobs"])}'
     events.add(f"response.{kind}.done", f'{where},"text":{_dumps(text)}{extra}')
-    events.add("response.content_part.done", f'{where},"part":{_dumps({**part, "text": text})}')
+    events.add("response.content_part.done", f'{where},"part":{_dumps(part)}')
 
 
 def response_events(
@@ -185,7 +197,8 @@ def response_events(
     start = _dumps(response_object(reply, meta, None, echo, done=False))
     events.add("response.created", f'"response":{start}')
     events.add("response.in_progress", f'"response":{start}')
-    done = _items(reply, meta.response_id, "completed")
+    top = meta.top_logprobs
+    done = _items(reply, meta.response_id, "completed", top)
     for index, item in enumerate(done):
         kind = item["type"]
         if kind == "message":
@@ -194,10 +207,10 @@ def response_events(
                 index,
                 {**item, "status": "in_progress", "content": []},
             )
-            _text_events(events, index, item, reply.content, tokens_per_chunk)
+            _text_events(events, index, item, reply.content, tokens_per_chunk, top)
         elif kind == "reasoning":
             events.item("response.output_item.added", index, {**item, "content": []})
-            _text_events(events, index, item, reply.reasoning, tokens_per_chunk)
+            _text_events(events, index, item, reply.reasoning, tokens_per_chunk, top)
         elif kind == "function_call":
             events.item(
                 "response.output_item.added",
