@@ -251,3 +251,19 @@ async def test_top_logprobs_unary_and_streamed() -> None:
     assert all(len(p.top_logprobs) == 2 for p in part.logprobs)
     deltas = [e for e in events if e.type == "response.output_text.delta"]
     assert [p.token for e in deltas for p in e.logprobs] == [p.token for p in part.logprobs]
+
+
+async def test_max_output_tokens_makes_an_incomplete_response() -> None:
+    async with rest_sim() as sim, openai_client(sim) as client:
+        answer = await client.responses.create(
+            model="grok-3", input="Say hello", max_output_tokens=3
+        )
+        stream = await client.responses.create(
+            model="grok-3", input="Say hello", max_output_tokens=3, stream=True
+        )
+        events = [e async for e in stream]
+    assert answer.status == "incomplete"
+    assert answer.incomplete_details is not None
+    assert answer.incomplete_details.reason == "max_output_tokens"
+    assert count_tokens(answer.output_text) == 3
+    assert events[-1].type == "response.incomplete"

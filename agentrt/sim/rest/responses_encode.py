@@ -184,6 +184,20 @@ def _text_events(
     events.add("response.content_part.done", f'{where},"part":{_dumps(part)}')
 
 
+def _call_events(events: Events, index: int, item: dict[str, Any]) -> None:
+    """A ``function_call`` item's arguments: one delta (they are made whole), then done."""
+    events.item(
+        "response.output_item.added", index, {**item, "status": "in_progress", "arguments": ""}
+    )
+    where = f'"item_id":"{item["id"]}","output_index":{index}'
+    arguments = _dumps(item["arguments"])
+    events.add("response.function_call_arguments.delta", f'{where},"delta":{arguments}', delta=True)
+    events.add(
+        "response.function_call_arguments.done",
+        f'{where},"name":{_dumps(item["name"])},"arguments":{arguments}',
+    )
+
+
 def response_events(
     reply: Reply,
     meta: ResponseMeta,
@@ -197,35 +211,18 @@ def response_events(
     start = _dumps(response_object(reply, meta, None, echo, done=False))
     events.add("response.created", f'"response":{start}')
     events.add("response.in_progress", f'"response":{start}')
-    top = meta.top_logprobs
-    done = _items(reply, meta.response_id, "completed", top)
-    for index, item in enumerate(done):
+    top, per = meta.top_logprobs, tokens_per_chunk
+    for index, item in enumerate(_items(reply, meta.response_id, "completed", top)):
         kind = item["type"]
         if kind == "message":
-            events.item(
-                "response.output_item.added",
-                index,
-                {**item, "status": "in_progress", "content": []},
-            )
-            _text_events(events, index, item, reply.content, tokens_per_chunk, top)
+            added = {**item, "status": "in_progress", "content": []}
+            events.item("response.output_item.added", index, added)
+            _text_events(events, index, item, reply.content, per, top)
         elif kind == "reasoning":
             events.item("response.output_item.added", index, {**item, "content": []})
-            _text_events(events, index, item, reply.reasoning, tokens_per_chunk, top)
+            _text_events(events, index, item, reply.reasoning, per, top)
         elif kind == "function_call":
-            events.item(
-                "response.output_item.added",
-                index,
-                {**item, "status": "in_progress", "arguments": ""},
-            )
-            where = f'"item_id":"{item["id"]}","output_index":{index}'
-            arguments = _dumps(item["arguments"])
-            events.add(
-                "response.function_call_arguments.delta", f'{where},"delta":{arguments}', delta=True
-            )
-            events.add(
-                "response.function_call_arguments.done",
-                f'{where},"name":{_dumps(item["name"])},"arguments":{arguments}',
-            )
+            _call_events(events, index, item)
         else:
             events.item("response.output_item.added", index, item)
         events.item("response.output_item.done", index, item)
