@@ -27,7 +27,7 @@ from agentrt.sim.script import Script
 from agentrt.sim.status import SimStatus
 from agentrt.sim.store import CompletionStore, DeferredStore, Stored
 
-__all__ = ["ChatService", "text_metadata"]
+__all__ = ["Call", "ChatService", "text_metadata"]
 
 Context = grpc.aio.ServicerContext[object, object]
 Admit = Callable[[Context], None]
@@ -53,8 +53,8 @@ def _new_id() -> str:
     return f"{_ID_PREFIX}{next(_ID_NUMBERS) & 0xFFFF_FFFF_FFFF:012x}"
 
 
-class _Call(NamedTuple):
-    """What one model call works from.
+class Call(NamedTuple):
+    """What one model call works from (:meth:`ChatService.prepare` makes it).
 
     A named tuple, not a frozen dataclass: made for every call, and three times cheaper.
     """
@@ -103,7 +103,15 @@ class ChatService:
         self.completions = CompletionStore()
         self.deferred = DeferredStore()
 
-    async def _prepare(self, request: chat_pb2.GetCompletionsRequest, context: Context) -> _Call:
+    async def prepare(self, request: chat_pb2.GetCompletionsRequest, context: Context) -> Call:
+        """Admit the call, apply its error faults, read the prompt and make the reply.
+
+        Both doors (gRPC here, the REST door in :mod:`agentrt.sim.rest`) start a model call
+        with this, so faults, the script, admission and stores apply the same over either.
+
+        Raises:
+            SimStatus: the key is wrong, a fault fired, or the request is bad.
+        """
         self.admit(context)
         plan = self.injector.plan(text_metadata(context))
         if plan.error is not None:
@@ -146,19 +154,25 @@ class ChatService:
                 f"n={meta.outputs} answers of {reply.completion_tokens} tokens are more than "
                 f"{MAX_RESPONSE_TOKENS:,} tokens in all: lower n or x-sim-output-tokens",
             )
-        return _Call(
+        return Call(
             plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s, history=history
         )
 
-    def _finish(
-        self, call: _Call, request: chat_pb2.GetCompletionsRequest
-    ) -> chat_pb2.GetChatCompletionResponse:
-        usage = usage_of(
+    @staticmethod
+    def usage(call: Call) -> usage_pb2.SamplingUsage:
+        """The usage ``call`` reports (every output, image parts and price included)."""
+        return usage_of(
             call.reply,
             outputs=call.meta.outputs,
             image_parts=call.prompt.image_parts,
             model=call.meta.model,
         )
+
+    def finish(
+        self, call: Call, request: chat_pb2.GetCompletionsRequest
+    ) -> chat_pb2.GetChatCompletionResponse:
+        """The unary response of ``call``, stored when the request set ``store_messages``."""
+        usage = self.usage(call)
         response = completion_response(call.reply, call.meta, usage)
         if request.store_messages:
             messages = (*call.history, *request.messages)
@@ -166,7 +180,8 @@ class ChatService:
         return response
 
     @staticmethod
-    def _generation_s(call: _Call) -> float:
+    def generation_s(call: Call) -> float:
+        """How long ``call``'s whole answer takes to generate (TTFT, inter-token gaps, script)."""
         realism = call.plan.realism
         if not (realism.ttft_ms or realism.itl_ms):
             return call.delay_s  # the common case, per call: no pacing
@@ -180,29 +195,24 @@ class ChatService:
         self, request: chat_pb2.GetCompletionsRequest, context: Context
     ) -> chat_pb2.GetChatCompletionResponse:
         """``GetCompletion``: the whole answer, after the simulated generation time."""
-        call = await self._prepare(request, context)
-        wait = self._generation_s(call)
+        call = await self.prepare(request, context)
+        wait = self.generation_s(call)
         if wait > 0:
             await asyncio.sleep(wait)
-        return self._finish(call, request)
+        return self.finish(call, request)
 
     async def get_completion_chunk(
         self, request: chat_pb2.GetCompletionsRequest, context: Context
     ) -> AsyncIterator[bytes]:
         """``GetCompletionChunk``: pre-serialized chunks, paced by TTFT and inter-token delay."""
         try:
-            call = await self._prepare(request, context)
+            call = await self.prepare(request, context)
         except SimStatus as status:
             await context.abort(
                 status.code, status.details, trailing_metadata=status.trailing_metadata()
             )
         realism = call.plan.realism
-        usage = usage_of(
-            call.reply,
-            outputs=call.meta.outputs,
-            image_parts=call.prompt.image_parts,
-            model=call.meta.model,
-        )
+        usage = self.usage(call)
         chunks: Iterable[bytes] = chunk_stream(
             call.reply, call.meta, usage, tokens_per_chunk=realism.tokens_per_chunk
         )
@@ -229,16 +239,16 @@ class ChatService:
                 f"(call {call.plan.call_number})",
             )
         if request.store_messages:
-            self._finish(call, request)
+            self.finish(call, request)
 
     async def start_deferred(
         self, request: chat_pb2.GetCompletionsRequest, context: Context
     ) -> deferred_pb2.StartDeferredResponse:
         """``StartDeferredCompletion``: answer now, report DONE after the generation time."""
-        call = await self._prepare(request, context)
-        response = self._finish(call, request)
+        call = await self.prepare(request, context)
+        response = self.finish(call, request)
         request_id = _new_id()
-        self.deferred.put(request_id, self._generation_s(call), response)
+        self.deferred.put(request_id, self.generation_s(call), response)
         return deferred_pb2.StartDeferredResponse(request_id=request_id)
 
     async def get_deferred(

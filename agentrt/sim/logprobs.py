@@ -14,7 +14,7 @@ from agentrt_protos.xai.api.v1 import chat_pb2
 
 from agentrt.sim.tokens import token_id, tokenize
 
-__all__ = ["add_logprobs", "token_logprob"]
+__all__ = ["add_logprobs", "alternatives", "token_logprob"]
 
 _STOCK = (" the", " a", ",", ".", " and", " of", " to", " in", " is")
 
@@ -24,16 +24,21 @@ def token_logprob(token: str) -> float:
     return -(token_id(token) % 1000) / 2000
 
 
+def alternatives(token: str, top: int) -> list[tuple[str, float]]:
+    """The ``top`` most likely tokens where ``token`` was chosen: ``(token, logprob)`` pairs."""
+    if not top:
+        return []
+    lp = token_logprob(token)
+    others = (s for s in _STOCK if s != token)
+    return [(token, lp)] + [(alt, lp - k) for k, alt in zip(range(1, top), others, strict=False)]
+
+
 @lru_cache(maxsize=65_536)
 def _entry(token: str, top: int) -> bytes:
     """One serialized ``LogProb`` (cached: answers repeat their tokens)."""
-    lp = token_logprob(token)
-    out = chat_pb2.LogProb(token=token, logprob=lp, bytes=token.encode())
-    if top:
-        out.top_logprobs.add(token=token, logprob=lp, bytes=token.encode())
-        others = (s for s in _STOCK if s != token)
-        for k, alt in zip(range(1, top), others, strict=False):
-            out.top_logprobs.add(token=alt, logprob=lp - k, bytes=alt.encode())
+    out = chat_pb2.LogProb(token=token, logprob=token_logprob(token), bytes=token.encode())
+    for alt, lp in alternatives(token, top):
+        out.top_logprobs.add(token=alt, logprob=lp, bytes=alt.encode())
     return out.SerializeToString()
 
 

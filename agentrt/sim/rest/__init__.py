@@ -10,11 +10,16 @@ checking JSON bodies), and one module per endpoint family: ``chat_completions``,
 ``responses``, ``models``, ``embeddings``, ``images``, ``tokenize``, ``api_key``,
 ``files``, ``batches``.
 
-Beside the files and batches endpoints: ``admission`` (admitting a request to a stateful
-service with its planned fault), ``uploads`` (multipart uploads read in pieces),
-``records`` (file purposes and OpenAI batch fields the gRPC messages have no place for),
-``batch_output`` (a batch's results as OpenAI's output and error files), ``cursor``
-(OpenAI's cursor pages) and ``fields`` (reading a JSON body's fields).
+Helpers of chat completions and responses: ``fields`` (typed reads of JSON fields),
+``content_json`` and ``tools_json`` (message parts, tools, tool choice, output formats),
+``chat_request`` and ``responses_request`` (a body as the gRPC door's request),
+``chat_encode`` and ``responses_encode`` (the model's reply as OpenAI JSON and events),
+``sse`` (sending events, paced or at once, and the ``abort`` fault's cut). Helpers of the
+other endpoints: ``params`` (a body's top-level parameters: required, bounded, one of a
+set, none unknown), ``admission`` (admitting a request to a stateful service with its
+planned fault), ``uploads`` (multipart uploads read in pieces), ``records`` (file purposes
+and OpenAI batch fields the gRPC messages have no place for), ``batch_output`` (a batch's
+results as OpenAI's output and error files) and ``cursor`` (OpenAI's cursor pages).
 """
 
 __all__: list[str] = []

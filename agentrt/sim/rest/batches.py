@@ -22,8 +22,8 @@ from agentrt.sim.rest.batch_output import result_line
 from agentrt.sim.rest.body import BadRequest, json_body
 from agentrt.sim.rest.context import HttpContext
 from agentrt.sim.rest.cursor import cursor_page
-from agentrt.sim.rest.fields import choice, known_only, text
 from agentrt.sim.rest.files import check_id
+from agentrt.sim.rest.params import choice, known_only, text
 from agentrt.sim.rest.records import BatchRecord
 from agentrt.sim.status import SimStatus
 

@@ -16,7 +16,7 @@ from agentrt_protos.xai.api.v1 import embed_pb2
 
 from agentrt.sim.rest.body import BadRequest, json_body
 from agentrt.sim.rest.context import HttpContext
-from agentrt.sim.rest.fields import choice, known_only, optional_int, text
+from agentrt.sim.rest.params import choice, known_only, optional_int, text
 from agentrt.sim.services import EMBEDDING_DIMENSIONS
 from agentrt.sim.tokens import count_tokens
 

@@ -1,63 +1,88 @@
-"""Reading the fields of a JSON body: each wrong one is a 400 naming it and what to send.
+"""Typed reads of JSON request fields: :func:`text`, :func:`integer`, :func:`number`, …
 
-A field the endpoint does not read is refused too (nothing is silently dropped).
+Each returns the field's value (``None`` when it is absent or ``null``) or raises
+:class:`~agentrt.sim.rest.body.BadRequest` naming the field and the type it needs, so a
+wrong type anywhere in a body is one 400 that says what to fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from typing import Any
 
 from agentrt.sim.rest.body import BadRequest
 
-__all__ = ["choice", "known_only", "optional_int", "text"]
+__all__ = ["INT32_MAX", "array", "boolean", "integer", "mapping", "number", "text", "wrong"]
+
+INT32_MAX = 2**31 - 1
+"""The largest integer the simulator's request fields hold."""
+
+_NAMES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+}
 
 
-def known_only(body: Mapping[str, Any], known: Collection[str]) -> None:
-    """Refuse the first field of ``body`` not in ``known``."""
-    for key in body:
-        if key not in known:
-            raise BadRequest(
-                f"{str(key)[:64]!r} is not a field this endpoint reads: send only "
-                f"{', '.join(sorted(known))}",
-                param=str(key)[:64],
-            )
+def wrong(where: str, needs: str, value: Any) -> BadRequest:
+    """The 400 for ``where`` holding ``value`` instead of ``needs``."""
+    got = "null" if value is None else _NAMES.get(type(value), type(value).__name__)
+    return BadRequest(f"{where} must be {needs}, not {got}", param=where)
 
 
-def text(body: Mapping[str, Any], name: str, *, required: bool = True, empty: bool = False) -> str:
-    """The string field ``name`` ('' when absent and not ``required``)."""
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise BadRequest(f"{name} is required: send a string", param=name)
-        return ""
-    if not isinstance(value, str):
-        raise BadRequest(f"{name} must be a string, not {type(value).__name__}", param=name)
-    if not value and not empty:
-        raise BadRequest(f"{name} must not be empty", param=name)
-    return value
+def text(obj: dict[str, Any], key: str, where: str) -> str | None:
+    """``obj[key]`` as a string."""
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise wrong(where, "a string", value)
 
 
-def optional_int(body: Mapping[str, Any], name: str, low: int, high: int) -> int | None:
-    """The integer field ``name`` in ``low..high``, or None when absent."""
-    value = body.get(name)
+def boolean(obj: dict[str, Any], key: str, where: str) -> bool | None:
+    """``obj[key]`` as a boolean."""
+    value = obj.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise wrong(where, "a boolean", value)
+
+
+def integer(obj: dict[str, Any], key: str, where: str, *, low: int = 0) -> int | None:
+    """``obj[key]`` as an integer from ``low`` to :data:`INT32_MAX`."""
+    value = obj.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{name} must be an integer, not {type(value).__name__}", param=name)
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}, not {value}", param=name)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise wrong(where, "an integer", value)
+    if not low <= value <= INT32_MAX:
+        raise BadRequest(f"{where}={value}: must be from {low} to {INT32_MAX}", param=where)
     return value
 
 
-def choice(body: Mapping[str, Any], name: str, allowed: Collection[str], default: str) -> str:
-    """The string field ``name``, one of ``allowed`` (``default`` when absent)."""
-    value = body.get(name)
+def number(obj: dict[str, Any], key: str, where: str) -> float | None:
+    """``obj[key]`` as a number."""
+    value = obj.get(key)
     if value is None:
-        return default
-    if not isinstance(value, str) or value not in allowed:
-        shown = value if isinstance(value, str) else type(value).__name__
-        raise BadRequest(
-            f"{name} must be one of {', '.join(allowed)}, not {str(shown)[:64]!r}", param=name
-        )
-    return value
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise wrong(where, "a number", value)
+    return float(value)
+
+
+def mapping(obj: dict[str, Any], key: str, where: str) -> dict[str, Any] | None:
+    """``obj[key]`` as a JSON object."""
+    value = obj.get(key)
+    if value is None or isinstance(value, dict):
+        return value
+    raise wrong(where, "an object", value)
+
+
+def array(obj: dict[str, Any], key: str, where: str) -> list[Any] | None:
+    """``obj[key]`` as a JSON array."""
+    value = obj.get(key)
+    if value is None or isinstance(value, list):
+        return value
+    raise wrong(where, "an array", value)

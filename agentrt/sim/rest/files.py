@@ -23,7 +23,7 @@ from agentrt.sim.rest.admission import begin
 from agentrt.sim.rest.body import BadRequest
 from agentrt.sim.rest.context import HttpContext
 from agentrt.sim.rest.cursor import cursor_page
-from agentrt.sim.rest.fields import choice
+from agentrt.sim.rest.params import choice
 from agentrt.sim.rest.records import DEFAULT_PURPOSE
 from agentrt.sim.rest.uploads import read_upload
 from agentrt.sim.status import SimStatus

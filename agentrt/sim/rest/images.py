@@ -18,7 +18,7 @@ from agentrt_protos.xai.api.v1 import image_pb2
 
 from agentrt.sim.rest.body import BadRequest, json_body
 from agentrt.sim.rest.context import HttpContext
-from agentrt.sim.rest.fields import choice, known_only, optional_int, text
+from agentrt.sim.rest.params import choice, known_only, optional_int, text
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -14,7 +14,7 @@ from agentrt_protos.xai.api.v1 import tokenize_pb2
 
 from agentrt.sim.rest.body import BadRequest, json_body
 from agentrt.sim.rest.context import HttpContext
-from agentrt.sim.rest.fields import known_only, text
+from agentrt.sim.rest.params import known_only, text
 
 if TYPE_CHECKING:
     from aiohttp import web
