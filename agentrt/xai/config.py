@@ -116,7 +116,10 @@ def check_endpoint(endpoint: str) -> str:
     """
     host, sep, port = endpoint.rpartition(":")
     if not sep or not host or not port.isdigit():
-        raise UsageError(f"endpoint {endpoint!r} must look like HOST:PORT, e.g. 127.0.0.1:50051")
+        raise UsageError(
+            f"endpoint {endpoint!r} must look like HOST:PORT, e.g. 127.0.0.1:50051 "
+            "(or, for REST, an http(s):// base URL such as https://api.x.ai/v1)"
+        )
     if not 0 < int(port) < 65536:
         raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
     return endpoint
