@@ -14,9 +14,18 @@ so what is measured is each client's own cost. Two tables, cases interleaved in 
    function-calling example of its docs: ``chat.completions.create``, ``json.loads`` the
    arguments, call the tool, append a ``tool`` message), sequential and 16 at a time.
 
-Every client runs in this process on its own event loop (asyncio); the simulator's CPU
-is not charged to them. Goal (issue 19): agentrt's REST transport >= 1.5x the openai
-SDK on both tables.
+3. ``agentrt load`` in one process (its own), 50 closed-loop workers streaming
+   1,000-token answers: SSE events/s over ``--protocol openai`` (``--api chat`` and
+   ``--api responses``) and chunks/s over gRPC, against the same simulator.
+
+Every client of tables 1 and 2 runs in this process on its own event loop (asyncio); the
+simulator's CPU is not charged to them. Goal (issue 19): agentrt's REST transport >= 1.5x
+the openai SDK on tables 1 and 2; one load process >= 50k SSE events/s in table 3.
+
+Against the simulator's gRPC door a stream is bounded by the simulator itself (grpc.aio
+sends each chunk as its own message; its REST door writes an answer's events at once), so
+the gRPC figures of table 1 measure the server more than agentrt: see bench_stream for the
+gRPC client against a server built to keep up.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Coroutine
@@ -224,6 +235,31 @@ def _timed(
     return measure
 
 
+def load_cases(address: str, rest_url: str, seconds: int) -> dict[str, Measure]:
+    """chunks/s that one ``agentrt load`` process reports, per protocol."""
+    agentrt = str(Path(sys.executable).parent / "agentrt")
+    common = ("--model", MODEL, "--prompt", "hi", "--concurrency", "50", "--warmup", "50")
+
+    def run(*args: str) -> Measure:
+        def measure() -> float:
+            out = subprocess.run(
+                [agentrt, "load", "--no-progress", *common, "--duration", f"{seconds}s", *args,
+                 "--json", "-"],
+                capture_output=True, text=True, check=True, timeout=seconds + 60,
+            )  # fmt: skip
+            report = json.loads(out.stdout)
+            assert report["summary"]["failed"] == 0, report["summary"]
+            return float(report["summary"]["chunks"]) / float(report["wall_s"])
+
+        return measure
+
+    return {
+        "load, REST chat": run("--endpoint", rest_url),
+        "load, REST responses": run("--endpoint", rest_url, "--api", "responses"),
+        "load, gRPC": run("--endpoint", address),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -270,6 +306,12 @@ def main(argv: list[str] | None = None) -> None:
                     )
             finally:
                 clients.close()
+    with running_sim("--http-port", "0", "--output-tokens", "1000") as sim:
+        assert sim.rest_url is not None
+        samples = interleave(load_cases(sim.address, sim.rest_url, 2 if args.quick else 8), rounds)
+    out["load_chunks_per_s"] = samples
+    print("\nagentrt load, one process, 50 streams of 1,000 chunks (chunks/s):\n")
+    print(markdown_table(samples, unit="chunks/s", baseline="load, gRPC"))
     write_results("rest", out)
 
 
