@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agentrt.xai.chat import ChatStream
     from agentrt.xai.chat_request import ChatRequest
     from agentrt.xai.chat_response import ChatResponse, Delta
     from agentrt.xai.client import Client
-    from agentrt.xai.rest.chat import RestChatStream
+    from agentrt.xai.delta_stream import DeltaStream
 
 __all__ = ["ChatModel"]
 
@@ -54,7 +53,7 @@ class ChatModel:
 
 
 async def _deltas_then_response(
-    stream: ChatStream | RestChatStream,
+    stream: DeltaStream,
 ) -> AsyncIterator[Delta | ChatResponse]:
     async with stream:
         async for delta in stream:

@@ -22,7 +22,7 @@ span's parent is the trace context current when ``stream()`` was called. Every m
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from agentrt.xai.chat_response import ChatResponse, Choice, Delta, Usage
 from agentrt.xai.chat_wire import EncodedRequest, RequestEncoder
 from agentrt.xai.compaction import Compacted, compact_request, compacted_from_proto
 from agentrt.xai.deadline import Timeout
+from agentrt.xai.delta_stream import DeltaStream
 from agentrt.xai.messages import Message, ToolCall
 from agentrt.xai.response_extras import SERVICE_TIERS, logprobs_from_proto, output_files_from_proto
 from agentrt.xai.transport import Transport
@@ -135,7 +136,7 @@ class _Acc:
         )
 
 
-class ChatStream:
+class ChatStream(DeltaStream):
     """A streaming chat call: an async iterator of :class:`Delta`, then :attr:`response`.
 
     The RPC starts on the first iteration. Use ``async with`` (or :meth:`aclose`)
@@ -149,46 +150,11 @@ class ChatStream:
         timeout: Timeout,
         call: ChatCall | None = None,
     ) -> None:
-        self._transport = transport
-        self._request = _wire(request)
-        self._timeout = timeout
-        self._call = call
-        self._gen: AsyncGenerator[Delta, None] | None = None
-        self._result: list[ChatResponse] = []
-
-    def __aiter__(self) -> AsyncIterator[Delta]:
-        if self._gen is None:
-            # The generator must not reference ``self``: without a cycle, a bare
-            # ``break`` frees it at once and asyncio closes it (cancelling the RPC).
-            self._gen = _deltas(
-                self._transport, self._request, self._timeout, self._result, self._call
-            )
-        return self._gen
+        wire = _wire(request)
+        super().__init__(lambda result: _deltas(transport, wire, timeout, result, call))
 
     async def __aenter__(self) -> ChatStream:
         return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Stop the stream and cancel the RPC if it is still running."""
-        gen = self._gen
-        if gen is not None:
-            await gen.aclose()
-
-    @property
-    def response(self) -> ChatResponse:
-        """The assembled response; available once the stream has ended normally."""
-        if not self._result:
-            raise UsageError("the stream has not finished: iterate it to the end first")
-        return self._result[0]
-
-    async def collect(self) -> ChatResponse:
-        """Consume the rest of the stream and return the assembled response."""
-        async for _ in self:
-            pass
-        return self.response
 
 
 async def _deltas(

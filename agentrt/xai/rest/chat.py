@@ -18,7 +18,7 @@ view, made only then).
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from agentrt.errors import UsageError
@@ -26,6 +26,7 @@ from agentrt.telemetry.tracing import Telemetry, default_telemetry
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Delta
 from agentrt.xai.deadline import Timeout
+from agentrt.xai.delta_stream import DeltaStream
 from agentrt.xai.rest import chat_wire, responses_wire
 from agentrt.xai.rest.chat_stream import chat_deltas, responses_deltas
 from agentrt.xai.rest.json_encoder import JsonEncoder, JsonRequest, RestApi, encode
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["RestChat", "RestChatStream"]
 
 
-class RestChatStream:
+class RestChatStream(DeltaStream):
     """A streaming chat call over SSE: an async iterator of :class:`Delta`, then :attr:`response`.
 
     The request is sent on the first iteration. Use ``async with`` (or :meth:`aclose`)
@@ -51,45 +52,10 @@ class RestChatStream:
         timeout: Timeout,
         call: ChatCall | None = None,
     ) -> None:
-        self._transport = transport
-        self._request = request
-        self._timeout = timeout
-        self._call = call
-        self._gen: AsyncGenerator[Delta, None] | None = None
-        self._result: list[ChatResponse] = []
-
-    def __aiter__(self) -> AsyncIterator[Delta]:
-        if self._gen is None:
-            # no reference to self in the generator: a bare ``break`` frees it at once
-            self._gen = _deltas(
-                self._transport, self._request, self._timeout, self._result, self._call
-            )
-        return self._gen
+        super().__init__(lambda result: _deltas(transport, request, timeout, result, call))
 
     async def __aenter__(self) -> RestChatStream:
         return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Stop the stream and close its connection if it is still open."""
-        gen = self._gen
-        if gen is not None:
-            await gen.aclose()
-
-    @property
-    def response(self) -> ChatResponse:
-        """The assembled response; available once the stream has ended normally."""
-        if not self._result:
-            raise UsageError("the stream has not finished: iterate it to the end first")
-        return self._result[0]
-
-    async def collect(self) -> ChatResponse:
-        """Consume the rest of the stream and return the assembled response."""
-        async for _ in self:
-            pass
-        return self.response
 
 
 async def _deltas(

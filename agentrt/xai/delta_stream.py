@@ -1,0 +1,63 @@
+"""A streamed chat answer as its caller sees it, whatever the protocol: :class:`DeltaStream`.
+
+gRPC (:class:`~agentrt.xai.chat.ChatStream`) and REST
+(:class:`~agentrt.xai.rest.chat.RestChatStream`) differ only in the generator that reads
+the wire; iterating, closing early and the assembled response are the same, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+
+from agentrt.errors import UsageError
+from agentrt.xai.chat_response import ChatResponse, Delta
+
+__all__ = ["DeltaStream", "Start"]
+
+Start = Callable[[list[ChatResponse]], AsyncGenerator[Delta, None]]
+"""Makes the generator of a stream's deltas; it appends the assembled response to its list."""
+
+
+class DeltaStream:
+    """An async iterator of :class:`Delta`, then :attr:`response`.
+
+    The call starts on the first iteration. Use ``async with`` (or :meth:`aclose`) to end
+    it deterministically when you stop early.
+    """
+
+    def __init__(self, start: Start) -> None:
+        # ``start`` must not reference this object: without a cycle, a bare ``break``
+        # frees the generator at once and asyncio closes it (cancelling the call).
+        self._start = start
+        self._gen: AsyncGenerator[Delta, None] | None = None
+        self._result: list[ChatResponse] = []
+
+    def __aiter__(self) -> AsyncIterator[Delta]:
+        if self._gen is None:
+            self._gen = self._start(self._result)
+        return self._gen
+
+    async def __aenter__(self) -> DeltaStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop the stream and cancel the call if it is still running."""
+        gen = self._gen
+        if gen is not None:
+            await gen.aclose()
+
+    @property
+    def response(self) -> ChatResponse:
+        """The assembled response; available once the stream has ended normally."""
+        if not self._result:
+            raise UsageError("the stream has not finished: iterate it to the end first")
+        return self._result[0]
+
+    async def collect(self) -> ChatResponse:
+        """Consume the rest of the stream and return the assembled response."""
+        async for _ in self:
+            pass
+        return self.response
