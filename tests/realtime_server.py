@@ -45,6 +45,7 @@ class Knobs:
     flood_bytes: int = 0  # after session.updated, send this much audio (raw bytes)
     flood_delta_bytes: int = 96 * 1024
     frames: list[str | bytes] = field(default_factory=list)  # raw frames after session.updated
+    raw: bytes = b""  # bytes written straight to the socket after the frames (a forged frame)
     close_code: int | None = None  # after the frames, close with this code
     stall_update: bool = False  # never answer session.update
 
@@ -222,6 +223,9 @@ class _Conversation:
                 await self.ws.send_bytes(frame)
             else:
                 await self.ws.send_str(frame)
+        if knobs.raw:
+            assert self.request.transport is not None
+            self.request.transport.write(knobs.raw)
         if knobs.close_code is not None:
             await self.ws.close(code=knobs.close_code, message=b"scripted close")
             return True
