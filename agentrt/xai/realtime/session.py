@@ -160,7 +160,10 @@ class RealtimeSession:
         msg = await ws.receive()
         if msg.type is aiohttp.WSMsgType.TEXT:
             self._received += 1
-            return parse_event(msg.data)
+            event = parse_event(msg.data)
+            if isinstance(event, ServerError) and self._secret and self._secret in event.message:
+                event = ServerError(event.type, event.code, self._clean(event.message))
+            return event
         if msg.type is aiohttp.WSMsgType.BINARY:
             self._received += 1
             return ServerError(
