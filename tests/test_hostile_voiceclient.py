@@ -125,6 +125,8 @@ def test_a_bad_session_config_is_one_usage_error(kwargs: dict[str, Any]) -> None
         {"token": "ek_1\r\nX-Evil: 1"},
         {"token": "ek_ü"},
         {"session": {"voice": "Ara"}},
+        {"timeout": 0},
+        {"timeout": -5.0},
     ],
 )
 def test_bad_connect_arguments_are_usage_errors(kwargs: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from agentrt.xai.realtime.events import (
     TranscriptDelta,
     TranscriptDone,
 )
+from agentrt.xai.realtime.service import websocket_url
 from agentrt.xai.tool_specs import FunctionTool
 from tests.realtime_server import DELTA_PCM, INPUT_TRANSCRIPT, Knobs, ScriptedRealtime
 
@@ -222,10 +223,26 @@ async def test_the_connect_timeout_is_the_clients_and_the_budgets() -> None:
         async with rest_client(server) as client:
             loop = asyncio.get_running_loop()
             start = loop.time()
+            made_outside = client.realtime.connect()  # the budget where it is entered applies
             with budget(0.3), pytest.raises(errors.DeadlineExceeded):
-                async with client.realtime.connect():
+                async with made_outside:
                     pass
             assert loop.time() - start < 3.0
+            with pytest.raises(errors.DeadlineExceeded):
+                async with client.realtime.connect(timeout=0.2):
+                    pass
+
+
+@pytest.mark.parametrize(
+    ("base", "url"),
+    [
+        ("http://127.0.0.1:8000/v1", "ws://127.0.0.1:8000/v1/realtime?model=m"),
+        ("https://api.x.ai/v1/", "wss://api.x.ai/v1/realtime?model=m"),
+        ("https://gw.example/openai/v1", "wss://gw.example/openai/v1/realtime?model=m"),
+    ],
+)
+def test_the_websocket_url(base: str, url: str) -> None:
+    assert str(websocket_url(base, "m")) == url
 
 
 async def test_an_ephemeral_token_is_minted_and_connects() -> None:

@@ -24,7 +24,7 @@ from yarl import URL
 from agentrt import errors
 from agentrt.telemetry.tracing import Telemetry, trace_headers
 from agentrt.xai.config import ClientConfig, rest_base_url
-from agentrt.xai.deadline import Timeout, effective_timeout
+from agentrt.xai.deadline import Deadline, Timeout
 from agentrt.xai.realtime.config import SessionConfig
 from agentrt.xai.realtime.session import CLOSE_TIMEOUT, RealtimeSession, Tracer
 from agentrt.xai.rest.http_errors import from_status
@@ -119,7 +119,8 @@ class Realtime:
             raise errors.UsageError("session must be a SessionConfig")
         if token is not None and (not isinstance(token, str) or not token or _unsafe(token)):
             raise errors.UsageError("token must be the non-empty value of a ClientSecret")
-        connect_timeout = effective_timeout(timeout, self._config.timeout)
+        if timeout is not None and not isinstance(timeout, Deadline) and not timeout > 0:
+            raise errors.UsageError(f"timeout must be > 0 seconds, got {timeout!r}")
         url = websocket_url(self.base_url, model)
         headers = dict(trace_headers())
         if token is not None:
@@ -133,9 +134,10 @@ class Realtime:
             opener,
             model=model,
             config=session or SessionConfig(),
-            connect_timeout=connect_timeout,
+            timeout=timeout,
+            default_timeout=self._config.timeout,
             secret=secret,
-            on_end=self._span(model),
+            tracer=lambda: self._span(model),
         )
 
     async def _open(

@@ -34,6 +34,7 @@ from typing import Any
 import aiohttp
 
 from agentrt import errors
+from agentrt.xai.deadline import Timeout, effective_timeout
 from agentrt.xai.realtime.config import SessionConfig
 from agentrt.xai.realtime.events import Event, ServerError, SessionUpdated, parse_event
 
@@ -63,17 +64,20 @@ class RealtimeSession:
         *,
         model: str,
         config: SessionConfig,
-        connect_timeout: float,
+        timeout: Timeout,
+        default_timeout: float,
         secret: str | None = None,
-        on_end: Tracer | None = None,
+        tracer: Callable[[], Tracer | None] | None = None,
     ) -> None:
         self.model = model
         self.config = config
         self.session: dict[str, Any] = {}
         self._opener = opener
-        self._connect_timeout = connect_timeout
+        self._timeout = timeout
+        self._default_timeout = default_timeout
         self._secret = secret
-        self._on_end = on_end
+        self._tracer = tracer
+        self._on_end: Tracer | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._received = 0
         self._ready = False
@@ -90,14 +94,17 @@ class RealtimeSession:
     async def __aenter__(self) -> RealtimeSession:
         if self._ws is not None or self._closed:
             raise errors.UsageError("a RealtimeSession is entered once; call connect() again")
+        # now, not at connect(): the budget() active where the block is entered applies
+        seconds = effective_timeout(self._timeout, self._default_timeout)
+        self._on_end = self._tracer() if self._tracer is not None else None
         try:
-            async with asyncio.timeout(self._connect_timeout):
+            async with asyncio.timeout(seconds):
                 self._ws = await self._opener()
                 await self._send_update(self.config)
                 self.session = await self._wait_updated()
         except TimeoutError:
             error = errors.DeadlineExceeded(
-                f"the realtime session was not ready within {self._connect_timeout:.3g} s",
+                f"the realtime session was not ready within {seconds:.3g} s",
                 code="DEADLINE_EXCEEDED",
             )
             await self._finish(error)
