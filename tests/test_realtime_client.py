@@ -283,3 +283,25 @@ async def test_a_grpc_client_uses_rest_endpoint_for_realtime() -> None:
             await live.send_text("x")
         assert client.realtime.base_url == server.url
     assert json.dumps(server.received[1]).count("input_text") == 1
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SessionConfig(),
+        SessionConfig(voice="Sal", instructions="x", tools=(WEATHER,), turn_detection=None),
+        SessionConfig(transcribe_input=False, temperature=0.7),
+    ],
+)
+def test_session_update_is_what_the_openai_sdk_types_as_ga(config: SessionConfig) -> None:
+    from openai.types.realtime import SessionUpdateEvent
+
+    event = SessionUpdateEvent.model_validate(
+        {"type": "session.update", "session": config.to_json()}
+    )
+    session = event.session
+    assert session.type == "realtime"
+    assert session.audio is not None
+    assert session.audio.output is not None
+    assert session.audio.output.voice == config.voice
+    assert [t.name for t in session.tools or []] == [t.name for t in config.tools]  # type: ignore[union-attr]
