@@ -72,6 +72,7 @@ ALL: dict[str, list[str]] = {
     "agentrt.sim.rest": [],
     "agentrt.specs": [],
     "agentrt.telemetry": [],
+    "agentrt.xai.realtime": [],
     "agentrt.xai.rest": [],
     "agentrt.xai": [
         "Client",

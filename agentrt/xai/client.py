@@ -93,6 +93,7 @@ from agentrt.xai.config import (
     resolve_key,
     resolve_management_endpoint,
     resolve_management_key,
+    resolve_rest_endpoint,
 )
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
@@ -101,6 +102,7 @@ if TYPE_CHECKING:
     from agentrt.xai.batches import Batches
     from agentrt.xai.collections import Collections
     from agentrt.xai.files import Files
+    from agentrt.xai.realtime.service import Realtime
     from agentrt.xai.rest.chat import RestChat
     from agentrt.xai.video import Videos
 
@@ -116,6 +118,9 @@ class Client:
             defaults to ``$AGENTRT_ENDPOINT``, then xAI's.
         protocol: ``"grpc"`` or ``"rest"``; by default REST when ``endpoint`` is a URL.
         rest_api: over REST, ``"chat"`` (``/v1/chat/completions``) or ``"responses"``.
+        rest_endpoint: the REST base URL beside a gRPC endpoint, for the realtime API
+            (``client.realtime``); defaults to ``$AGENTRT_REST_ENDPOINT``, then
+            ``https://api.x.ai/v1`` for an x.ai endpoint.
         timeout: default deadline of each call in seconds (27 minutes).
         pool_size: TCP connections per event loop (each carries ~100 streams).
         secure: force TLS on/off; by default TLS except for loopback endpoints.
@@ -156,6 +161,7 @@ class Client:
         management_endpoint: str | None = None,
         protocol: Protocol | None = None,
         rest_api: RestApi = "chat",
+        rest_endpoint: str | None = None,
     ) -> None:
         if config is None:
             main = resolve_endpoint(endpoint, protocol)
@@ -178,6 +184,7 @@ class Client:
                 management_api_key=resolve_management_key(management_api_key),
                 protocol=protocol or ("rest" if is_url(main) else "grpc"),
                 rest_api=rest_api,
+                rest_endpoint=resolve_rest_endpoint(rest_endpoint),
             )
         if not is_url(config.endpoint):  # a URL was checked by ClientConfig
             check_endpoint(config.endpoint)
@@ -259,6 +266,17 @@ class Client:
 
         return Videos(self._transport)
 
+    @functools.cached_property
+    def realtime(self) -> Realtime:
+        """The realtime (voice) API (``client.realtime``): see :mod:`agentrt.xai.realtime`.
+
+        Raises:
+            UsageError: a gRPC endpoint off x.ai without ``rest_endpoint``.
+        """
+        from agentrt.xai.realtime.service import Realtime
+
+        return Realtime(self.config, self.telemetry, self._transport)
+
     def _management_transport(self) -> Transport:
         """The management channel's transport, made on first use (one connection).
 
@@ -284,6 +302,9 @@ class Client:
     async def close(self) -> None:
         """Close the connections of the current event loop (the management channel's too)."""
         await self._transport.close()
+        realtime = self.__dict__.get("realtime")
+        if realtime is not None:
+            await realtime.close()
         if self._management is not None:
             await self._management.close()
 

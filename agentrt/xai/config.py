@@ -7,6 +7,12 @@ comes from ``api_key`` or ``XAI_API_KEY``; it is kept out of ``repr``.
 REST: an endpoint that is an ``http://`` or ``https://`` URL (the API's base URL,
 e.g. ``https://api.x.ai/v1``) means ``protocol="rest"``; HOST:PORT means gRPC.
 
+The REST base URL of the services only REST carries (the realtime API) when the
+client speaks gRPC: ``rest_endpoint`` (``Client(rest_endpoint=URL)``), else
+``AGENTRT_REST_ENDPOINT``, else ``https://api.x.ai/v1`` when the gRPC endpoint is an
+x.ai host; otherwise there is none (:func:`rest_base_url` says so). Over REST it is
+the endpoint itself.
+
 The management channel (Collections) has its own endpoint and key: explicit, then
 ``AGENTRT_MANAGEMENT_ENDPOINT`` / ``XAI_MANAGEMENT_API_KEY`` (or xai-sdk's
 ``XAI_MANAGEMENT_KEY``), then the main endpoint when it is not an x.ai host (one
@@ -33,6 +39,7 @@ __all__ = [
     "MANAGEMENT_ENDPOINT_ENV",
     "MANAGEMENT_KEY_ENV",
     "MAX_MESSAGE_BYTES",
+    "REST_ENDPOINT_ENV",
     "ClientConfig",
     "Protocol",
     "RestApi",
@@ -46,6 +53,8 @@ __all__ = [
     "resolve_key",
     "resolve_management_endpoint",
     "resolve_management_key",
+    "resolve_rest_endpoint",
+    "rest_base_url",
 ]
 
 DEFAULT_ENDPOINT = "api.x.ai:443"
@@ -53,6 +62,7 @@ DEFAULT_REST_ENDPOINT = "https://api.x.ai/v1"
 Protocol = Literal["grpc", "rest"]
 RestApi = Literal["chat", "responses"]
 ENDPOINT_ENV = "AGENTRT_ENDPOINT"
+REST_ENDPOINT_ENV = "AGENTRT_REST_ENDPOINT"
 KEY_ENV = "XAI_API_KEY"
 DEFAULT_MANAGEMENT_ENDPOINT = "management-api.x.ai:443"
 MANAGEMENT_ENDPOINT_ENV = "AGENTRT_MANAGEMENT_ENDPOINT"
@@ -152,6 +162,41 @@ def resolve_management_key(explicit: str | None = None) -> str | None:
     )
 
 
+def resolve_rest_endpoint(explicit: str | None = None) -> str | None:
+    """The REST base URL beside a gRPC endpoint: ``explicit``, else ``$AGENTRT_REST_ENDPOINT``.
+
+    Raises:
+        UsageError: it is not an http(s) base URL (the message names ``rest_endpoint``).
+    """
+    chosen = explicit or os.environ.get(REST_ENDPOINT_ENV) or None
+    if chosen is None:
+        return None
+    try:
+        return check_url(chosen)
+    except UsageError as exc:
+        raise UsageError(f"rest_endpoint: {exc}") from None
+
+
+def rest_base_url(config: ClientConfig) -> str:
+    """The REST base URL of ``config`` (see the module docstring for the order).
+
+    Raises:
+        UsageError: a gRPC endpoint off x.ai and no ``rest_endpoint``, naming what to set.
+    """
+    if config.protocol == "rest":
+        return config.endpoint
+    found = config.rest_endpoint or resolve_rest_endpoint()
+    if found:
+        return found
+    if is_xai(config.endpoint):
+        return DEFAULT_REST_ENDPOINT
+    raise UsageError(
+        f"no REST endpoint beside the gRPC endpoint {config.endpoint!r} (the realtime API is "
+        f"REST/WebSocket only): pass rest_endpoint=URL, e.g. http://127.0.0.1:8000/v1, "
+        f"or set {REST_ENDPOINT_ENV}"
+    )
+
+
 def is_xai(endpoint: str) -> bool:
     """True when ``endpoint`` (HOST:PORT or a URL) is x.ai itself or one of its subdomains."""
     host = _host(endpoint)
@@ -195,6 +240,8 @@ class ClientConfig:
         management_endpoint: HOST:PORT of the management API (Collections); ``None``
             resolves as the module docstring says when the channel is first used.
         management_api_key: the management key; never shown in ``repr``.
+        rest_endpoint: the REST base URL used beside a gRPC endpoint (the realtime
+            API); ``None``: see :func:`rest_base_url`.
     """
 
     endpoint: str = DEFAULT_ENDPOINT
@@ -214,6 +261,7 @@ class ClientConfig:
     management_api_key: str | None = field(default=None, repr=False)
     protocol: Protocol = "grpc"
     rest_api: RestApi = "chat"
+    rest_endpoint: str | None = None
 
     def __post_init__(self) -> None:
         self._check_protocol()
@@ -227,6 +275,8 @@ class ClientConfig:
             raise UsageError("stream_threads must be >= 0")
         if self.rate_limit_retries < 0:
             raise UsageError("rate_limit_retries must be >= 0")
+        if self.rest_endpoint is not None:
+            resolve_rest_endpoint(self.rest_endpoint)
 
     def _check_protocol(self) -> None:
         if self.protocol not in ("grpc", "rest"):

@@ -111,6 +111,11 @@ class RestTransport:
             )
         return session
 
+    def session(self) -> aiohttp.ClientSession:
+        """The running loop's HTTP session (made on first use); the realtime client's
+        WebSockets share it (:mod:`agentrt.xai.realtime.service`)."""
+        return self._session()
+
     def url(self, path: str) -> URL:
         """The URL of ``path`` (e.g. ``/chat/completions``) under the base URL."""
         url = self._urls.get(path)
