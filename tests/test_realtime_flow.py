@@ -39,9 +39,11 @@ async def test_a_slow_consumer_does_not_grow_memory_while_the_server_floods_audi
         more = [await live.__anext__() for _ in range(20)]  # it resumes as it is asked
     assert isinstance(first, AudioDelta)
     assert all(isinstance(e, AudioDelta) for e in more)
-    # the server was held back by TCP: only socket buffers' worth left it, not 50 MB
-    assert sent_while_asleep < 8 * 1024 * 1024, sent_while_asleep
+    # the server was held back by TCP: only the kernel's socket buffers' worth left it
+    # (≈7 MB on loopback here), not the 50 MB it had
+    assert sent_while_asleep < FLOOD // 2, sent_while_asleep
     # and this process (client and server together) never held more than a bounded amount
+    # (≈1.4 MB measured: aiohttp's 64 KiB read buffer, one event, the server's frame)
     assert peak < MEMORY_BOUND, peak
     assert server.closes == [1000]
 
