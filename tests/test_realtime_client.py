@@ -153,6 +153,9 @@ async def test_a_socket_dropped_mid_response_raises_stream_interrupted() -> None
 
         with pytest.raises(errors.StreamInterrupted) as caught:
             await consume()
+        with pytest.raises(errors.StreamInterrupted):  # sending after the drop: the same story
+            await live.append_audio(b"\0\0")
+        assert [e async for e in live] == []
     assert isinstance(caught.value.error, errors.Unavailable)
     assert any(isinstance(e, AudioDelta) for e in got)
     assert caught.value.chunks_received >= 3

@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 
 from agentrt.xai.client import Client
-from agentrt.xai.realtime.events import AudioDelta
+from agentrt.xai.realtime.events import AudioDelta, Event, ResponseDone
 from tests.realtime_server import Knobs, ScriptedRealtime
 from tests.test_tracing import make_otel
 
@@ -113,3 +113,31 @@ def test_import_agentrt_and_the_grpc_path_never_import_aiohttp_or_numpy() -> Non
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
+
+
+async def test_one_task_feeds_audio_while_another_consumes_events() -> None:
+    async with (
+        ScriptedRealtime() as server,
+        rest_client(server) as client,
+        client.realtime.connect() as live,
+    ):
+        seen: list[Event] = []
+
+        async def feed() -> None:
+            for _ in range(20):
+                await live.append_audio(b"\x10\x00" * 2400)
+                await asyncio.sleep(0)
+            await live.commit_audio()  # server VAD's scripted end of turn: a response follows
+
+        async def consume() -> None:
+            async for event in live:
+                seen.append(event)
+                if isinstance(event, ResponseDone):
+                    return
+
+        async with asyncio.timeout(10), asyncio.TaskGroup() as group:
+            group.create_task(consume())
+            group.create_task(feed())
+    appended = [e for e in server.received if e["type"] == "input_audio_buffer.append"]
+    assert len(appended) == 20
+    assert isinstance(seen[-1], ResponseDone)
