@@ -107,7 +107,7 @@ def test_import_agentrt_and_the_grpc_path_never_import_aiohttp_or_numpy() -> Non
         "import sys, agentrt\n"
         "from agentrt.xai.client import Client\n"
         "c = Client(endpoint='127.0.0.1:9', api_key='k')\n"
-        "from agentrt.xai.realtime import config, events\n"
+        "from agentrt.xai.realtime import audio, config, events\n"
         "for m in ('aiohttp', 'numpy'):\n"
         "    assert m not in sys.modules, m + ' imported'\n"
     )
