@@ -59,6 +59,7 @@ class ScriptedRealtime:
         self.key = key
         self.received: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
+        self.extensions: list[str | None] = []
         self.closes: list[int | None] = []
         self.tokens: dict[str, float] = {}
         self.secret_requests: list[dict[str, Any]] = []
@@ -88,6 +89,7 @@ class ScriptedRealtime:
     def _authorized(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         self.auth_headers.append(header)
+        self.extensions.append(request.headers.get("Sec-WebSocket-Extensions"))
         token = header.removeprefix("Bearer ")
         if token == self.key:
             return True

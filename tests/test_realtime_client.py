@@ -86,6 +86,7 @@ async def test_a_voice_turn_with_a_function_call_round_trip() -> None:
         "rate": 24000,
     }
     assert server.auth_headers == [f"Bearer {server.key}"]
+    assert server.extensions == [None]  # no permessage-deflate offered (CPU per audio delta)
     assert server.closes == [1000]  # the client closed with a close frame
 
 
