@@ -48,6 +48,7 @@ class Knobs:
     raw: bytes = b""  # bytes written straight to the socket after the frames (a forged frame)
     close_code: int | None = None  # after the frames, close with this code
     stall_update: bool = False  # never answer session.update
+    refuse_update: bool = False  # answer session.update with an invalid_request_error
 
 
 class ScriptedRealtime:
@@ -58,6 +59,7 @@ class ScriptedRealtime:
         self.key = key
         self.received: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
+        self.extensions: list[str | None] = []
         self.closes: list[int | None] = []
         self.tokens: dict[str, float] = {}
         self.secret_requests: list[dict[str, Any]] = []
@@ -87,6 +89,7 @@ class ScriptedRealtime:
     def _authorized(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
         self.auth_headers.append(header)
+        self.extensions.append(request.headers.get("Sec-WebSocket-Extensions"))
         token = header.removeprefix("Bearer ")
         if token == self.key:
             return True
@@ -173,6 +176,14 @@ class _Conversation:
         kind = event.get("type")
         if kind == "session.update":
             if self.server.knobs.stall_update:
+                return False
+            if self.server.knobs.refuse_update:
+                error = {
+                    "type": "invalid_request_error",
+                    "code": "bad_voice",
+                    "message": "no such voice",
+                }
+                await self.send({"type": "error", "error": error})
                 return False
             self.session = event["session"]
             await self.send({"type": "session.updated", "session": self.session})

@@ -86,6 +86,7 @@ async def test_a_voice_turn_with_a_function_call_round_trip() -> None:
         "rate": 24000,
     }
     assert server.auth_headers == [f"Bearer {server.key}"]
+    assert server.extensions == [None]  # no permessage-deflate offered (CPU per audio delta)
     assert server.closes == [1000]  # the client closed with a close frame
 
 
@@ -153,6 +154,9 @@ async def test_a_socket_dropped_mid_response_raises_stream_interrupted() -> None
 
         with pytest.raises(errors.StreamInterrupted) as caught:
             await consume()
+        with pytest.raises(errors.StreamInterrupted):  # sending after the drop: the same story
+            await live.append_audio(b"\0\0")
+        assert [e async for e in live] == []
     assert isinstance(caught.value.error, errors.Unavailable)
     assert any(isinstance(e, AudioDelta) for e in got)
     assert caught.value.chunks_received >= 3
@@ -305,3 +309,27 @@ def test_session_update_is_what_the_openai_sdk_types_as_ga(config: SessionConfig
     assert session.audio.output is not None
     assert session.audio.output.voice == config.voice
     assert [t.name for t in session.tools or []] == [t.name for t in config.tools]  # type: ignore[union-attr]
+
+
+async def test_a_refused_session_update_is_invalid_request() -> None:
+    async with ScriptedRealtime(Knobs(refuse_update=True)) as server, rest_client(server) as client:
+        with pytest.raises(errors.InvalidRequest, match="no such voice"):
+            async with client.realtime.connect():
+                pass
+        await asyncio.wait_for(server.ended.wait(), 5)
+        assert server.closes == [1000]  # the failed session was closed, not abandoned
+
+
+async def test_a_token_expiring_mid_session_is_authentication_error() -> None:
+    expired = {"type": "invalid_request_error", "code": "token_expired", "message": "token expired"}
+    knobs = Knobs(frames=[json.dumps({"type": "error", "error": expired})], close_code=4001)
+    async with (
+        ScriptedRealtime(knobs) as server,
+        rest_client(server) as client,
+        client.realtime.connect() as live,
+    ):
+        first = await live.__anext__()
+        with pytest.raises(errors.AuthenticationError, match=r"token expired \(close 4001\)"):
+            await live.__anext__()
+        assert [e async for e in live] == []
+    assert first == ServerError("invalid_request_error", "token_expired", "token expired")

@@ -151,6 +151,9 @@ class Realtime:
                 max_msg_size=self._config.max_message_bytes,
                 timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
                 autoping=True,
+                # no permessage-deflate: base64 PCM barely compresses, and inflating every
+                # audio delta costs CPU on the hot path (and opens the door to inflate bombs)
+                compress=0,
             )
         except aiohttp.WSServerHandshakeError as exc:
             raise _handshake_error(exc.status, url, secret) from None

@@ -45,6 +45,7 @@ CLOSE_TIMEOUT = 2.0
 APPEND_CHUNK_BYTES = 256 * 1024
 """``append_audio`` sends longer audio as several ``input_audio_buffer.append`` events."""
 
+_AUTH_CODES = frozenset({"invalid_api_key", "token_expired"})  # a close 4001 follows
 Opener = Callable[[], Awaitable[aiohttp.ClientWebSocketResponse]]
 Tracer = Callable[[BaseException | None], None]
 
@@ -168,8 +169,8 @@ class RealtimeSession:
         if msg.type is aiohttp.WSMsgType.TEXT:
             self._received += 1
             event = parse_event(msg.data)
-            if isinstance(event, ServerError) and self._secret and self._secret in event.message:
-                event = ServerError(event.type, event.code, self._clean(event.message))
+            if isinstance(event, ServerError):
+                event = self._checked_error(event)
             return event
         if msg.type is aiohttp.WSMsgType.BINARY:
             self._received += 1
@@ -181,10 +182,19 @@ class RealtimeSession:
         self._closed_by_server(ws, msg)
         return None
 
+    def _checked_error(self, event: ServerError) -> ServerError:
+        """``event`` with the key or token blanked; an auth error's text kept for the 4001."""
+        if self._secret and self._secret in event.message:
+            event = ServerError(event.type, event.code, self._clean(event.message))
+        if event.code in _AUTH_CODES:
+            self._auth_error = self._clean(event.message or str(event.code))
+        return event
+
     def _closed_by_server(
         self, ws: aiohttp.ClientWebSocketResponse, msg: aiohttp.WSMessage
     ) -> None:
         """Return on a normal close (1000); raise the typed error of any other."""
+        self._ended = True
         code = ws.close_code if ws.close_code is not None else msg.data
         if code == aiohttp.WSCloseCode.OK:
             return
@@ -230,31 +240,18 @@ class RealtimeSession:
     async def _wait_updated(self) -> dict[str, Any]:
         """Read until ``session.updated``; an ``error`` event before it is raised."""
         while True:
-            raw_type, event = await self._next_raw()
-            if raw_type == "session.updated" and isinstance(event, SessionUpdated):
+            event = await self._next_event()
+            if event is None:
+                raise errors.Unavailable(
+                    "the server closed the session before session.updated", code="UNAVAILABLE"
+                )
+            if isinstance(event, SessionUpdated):  # session.created is an OtherEvent
                 return event.session
-            if isinstance(event, ServerError):
-                if event.code in ("invalid_api_key", "token_expired"):
-                    self._auth_error = self._clean(event.message or str(event.code))
-                    continue  # the close 4001 follows
-                cls = (
-                    errors.InvalidRequest
-                    if event.type == "invalid_request_error"
-                    else errors.ServerError
-                )
-                raise cls(
-                    self._clean(event.message or "session.update failed"), code=event.code or "400"
-                )
-
-    async def _next_raw(self) -> tuple[str, Event]:
-        event = await self._next_event()
-        if event is None:
-            raise errors.Unavailable(
-                "the server closed the session before session.updated", code="UNAVAILABLE"
-            )
-        if isinstance(event, SessionUpdated):
-            return "session.updated", event
-        return "", event
+            if isinstance(event, ServerError) and event.code not in _AUTH_CODES:
+                bad_request = event.type == "invalid_request_error"
+                cls = errors.InvalidRequest if bad_request else errors.ServerError
+                message = event.message or "session.update failed"
+                raise cls(message, code=event.code or "400")
 
     # -- events out --------------------------------------------------------------------------
 
