@@ -1,0 +1,47 @@
+"""Regressions found reviewing issue 19 (REST): each test failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.client import Client
+from agentrt.xai.messages import user
+from agentrt.xai.rest.chat_wire import usage_from_json
+from tests.simrest_helpers import KEY, rest_sim
+
+pytestmark = pytest.mark.e2e
+
+REQ = ChatRequest(model="grok-4", messages=(user("Plan a day in Lisbon"),))
+
+
+def test_responses_output_tokens_count_reasoning_which_completion_tokens_do_not() -> None:
+    usage = usage_from_json(
+        {
+            "input_tokens": 20,
+            "output_tokens": 61,
+            "output_tokens_details": {"reasoning_tokens": 34},
+            "total_tokens": 81,
+        }
+    )
+    assert (usage.completion_tokens, usage.reasoning_tokens, usage.total_tokens) == (27, 34, 81)
+
+
+async def test_the_same_usage_over_grpc_rest_chat_and_rest_responses() -> None:
+    async with rest_sim() as sim:
+        assert sim.rest_url is not None
+        clients = [
+            Client(api_key=KEY, endpoint=sim.address),
+            Client(api_key=KEY, endpoint=sim.rest_url, rest_api="chat"),
+            Client(api_key=KEY, endpoint=sim.rest_url, rest_api="responses"),
+        ]
+        usages = []
+        for client in clients:
+            async with client:
+                usages.append((await client.chat.complete(REQ)).usage)
+                async with client.chat.stream(REQ) as stream:
+                    usages.append((await stream.collect()).usage)
+    counts = {
+        (u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.total_tokens) for u in usages
+    }
+    assert len(counts) == 1, usages
