@@ -45,3 +45,17 @@ async def test_the_same_usage_over_grpc_rest_chat_and_rest_responses() -> None:
         (u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.total_tokens) for u in usages
     }
     assert len(counts) == 1, usages
+
+
+def test_serve_reports_output_tokens_with_reasoning_as_openai_clients_expect() -> None:
+    from agentrt.serve.rest.chat_completions import chat_usage
+    from agentrt.serve.rest.response_events import usage_object
+    from agentrt.xai.chat_response import Usage
+
+    usage = Usage(prompt_tokens=239, completion_tokens=89, reasoning_tokens=60, total_tokens=0)
+    responses = usage_object(usage)
+    assert responses["output_tokens"] == 149  # OpenAI: reasoning is part of the output
+    assert responses["total_tokens"] == responses["input_tokens"] + responses["output_tokens"]
+    assert chat_usage(usage)["total_tokens"] == 388  # xAI: prompt + completion + reasoning
+    # what agentrt's own REST client reads back is the Usage it started from
+    assert usage_from_json(responses).completion_tokens == 89
