@@ -59,3 +59,23 @@ def test_serve_reports_output_tokens_with_reasoning_as_openai_clients_expect() -
     assert chat_usage(usage)["total_tokens"] == 388  # xAI: prompt + completion + reasoning
     # what agentrt's own REST client reads back is the Usage it started from
     assert usage_from_json(responses).completion_tokens == 89
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://bob:sk-SECRETPW@api.example/v1",
+        "https://bob:sk-SECRETPW@api.example:abc/v1",
+        "http://:sk-SECRETPW@h/v1",
+        "https://api.example/v1?api_key=sk-SECRETPW",
+        "https://api.example/v1#sk-SECRETPW",
+        "ftp://bob:sk-SECRETPW@h/v1",
+    ],
+)
+def test_a_bad_rest_endpoint_error_never_shows_its_credentials(endpoint: str) -> None:
+    from agentrt.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        Client(endpoint=endpoint, api_key="k")
+    assert "SECRETPW" not in str(caught.value)
+    assert "api.example" in str(caught.value) or "h/v1" in str(caught.value)
