@@ -79,3 +79,33 @@ def test_a_bad_rest_endpoint_error_never_shows_its_credentials(endpoint: str) ->
         Client(endpoint=endpoint, api_key="k")
     assert "SECRETPW" not in str(caught.value)
     assert "api.example" in str(caught.value) or "h/v1" in str(caught.value)
+
+
+# (path, a JSON body with a lone surrogate escape where the endpoint reads text)
+SURROGATES = [
+    (
+        "/chat/completions",
+        rb'{"model":"grok-4","messages":[{"role":"user","content":"hi \ud800"}]}',
+    ),
+    ("/chat/completions", rb'{"model":"grok-4\udfff","messages":[{"role":"user","content":"hi"}]}'),
+    ("/responses", rb'{"model":"grok-4","input":"hi \ud800"}'),
+    ("/responses", rb'{"model":"grok-4","input":"hi \ud800","stream":true}'),
+    ("/tokenize-text", rb'{"model":"grok-4","text":"a\udfff"}'),
+    ("/images/generations", rb'{"model":"grok-2-image","prompt":"a\udbff"}'),
+    ("/embeddings", rb'{"model":"grok-embed-1","input":"a\ud800"}'),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), SURROGATES)
+async def test_the_sims_rest_door_refuses_a_lone_surrogate_with_a_400(
+    path: str, body: bytes
+) -> None:
+    import aiohttp
+
+    async with rest_sim() as sim, aiohttp.ClientSession() as http:
+        url = f"{sim.rest_url}{path}"
+        headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
+        async with http.post(url, data=body, headers=headers) as resp:
+            answer = await resp.json()
+    assert resp.status == 400, answer
+    assert "surrogate" in answer["error"]["message"]
