@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from agentrt.xai.chat_request import ChatRequest
@@ -109,3 +112,53 @@ async def test_the_sims_rest_door_refuses_a_lone_surrogate_with_a_400(
             answer = await resp.json()
     assert resp.status == 400, answer
     assert "surrogate" in answer["error"]["message"]
+
+
+SECRET = "sk-echoed-secret-777"
+_ECHO = {"error": {"message": f"key {SECRET} is revoked", "type": "authentication_error"}}
+# (rest_api, path, the answer: an error inside a 200, whose message echoes the key)
+ECHOED = [
+    ("chat", "/chat/completions", {"events": [b"data: " + json.dumps(_ECHO).encode() + b"\n\n"]}),
+    (
+        "responses",
+        "/responses",
+        {
+            "events": [
+                b"event: error\ndata: " + json.dumps({"type": "error", **_ECHO}).encode() + b"\n\n"
+            ]
+        },
+    ),
+    (
+        "responses",
+        "/responses",
+        {
+            "events": [
+                b"data: "
+                + json.dumps(
+                    {"type": "response.failed", "response": {"status": "failed", **_ECHO}}
+                ).encode()
+                + b"\n\n"
+            ]
+        },
+    ),
+    ("responses", "/responses", {"json": {"id": "r", "status": "failed", **_ECHO}}),
+]
+
+
+@pytest.mark.parametrize(("api", "path", "reply"), ECHOED)
+async def test_an_error_inside_a_200_never_shows_the_api_key(
+    api: str, path: str, reply: dict[str, Any]
+) -> None:
+    from agentrt import errors
+    from tests.rest_server import Reply, ScriptedServer
+
+    stream = "events" in reply
+    kind = {"content_type": "text/event-stream"} if stream else {}
+    async with ScriptedServer() as server:
+        server.script(path, Reply(**reply, **kind))
+        async with Client(endpoint=server.url, api_key=SECRET, rest_api=api) as client:
+            call = client.chat.stream(REQ).collect() if stream else client.chat.complete(REQ)
+            with pytest.raises(errors.AuthenticationError) as caught:
+                await call
+    assert SECRET not in str(caught.value)
+    assert "revoked" in str(caught.value)
