@@ -142,6 +142,7 @@ ECHOED = [
         },
     ),
     ("responses", "/responses", {"json": {"id": "r", "status": "failed", **_ECHO}}),
+    ("chat", "/chat/completions", {"json": _ECHO}),
 ]
 
 

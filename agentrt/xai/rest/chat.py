@@ -205,5 +205,5 @@ _GRPC_ONLY = frozenset(
 
 def _response(api: RestApi, raw: Any, secret: str | None) -> ChatResponse:
     if api == "chat":
-        return chat_wire.response_from_json(raw)
+        return chat_wire.response_from_json(raw, secret)
     return responses_wire.response_from_json(raw, secret)

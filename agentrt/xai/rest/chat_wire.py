@@ -18,6 +18,7 @@ from agentrt.xai import tool_specs as ts
 from agentrt.xai.chat_request import ChatRequest, JsonSchema, SearchParameters
 from agentrt.xai.chat_response import ChatResponse, Choice, LogProb, TopLogProb, Usage
 from agentrt.xai.messages import Content, File, Image, Message, Text, ToolCall
+from agentrt.xai.rest.http_errors import error_from_body
 
 __all__ = [
     "FINISH_REASONS",
@@ -320,12 +321,15 @@ def _choice(raw: dict[str, Any]) -> Choice:
     )
 
 
-def response_from_json(raw: Any) -> ChatResponse:
+def response_from_json(raw: Any, secret: str | None = None) -> ChatResponse:
     """A ``chat.completion`` object as a :class:`ChatResponse`.
 
     Raises:
         ServerError: it is not one (garbage a server sent).
+        RPCError: it is an error body sent with a 200 (``secret`` blanked from it).
     """
+    if isinstance(raw, dict) and "choices" not in raw and raw.get("error"):
+        raise error_from_body(raw, secret)
     try:
         choices = tuple(sorted((_choice(c) for c in raw["choices"]), key=lambda c: c.index))
         return ChatResponse(
