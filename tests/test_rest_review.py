@@ -180,3 +180,27 @@ def test_a_long_sse_event_split_in_many_reads_is_parsed_in_linear_time() -> None
     elapsed = time.process_time() - start
     assert out == [("", body[6:-2])]
     assert elapsed < 1.0  # joined once: milliseconds (it was ~2,000 copies of megabytes: seconds)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (("--endpoint", "http://u:sk-SECRETPW@h:1/v1", "--protocol", "grpc"), {}, "no query"),
+        ((), {"AGENTRT_ENDPOINT": "http://u:sk-SECRETPW@h:1/v1"}, "no query"),
+        (("--protocol", "grpc"), {"AGENTRT_ENDPOINT": "http://h:1/v1"}, "$AGENTRT_ENDPOINT http"),
+        (("--protocol", "openai"), {"AGENTRT_ENDPOINT": "h:1"}, "$AGENTRT_ENDPOINT h:1"),
+    ],
+)
+def test_load_endpoint_errors_name_their_source_and_hide_credentials(
+    args: tuple[str, ...], env: dict[str, str], said: str
+) -> None:
+    import subprocess
+
+    from tests.conftest import agentrt_command, clean_env
+
+    command = agentrt_command("load", *args, "--model", "m", "--prompt", "hi", "--requests", "1")
+    proc = subprocess.run(command, env=clean_env(**env), capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert said in proc.stderr
+    assert "SECRETPW" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
