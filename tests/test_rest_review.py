@@ -204,3 +204,13 @@ def test_load_endpoint_errors_name_their_source_and_hide_credentials(
     assert said in proc.stderr
     assert "SECRETPW" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "secure"), [("http://api.example/v1", True), ("https://api.example/v1", False)]
+)
+def test_secure_contradicting_a_urls_scheme_is_a_usage_error(endpoint: str, secure: bool) -> None:
+    from agentrt.errors import UsageError
+
+    with pytest.raises(UsageError, match="contradicts the endpoint's scheme"):
+        Client(endpoint=endpoint, api_key="k", secure=secure)

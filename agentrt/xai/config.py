@@ -251,6 +251,12 @@ class ClientConfig:
         if is_url(self.endpoint):
             check_url(self.endpoint)
             object.__setattr__(self, "protocol", "rest")  # a URL is only ever a REST endpoint
+            if self.secure is not None and self.secure != self.use_tls:
+                # the scheme decides; a contradiction must not send the key in the clear
+                raise UsageError(
+                    f"secure={self.secure} contradicts the endpoint's scheme: over REST, "
+                    "https:// means TLS and http:// means none (leave secure unset)"
+                )
         elif self.protocol == "rest":
             raise UsageError(
                 f"protocol='rest' needs the API's base URL as endpoint, e.g. "
