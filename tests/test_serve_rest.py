@@ -208,7 +208,8 @@ async def test_grpc_and_rest_give_the_same_answer(server: AgentServer) -> None:
         over_grpc.result.structured
     )
     assert over_rest.usage is not None
-    assert over_rest.usage.output_tokens == over_grpc.result.usage.output_tokens
+    grpc_usage = over_grpc.result.usage  # agentrt's output_tokens leave the reasoning out
+    assert over_rest.usage.output_tokens == grpc_usage.output_tokens + grpc_usage.reasoning_tokens
 
 
 def test_input_items_become_the_runs_history_and_input() -> None:

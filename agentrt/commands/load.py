@@ -310,19 +310,22 @@ def _target(args: argparse.Namespace) -> str | None:
         args.protocol = "openai" if is_url else "grpc"
     if given is None:
         return None
+    if is_url:  # first: its error never shows a user:password or query (they may be secrets)
+        check_url(given)
+    flag = "--endpoint" if args.endpoint else f"${ENDPOINT_ENV}"
     if args.protocol == "grpc":
         if is_url:
             raise UsageError(
-                f"--endpoint {given}: a URL is a REST API: add --protocol openai, "
+                f"{flag} {given}: a URL is a REST API: add --protocol openai, "
                 "or give gRPC's HOST:PORT"
             )
         return named_endpoint(args.endpoint)
     if not is_url:
         raise UsageError(
-            f"--endpoint {given}: --protocol openai needs the API's base URL, "
+            f"{flag} {given}: --protocol openai needs the API's base URL, "
             "e.g. http://127.0.0.1:8000/v1"
         )
-    return check_url(given).rstrip("/")
+    return given.rstrip("/")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -98,17 +98,32 @@ def check_url(endpoint: str) -> str:
         UsageError: it is not, saying what it must look like.
     """
     example = "e.g. https://api.x.ai/v1 or http://127.0.0.1:8000/v1"
+    shown = _shown(endpoint)
     try:
         parts = urlsplit(endpoint)
         port = parts.port
     except ValueError:
-        raise UsageError(f"endpoint {endpoint!r} is not a valid URL ({example})") from None
+        raise UsageError(f"endpoint {shown!r} is not a valid URL ({example})") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"endpoint {endpoint!r} must be an http(s) URL with a host ({example})")
+        raise UsageError(f"endpoint {shown!r} must be an http(s) URL with a host ({example})")
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError(f"endpoint {endpoint!r}: a base URL has no query, fragment or user")
+        raise UsageError(f"endpoint {shown!r}: a base URL has no query, fragment or user")
     if port == 0:
-        raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
+        raise UsageError(f"endpoint {shown!r}: the port must be 1 to 65535")
+    return endpoint
+
+
+def _shown(endpoint: str) -> str:
+    """``endpoint`` fit for an error message: a user:password or a query may be a credential."""
+    head, sep, rest = endpoint.partition("://")
+    if sep:
+        authority, slash, path = rest.partition("/")
+        if "@" in authority:
+            authority = "***@" + authority.rpartition("@")[2]
+        endpoint = f"{head}{sep}{authority}{slash}{path}"
+    for mark in "?#":
+        if mark in endpoint:
+            endpoint = endpoint.partition(mark)[0] + mark + "***"
     return endpoint
 
 
@@ -127,11 +142,11 @@ def check_endpoint(endpoint: str) -> str:
     host, sep, port = endpoint.rpartition(":")
     if not sep or not host or not port.isdigit():
         raise UsageError(
-            f"endpoint {endpoint!r} must look like HOST:PORT, e.g. 127.0.0.1:50051 "
+            f"endpoint {_shown(endpoint)!r} must look like HOST:PORT, e.g. 127.0.0.1:50051 "
             "(or, for REST, an http(s):// base URL such as https://api.x.ai/v1)"
         )
     if not 0 < int(port) < 65536:
-        raise UsageError(f"endpoint {endpoint!r}: the port must be 1 to 65535")
+        raise UsageError(f"endpoint {_shown(endpoint)!r}: the port must be 1 to 65535")
     return endpoint
 
 
@@ -286,6 +301,12 @@ class ClientConfig:
         if is_url(self.endpoint):
             check_url(self.endpoint)
             object.__setattr__(self, "protocol", "rest")  # a URL is only ever a REST endpoint
+            if self.secure is not None and self.secure != self.use_tls:
+                # the scheme decides; a contradiction must not send the key in the clear
+                raise UsageError(
+                    f"secure={self.secure} contradicts the endpoint's scheme: over REST, "
+                    "https:// means TLS and http:// means none (leave secure unset)"
+                )
         elif self.protocol == "rest":
             raise UsageError(
                 f"protocol='rest' needs the API's base URL as endpoint, e.g. "

@@ -40,7 +40,8 @@ def chat_usage(usage: Usage) -> dict[str, Any]:
     return {
         "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens,
-        "total_tokens": usage.total_tokens or usage.prompt_tokens + usage.completion_tokens,
+        "total_tokens": usage.total_tokens
+        or usage.prompt_tokens + usage.completion_tokens + usage.reasoning_tokens,
         "prompt_tokens_details": {"cached_tokens": usage.cached_prompt_text_tokens},
         "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
     }

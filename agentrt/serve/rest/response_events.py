@@ -38,12 +38,14 @@ Event = dict[str, Any]
 
 def usage_object(usage: Usage) -> dict[str, Any]:
     """Token usage in the Responses API's form."""
+    output = usage.completion_tokens + usage.reasoning_tokens
     return {
         "input_tokens": usage.prompt_tokens,
         "input_tokens_details": {"cached_tokens": usage.cached_prompt_text_tokens},
-        "output_tokens": usage.completion_tokens,
+        # OpenAI's output_tokens include the reasoning (agentrt's completion_tokens do not)
+        "output_tokens": output,
         "output_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-        "total_tokens": usage.total_tokens or usage.prompt_tokens + usage.completion_tokens,
+        "total_tokens": usage.total_tokens or usage.prompt_tokens + output,
     }
 
 

@@ -7,6 +7,7 @@ fix; endpoint modules raise :class:`BadRequest` with the offending field as ``pa
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -43,4 +44,20 @@ async def json_body(request: web.Request) -> dict[str, Any]:
         raise BadRequest(f"the body is not valid JSON: {reason}") from None
     if not isinstance(body, dict):
         raise BadRequest(f"the body must be a JSON object, not {type(body).__name__}")
+    if _SURROGATE_ESCAPE.search(raw):
+        _check_utf8(body)
     return body
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \ud800-\udfff: maybe a lone surrogate
+
+
+def _check_utf8(body: dict[str, Any]) -> None:
+    """Refuse a lone surrogate escape: no UTF-8 text (nor protobuf string) can carry it."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise BadRequest(
+            "the body is not valid UTF-8 text: it has a lone surrogate escape "
+            "(\\ud800 to \\udfff without its pair)"
+        ) from None

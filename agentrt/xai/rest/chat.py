@@ -71,7 +71,7 @@ async def _deltas(
         request.path, request.body(stream=True), timeout=limit, headers=headers
     )
     read = chat_deltas if request.api == "chat" else responses_deltas
-    deltas = read(events, result, state)
+    deltas = read(events, result, state, transport.config.api_key)
     try:
         async for delta in deltas:
             yield delta
@@ -135,7 +135,7 @@ class RestChat:
             raw = await self._transport.call(
                 "POST", wire.path, wire.body(stream=False), timeout=timeout, headers=headers
             )
-            response = _response(wire.api, raw)
+            response = _response(wire.api, raw, self._transport.config.api_key)
         except BaseException as exc:
             if call is not None:
                 call.failed(exc)
@@ -169,7 +169,7 @@ _GRPC_ONLY = frozenset(
 )
 
 
-def _response(api: RestApi, raw: Any) -> ChatResponse:
+def _response(api: RestApi, raw: Any, secret: str | None) -> ChatResponse:
     if api == "chat":
-        return chat_wire.response_from_json(raw)
-    return responses_wire.response_from_json(raw)
+        return chat_wire.response_from_json(raw, secret)
+    return responses_wire.response_from_json(raw, secret)

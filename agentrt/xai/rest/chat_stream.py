@@ -121,11 +121,15 @@ def _parse(data: bytes, received: int) -> Any:
 
 
 async def chat_deltas(
-    events: AsyncIterator[list[Event]], result: list[ChatResponse], state: list[float]
+    events: AsyncIterator[list[Event]],
+    result: list[ChatResponse],
+    state: list[float],
+    secret: str | None = None,
 ) -> AsyncGenerator[Delta, None]:
     """Yield a chat completions stream's deltas; append the assembled response to ``result``.
 
-    ``state``: ``[perf_counter() at the first choice, deltas yielded]`` for telemetry.
+    ``state``: ``[perf_counter() at the first choice, deltas yielded]`` for telemetry;
+    ``secret`` (the API key) is blanked from an error event's message.
     """
     from time import perf_counter
 
@@ -146,7 +150,7 @@ async def chat_deltas(
                 choices = obj.get("choices")
                 if choices is None:
                     if "error" in obj:
-                        raise _fail(received - 1, error_from_body(obj))
+                        raise _fail(received - 1, error_from_body(obj, secret))
                     choices = ()
                 last = obj
                 if (u := obj.get("usage")) is not None:
@@ -225,7 +229,10 @@ _FINAL = frozenset({"response.completed", "response.incomplete"})
 
 
 async def responses_deltas(
-    events: AsyncIterator[list[Event]], result: list[ChatResponse], state: list[float]
+    events: AsyncIterator[list[Event]],
+    result: list[ChatResponse],
+    state: list[float],
+    secret: str | None = None,
 ) -> AsyncGenerator[Delta, None]:
     """Yield a Responses API stream's deltas; append its final response to ``result``."""
     from time import perf_counter
@@ -246,9 +253,9 @@ async def responses_deltas(
                 elif kind in _REASONING:
                     delta = _new_delta(Delta, ("", obj.get("delta") or "", (), 0))
                 elif kind in _FINAL:
-                    final = _final(obj, received)
+                    final = _final(obj, received, secret)
                 elif kind in ("error", "response.failed"):
-                    raise _fail(received - 1, error_from_body(obj.get("response") or obj))
+                    raise _fail(received - 1, error_from_body(obj.get("response") or obj, secret))
                 if delta is not None:
                     if delta[0].__class__ is not str or delta[1].__class__ is not str:
                         raise TypeError("a delta is not text")
@@ -267,8 +274,8 @@ async def responses_deltas(
     result.append(final)
 
 
-def _final(obj: dict[str, Any], received: int) -> ChatResponse:
+def _final(obj: dict[str, Any], received: int, secret: str | None) -> ChatResponse:
     try:
-        return responses_wire.response_from_json(obj.get("response"))
+        return responses_wire.response_from_json(obj.get("response"), secret)
     except errors.RPCError as e:
         raise _fail(received, e) from None

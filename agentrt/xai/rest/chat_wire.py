@@ -18,6 +18,7 @@ from agentrt.xai import tool_specs as ts
 from agentrt.xai.chat_request import ChatRequest, JsonSchema, SearchParameters
 from agentrt.xai.chat_response import ChatResponse, Choice, LogProb, TopLogProb, Usage
 from agentrt.xai.messages import Content, File, Image, Message, Text, ToolCall
+from agentrt.xai.rest.http_errors import error_from_body
 
 __all__ = [
     "FINISH_REASONS",
@@ -247,14 +248,18 @@ def usage_from_json(raw: Any) -> Usage:
     if not isinstance(raw, dict):
         return Usage()
     prompt = raw.get("prompt_tokens", raw.get("input_tokens")) or 0
-    completion = raw.get("completion_tokens", raw.get("output_tokens")) or 0
     p_details = raw.get("prompt_tokens_details") or raw.get("input_tokens_details") or {}
     c_details = raw.get("completion_tokens_details") or raw.get("output_tokens_details") or {}
+    reasoning = int(c_details.get("reasoning_tokens") or 0)
+    if "completion_tokens" in raw:
+        completion = int(raw["completion_tokens"] or 0)
+    else:  # the Responses API's output_tokens count the reasoning too; completion_tokens do not
+        completion = max(int(raw.get("output_tokens") or 0) - reasoning, 0)
     cost = raw.get("cost_in_usd_ticks")
     return Usage(
         prompt_tokens=int(prompt),
-        completion_tokens=int(completion),
-        reasoning_tokens=int(c_details.get("reasoning_tokens") or 0),
+        completion_tokens=completion,
+        reasoning_tokens=reasoning,
         total_tokens=int(raw.get("total_tokens") or 0),
         prompt_text_tokens=int(p_details.get("text_tokens") or 0),
         cached_prompt_text_tokens=int(p_details.get("cached_tokens") or 0),
@@ -316,12 +321,15 @@ def _choice(raw: dict[str, Any]) -> Choice:
     )
 
 
-def response_from_json(raw: Any) -> ChatResponse:
+def response_from_json(raw: Any, secret: str | None = None) -> ChatResponse:
     """A ``chat.completion`` object as a :class:`ChatResponse`.
 
     Raises:
         ServerError: it is not one (garbage a server sent).
+        RPCError: it is an error body sent with a 200 (``secret`` blanked from it).
     """
+    if isinstance(raw, dict) and "choices" not in raw and raw.get("error"):
+        raise error_from_body(raw, secret)
     try:
         choices = tuple(sorted((_choice(c) for c in raw["choices"]), key=lambda c: c.index))
         return ChatResponse(

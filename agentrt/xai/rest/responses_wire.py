@@ -257,8 +257,8 @@ def _finish(raw: dict[str, Any], calls: list[ToolCall]) -> str:
     return "stop" if status in ("completed", None) else str(status)
 
 
-def response_from_json(raw: Any) -> ChatResponse:
-    """A ``response`` object as a :class:`ChatResponse`.
+def response_from_json(raw: Any, secret: str | None = None) -> ChatResponse:
+    """A ``response`` object as a :class:`ChatResponse` (``secret`` blanked from an error).
 
     Raises:
         ServerError: it is not one; an RPCError when its status is ``failed``.
@@ -266,7 +266,7 @@ def response_from_json(raw: Any) -> ChatResponse:
     if not isinstance(raw, dict) or not isinstance(raw.get("output", []), list):
         raise ServerError(f"not a response object: {str(raw)[:200]}", code="200")
     if raw.get("status") == "failed":
-        raise error_from_body(raw)
+        raise error_from_body(raw, secret)
     try:
         text, reasoning, calls, cited, encrypted = _outputs(raw.get("output") or [])
         choice = Choice(

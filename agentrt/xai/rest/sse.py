@@ -25,11 +25,13 @@ class SseParser:
         limit: the longest line, and the most data one event may hold, in bytes.
     """
 
-    __slots__ = ("_data", "_event", "_failed", "_limit", "_rest", "_size")
+    __slots__ = ("_data", "_event", "_failed", "_limit", "_parts", "_parts_size", "_rest", "_size")
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
         self._rest = b""  # the unfinished last line
+        self._parts: list[bytes] = []  # reads after it without a line end, joined once at one
+        self._parts_size = 0
         self._data: list[bytes] = []
         self._event = ""
         self._size = 0
@@ -59,7 +61,17 @@ class SseParser:
                 ``chunk`` completed events before it: at :meth:`check`).
         """
         self.check()
-        if self._rest:
+        if b"\n" not in chunk:  # a long line over many reads: keep them, join once (linear)
+            self._parts.append(chunk)
+            self._parts_size += len(chunk)
+            if len(self._rest) + self._parts_size > self._limit:
+                return self._over("an SSE line without its end", [])
+            return []
+        if self._parts:
+            chunk = b"".join((self._rest, *self._parts, chunk))
+            self._parts.clear()
+            self._parts_size = 0
+        elif self._rest:
             chunk = self._rest + chunk
         lines = chunk.split(b"\n")
         rest = self._rest = lines.pop()
@@ -90,7 +102,7 @@ class SseParser:
 
     def end(self) -> list[Event]:
         """The event left when the body ended without its closing blank line (kept, not dropped)."""
-        if self._rest:
+        if self._rest or self._parts:
             self.feed(b"\n")
         if not self._data:
             return []
