@@ -16,6 +16,7 @@ from typing import Any
 import grpc
 from agentrt_protos.xai.api.v1 import sample_pb2
 
+from agentrt.sim.rest.chat_encode import usage_json
 from agentrt.sim.rest.errors import HTTP_STATUS, error_body
 from agentrt.sim.rest.images import images_json
 
@@ -70,13 +71,7 @@ def completion_json(response: Any) -> dict[str, Any]:
             }
             for output in response.outputs
         ],
-        "usage": {
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "total_tokens": usage.total_tokens,
-            "prompt_tokens_details": {"cached_tokens": usage.cached_prompt_text_tokens},
-            "completion_tokens_details": {"reasoning_tokens": usage.reasoning_tokens},
-        },
+        "usage": usage_json(usage),
     }
 
 
