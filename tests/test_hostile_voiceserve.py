@@ -22,6 +22,7 @@ from agentrt.serve.auth import TokenAuth
 from agentrt.serve.catalog import Catalog
 from agentrt.serve.server import AgentServer
 from agentrt.xai.client import Client
+from tests.conftest import run_agentrt
 from tests.realtime_server import ScriptedRealtime
 
 pytestmark = pytest.mark.e2e
@@ -198,3 +199,24 @@ async def test_the_key_is_in_no_answer_and_the_token_only_in_its_own() -> None:
     minted = json.loads(answers[0][1])
     assert set(minted) == {"value", "expires_at", "session", "url"}
     assert minted["value"] in upstream.tokens
+
+
+BAD_FLAGS = [
+    ("--rest-endpoint", "ftp://example.com/v1"),
+    ("--rest-endpoint", "127.0.0.1:8000"),
+    ("--rest-endpoint", "http://user:pw@example.com/v1"),
+    ("--max-token-mints-per-minute", "0"),
+    ("--max-token-mints-per-minute", "-5"),
+    ("--max-token-mints-per-minute", "many"),
+]
+
+
+@pytest.mark.parametrize(("flag", "value"), BAD_FLAGS)
+async def test_a_bad_minting_flag_is_one_line_and_exit_2(flag: str, value: str) -> None:
+    code, out, err = await run_agentrt("serve", str(AGENTS / "probe.yaml"), flag, value)
+    assert code == 2
+    assert flag in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert out == ""
+    assert "pw@" not in err  # a credential in a URL is never echoed

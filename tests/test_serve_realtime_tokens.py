@@ -28,7 +28,7 @@ from agentrt.serve.catalog import Catalog
 from agentrt.serve.server import AgentServer
 from agentrt.sim import Simulator
 from agentrt.xai.client import Client
-from tests.conftest import running_server
+from tests.conftest import clean_env, run_agentrt, running_server
 from tests.realtime_server import ScriptedRealtime
 
 pytestmark = pytest.mark.e2e
@@ -267,3 +267,55 @@ async def test_the_cli_mints_at_its_rest_endpoint_with_its_own_key(tmp_path: Pat
     assert upstream.tokens  # the upstream minted it, with the server's key
     assert served.process.returncode == 0
     assert KEY not in served.stderr
+
+
+async def test_beside_a_grpc_upstream_off_xai_without_a_rest_endpoint_minting_is_501(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AGENTRT_REST_ENDPOINT", raising=False)
+    async with (
+        Simulator() as sim,
+        Client(endpoint=sim.address, api_key=KEY) as client,
+        AgentServer(
+            Catalog.from_paths([AGENTS / "probe.yaml"]), client, TokenAuth([TOKEN]), http_port=0
+        ) as server,
+    ):
+        status, _, text = await post(server, {})
+    assert status == 501
+    assert "--rest-endpoint" in json.loads(text)["error"]["message"]
+
+
+async def test_the_cli_help_names_the_minting_flags() -> None:
+    code, out, _ = await run_agentrt("serve", "--help")
+    assert code == 0
+    for flag in ("--rest-endpoint", "--max-token-mints-per-minute", "/v1/realtime/client_secrets"):
+        assert flag in out
+
+
+async def test_the_built_in_simulator_gets_its_http_door_to_mint_at(tmp_path: Path) -> None:
+    """No endpoint, no key: serve starts the simulator with its HTTP door and mints there.
+
+    Until the simulator serves /v1/realtime/client_secrets its door answers 404 and
+    serve says 502 naming it; either way the mint reached the simulator, not a 501.
+    """
+    keys = tmp_path / "tokens.txt"
+    keys.write_text(f"{TOKEN}\n")
+    with running_server(
+        "serve",
+        str(AGENTS / "probe.yaml"),
+        "--http-port",
+        "0",
+        "--api-key-file",
+        str(keys),
+        env=clean_env(),
+        drop=("XAI_API_KEY", "AGENTRT_ENDPOINT", "AGENTRT_REST_ENDPOINT"),
+    ) as served:
+        url = f"{served.rest_url}/realtime/client_secrets"
+        headers = {"authorization": f"Bearer {TOKEN}"}
+        async with aiohttp.ClientSession() as http, http.post(url, json={}, headers=headers) as r:
+            status, text = r.status, await r.text()
+    if status == 200:
+        assert json.loads(text)["url"].startswith("ws://127.0.0.1:")
+    else:
+        assert status == 502
+        assert "the realtime API at http://127.0.0.1:" in json.loads(text)["error"]["message"]

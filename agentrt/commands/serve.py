@@ -163,6 +163,8 @@ def _rest_endpoint(given: str | None) -> str | None:
     try:
         return check_url(given)
     except UsageError as exc:
+        if "@" in given:  # it may hold a password: say what is wrong without echoing it
+            raise UsageError("--rest-endpoint: a base URL has no user or password in it") from None
         raise UsageError(f"--rest-endpoint: {exc}") from None
 
 
