@@ -34,6 +34,7 @@ from tests.realtime_server import ScriptedRealtime
 pytestmark = pytest.mark.e2e
 
 AGENTS = Path(__file__).resolve().parent / "serve_agents"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TOKEN = "mint-caller-token"
 OTHER = "mint-other-token"
 KEY = "xai-upstream-SECRET-key-0123456789"  # the server's own key: never in any answer
@@ -319,3 +320,32 @@ async def test_the_built_in_simulator_gets_its_http_door_to_mint_at(tmp_path: Pa
     else:
         assert status == 502
         assert "the realtime API at http://127.0.0.1:" in json.loads(text)["error"]["message"]
+
+
+async def test_values_a_spec_took_from_the_environment_never_reach_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLANNER_NAME", "Zebra-Secret-Planner-77")
+    async with (
+        Upstream() as upstream,
+        Client(protocol="rest", endpoint=upstream.url, api_key=KEY) as client,
+        AgentServer(
+            Catalog.from_paths([EXAMPLES / "trip_planner"]), client, TokenAuth([TOKEN]), http_port=0
+        ) as server,
+    ):
+        status, _, text = await post(server, {"agent": "trip_planner"})
+    assert status == 200
+    assert "Zebra-Secret-Planner-77" in upstream.secret_requests[-1]["session"]["instructions"]
+    assert "Zebra-Secret-Planner-77" not in text
+    assert "<from $PLANNER_NAME>" in json.loads(text)["session"]["instructions"]
+    tools = [t["name"] for t in json.loads(text)["session"]["tools"]]
+    assert tools == ["get_weather", "find_places"]
+
+
+async def test_a_draining_server_mints_nothing() -> None:
+    async with serving() as (server, upstream):
+        server.service.draining = True
+        status, _, text = await post(server, {})
+    assert status == 503
+    assert json.loads(text)["error"]["code"] == "draining"
+    assert upstream.secret_requests == []
