@@ -13,7 +13,12 @@ else the built-in simulator. --trace continues each caller's trace (the
 --http-port also serves the agents to OpenAI clients (``/v1/responses``,
 ``/v1/chat/completions``, ``/v1/models``, ``/health``; the agent's name is the
 ``model``), with the same tokens, limits and drain, and prints a second line,
-``listening on http://HOST:PORT/v1 (REST)``. See docs/rest-serve.md.
+``listening on http://HOST:PORT/v1 (REST)``. There, ``POST
+/v1/realtime/client_secrets`` mints ephemeral realtime tokens for callers'
+browsers with the server's own key (at --rest-endpoint, then
+$AGENTRT_REST_ENDPOINT, then https://api.x.ai/v1 beside api.x.ai; the built-in
+simulator serves them offline), at most --max-token-mints-per-minute per caller
+token. See docs/rest-serve.md.
 """
 
 from __future__ import annotations
@@ -90,6 +95,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="model server (default: see above)")
     p.add_argument(
+        "--rest-endpoint",
+        metavar="URL",
+        help="REST base URL beside a gRPC --endpoint, where ephemeral realtime tokens are "
+        "minted (default $AGENTRT_REST_ENDPOINT, or https://api.x.ai/v1 for api.x.ai)",
+    )
+    p.add_argument(
+        "--max-token-mints-per-minute",
+        type=count(),
+        default=60,
+        metavar="N",
+        help="ephemeral realtime tokens each caller token may mint per minute (default 60)",
+    )
+    p.add_argument(
         "-q", "--quiet", action="store_true", help="no notices on stderr (warnings still)"
     )
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
@@ -115,6 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--grace must not be negative")
     if args.max_concurrent_runs < 1:
         raise UsageError("--max-concurrent-runs must be at least 1")
+    rest_endpoint = _rest_endpoint(args.rest_endpoint)
     auth = TokenAuth.from_file(args.api_key_file) if args.api_key_file else TokenAuth()
     check_host(args.host, auth)
     catalog = Catalog.from_paths(args.specs)  # every spec valid before anything binds
@@ -127,9 +146,26 @@ def _run(args: argparse.Namespace) -> int:
         max_concurrent_runs=args.max_concurrent_runs,
         grace_s=args.grace,
         http_port=args.http_port,
+        rest_endpoint=rest_endpoint,
+        max_token_mints_per_minute=args.max_token_mints_per_minute,
     )
     code: int = run(_serve(catalog, choice, auth, options, quiet=args.quiet), loop=args.loop)
     return code
+
+
+def _rest_endpoint(given: str | None) -> str | None:
+    """``--rest-endpoint``, checked (an http(s) base URL), or ``None``."""
+    from agentrt.errors import UsageError
+    from agentrt.xai.config import check_url
+
+    if given is None:
+        return None
+    try:
+        return check_url(given)
+    except UsageError as exc:
+        if "@" in given:  # it may hold a password: say what is wrong without echoing it
+            raise UsageError("--rest-endpoint: a base URL has no user or password in it") from None
+        raise UsageError(f"--rest-endpoint: {exc}") from None
 
 
 def _notice(message: str) -> None:
@@ -151,7 +187,8 @@ async def _serve(
     from agentrt.xai.config import resolve_key
 
     with stop_on_signals() as stop:
-        async with connect(choice, notice=None if quiet else _notice) as client:
+        notice = None if quiet else _notice
+        async with connect(choice, notice=notice, http=options.http_port is not None) as client:
             scrub = Scrubber.of([resolve_key()])
             server = AgentServer(catalog, client, auth, options, scrub=scrub)
             await server.start()

@@ -100,6 +100,7 @@ async def connect(
     *,
     notice: Callable[[str], None] | None = None,
     paced: bool = False,
+    http: bool = False,
 ) -> AsyncIterator[Client]:
     """A client for ``choice``; starts (and finally stops) the simulator when it is chosen.
 
@@ -108,6 +109,8 @@ async def connect(
         notice: Called with :data:`SIMULATOR_NOTICE` when the simulator is used.
         paced: Make the built-in simulator stream at a human-visible pace (for a
             terminal); otherwise it answers as fast as it can.
+        http: Start the built-in simulator with its HTTP door too, as the client's
+            ``rest_endpoint`` (the realtime API, e.g. minting tokens, works offline).
     """
     from agentrt.xai.client import Client
 
@@ -120,5 +123,8 @@ async def connect(
     if notice is not None:
         notice(SIMULATOR_NOTICE)
     realism = Realism(ttft_ms=WATCHED_TTFT_MS, itl_ms=WATCHED_ITL_MS) if paced else Realism()
-    async with Simulator(realism=realism) as sim, Client(endpoint=sim.address) as client:
+    async with (
+        Simulator(realism=realism, http_port=0 if http else None) as sim,
+        Client(endpoint=sim.address, rest_endpoint=sim.rest_url) as client,
+    ):
         yield client

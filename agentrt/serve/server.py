@@ -63,6 +63,9 @@ class ServeOptions:
         limits: request size limits.
         http_port: the port of the OpenAI-compatible HTTP door (0: the OS picks one;
             ``None``: no HTTP door).
+        rest_endpoint: the upstream REST base URL the HTTP door mints realtime tokens
+            at (``None``: the client's, see :func:`agentrt.xai.config.rest_base_url`).
+        max_token_mints_per_minute: ephemeral tokens each caller may mint a minute.
     """
 
     host: str = "127.0.0.1"
@@ -71,6 +74,8 @@ class ServeOptions:
     max_concurrent_runs: int = 64
     grace_s: float = 30.0
     limits: RequestLimits = field(default_factory=RequestLimits)
+    rest_endpoint: str | None = None
+    max_token_mints_per_minute: int = 60
 
 
 class AgentServer:
@@ -161,7 +166,14 @@ class AgentServer:
     async def _start_http(self, port: int) -> None:
         from agentrt.serve.rest.app import HttpDoor  # aiohttp only when asked for
 
-        door = HttpDoor(self.service, self.options.host, port)
+        opts = self.options
+        door = HttpDoor(
+            self.service,
+            opts.host,
+            port,
+            rest_endpoint=opts.rest_endpoint,
+            mints_per_minute=opts.max_token_mints_per_minute,
+        )
         await door.start()
         self._http = door
 

@@ -13,6 +13,10 @@ Module map:
 * :mod:`agentrt.serve.rest.chat_completions`: ``POST /v1/chat/completions``, unary and streamed.
 * :mod:`agentrt.serve.rest.sse`: server-sent events written to the caller.
 * :mod:`agentrt.serve.rest.errors`: the OpenAI error body and its HTTP status.
+* :mod:`agentrt.serve.rest.client_secrets`: ``POST /v1/realtime/client_secrets``, ephemeral
+  realtime tokens minted upstream with the server's key for its callers' browsers.
+* :mod:`agentrt.serve.rest.secret_request`: that route's body checked field by field.
+* :mod:`agentrt.serve.rest.mint_rate`: the tokens each caller may mint a minute.
 
 Nothing here is imported unless the HTTP door is asked for (aiohttp stays off the gRPC path).
 """

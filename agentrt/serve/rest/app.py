@@ -1,7 +1,8 @@
 """The HTTP door of ``agentrt serve``: :func:`make_app` and :class:`HttpDoor`.
 
 Routes: ``POST /v1/responses``, ``POST /v1/chat/completions``, ``GET /v1/models``
-(the served agents), ``GET /v1/models/{name}``, and ``GET /health`` (200
+(the served agents), ``GET /v1/models/{name}``, ``POST /v1/realtime/client_secrets``
+(ephemeral realtime tokens for the callers' browsers), and ``GET /health`` (200
 serving, 503 draining; no token needed, like gRPC health). Every ``/v1`` call
 needs ``Authorization: Bearer TOKEN`` with a token of the server's key file
 (the gRPC door's tokens). One middleware turns whatever ends a request badly
@@ -20,7 +21,9 @@ from aiohttp import web
 
 from agentrt.errors import UsageError
 from agentrt.serve.rest.chat_completions import ChatEndpoint
+from agentrt.serve.rest.client_secrets import ClientSecretsEndpoint
 from agentrt.serve.rest.errors import ApiError, api_error_for, error_response, report_internal
+from agentrt.serve.rest.mint_rate import DEFAULT_MINTS_PER_MINUTE
 from agentrt.serve.rest.responses import ResponsesEndpoint
 from agentrt.xai.grpc_server import host_port
 
@@ -48,8 +51,8 @@ def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
     if exc.status == 404:
         return ApiError(
             404,
-            f"no route {route}: this server answers /v1/responses, "
-            "/v1/chat/completions, /v1/models and /health",
+            f"no route {route}: this server answers /v1/responses, /v1/chat/completions, "
+            "/v1/models, /v1/realtime/client_secrets and /health",
             code="not_found",
         )
     reason = exc.reason or f"HTTP {exc.status}"
@@ -111,7 +114,7 @@ class _Listing:
         return web.json_response(_model(name))
 
 
-def make_app(service: AgentsService) -> web.Application:
+def make_app(service: AgentsService, secrets: ClientSecretsEndpoint) -> web.Application:
     """The application serving ``service``'s agents (bodies capped at its message limit)."""
     app = web.Application(
         client_max_size=service.limits.max_message_bytes, middlewares=[_guard(service)]
@@ -122,6 +125,7 @@ def make_app(service: AgentsService) -> web.Application:
     app.router.add_get("/v1/models/{name}", listing.model)
     app.router.add_post("/v1/responses", ResponsesEndpoint(service).post)
     app.router.add_post("/v1/chat/completions", ChatEndpoint(service).post)
+    app.router.add_post("/v1/realtime/client_secrets", secrets.post)
     return app
 
 
@@ -132,12 +136,25 @@ class HttpDoor:
         service: the agents, auth, limits and run slots (shared with the gRPC door).
         host: address to bind.
         port: port to bind (0: the OS picks one).
+        rest_endpoint: the upstream's REST base URL for minting tokens (``None``: the client's).
+        mints_per_minute: the tokens each caller may mint a minute.
     """
 
-    def __init__(self, service: AgentsService, host: str, port: int) -> None:
+    def __init__(
+        self,
+        service: AgentsService,
+        host: str,
+        port: int,
+        *,
+        rest_endpoint: str | None = None,
+        mints_per_minute: int = DEFAULT_MINTS_PER_MINUTE,
+    ) -> None:
         self.service = service
         self.host = host
         self.port = port
+        self.secrets = ClientSecretsEndpoint(
+            service, rest_endpoint=rest_endpoint, mints_per_minute=mints_per_minute
+        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -153,8 +170,15 @@ class HttpDoor:
         """
         if not 0 <= self.port <= 65535:
             raise UsageError(f"--http-port {self.port}: must be 0 (a free port) to 65535")
+        try:
+            await self._bind()
+        except BaseException:
+            await self.secrets.close()
+            raise
+
+    async def _bind(self) -> None:
         runner = web.AppRunner(
-            make_app(self.service),
+            make_app(self.service, self.secrets),
             handle_signals=False,
             access_log=None,
             handler_cancellation=True,
@@ -178,3 +202,4 @@ class HttpDoor:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        await self.secrets.close()

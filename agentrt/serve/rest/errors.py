@@ -37,6 +37,7 @@ _TYPES = {
     404: "invalid_request_error",
     405: "invalid_request_error",
     413: "invalid_request_error",
+    403: "permission_error",
     429: "rate_limit_error",
     503: "service_unavailable_error",
     504: "timeout_error",
@@ -60,16 +61,24 @@ class ApiError(Exception):
         message: one line saying what is wrong and what to do.
         param: the request field at fault, if one is.
         code: a short machine-readable code.
+        retry_after: whole seconds a 429 asks the caller to wait (default :data:`RETRY_AFTER_S`).
     """
 
     def __init__(
-        self, status: int, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        status: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.param = param
         self.code = code
+        self.retry_after = retry_after
 
 
 def error_body(error: ApiError) -> dict[str, Any]:
@@ -87,7 +96,8 @@ def error_body(error: ApiError) -> dict[str, Any]:
 
 def error_response(error: ApiError) -> web.Response:
     """``error`` as an HTTP response (a 429 says when to retry)."""
-    headers = {"retry-after": str(RETRY_AFTER_S)} if error.status == 429 else None
+    wait = RETRY_AFTER_S if error.retry_after is None else error.retry_after
+    headers = {"retry-after": str(wait)} if error.status == 429 else None
     return web.Response(
         status=error.status,
         body=json.dumps(error_body(error)).encode(),
@@ -99,7 +109,13 @@ def error_response(error: ApiError) -> web.Response:
 def api_error_for(exc: BaseException, scrub: Scrubber) -> ApiError:
     """What the caller is told about ``exc`` (any error that ends a request)."""
     if isinstance(exc, ApiError):
-        return ApiError(exc.status, scrub(exc.message), param=exc.param, code=exc.code)
+        return ApiError(
+            exc.status,
+            scrub(exc.message),
+            param=exc.param,
+            code=exc.code,
+            retry_after=exc.retry_after,
+        )
     code, details = status_for(exc, scrub)
     status = _HTTP_STATUS.get(code, 500)
     return ApiError(status, details, code=code.name.lower())
