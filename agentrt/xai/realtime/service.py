@@ -225,10 +225,14 @@ class Realtime:
             raise errors.UsageError(
                 f"expires_after_s must be from {MIN_TOKEN_SECONDS} to {MAX_TOKEN_SECONDS}, got {seconds}"
             )
-        bound: dict[str, Any] = session.to_json() if session is not None else {"type": "realtime"}
-        if model:
-            bound["model"] = model
-        body = {"expires_after": {"anchor": "created_at", "seconds": seconds}, "session": bound}
+        # xAI documents only ``expires_after.seconds``: its anchor (creation) is implied, and
+        # settings are sent only when the caller binds some (the browser sends its own too).
+        body: dict[str, Any] = {"expires_after": {"seconds": seconds}}
+        if session is not None or model:
+            bound = session.to_json() if session is not None else {"type": "realtime"}
+            if model:
+                bound["model"] = model
+            body["session"] = bound
         raw = await self._rest.call(
             "POST", "/realtime/client_secrets", json.dumps(body).encode(), timeout=timeout
         )
