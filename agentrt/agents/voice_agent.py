@@ -39,6 +39,7 @@ from agentrt.errors import AgentError, InvalidRequest, RunTimeout, ServerError, 
 from agentrt.telemetry.tracing import telemetry_of
 from agentrt.xai.realtime.audio import resample
 from agentrt.xai.realtime.config import DEFAULT_RATE, SessionConfig
+from agentrt.xai.realtime.events import MALFORMED
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -217,7 +218,7 @@ async def _converse(voice: VoiceAgent, engine: VoiceEngine, audio: bytes) -> Voi
             sender = tg.create_task(_speak(voice, engine, audio), name="voice:send")
             async with contextlib.aclosing(engine.outputs()) as outputs:
                 async for out in outputs:
-                    if isinstance(out, VoiceNotice):
+                    if isinstance(out, VoiceNotice) and out.code != MALFORMED:  # garble: skip
                         cls = (
                             InvalidRequest
                             if out.error_type == "invalid_request_error"

@@ -1,4 +1,4 @@
-"""A span per realtime response, and time to first audio as an attribute and a metric.
+"""A ``realtime.response {model}`` span per realtime response, and time to first audio as an attribute and a metric.
 
 Uses the client's :class:`~agentrt.telemetry.tracing.Telemetry` (its tracer and its
 ``gen_ai.client.operation.time_to_first_chunk`` histogram); costs nothing while
@@ -19,16 +19,20 @@ if TYPE_CHECKING:
     from agentrt.telemetry.runs import AgentRun
     from agentrt.telemetry.tracing import Telemetry
 
-__all__ = ["OP_REALTIME", "TIME_TO_FIRST_AUDIO", "ResponseSpan"]
+__all__ = ["OP_REALTIME", "SPAN_NAME", "TIME_TO_FIRST_AUDIO", "ResponseSpan"]
 
 OP_REALTIME = "realtime"
 """``gen_ai.operation.name`` of a response span."""
+SPAN_NAME = "realtime.response"
 TIME_TO_FIRST_AUDIO = "agentrt.voice.time_to_first_audio"
 """Span attribute: seconds from the end of the user's turn to the response's first audio."""
 
 
 class ResponseSpan:
-    """The ``realtime {model}`` span of one response (a no-op while telemetry is off)."""
+    """The ``realtime.response {model}`` span of one response (a no-op while telemetry is off).
+
+    (The client's ``realtime {model}`` span covers the whole session.)
+    """
 
     def __init__(
         self, telemetry: Telemetry, run: AgentRun | None, *, model: str, response_id: str
@@ -42,7 +46,7 @@ class ResponseSpan:
         try:
             with activate(run):  # the run's span is the parent
                 self._span = inst.tracer.start_span(
-                    f"{OP_REALTIME} {model}",
+                    f"{SPAN_NAME} {model}",
                     attributes={**self._attrs, Attr.RESPONSE_ID: response_id},
                 )
         except Exception:  # telemetry never breaks the session

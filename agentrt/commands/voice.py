@@ -102,6 +102,8 @@ def _voice(args: argparse.Namespace) -> int:
 
         return talk(voice, choice, args)
     pcm, rate = read_wav(args.in_path)
+    if not pcm:
+        raise UsageError(f"{args.in_path}: the file holds no audio (0 samples)")
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UsageError(f"--out {out}: the directory {out.parent} does not exist")
