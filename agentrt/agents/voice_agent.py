@@ -36,7 +36,7 @@ from agentrt.agents.voice_events import ResponseFinished, VoiceNotice
 from agentrt.agents.voice_result import VoiceResult
 from agentrt.agents.voice_session import LiveVoiceSession
 from agentrt.errors import AgentError, InvalidRequest, RunTimeout, ServerError, UsageError
-from agentrt.telemetry.tracing import telemetry_of
+from agentrt.telemetry.tracing import activate, telemetry_of
 from agentrt.xai.realtime.audio import resample
 from agentrt.xai.realtime.config import DEFAULT_RATE, SessionConfig
 from agentrt.xai.realtime.events import MALFORMED
@@ -44,7 +44,9 @@ from agentrt.xai.realtime.events import MALFORMED
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from agentrt.telemetry.runs import AgentRun
     from agentrt.xai.client import Client
+    from agentrt.xai.realtime.session import RealtimeSession
 
 __all__ = ["TRAILING_SILENCE_MS", "TURN_DETECTIONS", "VAD_GRACE_S", "TurnDetection", "VoiceAgent"]
 
@@ -115,9 +117,18 @@ class VoiceAgent:
         """A live conversation (a microphone): ``async with voice.session(client=c) as live``."""
         return LiveVoiceSession(self, client, run_id or os.urandom(16).hex())
 
-    def connect(self, client: Client) -> Any:
-        """The realtime session of this agent (entered by the caller)."""
-        return client.realtime.connect(model=self.model, session=self.config)
+    async def enter(
+        self, stack: contextlib.AsyncExitStack, client: Client, run_id: str
+    ) -> tuple[RealtimeSession, AgentRun | None]:
+        """Open the conversation's ``invoke_agent`` span and its realtime session on ``stack``.
+
+        The session (and its ``realtime {model}`` span) nests under the run's span.
+        """
+        trace = stack.enter_context(self.traced(client, run_id))
+        with activate(trace):
+            session = client.realtime.connect(model=self.model, session=self.config)
+            rt = await stack.enter_async_context(session)
+        return rt, trace
 
     async def run_audio(
         self,
@@ -159,18 +170,12 @@ class VoiceAgent:
         engine: VoiceEngine | None = None
         scope = asyncio.timeout(budget)
         try:
-            async with scope:
-                with self.traced(client, run_id) as trace:
-                    async with self.connect(client) as rt:
-                        engine = VoiceEngine(
-                            self.agent,
-                            rt,
-                            client=client,
-                            run_id=run_id,
-                            trace=trace,
-                            timeout=budget,
-                        )
-                        return await _converse(self, engine, audio)
+            async with scope, contextlib.AsyncExitStack() as stack:
+                rt, trace = await self.enter(stack, client, run_id)
+                engine = VoiceEngine(
+                    self.agent, rt, client=client, run_id=run_id, trace=trace, timeout=budget
+                )
+                return await _converse(self, engine, audio)
         except TimeoutError:
             if not scope.expired():
                 raise

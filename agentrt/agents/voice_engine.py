@@ -121,6 +121,8 @@ class VoiceEngine:
         self.active = False
         self.calls: list[ToolCall] = []
         self.span: ResponseSpan | None = None
+        self.asked_at: float | None = None  # when the response was asked for (turn end, tools)
+        self.spoke = False  # its first audio came
         self.cancelled: set[str] = set()
         # the assistant audio item being played: id, bytes delivered, when its first came
         self.item = ""
@@ -133,7 +135,7 @@ class VoiceEngine:
         """The user stopped speaking (a commit sent, or the server heard it): limits restart."""
         if self.turn_end is not None and self.turn_responses == 0:
             return  # the same turn, told twice (speech_stopped then committed)
-        self.turn_end = time.monotonic() if at is None else at
+        self.turn_end = self.asked_at = time.monotonic() if at is None else at
         if self.turn_end_first is None:
             self.turn_end_first = self.turn_end
         timeout = self.timeout
@@ -165,8 +167,10 @@ class VoiceEngine:
         now = time.monotonic()
         if event.item_id != self.item:
             self.item, self.item_bytes, self.item_since = event.item_id, 0, now
-        if not self.item_bytes and self.span is not None and self.turn_end is not None:
-            self.span.first_audio(max(0.0, now - self.turn_end))
+        if not self.spoke:  # the response's first audio: how long after it was asked for
+            self.spoke = True
+            if self.span is not None and self.asked_at is not None:
+                self.span.first_audio(max(0.0, now - self.asked_at))
         if self.first_audio_s is None:
             self.first_audio_s = now
         self.item_bytes += len(event.audio)
@@ -204,7 +208,7 @@ class VoiceEngine:
             self.turn_ended()  # a response the client did not see a turn for (text, a tool)
         self.responses += 1
         self.turn_responses += 1
-        self.response_id, self.active, self.calls = response_id, True, []
+        self.response_id, self.active, self.calls, self.spoke = response_id, True, [], False
         self.committed.set()  # the server took the turn, whether or not it said "committed"
         model = self.rt.model
         self.span = ResponseSpan(self._telemetry, self.trace, model=model, response_id=response_id)
@@ -234,6 +238,7 @@ class VoiceEngine:
                 max_turns_message(self.agent.name, self.agent.limits.max_turns),
                 result=self.result(),
             )
+        self.asked_at = time.monotonic()
         await self.rt.create_response()
 
     # -- tools --------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from agentrt.errors import UsageError
 from agentrt.xai.realtime.audio import resample
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
     from agentrt.agents.agent import Agent
     from agentrt.agents.voice_events import Interrupted, VoiceOutput
     from agentrt.agents.voice_result import VoiceResult
+    from agentrt.telemetry.runs import AgentRun
     from agentrt.xai.realtime.config import SessionConfig
+    from agentrt.xai.realtime.session import RealtimeSession
 
 __all__ = ["LiveVoiceSession", "VoiceSetup"]
 
@@ -54,12 +54,10 @@ class VoiceSetup(Protocol):
         """The session's settings."""
         ...
 
-    def connect(self, client: Any) -> Any:
-        """The realtime session to enter."""
-        ...
-
-    def traced(self, client: Any, run_id: str) -> AbstractContextManager[Any]:
-        """The conversation's ``invoke_agent`` span."""
+    async def enter(
+        self, stack: contextlib.AsyncExitStack, client: Any, run_id: str
+    ) -> tuple[RealtimeSession, AgentRun | None]:
+        """Open the conversation's span and realtime session on ``stack``."""
         ...
 
 
@@ -90,8 +88,7 @@ class LiveVoiceSession:
             raise UsageError("a LiveVoiceSession is entered once; call session() again")
         stack = self._stack
         try:
-            trace = stack.enter_context(self._voice.traced(self._client, self._run_id))
-            rt = await stack.enter_async_context(self._voice.connect(self._client))
+            rt, trace = await self._voice.enter(stack, self._client, self._run_id)
         except BaseException:
             await stack.aclose()
             raise
