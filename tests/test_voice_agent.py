@@ -484,3 +484,31 @@ async def test_a_span_per_response_and_per_tool_under_the_run_with_time_to_first
         m.name for rm in metrics.resource_metrics for sm in rm.scope_metrics for m in sm.metrics
     }
     assert "gen_ai.client.operation.time_to_first_chunk" in names
+
+
+async def test_a_microphone_task_feeds_while_another_iterates_under_server_vad() -> None:
+    voice = VoiceAgent(agent(), turn_detection="server_vad")
+    before = asyncio.all_tasks()
+    async with (
+        scripted() as server,
+        client_of(server) as client,
+        voice.session(client=client) as live,
+    ):
+
+        async def microphone() -> None:
+            for _ in range(10):  # 40 ms chunks at 16 kHz, as a sound card gives them
+                await live.feed(SPEECH[:1280], 16000)
+            await live.feed(bytes(2 * live.input_rate * 600 // 1000))  # then the user stops
+
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(microphone())
+            async for out in live:
+                if isinstance(out, ResponseFinished) and out.final:
+                    break
+        result = live.result()
+    appends = sent(server, "input_audio_buffer.append")
+    assert len(appends) == 11
+    assert len(base64.b64decode(appends[0]["audio"])) == 1280 * 24000 // 16000
+    assert result.tool_calls[0].output == "sunny and 21 C in Paris"
+    assert result.input_transcript == INPUT_TRANSCRIPT
+    assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
