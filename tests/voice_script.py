@@ -4,7 +4,7 @@
 started in the test hold a :class:`ScriptedConversation`: with ``server.script`` unset
 it behaves exactly as the base one; with a :class:`Script` it asks for the scripted
 function calls in each response and emulates server VAD (speech starts at the first
-audio that is not silence; 500 ms of silence ends the turn: speech_stopped, committed,
+audio that is not silence; 500 ms of silence, over one or many appends, ends the turn: speech_stopped, committed,
 the transcript, and a response), as a real server does.
 """
 
@@ -50,11 +50,14 @@ class ScriptedConversation(realtime_server._Conversation):
         if not audio_in.get("turn_detection"):
             return False
         rate = audio_in.get("format", {}).get("rate", 24000)
-        if any(audio) and not self.speaking:
+        quiet = 0 if any(audio) else getattr(self, "quiet", 0) + len(audio)
+        self.quiet = quiet  # bytes of silence since the last sound
+        if quiet == 0 and not self.speaking:
             self.speaking = True
             start = {"item_id": "item_u1", "audio_start_ms": 0}
             await self.send({"type": "input_audio_buffer.speech_started", **start})
-        elif self.speaking and not any(audio) and len(audio) >= rate * 2 * VAD_SILENCE_MS // 1000:
+        elif self.speaking and quiet >= rate * 2 * VAD_SILENCE_MS // 1000:
+            self.quiet = 0
             await self._committed()
             return await self._respond()
         return False
