@@ -103,8 +103,11 @@ async def settled(server: ScriptedRealtime) -> None:
 
 async def test_a_tool_call_round_trip_runs_the_real_tool_and_speaks_its_result() -> None:
     voice = VoiceAgent(agent(), voice="rex", turn_detection="push_to_talk")
+    before = asyncio.all_tasks()
     async with scripted() as server, client_of(server) as client:
         result = await voice.run_audio(SPEECH, 16000, client=client)
+        await asyncio.sleep(0)  # a generator left open would be closed by a task made now
+        assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
     update = sent(server, "session.update")[0]["session"]
     assert update["audio"]["output"]["voice"] == "Rex"
     assert update["instructions"] == "Answer with the weather."
@@ -344,6 +347,7 @@ async def test_a_live_session_yields_typed_outputs_in_order() -> None:
     assert finals == ["Let me check.", "It is sunny and 21 C in Paris in Paris."]
     assert [o.final for o in seen if isinstance(o, ResponseFinished)] == [False, True]
     assert result.tool_calls[0].output == "sunny and 21 C in Paris"
+    assert result.audio == b""  # a live session plays its audio; it does not hoard it
 
 
 async def test_interrupt_cancels_the_response_and_truncates_at_what_was_played() -> None:
@@ -512,3 +516,19 @@ async def test_a_microphone_task_feeds_while_another_iterates_under_server_vad()
     assert result.tool_calls[0].output == "sunny and 21 C in Paris"
     assert result.input_transcript == INPUT_TRANSCRIPT
     assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
+
+
+async def test_a_socket_dropped_mid_response_ends_its_span_as_failed() -> None:
+    voice = VoiceAgent(agent(), turn_detection="push_to_talk")
+    with make_otel() as otel:
+        async with (
+            scripted(drop_after_deltas=1) as server,
+            client_of(server, telemetry=otel.telemetry) as client,
+        ):
+            with pytest.raises(errors.StreamInterrupted):
+                await voice.run_audio(SPEECH, 16000, client=client)
+        spans = {s.name: s for s in otel.spans.get_finished_spans()}
+    response = spans["realtime.response grok-voice-latest"]
+    assert response.attributes["error.type"] == "StreamInterrupted"
+    assert response.attributes["gen_ai.response.finish_reasons"] == ("incomplete",)
+    assert spans["invoke_agent weather"].attributes["error.type"] == "StreamInterrupted"

@@ -25,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from agentrt.agents.dispatch import ToolCallRecord, dispatch
@@ -81,6 +82,8 @@ class VoiceEngine:
         trace: the conversation's ``invoke_agent`` span, when telemetry is on.
         timeout: seconds a user turn may take to its final response (default:
             ``agent.limits.timeout``).
+        keep_audio: keep the answers' audio for :meth:`result` (one question's worth in
+            ``run_audio``; a live session, which may last hours, keeps none).
     """
 
     def __init__(
@@ -92,8 +95,10 @@ class VoiceEngine:
         run_id: str,
         trace: AgentRun | None = None,
         timeout: float | None = None,
+        keep_audio: bool = True,
     ) -> None:
         self.agent = agent
+        self.keep_audio = keep_audio
         self.rt = rt
         self.rate = rt.config.output_rate
         self.trace = trace
@@ -147,12 +152,31 @@ class VoiceEngine:
 
     async def outputs(self) -> AsyncGenerator[VoiceOutput, None]:
         """Read events until the server closes the session, yielding what they mean."""
+        try:
+            async with aclosing(self._read()) as outputs:
+                async for out in outputs:
+                    yield out
+        except BaseException as exc:
+            span, self.span = self.span, None
+            if span is not None:  # the session ended mid-response: its span ends too
+                failed = None if isinstance(exc, GeneratorExit) else exc
+                span.end("incomplete", {}, failed)
+            raise
+
+    async def _read(self) -> AsyncGenerator[VoiceOutput, None]:
         async for event in self.rt:
             if isinstance(event, AudioDelta):
                 yield self._audio(event)
             elif isinstance(event, ResponseDone):
-                async for out in self._response_done(event):
-                    yield out
+                finished, calls = self._response_done(event)
+                yield finished
+                if calls:
+                    self._count_repeats(calls)
+                    for c in calls:
+                        yield ToolStarted(call_id=c.id, name=c.name, arguments=c.arguments)
+                    for record in await self._run_tools(calls):
+                        yield ToolFinished(record=record)
+                    await self._next_response()
             elif isinstance(event, SpeechStarted):
                 cut = await self._barge_in()
                 if cut is not None:
@@ -174,7 +198,8 @@ class VoiceEngine:
         if self.first_audio_s is None:
             self.first_audio_s = now
         self.item_bytes += len(event.audio)
-        self.audio += event.audio
+        if self.keep_audio:
+            self.audio += event.audio
         return AudioOut(event.response_id, event.item_id, event.audio, self.rate)
 
     async def _other(self, event: object) -> VoiceOutput | None:
@@ -213,26 +238,25 @@ class VoiceEngine:
         model = self.rt.model
         self.span = ResponseSpan(self._telemetry, self.trace, model=model, response_id=response_id)
 
-    async def _response_done(self, event: ResponseDone) -> AsyncIterator[VoiceOutput]:
+    def _response_done(self, event: ResponseDone) -> tuple[ResponseFinished, list[ToolCall]]:
+        """The response's end, and the calls to run now (none when it was cut or final)."""
         add_usage(self.usage, event.usage)
         self.active = False
         if self.span is not None:
             self.span.end(event.status, event.usage)
             self.span = None
         calls, self.calls = self.calls, []
-        cut = event.status != "completed" or event.response_id in self.cancelled
-        final = cut or not calls
-        yield ResponseFinished(
-            response_id=event.response_id, status=event.status, usage=event.usage, final=final
-        )
-        if final:
+        if event.status != "completed" or event.response_id in self.cancelled:
+            calls = []  # a cancelled response's calls are not run
+        if not calls:
             self.turn_end = None  # the next turn's limits start at its own end of speech
-            return
-        self._count_repeats(calls)
-        for c in calls:
-            yield ToolStarted(call_id=c.id, name=c.name, arguments=c.arguments)
-        for record in await self._run_tools(calls):
-            yield ToolFinished(record=record)
+        finished = ResponseFinished(
+            response_id=event.response_id, status=event.status, usage=event.usage, final=not calls
+        )
+        return finished, calls
+
+    async def _next_response(self) -> None:
+        """Ask for the response that reads the tools' outputs, within ``max_turns``."""
         if self.turn_responses >= self.agent.limits.max_turns:
             raise MaxTurnsExceeded(
                 max_turns_message(self.agent.name, self.agent.limits.max_turns),

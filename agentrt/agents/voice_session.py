@@ -93,7 +93,12 @@ class LiveVoiceSession:
             await stack.aclose()
             raise
         self._engine = VoiceEngine(
-            self._voice.agent, rt, client=self._client, run_id=self._run_id, trace=trace
+            self._voice.agent,
+            rt,
+            client=self._client,
+            run_id=self._run_id,
+            trace=trace,
+            keep_audio=False,  # a live session may last hours: the audio was played, not kept
         )
         self._outputs = self._engine.outputs()
         return self
@@ -159,5 +164,5 @@ class LiveVoiceSession:
         return await self._live().interrupt(played_ms)
 
     def result(self) -> VoiceResult:
-        """Everything so far: audio, transcripts, tool calls, usage."""
+        """Everything so far: transcripts, tool calls, usage (``audio`` is empty: it was played)."""
         return self._live().result()
