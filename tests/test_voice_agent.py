@@ -32,6 +32,7 @@ from agentrt.agents.voice_events import (
     UserTranscript,
 )
 from agentrt.xai.client import Client
+from agentrt.xai.deadline import budget
 from agentrt.xai.realtime.audio import pcm_ms
 from tests.realtime_server import DELTA_PCM, INPUT_TRANSCRIPT, ScriptedRealtime
 from tests.test_tracing import make_otel
@@ -532,3 +533,14 @@ async def test_a_socket_dropped_mid_response_ends_its_span_as_failed() -> None:
     assert response.attributes["error.type"] == "StreamInterrupted"
     assert response.attributes["gen_ai.response.finish_reasons"] == ("incomplete",)
     assert spans["invoke_agent weather"].attributes["error.type"] == "StreamInterrupted"
+
+
+async def test_an_active_budget_caps_the_run() -> None:
+    script = Script(calls=[[("slow_weather", '{"city": "Paris"}')]])
+    slow = slow_weather.__class__.from_function(slow_weather.fn, name="slow_weather")
+    voice = VoiceAgent(agent(slow), turn_detection="push_to_talk")
+    started = time.monotonic()
+    async with scripted(script) as server, client_of(server) as client:
+        with budget(0.4), pytest.raises(errors.RunTimeout):
+            await voice.run_audio(SPEECH, 16000, client=client)
+    assert time.monotonic() - started < 5

@@ -37,6 +37,7 @@ from agentrt.agents.voice_result import VoiceResult
 from agentrt.agents.voice_session import LiveVoiceSession
 from agentrt.errors import AgentError, InvalidRequest, RunTimeout, ServerError, UsageError
 from agentrt.telemetry.tracing import activate, telemetry_of
+from agentrt.xai.deadline import current_deadline
 from agentrt.xai.realtime.audio import resample
 from agentrt.xai.realtime.config import DEFAULT_RATE, SessionConfig
 from agentrt.xai.realtime.events import MALFORMED
@@ -151,7 +152,8 @@ class VoiceAgent:
             rate: its sample rate.
             client: the client that reaches the realtime API.
             run_id: the conversation's id (default: a fresh one).
-            timeout: seconds for the whole run (default: ``agent.limits.timeout``).
+            timeout: seconds for the whole run (default: ``agent.limits.timeout``); an
+                active :func:`agentrt.xai.deadline.budget` caps it.
 
         Raises:
             UsageError: audio that is not PCM16 bytes, a bad rate.
@@ -166,6 +168,10 @@ class VoiceAgent:
         budget = self.agent.limits.timeout if timeout is None else timeout
         if budget is not None and not budget > 0:
             raise UsageError(f"timeout must be > 0 seconds, got {budget!r}")
+        caller = current_deadline()  # an active budget() scope caps the run too
+        if caller is not None:
+            left = max(0.0, caller.at - time.monotonic())
+            budget = left if budget is None else min(budget, left)
         run_id = run_id or os.urandom(16).hex()
         engine: VoiceEngine | None = None
         scope = asyncio.timeout(budget)
