@@ -105,8 +105,9 @@ async def settled(server: ScriptedRealtime) -> None:
 async def test_a_tool_call_round_trip_runs_the_real_tool_and_speaks_its_result() -> None:
     voice = VoiceAgent(agent(), voice="rex", turn_detection="push_to_talk")
     before = asyncio.all_tasks()
+    seen: list[Any] = []
     async with scripted() as server, client_of(server) as client:
-        result = await voice.run_audio(SPEECH, 16000, client=client)
+        result = await voice.run_audio(SPEECH, 16000, client=client, on_output=seen.append)
         await asyncio.sleep(0)  # a generator left open would be closed by a task made now
         assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
     update = sent(server, "session.update")[0]["session"]
@@ -136,6 +137,14 @@ async def test_a_tool_call_round_trip_runs_the_real_tool_and_speaks_its_result()
     assert result.usage == {"total_tokens": 20, "input_tokens": 14, "output_tokens": 6}
     assert result.time_to_first_audio_s is not None
     assert 0 <= result.time_to_first_audio_s < 5
+    kinds = [o.type for o in seen if o.type not in ("audio", "answer_transcript")]
+    assert kinds == [
+        "user_transcript",
+        "response_finished",
+        "tool_started",
+        "tool_finished",
+        "response_finished",
+    ]
 
 
 async def test_push_to_talk_commits_and_asks_for_the_response_resampled_to_the_session_rate() -> (

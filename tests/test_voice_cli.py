@@ -82,11 +82,13 @@ async def test_a_wav_question_gets_a_wav_answer_and_transcripts_on_stderr(
         )  # fmt: skip
     assert code == 0, stderr
     assert stdout == ""
-    lines = stderr.splitlines()
+    lines = stderr.splitlines()  # as they happen: heard, first answer, the tool, the answer
+    assert len(lines) == 5, stderr
     assert lines[0] == f"you: {INPUT_TRANSCRIPT}"
-    assert lines[1].startswith('  tool get_weather {"city": "Paris"} -> ok (')
-    assert lines[2] == "agent: Let me check. It is sunny in Paris in Paris."
-    assert lines[3].startswith(f"agentrt: wrote {out} (0.41 s of audio; first audio after ")
+    assert lines[1] == "agent: Let me check."
+    assert lines[2].startswith('  tool get_weather {"city": "Paris"} -> ok (')
+    assert lines[3] == "agent: It is sunny in Paris in Paris."
+    assert lines[4].startswith(f"agentrt: wrote {out} (0.41 s of audio; first audio after ")
     audio, rate = read_wav(out)
     assert (audio, rate) == (DELTA_PCM * 4, 24000)
     update = next(e for e in server.received if e["type"] == "session.update")["session"]
@@ -138,10 +140,12 @@ async def test_an_agent_failure_exits_1_and_leaves_an_existing_answer_untouched(
             "--endpoint", server.url, "--var", "place=x",
         )  # fmt: skip
     assert code == 1
-    assert stderr.strip().splitlines() == [
+    lines = stderr.strip().splitlines()
+    assert lines[0] == f"you: {INPUT_TRANSCRIPT}"  # the progress so far, then the error
+    assert lines[-1] == (
         "agentrt: error: agent 'weather' used its 1 turns without a final answer; "
         "raise limits.max_turns or simplify the task"
-    ]
+    )
     assert out.read_bytes() == b"the previous answer"
     assert names(tmp_path) == [
         "a.wav",

@@ -27,12 +27,13 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from agentrt.agents.agent import Agent
 from agentrt.agents.tools import Tool
 from agentrt.agents.voice_engine import VoiceEngine
-from agentrt.agents.voice_events import ResponseFinished, VoiceNotice
+from agentrt.agents.voice_events import ResponseFinished, VoiceNotice, VoiceOutput
 from agentrt.agents.voice_result import VoiceResult
 from agentrt.agents.voice_session import LiveVoiceSession
 from agentrt.errors import AgentError, InvalidRequest, RunTimeout, ServerError, UsageError
@@ -139,6 +140,7 @@ class VoiceAgent:
         client: Client,
         run_id: str | None = None,
         timeout: float | None = None,  # noqa: ASYNC109 - the run's whole budget, like limits.timeout
+        on_output: Callable[[VoiceOutput], None] | None = None,
     ) -> VoiceResult:
         """Answer one spoken question (a whole utterance) and collect the spoken answer.
 
@@ -154,6 +156,8 @@ class VoiceAgent:
             run_id: the conversation's id (default: a fresh one).
             timeout: seconds for the whole run (default: ``agent.limits.timeout``); an
                 active :func:`agentrt.xai.deadline.budget` caps it.
+            on_output: called with each output as it happens (what was heard, tools
+                started and finished, transcripts, audio), e.g. to show progress.
 
         Raises:
             UsageError: audio that is not PCM16 bytes, a bad rate.
@@ -181,7 +185,7 @@ class VoiceAgent:
                 engine = VoiceEngine(
                     self.agent, rt, client=client, run_id=run_id, trace=trace, timeout=budget
                 )
-                return await _converse(self, engine, audio)
+                return await _converse(self, engine, audio, on_output)
         except TimeoutError:
             if not scope.expired():
                 raise
@@ -222,29 +226,22 @@ def _check_voice_able(agent: Agent[Any]) -> None:
         )
 
 
-async def _converse(voice: VoiceAgent, engine: VoiceEngine, audio: bytes) -> VoiceResult:
+async def _converse(
+    voice: VoiceAgent,
+    engine: VoiceEngine,
+    audio: bytes,
+    on_output: Callable[[VoiceOutput], None] | None,
+) -> VoiceResult:
     """Send the question while reading the answer; the result once a response asks for no tool."""
     try:
         async with asyncio.TaskGroup() as tg:
             sender = tg.create_task(_speak(voice, engine, audio), name="voice:send")
             async with contextlib.aclosing(engine.outputs()) as outputs:
                 async for out in outputs:
-                    if isinstance(out, VoiceNotice) and out.code != MALFORMED:  # garble: skip
-                        cls = (
-                            InvalidRequest
-                            if out.error_type == "invalid_request_error"
-                            else ServerError
-                        )
-                        raise cls(
-                            f"the realtime server said: {out.message}", code=out.code or "400"
-                        )
-                    if isinstance(out, ResponseFinished) and out.final:
+                    if on_output is not None:
+                        on_output(out)
+                    if _answered(voice, engine, out):
                         sender.cancel()
-                        if out.status == "failed":
-                            raise AgentError(
-                                f"agent {voice.agent.name!r}: the realtime response failed",
-                                result=engine.result(),
-                            )
                         return engine.result()
             raise AgentError(
                 f"agent {voice.agent.name!r}: the server ended the session before answering",
@@ -252,6 +249,20 @@ async def _converse(voice: VoiceAgent, engine: VoiceEngine, audio: bytes) -> Voi
             )
     except BaseExceptionGroup as group:
         raise _first(group) from None
+
+
+def _answered(voice: VoiceAgent, engine: VoiceEngine, out: VoiceOutput) -> bool:
+    """True at the final response; raises for a failed one or a server's ``error`` event."""
+    if isinstance(out, VoiceNotice) and out.code != MALFORMED:  # a garbled frame is skipped
+        cls = InvalidRequest if out.error_type == "invalid_request_error" else ServerError
+        raise cls(f"the realtime server said: {out.message}", code=out.code or "400")
+    if not isinstance(out, ResponseFinished) or not out.final:
+        return False
+    if out.status == "failed":
+        raise AgentError(
+            f"agent {voice.agent.name!r}: the realtime response failed", result=engine.result()
+        )
+    return True
 
 
 def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:

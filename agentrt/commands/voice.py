@@ -3,8 +3,8 @@
 The question (a PCM16 WAV, any rate, mono or stereo) is sent to a realtime
 session with the spec's instructions, voice and tools; tools run like in
 ``agentrt run``; the spoken answer is written to --out (atomically: a failed run
-leaves no file and never damages an existing one). What was heard, the tool
-activity and the answer's transcript go to stderr; --json prints one JSON object
+leaves no file and never damages an existing one). What was heard, each tool
+call and each spoken answer's transcript go to stderr as they happen; --json prints one JSON object
 on stdout instead (transcripts, tool calls, usage, audio seconds, time to first
 audio). --mic talks through the microphone and speakers instead (needs
 sounddevice: pip install 'agentrt[mic]').
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,30 +113,23 @@ def _voice(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result_json(result, spec.name, str(out)), ensure_ascii=False))
     elif not args.quiet:
-        _show(result, out)
+        from agentrt.commands.voice_display import show_written
+
+        show_written(result, out)
     return 0
 
 
 async def _drive(
     voice: VoiceAgent, pcm: bytes, rate: int, choice: EndpointChoice, args: argparse.Namespace
 ) -> VoiceResult:
+    from agentrt.commands.voice_display import show_progress
     from agentrt.commands.voice_endpoint import voice_client
 
+    shown = None if args.quiet or args.json else show_progress
     async with voice_client(choice, quiet=args.quiet) as client:
-        return await voice.run_audio(pcm, rate, client=client, timeout=args.timeout)
-
-
-def _show(result: VoiceResult, out: Path) -> None:
-    from agentrt.commands.run_display import tool_line
-
-    err = sys.stderr
-    print(f"you: {result.input_transcript or '(no transcript)'}", file=err)
-    for record in result.tool_calls:
-        print(tool_line(record), file=err)
-    print(f"agent: {result.transcript or '(no transcript)'}", file=err)
-    ttfa = result.time_to_first_audio_s
-    first = "no audio" if ttfa is None else f"first audio after {ttfa * 1000:.0f} ms"
-    print(f"agentrt: wrote {out} ({result.audio_seconds:.2f} s of audio; {first})", file=err)
+        return await voice.run_audio(
+            pcm, rate, client=client, timeout=args.timeout, on_output=shown
+        )
 
 
 def result_json(result: VoiceResult, agent: str, out: str) -> dict[str, Any]:

@@ -168,14 +168,8 @@ async def _keys(live: LiveVoiceSession) -> None:
 
 
 async def _listen(live: LiveVoiceSession, player: _Player) -> None:
-    from agentrt.agents.voice_events import (
-        AnswerTranscript,
-        AudioOut,
-        ToolFinished,
-        UserSpeaking,
-        UserTranscript,
-    )
-    from agentrt.commands.run_display import tool_line
+    from agentrt.agents.voice_events import AudioOut, UserSpeaking
+    from agentrt.commands.voice_display import show_progress
 
     item = ""
     async for out in live:
@@ -184,9 +178,5 @@ async def _listen(live: LiveVoiceSession, player: _Player) -> None:
             item = out.item_id
         elif isinstance(out, UserSpeaking):
             player.stop()  # the session already cut the answer (barge-in)
-        elif isinstance(out, UserTranscript):
-            print(f"you: {out.text}", file=sys.stderr, flush=True)
-        elif isinstance(out, AnswerTranscript) and out.final:
-            print(f"agent: {out.text}", file=sys.stderr, flush=True)
-        elif isinstance(out, ToolFinished):
-            print(tool_line(out.record), file=sys.stderr, flush=True)
+        else:
+            show_progress(out)
