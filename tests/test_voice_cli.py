@@ -188,3 +188,24 @@ async def test_help_shows_examples() -> None:
     assert "agentrt voice agent.yaml --in question.wav --out answer.wav" in stdout
     assert "--mic" in stdout
     assert "--timeout DUR" in stdout
+
+
+async def test_json_on_an_agent_failure_prints_the_partial_run_and_why(tmp_path: Path) -> None:
+    agent = spec(tmp_path, max_turns=1)
+    write_wav(tmp_path / "q.wav", b"\x10\x27" * 8000, 16000)
+    async with scripted(Script(always=("get_weather", '{"city": "Paris"}'))) as server:
+        code, stdout, stderr = await voice(
+            server.key, str(agent), "--in", str(tmp_path / "q.wav"),
+            "--out", str(tmp_path / "a.wav"), "--endpoint", server.url, "--var", "place=x",
+            "--json",
+        )  # fmt: skip
+    assert code == 1
+    [line] = stdout.splitlines()
+    shown = json.loads(line)
+    assert shown["error"]["type"] == "MaxTurnsExceeded"
+    assert "used its 1 turns" in shown["error"]["message"]
+    assert [c["name"] for c in shown["tool_calls"]] == ["get_weather"]
+    assert shown["input_transcript"] == INPUT_TRANSCRIPT
+    assert shown["out"] is None
+    assert stderr.strip().splitlines()[-1].startswith("agentrt: error: agent 'weather' used")
+    assert names(tmp_path) == ["agent.yaml", "q.wav", "voice_cli_tools.py"]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentrt.commands.flag_values import seconds
-from agentrt.errors import UsageError
+from agentrt.errors import AgentError, UsageError
 
 if TYPE_CHECKING:
     from agentrt.agents.voice_agent import VoiceAgent
@@ -108,7 +108,16 @@ def _voice(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {out}: the directory {out.parent} does not exist")
     if out.is_dir():
         raise UsageError(f"--out {out}: is a directory; name a .wav file")
-    result = run(_drive(voice, pcm, rate, choice, args), loop=args.loop)
+    try:
+        result = run(_drive(voice, pcm, rate, choice, args), loop=args.loop)
+    except AgentError as exc:  # like agentrt run: --json shows the partial run and why
+        from agentrt.agents.voice_result import VoiceResult
+
+        if args.json and isinstance(exc.result, VoiceResult):
+            failed = result_json(exc.result, spec.name, None)
+            failed["error"] = {"type": type(exc).__name__, "message": str(exc)}
+            print(json.dumps(failed, ensure_ascii=False))
+        raise
     write_wav(out, result.audio, result.rate)
     if args.json:
         print(json.dumps(result_json(result, spec.name, str(out)), ensure_ascii=False))
@@ -132,8 +141,8 @@ async def _drive(
         )
 
 
-def result_json(result: VoiceResult, agent: str, out: str) -> dict[str, Any]:
-    """The ``--json`` object of a finished voice run."""
+def result_json(result: VoiceResult, agent: str, out: str | None) -> dict[str, Any]:
+    """The ``--json`` object of a voice run (``out``: where the answer went, if written)."""
     calls = [
         {
             "call_id": r.call_id,
