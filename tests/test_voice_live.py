@@ -194,3 +194,32 @@ async def test_a_microphone_task_feeds_while_another_iterates_under_server_vad()
     assert result.tool_calls[0].output == "sunny and 21 C in Paris"
     assert result.input_transcript == INPUT_TRANSCRIPT
     assert asyncio.all_tasks() - before - {asyncio.current_task()} == set()
+
+
+async def test_user_speech_while_the_answer_is_still_coming_cancels_and_truncates_it() -> None:
+    voice = VoiceAgent(agent(), turn_detection="server_vad")
+    async with (
+        scripted(Script(hold=True)) as server,
+        client_of(server) as client,
+        voice.session(client=client) as live,
+    ):
+        await live.feed(SPEECH, 16000)
+        await live.feed(bytes(2 * live.input_rate * 600 // 1000))  # the server hears it end
+        seen: list[Any] = []
+        async for out in live:
+            seen.append(out)
+            if isinstance(out, AudioOut):
+                await live.feed(SPEECH, 16000)  # the user talks over the answer
+            if isinstance(out, ResponseFinished):
+                break
+    [cut] = [o for o in seen if isinstance(o, Interrupted)]
+    assert (cut.response_id, cut.item_id) == ("resp_1", "item_a1")
+    assert 0 <= cut.played_ms <= pcm_ms(DELTA_PCM, 24000)
+    assert len(sent(server, "response.cancel")) == 1
+    [truncate] = sent(server, "conversation.item.truncate")
+    assert (truncate["item_id"], truncate["audio_end_ms"]) == ("item_a1", cut.played_ms)
+    kinds = [type(o) for o in seen]
+    assert kinds.index(Interrupted) < len(kinds) - 1 - kinds[::-1].index(UserSpeaking)
+    assert seen[-1] == ResponseFinished(
+        response_id="resp_1", status="cancelled", usage={}, final=True
+    )

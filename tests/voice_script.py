@@ -11,13 +11,14 @@ the transcript, and a response), as a real server does.
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from tests import realtime_server
-from tests.realtime_server import ScriptedRealtime
+from tests.realtime_server import DELTA_PCM, ScriptedRealtime
 
 __all__ = ["Script", "ScriptedConversation", "scripted", "use_script"]
 
@@ -32,6 +33,7 @@ class Script:
         default_factory=lambda: [[("get_weather", '{"city": "Paris"}')]]
     )
     always: tuple[str, str] | None = None  # call this in every response (a model in a loop)
+    hold: bool = False  # after the first audio, wait for the user to speak over it
 
 
 class ScriptedConversation(realtime_server._Conversation):
@@ -69,6 +71,8 @@ class ScriptedConversation(realtime_server._Conversation):
         self.responses += 1
         rid = f"resp_{self.responses}"
         await self.send({"type": "response.created", "response": {"id": rid}})
+        if script.hold:
+            return await self._held(rid, f"item_a{self.responses}")
         text = f"It is {self.outputs[-1]} in Paris." if self.outputs else "Let me check."
         if await self._speak(rid, f"item_a{self.responses}", text):
             return True
@@ -90,6 +94,25 @@ class ScriptedConversation(realtime_server._Conversation):
         done = {"id": rid, "status": "completed", "usage": usage}
         await self.send({"type": "response.done", "response": done})
         return False
+
+    async def _held(self, rid: str, item: str) -> bool:
+        """One audio delta, then still "speaking" until the client cancels (barge-in)."""
+        ids = {"response_id": rid, "item_id": item, "output_index": 0, "content_index": 0}
+        delta = base64.b64encode(DELTA_PCM).decode()
+        await self.send({"type": "response.output_audio.delta", **ids, "delta": delta})
+        async for msg in self.ws:
+            event = json.loads(msg.data)
+            self.server.received.append(event)
+            if event["type"] == "input_audio_buffer.append" and any(
+                base64.b64decode(event["audio"])
+            ):
+                start = {"item_id": "item_u2", "audio_start_ms": 0}
+                await self.send({"type": "input_audio_buffer.speech_started", **start})
+            elif event["type"] == "response.cancel":
+                done = {"id": rid, "status": "cancelled", "usage": {}}
+                await self.send({"type": "response.done", "response": done})
+                return False
+        return True
 
 
 def use_script(monkeypatch: pytest.MonkeyPatch) -> None:
