@@ -30,6 +30,7 @@ COMMANDS = (
     "chat",
     "sim",
     "run",
+    "voice",
     "load",
     "worker",
     "batch",
@@ -41,6 +42,8 @@ COMMANDS = (
 EPILOG = """examples:
   agentrt run examples/trip_planner/trip_planner.yaml "Plan a day in Lisbon: check the weather"
                                     run a YAML agent (no XAI_API_KEY: the built-in simulator)
+  agentrt voice agent.yaml --in question.wav --out answer.wav
+                                    speak to a YAML agent: WAV in, spoken answer out
   agentrt validate agent.yaml       check agent specs; problems as FILE:LINE:COL: message
   agentrt schema                    the JSON Schema of agent spec files, for editors
   agentrt info                      version and the xAI services the stubs expose

@@ -137,6 +137,14 @@ def _run(args: argparse.Namespace) -> int:
     variables = parse_vars(args.var)
     spec = AgentSpec.from_file(args.spec)
     check_vars(variables, spec.variables())
+    if (
+        spec.mode == "voice"
+    ):  # its model is a realtime one: a chat call would fail later, less clearly
+        raise UsageError(
+            f"{args.spec} is a voice agent (mode: voice): speak to it with "
+            f"agentrt voice {args.spec} --in question.wav --out answer.wav "
+            "(for text, use a copy with mode: text and a chat model)"
+        )
     agent = spec.to_agent(variables)
     if args.file:
         if args.temporal:

@@ -30,6 +30,7 @@ from agentrt.specs.resolved import ResolvedSpec
 
 if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
+    from agentrt.agents.voice_agent import VoiceAgent
 
 __all__ = ["AgentSpec", "SpecError", "SpecProblem", "load_agent", "spec_files", "spec_json_schema"]
 
@@ -95,6 +96,21 @@ class AgentSpec(ResolvedSpec):
         from agentrt.specs.build import build_agent
 
         return build_agent(self, variables)
+
+    def to_voice_agent(self, variables: Mapping[str, str] | None = None) -> VoiceAgent:
+        """Build the :class:`~agentrt.agents.voice_agent.VoiceAgent` this spec describes
+        (its ``voice`` and ``turn_detection``; a ``mode: text`` spec gets Ara and server VAD).
+
+        Args:
+            variables: Values for ``{placeholders}`` in the instructions (sub-agents too).
+
+        Raises:
+            UsageError: a placeholder has no value, or the agent has what a realtime
+                session cannot carry.
+        """
+        from agentrt.specs.build import build_voice_agent
+
+        return build_voice_agent(self, variables)
 
 
 def load_agent(

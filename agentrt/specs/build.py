@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentrt.agents.agent import Agent
 from agentrt.agents.collection_names import SearchCollections
@@ -29,7 +29,10 @@ from agentrt.specs.model import (
 )
 from agentrt.specs.resolved import ResolvedSpec
 
-__all__ = ["build_agent", "make_tool"]
+if TYPE_CHECKING:
+    from agentrt.agents.voice_agent import VoiceAgent
+
+__all__ = ["build_agent", "build_voice_agent", "make_tool"]
 
 
 def make_tool(
@@ -85,6 +88,24 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
     if output_type is not None:
         return Agent(output_type=output_type, **common)
     return Agent(output_schema=schema, **common)
+
+
+def build_voice_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) -> VoiceAgent:
+    """Build the voice agent ``spec`` describes: its agent, ``voice`` and ``turn_detection``.
+
+    A ``mode: text`` spec gets the defaults (Ara, server VAD).
+
+    Raises:
+        UsageError: a placeholder has no value, or the agent has what a realtime
+            session cannot carry (server-side tools, output, files).
+    """
+    from agentrt.agents.voice_agent import VoiceAgent  # the realtime client only when asked for
+
+    return VoiceAgent(
+        build_agent(spec, variables),
+        voice=spec.voice or "Ara",
+        turn_detection=spec.turn_detection or "server_vad",
+    )
 
 
 def _tool(spec: ResolvedSpec, index: int, entry: Any, variables: dict[str, str]) -> Any:

@@ -30,12 +30,14 @@ from pydantic import (
 from agentrt.specs.durations import PATTERN as DURATION_PATTERN
 from agentrt.specs.durations import seconds_in
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
+from agentrt.xai.realtime.config import VOICES
 
 __all__ = [
     "BUILTIN_TOOLS",
     "MAX_DURATION",
     "TOOL_KINDS",
     "TOOL_TAGS",
+    "TURN_DETECTIONS",
     "AgentToolSpec",
     "AttachmentSearchSpec",
     "BuiltinToolSpec",
@@ -52,6 +54,7 @@ __all__ = [
     "SettingsSpec",
     "SpecDocument",
     "ToolSpec",
+    "Voice",
     "WebSearchSpec",
     "WebSearchUserLocation",
     "XSearchSpec",
@@ -473,6 +476,34 @@ class LimitsSpec(_Strict):
     ] = None
 
 
+def _voice(value: Any) -> str:
+    by_lower = {v.lower(): v for v in VOICES}
+    found = by_lower.get(value.lower()) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(f"voice must be one of {', '.join(VOICES)} (any case), got {value!r}")
+    return found
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+Voice = Annotated[
+    str,
+    BeforeValidator(_voice),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^({'|'.join(_any_case(v) for v in VOICES)})$",
+            "examples": list(VOICES),
+            "description": f"the voice: {', '.join(VOICES)} (any case)",
+        }
+    ),
+]
+"""One of xAI's voices, written in any case, kept in its canonical one (``rex`` -> ``Rex``)."""
+TURN_DETECTIONS = ("server_vad", "push_to_talk")
+
+
 class SpecDocument(_Strict):
     """The fields of an agent spec file, version 1 (see docs/agent-spec.md)."""
 
@@ -502,3 +533,44 @@ class SpecDocument(_Strict):
         ),
         AfterValidator(_unique),
     ] = ()
+    mode: Annotated[
+        Literal["text", "voice"],
+        Field(
+            description="'text' (default) or 'voice': a realtime speech agent "
+            "(agentrt voice; its model is the realtime model, e.g. grok-voice-latest)"
+        ),
+    ] = "text"
+    voice: Annotated[
+        Voice | None, Field(description="mode: voice only: Ara (default), Rex, Sal, Eve or Leo")
+    ] = None
+    turn_detection: Annotated[
+        Literal["server_vad", "push_to_talk"] | None,
+        Field(
+            description="mode: voice only: 'server_vad' (default; the server hears the user "
+            "stop) or 'push_to_talk' (the client ends each turn)"
+        ),
+    ] = None
+
+    @model_validator(mode="after")
+    def _voice_fields(self) -> SpecDocument:
+        if self.mode != "voice":
+            given = [k for k in ("voice", "turn_detection") if getattr(self, k) is not None]
+            if given:
+                verb = "applies" if len(given) == 1 else "apply"
+                raise ValueError(
+                    f"{' and '.join(given)} {verb} to voice agents only: add 'mode: voice'"
+                )
+            return self
+        problems = []
+        if self.output is not None:
+            problems.append("'output' (a voice agent speaks its answer)")
+        if any(getattr(t, "builtin", None) for t in self.tools):
+            problems.append("builtin tools (a realtime session runs function and agent tools)")
+        if self.files:
+            problems.append("'files'")
+        if problems:
+            them = "it" if len(problems) == 1 else "them"
+            raise ValueError(
+                f"a voice agent (mode: voice) cannot have {'; '.join(problems)}: remove {them}"
+            )
+        return self

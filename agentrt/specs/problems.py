@@ -30,8 +30,14 @@ def format_path(path: KeyPath) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``.
+
+    The same letters in another order (``modle``) are a slip of the fingers: that
+    choice (``model``) wins over one a letter shorter (``mode``).
+    """
+    options = list(choices)
+    swapped = [c for c in options if len(c) > 2 and sorted(c) == sorted(word) and c != word]
+    close = swapped[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
