@@ -1,0 +1,163 @@
+"""The simulator's ears: offline speech recognition with ``pocketsphinx`` (:class:`Ears`).
+
+pocketsphinx's general English model (in its wheel) decodes each utterance at 16 kHz;
+the decoder's n-best list is then rescored toward the session's own words (its
+instructions, tool names and descriptions, parameter names, enum values), so what a
+speaker is likely to say to this agent wins over an acoustically close stranger. The
+words are lower case as recognised; names are then given their capitals (weekdays,
+months, the world's cities in the time-zone database, and words the session itself
+writes with a capital) so the model sees proper nouns as a typist would write them.
+
+Decoding is CPU bound: it runs in a small pool of threads (one decoder per thread) with
+a bounded queue, and an utterance longer than :data:`MAX_UTTERANCE_S` is cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import re
+import threading
+import zoneinfo
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any
+
+from agentrt.sim.candidates import stems
+from agentrt.sim.realtime.voice import resample
+
+__all__ = ["MAX_UTTERANCE_S", "Ears", "EarsUnavailable", "session_words", "truecase"]
+
+MAX_UTTERANCE_S = 30
+"""Audio recognised per utterance; the rest is not heard."""
+_RATE = 16000
+_NBEST = 25
+_BIAS = 1.0  # one session word outweighs this many places down the n-best list …
+_RANK_COST = 0.12  # … at this cost per place
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_CALENDAR = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+class EarsUnavailable(Exception):
+    """pocketsphinx is not installed."""
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Lower-case name -> how it is written: weekdays, months, cities of the zone database."""
+    names = {w: w.capitalize() for w in _CALENDAR if w not in ("may", "march")}
+    for zone in zoneinfo.available_timezones():
+        city = zone.rsplit("/", 1)[-1]
+        if "/" in zone and city[:1].isupper() and not city.isupper():
+            names[city.replace("_", " ").lower()] = city.replace("_", " ")
+    return names
+
+
+def session_words(texts: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """The stems the session uses, and its capitalised words (lower case -> as written)."""
+    bias: set[str] = set()
+    capitals: dict[str, str] = {}
+    for text in texts:
+        bias |= stems(text)
+        for match in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text):
+            capitals[match.group(0).lower()] = match.group(0)
+    return frozenset(bias), capitals
+
+
+def truecase(text: str, capitals: dict[str, str]) -> str:
+    """``text`` (recognised, lower case) with names capitalised and its first letter too."""
+    names = {**_names(), **capitals}
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if i + 1 < len(words) and pair in names:
+            out.append(names[pair])
+            i += 2
+            continue
+        out.append("I" if words[i] == "i" else names.get(words[i], words[i]))
+        i += 1
+    joined = " ".join(out)
+    return joined[:1].upper() + joined[1:]
+
+
+def _score(rank: int, hypothesis: str, bias: frozenset[str]) -> float:
+    return _BIAS * len(stems(hypothesis) & bias) - _RANK_COST * rank
+
+
+class Ears:
+    """Speech to text in a pool of ``workers`` threads, each with its own decoder."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sim-ears")
+        self._slots = asyncio.Semaphore(workers * 4)  # callers beyond these wait, unqueued
+        self._local = threading.local()
+
+    async def hear(self, pcm16: bytes, rate: int, bias: frozenset[str]) -> str:
+        """What ``pcm16`` (PCM16 mono at ``rate`` Hz) says, lower case.
+
+        Raises:
+            EarsUnavailable: pocketsphinx is not installed.
+        """
+        pcm16 = pcm16[: MAX_UTTERANCE_S * rate * 2]
+        async with self._slots:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._pool, self._decode, pcm16, rate, bias)
+
+    def close(self) -> None:
+        """Stop the threads once the decodes under way end."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _decoder(self) -> Any:
+        decoder = getattr(self._local, "decoder", None)
+        if decoder is None:
+            try:
+                pocketsphinx = importlib.import_module("pocketsphinx")  # untyped: an optional extra
+            except ImportError:
+                raise EarsUnavailable(
+                    "pocketsphinx is not installed: pip install 'agentrt[voicesim]' for the "
+                    "simulator to hear audio"
+                ) from None
+            decoder = pocketsphinx.Decoder(loglevel="FATAL")
+            self._local.decoder = decoder
+        return decoder
+
+    def _decode(self, pcm16: bytes, rate: int, bias: frozenset[str]) -> str:
+        decoder = self._decoder()
+        audio = resample(pcm16, rate, _RATE)
+        decoder.start_utt()
+        decoder.process_raw(audio, full_utt=True)
+        decoder.end_utt()
+        best = decoder.hyp()
+        if best is None:
+            return ""
+        choices = [best.hypstr]
+        if bias:
+            for hypothesis, _ in zip(decoder.nbest(), range(_NBEST), strict=False):
+                choices.append(hypothesis.hypstr)
+            ranked = [(_score(i, h, bias), -i, h) for i, h in enumerate(choices) if h]
+            if ranked:
+                return str(max(ranked)[2])
+        return str(best.hypstr)
