@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import math
 import re
 import threading
 import zoneinfo
@@ -32,9 +33,9 @@ __all__ = ["MAX_UTTERANCE_S", "Ears", "EarsUnavailable", "session_words", "truec
 MAX_UTTERANCE_S = 30
 """Audio recognised per utterance; the rest is not heard."""
 _RATE = 16000
-_NBEST = 25
-_BIAS = 1.0  # one session word outweighs this many places down the n-best list …
-_RANK_COST = 0.12  # … at this cost per place
+_NBEST = 50
+_BIAS = 1.0  # a session word in a hypothesis is worth …
+_SCORE_WEIGHT = 12.0  # … this times the log of its score's ratio to the best one's
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _CALENDAR = [
     "monday",
@@ -75,11 +76,12 @@ def _names() -> dict[str, str]:
 
 
 def session_words(texts: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
-    """The stems the session uses, and its capitalised words (lower case -> as written)."""
+    """The words the session uses (lower case), and its capitalised ones (as written)."""
     bias: set[str] = set()
     capitals: dict[str, str] = {}
     for text in texts:
-        bias |= stems(text)
+        spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ")
+        bias.update(w.lower() for w in _WORD.findall(spaced) if len(w) > 2)
         for match in re.finditer(r"(?<=[a-z,] )[A-Z][a-z]+", text):
             capitals[match.group(0).lower()] = match.group(0)
     return frozenset(bias), capitals
@@ -103,8 +105,37 @@ def truecase(text: str, capitals: dict[str, str]) -> str:
     return joined[:1].upper() + joined[1:]
 
 
-def _score(rank: int, hypothesis: str, bias: frozenset[str]) -> float:
-    return _BIAS * len(stems(hypothesis) & bias) - _RANK_COST * rank
+def _score(ratio: float, hypothesis: str, bias: set[str]) -> float:
+    return _BIAS * len(stems(hypothesis) & bias) + _SCORE_WEIGHT * math.log(max(ratio, 1e-9))
+
+
+def _sounds(decoder: Any, words: frozenset[str]) -> dict[str, str]:
+    """The session's words by pronunciation (phones as the decoder's dictionary says)."""
+    sounds: dict[str, str] = {}
+    for word in sorted(words):
+        phones = decoder.lookup_word(word)
+        if phones:
+            sounds.setdefault(phones, word)
+    return sounds
+
+
+def _respell(hypothesis: str, decoder: Any, sounds: dict[str, str]) -> str:
+    """``hypothesis`` with each word (or word pair) that sounds like a session word spelt so.
+
+    A recogniser cannot tell "whether" from "weather" by ear; the session can.
+    """
+    words = hypothesis.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = " ".join(filter(None, (decoder.lookup_word(w) for w in words[i : i + 2])))
+        if i + 1 < len(words) and pair in sounds:
+            out.append(sounds[pair])
+            i += 2
+            continue
+        out.append(sounds.get(decoder.lookup_word(words[i]) or "", words[i]))
+        i += 1
+    return " ".join(out)
 
 
 class Ears:
@@ -153,11 +184,18 @@ class Ears:
         best = decoder.hyp()
         if best is None:
             return ""
-        choices = [best.hypstr]
-        if bias:
-            for hypothesis, _ in zip(decoder.nbest(), range(_NBEST), strict=False):
-                choices.append(hypothesis.hypstr)
-            ranked = [(_score(i, h, bias), -i, h) for i, h in enumerate(choices) if h]
-            if ranked:
-                return str(max(ranked)[2])
-        return str(best.hypstr)
+        if not bias:
+            return str(best.hypstr)
+        sounds = _sounds(decoder, bias)
+        wanted = stems(" ".join(bias))
+        choices = [
+            (h.hypstr, h.score) for h, _ in zip(decoder.nbest(), range(_NBEST), strict=False)
+        ]
+        top = max((score for _, score in choices), default=0.0)
+        spelt = _respell(best.hypstr, decoder, sounds)
+        ranked = [(_score(1.0, spelt, wanted), 0, spelt)]
+        for rank, (hypothesis, score) in enumerate(choices, 1):
+            spelt = _respell(hypothesis, decoder, sounds)
+            ratio = score / top if top > 0 else 0.0
+            ranked.append((_score(ratio, spelt, wanted), -rank, spelt))
+        return str(max(ranked)[2])

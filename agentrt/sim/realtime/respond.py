@@ -15,7 +15,7 @@ import asyncio
 import base64
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agentrt.sim.realtime.protocol import event, new_id
 from agentrt.sim.realtime.voice import VoiceUnavailable, speak
@@ -23,13 +23,30 @@ from agentrt.sim.rest.errors import error_body, status_of
 from agentrt.sim.status import SimStatus
 
 if TYPE_CHECKING:
-    from agentrt.sim.chat import Call
-    from agentrt.sim.realtime.session import RealtimeSession
+    from agentrt.sim.chat import Call, ChatService
+    from agentrt.sim.realtime.config import SessionConfig
+    from agentrt.sim.realtime.conversation import Conversation
 
-__all__ = ["DELTA_MS", "ResponseOptions", "run_response"]
+__all__ = ["DELTA_MS", "Host", "ResponseOptions", "Stream", "run_response"]
 
 DELTA_MS = 100
 """Audio per ``response.output_audio.delta``."""
+
+
+class Host(Protocol):
+    """What a response uses of its session (:class:`~.session.RealtimeSession`)."""
+
+    config: SessionConfig
+    conversation: Conversation
+    conversation_id: str
+    model: ChatService
+    context: Any
+
+    async def send(self, message: dict[str, Any]) -> None: ...
+
+    async def warn_once(self, code: str, message: str) -> None: ...
+
+    def cut(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +61,10 @@ class Aborted(Exception):
     """The ``abort`` fault cut the socket."""
 
 
-class _Stream:
+class Stream:
     """One response's state: its id, items and the deltas it has sent (for ``abort``)."""
 
-    def __init__(self, session: RealtimeSession, response_id: str, audio_out: bool) -> None:
+    def __init__(self, session: Host, response_id: str, audio_out: bool) -> None:
         self.session, self.id, self.audio_out = session, response_id, audio_out
         self.output: list[dict[str, Any]] = []
         self.deltas = 0
@@ -77,13 +94,11 @@ class _Stream:
         await self.session.send(event(kind, response_id=self.id, **fields))
 
 
-async def run_response(
-    session: RealtimeSession, options: ResponseOptions, stream_box: list[_Stream]
-) -> None:
+async def run_response(session: Host, options: ResponseOptions, stream_box: list[Stream]) -> None:
     """Create, stream and finish one response (``stream_box`` gets its state, for cancel)."""
     config = session.config
     audio_out = config.audio_out if options.audio_out is None else options.audio_out
-    stream = _Stream(session, new_id("resp"), audio_out)
+    stream = Stream(session, new_id("resp"), audio_out)
     stream_box.append(stream)
     await session.send(event("response.created", response=stream.response("in_progress")))
     instructions = config.instructions if options.instructions is None else options.instructions
@@ -109,7 +124,7 @@ async def run_response(
     await _done(stream, call)
 
 
-async def _failed(stream: _Stream, status: SimStatus) -> None:
+async def _failed(stream: Stream, status: SimStatus) -> None:
     error = json.loads(error_body(status_of(status), status.details))["error"]
     session = stream.session
     await session.send(event("error", error={**error, "event_id": None}))
@@ -140,7 +155,7 @@ def usage_json(call: Call, audio_ms: float) -> dict[str, Any]:
     }
 
 
-async def _done(stream: _Stream, call: Call) -> None:
+async def _done(stream: Stream, call: Call) -> None:
     session = stream.session
     usage = usage_json(call, stream.audio_ms)
     await session.send(event("response.done", response=stream.response("completed", usage=usage)))
@@ -148,7 +163,7 @@ async def _done(stream: _Stream, call: Call) -> None:
     await session.send(event("rate_limits.updated", rate_limits=limits))
 
 
-async def _add_item(stream: _Stream, item: dict[str, Any]) -> int:
+async def _add_item(stream: Stream, item: dict[str, Any]) -> int:
     session = stream.session
     previous = session.conversation.add(item)
     index = len(stream.output)
@@ -160,7 +175,7 @@ async def _add_item(stream: _Stream, item: dict[str, Any]) -> int:
     return index
 
 
-async def _item_done(stream: _Stream, item: dict[str, Any], index: int) -> None:
+async def _item_done(stream: Stream, item: dict[str, Any], index: int) -> None:
     item["status"] = "completed"
     session = stream.session
     await session.send(
@@ -169,7 +184,7 @@ async def _item_done(stream: _Stream, item: dict[str, Any], index: int) -> None:
     await session.send(event("conversation.item.done", item=item))
 
 
-async def _function_call(stream: _Stream, call_id: str, name: str, arguments: str) -> None:
+async def _function_call(stream: Stream, call_id: str, name: str, arguments: str) -> None:
     item = {
         "id": new_id("item"),
         "object": "realtime.item",
@@ -195,7 +210,7 @@ async def _function_call(stream: _Stream, call_id: str, name: str, arguments: st
     await _item_done(stream, item, index)
 
 
-async def _answer(stream: _Stream, text: str, first_s: float) -> None:
+async def _answer(stream: Stream, text: str, first_s: float) -> None:
     session = stream.session
     kind = "output_audio" if stream.audio_out else "output_text"
     part: dict[str, Any] = (
@@ -240,7 +255,7 @@ async def _answer(stream: _Stream, text: str, first_s: float) -> None:
     await _item_done(stream, item, index)
 
 
-async def _speech(session: RealtimeSession, text: str) -> bytes:
+async def _speech(session: Host, text: str) -> bytes:
     try:
         return await speak(text, session.config.voice, session.config.output_rate)
     except VoiceUnavailable as missing:
@@ -248,7 +263,7 @@ async def _speech(session: RealtimeSession, text: str) -> bytes:
         return b""
 
 
-async def _spoken(stream: _Stream, text: str, audio: bytes, where: dict[str, Any]) -> None:
+async def _spoken(stream: Stream, text: str, audio: bytes, where: dict[str, Any]) -> None:
     session = stream.session
     rate = session.config.output_rate
     step = rate * 2 * DELTA_MS // 1000

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from agentrt.sim.chat import ChatService
-    from agentrt.sim.realtime.respond import _Stream
+    from agentrt.sim.realtime.respond import Stream
 
 __all__ = ["RealtimeDeps", "RealtimeSession"]
 
@@ -44,6 +44,25 @@ class RealtimeDeps:
 
     model: ChatService
     ears: Ears = field(default_factory=Ears)
+
+
+def _tool_texts(schema: Any) -> list[str]:
+    """A tool's words: its name, descriptions, parameter names and enum values."""
+    if isinstance(schema, list):
+        return [t for value in schema for t in _tool_texts(value)]
+    if not isinstance(schema, dict):
+        return []
+    texts = [
+        str(schema[k]) for k in ("name", "description", "title") if isinstance(schema.get(k), str)
+    ]
+    texts += [str(v) for v in schema.get("enum") or () if isinstance(v, str)]
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        texts += [str(k) for k in properties]
+        texts += _tool_texts(list(properties.values()))
+    for key in ("parameters", "items", "function"):
+        texts += _tool_texts(schema.get(key))
+    return texts
 
 
 class RealtimeSession:
@@ -66,7 +85,7 @@ class RealtimeSession:
         self.audio = InputAudio(config)
         self._tasks: asyncio.TaskGroup | None = None
         self._response: asyncio.Task[None] | None = None
-        self._stream: list[_Stream] = []
+        self._stream: list[Stream] = []
         self._cancel_reason: str | None = None
         self._hearing: set[asyncio.Task[None]] = set()
         self._warned: set[str] = set()
@@ -152,7 +171,7 @@ class RealtimeSession:
     def _words(self) -> tuple[frozenset[str], dict[str, str]]:
         texts = [self.config.instructions]
         for tool in self.config.tools:
-            texts.append(json.dumps(tool).replace('"', " "))
+            texts.extend(_tool_texts(tool))
         return session_words(texts)
 
     # -- session and audio -------------------------------------------------------------

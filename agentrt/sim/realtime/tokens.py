@@ -27,6 +27,7 @@ __all__ = [
     "Minted",
     "StoreFull",
     "TokenStore",
+    "now",
 ]
 
 MIN_TTL_S, MAX_TTL_S, DEFAULT_TTL_S = 10, 7200, 600
@@ -37,6 +38,11 @@ TOKEN_PREFIX = "ek_"
 """How every ephemeral token starts (so an unknown one is never taken for an API key)."""
 
 Check = Literal["ok", "expired", "unknown"]
+
+
+def now() -> float:
+    """The time tokens are checked against (UNIX seconds): a seam for tests."""
+    return time.time()
 
 
 class StoreFull(Exception):
@@ -59,11 +65,14 @@ class TokenStore:
     """Live (and recently expired) ephemeral tokens, at most :data:`MAX_TOKENS`."""
 
     def __init__(
-        self, *, capacity: int = MAX_TOKENS, clock: Callable[[], float] = time.time
+        self, *, capacity: int = MAX_TOKENS, clock: Callable[[], float] | None = None
     ) -> None:
         self._tokens: OrderedDict[str, Minted] = OrderedDict()  # in minting order
         self._capacity = capacity
         self._clock = clock
+
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else now()
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -74,10 +83,10 @@ class TokenStore:
         Raises:
             StoreFull: the store holds its capacity of live tokens.
         """
-        now = self._clock()
-        self._make_room(now)
+        at = self._now()
+        self._make_room(at)
         minted = Minted(
-            value=TOKEN_PREFIX + secrets.token_urlsafe(24), expires_at=now + ttl_s, session=session
+            value=TOKEN_PREFIX + secrets.token_urlsafe(24), expires_at=at + ttl_s, session=session
         )
         self._tokens[minted.value] = minted
         return minted
@@ -87,15 +96,15 @@ class TokenStore:
         minted = self._tokens.get(value)
         if minted is None:
             return "unknown", None
-        if minted.expires_at <= self._clock():
+        if minted.expires_at <= self._now():
             return "expired", None
         return "ok", minted
 
-    def _make_room(self, now: float) -> None:
+    def _make_room(self, at: float) -> None:
         if len(self._tokens) < self._capacity:
             return
-        expired = [k for k, t in self._tokens.items() if t.expires_at <= now]
-        for key in expired[: max(1, len(expired))]:
+        expired = [k for k, t in self._tokens.items() if t.expires_at <= at]
+        for key in expired:
             del self._tokens[key]
         if len(self._tokens) >= self._capacity:
             raise StoreFull(

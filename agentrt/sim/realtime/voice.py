@@ -23,18 +23,22 @@ __all__ = [
 ]
 
 ESPEAK_VOICES = {
-    "Ara": ("en-us+f2", "50"),
-    "Eve": ("en-us+f5", "60"),
-    "Rex": ("en-us+klatt4", "40"),
-    "Sal": ("en-us+klatt2", "55"),
-    "Leo": ("en-us+m3", "35"),
+    "Ara": ("en-us+f5", "50", "165"),
+    "Eve": ("en-us+f2", "60", "165"),
+    "Rex": ("en-us+klatt4", "40", "165"),
+    "Sal": ("en-us+klatt", "55", "165"),
+    "Leo": ("en-us+m3", "35", "160"),
 }
-"""Each xAI voice as an espeak-ng voice variant and pitch (0-99)."""
+"""Each xAI voice as an espeak-ng voice variant, pitch (0-99) and words per minute.
+
+Chosen among espeak-ng's variants for being told apart by ear and recognised best by
+the simulator's own ears (pocketsphinx), so a spoken answer can be checked by listening.
+"""
 MAX_SPOKEN_CHARS = 4000
 """Text read aloud per answer; the transcript carries the rest."""
 SPEAK_TIMEOUT_S = 30.0
 """The longest one synthesis may take."""
-_WORDS_PER_MINUTE = "150"
+_SAID = (("_", " "), ("=", " is "), ("/", " "))  # read as a speaker would say them
 
 
 class VoiceUnavailable(Exception):
@@ -76,8 +80,11 @@ async def speak(text: str, voice: str, rate: int) -> bytes:
             "espeak-ng is not installed: apt-get install espeak-ng (or make system-deps) "
             "for spoken answers; answering with transcripts only"
         )
-    name, pitch = ESPEAK_VOICES.get(voice, ESPEAK_VOICES["Ara"])
-    args = [program, "--stdout", "-v", name, "-p", pitch, "-s", _WORDS_PER_MINUTE, "--stdin"]
+    name, pitch, speed = ESPEAK_VOICES.get(voice, ESPEAK_VOICES["Ara"])
+    args = [program, "--stdout", "-v", name, "-p", pitch, "-s", speed, "--stdin"]
+    said = text[:MAX_SPOKEN_CHARS]
+    for sign, words in _SAID:
+        said = said.replace(sign, words)
     process = await asyncio.create_subprocess_exec(
         *args,
         stdin=asyncio.subprocess.PIPE,
@@ -86,7 +93,7 @@ async def speak(text: str, voice: str, rate: int) -> bytes:
     )
     try:
         async with asyncio.timeout(SPEAK_TIMEOUT_S):
-            wav, _ = await process.communicate(text[:MAX_SPOKEN_CHARS].encode())
+            wav, _ = await process.communicate(said.encode())
     except BaseException as exc:
         if process.returncode is None:
             process.kill()
