@@ -327,3 +327,45 @@ async def test_truncate_cuts_the_transcript_of_what_was_not_heard() -> None:
         await conn.send({"type": "conversation.item.retrieve", "item_id": item["id"]})
         kept = (await collect(conn, "conversation.item.retrieved"))[-1]["item"]
     assert kept["content"][0]["transcript"] == ""
+
+
+async def test_word_error_rate_on_unseen_prompts_stays_under_the_measured_bound() -> None:
+    """One prompt per domain from the WER benchmark (0.31-0.35 measured on all 24, voice Ara)."""
+    from benchmarks.bench_voice_wer import PROMPTS, hear, word_errors
+
+    ears = Ears(workers=1)
+    edits = words = 0
+    try:
+        for domain, text in PROMPTS[::4]:
+            heard = await hear(ears, text, "Ara", domain)
+            e, w = word_errors(text, heard)
+            edits, words = edits + e, words + w
+    finally:
+        ears.close()
+    assert edits / words < 0.4, f"WER {edits / words:.2f}"
+
+
+async def test_without_espeak_ng_one_error_names_the_package_and_transcripts_still_come(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from agentrt.sim.realtime import voice
+
+    monkeypatch.setattr(voice, "espeak_path", lambda: None)
+    events: list[dict[str, Any]] = []
+    async with rest_sim() as sim, realtime(sim) as conn:
+        for text in ("hello", "again"):
+            await conn.conversation.item.create(
+                item={
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": text}],
+                }
+            )
+            await conn.response.create()
+            events += await collect(conn, "response.done")
+    errors = [e["error"] for e in events if e["type"] == "error"]
+    assert len(errors) == 1
+    assert "apt-get install espeak-ng" in errors[0]["message"]
+    assert "response.output_audio.delta" not in _types(events)
+    transcripts = [e for e in events if e["type"] == "response.output_audio_transcript.done"]
+    assert len(transcripts) == 2

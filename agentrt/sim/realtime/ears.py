@@ -34,7 +34,7 @@ MAX_UTTERANCE_S = 30
 """Audio recognised per utterance; the rest is not heard."""
 _RATE = 16000
 _NBEST = 50
-_BIAS = 1.0  # a session word in a hypothesis is worth …
+_BIAS = 0.5  # a session word in a hypothesis is worth …
 _SCORE_WEIGHT = 12.0  # … this times the log of its score's ratio to the best one's
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 _CALENDAR = [
@@ -105,8 +105,13 @@ def truecase(text: str, capitals: dict[str, str]) -> str:
     return joined[:1].upper() + joined[1:]
 
 
+def _roots(text: str) -> set[str]:
+    """Content words' stems, a final ``e`` dropped ("size" and "sizes" alike)."""
+    return {stem.rstrip("e") for stem in stems(text)}
+
+
 def _score(ratio: float, hypothesis: str, bias: set[str]) -> float:
-    return _BIAS * len(stems(hypothesis) & bias) + _SCORE_WEIGHT * math.log(max(ratio, 1e-9))
+    return _BIAS * len(_roots(hypothesis) & bias) + _SCORE_WEIGHT * math.log(max(ratio, 1e-9))
 
 
 def _sounds(decoder: Any, words: frozenset[str]) -> dict[str, str]:
@@ -187,7 +192,7 @@ class Ears:
         if not bias:
             return str(best.hypstr)
         sounds = _sounds(decoder, bias)
-        wanted = stems(" ".join(bias))
+        wanted = _roots(" ".join(bias))
         choices = [
             (h.hypstr, h.score) for h, _ in zip(decoder.nbest(), range(_NBEST), strict=False)
         ]

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_SPOKEN_CHARS",
     "SPEAK_TIMEOUT_S",
     "VoiceUnavailable",
+    "espeak_path",
     "resample",
     "speak",
 ]
@@ -68,13 +69,18 @@ def _wav_pcm(wav: bytes) -> tuple[bytes, int]:
     return pcm[: len(pcm) - len(pcm) % 2], rate
 
 
+def espeak_path() -> str | None:
+    """Where espeak-ng is installed (``None``: it is not)."""
+    return shutil.which("espeak-ng")
+
+
 async def speak(text: str, voice: str, rate: int) -> bytes:
     """``text`` read aloud by ``voice`` (an xAI voice name) as PCM16 at ``rate`` Hz.
 
     Raises:
         VoiceUnavailable: espeak-ng is not installed, failed, or took too long.
     """
-    program = shutil.which("espeak-ng")
+    program = espeak_path()
     if program is None:
         raise VoiceUnavailable(
             "espeak-ng is not installed: apt-get install espeak-ng (or make system-deps) "
