@@ -369,3 +369,67 @@ async def test_without_espeak_ng_one_error_names_the_package_and_transcripts_sti
     assert "response.output_audio.delta" not in _types(events)
     transcripts = [e for e in events if e["type"] == "response.output_audio_transcript.done"]
     assert len(transcripts) == 2
+
+
+async def test_an_audio_item_is_heard_and_answered() -> None:
+    rate = 24000
+    pcm = await question("What is the weather in Paris?", rate)
+    async with rest_sim() as sim, realtime(sim) as conn:
+        await conn.session.update(session={"type": "realtime", "tools": [WEATHER_TOOL]})
+        audio = base64.b64encode(pcm).decode()
+        await conn.conversation.item.create(
+            item={
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_audio", "audio": audio}],
+            }
+        )
+        added = (await collect(conn, "conversation.item.added"))[-1]["item"]
+        assert "Paris" in added["content"][0]["transcript"]
+        await conn.response.create()
+        events = await collect(conn, "response.done")
+    call = next(e for e in events if e["type"] == "response.function_call_arguments.done")
+    assert json.loads(call["arguments"]) == {"city": "Paris"}
+
+
+async def test_a_client_that_does_not_read_holds_the_response_back() -> None:
+    """Sends wait for the socket: the answer (~20 MB of events) is not buffered in the server."""
+    async with rest_sim() as sim, raw_socket(sim, output_tokens="600") as ws:
+        rate = {"type": "audio/pcm", "rate": 48000}
+        await ws.send_json(
+            {"type": "session.update", "session": {"audio": {"output": {"format": rate}}}}
+        )
+        await ws.send_json(
+            {
+                "type": "conversation.item.create",
+                "item": {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "talk"}],
+                },
+            }
+        )
+        await ws.send_json({"type": "response.create"})
+        await asyncio.sleep(4)  # not reading: the server must be waiting on the socket
+        running = [t for t in asyncio.all_tasks() if t.get_name() == "sim-realtime-response"]
+        assert running, "the whole answer was buffered for a client that does not read"
+        events = await collect(ws, "response.done", limit_s=40)
+    assert events[-1]["response"]["status"] == "completed"
+    assert len(_audio(events)) > 10_000_000
+
+
+async def test_time_to_first_token_passes_before_the_first_audio() -> None:
+    async with rest_sim() as sim, realtime(sim, ttft_ms="800") as conn:
+        await conn.conversation.item.create(
+            item={
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_text", "text": "hi"}],
+            }
+        )
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        await conn.response.create()
+        await collect(conn, "response.output_audio.delta")
+        assert loop.time() - asked >= 0.8
+        await collect(conn, "response.done")

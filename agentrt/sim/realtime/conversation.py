@@ -16,10 +16,17 @@ from typing import Any
 from agentrt_protos.xai.api.v1 import chat_pb2
 
 from agentrt.sim.realtime.config import SessionConfig
-from agentrt.sim.realtime.protocol import EventError, new_id
+from agentrt.sim.realtime.protocol import EventError, new_id, pcm_of
 from agentrt.sim.rest.tools_json import add_tool_choice, add_tools
 
-__all__ = ["MAX_ITEMS", "MAX_TEXT_CHARS", "Conversation", "client_item", "item_text"]
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_TEXT_CHARS",
+    "Conversation",
+    "client_audio",
+    "client_item",
+    "item_text",
+]
 
 MAX_ITEMS = 500
 """Items a conversation keeps."""
@@ -179,3 +186,16 @@ def _part(part: Any, where: str) -> dict[str, Any]:
     if transcript is not None and not isinstance(transcript, str):
         raise EventError(f"{where}.transcript must be a string", param=f"{where}.transcript")
     return {"type": part["type"], "transcript": (transcript or "")[:MAX_TEXT_CHARS]}
+
+
+def client_audio(raw: dict[str, Any]) -> list[tuple[int, bytes]]:
+    """The audio of a checked client item's ``input_audio`` parts sent with no transcript.
+
+    Raises:
+        EventError: a part's ``audio`` is not base64 PCM16.
+    """
+    found = []
+    for i, part in enumerate((raw.get("content") or [])[:16]):
+        if part.get("type") == "input_audio" and part.get("audio") and not part.get("transcript"):
+            found.append((i, pcm_of(part["audio"], f"item.content[{i}].audio")))
+    return found

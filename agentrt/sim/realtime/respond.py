@@ -243,16 +243,20 @@ async def _answer(stream: Stream, text: str, first_s: float) -> None:
         await _spoken(stream, text, audio, where)
         part["transcript"] = text
     else:
-        for piece in _pieces(text, max(1, len(text.split()) // 3)):
-            await stream.delta("response.output_text.delta", delta=piece, **where)
-        await session.send(
-            event("response.output_text.done", response_id=stream.id, text=text, **where)
-        )
+        await _written(stream, text, where)
         part["text"] = text
     await session.send(
         event("response.content_part.done", response_id=stream.id, part=dict(part), **where)
     )
     await _item_done(stream, item, index)
+
+
+async def _written(stream: Stream, text: str, where: dict[str, Any]) -> None:
+    for piece in _pieces(text, max(1, len(text.split()) // 3)):
+        await stream.delta("response.output_text.delta", delta=piece, **where)
+    await stream.session.send(
+        event("response.output_text.done", response_id=stream.id, text=text, **where)
+    )
 
 
 async def _speech(session: Host, text: str) -> bytes:

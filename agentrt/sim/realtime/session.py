@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agentrt.sim.realtime.config import SessionConfig, audio_wanted
-from agentrt.sim.realtime.conversation import Conversation
+from agentrt.sim.realtime.conversation import Conversation, client_audio, client_item
 from agentrt.sim.realtime.ears import Ears, EarsUnavailable, session_words, truecase
 from agentrt.sim.realtime.input_audio import InputAudio
 from agentrt.sim.realtime.protocol import EventError, error_event, event, new_id, parse
@@ -237,13 +237,16 @@ class RealtimeSession:
         await self.send(event("conversation.item.added", previous_item_id=previous, item=item))
         self._start(self._hear(item, pcm, respond), self._hearing, "sim-realtime-hear")
 
-    async def _hear(self, item: dict[str, Any], pcm: bytes, respond: bool) -> None:
+    async def _transcribe(self, pcm: bytes) -> str:
         try:
             text = await self.deps.ears.hear(pcm, self.config.input_rate, self._bias)
         except EarsUnavailable as missing:
             await self.warn_once("transcription_unavailable", str(missing))
-            text = ""
-        text = truecase(text, self._capitals) if text else ""
+            return ""
+        return truecase(text, self._capitals) if text else ""
+
+    async def _hear(self, item: dict[str, Any], pcm: bytes, respond: bool) -> None:
+        text = await self._transcribe(pcm)
         item["content"][0]["transcript"] = text
         if self.config.transcribe:
             await self.send(
@@ -265,9 +268,9 @@ class RealtimeSession:
     # -- conversation ------------------------------------------------------------------
 
     async def _item_create(self, body: dict[str, Any]) -> None:
-        from agentrt.sim.realtime.conversation import client_item
-
         item = client_item(body.get("item"))
+        for index, pcm in client_audio(body["item"]):  # spoken parts are heard first
+            item["content"][index]["transcript"] = await self._transcribe(pcm)
         if item["id"] in self.conversation.items:
             raise EventError(f"item {item['id']!r} is already in the conversation", param="item.id")
         previous = body.get("previous_item_id")

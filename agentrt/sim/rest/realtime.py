@@ -108,6 +108,23 @@ class _KeyContext(HttpContext):
         return (*headers, ("authorization", f"Bearer {self._token or ''}"))
 
 
+def _secret_request(body: dict[str, Any]) -> tuple[int, dict[str, Any], str]:
+    """A client secret request's life (seconds), session object and model."""
+    expires = mapping(body, "expires_after", "expires_after") or {}
+    if expires.get("anchor", "created_at") != "created_at":
+        raise BadRequest("expires_after.anchor must be created_at", param="expires_after.anchor")
+    ttl = integer(expires, "seconds", "expires_after.seconds")
+    ttl = DEFAULT_TTL_S if ttl is None else ttl
+    if not MIN_TTL_S <= ttl <= MAX_TTL_S:
+        raise BadRequest(
+            f"expires_after.seconds={ttl}: must be from {MIN_TTL_S} to {MAX_TTL_S}",
+            param="expires_after.seconds",
+        )
+    session = mapping(body, "session", "session") or {}
+    name = session.get("model") if isinstance(session.get("model"), str) else DEFAULT_MODEL
+    return ttl, session, str(name)[:200]
+
+
 def add_routes(router: web.UrlDispatcher, deps: RestDeps) -> None:
     """Mount ``GET /v1/realtime`` and ``POST /v1/realtime/client_secrets``."""
     model = copy.copy(deps.chat)  # the same stores, faults and script …
@@ -134,24 +151,9 @@ def add_routes(router: web.UrlDispatcher, deps: RestDeps) -> None:
     async def client_secrets(request: web.Request) -> web.Response:
         context: Any = HttpContext(request)
         deps.admit(context)
-        body = await json_body(request)
-        expires = mapping(body, "expires_after", "expires_after") or {}
-        anchor = expires.get("anchor", "created_at")
-        if anchor != "created_at":
-            raise BadRequest(
-                "expires_after.anchor must be created_at", param="expires_after.anchor"
-            )
-        ttl = integer(expires, "seconds", "expires_after.seconds")
-        ttl = DEFAULT_TTL_S if ttl is None else ttl
-        if not MIN_TTL_S <= ttl <= MAX_TTL_S:
-            raise BadRequest(
-                f"expires_after.seconds={ttl}: must be from {MIN_TTL_S} to {MAX_TTL_S}",
-                param="expires_after.seconds",
-            )
-        session = mapping(body, "session", "session") or {}
-        name = session.get("model") if isinstance(session.get("model"), str) else DEFAULT_MODEL
+        ttl, session, name = _secret_request(await json_body(request))
         try:
-            config = SessionConfig(model=str(name)[:200]).updated(session)
+            config = SessionConfig(model=name).updated(session)
             minted = store.mint(ttl, config)
         except EventError as bad:
             raise BadRequest(bad.message, param=bad.param) from None
