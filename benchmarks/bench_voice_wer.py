@@ -145,7 +145,7 @@ async def hear(ears: Ears, text: str, voice: str, domain: str | None, rate: int 
 
 
 async def _run(voices: list[str], prompts: list[tuple[str, str]]) -> None:
-    ears = Ears(workers=1)
+    ears = Ears()
     for voice in voices:
         totals = {"no session": [0, 0], "its session": [0, 0]}
         started = time.perf_counter()
@@ -163,7 +163,6 @@ async def _run(voices: list[str], prompts: list[tuple[str, str]]) -> None:
         for key, (edits, words) in totals.items():
             print(f"\nWER {voice}, {key}: {edits / words:.3f} ({edits}/{words} words)")
         print(f"({len(prompts)} prompts, {spent / len(prompts) / 2:.2f} s per recognition)")
-    ears.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,8 +8,8 @@ words are lower case as recognised; names are then given their capitals (weekday
 months, the world's cities in the time-zone database, and words the session itself
 writes with a capital) so the model sees proper nouns as a typist would write them.
 
-Decoding is CPU bound: it runs in a small pool of threads (one decoder per thread) with
-a bounded queue, and an utterance longer than :data:`MAX_UTTERANCE_S` is cut.
+Decoding is CPU bound: it runs in the process's two decoding threads (one decoder per
+thread) with a bounded queue, and an utterance longer than :data:`MAX_UTTERANCE_S` is cut.
 """
 
 from __future__ import annotations
@@ -143,13 +143,27 @@ def _respell(hypothesis: str, decoder: Any, sounds: dict[str, str]) -> str:
     return " ".join(out)
 
 
-class Ears:
-    """Speech to text in a pool of ``workers`` threads, each with its own decoder."""
+_WORKERS = 2
+_pool: ThreadPoolExecutor | None = None
+_pool_made = threading.Lock()
+_local = threading.local()  # each thread's decoder
 
-    def __init__(self, workers: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sim-ears")
-        self._slots = asyncio.Semaphore(workers * 4)  # callers beyond these wait, unqueued
-        self._local = threading.local()
+
+def _shared_pool() -> ThreadPoolExecutor:
+    """The process's decoding threads: one pool for every simulator, so threads and
+    decoders (tens of MB each) are bounded however many simulators a process runs."""
+    global _pool
+    with _pool_made:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="sim-ears")
+        return _pool
+
+
+class Ears:
+    """Speech to text in the process's decoding threads, ``waiting`` callers at most queued."""
+
+    def __init__(self, waiting: int = 4 * _WORKERS) -> None:
+        self._slots = asyncio.Semaphore(waiting)  # callers beyond these wait here, unqueued
 
     async def hear(self, pcm16: bytes, rate: int, bias: frozenset[str]) -> str:
         """What ``pcm16`` (PCM16 mono at ``rate`` Hz) says, lower case.
@@ -160,14 +174,10 @@ class Ears:
         pcm16 = pcm16[: MAX_UTTERANCE_S * rate * 2]
         async with self._slots:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, self._decode, pcm16, rate, bias)
-
-    def close(self) -> None:
-        """Stop the threads once the decodes under way end."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+            return await loop.run_in_executor(_shared_pool(), self._decode, pcm16, rate, bias)
 
     def _decoder(self) -> Any:
-        decoder = getattr(self._local, "decoder", None)
+        decoder = getattr(_local, "decoder", None)
         if decoder is None:
             try:
                 pocketsphinx = importlib.import_module("pocketsphinx")  # untyped: an optional extra
@@ -177,12 +187,14 @@ class Ears:
                     "simulator to hear audio"
                 ) from None
             decoder = pocketsphinx.Decoder(loglevel="FATAL")
-            self._local.decoder = decoder
+            _local.decoder = decoder
+            _local.cmn = decoder.get_cmn(False)
         return decoder
 
     def _decode(self, pcm16: bytes, rate: int, bias: frozenset[str]) -> str:
         decoder = self._decoder()
         audio = resample(pcm16, rate, _RATE)
+        decoder.set_cmn(_local.cmn)  # each utterance heard afresh: the same audio, the same words
         decoder.start_utt()
         decoder.process_raw(audio, full_utt=True)
         decoder.end_utt()
