@@ -15,6 +15,7 @@ import pytest
 
 from agentrt.sim.realtime import tokens
 from agentrt.sim.realtime.ears import Ears, session_words
+from tests.conftest import running_sim
 from tests.simrest_helpers import KEY, rest_sim
 from tests.voicesim_helpers import (
     WEATHER_TOOL,
@@ -433,3 +434,28 @@ async def test_time_to_first_token_passes_before_the_first_audio() -> None:
         await collect(conn, "response.output_audio.delta")
         assert loop.time() - asked >= 0.8
         await collect(conn, "response.done")
+
+
+async def test_the_cli_simulator_speaks_over_a_real_socket() -> None:
+    import openai
+
+    with running_sim("--http-port", "0", "--api-key", KEY) as sim:
+        assert sim.rest_url is not None
+        client = openai.AsyncOpenAI(
+            base_url=sim.rest_url,
+            api_key=KEY,
+            websocket_base_url=sim.rest_url.replace("http://", "ws://"),
+            max_retries=0,
+        )
+        async with client.realtime.connect(model="grok-4") as conn:
+            await conn.conversation.item.create(
+                item={
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "hi"}],
+                }
+            )
+            await conn.response.create()
+            events = await collect(conn, "response.done")
+    assert events[-1]["response"]["status"] == "completed"
+    assert len(_audio(events)) > 24000
