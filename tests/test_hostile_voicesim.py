@@ -247,3 +247,40 @@ async def test_unadmitted_socket_gets_an_error_then_4001(
         events = await collect(ws, "never")
     assert events[0]["error"]["code"] == code
     assert events[-1] == {"type": "closed", "code": 4001}
+
+
+def test_token_store_is_bounded_and_makes_room_from_expired_tokens() -> None:
+    from agentrt.sim.realtime.config import SessionConfig
+    from agentrt.sim.realtime.tokens import StoreFull, TokenStore
+
+    clock = [1000.0]
+    store = TokenStore(capacity=2, clock=lambda: clock[0])
+    first = store.mint(10, SessionConfig(model="m"))
+    store.mint(60, SessionConfig(model="m"))
+    with pytest.raises(StoreFull):
+        store.mint(60, SessionConfig(model="m"))
+    clock[0] += 11  # the first expires: its slot is free again
+    assert store.check(first.value)[0] == "expired"
+    store.mint(60, SessionConfig(model="m"))
+    assert len(store) == 2
+    assert store.check(first.value)[0] == "unknown"
+    assert first.value not in repr(first)
+
+
+@pytest.mark.parametrize(
+    ("dbfs", "threshold", "heard"),
+    [(-90, 0.5, False), (-50, 0.5, False), (-20, 0.5, True), (-50, 0.2, True), (-20, 1.0, False)],
+)
+def test_vad_hears_speech_by_level(dbfs: float, threshold: float, heard: bool) -> None:
+    import numpy as np
+
+    from agentrt.sim.realtime.config import TurnDetection
+    from agentrt.sim.realtime.vad import EnergyVad
+
+    rate = 16000
+    tone = np.sin(np.arange(rate) * 2 * np.pi * 220 / rate) * 32768 * 10 ** (dbfs / 20) * 2**0.5
+    vad = EnergyVad(TurnDetection(threshold=threshold, silence_duration_ms=200), rate)
+    turns = vad.feed(tone.astype("<i2").tobytes()) + vad.feed(b"\0\0" * rate)
+    assert [t.started for t in turns] == ([True, False] if heard else [])
+    if heard:
+        assert 1000 <= turns[1].at_ms <= 1300  # the tone's end plus the silence it waits
