@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentrt.sim.realtime.config import SessionConfig
+from agentrt.sim.realtime.config import SessionConfig, TurnDetection
 from agentrt.sim.realtime.protocol import EventError, new_id, pcm_of
 from agentrt.sim.realtime.vad import EnergyVad, Turn
 
@@ -28,15 +28,19 @@ class InputAudio:
     def __init__(self, config: SessionConfig) -> None:
         self._buffer = bytearray()
         self.item_id = new_id("item")  # the user item the audio will become
+        self._settings: tuple[int, TurnDetection | None] | None = None
         self.configure(config)
 
     def __len__(self) -> int:
         return len(self._buffer)
 
     def configure(self, config: SessionConfig) -> None:
-        """Follow the session's (new) rate and turn detection."""
-        self._rate = config.input_rate
+        """Follow the session's (new) rate and turn detection (unchanged: the VAD goes on)."""
         knobs = config.turn_detection
+        if self._settings == (config.input_rate, knobs):
+            return
+        self._settings = (config.input_rate, knobs)
+        self._rate = config.input_rate
         self._vad = None if knobs is None else EnergyVad(knobs, self._rate)
         self._keep = 0 if knobs is None else self._rate * 2 * (knobs.prefix_padding_ms + 20) // 1000
 

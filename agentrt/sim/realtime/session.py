@@ -46,6 +46,13 @@ class RealtimeDeps:
     ears: Ears = field(default_factory=Ears)
 
 
+def _internal(exc: Exception) -> EventError:
+    """A failure of the simulator itself, named by its class only (no values leak)."""
+    return EventError(
+        f"internal simulator error ({type(exc).__name__})", code="server_error", kind="server_error"
+    )
+
+
 def _tool_texts(schema: Any) -> list[str]:
     """A tool's words: its name, descriptions, parameter names and enum values."""
     if isinstance(schema, list):
@@ -167,6 +174,9 @@ class RealtimeSession:
             await handler(body)
         except EventError as error:
             await self.send(error_event(error, event_id))
+        except Exception as exc:  # the simulator's own fault: say so, keep serving
+            _log.exception("realtime event handler failed")
+            await self.send(error_event(_internal(exc), event_id))
 
     def _words(self) -> tuple[frozenset[str], dict[str, str]]:
         texts = [self.config.instructions]
@@ -390,12 +400,4 @@ class RealtimeSession:
             await self.send(error_event(error))
         except Exception as exc:  # the simulator's own fault: say so, keep serving
             _log.exception("realtime session task failed")
-            await self.send(
-                error_event(
-                    EventError(
-                        f"internal simulator error ({type(exc).__name__})",
-                        code="server_error",
-                        kind="server_error",
-                    )
-                )
-            )
+            await self.send(error_event(_internal(exc)))
