@@ -25,6 +25,7 @@ EXAMPLES = """examples:
   agentrt sim --fault abort --abort-after 5               cut every stream after 5 chunks
   agentrt sim --script turns.yaml                         replay canned turns, then fail loudly
   agentrt sim --http-port 8000                  REST too: http://127.0.0.1:8000/v1
+                                                and voice: ws://127.0.0.1:8000/v1/realtime
 
   from xai_sdk:   Client(api_key="any", api_host="localhost:PORT")
   from agentrt:   AGENTRT_ENDPOINT / --endpoint 127.0.0.1:PORT

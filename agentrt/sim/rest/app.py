@@ -23,6 +23,7 @@ from agentrt.sim.rest import (
     files,
     images,
     models,
+    realtime,
     responses,
     tokenize,
 )
@@ -54,6 +55,7 @@ ENDPOINTS = (
     api_key,
     files,
     batches,
+    realtime,
 )
 
 
