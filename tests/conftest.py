@@ -115,6 +115,7 @@ def clean_env(**extra: str) -> dict[str, str]:
         "AGENTRT_ENDPOINT",
         "XAI_MANAGEMENT_API_KEY",
         "XAI_MANAGEMENT_KEY",
+        "AGENTRT_REST_ENDPOINT",
         "AGENTRT_MANAGEMENT_ENDPOINT",
     )
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("OTEL_")}

@@ -294,11 +294,8 @@ async def test_the_cli_help_names_the_minting_flags() -> None:
 
 
 async def test_the_built_in_simulator_gets_its_http_door_to_mint_at(tmp_path: Path) -> None:
-    """No endpoint, no key: serve starts the simulator with its HTTP door and mints there.
-
-    Until the simulator serves /v1/realtime/client_secrets its door answers 404 and
-    serve says 502 naming it; either way the mint reached the simulator, not a 501.
-    """
+    """No endpoint, no key: serve starts the simulator with its HTTP door and mints there,
+    and the token opens a realtime socket on that simulator."""
     keys = tmp_path / "tokens.txt"
     keys.write_text(f"{TOKEN}\n")
     with running_server(
@@ -315,11 +312,17 @@ async def test_the_built_in_simulator_gets_its_http_door_to_mint_at(tmp_path: Pa
         headers = {"authorization": f"Bearer {TOKEN}"}
         async with aiohttp.ClientSession() as http, http.post(url, json={}, headers=headers) as r:
             status, text = r.status, await r.text()
-    if status == 200:
-        assert json.loads(text)["url"].startswith("ws://127.0.0.1:")
-    else:
-        assert status == 502
-        assert "the realtime API at http://127.0.0.1:" in json.loads(text)["error"]["message"]
+        assert status == 200, text
+        minted = json.loads(text)
+        assert minted["url"].startswith("ws://127.0.0.1:")
+        assert minted["value"]
+        protocols = (f"openai-insecure-api-key.{minted['value']}",)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(minted["url"], protocols=protocols) as ws,
+        ):
+            first = await ws.receive_json(timeout=10)
+    assert first["type"] == "session.created"
 
 
 async def test_values_a_spec_took_from_the_environment_never_reach_the_caller(

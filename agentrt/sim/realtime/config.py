@@ -10,6 +10,7 @@ as they were (an update applies whole or not at all).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -247,6 +248,10 @@ def _rate(fmt: dict[str, Any], side: str) -> int | None:
     return rate
 
 
+_TURN_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TurnDetection)}
+"""What a ``turn_detection`` that leaves a knob out gets (the class is slotted: no class attributes)."""
+
+
 def _turn(value: Any, where: str) -> TurnDetection | None:
     where = f"{where}.turn_detection"
     if value is None:
@@ -258,7 +263,7 @@ def _turn(value: Any, where: str) -> TurnDetection | None:
         raise EventError(f"{where}.threshold must be from 0 to 1", param=f"{where}.threshold")
     knobs: dict[str, Any] = {"threshold": float(threshold)}
     for key in ("prefix_padding_ms", "silence_duration_ms"):
-        ms = value.get(key, getattr(TurnDetection, key))
+        ms = value.get(key, _TURN_DEFAULTS[key])
         if not isinstance(ms, int) or isinstance(ms, bool) or not 0 <= ms <= 10_000:
             raise EventError(f"{where}.{key} must be from 0 to 10000 ms", param=f"{where}.{key}")
         knobs[key] = ms
