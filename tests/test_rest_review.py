@@ -214,3 +214,19 @@ def test_secure_contradicting_a_urls_scheme_is_a_usage_error(endpoint: str, secu
 
     with pytest.raises(UsageError, match="contradicts the endpoint's scheme"):
         Client(endpoint=endpoint, api_key="k", secure=secure)
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "shown"),
+    [
+        ("bad key sk-123456789 given", "sk-123456789", "bad key *** given"),
+        ("model does not exist", "x", "model does not exist"),  # a toy key maims nothing
+        ("no secret here", None, "no secret here"),
+    ],
+)
+def test_redaction_blanks_real_keys_and_leaves_words_alone(
+    text: str, secret: str | None, shown: str
+) -> None:
+    from agentrt.xai.config import redact
+
+    assert redact(text, secret) == shown

@@ -107,3 +107,24 @@ async def test_agentrt_voice_cli_against_the_built_in_simulator(tmp_path: Path) 
     assert [c["name"] for c in report["tool_calls"]] == ["get_weather"]
     pcm, rate = read_wav(wav_out)
     assert "cloudy" in await _heard(pcm, rate)
+
+
+async def test_the_clients_default_voice_model_is_served_and_speaks() -> None:
+    from agentrt.xai.realtime.events import AudioDelta, ResponseDone
+
+    audio = 0
+    async with (
+        Simulator(http_port=0) as sim,
+        Client(endpoint=str(sim.rest_url), api_key="x") as client,
+        client.realtime.connect(session=SessionConfig(turn_detection=None)) as session,
+    ):
+        await session.send_text("Tell me about the weather in Lisbon")
+        await session.create_response()
+        async for event in session:
+            if isinstance(event, AudioDelta):
+                audio += len(event.audio)
+            elif isinstance(event, ResponseDone):
+                status = event.status
+                break
+    assert status == "completed"
+    assert audio > RATE  # over half a second of speech (PCM16: 2 bytes a sample)

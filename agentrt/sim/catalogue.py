@@ -76,6 +76,8 @@ CATALOGUE: tuple[ModelEntry, ...] = (
     ModelEntry(
         name="grok-3-mini", kind="language", aliases=("grok-3-mini-latest",), reasoning=True
     ),
+    # The realtime (voice) API's model: it answers through the same chat model.
+    ModelEntry(name="grok-voice-latest", kind="language", aliases=("grok-voice",)),
     ModelEntry(name="grok-embed-1", kind="embedding", aliases=("v1",)),
     ModelEntry(
         name="grok-2-image-1212",

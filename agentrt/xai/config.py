@@ -39,6 +39,7 @@ __all__ = [
     "MANAGEMENT_ENDPOINT_ENV",
     "MANAGEMENT_KEY_ENV",
     "MAX_MESSAGE_BYTES",
+    "MIN_REDACTED",
     "REST_ENDPOINT_ENV",
     "ClientConfig",
     "Protocol",
@@ -49,6 +50,7 @@ __all__ = [
     "is_url",
     "is_xai",
     "management_config",
+    "redact",
     "resolve_endpoint",
     "resolve_key",
     "resolve_management_endpoint",
@@ -73,6 +75,18 @@ DEFAULT_TIMEOUT = 27 * 60.0
 MAX_MESSAGE_BYTES = 20 * 1024 * 1024
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "ip6-localhost"})
+
+
+MIN_REDACTED = 6
+"""Secrets shorter than this are not blanked out of messages: a test key such as ``x`` would
+maim every word it occurs in and hide nothing (a real key is tens of characters)."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of ``secret`` replaced by ``***``."""
+    if secret and len(secret) >= MIN_REDACTED and secret in text:
+        return text.replace(secret, "***")
+    return text
 
 
 def resolve_endpoint(explicit: str | None = None, protocol: Protocol | None = None) -> str:

@@ -23,7 +23,7 @@ from yarl import URL
 
 from agentrt import errors
 from agentrt.telemetry.tracing import Telemetry, trace_headers
-from agentrt.xai.config import ClientConfig, rest_base_url
+from agentrt.xai.config import ClientConfig, redact, rest_base_url
 from agentrt.xai.deadline import Deadline, Timeout
 from agentrt.xai.realtime.config import SessionConfig
 from agentrt.xai.realtime.session import CLOSE_TIMEOUT, RealtimeSession, Tracer
@@ -158,9 +158,7 @@ class Realtime:
         except aiohttp.WSServerHandshakeError as exc:
             raise _handshake_error(exc.status, url, secret) from None
         except (aiohttp.ClientError, OSError) as exc:
-            what = f"{type(exc).__name__}: {exc}"
-            if secret:
-                what = what.replace(secret, "***")
+            what = redact(f"{type(exc).__name__}: {exc}", secret)
             host = f"{url.scheme}://{url.host}:{url.port}{url.path}"
             raise errors.Unavailable(f"{host}: {what}"[:500], code="UNAVAILABLE") from None
 

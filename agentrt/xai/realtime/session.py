@@ -34,6 +34,7 @@ from typing import Any
 import aiohttp
 
 from agentrt import errors
+from agentrt.xai.config import redact
 from agentrt.xai.deadline import Timeout, effective_timeout
 from agentrt.xai.realtime.config import SessionConfig
 from agentrt.xai.realtime.events import Event, ServerError, SessionUpdated, parse_event
@@ -234,8 +235,7 @@ class RealtimeSession:
 
     def _clean(self, text: str) -> str:
         text = " ".join(text.split())[:500]
-        secret = self._secret
-        return text.replace(secret, "***") if secret and secret in text else text
+        return redact(text, self._secret)
 
     async def _wait_updated(self) -> dict[str, Any]:
         """Read until ``session.updated``; an ``error`` event before it is raised."""

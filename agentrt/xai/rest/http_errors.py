@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentrt import errors
+from agentrt.xai.config import redact
 
 __all__ = [
     "MAX_DETAILS",
@@ -59,9 +60,7 @@ def message_of(body: bytes, secret: str | None = None) -> str:
         if isinstance(found, str) and found:
             text = found
     text = " ".join(text.split())[:MAX_DETAILS]
-    if secret and secret in text:
-        text = text.replace(secret, "***")
-    return text
+    return redact(text, secret)
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
