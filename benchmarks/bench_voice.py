@@ -8,7 +8,8 @@ talk), each sends a question as text and asks for a response, and reads every ev
 - time to first audio: from ``response.create`` sent to the first audio delta (median and
   p90 over the sessions of a round);
 - client CPU per second of audio received (this process's CPU over the audio's length);
-- memory per session: this process's RSS with N sessions open, over the RSS before, / N.
+- memory per session: what Python allocated (tracemalloc) to open and hold the N sessions, / N
+  (traced while opening only, so the timed part runs untraced).
 
 The simulator's CPU (speech synthesis included) is not charged to the client.
 """
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import statistics
 import time
+import tracemalloc
 from typing import Any
 
 from benchmarks.harness import machine, write_results
@@ -26,14 +28,6 @@ from tests.conftest import running_sim
 
 QUESTION = "Tell me about the weather in Lisbon and what to wear."
 RATE = 24_000
-
-
-def _rss_kib() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 async def _one(session: Any, first: list[float], audio: list[int]) -> None:
@@ -64,13 +58,15 @@ async def round_of(rest_url: str, sessions: int) -> dict[str, float]:
     first: list[float] = []
     audio: list[int] = []
     async with Client(endpoint=rest_url, api_key="bench", timeout=120) as client:
-        before = _rss_kib()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
         async with AsyncExitStack() as stack:
             opened = [
                 await stack.enter_async_context(client.realtime.connect(session=config))
                 for _ in range(sessions)
             ]
-            held = _rss_kib()
+            held = tracemalloc.get_traced_memory()[0]
+            tracemalloc.stop()
             cpu = time.process_time()
             async with asyncio.TaskGroup() as tg:
                 for s in opened:
@@ -82,7 +78,7 @@ async def round_of(rest_url: str, sessions: int) -> dict[str, float]:
         "ttfa_p50_ms": statistics.median(first) * 1000,
         "ttfa_p90_ms": first[int(0.9 * (len(first) - 1))] * 1000,
         "cpu_ms_per_audio_s": cpu / seconds * 1000 if seconds else float("nan"),
-        "kib_per_session": (held - before) / sessions,
+        "kib_per_session": (held - before) / 1024 / sessions,
         "audio_s_per_session": seconds / sessions,
     }
 
