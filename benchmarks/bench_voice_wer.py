@@ -22,6 +22,7 @@ from typing import Any
 
 from agentrt.sim.realtime.ears import Ears, session_words, truecase
 from agentrt.sim.realtime.voice import speak
+from benchmarks.harness import write_results
 
 __all__ = ["DOMAINS", "PROMPTS", "hear", "word_errors"]
 
@@ -144,8 +145,10 @@ async def hear(ears: Ears, text: str, voice: str, domain: str | None, rate: int 
     return truecase(heard, capitals) if heard else ""
 
 
-async def _run(voices: list[str], prompts: list[tuple[str, str]]) -> None:
+async def _run(voices: list[str], prompts: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    """Print every prompt's hypotheses; return the WER per voice, without and with its session."""
     ears = Ears()
+    wer: dict[str, dict[str, float]] = {}
     for voice in voices:
         totals = {"no session": [0, 0], "its session": [0, 0]}
         started = time.perf_counter()
@@ -163,6 +166,8 @@ async def _run(voices: list[str], prompts: list[tuple[str, str]]) -> None:
         for key, (edits, words) in totals.items():
             print(f"\nWER {voice}, {key}: {edits / words:.3f} ({edits}/{words} words)")
         print(f"({len(prompts)} prompts, {spent / len(prompts) / 2:.2f} s per recognition)")
+        wer[voice] = {key: edits / words for key, (edits, words) in totals.items()}
+    return wer
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -174,7 +179,8 @@ def main(argv: list[str] | None = None) -> None:
     prompts = PROMPTS
     if args.quick:
         voices, prompts = voices[:1], PROMPTS[::4]
-    asyncio.run(_run(voices, prompts))
+    wer = asyncio.run(_run(voices, prompts))
+    write_results("voice_wer", {"prompts": len(prompts), "wer": wer})
 
 
 if __name__ == "__main__":
