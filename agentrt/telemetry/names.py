@@ -18,6 +18,7 @@ __all__ = [
     "OP_CHAT",
     "OP_EXECUTE_TOOL",
     "OP_INVOKE_AGENT",
+    "OP_REALTIME",
     "PROVIDER",
     "TIME_PER_OUTPUT_CHUNK",
     "TIME_TO_FIRST_CHUNK",
@@ -32,6 +33,8 @@ PROVIDER = "x_ai"
 OP_CHAT = "chat"
 OP_INVOKE_AGENT = "invoke_agent"
 OP_EXECUTE_TOOL = "execute_tool"
+OP_REALTIME = "realtime"
+"""``gen_ai.operation.name`` of a realtime (voice) session."""
 INSTRUMENTATION_NAME = "agentrt"
 
 

@@ -22,6 +22,7 @@ import aiohttp
 from yarl import URL
 
 from agentrt import errors
+from agentrt.telemetry.names import OP_REALTIME, PROVIDER, Attr
 from agentrt.telemetry.tracing import Telemetry, trace_headers
 from agentrt.xai.config import ClientConfig, redact, rest_base_url
 from agentrt.xai.deadline import Deadline, Timeout
@@ -175,11 +176,11 @@ class Realtime:
                 f"realtime {model}",
                 kind=SpanKind.CLIENT,
                 attributes={
-                    "gen_ai.operation.name": "realtime",
-                    "gen_ai.provider.name": "x_ai",
-                    "gen_ai.request.model": model,
-                    "server.address": url.host or "",
-                    "server.port": url.port or 0,
+                    Attr.OPERATION: OP_REALTIME,
+                    Attr.PROVIDER: PROVIDER,
+                    Attr.REQUEST_MODEL: model,
+                    Attr.SERVER_ADDRESS: url.host or "",
+                    Attr.SERVER_PORT: url.port or 0,
                 },
             )
         except Exception:  # telemetry never breaks the session
