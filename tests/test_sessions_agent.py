@@ -1,0 +1,164 @@
+"""Sessions: the turn model, its JSON form, MemoryStore, and agent runs on a session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from agentrt.agents.session import (
+    MemoryStore,
+    Session,
+    SessionStore,
+    SessionTurn,
+    turn_from_json,
+    turn_to_json,
+)
+from agentrt.errors import AgentError, SessionConflict, UsageError
+from agentrt.xai.messages import (
+    File,
+    Image,
+    Message,
+    Text,
+    ToolCall,
+    assistant,
+    tool_result,
+    user,
+)
+
+
+def _turn(index: int, text: str = "hi") -> SessionTurn:
+    return SessionTurn(
+        index=index,
+        input=text,
+        messages=(user(text), assistant(f"re: {text}")),
+        response_id=f"resp-{index}",
+        created_at=1700000000.5 + index,
+        usage={"prompt_tokens": 10, "completion_tokens": 5},
+    )
+
+
+def test_every_message_kind_round_trips_through_json() -> None:
+    messages = (
+        Message(role="system", content=(Text(text="be terse"),)),
+        Message(role="developer", content=(Text(text="dev"),), name="ops"),
+        user("look", Image(url="https://x/y.png", detail="high"), Image(file_id="file-1")),
+        user(File(file_id="f", data=b"\x00\xffbytes", filename="a.bin", mime_type="x/y")),
+        assistant(
+            "calling",
+            tool_calls=(
+                ToolCall(id="c1", name="f", arguments='{"a": 1}'),
+                ToolCall(
+                    id="c2",
+                    name="web",
+                    arguments="{}",
+                    type="web_search",
+                    status="failed",
+                    error_message="boom",
+                ),
+            ),
+            reasoning_content="because",
+            encrypted_content="enc",
+        ),
+        tool_result("c1", '{"ok": true}'),
+    )
+    turn = SessionTurn(
+        index=3,
+        input="look",
+        messages=messages,
+        response_id=None,
+        created_at=5.25,
+        partial=True,
+        usage={"prompt_tokens": 1},
+    )
+    data = json.loads(json.dumps(turn_to_json(turn)))
+    assert turn_from_json(data) == turn
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"v": 2}, "v=2 is not supported"),
+        ({"v": None}, "v=None is not supported"),
+        ({"index": -1}, "index"),
+        ({"index": True}, "index"),
+        ({"created_at": "now"}, "created_at"),
+        ({"usage": {"a": 1.5}}, "usage"),
+        ({"messages": [{"role": "robot"}]}, "role"),
+        ({"messages": [{"role": "user", "content": [{"file": {"data": "!!"}}]}]}, "base64"),
+        ({"messages": [{"role": "assistant", "tool_calls": [{"id": "x"}]}]}, "tool_calls[0].name"),
+        ({"response_id": 7}, "response_id"),
+    ],
+)
+def test_turn_from_json_refuses_bad_data_with_a_clear_error(
+    change: dict[str, object], words: str
+) -> None:
+    data = turn_to_json(_turn(0)) | change
+    with pytest.raises(UsageError, match=words.replace("[", r"\[").replace("]", r"\]")):
+        turn_from_json(data)
+
+
+async def test_memory_store_appends_loads_and_refuses_a_stale_append() -> None:
+    store = MemoryStore()
+    assert isinstance(store, SessionStore)
+    assert await store.load("s1") == ()
+    await store.append("s1", _turn(0), expected_turns=0)
+    await store.append("s1", _turn(1), expected_turns=1)
+    assert [t.index for t in await store.load("s1")] == [0, 1]
+    with pytest.raises(SessionConflict, match=r"expected 1 turns, found 2\): run again") as e:
+        await store.append("s1", _turn(1), expected_turns=1)
+    assert isinstance(e.value, AgentError)
+    assert (e.value.expected, e.value.found) == (1, 2)
+    with pytest.raises(UsageError, match="index 5 must equal expected_turns 2"):
+        await store.append("s1", _turn(5), expected_turns=2)
+
+
+async def test_concurrent_appends_with_the_same_expectation_write_once() -> None:
+    store = MemoryStore()
+    results = await asyncio.gather(
+        *(store.append("s", _turn(0, str(i)), expected_turns=0) for i in range(5)),
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 1
+    assert all(isinstance(r, SessionConflict) for r in results if r is not None)
+    assert len(await store.load("s")) == 1
+
+
+async def test_memory_store_lists_branches_trims_and_deletes() -> None:
+    store = MemoryStore()
+    for sid in ("b", "a", "c"):
+        for i in range(3):
+            await store.append(sid, _turn(i), expected_turns=i)
+    assert [i.session_id for i in await store.list()] == ["a", "b", "c"]
+    page = await store.list(limit=1, after="a")
+    assert [(i.session_id, i.turns) for i in page] == [("b", 3)]
+    await store.branch("a", at_turn=2, new_id="a2")
+    assert [t.input for t in await store.load("a2")] == ["hi", "hi"]
+    with pytest.raises(UsageError, match="exists already"):
+        await store.branch("a", at_turn=1, new_id="b")
+    with pytest.raises(UsageError, match=r"at_turn must be 1\.\.3"):
+        await store.branch("a", at_turn=4, new_id="z")
+    assert await store.trim("b", keep_last=1) == 2
+    (kept,) = await store.load("b")
+    assert kept.index == 0
+    assert kept.response_id == "resp-2"
+    await store.append("b", _turn(1), expected_turns=1)
+    assert await store.trim("c", keep_last=0) == 3
+    assert await store.load("c") == ()
+    assert await store.delete("a") is True
+    assert await store.delete("a") is False
+    assert [i.session_id for i in await store.list()] == ["a2", "b"]
+
+
+@pytest.mark.parametrize("bad", ["", "a b", "x" * 129, "../etc", "é"])
+def test_session_ids_are_checked(bad: str) -> None:
+    with pytest.raises(UsageError, match="session id"):
+        Session(MemoryStore(), bad)
+
+
+def test_session_of_accepts_a_tuple_and_refuses_other_values() -> None:
+    store = MemoryStore()
+    assert Session.of((store, "s")) == Session(store, "s")
+    with pytest.raises(UsageError, match="session= takes"):
+        Session.of(("not a store", "s"))  # type: ignore[arg-type]
