@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
+
+from agentrt.agents.agent import Agent
+from agentrt.agents.chat_model import ChatModel
+from agentrt.agents.events import RunFinished
 
 from agentrt.agents.session import (
     MemoryStore,
@@ -15,7 +20,10 @@ from agentrt.agents.session import (
     turn_from_json,
     turn_to_json,
 )
-from agentrt.errors import AgentError, SessionConflict, UsageError
+from agentrt.errors import AgentError, ServerError, SessionConflict, UsageError
+from agentrt.testing import ScriptedModel, fail, reply, simulator
+from agentrt.xai.chat_request import ChatRequest
+from agentrt.xai.client import Client
 from agentrt.xai.messages import (
     File,
     Image,
@@ -162,3 +170,130 @@ def test_session_of_accepts_a_tuple_and_refuses_other_values() -> None:
     assert Session.of((store, "s")) == Session(store, "s")
     with pytest.raises(UsageError, match="session= takes"):
         Session.of(("not a store", "s"))  # type: ignore[arg-type]
+
+
+# -- agent runs on a session ---------------------------------------------------------------
+
+MODEL = "grok-4-1-fast-reasoning"
+
+
+class SpyModel(ChatModel):
+    """The real xAI model seam, keeping each request it sends (for what went on the wire)."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(client)
+        self.sent: list[ChatRequest] = []
+
+    def complete(self, request: ChatRequest, *, timeout: float | None) -> Any:
+        self.sent.append(request)
+        return super().complete(request, timeout=timeout)
+
+    def stream(self, request: ChatRequest, *, timeout: float | None) -> Any:
+        self.sent.append(request)
+        return super().stream(request, timeout=timeout)
+
+
+async def test_a_session_run_sends_the_history_and_appends_one_turn() -> None:
+    store = MemoryStore()
+    model = ScriptedModel(reply("Hello Ada"), reply("You are Ada"))
+    agent = Agent(name="a", model=model, instructions="be terse")
+    await agent.run("I am Ada", session=(store, "s"))
+    second = await agent.run("Who am I?", session=Session(store, "s"))
+    sent = model.requests[1].messages
+    assert [m.role for m in sent] == ["system", "user", "assistant", "user"]
+    assert [m.text for m in sent[1:]] == ["I am Ada", "Hello Ada", "Who am I?"]
+    assert model.requests[1].previous_response_id is None  # a scripted model keeps nothing
+    turns = await store.load("s")
+    assert [t.input for t in turns] == ["I am Ada", "Who am I?"]
+    assert [m.text for m in turns[1].messages] == ["Who am I?", "You are Ada"]
+    assert turns[1].response_id == second.last_response_id
+    assert turns[1].usage["prompt_tokens"] == second.usage.prompt_tokens
+
+
+@pytest.mark.parametrize("how", ["error", "cancel"])
+async def test_a_failed_or_cancelled_session_run_appends_nothing(how: str) -> None:
+    store = MemoryStore()
+    await store.append("s", _turn(0), expected_turns=0)
+    turn = fail(ServerError("boom")) if how == "error" else reply("late", delay=5)
+    agent = Agent(name="a", model=ScriptedModel(turn))
+    task = asyncio.create_task(agent.run("hi", session=(store, "s")))
+    if how == "cancel":
+        await asyncio.sleep(0.05)
+        task.cancel()
+    with pytest.raises((ServerError, asyncio.CancelledError)):
+        await task
+    assert len(await store.load("s")) == 1
+
+
+async def test_two_runs_on_one_session_one_appends_the_other_gets_a_conflict_with_its_result() -> (
+    None
+):
+    store = MemoryStore()
+    fast = Agent(name="a", model=ScriptedModel(reply("fast")))
+    slow = Agent(name="a", model=ScriptedModel(reply("slow", delay=0.2)))
+    slow_run = asyncio.create_task(slow.run("one", session=(store, "s")))
+    await asyncio.sleep(0.05)
+    await fast.run("two", session=(store, "s"))
+    with pytest.raises(SessionConflict, match="expected 0 turns, found 1") as e:
+        await slow_run
+    assert e.value.result.output == "slow"
+    assert [t.input for t in await store.load("s")] == ["two"]
+
+
+async def test_a_streamed_session_run_appends_before_run_finished() -> None:
+    store = MemoryStore()
+    agent = Agent(name="a", model=ScriptedModel(reply("streamed answer", chunk_size=4)))
+    seen_turns = []
+    async with agent.stream("hi", session=(store, "s")) as events:
+        async for event in events:
+            if isinstance(event, RunFinished):
+                seen_turns.append(len(await store.load("s")))
+    assert seen_turns == [1]
+    assert events.result.output == "streamed answer"
+
+
+async def test_session_mode_is_checked() -> None:
+    agent = Agent(name="a", model=ScriptedModel())
+    with pytest.raises(UsageError, match="session_mode='sometimes'"):
+        await agent.run("hi", session=(MemoryStore(), "s"), session_mode="sometimes")  # type: ignore[arg-type]
+
+
+async def test_e2e_a_session_continues_by_previous_response_id_and_resends_when_it_expired() -> (
+    None
+):
+    async with simulator() as sim:
+        store = MemoryStore()
+        agent = Agent(name="a", model=MODEL, instructions="Answer briefly. " * 40)
+        spy = SpyModel(sim.client)
+        first = await agent.run("My name is Ada.", model=spy, session=(store, "s"))
+        assert spy.sent[0].store_messages is True
+        assert spy.sent[0].previous_response_id is None
+        second = await agent.run("What is my name?", model=spy, session=(store, "s"))
+        chained = spy.sent[1]
+        assert chained.previous_response_id == first.last_response_id
+        assert [m.text for m in chained.messages] == ["What is my name?"]
+        # the server saw the whole conversation: as many prompt tokens as resending it
+        resent = await agent.run(
+            "What is my name?", model=SpyModel(sim.client), history=first.messages
+        )
+        assert second.usage.prompt_tokens == resent.usage.prompt_tokens
+        # the stored response expires: the run resends the history, once, and succeeds
+        await sim.client.chat.delete_stored(second.last_response_id)
+        async with agent.stream("And again?", model=spy, session=(store, "s")) as events:
+            async for _ in events:
+                pass
+        expired, resend = spy.sent[2], spy.sent[3]
+        assert expired.previous_response_id == second.last_response_id
+        assert resend.previous_response_id is None
+        assert len(resend.messages) == 6  # instructions + 2 turns + the new input
+        assert len(await store.load("s")) == 3
+
+
+async def test_e2e_session_mode_resend_never_continues() -> None:
+    async with simulator() as sim:
+        store, spy = MemoryStore(), SpyModel(sim.client)
+        agent = Agent(name="a", model=MODEL)
+        for text in ("one", "two"):
+            await agent.run(text, model=spy, session=(store, "s"), session_mode="resend")
+        assert [r.previous_response_id for r in spy.sent] == [None, None]
+        assert [len(r.messages) for r in spy.sent] == [1, 3]

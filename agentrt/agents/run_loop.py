@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agentrt.agents.dispatch import ToolCallRecord, ToolJournal, dispatch
 from agentrt.agents.events import (
@@ -42,6 +42,7 @@ from agentrt.errors import (
     AgentError,
     DeadlineExceeded,
     MaxTurnsExceeded,
+    NotFound,
     OutputValidationError,
     RunTimeout,
     ToolLoopDetected,
@@ -56,6 +57,9 @@ from agentrt.xai.messages import Message, ToolCall, tool_result, user
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from agentrt.agents.approval import ApprovalRequired, Resumption
+    from agentrt.agents.guardrails import Guardrails
+    from agentrt.agents.hooks import HookRunner
     from agentrt.agents.limits import Limits
     from agentrt.agents.model import Model
     from agentrt.agents.schema import OutputSchema
@@ -63,7 +67,55 @@ if TYPE_CHECKING:
     from agentrt.telemetry.spans import AgentRun
     from agentrt.xai.tool_specs import ToolSpec
 
-__all__ = ["RunLoop", "RunSetup"]
+__all__ = ["Extension", "RequestChain", "RunLoop", "RunSetup"]
+
+
+class RequestChain(Protocol):
+    """How a session run's requests are sent (:class:`agentrt.agents.session_run.Chain`)."""
+
+    response_id: str | None
+
+    def request(self, setup: RunSetup, messages: list[Message]) -> ChatRequest:
+        """The next request."""
+        ...
+
+    def advance(self, response_id: str, sent: int) -> None:
+        """A response was recorded."""
+        ...
+
+    def fall_back(self) -> bool:
+        """After NotFound: resend everything once; False when done already."""
+        ...
+
+
+class Extension(Protocol):
+    """Hooks, guardrails, approvals, sessions: :mod:`agentrt.agents.run_extras` (the module)."""
+
+    async def start(self, loop: RunLoop) -> list[ToolCallRecord]:
+        """Before the first turn."""
+        ...
+
+    async def model_call(self, loop: RunLoop) -> ChatResponse:
+        """One unary model call."""
+        ...
+
+    def model_stream(self, loop: RunLoop) -> AsyncIterator[Any]:
+        """One streamed model call."""
+        ...
+
+    async def run_tools(self, loop: RunLoop, calls: list[ToolCall]) -> list[ToolCallRecord]:
+        """This turn's calls."""
+        ...
+
+    async def turn_end(self, loop: RunLoop, finished: RunFinished | None) -> RunResult[Any] | None:
+        """After a turn."""
+        ...
+
+    def resend_on_expiry(
+        self, loop: RunLoop, chain: RequestChain, first: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """A continued stream that falls back to resending."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,6 +188,17 @@ class RunLoop:
     # what must happen before the first model call (the agent's files, named collections)
     prepare: Callable[[RunLoop], Awaitable[None]] | None = None
     journal: ToolJournal | None = None  # tool calls kept so a resumed run runs none twice
+    # Sessions, approvals, hooks, guardrails, deps (agentrt.agents.run_extras); a run that
+    # uses none has ``ext`` None and pays one attribute check per turn for them.
+    ext: Extension | None = None
+    deps: Any = None
+    hooks: HookRunner | None = None
+    guards: Guardrails | None = None
+    session: Any = None  # an agentrt.agents.session_run.SessionRun
+    chain: RequestChain | None = None  # how a session run's requests are sent
+    paused: ApprovalRequired | None = None
+    resuming: Resumption | None = None
+    input_text: str = ""
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -147,18 +210,32 @@ class RunLoop:
     async def run_to_end(self) -> RunResult[Any]:
         """Run turns (unary model calls) until a final answer; raises an AgentError on failure."""
         with self._traced() as self.trace:
-            if self.prepare is not None:
-                await self.prepare(self)
-            while True:
-                self._next_turn()
-                response = await self._complete()
-                if response is None:  # a Model implementation broke the seam's contract
-                    raise AgentError("the model returned no response", result=self.partial())
-                calls = self._record(response)
-                if calls:
-                    await self._run_tools(calls)
-                elif (finished := self._finished(response)) is not None:
-                    return finished.result
+            return await self._turns()
+
+    async def _turns(self) -> RunResult[Any]:
+        if self.prepare is not None:
+            await self.prepare(self)
+        ext = self.ext
+        if ext is not None:
+            await ext.start(self)
+        while True:
+            self._next_turn()
+            if ext is not None:
+                response = await ext.model_call(self)
+            else:
+                response = await self.complete()
+            if response is None:  # a Model implementation broke the seam's contract
+                raise AgentError("the model returned no response", result=self.partial())
+            calls = self._record(response)
+            finished = None
+            if calls:
+                await self._run_tools(calls)
+            else:
+                finished = self._finished(response)
+            if ext is not None and (ended := await ext.turn_end(self, finished)) is not None:
+                return ended
+            if finished is not None:
+                return finished.result
 
     async def events(self) -> AsyncIterator[AgentEvent]:
         """Run turns (streamed model calls) until a final answer, yielding events as they
@@ -166,10 +243,18 @@ class RunLoop:
         with self._traced() as self.trace:
             if self.prepare is not None:
                 await self.prepare(self)
+            ext = self.ext
+            if ext is not None:
+                for record in await ext.start(self):
+                    yield ToolCallFinished(turn=self.turns, record=record)
             while True:
                 self._next_turn()
                 response = None
-                async with aclosing(self._stream()) as items:
+                if ext is not None:
+                    items: AsyncIterator[Any] = ext.model_stream(self)
+                else:
+                    items = self.stream()
+                async with aclosing(items):  # type: ignore[type-var]
                     async for item in items:
                         if isinstance(item, ChatResponse):
                             response = item
@@ -194,6 +279,12 @@ class RunLoop:
                     usage=response.usage,
                 )
                 finished = None if calls else self._finished(response)
+                ended = None
+                if ext is not None:
+                    ended = await ext.turn_end(self, finished)
+                if ended is not None and self.paused is not None:
+                    yield self.paused
+                    return
                 if finished is not None:
                     yield finished
                     return
@@ -219,7 +310,8 @@ class RunLoop:
             )
         self.turns += 1
 
-    def _remaining(self) -> float | None:
+    def remaining(self) -> float | None:
+        """Seconds left of the run's budget (``None``: no budget); RunTimeout when none are."""
         if self.deadline is None:
             return None
         left = self.deadline - time.monotonic()
@@ -247,21 +339,39 @@ class RunLoop:
         message = model_deadline_message(shown, took, left, e.details)
         return DeadlineExceeded(message, code=e.code, request_id=e.request_id)
 
-    async def _complete(self) -> ChatResponse:
+    async def complete(self) -> ChatResponse:
+        """One unary model call of the conversation so far."""
         started = time.monotonic()
+        chain = self.chain
         try:
             with activate(self.trace):  # the model call's span nests under the run's
                 return await self.model.complete(
-                    self.setup.request(self.messages), timeout=self._remaining()
+                    self.setup.request(self.messages)
+                    if chain is None
+                    else chain.request(self.setup, self.messages),
+                    timeout=self.remaining(),
                 )
         except DeadlineExceeded as e:
             raise self._deadline_error(e, started) from e
+        except NotFound:  # a stored response expired: resend the history, once
+            if chain is None or not chain.fall_back():
+                raise
+        return await self.complete()
 
-    async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
+    async def stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
         """The model's stream, deltas turned into events (one small object per delta)."""
         started = time.monotonic()
+        chain = self.chain
         with activate(self.trace):  # the stream takes its trace parent when it is made
-            it = self.model.stream(self.setup.request(self.messages), timeout=self._remaining())
+            request = (
+                self.setup.request(self.messages)
+                if chain is None
+                else chain.request(self.setup, self.messages)
+            )
+            it = self.model.stream(request, timeout=self.remaining())
+        if chain is not None and chain.response_id is not None:
+            assert self.ext is not None  # a session run has its extension
+            it = self.ext.resend_on_expiry(self, chain, it)
         try:
             async for item in it:
                 if isinstance(item, ChatResponse):
@@ -284,10 +394,24 @@ class RunLoop:
         self.response_ids.append(response.id)
         self.messages.append(response.message)
         self.last_text = response.content
+        if self.chain is not None:
+            self.chain.advance(response.id, len(self.messages))
         return [c for c in response.tool_calls if c.type == "function"]
 
     async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
         self._count_repeats(calls)
+        if self.ext is not None:  # approvals, tool guardrails, tool hooks
+            records = await self.ext.run_tools(self, calls)
+            if self.paused is not None:
+                return records
+        else:
+            records = await self.dispatch(calls)
+        self.records.extend(records)
+        self.messages.extend(tool_result(r.call_id, r.output) for r in records)
+        return records
+
+    def context(self) -> ToolContext[Any]:
+        """The run's context (the template of every tool call's, given to hooks and guardrails)."""
         context = self.tool_context
         if context is None:
             context = self.tool_context = ToolContext(
@@ -296,7 +420,13 @@ class RunLoop:
                 metadata=self.metadata,
                 client=self.client,
                 usage_sink=self.add_usage,
+                deps=self.deps,
             )
+        return context
+
+    async def dispatch(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
+        """Run ``calls`` (this turn's, validated and approved) to their records."""
+        context = self.context()
         try:
             with activate(self.trace):
                 records = await dispatch(
@@ -315,8 +445,6 @@ class RunLoop:
         except UnknownToolError as e:
             e.result = self.partial()
             raise
-        self.records.extend(records)
-        self.messages.extend(tool_result(r.call_id, r.output) for r in records)
         return records
 
     def _count_repeats(self, calls: list[ToolCall]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from agentrt.agents.approval import ApprovalRequired
     from agentrt.agents.dispatch import ToolCallRecord
     from agentrt.xai.chat_response import Usage
     from agentrt.xai.messages import Message
@@ -43,6 +44,10 @@ class RunResult(Generic[T]):
         response_ids: the model's response id of each turn.
         repeated_tool_calls: identical tool calls the model asked for more than once.
         duration: seconds the run took.
+        outcome: ``None`` for a run that ended, or the
+            :class:`~agentrt.agents.approval.ApprovalRequired` it paused at (``output`` is
+            then ``None``: resume with ``Agent.resume``). Only agents with tools that
+            ``needs_approval`` pause.
     """
 
     agent: str
@@ -56,6 +61,7 @@ class RunResult(Generic[T]):
     response_ids: tuple[str, ...]
     repeated_tool_calls: tuple[RepeatedToolCall, ...] = ()
     duration: float = 0.0
+    outcome: ApprovalRequired | None = None
 
     @property
     def last_response_id(self) -> str:
