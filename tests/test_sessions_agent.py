@@ -11,7 +11,6 @@ import pytest
 from agentrt.agents.agent import Agent
 from agentrt.agents.chat_model import ChatModel
 from agentrt.agents.events import RunFinished
-
 from agentrt.agents.session import (
     MemoryStore,
     Session,
