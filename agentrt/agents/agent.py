@@ -258,7 +258,17 @@ class Agent(Generic[T, Deps]):
         loop.journal = journal
         if self._extended or session is not None or hooks is not None or deps is not None:
             RunOptions(session, session_mode, hooks, deps).apply(self, loop, input)
-        return await self._drive(loop)
+        # _drive's body, inlined: one coroutine frame less per run
+        scope = None  # a hard stop, even for a model that ignores its timeout
+        if loop.deadline is not None:
+            scope = asyncio.timeout(loop.deadline - time.monotonic())
+        try:
+            async with scope or _NO_SCOPE:
+                return await loop.run_to_end()
+        except TimeoutError as e:
+            if scope is None or not scope.expired():
+                raise
+            raise loop.timeout_error() from e
 
     async def resume(
         self,
@@ -290,6 +300,7 @@ class Agent(Generic[T, Deps]):
         return await self._drive(loop)
 
     async def _drive(self, loop: RunLoop) -> RunResult[T]:
+        """Run ``loop`` to its end within its deadline (``run()`` inlines this)."""
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
             scope = asyncio.timeout(loop.deadline - time.monotonic())

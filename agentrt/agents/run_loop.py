@@ -210,32 +210,29 @@ class RunLoop:
     async def run_to_end(self) -> RunResult[Any]:
         """Run turns (unary model calls) until a final answer; raises an AgentError on failure."""
         with self._traced() as self.trace:
-            return await self._turns()
-
-    async def _turns(self) -> RunResult[Any]:
-        if self.prepare is not None:
-            await self.prepare(self)
-        ext = self.ext
-        if ext is not None:
-            await ext.start(self)
-        while True:
-            self._next_turn()
+            if self.prepare is not None:
+                await self.prepare(self)
+            ext = self.ext
             if ext is not None:
-                response = await ext.model_call(self)
-            else:
-                response = await self.complete()
-            if response is None:  # a Model implementation broke the seam's contract
-                raise AgentError("the model returned no response", result=self.partial())
-            calls = self._record(response)
-            finished = None
-            if calls:
-                await self._run_tools(calls)
-            else:
-                finished = self._finished(response)
-            if ext is not None and (ended := await ext.turn_end(self, finished)) is not None:
-                return ended
-            if finished is not None:
-                return finished.result
+                await ext.start(self)
+            while True:
+                self._next_turn()
+                if ext is not None:
+                    response = await ext.model_call(self)
+                else:
+                    response = await self.complete()
+                if response is None:  # a Model implementation broke the seam's contract
+                    raise AgentError("the model returned no response", result=self.partial())
+                calls = self._record(response)
+                finished = None
+                if calls:
+                    await self._run_tools(calls)
+                else:
+                    finished = self._finished(response)
+                if ext is not None and (ended := await ext.turn_end(self, finished)) is not None:
+                    return ended
+                if finished is not None:
+                    return finished.result
 
     async def events(self) -> AsyncIterator[AgentEvent]:
         """Run turns (streamed model calls) until a final answer, yielding events as they
@@ -398,35 +395,21 @@ class RunLoop:
             self.chain.advance(response.id, len(self.messages))
         return [c for c in response.tool_calls if c.type == "function"]
 
-    async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
-        self._count_repeats(calls)
-        if self.ext is not None:  # approvals, tool guardrails, tool hooks
-            records = await self.ext.run_tools(self, calls)
-            if self.paused is not None:
+    async def _run_tools(
+        self, calls: list[ToolCall], *, plain: bool = False
+    ) -> list[ToolCallRecord]:
+        """This turn's calls, their results kept; ``plain``: only run them (for run_extras)."""
+        if not plain:
+            self._count_repeats(calls)
+            if self.ext is not None:  # approvals, tool guardrails, tool hooks
+                records = await self.ext.run_tools(self, calls)
+                if self.paused is None:
+                    self.records.extend(records)
+                    self.messages.extend(tool_result(r.call_id, r.output) for r in records)
                 return records
-        else:
-            records = await self.dispatch(calls)
-        self.records.extend(records)
-        self.messages.extend(tool_result(r.call_id, r.output) for r in records)
-        return records
-
-    def context(self) -> ToolContext[Any]:
-        """The run's context (the template of every tool call's, given to hooks and guardrails)."""
         context = self.tool_context
         if context is None:
-            context = self.tool_context = ToolContext(
-                agent=self.setup.agent,
-                run_id=self.run_id,
-                metadata=self.metadata,
-                client=self.client,
-                usage_sink=self.add_usage,
-                deps=self.deps,
-            )
-        return context
-
-    async def dispatch(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
-        """Run ``calls`` (this turn's, validated and approved) to their records."""
-        context = self.context()
+            context = self.context()
         try:
             with activate(self.trace):
                 records = await dispatch(
@@ -445,7 +428,28 @@ class RunLoop:
         except UnknownToolError as e:
             e.result = self.partial()
             raise
+        if not plain:
+            self.records.extend(records)
+            self.messages.extend(tool_result(r.call_id, r.output) for r in records)
         return records
+
+    def dispatch(self, calls: list[ToolCall]) -> Awaitable[list[ToolCallRecord]]:
+        """Run ``calls`` (validated, approved) to their records; the caller keeps them."""
+        return self._run_tools(calls, plain=True)
+
+    def context(self) -> ToolContext[Any]:
+        """The run's context (the template of every tool call's, given to hooks and guardrails)."""
+        context = self.tool_context
+        if context is None:
+            context = self.tool_context = ToolContext(
+                agent=self.setup.agent,
+                run_id=self.run_id,
+                metadata=self.metadata,
+                client=self.client,
+                usage_sink=self.add_usage,
+                deps=self.deps,
+            )
+        return context
 
     def _count_repeats(self, calls: list[ToolCall]) -> None:
         limit = self.setup.limits.max_identical_tool_calls
