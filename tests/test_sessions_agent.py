@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from typing import Any
 
@@ -251,15 +252,47 @@ async def test_a_streamed_session_run_appends_before_run_finished() -> None:
     assert events.result.output == "streamed answer"
 
 
+class StoringScript(ScriptedModel):
+    """A scripted model that says it keeps completions (as xAI's does), with xAI-long ids."""
+
+    stores_completions = True
+
+    async def complete(self, request: ChatRequest, *, timeout: float | None) -> Any:
+        response = await super().complete(request, timeout=timeout)
+        return dataclasses.replace(response, id=f"{response.id}-{'0' * 40}")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "continued"),
+    [
+        ("a", "b", False),  # a tiny history is fewer bytes than the response id: resend
+        ("a" * 500, "b", True),  # a long one: continue by previous_response_id
+    ],
+)
+async def test_auto_mode_sends_whichever_request_is_smaller(
+    first: str, second: str, continued: bool
+) -> None:
+    store = MemoryStore()
+    model = StoringScript(reply("ok"), reply("ok"))
+    agent = Agent(name="a", model=model)
+    done = await agent.run(first, session=(store, "s"))
+    await agent.run(second, session=(store, "s"))
+    request = model.requests[1]
+    assert request.store_messages is True
+    assert (request.previous_response_id == done.last_response_id) is continued
+    assert len(request.messages) == (1 if continued else 3)
+
+
 async def test_session_mode_is_checked() -> None:
     agent = Agent(name="a", model=ScriptedModel())
     with pytest.raises(UsageError, match="session_mode='sometimes'"):
         await agent.run("hi", session=(MemoryStore(), "s"), session_mode="sometimes")  # type: ignore[arg-type]
 
 
-async def test_e2e_a_session_continues_by_previous_response_id_and_resends_when_it_expired() -> (
-    None
-):
+@pytest.mark.parametrize("streamed", [False, True])
+async def test_e2e_a_session_continues_by_previous_response_id_and_resends_when_it_expired(
+    streamed: bool,
+) -> None:
     async with simulator() as sim:
         store = MemoryStore()
         agent = Agent(name="a", model=MODEL, instructions="Answer briefly. " * 40)
@@ -278,13 +311,17 @@ async def test_e2e_a_session_continues_by_previous_response_id_and_resends_when_
         assert second.usage.prompt_tokens == resent.usage.prompt_tokens
         # the stored response expires: the run resends the history, once, and succeeds
         await sim.client.chat.delete_stored(second.last_response_id)
-        async with agent.stream("And again?", model=spy, session=(store, "s")) as events:
-            async for _ in events:
-                pass
+        if streamed:
+            async with agent.stream("And again?", model=spy, session=(store, "s")) as events:
+                async for _ in events:
+                    pass
+        else:
+            await agent.run("And again?", model=spy, session=(store, "s"))
         expired, resend = spy.sent[2], spy.sent[3]
         assert expired.previous_response_id == second.last_response_id
         assert resend.previous_response_id is None
         assert len(resend.messages) == 6  # instructions + 2 turns + the new input
+        assert len(spy.sent) == 4
         assert len(await store.load("s")) == 3
 
 
