@@ -257,7 +257,7 @@ class StoringScript(ScriptedModel):
 
     stores_completions = True
 
-    async def complete(self, request: ChatRequest, *, timeout: float | None) -> Any:
+    async def complete(self, request: ChatRequest, *, timeout: float | None) -> Any:  # noqa: ASYNC109
         response = await super().complete(request, timeout=timeout)
         return dataclasses.replace(response, id=f"{response.id}-{'0' * 40}")
 
