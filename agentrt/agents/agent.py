@@ -80,8 +80,7 @@ _NO_SCOPE = contextlib.nullcontext()  # a run without a deadline (reusable: it k
 class Agent(Generic[T, Deps]):
     """A tool-using agent; build once, run many times (concurrently too).
 
-    ``Agent[Out, Deps]``: ``Out`` is the output type, ``Deps`` the type of the ``deps=``
-    value handed to tools, hooks and guardrails (``RunContext[Deps]``; see docs/sessions.md).
+    ``Agent[Out, Deps]``: the output type, and the type of ``deps=`` (``RunContext[Deps]``).
 
     Args:
         name: the agent's name, ``[A-Za-z0-9_-]``; its tool name when used as a sub-agent.
@@ -97,8 +96,7 @@ class Agent(Generic[T, Deps]):
         redactions: strings the agent uses but never shows (values a spec took from
             ``${ENV}``): its ``repr``, error messages and spans show their markers.
         hooks: an object with lifecycle hook methods (:mod:`agentrt.agents.hooks`).
-        input_guardrails, output_guardrails, tool_guardrails: checks that stop a run
-            (:mod:`agentrt.agents.guardrails`).
+        input_guardrails, output_guardrails, tool_guardrails: :mod:`agentrt.agents.guardrails`.
         hook_timeout: seconds an async hook may take before the run fails with HookFailed.
 
     Raises:
@@ -238,16 +236,13 @@ class Agent(Generic[T, Deps]):
             deadline: a ``time.monotonic()`` time the run must end by (a parent's budget).
             journal: keeps the tool calls so a run resumed with the same ``run_id`` runs
                 none twice (:mod:`agentrt.agents.journal`).
-            session: a :class:`~agentrt.agents.session.Session` or ``(store, session_id)``:
-                its turns are the history, and the run appends one turn when it succeeds
-                (a failed, cancelled or paused run appends nothing).
-            session_mode: ``"auto"``, ``"resend"`` or ``"previous_response_id"``
-                (:mod:`agentrt.agents.session_run`).
-            hooks: lifecycle hooks for this run (after the agent's).
-            deps: the value tools, hooks and guardrails get as ``ctx.deps``.
+            session: a Session or ``(store, session_id)``: its turns are the history; one
+                turn is appended when the run succeeds (docs/sessions.md).
+            session_mode: ``"auto"``, ``"resend"`` or ``"previous_response_id"``.
+            hooks, deps: this run's hooks (after the agent's); ``ctx.deps`` for all of them.
 
         Returns:
-            The result; its ``outcome`` is an ApprovalRequired when the run paused for approval.
+            The result (``outcome``: an ApprovalRequired when it paused for approval).
 
         Raises:
             MaxTurnsExceeded, OutputValidationError, RunTimeout, ToolLoopDetected,
@@ -284,12 +279,9 @@ class Agent(Generic[T, Deps]):
         hooks: Any = None,
         deps: Deps | None = None,
     ) -> RunResult[T]:
-        """Continue a run paused for approval (see :mod:`agentrt.agents.approval`).
-
-        Approved calls run, denied ones answer the model with the person's reason, the
-        calls of that turn that needed no approval are not run again; then the run
-        goes on as :meth:`run` would (it may pause again). A run on a session needs
-        ``session=`` with the same id; its turn is appended when it finishes.
+        """Continue a run paused for approval (:mod:`agentrt.agents.approval`): approved
+        calls run, denied ones get the person's reason, the turn's other calls do not run
+        again; then as :meth:`run` (a session run needs the same ``session=``).
 
         Raises:
             UsageError: the state is another agent's or inconsistent, or the decisions

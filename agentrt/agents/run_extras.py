@@ -30,7 +30,8 @@ from agentrt.xai.messages import tool_result
 
 if TYPE_CHECKING:
     from agentrt.agents.events import RunFinished
-    from agentrt.agents.run_loop import RequestChain, RunLoop
+    from agentrt.agents.extension import RequestChain
+    from agentrt.agents.run_loop import RunLoop
     from agentrt.agents.run_result import RunResult
     from agentrt.agents.tools import ToolContext
     from agentrt.xai.messages import ToolCall

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from agentrt.agents.dispatch import ToolCallRecord, ToolJournal, dispatch
 from agentrt.agents.events import (
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from agentrt.agents.approval import ApprovalRequired, Resumption
+    from agentrt.agents.extension import Extension, RequestChain
     from agentrt.agents.guardrails import Guardrails
     from agentrt.agents.hooks import HookRunner
     from agentrt.agents.limits import Limits
@@ -67,55 +68,7 @@ if TYPE_CHECKING:
     from agentrt.telemetry.spans import AgentRun
     from agentrt.xai.tool_specs import ToolSpec
 
-__all__ = ["Extension", "RequestChain", "RunLoop", "RunSetup"]
-
-
-class RequestChain(Protocol):
-    """How a session run's requests are sent (:class:`agentrt.agents.session_run.Chain`)."""
-
-    response_id: str | None
-
-    def request(self, setup: RunSetup, messages: list[Message]) -> ChatRequest:
-        """The next request."""
-        ...
-
-    def advance(self, response_id: str, sent: int) -> None:
-        """A response was recorded."""
-        ...
-
-    def fall_back(self) -> bool:
-        """After NotFound: resend everything once; False when done already."""
-        ...
-
-
-class Extension(Protocol):
-    """Hooks, guardrails, approvals, sessions: :mod:`agentrt.agents.run_extras` (the module)."""
-
-    async def start(self, loop: RunLoop) -> list[ToolCallRecord]:
-        """Before the first turn."""
-        ...
-
-    async def model_call(self, loop: RunLoop) -> ChatResponse:
-        """One unary model call."""
-        ...
-
-    def model_stream(self, loop: RunLoop) -> AsyncIterator[Any]:
-        """One streamed model call."""
-        ...
-
-    async def run_tools(self, loop: RunLoop, calls: list[ToolCall]) -> list[ToolCallRecord]:
-        """This turn's calls."""
-        ...
-
-    async def turn_end(self, loop: RunLoop, finished: RunFinished | None) -> RunResult[Any] | None:
-        """After a turn."""
-        ...
-
-    def resend_on_expiry(
-        self, loop: RunLoop, chain: RequestChain, first: AsyncIterator[Any]
-    ) -> AsyncIterator[Any]:
-        """A continued stream that falls back to resending."""
-        ...
+__all__ = ["RunLoop", "RunSetup"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
