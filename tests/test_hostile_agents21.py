@@ -265,3 +265,29 @@ def _noop() -> None:
 def test_needs_approval_must_be_a_bool_or_a_function(value: Any) -> None:
     with pytest.raises(UsageError, match="needs_approval must be"):
         tool(needs_approval=value)(_noop)
+
+
+class _OwnTimeout:
+    async def on_turn_start(self, ctx: RunContext) -> None:
+        raise TimeoutError("the audit service timed out")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"history": []}, UsageError, "give session= or history=, not both"),
+        ({"session_mode": "never"}, UsageError, "session_mode='never'"),
+        ({"hooks": _OwnTimeout()}, HookFailed, "TimeoutError: the audit service timed out"),
+        ({"hooks": 42}, UsageError, "has none of on_run_start"),
+    ],
+)
+async def test_bad_run_options_are_refused(
+    kwargs: dict[str, Any], error: type[Exception], words: str
+) -> None:
+    from agentrt.agents.session import MemoryStore
+
+    store = MemoryStore()
+    agent = Agent(name="a", model=ScriptedModel(reply("x")))
+    with pytest.raises(error, match=words):
+        await agent.run("go", session=(store, "s"), **kwargs)
+    assert await store.load("s") == ()

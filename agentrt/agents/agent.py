@@ -252,7 +252,7 @@ class Agent(Generic[T, Deps]):
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
         loop.journal = journal
         if self._extended or session is not None or hooks is not None or deps is not None:
-            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input)
+            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
         # _drive's body, inlined: one coroutine frame less per run
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
@@ -327,7 +327,7 @@ class Agent(Generic[T, Deps]):
         """
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
         if self._extended or session is not None or hooks is not None or deps is not None:
-            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input)
+            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
         return AgentStream(loop)
 
     def as_tool(self, *, name: str | None = None, description: str | None = None) -> Tool:

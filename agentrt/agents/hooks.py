@@ -85,12 +85,15 @@ class HookRunner:
             HookFailed: one raised or timed out (cancellation passes through).
         """
         for fn in self._methods.get(name, ()):
+            scope = asyncio.timeout(self.timeout)
             try:
                 made = fn(*args)
                 if inspect.isawaitable(made):
-                    async with asyncio.timeout(self.timeout):
+                    async with scope:
                         await made
-            except TimeoutError:
+            except TimeoutError as e:
+                if not scope.expired():  # the hook's own TimeoutError
+                    raise HookFailed(name, f"TimeoutError: {str(e)[:500]}") from e
                 raise HookFailed(name, f"it did not return within {self.timeout:g} s") from None
             except Exception as e:
                 raise HookFailed(name, f"{type(e).__name__}: {str(e)[:500]}") from e

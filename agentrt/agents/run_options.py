@@ -38,8 +38,14 @@ class RunOptions:
     hooks: Any
     deps: Any
 
-    def apply(self, agent: AgentParts, loop: RunLoop, input: Any) -> None:
-        """Make ``loop`` an extended run with these options and the agent's hooks and guardrails."""
+    def apply(self, agent: AgentParts, loop: RunLoop, input: Any, history: Any = None) -> None:
+        """Make ``loop`` an extended run with these options and the agent's hooks and guardrails.
+
+        Raises:
+            UsageError: both a session and ``history=`` (the session is the history).
+        """
+        if self.session is not None and history is not None:
+            raise UsageError("give session= or history=, not both: a session is its own history")
         loop.ext = run_extras
         loop.deps = self.deps
         loop.hooks = HookRunner.of(agent.hooks, self.hooks, timeout=agent.hook_timeout)
