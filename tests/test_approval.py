@@ -68,7 +68,11 @@ async def test_a_run_pauses_and_resumes_without_running_a_call_twice() -> None:
         ("c2", "refund", {"order": "A1"})
     ]
     assert counts == {"lookup": 1}
+    assert paused.to_dict()["approval_required"] == [
+        {"call_id": "c2", "tool": "refund", "arguments": '{"order": "A1"}', "note": ""}
+    ]
     final = await agent.resume(_roundtrip(paused.outcome.state), {"c2": Approve()})
+    assert final.to_dict()["approval_required"] is None
     assert final.outcome is None
     assert final.output == "done"
     assert counts == {"lookup": 1, "refund": 1}

@@ -69,7 +69,8 @@ class RunResult(Generic[T]):
         return self.response_ids[-1] if self.response_ids else ""
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary: output, text, usage, turns, response ids, tool calls."""
+        """A JSON-ready summary: output, text, usage, turns, response ids, tool calls, and
+        ``approval_required`` (the pending calls of a paused run, else ``None``)."""
         output: Any = self.output
         dump = getattr(output, "model_dump", None)
         if callable(dump):
@@ -103,4 +104,8 @@ class RunResult(Generic[T]):
             ],
             "repeated_tool_calls": [dataclasses.asdict(r) for r in self.repeated_tool_calls],
             "duration": self.duration,
+            # a paused run: the calls waiting for a decision (its state: outcome.state.to_json())
+            "approval_required": None
+            if self.outcome is None
+            else [dataclasses.asdict(c) for c in self.outcome.calls],
         }
