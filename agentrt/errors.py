@@ -30,6 +30,9 @@
         ├── ToolLoopDetected          the model kept repeating one identical tool call
         ├── UnknownToolError          the model called a tool that does not exist (when told to raise)
         ├── ToolFailed                a durable run's tool kept failing after its retries
+        ├── SessionConflict           another run appended to the session first; ``result`` kept
+        ├── HookFailed                a lifecycle hook raised or hung; ``hook`` names it
+        ├── GuardrailTripped          a guardrail stopped the run; ``guardrail``, ``kind``, ``reason``
         └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
@@ -50,6 +53,8 @@ __all__ = [
     "AuthenticationError",
     "Cancelled",
     "DeadlineExceeded",
+    "GuardrailTripped",
+    "HookFailed",
     "IndexingFailed",
     "InvalidRequest",
     "MaxTurnsExceeded",
@@ -61,6 +66,7 @@ __all__ = [
     "ResponseTooLarge",
     "RunTimeout",
     "ServerError",
+    "SessionConflict",
     "StreamInterrupted",
     "ToolFailed",
     "ToolLoopDetected",
@@ -271,3 +277,54 @@ class ToolFailed(AgentError):
 
 class RunTimeout(AgentError):
     """The run's time budget ran out; the model call and tools in flight were cancelled."""
+
+
+class SessionConflict(AgentError):
+    """Another run appended to the session while this one was going; nothing was written.
+
+    Attributes:
+        session_id: the session.
+        expected: the turns this run saw when it started.
+        found: the turns the store had when this run tried to append.
+        result: this run's ``RunResult`` (when a run raised it), so nothing is lost.
+    """
+
+    def __init__(self, session_id: str, *, expected: int, found: int, result: Any = None) -> None:
+        super().__init__(
+            f"session {session_id!r} changed while this run was going "
+            f"(expected {expected} turns, found {found}): run again",
+            result=result,
+        )
+        self.session_id = session_id
+        self.expected = expected
+        self.found = found
+
+
+class HookFailed(AgentError):
+    """A lifecycle hook raised, or did not return within its time; the run was stopped.
+
+    Attributes:
+        hook: the hook's name, e.g. ``"on_tool_start"``.
+    """
+
+    def __init__(self, hook: str, message: str, *, result: Any = None) -> None:
+        super().__init__(f"hook {hook} failed: {message}", result=result)
+        self.hook = hook
+
+
+class GuardrailTripped(AgentError):
+    """A guardrail stopped the run (a guardrail that raised counts as tripped: fail closed).
+
+    Attributes:
+        guardrail: the guardrail's name (its function's name).
+        kind: ``"input"``, ``"output"`` or ``"tool"``.
+        reason: why it tripped.
+    """
+
+    def __init__(
+        self, guardrail: str, reason: str, *, kind: str = "input", result: Any = None
+    ) -> None:
+        super().__init__(f"{kind} guardrail {guardrail!r} tripped: {reason}", result=result)
+        self.guardrail = guardrail
+        self.kind = kind
+        self.reason = reason

@@ -35,17 +35,24 @@ import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, overload
+
+from typing_extensions import TypeVar
 
 from agentrt.agents.attachments import Attachments, attach
 from agentrt.agents.collection_names import CollectionResolver, SearchCollections
 from agentrt.agents.dispatch import ToolJournal
 from agentrt.agents.events import AgentEvent
+from agentrt.agents.guardrails import Guardrail, Guardrails
+from agentrt.agents.hooks import DEFAULT_HOOK_TIMEOUT_S, HookRunner
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import Model, ModelSettings
 from agentrt.agents.run_loop import RunLoop, RunSetup
+from agentrt.agents.run_options import RunOptions, resume_loop
 from agentrt.agents.run_result import RunResult
 from agentrt.agents.schema import output_schema as make_output_schema
+from agentrt.agents.session import Session, SessionStore
+from agentrt.agents.session_run import SessionMode
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import AgentError, UsageError
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
@@ -54,20 +61,26 @@ from agentrt.xai.messages import Message, system, user
 from agentrt.xai.tool_specs import CollectionsSearch
 
 if TYPE_CHECKING:
+    from agentrt.agents.approval import Decision
     from agentrt.agents.chat_model import ChatModel
+    from agentrt.agents.run_state import RunState
     from agentrt.xai.client import Client
 
 __all__ = ["Agent", "AgentInput", "AgentStream"]
 
 T = TypeVar("T")
+Deps = TypeVar("Deps", default=Any)
+SessionArg = Session | tuple[SessionStore, str]
 AgentInput = str | Message | Sequence[Message]
 """What a run starts from: a user's text, one message, or several."""
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NO_SCOPE = contextlib.nullcontext()  # a run without a deadline (reusable: it keeps no state)
 
 
-class Agent(Generic[T]):
+class Agent(Generic[T, Deps]):
     """A tool-using agent; build once, run many times (concurrently too).
+
+    ``Agent[Out, Deps]``: the output type, and the type of ``deps=`` (``RunContext[Deps]``).
 
     Args:
         name: the agent's name, ``[A-Za-z0-9_-]``; its tool name when used as a sub-agent.
@@ -82,6 +95,9 @@ class Agent(Generic[T]):
         description: what the agent does (read by a parent agent's model).
         redactions: strings the agent uses but never shows (values a spec took from
             ``${ENV}``): its ``repr``, error messages and spans show their markers.
+        hooks: an object with lifecycle hook methods (:mod:`agentrt.agents.hooks`).
+        input_guardrails, output_guardrails, tool_guardrails: :mod:`agentrt.agents.guardrails`.
+        hook_timeout: seconds an async hook may take before the run fails with HookFailed.
 
     Raises:
         UsageError: a bad name, both output forms, or a tool that cannot be a tool.
@@ -101,6 +117,11 @@ class Agent(Generic[T]):
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
         files: Sequence[str | os.PathLike[str]] = (),
+        hooks: Any = None,
+        input_guardrails: Sequence[Guardrail] = (),
+        output_guardrails: Sequence[Guardrail] = (),
+        tool_guardrails: Sequence[Guardrail] = (),
+        hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
     ) -> None: ...
     @overload
     def __init__(
@@ -116,6 +137,11 @@ class Agent(Generic[T]):
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
         files: Sequence[str | os.PathLike[str]] = (),
+        hooks: Any = None,
+        input_guardrails: Sequence[Guardrail] = (),
+        output_guardrails: Sequence[Guardrail] = (),
+        tool_guardrails: Sequence[Guardrail] = (),
+        hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
     ) -> None: ...
     def __init__(
         self,
@@ -131,6 +157,11 @@ class Agent(Generic[T]):
         description: str = "",
         redactions: Redactions = NO_REDACTIONS,
         files: Sequence[str | os.PathLike[str]] = (),
+        hooks: Any = None,
+        input_guardrails: Sequence[Guardrail] = (),
+        output_guardrails: Sequence[Guardrail] = (),
+        tool_guardrails: Sequence[Guardrail] = (),
+        hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -150,6 +181,12 @@ class Agent(Generic[T]):
         self.settings = settings or ModelSettings()
         self.limits = limits or Limits()
         self.redactions = redactions
+        self.hooks = hooks
+        self.hook_timeout = hook_timeout
+        HookRunner.of(hooks)  # checks the object now, not at the first run
+        self.guards = Guardrails.of(input_guardrails, output_guardrails, tool_guardrails)
+        # a run of this agent goes through agentrt.agents.run_extras even without run options
+        self._extended = hooks is not None or self.guards is not None or self.tools.approvals
         spec = output_type if output_type is not None else output_schema
         output = None if spec is None else make_output_schema(spec, name=f"{name}_output")
         model_name = model if isinstance(model, str) else str(getattr(model, "name", "model"))
@@ -182,6 +219,10 @@ class Agent(Generic[T]):
         metadata: Mapping[str, str] | None = None,
         deadline: float | None = None,
         journal: ToolJournal | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
     ) -> RunResult[T]:
         """Run to a final answer.
 
@@ -195,13 +236,63 @@ class Agent(Generic[T]):
             deadline: a ``time.monotonic()`` time the run must end by (a parent's budget).
             journal: keeps the tool calls so a run resumed with the same ``run_id`` runs
                 none twice (:mod:`agentrt.agents.journal`).
+            session: a Session or ``(store, session_id)``: its turns are the history; one
+                turn is appended when the run succeeds (docs/sessions.md).
+            session_mode: ``"auto"``, ``"resend"`` or ``"previous_response_id"``.
+            hooks, deps: this run's hooks (after the agent's); ``ctx.deps`` for all of them.
+
+        Returns:
+            The result (``outcome``: an ApprovalRequired when it paused for approval).
 
         Raises:
             MaxTurnsExceeded, OutputValidationError, RunTimeout, ToolLoopDetected,
-            UnknownToolError: with the partial result attached; RPC errors as the client raises them.
+            UnknownToolError, GuardrailTripped, HookFailed, SessionConflict: with the
+            partial result attached; RPC errors as the client raises them.
         """
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
         loop.journal = journal
+        if self._extended or session is not None or hooks is not None or deps is not None:
+            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
+        # _drive's body, inlined: one coroutine frame less per run
+        scope = None  # a hard stop, even for a model that ignores its timeout
+        if loop.deadline is not None:
+            scope = asyncio.timeout(loop.deadline - time.monotonic())
+        try:
+            async with scope or _NO_SCOPE:
+                return await loop.run_to_end()
+        except TimeoutError as e:
+            if scope is None or not scope.expired():
+                raise
+            raise loop.timeout_error() from e
+
+    async def resume(
+        self,
+        state: RunState,
+        decisions: dict[str, Decision],
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
+    ) -> RunResult[T]:
+        """Continue a run paused for approval (:mod:`agentrt.agents.approval`): approved
+        calls run, denied ones get the person's reason, the turn's other calls do not run
+        again; then as :meth:`run` (a session run needs the same ``session=``).
+
+        Raises:
+            UsageError: the state is another agent's or inconsistent, or the decisions
+                are not exactly one Approve()/Deny(reason) per pending call.
+        """
+        loop = self._loop((), client, model, None, None, metadata, deadline)
+        resume_loop(self, loop, state, decisions, RunOptions(session, session_mode, hooks, deps))
+        return await self._drive(loop)
+
+    async def _drive(self, loop: RunLoop) -> RunResult[T]:
+        """Run ``loop`` to its end within its deadline (``run()`` inlines this)."""
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
             scope = asyncio.timeout(loop.deadline - time.monotonic())
@@ -223,13 +314,20 @@ class Agent(Generic[T]):
         run_id: str | None = None,
         metadata: Mapping[str, str] | None = None,
         deadline: float | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
     ) -> AgentStream[T]:
         """Run, yielding events as they happen (same arguments as :meth:`run`).
 
         The model is called through the streaming RPC. Leave the ``async with``
         block (or break out of the loop) to cancel the model stream and the tools.
+        A run that pauses for approval ends with an ApprovalRequired event.
         """
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
+        if self._extended or session is not None or hooks is not None or deps is not None:
+            RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
         return AgentStream(loop)
 
     def as_tool(self, *, name: str | None = None, description: str | None = None) -> Tool:

@@ -22,6 +22,8 @@ class ChatModel:
     bytes over gRPC, JSON over REST).
     """
 
+    stores_completions = True  # answers previous_response_id (agentrt.agents.session_run)
+
     def __init__(self, client: Client) -> None:
         self.client = client
         # the encoder of the client's chat: its requests are what that chat takes

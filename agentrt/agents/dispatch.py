@@ -66,7 +66,9 @@ the 20 MiB a gRPC message may carry, even at 4 UTF-8 bytes a character and many 
 
 _MAX_ERROR_CHARS = 4_000  # an exception's message the model gets, at most
 
-ErrorKind = Literal["invalid_arguments", "unknown_tool", "raised", "timeout", "interrupted"]
+ErrorKind = Literal[
+    "invalid_arguments", "unknown_tool", "raised", "timeout", "interrupted", "denied"
+]
 
 
 STARTED: Literal["started"] = "started"

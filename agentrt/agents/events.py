@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from agentrt.agents.approval import ApprovalRequired
+
 if TYPE_CHECKING:
     from agentrt.agents.dispatch import ToolCallRecord
     from agentrt.agents.run_result import RunResult
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentEvent",
+    "ApprovalRequired",
     "ReasoningDelta",
     "RunFinished",
     "TextDelta",
@@ -81,6 +84,12 @@ class RunFinished:
 
 
 AgentEvent = (
-    TextDelta | ReasoningDelta | ToolCallStarted | ToolCallFinished | TurnFinished | RunFinished
+    TextDelta
+    | ReasoningDelta
+    | ToolCallStarted
+    | ToolCallFinished
+    | TurnFinished
+    | RunFinished
+    | ApprovalRequired
 )
-"""Any event ``Agent.stream()`` yields."""
+"""Any event ``Agent.stream()`` yields (a paused run's last is :class:`ApprovalRequired`)."""

@@ -42,6 +42,7 @@ from agentrt.errors import (
     AgentError,
     DeadlineExceeded,
     MaxTurnsExceeded,
+    NotFound,
     OutputValidationError,
     RunTimeout,
     ToolLoopDetected,
@@ -56,6 +57,10 @@ from agentrt.xai.messages import Message, ToolCall, tool_result, user
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from agentrt.agents.approval import ApprovalRequired, Resumption
+    from agentrt.agents.extension import Extension, RequestChain
+    from agentrt.agents.guardrails import Guardrails
+    from agentrt.agents.hooks import HookRunner
     from agentrt.agents.limits import Limits
     from agentrt.agents.model import Model
     from agentrt.agents.schema import OutputSchema
@@ -136,6 +141,17 @@ class RunLoop:
     # what must happen before the first model call (the agent's files, named collections)
     prepare: Callable[[RunLoop], Awaitable[None]] | None = None
     journal: ToolJournal | None = None  # tool calls kept so a resumed run runs none twice
+    # Sessions, approvals, hooks, guardrails, deps (agentrt.agents.run_extras); a run that
+    # uses none has ``ext`` None and pays one attribute check per turn for them.
+    ext: Extension | None = None
+    deps: Any = None
+    hooks: HookRunner | None = None
+    guards: Guardrails | None = None
+    session: Any = None  # an agentrt.agents.session_run.SessionRun
+    chain: RequestChain | None = None  # how a session run's requests are sent
+    paused: ApprovalRequired | None = None
+    resuming: Resumption | None = None
+    input_text: str = ""
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -149,15 +165,26 @@ class RunLoop:
         with self._traced() as self.trace:
             if self.prepare is not None:
                 await self.prepare(self)
+            ext = self.ext
+            if ext is not None:
+                await ext.start(self)
             while True:
                 self._next_turn()
-                response = await self._complete()
+                if ext is not None:
+                    response = await ext.model_call(self)
+                else:
+                    response = await self.complete()
                 if response is None:  # a Model implementation broke the seam's contract
                     raise AgentError("the model returned no response", result=self.partial())
                 calls = self._record(response)
+                finished = None
                 if calls:
                     await self._run_tools(calls)
-                elif (finished := self._finished(response)) is not None:
+                else:
+                    finished = self._finished(response)
+                if ext is not None and (ended := await ext.turn_end(self, finished)) is not None:
+                    return ended
+                if finished is not None:
                     return finished.result
 
     async def events(self) -> AsyncIterator[AgentEvent]:
@@ -166,10 +193,18 @@ class RunLoop:
         with self._traced() as self.trace:
             if self.prepare is not None:
                 await self.prepare(self)
+            ext = self.ext
+            if ext is not None:
+                for record in await ext.start(self):
+                    yield ToolCallFinished(turn=self.turns, record=record)
             while True:
                 self._next_turn()
                 response = None
-                async with aclosing(self._stream()) as items:
+                if ext is not None:
+                    items: AsyncIterator[Any] = ext.model_stream(self)
+                else:
+                    items = self.stream()
+                async with aclosing(items):  # type: ignore[type-var]
                     async for item in items:
                         if isinstance(item, ChatResponse):
                             response = item
@@ -194,6 +229,12 @@ class RunLoop:
                     usage=response.usage,
                 )
                 finished = None if calls else self._finished(response)
+                ended = None
+                if ext is not None:
+                    ended = await ext.turn_end(self, finished)
+                if ended is not None and self.paused is not None:
+                    yield self.paused
+                    return
                 if finished is not None:
                     yield finished
                     return
@@ -219,7 +260,8 @@ class RunLoop:
             )
         self.turns += 1
 
-    def _remaining(self) -> float | None:
+    def remaining(self) -> float | None:
+        """Seconds left of the run's budget (``None``: no budget); RunTimeout when none are."""
         if self.deadline is None:
             return None
         left = self.deadline - time.monotonic()
@@ -247,21 +289,39 @@ class RunLoop:
         message = model_deadline_message(shown, took, left, e.details)
         return DeadlineExceeded(message, code=e.code, request_id=e.request_id)
 
-    async def _complete(self) -> ChatResponse:
+    async def complete(self) -> ChatResponse:
+        """One unary model call of the conversation so far."""
         started = time.monotonic()
+        chain = self.chain
         try:
             with activate(self.trace):  # the model call's span nests under the run's
                 return await self.model.complete(
-                    self.setup.request(self.messages), timeout=self._remaining()
+                    self.setup.request(self.messages)
+                    if chain is None
+                    else chain.request(self.setup, self.messages),
+                    timeout=self.remaining(),
                 )
         except DeadlineExceeded as e:
             raise self._deadline_error(e, started) from e
+        except NotFound:  # a stored response expired: resend the history, once
+            if chain is None or not chain.fall_back():
+                raise
+        return await self.complete()
 
-    async def _stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
+    async def stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
         """The model's stream, deltas turned into events (one small object per delta)."""
         started = time.monotonic()
+        chain = self.chain
         with activate(self.trace):  # the stream takes its trace parent when it is made
-            it = self.model.stream(self.setup.request(self.messages), timeout=self._remaining())
+            request = (
+                self.setup.request(self.messages)
+                if chain is None
+                else chain.request(self.setup, self.messages)
+            )
+            it = self.model.stream(request, timeout=self.remaining())
+        if chain is not None and chain.response_id is not None:
+            assert self.ext is not None  # a session run has its extension
+            it = self.ext.resend_on_expiry(self, chain, it)
         try:
             async for item in it:
                 if isinstance(item, ChatResponse):
@@ -284,19 +344,25 @@ class RunLoop:
         self.response_ids.append(response.id)
         self.messages.append(response.message)
         self.last_text = response.content
+        if self.chain is not None:
+            self.chain.advance(response.id, len(self.messages))
         return [c for c in response.tool_calls if c.type == "function"]
 
-    async def _run_tools(self, calls: list[ToolCall]) -> list[ToolCallRecord]:
-        self._count_repeats(calls)
+    async def _run_tools(
+        self, calls: list[ToolCall], *, plain: bool = False
+    ) -> list[ToolCallRecord]:
+        """This turn's calls, their results kept; ``plain``: only run them (for run_extras)."""
+        if not plain:
+            self._count_repeats(calls)
+            if self.ext is not None:  # approvals, tool guardrails, tool hooks
+                records = await self.ext.run_tools(self, calls)
+                if self.paused is None:
+                    self.records.extend(records)
+                    self.messages.extend(tool_result(r.call_id, r.output) for r in records)
+                return records
         context = self.tool_context
         if context is None:
-            context = self.tool_context = ToolContext(
-                agent=self.setup.agent,
-                run_id=self.run_id,
-                metadata=self.metadata,
-                client=self.client,
-                usage_sink=self.add_usage,
-            )
+            context = self.context()
         try:
             with activate(self.trace):
                 records = await dispatch(
@@ -315,9 +381,28 @@ class RunLoop:
         except UnknownToolError as e:
             e.result = self.partial()
             raise
-        self.records.extend(records)
-        self.messages.extend(tool_result(r.call_id, r.output) for r in records)
+        if not plain:
+            self.records.extend(records)
+            self.messages.extend(tool_result(r.call_id, r.output) for r in records)
         return records
+
+    def dispatch(self, calls: list[ToolCall]) -> Awaitable[list[ToolCallRecord]]:
+        """Run ``calls`` (validated, approved) to their records; the caller keeps them."""
+        return self._run_tools(calls, plain=True)
+
+    def context(self) -> ToolContext[Any]:
+        """The run's context (the template of every tool call's, given to hooks and guardrails)."""
+        context = self.tool_context
+        if context is None:
+            context = self.tool_context = ToolContext(
+                agent=self.setup.agent,
+                run_id=self.run_id,
+                metadata=self.metadata,
+                client=self.client,
+                usage_sink=self.add_usage,
+                deps=self.deps,
+            )
+        return context
 
     def _count_repeats(self, calls: list[ToolCall]) -> None:
         limit = self.setup.limits.max_identical_tool_calls

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from agentrt.agents.approval import ApprovalRequired
     from agentrt.agents.dispatch import ToolCallRecord
     from agentrt.xai.chat_response import Usage
     from agentrt.xai.messages import Message
@@ -43,6 +44,10 @@ class RunResult(Generic[T]):
         response_ids: the model's response id of each turn.
         repeated_tool_calls: identical tool calls the model asked for more than once.
         duration: seconds the run took.
+        outcome: ``None`` for a run that ended, or the
+            :class:`~agentrt.agents.approval.ApprovalRequired` it paused at (``output`` is
+            then ``None``: resume with ``Agent.resume``). Only agents with tools that
+            ``needs_approval`` pause.
     """
 
     agent: str
@@ -56,6 +61,7 @@ class RunResult(Generic[T]):
     response_ids: tuple[str, ...]
     repeated_tool_calls: tuple[RepeatedToolCall, ...] = ()
     duration: float = 0.0
+    outcome: ApprovalRequired | None = None
 
     @property
     def last_response_id(self) -> str:
@@ -63,7 +69,8 @@ class RunResult(Generic[T]):
         return self.response_ids[-1] if self.response_ids else ""
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary: output, text, usage, turns, response ids, tool calls."""
+        """A JSON-ready summary: output, text, usage, turns, response ids, tool calls, and
+        ``approval_required`` (the pending calls of a paused run, else ``None``)."""
         output: Any = self.output
         dump = getattr(output, "model_dump", None)
         if callable(dump):
@@ -97,4 +104,8 @@ class RunResult(Generic[T]):
             ],
             "repeated_tool_calls": [dataclasses.asdict(r) for r in self.repeated_tool_calls],
             "duration": self.duration,
+            # a paused run: the calls waiting for a decision (its state: outcome.state.to_json())
+            "approval_required": None
+            if self.outcome is None
+            else [dataclasses.asdict(c) for c in self.outcome.calls],
         }

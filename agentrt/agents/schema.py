@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_origin
 
 from agentrt.agents.docstrings import parse_docstring
 from agentrt.errors import UsageError
@@ -138,7 +138,8 @@ def _fields(
     for param in signature.parameters.values():
         _check_kind(param, tool_name)
         annotation = Any if param.annotation is inspect.Parameter.empty else param.annotation
-        if isinstance(annotation, type) and issubclass(annotation, context_types):
+        origin = get_origin(annotation) or annotation  # ToolContext[Deps] is ToolContext
+        if isinstance(origin, type) and issubclass(origin, context_types):
             context_param = param.name
             continue
         default = ... if param.default is inspect.Parameter.empty else param.default

@@ -29,7 +29,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from inspect import iscoroutinefunction
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, cast, overload
+
+from typing_extensions import TypeVar
 
 from agentrt.agents.schema import FunctionSchema, function_schema
 from agentrt.errors import UsageError
@@ -38,12 +40,24 @@ if TYPE_CHECKING:
     from agentrt.xai.chat_response import Usage
     from agentrt.xai.tool_specs import FunctionTool, ToolSpec
 
-__all__ = ["SERVER_TOOL_KINDS", "Tool", "ToolContext", "Toolset", "server_tool", "tool"]
+__all__ = [
+    "SERVER_TOOL_KINDS",
+    "ApprovalCheck",
+    "RunContext",
+    "Tool",
+    "ToolContext",
+    "Toolset",
+    "server_tool",
+    "tool",
+]
+
+Deps = TypeVar("Deps", default=Any)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ToolContext:
-    """What a tool may learn about the call it serves; ask for it with a parameter typed ``ToolContext``.
+class ToolContext(Generic[Deps]):
+    """What a tool may learn about the call it serves; ask for it with a parameter typed
+    ``ToolContext`` (or ``RunContext[MyDeps]``: the same class). Hooks and guardrails get it too.
 
     Attributes:
         call_id: the model's tool call id (with ``run_id``, an idempotency key).
@@ -54,6 +68,7 @@ class ToolContext:
         deadline: ``time.monotonic()`` value by which the run must end, or ``None``.
         metadata: caller-supplied values (e.g. from ``agentrt serve`` requests).
         client: the client the run uses (sub-agents reuse it).
+        deps: the run's ``deps=`` value (typed by ``Agent[Out, Deps]``), ``None`` if not given.
     """
 
     call_id: str = ""
@@ -65,6 +80,7 @@ class ToolContext:
     metadata: Mapping[str, str] = field(default_factory=dict)
     client: Any = field(default=None, repr=False)
     usage_sink: Callable[[Usage], None] | None = field(default=None, repr=False)
+    deps: Deps = field(default=cast("Deps", None), repr=False)
 
     def remaining(self) -> float | None:
         """Seconds left of the run's budget, or ``None`` when it has none."""
@@ -74,6 +90,13 @@ class ToolContext:
         """Report model usage spent inside the tool (a sub-agent); it rolls up into the run."""
         if self.usage_sink is not None:
             self.usage_sink(usage)
+
+
+RunContext = ToolContext
+"""The context of a run as tools, hooks and guardrails see it (``RunContext[MyDeps]``)."""
+
+ApprovalCheck = Callable[[ToolContext[Any], Any], bool]
+"""``needs_approval=`` as a function: ``(ctx, arguments) -> bool`` (arguments as parsed JSON)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -89,6 +112,8 @@ class Tool:
         idempotent: safe to retry (used by durable runs).
         fn: the function itself.
         is_async: whether ``fn`` is a coroutine function (else it runs in a thread).
+        needs_approval: ``True`` (every call) or ``(ctx, arguments) -> bool``: a person
+            decides before the call runs (see :mod:`agentrt.agents.approval`).
     """
 
     name: str
@@ -100,6 +125,7 @@ class Tool:
     fn: Callable[..., Any] = field(repr=False)
     is_async: bool
     schema: FunctionSchema = field(repr=False)
+    needs_approval: bool | ApprovalCheck = False
 
     @classmethod
     def from_function(
@@ -111,6 +137,7 @@ class Tool:
         strict: bool | None = None,
         timeout: float | None = None,
         idempotent: bool = False,
+        needs_approval: bool | ApprovalCheck = False,
     ) -> Tool:
         """Build a tool from ``fn``; ``strict=None`` turns strict on when the schema allows it.
 
@@ -128,6 +155,10 @@ class Tool:
             )
         if timeout is not None and not timeout > 0:
             raise UsageError(f"tool {schema.name!r}: timeout must be > 0 seconds, got {timeout}")
+        if not isinstance(needs_approval, bool) and not callable(needs_approval):
+            raise UsageError(
+                f"tool {schema.name!r}: needs_approval must be True, False or a function"
+            )
         return cls(
             name=schema.name,
             description=schema.description,
@@ -138,6 +169,7 @@ class Tool:
             fn=fn,
             is_async=iscoroutinefunction(fn) or iscoroutinefunction(type(fn).__call__),
             schema=schema,
+            needs_approval=needs_approval,
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -166,6 +198,7 @@ def tool(
     strict: bool | None = None,
     timeout: float | None = None,
     idempotent: bool = False,
+    needs_approval: bool | ApprovalCheck = False,
 ) -> Callable[[Callable[..., Any]], Tool]: ...
 def tool(
     fn: Callable[..., Any] | None = None,
@@ -176,8 +209,9 @@ def tool(
     strict: bool | None = None,
     timeout: float | None = None,
     idempotent: bool = False,
+    needs_approval: bool | ApprovalCheck = False,
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
-    """Make a :class:`Tool` of a function: ``@tool`` or ``@tool(timeout=5, ...)``."""
+    """Make a :class:`Tool` of a function: ``@tool`` or ``@tool(timeout=5, needs_approval=True)``."""
 
     def wrap(f: Callable[..., Any]) -> Tool:
         return Tool.from_function(
@@ -187,6 +221,7 @@ def tool(
             strict=strict,
             timeout=timeout,
             idempotent=idempotent,
+            needs_approval=needs_approval,
         )
 
     return wrap if fn is None else wrap(fn)
@@ -201,6 +236,7 @@ class Toolset:
 
     items: tuple[Tool | ToolSpec, ...]
     functions: Mapping[str, Tool]
+    approvals: bool  # some tool needs a person's approval (checked once per tool turn)
 
     def __init__(self, tools: Iterable[Tool | ToolSpec | Callable[..., Any]] = ()) -> None:
         items: list[Tool | ToolSpec] = []
@@ -214,6 +250,8 @@ class Toolset:
             items.append(item)
         object.__setattr__(self, "items", tuple(items))
         object.__setattr__(self, "functions", by_name)
+        approvals = any(t.needs_approval is not False for t in by_name.values())
+        object.__setattr__(self, "approvals", approvals)
 
     def get(self, name: str) -> Tool | None:
         """The local tool called ``name``, if any."""
