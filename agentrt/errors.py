@@ -30,6 +30,7 @@
         ├── ToolLoopDetected          the model kept repeating one identical tool call
         ├── UnknownToolError          the model called a tool that does not exist (when told to raise)
         ├── ToolFailed                a durable run's tool kept failing after its retries
+        ├── SessionConflict           another run appended to the session first; ``result`` kept
         └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
@@ -61,6 +62,7 @@ __all__ = [
     "ResponseTooLarge",
     "RunTimeout",
     "ServerError",
+    "SessionConflict",
     "StreamInterrupted",
     "ToolFailed",
     "ToolLoopDetected",
@@ -271,3 +273,24 @@ class ToolFailed(AgentError):
 
 class RunTimeout(AgentError):
     """The run's time budget ran out; the model call and tools in flight were cancelled."""
+
+
+class SessionConflict(AgentError):
+    """Another run appended to the session while this one was going; nothing was written.
+
+    Attributes:
+        session_id: the session.
+        expected: the turns this run saw when it started.
+        found: the turns the store had when this run tried to append.
+        result: this run's ``RunResult`` (when a run raised it), so nothing is lost.
+    """
+
+    def __init__(self, session_id: str, *, expected: int, found: int, result: Any = None) -> None:
+        super().__init__(
+            f"session {session_id!r} changed while this run was going "
+            f"(expected {expected} turns, found {found}): run again",
+            result=result,
+        )
+        self.session_id = session_id
+        self.expected = expected
+        self.found = found
