@@ -33,14 +33,19 @@ def redis_binary() -> str:
     return found
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 20) -> None:
+def _wait_ready(
+    port: int, process: subprocess.Popen[bytes], password: str | None, limit: float = 20
+) -> None:
+    """Until the server answers PING (after AUTH, and after loading its append-only file)."""
+    hello = b"PING\r\n" if password is None else f"AUTH {password}\r\nPING\r\n".encode()
     end = time.monotonic() + limit
     while time.monotonic() < end:
         if process.poll() is not None:
             raise RuntimeError(f"redis-server exited with {process.returncode}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
-            s.sendall(b"PING\r\n")
-            if s.recv(16).startswith(b"+PONG"):
+            s.sendall(hello)
+            time.sleep(0.02)
+            if s.recv(256).endswith(b"+PONG\r\n"):
                 return
         time.sleep(0.05)
     raise RuntimeError(f"redis-server on port {port} was not ready within {limit} s")
@@ -65,7 +70,7 @@ def running_redis(
         args += ["--requirepass", password]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_ready(port, process)
+        _wait_ready(port, process, password)
         auth = "" if password is None else f":{password}@"
         yield f"redis://{auth}127.0.0.1:{port}/0", process
     finally:

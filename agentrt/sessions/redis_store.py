@@ -21,6 +21,7 @@ import builtins
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 from redis import exceptions as rx
@@ -95,6 +96,10 @@ class RedisStore:
             raise UsageError(f"session store {self._shown} is closed")
         try:
             return await work(*args, **kwargs)
+        except (rx.AuthenticationError, rx.AuthorizationError) as exc:
+            raise UsageError(
+                f"redis {self._shown}: {_what(exc)}: fix the user or password in the URL"
+            ) from None
         except (rx.ConnectionError, rx.TimeoutError, OSError) as exc:
             raise Unavailable(f"redis {self._shown}: {_what(exc)}", code="UNAVAILABLE") from None
         except rx.RedisError as exc:
@@ -205,6 +210,9 @@ def _client(url: str, shown: str, max_connections: int, timeout: float) -> Any:
     if not url.startswith(("redis://", "rediss://")):
         raise UsageError(f"redis URL {shown!r} must start with redis:// or rediss://")
     try:
+        db = urlsplit(url).path.strip("/")
+        if db and not db.isdigit():
+            raise ValueError(f"the database after the / must be a number, not {db!r}")
         pool = aioredis.BlockingConnectionPool.from_url(
             url,
             max_connections=max_connections,

@@ -55,10 +55,10 @@ class SessionDb:
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
             db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            self._check_schema(db)  # first: another program's file is left as it was
             if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
                 raise UsageError(f"session store {self.path}: cannot use WAL mode here")
             db.execute("PRAGMA synchronous = NORMAL")
-            self._check_schema(db)
         except BaseException:
             db.close()
             raise
