@@ -352,3 +352,76 @@ async def test_a_redis_killed_mid_append_is_unavailable_and_half_writes_nothing(
         infos = {i.session_id: i.turns for i in await store.list()}
         assert infos == {f"s{n}": len(await store.load(f"s{n}")) for n in acked}
         await store.close()
+
+
+# -- SQLite: a writer that holds the lock, a writer killed mid-append ------------------------
+
+
+async def test_a_sqlite_file_locked_too_long_is_unavailable_and_reads_go_on(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    store = SqliteStore(path, busy_timeout=0.2)
+    await store.append("s", turn(0), expected_turns=0)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's long write
+    try:
+        with pytest.raises(
+            Unavailable, match=r"locked\.db stayed locked by another writer for 0\.2 s"
+        ):
+            await store.append("s", turn(1), expected_turns=1)
+        assert len(await store.load("s")) == 1  # WAL: readers do not wait for the writer
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await store.append("s", turn(1), expected_turns=1)
+    await store.close()
+
+
+_KILLED_WRITER = """
+import asyncio, sys
+from agentrt.sessions.sqlite import SqliteStore
+from tests.test_session_stores import turn
+from agentrt.xai.messages import tool_result
+
+async def main():
+    store = SqliteStore(sys.argv[1])
+    for i in range(100000):
+        big = turn(i, f"turn {i}", extra=(tool_result("c", "x" * 300_000),))
+        await store.append("s", big, expected_turns=i)
+        print(i, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_a_sqlite_writer_killed_mid_append_leaves_whole_turns(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "killed.db"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert process.stdout is not None
+    acked = -1
+    for line in process.stdout:
+        acked = int(line)
+        if acked >= 20:
+            break
+    process.kill()
+    process.wait(10)
+    process.stdout.close()
+    loaded = asyncio.run(_load(path))
+    assert acked + 1 <= len(loaded) <= acked + 2
+    assert [t.input for t in loaded] == [f"turn {i}" for i in range(len(loaded))]
+    assert all(len(t.messages[-1].text) == 300_000 for t in loaded)
+
+
+async def _load(path: Path) -> tuple[Any, ...]:
+    store = SqliteStore(path)
+    try:
+        return await store.load("s")
+    finally:
+        await store.close()
