@@ -92,6 +92,28 @@ async def batch(store: SessionStore, ids: list[str], batches: int, latencies: li
     return spent / (batches * len(ids)) * 1e6
 
 
+def report(samples: dict[str, list[float]], latencies: dict[str, list[float]]) -> None:
+    """Print the two tables and write ``bench-results/sessions.json``."""
+    size = len(encode_turn(realistic_turn(0, 0)))
+    print(f"\nload ({HISTORY} turns) + append of a {size:,}-byte turn, per run\n")
+    print(markdown_table(samples, unit="µs wall per turn", baseline="memory, 1 concurrent"))
+    print("\n| case | median latency per run (ms) | p95 |\n| --- | ---: | ---: |")
+    for name, values in latencies.items():
+        ordered = sorted(values)
+        p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
+        print(f"| {name} | {statistics.median(values) * 1e3:.2f} | {p95 * 1e3:.2f} |")
+    write_results(
+        "sessions",
+        {
+            "turn_bytes": size,
+            "history_turns": HISTORY,
+            "us_per_turn": {k: median(v) for k, v in samples.items()},
+            "latency_ms_median": {k: statistics.median(v) * 1e3 for k, v in latencies.items()},
+            "samples": samples,
+        },
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke run: figures mean nothing")
@@ -121,24 +143,7 @@ def main() -> None:
         for store in stores.values():
             loop.run_until_complete(store.close())
     loop.close()
-    size = len(encode_turn(realistic_turn(0, 0)))
-    print(f"\nload ({HISTORY} turns) + append of a {size:,}-byte turn, per run\n")
-    print(markdown_table(samples, unit="µs wall per turn", baseline="memory, 1 concurrent"))
-    print("\n| case | median latency per run (ms) | p95 |\n| --- | ---: | ---: |")
-    for name, values in latencies.items():
-        ordered = sorted(values)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
-        print(f"| {name} | {statistics.median(values) * 1e3:.2f} | {p95 * 1e3:.2f} |")
-    write_results(
-        "sessions",
-        {
-            "turn_bytes": size,
-            "history_turns": HISTORY,
-            "us_per_turn": {k: median(v) for k, v in samples.items()},
-            "latency_ms_median": {k: statistics.median(v) * 1e3 for k, v in latencies.items()},
-            "samples": samples,
-        },
-    )
+    report(samples, latencies)
 
 
 if __name__ == "__main__":

@@ -32,14 +32,13 @@ SECRET = "hunter2-s3cret"
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, redis_server: str
-) -> AsyncIterator[SessionStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SessionStore]:
     made: SessionStore
     if request.param == "sqlite":
         made = SqliteStore(tmp_path / "db" / "sessions.db")
     else:
-        made = RedisStore(redis_server, prefix=f"test:{uuid.uuid4().hex}:")
+        url = request.getfixturevalue("redis_server")  # only Redis cases skip without it
+        made = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
     yield made
     await made.close()
 
@@ -287,7 +286,7 @@ TAMPERED = [
 
 @pytest.mark.parametrize(("raw", "message"), TAMPERED)
 async def test_a_tampered_stored_turn_is_one_usage_error_naming_the_session(
-    store: SessionStore, redis_server: str, raw: bytes, message: str
+    store: SessionStore, request: pytest.FixtureRequest, raw: bytes, message: str
 ) -> None:
     await store.append("s", turn(0), expected_turns=0)
     await store.append("s", turn(1), expected_turns=1)
@@ -297,7 +296,7 @@ async def test_a_tampered_stored_turn_is_one_usage_error_naming_the_session(
         db.close()
     else:
         assert isinstance(store, RedisStore)
-        raw_client = aioredis.Redis.from_url(redis_server)
+        raw_client = aioredis.Redis.from_url(request.getfixturevalue("redis_server"))
         await raw_client.lset(store._keys("s")[0], 1, raw)
         await raw_client.aclose()
     with pytest.raises(UsageError, match=message) as caught:

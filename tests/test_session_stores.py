@@ -26,19 +26,19 @@ from agentrt.xai.messages import Message, Text, ToolCall, assistant, file, image
 KINDS = ["memory", "sqlite", "redis"]
 
 
-def make_store(kind: str, tmp_path: Path, redis_url: str) -> SessionStore:
+def make_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> SessionStore:
     if kind == "memory":
         return MemoryStore()
     if kind == "sqlite":
         return SqliteStore(tmp_path / "sessions.db")
+    # Asked for here, so a machine without redis-server skips only the Redis cases.
+    redis_url: str = request.getfixturevalue("redis_server")
     return RedisStore(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
 
 
 @pytest.fixture(params=KINDS)
-async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, redis_server: str
-) -> AsyncIterator[SessionStore]:
-    made = make_store(request.param, tmp_path, redis_server)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SessionStore]:
+    made = make_store(request.param, request, tmp_path)
     yield made
     await made.close()
 

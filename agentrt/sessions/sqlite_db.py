@@ -101,11 +101,13 @@ class SessionDb:
             raise UsageError(f"session store {self.path}: {_what(exc)}") from None
 
     def close(self) -> None:
+        """Close the connection (everything committed stays)."""
         self._db.close()
 
     # -- reads ----------------------------------------------------------------------------
 
     def load(self, session_id: str) -> tuple[SessionTurn, ...]:
+        """The session's turns, numbered by position (one SELECT: one consistent snapshot)."""
         rows = self._guard(
             lambda: self._db.execute(
                 "SELECT data FROM turns WHERE session = ? ORDER BY seq", (session_id,)
@@ -115,6 +117,7 @@ class SessionDb:
         return tuple(decode_turn(row[0], i, where) for i, row in enumerate(rows))
 
     def list(self, limit: int, after: str | None) -> list[SessionInfo]:
+        """Up to ``limit`` sessions with ids after ``after``, by id."""
         rows = self._guard(
             lambda: self._db.execute(
                 "SELECT id, turns, created_at, updated_at FROM sessions WHERE id > ? "
@@ -129,6 +132,7 @@ class SessionDb:
     # -- writes ---------------------------------------------------------------------------
 
     def append(self, session_id: str, data: bytes, expected: int) -> None:
+        """Add the encoded turn when the session has ``expected`` turns, else SessionConflict."""
         self._write(self._append, session_id, data, expected)
 
     def _append(self, session_id: str, data: bytes, expected: int) -> None:
@@ -148,6 +152,7 @@ class SessionDb:
         self._db.execute("INSERT INTO turns VALUES (?, ?, ?)", (session_id, seq, data))
 
     def delete(self, session_id: str) -> bool:
+        """Remove the session and its turns; False when there was none."""
         return self._write(self._delete, session_id)
 
     def _delete(self, session_id: str) -> bool:
@@ -155,6 +160,7 @@ class SessionDb:
         return self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
 
     def branch(self, session_id: str, at_turn: int, new_id: str) -> None:
+        """Copy turns ``[0, at_turn)`` to ``new_id`` (UsageError: no source, bad range, taken)."""
         self._write(self._branch, session_id, at_turn, new_id)
 
     def _branch(self, session_id: str, at_turn: int, new_id: str) -> None:
@@ -173,6 +179,7 @@ class SessionDb:
         )
 
     def trim(self, session_id: str, keep_last: int) -> int:
+        """Keep the last ``keep_last`` turns (none: the session goes); the number removed."""
         return self._write(self._trim, session_id, keep_last)
 
     def _trim(self, session_id: str, keep_last: int) -> int:
