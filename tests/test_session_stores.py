@@ -414,3 +414,34 @@ async def test_a_resent_append_that_already_landed_counts_once(redis_server: str
             await store.append("s", turn(0, "another run"), expected_turns=0)
     finally:
         await store.close()
+
+
+async def test_a_sqlite_store_never_blocks_the_event_loop(tmp_path: Path) -> None:
+    """While an append waits for another writer's lock, the loop goes on with other work."""
+    import sqlite3
+
+    path = tmp_path / "busy.db"
+    store = SqliteStore(path, busy_timeout=5)
+    await fill(store, "s", 1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async with asyncio.TaskGroup() as group:
+        beat = group.create_task(ticker())
+        append = group.create_task(store.append("s", turn(1), expected_turns=1))
+        await asyncio.sleep(0.4)
+        assert not append.done()
+        other.execute("COMMIT")
+        other.close()
+        await append
+        beat.cancel()
+    assert ticks >= 20
+    assert len(await store.load("s")) == 2
+    await store.close()
