@@ -26,8 +26,8 @@ demo-docs: install
 # Debian's chromium, for the HTML report test of `agentrt load` (installed only when
 # missing and only as root; otherwise the test says how to get it).
 system-deps:
-	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/espeak-ng ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium espeak-ng; \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/espeak-ng ] || [ ! -x /usr/bin/redis-server ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium espeak-ng redis-server; \
 	fi
 
 test: system-deps lint drift

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.durable_fixtures import temporal_server  # noqa: F401 - session fixture for durable tests
+from tests.redis_fixtures import redis_server  # noqa: F401 - session fixture for session stores
 
 _LISTENING = re.compile(r"listening on (\S+):(\d+)\n")
 _LISTENING_REST = re.compile(r"listening on (http://\S+) \(REST\)\n")

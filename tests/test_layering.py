@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("agentrt.launch",),  # what every entry point shares: event loop, endpoint
     ("agentrt.sim",),
     ("agentrt.specs",),
+    ("agentrt.sessions",),  # session stores: SQLite, Redis
     ("agentrt.agents",),
     ("agentrt.xai",),
     ("agentrt.telemetry",),

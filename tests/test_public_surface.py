@@ -69,6 +69,7 @@ ALL: dict[str, list[str]] = {
     "agentrt.load": [],
     "agentrt.serve": [],
     "agentrt.serve.rest": [],
+    "agentrt.sessions": [],
     "agentrt.sim.realtime": [],
     "agentrt.sim.rest": [],
     "agentrt.specs": [],
