@@ -128,3 +128,21 @@ async def test_the_clients_default_voice_model_is_served_and_speaks() -> None:
                 break
     assert status == "completed"
     assert audio > RATE  # over half a second of speech (PCM16: 2 bytes a sample)
+
+
+def test_a_tool_that_needs_approval_is_refused_rather_than_run_unasked() -> None:
+    from agentrt.agents.tools import tool
+    from agentrt.errors import UsageError
+
+    @tool(needs_approval=True)
+    def refund(order: str) -> str:
+        """Refund an order.
+
+        Args:
+            order: The order id.
+        """
+        return "refunded"
+
+    agent = Agent(name="shop", model="grok-4", instructions="Help.", tools=[refund, get_weather])
+    with pytest.raises(UsageError, match=r"approval yet; tool\(s\) refund need one"):
+        VoiceAgent(agent)

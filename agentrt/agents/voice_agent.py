@@ -216,6 +216,13 @@ def _check_voice_able(agent: Agent[Any]) -> None:
             f"agent {agent.name!r}: voice agents run function tools only; remove the "
             f"server-side tools ({kinds})"
         )
+    asking = sorted(t.name for t in agent.tools.items if isinstance(t, Tool) and t.needs_approval)
+    if asking:
+        # A voice session cannot pause for a person yet; running such a tool unasked is worse.
+        raise UsageError(
+            f"agent {agent.name!r}: voice agents cannot wait for a person's approval yet; "
+            f"tool(s) {', '.join(asking)} need one: run them in a text agent, or drop needs_approval"
+        )
     if agent._setup.output is not None:
         raise UsageError(
             f"agent {agent.name!r}: a voice agent speaks its answer; remove output_type/output_schema"
