@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentrt.batchrun.rounds import CURRENT_RUN, RoundBatcher
 from agentrt.batchrun.store import RunStore
-from agentrt.errors import AgentError, AgentrtError, RPCError
+from agentrt.errors import AgentError, AgentrtError, RPCError, UsageError
 
 if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
@@ -124,7 +124,18 @@ async def _run_one(
     summary: BatchedSummary,
 ) -> bool:
     from agentrt.agents.run_summary import failure_summary, run_summary
+    from agentrt.agents.tools import Tool
 
+    if agent.tools.approvals:  # nobody can answer inside a batch: never run such a tool unasked
+        asking = ", ".join(
+            sorted(t.name for t in agent.tools.items if isinstance(t, Tool) and t.needs_approval)
+        )
+        refused = UsageError(
+            f"tool(s) {asking} need a person's approval, which a batched run cannot ask for: "
+            "run this agent with `agentrt run` (it asks), or drop needs_approval/approval"
+        )
+        results.write({"id": item.id, **failure_summary(refused, model=model)})
+        return False
     earlier = store.messages(item.key)
     start: str | list[Message] = item.input
     if earlier is not None:  # resumed: from its last model call
