@@ -1,0 +1,91 @@
+"""`agentrt run --session` and `agentrt sessions`: the real CLI as a subprocess, against `agentrt sim`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SimProcess, agentrt_command, clean_env, write_files
+
+pytestmark = pytest.mark.e2e
+
+SPEC = "version: 1\nname: chat\nmodel: grok-4-1-fast-reasoning\ninstructions: Be brief.\n"
+
+
+def _cli(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        agentrt_command(*args),
+        env=clean_env(XDG_DATA_HOME=str(home), **env),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize("mode", ["auto", "resend", "previous_response_id"])
+def test_a_three_turn_conversation_is_remembered(
+    sim_process: SimProcess, tmp_path: Path, mode: str
+) -> None:
+    write_files(tmp_path, {"chat.yaml": SPEC})
+    spec = str(tmp_path / "chat.yaml")
+    inputs = ["Hi, I am Ada.", "I live in Lisbon.", "What is my name?"]
+    seen = []
+    for i, text in enumerate(inputs):
+        done = _cli(
+            "run", spec, text, "--session", "ada-1", "--session-mode", mode, "--json",
+            "--endpoint", sim_process.address, home=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        out = json.loads(done.stdout)
+        assert out["session"] == {"id": "ada-1", "turn": i}
+        seen.append(out)
+    # the history reached the model: each turn's prompt holds the turns before it
+    prompts = [o["usage"]["input"] for o in seen]
+    assert prompts[0] < prompts[1] < prompts[2]
+    assert (tmp_path / "agentrt" / "sessions.db").is_file()  # the default store
+    shown = _cli("sessions", "show", "ada-1", "--json", home=tmp_path)
+    assert [t["input"] for t in json.loads(shown.stdout)["turns"]] == inputs
+
+
+def test_a_run_without_session_remembers_nothing(sim_process: SimProcess, tmp_path: Path) -> None:
+    write_files(tmp_path, {"chat.yaml": SPEC})
+    args = ("run", str(tmp_path / "chat.yaml"), "--json", "--endpoint", sim_process.address)
+    first = json.loads(_cli(*args, "Hi, I am Ada.", home=tmp_path).stdout)
+    second = json.loads(_cli(*args, "Hi, I am Ada.", home=tmp_path).stdout)
+    assert first["usage"]["input"] == second["usage"]["input"]
+    assert "session" not in second
+
+
+def test_sessions_commands_list_branch_trim_and_remove(tmp_path: Path) -> None:
+    write_files(tmp_path, {"chat.yaml": SPEC})
+    db = str(tmp_path / "other.db")
+    for text in ("one", "two", "three"):
+        done = _cli(
+            "run", str(tmp_path / "chat.yaml"), text, "--session", "s", "--session-db", db, "-q",
+            home=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    def sessions(*args: str) -> subprocess.CompletedProcess[str]:
+        return _cli("sessions", *args, "--session-db", db, home=tmp_path)
+
+    listed = json.loads(sessions("list", "--json").stdout)
+    assert [(s["id"], s["turns"]) for s in listed] == [("s", 3)]
+    assert sessions("branch", "s", "--at", "2", "--to", "s2").returncode == 0
+    branched = json.loads(sessions("show", "s2", "--json").stdout)
+    assert [t["input"] for t in branched["turns"]] == ["one", "two"]
+    trimmed = sessions("trim", "s", "--keep", "1", "--json")
+    assert json.loads(trimmed.stdout) == {"message": "s: removed 2 turns", "removed": 2}
+    assert "> three" in sessions("show", "s").stdout
+    assert sessions("rm", "s2").returncode == 0
+    gone = sessions("rm", "s2")
+    assert gone.returncode == 1
+    assert (
+        gone.stderr.strip()
+        == "agentrt: error: no session 's2' in the store (agentrt sessions list)"
+    )
+    env_db = _cli("sessions", "list", "--json", home=tmp_path, AGENTRT_SESSION_DB=db)
+    assert [s["id"] for s in json.loads(env_db.stdout)] == ["s"]
