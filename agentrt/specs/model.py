@@ -193,6 +193,15 @@ class _ToolOverrides(_Strict):
     timeout: Annotated[Duration | None, Field(description="per-call timeout for this tool")] = None
 
 
+def _approval_word(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML reads yes/no/true/false/on/off as booleans
+        raise ValueError(
+            f"got {value!r} (YAML reads yes/no/true/false as booleans); "
+            "write 'always' or 'never', or 'module:function'"
+        )
+    return value
+
+
 def _check_approval(value: str) -> str:
     if value in ("always", "never") or re.match(_IMPORT_PATH, value):
         return value
@@ -203,6 +212,7 @@ def _check_approval(value: str) -> str:
 
 Approval = Annotated[
     str,
+    BeforeValidator(_approval_word),
     AfterValidator(_check_approval),
     WithJsonSchema(
         {
