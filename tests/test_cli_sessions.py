@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,88 @@ def test_sessions_commands_list_branch_trim_and_remove(tmp_path: Path) -> None:
     )
     env_db = _cli("sessions", "list", "--json", home=tmp_path, AGENTRT_SESSION_DB=db)
     assert [s["id"] for s in json.loads(env_db.stdout)] == ["s"]
+
+
+GATED = '''
+import os, time
+from pathlib import Path
+
+def slow(note: str) -> str:
+    """Wait for the test's signal.
+
+    Args:
+        note: anything.
+    """
+    here = Path(os.environ["GATE_DIR"])
+    (here / "started").write_text("")
+    deadline = time.monotonic() + 20
+    while not (here / "release").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return "done"
+
+def refund(order: str) -> str:
+    """Refund an order.
+
+    Args:
+        order: the order id.
+    """
+    return order + " refunded"
+'''
+TOOLS_SPEC = SPEC + (
+    "tools:\n  - function: gate21:slow\n  - function: gate21:refund\n    approval: always\n"
+)
+
+
+def test_two_runs_on_one_session_the_second_to_finish_exits_1_and_says_run_again(
+    tmp_path: Path,
+) -> None:
+    write_files(tmp_path, {"gate21.py": GATED, "chat.yaml": TOOLS_SPEC})
+    spec, db = str(tmp_path / "chat.yaml"), str(tmp_path / "s.db")
+    env = clean_env(XDG_DATA_HOME=str(tmp_path), GATE_DIR=str(tmp_path))
+    args = ("run", spec, "--session", "s", "--session-db", db, "-q")
+    slow = subprocess.Popen(
+        agentrt_command(*args, 'Call slow with {"note": "x"}'),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(1000):  # the slow run has loaded the session and is in its tool
+            if (tmp_path / "started").exists() or slow.poll() is not None:
+                break
+            time.sleep(0.02)
+        quick = _cli(*args, "hi", home=tmp_path)
+        assert quick.returncode == 0, quick.stderr
+        (tmp_path / "release").write_text("")
+        _, err = slow.communicate(timeout=30)
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+            slow.communicate()
+    assert slow.returncode == 1
+    [line] = [x for x in err.splitlines() if x.startswith("agentrt: error")]
+    assert "session 's' changed while this run was going" in line
+    assert line.endswith("run again")
+    shown = _cli("sessions", "show", "s", "--json", "--session-db", db, home=tmp_path)
+    assert [t["input"] for t in json.loads(shown.stdout)["turns"]] == ["hi"]
+
+
+def test_a_paused_session_run_resumed_from_its_state_appends_its_turn(tmp_path: Path) -> None:
+    write_files(tmp_path, {"gate21.py": GATED, "chat.yaml": TOOLS_SPEC})
+    spec = str(tmp_path / "chat.yaml")
+    ask = 'Call refund with {"order": "A1"}'
+    paused = _cli("run", spec, ask, "--session", "p", "--json", home=tmp_path)
+    assert paused.returncode == 1
+    assert json.loads(paused.stdout)["session"] == {"id": "p"}
+    (tmp_path / "paused.json").write_text(paused.stdout)
+    nothing = _cli("sessions", "show", "p", home=tmp_path)
+    assert nothing.returncode == 1  # a paused run appends nothing
+    resumed = _cli(
+        "run", spec, "--resume", str(tmp_path / "paused.json"), "--approve", "refund", "--json",
+        home=tmp_path,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["session"] == {"id": "p", "turn": 0}
+    shown = json.loads(_cli("sessions", "show", "p", "--json", home=tmp_path).stdout)
+    assert [t["input"] for t in shown["turns"]] == [ask]
