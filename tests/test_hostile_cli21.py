@@ -203,6 +203,23 @@ def test_tampered_resume_files_run_nothing(
     assert "refunded" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/dev/zero", "larger than 64 MiB"),
+        ("{tmp}", "Is a directory"),
+        ("{tmp}/missing.json", "No such file or directory"),
+        ("/dev/null", "not a JSON run state"),
+    ],
+)
+def test_unreadable_resume_files_are_usage_errors(tmp_path: Path, path: str, expected: str) -> None:
+    spec = _files(tmp_path)
+    done = _cli(
+        "run", spec, "--resume", path.format(tmp=tmp_path), "--approve", "all", home=tmp_path
+    )
+    _one_error(done, 2, expected)
+
+
 def test_an_untouched_state_resumes(tmp_path: Path, paused_state: dict[str, Any]) -> None:
     spec = _files(tmp_path)
     (tmp_path / "state.json").write_text(json.dumps(paused_state))

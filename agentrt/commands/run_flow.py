@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from agentrt.commands.run_display import RunDisplay
     from agentrt.launch.connect import EndpointChoice
 
-__all__ = ["RunPlan", "drive", "read_state"]
+__all__ = ["MAX_STATE_BYTES", "RunPlan", "drive", "read_state"]
+
+MAX_STATE_BYTES = 64 * 2**20
+"""The largest ``--resume`` file read (a state holds the conversation so far)."""
 
 
 @dataclass
@@ -60,8 +63,13 @@ def read_state(path: str) -> RunState:
     from agentrt.agents.run_state import RunState
 
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        with open(path, "rb") as f:  # bounded: a FIFO or /dev/zero must not fill memory
+            raw = f.read(MAX_STATE_BYTES + 1)
+        if len(raw) > MAX_STATE_BYTES:
+            raise UsageError(
+                f"--resume {path}: larger than {MAX_STATE_BYTES // 2**20} MiB; is it a run state?"
+            )
+        data = json.loads(raw.decode("utf-8"))
     except OSError as e:
         raise UsageError(f"--resume {path}: {e.strerror or e}") from None
     except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError
