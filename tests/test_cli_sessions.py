@@ -46,18 +46,11 @@ def test_a_three_turn_conversation_is_remembered(
     # the history reached the model: each turn's prompt holds the turns before it
     prompts = [o["usage"]["input"] for o in seen]
     assert prompts[0] < prompts[1] < prompts[2]
+    alone = _cli("run", spec, inputs[2], "--json", "--endpoint", sim_process.address, home=tmp_path)
+    assert json.loads(alone.stdout)["usage"]["input"] < prompts[2]  # no --session: no history
     assert (tmp_path / "agentrt" / "sessions.db").is_file()  # the default store
     shown = _cli("sessions", "show", "ada-1", "--json", home=tmp_path)
     assert [t["input"] for t in json.loads(shown.stdout)["turns"]] == inputs
-
-
-def test_a_run_without_session_remembers_nothing(sim_process: SimProcess, tmp_path: Path) -> None:
-    write_files(tmp_path, {"chat.yaml": SPEC})
-    args = ("run", str(tmp_path / "chat.yaml"), "--json", "--endpoint", sim_process.address)
-    first = json.loads(_cli(*args, "Hi, I am Ada.", home=tmp_path).stdout)
-    second = json.loads(_cli(*args, "Hi, I am Ada.", home=tmp_path).stdout)
-    assert first["usage"]["input"] == second["usage"]["input"]
-    assert "session" not in second
 
 
 def test_sessions_commands_list_branch_trim_and_remove(tmp_path: Path) -> None:
