@@ -30,6 +30,7 @@ COMMANDS = (
     "chat",
     "sim",
     "run",
+    "sessions",
     "voice",
     "load",
     "worker",

@@ -11,18 +11,12 @@ or spec error, 3 transport or authentication error.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from agentrt.commands import run_flow
 from agentrt.errors import UsageError
-
-if TYPE_CHECKING:
-    from agentrt.agents.agent import Agent
-    from agentrt.agents.run_result import RunResult
-    from agentrt.commands.run_display import RunDisplay
-    from agentrt.launch.connect import EndpointChoice
 
 __all__ = ["check_vars", "parse_vars", "read_input", "register"]
 
@@ -35,6 +29,15 @@ EXAMPLES = """examples:
   agentrt run agent.yaml "What does the contract say about notice periods?" --file contract.txt
   XAI_API_KEY=... agentrt run agent.yaml "..."          the real API
   agentrt run agent.yaml "..." --endpoint 127.0.0.1:50051   any xAI-compatible server
+  agentrt run agent.yaml "Hi, I am Ada" --session chat-1; agentrt run agent.yaml "My name?" --session chat-1
+  agentrt run agent.yaml "Refund A1" --approve refund        approve without asking (no terminal)
+  agentrt run agent.yaml "Refund A1" --deny "refund:over the limit"
+  agentrt run agent.yaml "Refund A1" --json > paused.json; agentrt run agent.yaml --resume paused.json --approve all
+
+Tools that need approval (approval: in the spec) pause the run: on a terminal you
+are asked per call (y/n; a reason for n); otherwise --approve/--deny decide, and a
+call neither covers ends the run with exit 1 (with --json, the pending calls and
+the state to --resume from are printed).
 """
 
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -68,6 +71,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="attach a file to the conversation (repeatable; uploaded once per content)",
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="server (default: see above)")
+    p.add_argument(
+        "--session",
+        metavar="ID",
+        help="keep the conversation in session ID: earlier turns are the history, "
+        "this turn is appended (ids: letters, digits, . _ : @ -)",
+    )
+    from agentrt.commands.session_db import add_session_db_option
+
+    add_session_db_option(p)
+    p.add_argument(
+        "--session-mode",
+        choices=("auto", "resend", "previous_response_id"),
+        default="auto",
+        help="how a session's history is sent: the smaller way per run (auto), all of it "
+        "(resend), or by the last stored response (previous_response_id)",
+    )
+    from agentrt.commands.run_approval import add_approval_options
+
+    add_approval_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no tool activity or notices on stderr"
@@ -154,19 +176,74 @@ def _run(args: argparse.Namespace) -> int:
         from agentrt.agents.attachments import Attachments
 
         agent.files = Attachments([*agent.files.paths, *args.file])
-    text = read_input(args.input, args.input_file)
+    plan = _plan(args, spec.name)
     if args.temporal:  # a durable run on Temporal workers (agentrt.durable)
         from agentrt.commands.run_temporal import run_on_temporal
 
+        text = read_input(args.input, args.input_file)
         return run_on_temporal(args, spec, agent, text, variables)
+    given = None if plan.state is not None else read_input(args.input, args.input_file)
     choice = choose_endpoint(args.endpoint)
     display = RunDisplay.for_cli(spec.shown(spec.model), as_json=args.json, quiet=args.quiet)
     notice = None if args.quiet else _notice
     paced = sys.stdout.isatty() and not args.json
-    drive = _drive(agent, text, choice, display, notice, as_json=args.json, paced=paced)
+    drive = run_flow.drive(agent, given, choice, display, notice, plan, paced=paced)
     result = run(drive, loop=args.loop)
-    display.show_result(result, as_json=args.json, structured=spec.output is not None)
+    extra = None
+    if plan.session_id is not None:
+        extra = {"session": {"id": plan.session_id, "turn": plan.turn_index}}
+    display.show_result(result, as_json=args.json, structured=spec.output is not None, extra=extra)
     return 0
+
+
+def _plan(args: argparse.Namespace, agent_name: str) -> run_flow.RunPlan:
+    """Check the session and approval flags together; open the store and the state.
+
+    Raises:
+        UsageError: flags that do not go together, a bad session id or store, a bad state.
+    """
+    from agentrt.agents.session import check_session_id
+    from agentrt.commands.run_approval import ApprovalPolicy
+    from agentrt.commands.session_db import open_cli_store
+
+    policy = ApprovalPolicy.from_flags(args.approve, args.deny)
+    state = None
+    if args.resume is not None:
+        if args.input is not None or args.input_file is not None:
+            raise UsageError("--resume continues a paused run: give no INPUT or --input-file")
+        state = run_flow.read_state(args.resume)
+        if state.agent != agent_name:
+            raise UsageError(
+                f"--resume {args.resume}: the state is agent {state.agent!r}'s, not {agent_name!r}'s"
+            )
+    session_id = args.session
+    if state is not None and state.session is not None:
+        if session_id is not None and session_id != state.session.session_id:
+            raise UsageError(
+                f"--session {session_id!r}: the paused run is on session "
+                f"{state.session.session_id!r}; drop --session or give that one"
+            )
+        session_id = state.session.session_id
+    if session_id is None and (args.session_db is not None or args.session_mode != "auto"):
+        raise UsageError("--session-db and --session-mode need --session ID")
+    if args.temporal and (session_id is not None or state is not None or policy.given):
+        raise UsageError(
+            "--session, --resume, --approve and --deny are for local runs, not --temporal"
+        )
+    store = None
+    if session_id is not None:
+        check_session_id(session_id)
+        store = open_cli_store(args.session_db)
+    return run_flow.RunPlan(
+        policy=policy,
+        session_id=session_id,
+        store=store,
+        session_mode=args.session_mode,
+        state=state,
+        as_json=args.json,
+        quiet=args.quiet,
+        interactive=sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty(),
+    )
 
 
 def check_vars(given: dict[str, str], used: list[str]) -> None:
@@ -184,40 +261,3 @@ def check_vars(given: dict[str, str], used: list[str]) -> None:
 
 def _notice(message: str) -> None:
     print(f"agentrt: {message}", file=sys.stderr, flush=True)
-
-
-async def _drive(
-    agent: Agent[Any],
-    text: str,
-    choice: EndpointChoice,
-    display: RunDisplay,
-    notice: Any,
-    *,
-    as_json: bool,
-    paced: bool,
-) -> RunResult[Any]:
-    from agentrt.errors import AgentError
-    from agentrt.launch.connect import connect
-
-    async with connect(choice, notice=notice, paced=paced) as client:
-        display.start()
-        try:
-            async with agent.stream(text, client=client) as events:
-                async for event in events:
-                    display.handle(event)
-            return events.result
-        except AgentError as exc:
-            if as_json and exc.result is not None:
-                _print_failure(exc, agent)
-            raise
-        finally:
-            display.close()
-
-
-def _print_failure(exc: Any, agent: Agent[Any]) -> None:
-    from agentrt.agents.run_summary import failure_summary, with_thread_report
-
-    shown = agent.redactions  # values from ${ENV} are shown as <from $NAME>
-    model = shown.value(str(agent.model))
-    summary = with_thread_report(failure_summary(exc, model=model, shown=shown))
-    print(json.dumps(summary, ensure_ascii=False))

@@ -90,7 +90,14 @@ class RunDisplay:
             spinner=sys.stderr.isatty(),
         )
 
-    def show_result(self, result: RunResult[Any], *, as_json: bool, structured: bool) -> None:
+    def show_result(
+        self,
+        result: RunResult[Any],
+        *,
+        as_json: bool,
+        structured: bool,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         """After the run: the ``--json`` summary, or a structured answer not streamed as such.
 
         A repair turn can replace the text that was streamed; then the answer that
@@ -99,7 +106,7 @@ class RunDisplay:
         from agentrt.agents.run_summary import jsonable, run_summary, with_thread_report
 
         if as_json:
-            shown = with_thread_report(run_summary(result, model=self._model))
+            shown = with_thread_report(run_summary(result, model=self._model)) | (extra or {})
         elif structured and self.last_turn_text.strip() != result.text.strip():
             shown = jsonable(result.output)
         else:

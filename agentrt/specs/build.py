@@ -41,8 +41,11 @@ def make_tool(
     name: str | None = None,
     description: str | None = None,
     timeout: float | None = None,
+    needs_approval: Any = None,
 ) -> Tool:
     """A :class:`Tool` of a callable (or of a ``@tool``), with the spec's overrides applied.
+
+    ``needs_approval=None`` keeps what the ``@tool`` says (a plain function: never asks).
 
     Raises:
         UsageError: the callable's signature cannot be a tool.
@@ -55,8 +58,15 @@ def make_tool(
             strict=target.strict,
             timeout=timeout if timeout is not None else target.timeout,
             idempotent=target.idempotent,
+            needs_approval=target.needs_approval if needs_approval is None else needs_approval,
         )
-    return Tool.from_function(target, name=name, description=description, timeout=timeout)
+    return Tool.from_function(
+        target,
+        name=name,
+        description=description,
+        timeout=timeout,
+        needs_approval=False if needs_approval is None else needs_approval,
+    )
 
 
 def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) -> Agent[Any]:
@@ -73,6 +83,7 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
     instructions = render_placeholders(spec.instructions, values, where=f"agent {spec.name!r}")
     tools = [_tool(spec, i, entry, values) for i, entry in enumerate(spec.tools)]
     output_type = spec.output_type
+    controls = spec.controls
     schema = spec.output.schema_ if spec.output is not None else None
     common: dict[str, Any] = {
         "name": spec.name,
@@ -84,6 +95,10 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
         "description": spec.description,
         "redactions": spec.redactions,  # values from ${ENV}: used, never shown
         "files": spec.attached_files,
+        "hooks": controls.get("hooks"),
+        "input_guardrails": controls.get("input", ()),
+        "output_guardrails": controls.get("output", ()),
+        "tool_guardrails": controls.get("tools", ()),
     }
     if output_type is not None:
         return Agent(output_type=output_type, **common)

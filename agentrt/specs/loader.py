@@ -157,6 +157,7 @@ def _validate(source: SpecSource, base_dir: Path, file: Path | None, ctx: _Conte
         output_type=resolver.output_type,
         env=source.env,
         files=tuple(resolver.files),
+        controls=resolver.controls,
     )
     return spec
 
@@ -173,6 +174,7 @@ class _Resolver:
         self.targets: dict[int, Any] = {}
         self.files: list[Path] = []
         self.output_type: type[BaseModel] | None = None
+        self.controls: dict[str, Any] = {}
 
     def resolve(self, spec: ResolvedSpec) -> None:
         with importable(self.base_dir):
@@ -185,6 +187,7 @@ class _Resolver:
                 self.output_type = self._import(
                     ("output", "type"), spec.output.type, _pydantic_model
                 )
+            self._controls(spec)
         if spec.output is not None and spec.output.schema_ is not None:
             self._check_schema(spec.output.schema_)
         self._check_names(spec)
@@ -212,15 +215,37 @@ class _Resolver:
             return None
         return obj
 
+    def _controls(self, spec: ResolvedSpec) -> None:
+        """``guardrails:`` and ``hooks:``: each reference imported and checked."""
+        if spec.guardrails is not None:
+            for kind in ("input", "output", "tools"):
+                found = [
+                    self._import(("guardrails", kind, j), ref, _guardrail)
+                    for j, ref in enumerate(getattr(spec.guardrails, kind))
+                ]
+                self.controls[kind] = tuple(g for g in found if g is not None)
+        if spec.hooks is not None:
+            self.controls["hooks"] = self._import(("hooks",), spec.hooks, _hooks_object)
+
+    def _approval(self, i: int, tool: FunctionToolSpec) -> Any:
+        if tool.approval is None or tool.approval in ("always", "never"):
+            return {None: None, "always": True, "never": False}[tool.approval]
+        return self._import(("tools", i, "approval"), tool.approval, _approval_check)
+
     def _function(self, i: int, tool: FunctionToolSpec) -> None:
         from agentrt.specs.build import make_tool
 
         obj = self._import(("tools", i, "function"), tool.function, _tool_callable)
+        approval = self._approval(i, tool)
         if obj is None:
             return
         try:
             self.targets[i] = make_tool(
-                obj, name=tool.name, description=tool.description, timeout=tool.timeout
+                obj,
+                name=tool.name,
+                description=tool.description,
+                timeout=tool.timeout,
+                needs_approval=approval,
             )
         except UsageError as exc:
             self.add(("tools", i, "function"), f"{tool.function!r} cannot be a tool: {exc}")
@@ -304,6 +329,30 @@ class _Resolver:
 def _tool_callable(obj: Any) -> str | None:
     if isinstance(obj, type) or not callable(obj):
         return f"not a function (it is {_kind(obj)}); a tool must be a callable"
+    return None
+
+
+def _guardrail(obj: Any) -> str | None:
+    if isinstance(obj, type) or not callable(obj):
+        return f"not a function (it is {_kind(obj)}); a guardrail is a (ctx, value) -> Trip | None"
+    return None
+
+
+def _approval_check(obj: Any) -> str | None:
+    if isinstance(obj, type) or not callable(obj):
+        return f"not a function (it is {_kind(obj)}); approval: needs a (ctx, arguments) -> bool"
+    return None
+
+
+def _hooks_object(obj: Any) -> str | None:
+    from agentrt.agents.hooks import HookRunner
+
+    if isinstance(obj, type):
+        return f"the class {obj.__name__}; make an instance in the module and name that"
+    try:
+        HookRunner.of(obj)
+    except UsageError as exc:
+        return f"not a hooks object: {exc}"
     return None
 
 

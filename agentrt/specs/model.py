@@ -45,6 +45,7 @@ __all__ = [
     "CollectionsSearchSpec",
     "Duration",
     "FunctionToolSpec",
+    "GuardrailsSpec",
     "ImageGenerationSpec",
     "ImportPath",
     "LimitsSpec",
@@ -192,10 +193,60 @@ class _ToolOverrides(_Strict):
     timeout: Annotated[Duration | None, Field(description="per-call timeout for this tool")] = None
 
 
+def _approval_word(value: Any) -> Any:
+    if isinstance(value, bool):  # YAML reads yes/no/true/false/on/off as booleans
+        raise ValueError(
+            f"got {value!r} (YAML reads yes/no/true/false as booleans); "
+            "write 'always' or 'never', or 'module:function'"
+        )
+    return value
+
+
+def _check_approval(value: str) -> str:
+    if value in ("always", "never") or re.match(_IMPORT_PATH, value):
+        return value
+    raise ValueError(
+        f"expected 'always', 'never' or an import path 'module:function', got {value!r}"
+    )
+
+
+Approval = Annotated[
+    str,
+    BeforeValidator(_approval_word),
+    AfterValidator(_check_approval),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": ["always", "never"]},
+                {"type": "string", "pattern": _IMPORT_PATH},
+            ],
+            "description": "ask a person before a call runs: 'always', 'never', or "
+            "'module:function' (ctx, arguments) -> bool",
+        }
+    ),
+]
+
+
 class FunctionToolSpec(_ToolOverrides):
     """A Python callable as a tool: ``function: module:attribute``."""
 
     function: ImportPath
+    approval: Annotated[
+        Approval | None,
+        Field(description="'always', 'never' (default: what the @tool says) or module:function"),
+    ] = None
+
+
+class GuardrailsSpec(_Strict):
+    """Guardrails by kind, each a ``module:function`` (ctx, value) -> Trip | None."""
+
+    input: Annotated[
+        tuple[ImportPath, ...], Field(description="check the user's input beside the first call")
+    ] = ()
+    output: Annotated[tuple[ImportPath, ...], Field(description="check the final output")] = ()
+    tools: Annotated[
+        tuple[ImportPath, ...], Field(description="check each tool call's arguments before it runs")
+    ] = ()
 
 
 class AgentToolSpec(_ToolOverrides):
@@ -523,6 +574,13 @@ class SpecDocument(_Strict):
     ]
     tools: Annotated[tuple[ToolSpec, ...], AfterValidator(_one_of_each)] = ()
     output: OutputSpec | None = None
+    guardrails: Annotated[
+        GuardrailsSpec | None, Field(description="input, output and tool guardrails")
+    ] = None
+    hooks: Annotated[
+        ImportPath | None,
+        Field(description="an object with lifecycle hook methods (on_run_start, ...)"),
+    ] = None
     settings: SettingsSpec = SettingsSpec()
     limits: LimitsSpec = LimitsSpec()
     files: Annotated[

@@ -29,6 +29,7 @@ class ResolvedSpec(SpecDocument):
     _output_type: type[BaseModel] | None = PrivateAttr(default=None)
     _env: EnvValues | None = PrivateAttr(default=None)
     _files: tuple[Path, ...] = PrivateAttr(default=())
+    _controls: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def _attach(
         self,
@@ -38,8 +39,10 @@ class ResolvedSpec(SpecDocument):
         output_type: type[BaseModel] | None,
         env: EnvValues | None = None,
         files: tuple[Path, ...] = (),
+        controls: dict[str, Any] | None = None,
     ) -> None:
         self._file = file
+        self._controls = dict(controls or {})
         self._files = files
         self._targets = targets
         self._output_type = output_type
@@ -91,6 +94,12 @@ class ResolvedSpec(SpecDocument):
     def output_type(self) -> type[BaseModel] | None:
         """The pydantic model named by ``output.type``, once resolved."""
         return self._output_type
+
+    @property
+    def controls(self) -> dict[str, Any]:
+        """What ``guardrails:`` and ``hooks:`` resolved to: keys ``input``, ``output``,
+        ``tools`` (tuples of callables) and ``hooks`` (the object), each when given."""
+        return dict(self._controls)
 
     def tool_target(self, index: int) -> Any:
         """What ``tools[index]`` resolved to: the callable, or the sub-agent's spec.
