@@ -33,6 +33,7 @@ COMMANDS = (
     "voice",
     "load",
     "worker",
+    "approve",
     "batch",
     "serve",
     "files",
