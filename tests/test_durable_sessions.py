@@ -122,7 +122,13 @@ async def test_an_approval_waits_through_a_worker_kill_and_agentrt_approve_resum
     args = (str(APPROVER), "--endpoint", sim_process.address, "--task-queue", queue)
     options = ActivityOptions(heartbeat_timeout=1.0, retry_initial=0.2)
     with running_worker(temporal_server, *args, "--sticky-timeout", "1", env=env) as first:
-        handle = await start_run(client, queue, agent, "Plan Oslo", options=options)
+        handle = await start_run(
+            client,
+            queue,
+            agent,
+            "Plan a day in Oslo: check the weather and book a visit",
+            options=options,
+        )
         pending = await _wait_pending(handle)
         first.kill()
         first.wait(timeout=10)
