@@ -177,6 +177,9 @@ def session_ref(args: argparse.Namespace) -> SessionRef | None:
         raise UsageError(
             "--session-db memory: cannot be shared with Temporal workers; give a file or redis:// URL"
         )
+    from agentrt.sessions.open_store import open_store
+
+    open_store(store)  # a spec the workers could not open is refused here (nothing is opened)
     if "://" not in store:
         store = os.path.abspath(store)
     return SessionRef(session_id=sid, store=store)
