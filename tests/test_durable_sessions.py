@@ -152,3 +152,29 @@ async def test_an_approval_waits_through_a_worker_kill_and_agentrt_approve_resum
     assert len(calls(tmp_path, "get_weather")) == 1  # not run again after the kill
     outputs = {r.name: r.output for r in result.tool_calls}
     assert "booked a visit in Oslo" in outputs["book_visit"]
+
+
+async def test_an_undecided_call_is_denied_at_the_approval_timeout(
+    temporal_server: str, sim_process: SimProcess, tmp_path: Path
+) -> None:
+    from agentrt.durable.starter import result_of, start_run
+    from agentrt.specs.agent_spec import AgentSpec
+
+    queue, env = "approval-timeout", {"AGENTRT_DURABLE_DIR": str(tmp_path)}
+    agent = AgentSpec.from_file(APPROVER).to_agent()
+    client = await _client(temporal_server, queue)
+    args = (str(APPROVER), "--endpoint", sim_process.address, "--task-queue", queue)
+    with running_worker(temporal_server, *args, env=env):
+        handle = await start_run(
+            client,
+            queue,
+            agent,
+            "Plan a day in Oslo: check the weather and book a visit",
+            approval_timeout=1.0,
+        )
+        result = await asyncio.wait_for(result_of(handle), 30)
+    assert calls(tmp_path, "book_visit") == []  # never ran
+    denied = [r for r in result.tool_calls if r.name == "book_visit"]
+    assert denied[0].error is not None
+    assert denied[0].error.kind == "denied"
+    assert "no one decided within 1 s" in denied[0].output
