@@ -1,6 +1,7 @@
 """Sessions and approvals on Temporal, with the real dev server and workers as subprocesses.
 
-A three-turn conversation whose worker is SIGKILLed between turns keeps exactly
+A three-turn conversation whose worker is SIGKILLed between turns and during one
+(model call under way) keeps exactly
 its turns; the append activity is idempotent when retried and refuses a real
 conflict; a run waiting for approval survives its worker's death and resumes
 when ``agentrt approve`` (a subprocess) decides.
@@ -9,6 +10,8 @@ when ``agentrt approve`` (a subprocess) decides.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -46,9 +49,13 @@ async def test_a_session_keeps_exactly_its_turns_across_worker_kills(
     inputs = ["Hello", "How are you?", "Goodbye"]
     for text in inputs:
         with running_worker(temporal_server, *args, "--sticky-timeout", "1") as worker:
+            if text == inputs[1]:  # killed during this turn: history loaded, model call going
+                where = (temporal_server, queue, args)
+                await _kill_mid_turn(client, where, agent, text, ref, sim_process, worker)
+                continue
             run = run_durable(client, queue, agent, text, variables={"name": "Ana"}, session=ref)
             result = await asyncio.wait_for(run, 30)
-            worker.kill()  # SIGKILL: nothing of the session lives in the worker
+            worker.kill()  # SIGKILL between turns: nothing of the session lives in the worker
             worker.wait(timeout=10)
     store = SqliteStore(db)
     turns = await store.load("conv-1")
@@ -58,6 +65,45 @@ async def test_a_session_keeps_exactly_its_turns_across_worker_kills(
     # the last run saw the whole conversation: 3 user messages and 3 answers
     assert [m.role for m in result.messages] == ["user", "assistant"] * 3
     assert turns[2].messages[0].text == "Goodbye"
+
+
+async def _kill_mid_turn(
+    client: Any,
+    where: tuple[str, str, tuple[str, ...]],
+    agent: Any,
+    text: str,
+    ref: Any,
+    sim: SimProcess,
+    worker: Any,
+) -> None:
+    """Start a turn, SIGKILL its worker once the model call is under way, finish it on another."""
+    from temporalio.api.enums.v1 import EventType
+
+    from agentrt.durable.payloads import ActivityOptions
+    from agentrt.durable.starter import result_of, start_run
+
+    address, queue, args = where
+    options = ActivityOptions(heartbeat_timeout=1.0, retry_initial=0.2)
+    os.kill(sim.process.pid, signal.SIGSTOP)  # the model call cannot finish
+    try:
+        handle = await start_run(
+            client, queue, agent, text, variables={"name": "Ana"}, session=ref, options=options
+        )
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            kinds = [e.event_type for e in (await handle.fetch_history()).events]
+            done = kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+            if done == 1 and kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) == 2:
+                break  # the session was loaded, the model call scheduled
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the turn's model call was never scheduled")
+        worker.kill()
+        worker.wait(timeout=10)
+    finally:
+        os.kill(sim.process.pid, signal.SIGCONT)
+    with running_worker(address, *args, "--sticky-timeout", "1"):
+        await asyncio.wait_for(result_of(handle), 30)
 
 
 async def test_a_retried_append_does_not_duplicate_and_a_real_conflict_is_refused(
