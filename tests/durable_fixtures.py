@@ -25,6 +25,7 @@ import pytest
 AGENTS = Path(__file__).parent / "durable_agents"
 PLANNER = AGENTS / "planner.yaml"
 BOOKER = AGENTS / "booker.yaml"
+GREETER = AGENTS / "greeter.yaml"
 
 
 def temporal_binary() -> str:

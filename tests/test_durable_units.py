@@ -182,7 +182,12 @@ def test_plan_carries_limits_and_tool_policies() -> None:
 
 def test_registry_and_spec_files(tmp_path: Path) -> None:
     registry = AgentRegistry.from_paths([AGENTS])
-    assert sorted(registry.names) == ["durable_booker", "durable_greeter", "durable_planner"]
+    assert sorted(registry.names) == [
+        "durable_approver",
+        "durable_booker",
+        "durable_greeter",
+        "durable_planner",
+    ]
     assert registry.agent("durable_planner") is registry.agent("durable_planner")
     greeter = registry.agent("durable_greeter", {"name": "Ann"})
     assert "Greet Ann warmly" in greeter.instructions

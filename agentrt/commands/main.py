@@ -34,6 +34,7 @@ COMMANDS = (
     "voice",
     "load",
     "worker",
+    "approve",
     "batch",
     "serve",
     "files",

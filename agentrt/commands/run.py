@@ -97,6 +97,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from agentrt.durable.cli_options import add_temporal_options
 
     add_temporal_options(p, required=False)
+    from agentrt.commands.run_temporal import add_session_options
+
+    add_session_options(p)
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
 
     add_telemetry_flags(p)

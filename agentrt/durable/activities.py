@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
 from agentrt.agents.schema import SchemaMismatch
 from agentrt.agents.tools import ToolContext
@@ -54,6 +55,7 @@ from agentrt.durable.payloads import (
     ToolCallInput,
     ToolReply,
 )
+from agentrt.durable.unsupported import unsupported_message
 from agentrt.errors import AgentrtError, RateLimited, Unavailable
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Usage
@@ -86,9 +88,12 @@ class AgentActivities:
 
     def _agent(self, name: str, variables: dict[str, str]) -> Agent[Any]:
         try:
-            return self._registry.agent(name, variables)
+            agent = self._registry.agent(name, variables)
         except (LookupError, AgentrtError) as e:
             raise ApplicationError(str(e), type="UsageError", non_retryable=True) from e
+        if agent.hooks is not None or agent.guards is not None:
+            raise ApplicationError(unsupported_message(name), type="UsageError", non_retryable=True)
+        return agent
 
     @activity.defn(name=MODEL_ACTIVITY)
     async def model_call(self, call: ModelCall) -> ModelReply:
@@ -101,7 +106,21 @@ class AgentActivities:
             response = await _heartbeating(_complete(model, request, call.timeout))
         except AgentrtError as e:
             raise _model_failure(e) from e
-        return _reply(response, agent)
+        reply = _reply(response, agent)
+        if agent.tools.approvals and reply.tool_calls:
+            context = ToolContext(
+                agent=agent.name,
+                run_id=activity.info().workflow_id or "",
+                metadata=dict(call.metadata),
+                client=self._client,
+            )
+            calls = [c for c in response.tool_calls if c.type == "function"]
+            pending = needing_approval(calls, agent.tools, context, call.turn)
+            reply.pending = [
+                {"call_id": p.call_id, "tool": p.tool, "arguments": p.arguments, "note": p.note}
+                for p in pending
+            ]
+        return reply
 
     @activity.defn(name=TOOL_ACTIVITY)
     async def tool_call(self, inp: ToolCallInput) -> ToolReply:

@@ -68,6 +68,13 @@ def _typed(
     if cls is errors.StreamInterrupted:
         inner = errors.TransportError(message, code="UNAVAILABLE")
         return errors.StreamInterrupted(int(extra.get("chunks") or 0), inner)
+    if cls is errors.SessionConflict:
+        return errors.SessionConflict(
+            str(extra.get("session_id", "")),
+            expected=int(extra.get("expected") or 0),
+            found=int(extra.get("found") or 0),
+            result=partial,
+        )
     if issubclass(cls, errors.AgentError):
         return cls(message, result=partial)
     if issubclass(cls, errors.RPCError):

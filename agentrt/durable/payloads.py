@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "APPROVE_SIGNAL",
+    "DEFAULT_APPROVAL_TIMEOUT",
     "EVENTS_QUERY",
     "MODEL_ACTIVITY",
+    "PENDING_QUERY",
+    "SESSION_APPEND_ACTIVITY",
+    "SESSION_LOAD_ACTIVITY",
     "TOOL_ACTIVITY",
     "WORKFLOW_NAME",
     "ActivityOptions",
@@ -24,6 +29,9 @@ __all__ = [
     "RunInput",
     "RunOutput",
     "RunPlan",
+    "SessionAppend",
+    "SessionHistory",
+    "SessionRef",
     "ToolCallInput",
     "ToolPolicy",
     "ToolReply",
@@ -33,6 +41,11 @@ MODEL_ACTIVITY = "agentrt.model_call"
 TOOL_ACTIVITY = "agentrt.tool_call"
 WORKFLOW_NAME = "agentrt.agent_run"
 EVENTS_QUERY = "events"
+PENDING_QUERY = "pending"
+APPROVE_SIGNAL = "approve"
+SESSION_LOAD_ACTIVITY = "agentrt.session_load"
+SESSION_APPEND_ACTIVITY = "agentrt.session_append"
+DEFAULT_APPROVAL_TIMEOUT = 24 * 3600.0
 
 
 @dataclass(kw_only=True)
@@ -77,6 +90,16 @@ class RunPlan:
     max_identical_tool_calls: int | None = 3
     tools: dict[str, ToolPolicy] = field(default_factory=dict)
     activities: ActivityOptions = field(default_factory=ActivityOptions)
+    approval_timeout: float = DEFAULT_APPROVAL_TIMEOUT
+
+
+@dataclass(kw_only=True)
+class SessionRef:
+    """The session a durable run continues: its id and the store (a path or URL, see
+    :func:`agentrt.sessions.open_store.open_store`) the workers' activities open."""
+
+    session_id: str
+    store: str
 
 
 @dataclass(kw_only=True)
@@ -88,6 +111,28 @@ class RunInput:
     vars: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     plan: RunPlan = field(default_factory=RunPlan)
+    session: SessionRef | None = None
+
+
+@dataclass(kw_only=True)
+class SessionHistory:
+    """A session's turns so far, as the conversation the run continues."""
+
+    turns: int
+    messages: list[dict[str, Any]]
+
+
+@dataclass(kw_only=True)
+class SessionAppend:
+    """The turn a finished run appends (idempotent: a retry after a crash does not add it twice)."""
+
+    session: SessionRef
+    expected_turns: int
+    input: str
+    messages: list[dict[str, Any]]
+    response_id: str | None
+    created_at: float
+    usage: dict[str, int]
 
 
 @dataclass(kw_only=True)
@@ -98,6 +143,8 @@ class ModelCall:
     vars: dict[str, str]
     messages: list[dict[str, Any]]
     timeout: float | None = None
+    turn: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -105,7 +152,9 @@ class ModelReply:
     """A model call's answer, with the structured output already validated by the worker.
 
     ``valid`` is False when the answer did not match the output schema (``reason``
-    says why); ``output`` is the JSON-ready final answer when it did.
+    says why); ``output`` is the JSON-ready final answer when it did. ``pending``
+    lists the calls a person must approve first (``call_id``, ``tool``, ``arguments``,
+    ``note``): the tools' ``needs_approval`` checks are user code, so the worker runs them.
     """
 
     response_id: str
@@ -117,6 +166,7 @@ class ModelReply:
     valid: bool = True
     output: Any = None
     reason: str = ""
+    pending: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

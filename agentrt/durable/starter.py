@@ -29,6 +29,7 @@ from agentrt.durable.payloads import (
     RunInput,
     RunOutput,
     RunPlan,
+    SessionRef,
     ToolPolicy,
 )
 
@@ -42,10 +43,22 @@ if TYPE_CHECKING:
 __all__ = ["follow", "has_workers", "plan_for", "result_of", "run_durable", "start_run"]
 
 
-def plan_for(agent: Agent[Any], options: ActivityOptions | None = None) -> RunPlan:
-    """The :class:`RunPlan` of ``agent``: its limits and each local tool's timeout and idempotency."""
+def plan_for(
+    agent: Agent[Any],
+    options: ActivityOptions | None = None,
+    *,
+    approval_timeout: float | None = None,
+) -> RunPlan:
+    """The :class:`RunPlan` of ``agent``: its limits and each local tool's timeout and idempotency.
+
+    Raises:
+        UsageError: the agent has hooks or guardrails (not supported on Temporal yet).
+    """
+    from agentrt.durable.unsupported import check_supported
+
+    check_supported(agent)
     limits = agent.limits
-    return RunPlan(
+    plan = RunPlan(
         max_turns=limits.max_turns,
         timeout=limits.timeout,
         max_tool_concurrency=limits.max_tool_concurrency,
@@ -58,6 +71,9 @@ def plan_for(agent: Agent[Any], options: ActivityOptions | None = None) -> RunPl
         },
         activities=options or ActivityOptions(),
     )
+    if approval_timeout is not None:
+        plan.approval_timeout = approval_timeout
+    return plan
 
 
 async def start_run(
@@ -70,8 +86,16 @@ async def start_run(
     metadata: Mapping[str, str] | None = None,
     workflow_id: str | None = None,
     options: ActivityOptions | None = None,
+    session: SessionRef | None = None,
+    approval_timeout: float | None = None,
 ) -> WorkflowHandle[Any, RunOutput]:
     """Start one run; with a ``workflow_id`` already in use, the handle of that run instead.
+
+    With ``session``, the run continues that session: a worker's activity loads its
+    turns and, when the run succeeds, appends the run's turn (once, even when the
+    worker dies mid-append). Calls that need approval wait for the ``approve``
+    signal (:mod:`agentrt.durable.approve`) at most ``approval_timeout`` seconds
+    (default 24 h), then are denied.
 
     A run with that id that is still going is joined; one that completed is not
     started again (its handle gives its result), so a re-run of a batch does nothing
@@ -85,7 +109,8 @@ async def start_run(
         input=input,
         vars=dict(variables or {}),
         metadata=dict(metadata or {}),
-        plan=plan_for(agent, options),
+        plan=plan_for(agent, options, approval_timeout=approval_timeout),
+        session=session,
     )
     wid = workflow_id or f"agentrt-{agent.name}-{uuid.uuid4().hex[:16]}"
     try:
@@ -140,11 +165,13 @@ async def follow(
     on_event: Callable[[AgentEvent], None],
     *,
     interval: float = 0.2,
+    on_approval: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> RunResult[Any]:
     """Wait for the run, handing each event it records to ``on_event`` (polled every ``interval`` s).
 
     Text comes a whole turn at a time (the model call is one activity). Ends with
     a :class:`~agentrt.agents.events.RunFinished` event when the run succeeds.
+    ``on_approval`` gets the calls of each turn that waits for a person's decision.
     """
     from agentrt.agents.events import RunFinished
 
@@ -152,10 +179,10 @@ async def follow(
     async with asyncio.TaskGroup() as tg:
         waiter = tg.create_task(_outcome(handle))  # never raises: the outcome is a value
         while not waiter.done():
-            seen = await _drain(handle, seen, on_event)
+            seen = await _drain(handle, seen, on_event, on_approval)
             await asyncio.wait([waiter], timeout=interval)
     result, error = waiter.result()
-    await _drain(handle, seen, on_event)
+    await _drain(handle, seen, on_event, on_approval)
     if error is not None:
         raise error
     assert result is not None
@@ -173,7 +200,10 @@ async def _outcome(
 
 
 async def _drain(
-    handle: WorkflowHandle[Any, RunOutput], seen: int, on_event: Callable[[AgentEvent], None]
+    handle: WorkflowHandle[Any, RunOutput],
+    seen: int,
+    on_event: Callable[[AgentEvent], None],
+    on_approval: Callable[[list[dict[str, Any]]], None] | None,
 ) -> int:
     from temporalio.client import WorkflowQueryFailedError, WorkflowQueryRejectedError
     from temporalio.service import RPCError
@@ -186,6 +216,10 @@ async def _drain(
         # not picked up by a worker yet, or no worker to answer right now: ask again later
         return seen
     for data in new:
+        if data.get("type") == "approval_required":
+            if on_approval is not None:
+                on_approval(list(data.get("calls") or []))
+            continue
         on_event(decode_event(data))
     return seen + len(new)
 
@@ -200,6 +234,7 @@ async def run_durable(
     metadata: Mapping[str, str] | None = None,
     workflow_id: str | None = None,
     options: ActivityOptions | None = None,
+    session: SessionRef | None = None,
 ) -> RunResult[Any]:
     """Start a run and wait for its result (see :func:`start_run` and :func:`result_of`)."""
     handle = await start_run(
@@ -211,5 +246,6 @@ async def run_durable(
         metadata=metadata,
         workflow_id=workflow_id,
         options=options,
+        session=session,
     )
     return await result_of(handle)

@@ -59,6 +59,7 @@ def build_worker(
     from temporalio.worker import Worker
 
     from agentrt.durable.activities import AgentActivities
+    from agentrt.durable.session_activities import session_append, session_load
     from agentrt.durable.workflow import AgentWorkflow
 
     s = settings or WorkerSettings()
@@ -67,7 +68,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[AgentWorkflow],
-        activities=[activities.model_call, activities.tool_call],
+        activities=[activities.model_call, activities.tool_call, session_load, session_append],
         max_concurrent_activities=s.max_concurrent,
         max_concurrent_workflow_tasks=s.max_workflow_tasks,
         sticky_queue_schedule_to_start_timeout=timedelta(seconds=s.sticky_timeout),

@@ -40,15 +40,22 @@ with workflow.unsafe.imports_passed_through():
         tool_loop_message,
         unknown_tool_message,
     )
+    from agentrt.durable.approvals import Approvals, denied_record
     from agentrt.durable.payloads import (
+        APPROVE_SIGNAL,
         EVENTS_QUERY,
         MODEL_ACTIVITY,
+        PENDING_QUERY,
+        SESSION_APPEND_ACTIVITY,
+        SESSION_LOAD_ACTIVITY,
         TOOL_ACTIVITY,
         WORKFLOW_NAME,
         ModelCall,
         ModelReply,
         RunInput,
         RunOutput,
+        SessionAppend,
+        SessionHistory,
         ToolCallInput,
         ToolPolicy,
         ToolReply,
@@ -68,23 +75,37 @@ class AgentWorkflow:
 
     def __init__(self) -> None:
         self._events: list[dict[str, Any]] = []
+        self._approvals = Approvals()
 
     @workflow.query(name=EVENTS_QUERY)
     def events(self, since: int) -> list[dict[str, Any]]:
         """The events recorded so far, from index ``since``."""
         return self._events[since:]
 
+    @workflow.query(name=PENDING_QUERY)
+    def pending(self) -> list[dict[str, Any]]:
+        """The tool calls waiting for a person's decision (``call_id``, ``tool``, ``arguments``, ``note``)."""
+        return self._approvals.waiting()
+
+    @workflow.signal(name=APPROVE_SIGNAL)
+    def approve(self, decisions: Any) -> None:
+        """Decisions ``{call_id: {"approve": true} | {"deny": reason}}``; invalid entries are ignored."""
+        self._approvals.offer(decisions)
+
     @workflow.run
     async def run(self, inp: RunInput) -> RunOutput:
         """Run the agent to a final answer."""
-        return await _Run(inp, self._events).run()
+        return await _Run(inp, self._events, self._approvals).run()
 
 
 class _Run:
     """The state of one run: plain dicts, rebuilt from history on replay."""
 
-    def __init__(self, inp: RunInput, events: list[dict[str, Any]]) -> None:
+    def __init__(self, inp: RunInput, events: list[dict[str, Any]], approvals: Approvals) -> None:
         self.inp = inp
+        self.approvals = approvals
+        self.history_len = 0
+        self.expected_turns = 0
         self.plan = inp.plan
         self.events = events
         self.run_id = workflow.info().workflow_id
@@ -100,6 +121,7 @@ class _Run:
         self.last_text = ""
 
     async def run(self) -> RunOutput:
+        await self._load_session()
         while True:
             self._next_turn()
             reply = await self._model_call()
@@ -107,9 +129,7 @@ class _Run:
             calls = [c for c in reply.tool_calls if c.get("type", "function") == "function"]
             if calls:
                 self._check_calls(calls)
-                for c in calls:
-                    self.events.append(_started(self.turns, c))
-                await self._run_tools(calls)
+                await self._turn_tools(calls, reply.pending)
             self.events.append(
                 {
                     "type": "turn_finished",
@@ -120,7 +140,81 @@ class _Run:
                 }
             )
             if not calls and self._finish(reply):
+                await self._append_session()
                 return self._output(reply.output)
+
+    # -- sessions (the store is reached from activities only) ---------------------------------
+
+    async def _load_session(self) -> None:
+        if self.inp.session is None:
+            return
+        try:
+            history: SessionHistory = await self._execute(
+                SESSION_LOAD_ACTIVITY, self.inp.session, SessionHistory, 60.0, 5, heartbeat=False
+            )
+        except ActivityError as e:
+            raise self._activity_failure(e, "AgentError", "loading the session") from None
+        self.expected_turns = history.turns
+        self.history_len = len(history.messages)
+        self.messages[:0] = history.messages
+
+    async def _append_session(self) -> None:
+        if self.inp.session is None:
+            return
+        arg = SessionAppend(
+            session=self.inp.session,
+            expected_turns=self.expected_turns,
+            input=self.inp.input,
+            messages=self.messages[self.history_len :],
+            response_id=self.response_ids[-1] if self.response_ids else None,
+            created_at=workflow.time(),
+            usage={k: v for k, v in self.usage.items() if type(v) is int},
+        )
+        try:
+            await self._execute(SESSION_APPEND_ACTIVITY, arg, type(None), 60.0, 5, heartbeat=False)
+        except ActivityError as e:
+            raise self._activity_failure(e, "AgentError", "appending the turn") from None
+
+    # -- approvals ------------------------------------------------------------------------------
+
+    async def _turn_tools(self, calls: list[dict[str, Any]], pending: list[dict[str, Any]]) -> None:
+        """Run the turn's calls: those needing no approval now, the others once decided."""
+        ids = {c["id"] for c in calls}
+        asked = [p for p in pending if p.get("call_id") in ids]
+        asked_ids = {p["call_id"] for p in asked}
+        free = [c for c in calls if c["id"] not in asked_ids]
+        records = {r["call_id"]: r for r in await self._run_tools(free)}
+        if asked:
+            decisions = await self._decide(asked)
+            approved = [c for c in calls if "approve" in decisions.get(c["id"], {})]
+            records.update((r["call_id"], r) for r in await self._run_tools(approved))
+            for c in calls:
+                reason = decisions.get(c["id"], {}).get("deny")
+                if reason is not None:
+                    record = denied_record(c, reason, self.turns)
+                    records[c["id"]] = record
+                    self.events.append(
+                        {"type": "tool_call_finished", "turn": self.turns, "record": record}
+                    )
+        for c in calls:
+            record = records[c["id"]]
+            self.records.append(record)
+            self.messages.append(
+                {"role": "tool", "content": [{"text": record["output"]}], "tool_call_id": c["id"]}
+            )
+
+    async def _decide(self, asked: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Wait (durably) for a decision on each call; undecided ones are denied at the timeout."""
+        self.approvals.ask(asked)
+        self.events.append({"type": "approval_required", "turn": self.turns, "calls": asked})
+        began, limit = workflow.time(), self.plan.approval_timeout
+        try:
+            await workflow.wait_condition(self.approvals.settled, timeout=limit)
+        except TimeoutError:
+            self.approvals.deny_rest(f"no one decided within {limit:g} s: denied")
+        if self.deadline is not None:  # waiting for a person is not the run's own time
+            self.deadline += workflow.time() - began
+        return self.approvals.take()
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -149,7 +243,12 @@ class _Run:
         left = self._remaining()
         limit = opts.model_timeout if left is None else min(opts.model_timeout, left)
         call = ModelCall(
-            agent=self.inp.agent, vars=self.inp.vars, messages=self.messages, timeout=left
+            agent=self.inp.agent,
+            vars=self.inp.vars,
+            messages=self.messages,
+            timeout=left,
+            turn=self.turns,
+            metadata=self.inp.metadata,
         )
         try:
             reply: ModelReply = await self._execute(
@@ -160,7 +259,14 @@ class _Run:
         return reply
 
     async def _execute(
-        self, activity: str, arg: Any, result_type: type[Any], limit: float, attempts: int
+        self,
+        activity: str,
+        arg: Any,
+        result_type: type[Any],
+        limit: float,
+        attempts: int,
+        *,
+        heartbeat: bool = True,
     ) -> Any:
         """Run one activity within ``limit`` seconds, tried at most ``attempts`` times."""
         opts = self.plan.activities
@@ -169,7 +275,7 @@ class _Run:
             arg,
             result_type=result_type,
             start_to_close_timeout=timedelta(seconds=limit),
-            heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout),
+            heartbeat_timeout=timedelta(seconds=opts.heartbeat_timeout) if heartbeat else None,
             retry_policy=RetryPolicy(
                 initial_interval=timedelta(seconds=opts.retry_initial),
                 maximum_interval=_MAX_RETRY_INTERVAL,
@@ -201,25 +307,20 @@ class _Run:
                     "ToolLoopDetected", tool_loop_message(c["name"], c["arguments"], count)
                 )
 
-    async def _run_tools(self, calls: list[dict[str, Any]]) -> None:
+    async def _run_tools(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Run ``calls`` (each as an activity); their records, in order."""
+        for c in calls:
+            self.events.append(_started(self.turns, c))
         gate = asyncio.Semaphore(max(1, self.plan.max_tool_concurrency))
 
         async def one(call: dict[str, Any]) -> dict[str, Any]:
             async with gate:
                 return await self._tool_call(call)
 
-        records = await asyncio.gather(*(one(c) for c in calls))
+        records = list(await asyncio.gather(*(one(c) for c in calls)))
         for record in records:
-            self.records.append(record)
             self.events.append({"type": "tool_call_finished", "turn": self.turns, "record": record})
-        for record in records:
-            self.messages.append(
-                {
-                    "role": "tool",
-                    "content": [{"text": record["output"]}],
-                    "tool_call_id": record["call_id"],
-                }
-            )
+        return records
 
     async def _tool_call(self, call: dict[str, Any]) -> dict[str, Any]:
         opts = self.plan.activities

@@ -17,7 +17,7 @@ from typing import Any
 from agentrt.agents.tools import ToolContext, tool
 from agentrt.durable.idempotency import idempotency_key
 
-__all__ = ["book_table", "find_places", "get_weather"]
+__all__ = ["book_table", "book_visit", "find_places", "get_weather"]
 
 
 def _count(name: str, ctx: ToolContext) -> Path:
@@ -60,3 +60,14 @@ def book_table(city: str, ctx: ToolContext) -> str:
     """
     _count("book_table", ctx)
     raise RuntimeError("the booking service is down")
+
+
+@tool(needs_approval=True)
+def book_visit(city: str, ctx: ToolContext) -> str:
+    """Book a guided visit in a city (a person approves it first).
+
+    Args:
+        city: City name, e.g. "Lisbon".
+    """
+    _count("book_visit", ctx)
+    return f"booked a visit in {city}"
