@@ -121,7 +121,12 @@ def test_a_bad_store_from_the_environment_is_not_shown(tmp_path: Path) -> None:
         (["--session-mode", "resend"], "need --session ID"),
         (["--session-mode", "sometimes"], "invalid choice"),
         (["--resume", "state.json"], "give no INPUT"),
-        (["--session", "s", "--temporal", "127.0.0.1:1"], "not --temporal"),
+        (["--approve", "all", "--temporal", "127.0.0.1:1"], "are for local runs"),
+        (
+            ["--session", "s", "--session-mode", "resend", "--temporal", "127.0.0.1:1"],
+            "--session-mode is for local runs",
+        ),
+        (["--approval-timeout", "5m"], "--approval-timeout is for --temporal runs"),
     ],
 )
 def test_flags_that_do_not_go_together_are_usage_errors(

@@ -244,7 +244,7 @@ RUN_FLAG_CASES = [
     (["--session", "has space"], "must be 1-128 characters"),
     (["--session", "x" * 129], "must be 1-128 characters"),
     (["--session", "s1", "--session-db", "memory:"], "cannot be shared with Temporal workers"),
-    (["--session-db", "x.db"], "--session-db needs --session ID"),
+    (["--session-db", "x.db"], "--session-db and --session-mode need --session ID"),
     (["--session", "s1", "--session-db", "mysql://h/db"], "unknown scheme"),
     (["--approval-timeout", "-1"], "is not a duration"),
     (["--approval-timeout", "0"], "is not a duration"),

@@ -229,12 +229,18 @@ def _plan(args: argparse.Namespace, agent_name: str) -> run_flow.RunPlan:
         session_id = state.session.session_id
     if session_id is None and (args.session_db is not None or args.session_mode != "auto"):
         raise UsageError("--session-db and --session-mode need --session ID")
-    if args.temporal and (session_id is not None or state is not None or policy.given):
-        raise UsageError(
-            "--session, --resume, --approve and --deny are for local runs, not --temporal"
-        )
+    if args.temporal:
+        if state is not None or policy.given:
+            raise UsageError(
+                "--resume, --approve and --deny are for local runs; on --temporal decide "
+                "with agentrt approve WORKFLOW_ID --call ID"
+            )
+        if args.session_mode != "auto":
+            raise UsageError("--session-mode is for local runs, not --temporal")
+    elif getattr(args, "approval_timeout", None) is not None:
+        raise UsageError("--approval-timeout is for --temporal runs")
     store = None
-    if session_id is not None:
+    if session_id is not None and not args.temporal:  # Temporal workers open it themselves
         check_session_id(session_id)
         store = open_cli_store(args.session_db)
     return run_flow.RunPlan(

@@ -31,26 +31,13 @@ if TYPE_CHECKING:
     from agentrt.durable.payloads import SessionRef
     from agentrt.specs.agent_spec import AgentSpec
 
-__all__ = ["DEFAULT_SESSION_DB", "add_session_options", "no_workers", "run_on_temporal"]
-
-DEFAULT_SESSION_DB = "agentrt-sessions.db"
+__all__ = ["add_session_options", "no_workers", "run_on_temporal"]
 
 
 def add_session_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--session``, ``--session-db`` and ``--approval-timeout`` to ``agentrt run``."""
+    """Add ``--approval-timeout`` to ``agentrt run`` (``--session``/``--session-db`` are run's own)."""
     from agentrt.commands.flag_values import seconds
 
-    p.add_argument(
-        "--session",
-        metavar="ID",
-        help="continue conversation ID (its turns are loaded, this run's turn appended)",
-    )
-    p.add_argument(
-        "--session-db",
-        metavar="PATH|URL",
-        help="the session store: a SQLite file, sqlite:///PATH or redis://HOST:PORT/DB "
-        f"(default: {DEFAULT_SESSION_DB}; with --temporal the workers open it)",
-    )
     p.add_argument(
         "--approval-timeout",
         metavar="DUR",
@@ -164,6 +151,7 @@ def session_ref(args: argparse.Namespace) -> SessionRef | None:
         UsageError: ``--session-db`` without ``--session``, a bad id, or a ``memory:`` store.
     """
     from agentrt.agents.session import check_session_id
+    from agentrt.commands.session_db import default_session_db
     from agentrt.durable.payloads import SessionRef
 
     sid, db = getattr(args, "session", None), getattr(args, "session_db", None)
@@ -172,7 +160,7 @@ def session_ref(args: argparse.Namespace) -> SessionRef | None:
             raise UsageError("--session-db needs --session ID")
         return None
     check_session_id(sid)
-    store = (db or DEFAULT_SESSION_DB).strip()
+    store = (db or str(default_session_db())).strip()
     if store.startswith("memory:"):
         raise UsageError(
             "--session-db memory: cannot be shared with Temporal workers; give a file or redis:// URL"
