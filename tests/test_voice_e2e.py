@@ -128,3 +128,18 @@ async def test_the_clients_default_voice_model_is_served_and_speaks() -> None:
                 break
     assert status == "completed"
     assert audio > RATE  # over half a second of speech (PCM16: 2 bytes a sample)
+
+
+async def test_transcribe_input_false_turns_the_servers_transcription_off() -> None:
+    async with (
+        Simulator(http_port=0) as sim,
+        Client(endpoint=str(sim.rest_url)) as client,
+        client.realtime.connect(session=SessionConfig(transcribe_input=False)) as session,
+    ):
+        await session.update_session(SessionConfig(transcribe_input=False, input_rate=16000))
+        async for event in session:
+            if isinstance(event, SessionUpdated):
+                audio_in = event.session["audio"]["input"]
+                break
+    assert audio_in["transcription"] is None
+    assert audio_in["format"]["rate"] == 16000
