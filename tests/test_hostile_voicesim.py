@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from agentrt.sim.realtime.ears import Ears
 from tests.simrest_helpers import KEY, rest_sim
 from tests.voicesim_helpers import collect, raw_socket
 
@@ -284,3 +285,15 @@ def test_vad_hears_speech_by_level(dbfs: float, threshold: float, heard: bool) -
     assert [t.started for t in turns] == ([True, False] if heard else [])
     if heard:
         assert 1000 <= turns[1].at_ms <= 1300  # the tone's end plus the silence it waits
+
+
+HUMS = [  # audio with no words in it: the ears hear nothing, they do not fail
+    ("a steady hum, one second", b"\x10\x20" * 24000),
+    ("a steady hum, an eighth of a second", b"\x10\x20" * 3000),
+]
+
+
+@pytest.mark.parametrize(("case", "pcm"), HUMS, ids=[c[0] for c in HUMS])
+async def test_ears_hear_no_words_in_a_hum(case: str, pcm: bytes) -> None:
+    heard = await Ears().hear(pcm, 24000, frozenset({"weather"}))
+    assert isinstance(heard, str)
