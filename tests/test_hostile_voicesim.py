@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import json
+import warnings
 from typing import Any
 
 import aiohttp
@@ -297,3 +299,24 @@ HUMS = [  # audio with no words in it: the ears hear nothing, they do not fail
 async def test_ears_hear_no_words_in_a_hum(case: str, pcm: bytes) -> None:
     heard = await Ears().hear(pcm, 24000, frozenset({"weather"}))
     assert isinstance(heard, str)
+
+
+@pytest.mark.parametrize("last", ["input_audio_buffer.commit", "response.create"])
+async def test_a_socket_closed_right_after_work_is_asked_for_leaves_no_unrun_coroutine(
+    last: str,
+) -> None:
+    item = {"type": "conversation.item.create", "item": _USER}
+    commit = {
+        "type": "input_audio_buffer.append",
+        "audio": base64.b64encode(b"\1\2" * 4800).decode(),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with rest_sim() as sim:
+            for _ in range(5):
+                async with raw_socket(sim) as ws:
+                    await ws.send_json(_update(turn_detection=None))
+                    await ws.send_json(item if last == "response.create" else commit)
+                    await ws.send_json({"type": last})
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]

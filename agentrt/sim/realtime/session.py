@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -387,6 +387,8 @@ class RealtimeSession:
     ) -> asyncio.Task[None]:
         assert self._tasks is not None
         task = self._tasks.create_task(self._guarded(work), name=name)
+        if isinstance(work, Coroutine):  # a task cancelled before its first step never awaits it
+            task.add_done_callback(lambda _: work.close())
         if into is not None:
             into.add(task)
             task.add_done_callback(into.discard)
