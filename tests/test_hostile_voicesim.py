@@ -320,3 +320,20 @@ async def test_a_socket_closed_right_after_work_is_asked_for_leaves_no_unrun_cor
                     await ws.send_json({"type": last})
         gc.collect()
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+async def test_commits_faster_than_recognition_are_refused_not_queued() -> None:
+    noise = base64.b64encode(bytes(range(256)) * 375).decode()  # 2 s of a loud buzz at 24 kHz
+    async with rest_sim() as sim, raw_socket(sim) as ws:
+        await ws.send_json(_update(turn_detection=None))
+        await collect(ws, "session.updated")
+        for _ in range(30):
+            await ws.send_json({"type": "input_audio_buffer.append", "audio": noise})
+            await ws.send_json({"type": "input_audio_buffer.commit"})
+        await ws.send_json({"type": "input_audio_buffer.clear"})
+        events = await collect(ws, "input_audio_buffer.cleared")
+        refused = [e for e in events if e["type"] == "error"]
+        assert refused
+        assert {e["error"]["code"] for e in refused} == {"rate_limit_exceeded"}
+        committed = [e for e in events if e["type"] == "input_audio_buffer.committed"]
+        assert len(committed) + len(refused) == 30
