@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import json
+import warnings
 from typing import Any
 
 import aiohttp
 import pytest
 
+from agentrt.sim.realtime.ears import Ears
 from tests.simrest_helpers import KEY, rest_sim
 from tests.voicesim_helpers import collect, raw_socket
 
@@ -284,3 +287,53 @@ def test_vad_hears_speech_by_level(dbfs: float, threshold: float, heard: bool) -
     assert [t.started for t in turns] == ([True, False] if heard else [])
     if heard:
         assert 1000 <= turns[1].at_ms <= 1300  # the tone's end plus the silence it waits
+
+
+HUMS = [  # audio with no words in it: the ears hear nothing, they do not fail
+    ("a steady hum, one second", b"\x10\x20" * 24000),
+    ("a steady hum, an eighth of a second", b"\x10\x20" * 3000),
+]
+
+
+@pytest.mark.parametrize(("case", "pcm"), HUMS, ids=[c[0] for c in HUMS])
+async def test_ears_hear_no_words_in_a_hum(case: str, pcm: bytes) -> None:
+    heard = await Ears().hear(pcm, 24000, frozenset({"weather"}))
+    assert isinstance(heard, str)
+
+
+@pytest.mark.parametrize("last", ["input_audio_buffer.commit", "response.create"])
+async def test_a_socket_closed_right_after_work_is_asked_for_leaves_no_unrun_coroutine(
+    last: str,
+) -> None:
+    item = {"type": "conversation.item.create", "item": _USER}
+    commit = {
+        "type": "input_audio_buffer.append",
+        "audio": base64.b64encode(b"\1\2" * 4800).decode(),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with rest_sim() as sim:
+            for _ in range(5):
+                async with raw_socket(sim) as ws:
+                    await ws.send_json(_update(turn_detection=None))
+                    await ws.send_json(item if last == "response.create" else commit)
+                    await ws.send_json({"type": last})
+        gc.collect()
+    assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+async def test_commits_faster_than_recognition_are_refused_not_queued() -> None:
+    noise = base64.b64encode(bytes(range(256)) * 375).decode()  # 2 s of a loud buzz at 24 kHz
+    async with rest_sim() as sim, raw_socket(sim) as ws:
+        await ws.send_json(_update(turn_detection=None))
+        await collect(ws, "session.updated")
+        for _ in range(30):
+            await ws.send_json({"type": "input_audio_buffer.append", "audio": noise})
+            await ws.send_json({"type": "input_audio_buffer.commit"})
+        await ws.send_json({"type": "input_audio_buffer.clear"})
+        events = await collect(ws, "input_audio_buffer.cleared")
+        refused = [e for e in events if e["type"] == "error"]
+        assert refused
+        assert {e["error"]["code"] for e in refused} == {"rate_limit_exceeded"}
+        committed = [e for e in events if e["type"] == "input_audio_buffer.committed"]
+        assert len(committed) + len(refused) == 30

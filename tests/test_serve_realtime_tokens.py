@@ -352,3 +352,34 @@ async def test_a_draining_server_mints_nothing() -> None:
     assert status == 503
     assert json.loads(text)["error"]["code"] == "draining"
     assert upstream.secret_requests == []
+
+
+async def test_an_agents_spec_names_the_voice_and_turn_detection(tmp_path: Path) -> None:
+    spec = tmp_path / "talker.yaml"
+    spec.write_text(
+        "version: 1\nname: talker\nmodel: grok-4\ninstructions: Talk.\n"
+        "mode: voice\nvoice: rex\nturn_detection: push_to_talk\n"
+    )
+    async with (
+        Upstream() as upstream,
+        Simulator() as sim,
+        Client(endpoint=sim.address, api_key=KEY) as client,
+        AgentServer(
+            Catalog.from_paths([spec]),
+            client,
+            TokenAuth([TOKEN]),
+            http_port=0,
+            rest_endpoint=upstream.url,
+        ) as server,
+    ):
+        status, _, _ = await post(server, {"agent": "talker"})
+        assert status == 200
+        bound = upstream.secret_requests[-1]["session"]
+        assert bound["audio"]["output"]["voice"] == "Rex"
+        assert bound["audio"]["input"]["turn_detection"] is None
+        # the caller's own choice still wins over the spec's
+        status, _, _ = await post(
+            server, {"agent": "talker", "session": {"audio": {"output": {"voice": "Eve"}}}}
+        )
+        assert status == 200
+        assert upstream.secret_requests[-1]["session"]["audio"]["output"]["voice"] == "Eve"

@@ -146,3 +146,34 @@ def test_a_tool_that_needs_approval_is_refused_rather_than_run_unasked() -> None
     agent = Agent(name="shop", model="grok-4", instructions="Help.", tools=[refund, get_weather])
     with pytest.raises(UsageError, match=r"approval yet; tool\(s\) refund need one"):
         VoiceAgent(agent)
+
+
+async def test_transcribe_input_false_turns_the_servers_transcription_off() -> None:
+    async with (
+        Simulator(http_port=0) as sim,
+        Client(endpoint=str(sim.rest_url)) as client,
+        client.realtime.connect(session=SessionConfig(transcribe_input=False)) as session,
+    ):
+        await session.update_session(SessionConfig(transcribe_input=False, input_rate=16000))
+        async for event in session:
+            if isinstance(event, SessionUpdated):
+                audio_in = event.session["audio"]["input"]
+                break
+    assert audio_in["transcription"] is None
+    assert audio_in["format"]["rate"] == 16000
+
+
+async def test_a_token_connected_without_a_session_keeps_the_session_it_was_minted_with() -> None:
+    key = "voice-e2e-key-0123456789"
+    async with (
+        Simulator(http_port=0, api_key=key) as sim,
+        Client(endpoint=str(sim.rest_url), api_key=key) as client,
+    ):
+        bound = SessionConfig(voice="Rex", instructions="Speak French.")
+        secret = await client.realtime.create_client_secret(expires_after_s=60, session=bound)
+        async with client.realtime.connect(token=secret.value) as live:
+            assert live.session["instructions"] == "Speak French."
+            assert live.session["audio"]["output"]["voice"] == "Rex"
+        # a session given with the token is still sent
+        async with client.realtime.connect(token=secret.value, session=SessionConfig()) as live:
+            assert live.session["instructions"] == ""

@@ -124,6 +124,7 @@ class ClientSecretsEndpoint:
             settings["tools"] = tuple(
                 t for t in agent.tools.declarations() if isinstance(t, FunctionTool)
             )
+            _spec_voice(self.service, asked.agent, settings)
         try:
             return SessionConfig(**settings), redactions
         except errors.UsageError as exc:
@@ -149,6 +150,17 @@ class ClientSecretsEndpoint:
             "session": session,
             "url": str(websocket_url(self.realtime.base_url, model)),
         }
+
+
+def _spec_voice(service: AgentsService, name: str, settings: dict[str, Any]) -> None:
+    """The spec's ``voice`` and ``turn_detection``, where the caller did not set them."""
+    served = service.catalog.get(name)
+    if served is None:
+        return
+    if served.spec.voice:
+        settings.setdefault("voice", served.spec.voice)
+    if served.spec.turn_detection == "push_to_talk":
+        settings.setdefault("turn_detection", None)
 
 
 def _agent(service: AgentsService, asked: MintRequest) -> Any:

@@ -206,7 +206,9 @@ class Ears:
         sounds = _sounds(decoder, bias)
         wanted = _roots(" ".join(bias))
         choices = [
-            (h.hypstr, h.score) for h, _ in zip(decoder.nbest(), range(_NBEST), strict=False)
+            (h.hypstr, h.score)
+            for h, _ in zip(decoder.nbest(), range(_NBEST), strict=False)
+            if h is not None  # pocketsphinx yields None for a lattice with no words (a hum)
         ]
         top = max((score for _, score in choices), default=0.0)
         spelt = _respell(best.hypstr, decoder, sounds)

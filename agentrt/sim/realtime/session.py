@@ -15,13 +15,19 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agentrt.sim.realtime.config import SessionConfig, audio_wanted
 from agentrt.sim.realtime.conversation import Conversation, client_audio, client_item
-from agentrt.sim.realtime.ears import Ears, EarsUnavailable, session_words, truecase
+from agentrt.sim.realtime.ears import (
+    MAX_UTTERANCE_S,
+    Ears,
+    EarsUnavailable,
+    session_words,
+    truecase,
+)
 from agentrt.sim.realtime.input_audio import InputAudio
 from agentrt.sim.realtime.protocol import EventError, error_event, event, new_id, parse
 from agentrt.sim.realtime.respond import ResponseOptions, run_response
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["RealtimeDeps", "RealtimeSession"]
 
 _log = logging.getLogger(__name__)
+_MAX_HEARING = 8  # committed turns awaiting recognition per session (each holds its audio)
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -228,10 +235,17 @@ class RealtimeSession:
                 "the input audio buffer holds less than 100 ms of audio: append more first",
                 code="input_audio_buffer_commit_empty",
             )
+        if len(self._hearing) >= _MAX_HEARING:
+            raise EventError(
+                f"{_MAX_HEARING} committed turns are still being recognised: wait for their "
+                "transcripts before committing more",
+                code="rate_limit_exceeded",
+            )
         await self._commit(respond=False)
 
     async def _commit(self, *, respond: bool) -> None:
         item_id, pcm = self.audio.take()
+        pcm = pcm[: MAX_UTTERANCE_S * self.config.input_rate * 2]  # no more is heard: keep no more
         item = {
             "id": item_id,
             "object": "realtime.item",
@@ -387,6 +401,8 @@ class RealtimeSession:
     ) -> asyncio.Task[None]:
         assert self._tasks is not None
         task = self._tasks.create_task(self._guarded(work), name=name)
+        if isinstance(work, Coroutine):  # a task cancelled before its first step never awaits it
+            task.add_done_callback(lambda _: work.close())
         if into is not None:
             into.add(task)
             task.add_done_callback(into.discard)

@@ -102,8 +102,10 @@ class SessionConfig:
             "format": {"type": "audio/pcm", "rate": self.input_rate},
             "turn_detection": {"type": "server_vad"} if self.turn_detection else None,
         }
-        if self.transcribe_input:
-            audio_in["transcription"] = {"model": TRANSCRIPTION_MODEL}
+        # null, not absent, turns transcription off: an absent key leaves it as it was
+        audio_in["transcription"] = (
+            {"model": TRANSCRIPTION_MODEL} if self.transcribe_input else None
+        )
         session: dict[str, Any] = {
             "type": "realtime",
             "instructions": self.instructions,

@@ -105,7 +105,8 @@ class Realtime:
 
         Args:
             model: the voice model (default ``grok-voice-latest``).
-            session: the settings sent with ``session.update`` (default ``SessionConfig()``).
+            session: the settings sent with ``session.update`` (default ``SessionConfig()``;
+                with a ``token`` and no session, the session the token was minted with).
             token: an ephemeral token (``create_client_secret``) instead of the API key.
             timeout: seconds (or a Deadline) to be connected and configured; default the
                 client's timeout, capped by an active ``budget()``.
@@ -139,6 +140,7 @@ class Realtime:
             default_timeout=self._config.timeout,
             secret=secret,
             tracer=lambda: self._span(model),
+            keep_bound=token is not None and session is None,
         )
 
     async def _open(

@@ -70,9 +70,11 @@ class RealtimeSession:
         default_timeout: float,
         secret: str | None = None,
         tracer: Callable[[], Tracer | None] | None = None,
+        keep_bound: bool = False,
     ) -> None:
         self.model = model
         self.config = config
+        self._keep_bound = keep_bound
         self.session: dict[str, Any] = {}
         self._opener = opener
         self._timeout = timeout
@@ -102,7 +104,10 @@ class RealtimeSession:
         try:
             async with asyncio.timeout(seconds):
                 self._ws = await self._opener()
-                await self._send_update(self.config)
+                if self._keep_bound:  # a token's own session: confirm it, do not overwrite it
+                    await self._send({"type": "session.update", "session": {"type": "realtime"}})
+                else:
+                    await self._send_update(self.config)
                 self.session = await self._wait_updated()
         except TimeoutError:
             error = errors.DeadlineExceeded(
