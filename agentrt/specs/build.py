@@ -55,6 +55,7 @@ def make_tool(
             strict=target.strict,
             timeout=timeout if timeout is not None else target.timeout,
             idempotent=target.idempotent,
+            needs_approval=target.needs_approval,  # a @tool(needs_approval=...) keeps it
         )
     return Tool.from_function(target, name=name, description=description, timeout=timeout)
 
