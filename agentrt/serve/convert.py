@@ -115,7 +115,7 @@ def failed_status(exc: BaseException, shown: Redactions = NO_REDACTIONS) -> pb.R
         return pb.RunStatus(
             state=pb.RunStatus.HOOK_FAILED,
             error_type="HookFailed",
-            message=f"hook {exc.hook} failed{what}; see the server's log",
+            message=f"hook {exc.hook} failed{what}",
             hook=exc.hook,
         )
     return pb.RunStatus(
