@@ -179,3 +179,55 @@ async def test_bad_store_and_ttl_flags_are_one_line_exit_2(
     assert "listening on" not in out
     if never:
         assert never not in err + out
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _paused_run() -> Any:
+    from agentrt.serve.paused import Paused
+
+    state: Any = object()  # the store never looks inside a state
+    return Paused(
+        agent="clerk", state=state, variables={}, metadata={}, session_id="", expires_at=0.0
+    )
+
+
+FLOODS = [
+    pytest.param(10, 3, id="over-capacity"),
+    pytest.param(1000, 50, id="a-thousand-pauses"),
+]
+
+
+@pytest.mark.parametrize(("pauses", "capacity"), FLOODS)
+async def test_a_flood_of_pauses_keeps_at_most_capacity(pauses: int, capacity: int) -> None:
+    from agentrt.serve.paused import PausedRuns
+
+    runs = PausedRuns(ttl_s=60, capacity=capacity, clock=_Clock())
+    for n in range(pauses):
+        runs.put("owner", f"run-{n}", _paused_run())
+    assert len(runs) == capacity
+    assert runs.peek("owner", "run-0") is None  # the oldest went first
+    assert runs.peek("owner", f"run-{pauses - 1}") is not None
+
+
+async def test_expired_states_are_dropped_and_then_forgotten() -> None:
+    from agentrt.serve.paused import Expired, PausedRuns
+
+    clock = _Clock()
+    runs = PausedRuns(ttl_s=60, clock=clock)
+    runs.put("owner", "old", _paused_run())
+    clock.now += 61
+    runs.put("owner", "new", _paused_run())  # sweeps: old's state is dropped
+    assert len(runs) == 1
+    with pytest.raises(Expired):
+        runs.peek("owner", "old")
+    assert runs.peek("other", "old") is None  # another owner: nothing, not "expired"
+    clock.now += 61
+    runs.put("owner", "newer", _paused_run())
+    assert runs.peek("owner", "old") is None  # long expired: forgotten

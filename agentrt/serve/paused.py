@@ -66,16 +66,31 @@ class PausedRuns:
         self.ttl_s = ttl_s
         self.capacity = capacity
         self._clock = clock
-        self._runs: OrderedDict[tuple[str, str], Paused | None] = OrderedDict()
+        # a run that expired keeps its key (its state dropped: the float is when it expired)
+        # for another ttl_s, so its owner is told it expired rather than that it never was
+        self._runs: OrderedDict[tuple[str, str], Paused | float] = OrderedDict()
 
     def __len__(self) -> int:
-        return sum(1 for v in self._runs.values() if v is not None)
+        return sum(1 for v in self._runs.values() if isinstance(v, Paused))
+
+    def _sweep(self) -> None:
+        """Drop the states of expired runs (oldest first: they expire in the order kept)."""
+        now = self._clock()
+        for key, value in list(self._runs.items()):
+            expires_at = value.expires_at if isinstance(value, Paused) else value
+            if expires_at > now:
+                break
+            if expires_at <= now - self.ttl_s:
+                del self._runs[key]
+            else:
+                self._runs[key] = expires_at
 
     def put(self, owner: str, run_id: str, paused_without_expiry: Paused) -> Paused:
         """Keep a paused run for ``owner`` (a token digest); returns it with its expiry."""
         from dataclasses import replace
 
         paused = replace(paused_without_expiry, expires_at=self._clock() + self.ttl_s)
+        self._sweep()
         key = (owner, run_id)
         self._runs.pop(key, None)
         self._runs[key] = paused
@@ -93,9 +108,10 @@ class PausedRuns:
         if key not in self._runs:
             return None
         paused = self._runs[key]
-        if paused is None or paused.expires_at <= self._clock():
-            # remember it as expired, without its state, so the owner learns why
-            self._runs[key] = None
+        if not isinstance(paused, Paused):
+            raise Expired(run_id)
+        if paused.expires_at <= self._clock():
+            self._runs[key] = paused.expires_at  # without its state, so the owner learns why
             raise Expired(run_id)
         return paused
 

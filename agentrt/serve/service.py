@@ -171,8 +171,9 @@ class AgentsService:
     ) -> AsyncIterator[pb.RunEvent]:
         """Continue the caller's paused run with the decisions; events as StreamAgent's."""
         async with self._guard(context):
-            run, state, decisions = self._resumable(request, context)
+            # the slot first: a busy server must not consume the paused run
             with self.slots.take(), self._span("ResumeRun", context):
+                run, state, decisions = self._resumable(request, context)
                 started = pb.RunStarted(
                     agent=run.served.name, run_id=request.run_id, model=run.served.model
                 )
