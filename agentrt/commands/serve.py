@@ -49,6 +49,8 @@ EXAMPLES = """examples:
   grpcurl -plaintext -H 'authorization: Bearer TOKEN' -d '{"agent": "trip_planner",
       "input": "Plan a day in Lisbon"}' 127.0.0.1:PORT agentrt.v1.Agents/RunAgent
   grpcurl -plaintext 127.0.0.1:PORT grpc.health.v1.Health/Check
+  agentrt serve agents/ --session-store redis://127.0.0.1:6379/0 --approval-ttl 1h
+      replicas sharing conversations ("session_id" on RunAgentRequest)
   agentrt serve examples/trip_planner/ --http-port 8080           OpenAI clients too
   curl -H 'authorization: Bearer TOKEN' http://127.0.0.1:8080/v1/responses \
       -d '{"model": "trip_planner", "input": "Plan a day in Lisbon"}'
