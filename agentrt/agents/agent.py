@@ -291,6 +291,30 @@ class Agent(Generic[T, Deps]):
         resume_loop(self, loop, state, decisions, RunOptions(session, session_mode, hooks, deps))
         return await self._drive(loop)
 
+    def resume_stream(
+        self,
+        state: RunState,
+        decisions: dict[str, Decision],
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
+    ) -> AgentStream[T]:
+        """:meth:`resume`, yielding events as they happen (as :meth:`stream`): first the
+        decided calls' ``ToolCallFinished``, then the run's turns.
+
+        Raises:
+            UsageError: as :meth:`resume`.
+        """
+        loop = self._loop((), client, model, None, None, metadata, deadline)
+        resume_loop(self, loop, state, decisions, RunOptions(session, session_mode, hooks, deps))
+        return AgentStream(loop)
+
     async def _drive(self, loop: RunLoop) -> RunResult[T]:
         """Run ``loop`` to its end within its deadline (``run()`` inlines this)."""
         scope = None  # a hard stop, even for a model that ignores its timeout

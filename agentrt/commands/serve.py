@@ -18,7 +18,9 @@ else the built-in simulator. --trace continues each caller's trace (the
 browsers with the server's own key (at --rest-endpoint, then
 $AGENTRT_REST_ENDPOINT, then https://api.x.ai/v1 beside api.x.ai; the built-in
 simulator serves them offline), at most --max-token-mints-per-minute per caller
-token. See docs/rest-serve.md.
+token. See docs/rest-serve.md. A run's ``session_id`` continues a conversation
+kept in --session-store, per caller token; a run that pauses for approval waits
+--approval-ttl for ResumeRun. See docs/serve.md.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import asyncio
 
+    from agentrt.agents.session import SessionStore
     from agentrt.launch.connect import EndpointChoice
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
@@ -46,6 +49,8 @@ EXAMPLES = """examples:
   grpcurl -plaintext -H 'authorization: Bearer TOKEN' -d '{"agent": "trip_planner",
       "input": "Plan a day in Lisbon"}' 127.0.0.1:PORT agentrt.v1.Agents/RunAgent
   grpcurl -plaintext 127.0.0.1:PORT grpc.health.v1.Health/Check
+  agentrt serve agents/ --session-store redis://127.0.0.1:6379/0 --approval-ttl 1h
+      replicas sharing conversations ("session_id" on RunAgentRequest)
   agentrt serve examples/trip_planner/ --http-port 8080           OpenAI clients too
   curl -H 'authorization: Bearer TOKEN' http://127.0.0.1:8080/v1/responses \
       -d '{"model": "trip_planner", "input": "Plan a day in Lisbon"}'
@@ -108,6 +113,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="ephemeral realtime tokens each caller token may mint per minute (default 60)",
     )
     p.add_argument(
+        "--session-store",
+        default="memory:",
+        metavar="URL|PATH",
+        help="where RunAgentRequest.session_id conversations are kept: a SQLite file (PATH or "
+        "sqlite:///PATH), redis://HOST:PORT/DB (shared by several servers) or memory: "
+        "(default: this process only, lost when it stops)",
+    )
+    p.add_argument(
+        "--approval-ttl",
+        type=seconds(most=7 * 24 * 3600.0),
+        default=900.0,
+        metavar="DUR",
+        help="how long a run paused for approval waits for ResumeRun (default 15m)",
+    )
+    p.add_argument(
         "-q", "--quiet", action="store_true", help="no notices on stderr (warnings still)"
     )
     from agentrt.telemetry.setup import add_telemetry_flags, with_telemetry
@@ -124,6 +144,7 @@ def _run(args: argparse.Namespace) -> int:
     from agentrt.serve.auth import NO_KEY_FILE_WARNING, TokenAuth, check_host
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.server import ServeOptions
+    from agentrt.sessions.open_store import open_store
     from agentrt.xai.grpc_server import check_port
 
     check_port(args.port)
@@ -148,8 +169,11 @@ def _run(args: argparse.Namespace) -> int:
         http_port=args.http_port,
         rest_endpoint=rest_endpoint,
         max_token_mints_per_minute=args.max_token_mints_per_minute,
+        approval_ttl_s=args.approval_ttl,
     )
-    code: int = run(_serve(catalog, choice, auth, options, quiet=args.quiet), loop=args.loop)
+    store = open_store(args.session_store)  # a bad URL is exit 2 before anything binds
+    serving = _serve(catalog, choice, auth, options, store, quiet=args.quiet)
+    code: int = run(serving, loop=args.loop)
     return code
 
 
@@ -177,6 +201,7 @@ async def _serve(
     choice: EndpointChoice,
     auth: TokenAuth,
     options: ServeOptions,
+    store: SessionStore,
     *,
     quiet: bool,
 ) -> int:
@@ -190,7 +215,7 @@ async def _serve(
         notice = None if quiet else _notice
         async with connect(choice, notice=notice, http=options.http_port is not None) as client:
             scrub = Scrubber.of([resolve_key()])
-            server = AgentServer(catalog, client, auth, options, scrub=scrub)
+            server = AgentServer(catalog, client, auth, options, scrub=scrub, sessions=store)
             await server.start()
             try:
                 print(f"listening on {server.address}", flush=True)
@@ -205,6 +230,7 @@ async def _serve(
                 finished = await _drain_unless_signalled(server, stop)
             finally:
                 await server.stop()
+                await store.close()
             if not finished and not quiet:
                 _notice("the runs still in flight were cancelled")
     return 0

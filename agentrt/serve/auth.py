@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from agentrt.errors import UsageError
 from agentrt.xai.grpc_server import bearer_matches
 
-__all__ = ["NO_KEY_FILE_WARNING", "TokenAuth", "check_host", "is_loopback_host"]
+__all__ = ["NO_KEY_FILE_WARNING", "TokenAuth", "caller_key", "check_host", "is_loopback_host"]
 
 NO_KEY_FILE_WARNING = (
     "no --api-key-file: every local process may call these agents; serving on loopback only"
@@ -93,3 +93,17 @@ def check_host(host: str, auth: TokenAuth) -> None:
             f"--host {host}: without --api-key-file the server listens on loopback only "
             "(127.0.0.1, ::1, localhost); give --api-key-file FILE to serve other hosts"
         )
+
+
+def caller_key(metadata: Iterable[tuple[str, str | bytes]] | None) -> str:
+    """A digest of the call's bearer token (``"anonymous"`` without one), never the token.
+
+    Sessions and paused runs are kept under it, so one caller cannot reach another's.
+    """
+    import hashlib
+
+    for key, value in metadata or ():
+        if key.lower() == "authorization":
+            raw = value.encode() if isinstance(value, str) else value
+            return hashlib.sha256(b"agentrt-serve-caller\0" + raw).hexdigest()[:32]
+    return "anonymous"

@@ -93,7 +93,31 @@ def result_message(result: RunResult[Any], *, model: str, structured: bool) -> p
 
 
 def failed_status(exc: BaseException, shown: Redactions = NO_REDACTIONS) -> pb.RunStatus:
-    """The status of a run that failed as an agent run (values from ``${ENV}`` shown as markers)."""
+    """The status of a run that failed as an agent run (values from ``${ENV}`` shown as markers).
+
+    A tripped guardrail is GUARDRAIL_TRIPPED (its name, kind and reason); a failed
+    hook is HOOK_FAILED naming the hook and the error's type only (what a hook
+    raised may quote anything it held).
+    """
+    from agentrt.errors import GuardrailTripped, HookFailed
+
+    if isinstance(exc, GuardrailTripped):
+        return pb.RunStatus(
+            state=pb.RunStatus.GUARDRAIL_TRIPPED,
+            error_type="GuardrailTripped",
+            message=shown.text(str(exc)),
+            guardrail=exc.guardrail,
+            guardrail_kind=exc.kind,
+        )
+    if isinstance(exc, HookFailed):
+        cause = exc.__cause__
+        what = f" ({type(cause).__name__})" if cause is not None else ""
+        return pb.RunStatus(
+            state=pb.RunStatus.HOOK_FAILED,
+            error_type="HookFailed",
+            message=f"hook {exc.hook} failed{what}",
+            hook=exc.hook,
+        )
     return pb.RunStatus(
         state=pb.RunStatus.FAILED, error_type=type(exc).__name__, message=shown.text(str(exc))
     )

@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
+from agentrt.agents.session import MemoryStore
 from agentrt.agents.tool_threads import ToolThreads, set_default_tool_threads
 from agentrt.serve.limits import RequestLimits, RunSlots
+from agentrt.serve.paused import PausedRuns
 from agentrt.serve.service import SERVICE, AgentsService
 from agentrt.serve.status import Scrubber
 from agentrt.xai.grpc_server import bind, host_port, server_options
 
 if TYPE_CHECKING:
+    from agentrt.agents.session import SessionStore
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
     from agentrt.serve.rest.app import HttpDoor
@@ -66,6 +69,7 @@ class ServeOptions:
         rest_endpoint: the upstream REST base URL the HTTP door mints realtime tokens
             at (``None``: the client's, see :func:`agentrt.xai.config.rest_base_url`).
         max_token_mints_per_minute: ephemeral tokens each caller may mint a minute.
+        approval_ttl_s: how long a run paused for approval waits for ResumeRun.
     """
 
     host: str = "127.0.0.1"
@@ -76,6 +80,7 @@ class ServeOptions:
     limits: RequestLimits = field(default_factory=RequestLimits)
     rest_endpoint: str | None = None
     max_token_mints_per_minute: int = 60
+    approval_ttl_s: float = 900.0
 
 
 class AgentServer:
@@ -87,6 +92,7 @@ class AgentServer:
         auth: who may call.
         options: where to listen and the limits.
         scrub: removes the server's secrets from what callers see.
+        sessions: where conversations are kept (default: in memory; the caller closes it).
     """
 
     def __init__(
@@ -97,6 +103,7 @@ class AgentServer:
         options: ServeOptions | None = None,
         *,
         scrub: Scrubber | None = None,
+        sessions: SessionStore | None = None,
         **overrides: Any,
     ) -> None:
         self.options = dataclasses.replace(options or ServeOptions(), **overrides)
@@ -113,6 +120,8 @@ class AgentServer:
             slots=RunSlots(self.options.max_concurrent_runs),
             limits=self.options.limits,
             scrub=scrub or Scrubber(),
+            sessions=sessions if sessions is not None else MemoryStore(),
+            paused=PausedRuns(self.options.approval_ttl_s),
         )
         self._server: grpc.aio.Server | None = None
         self._health: Any = None

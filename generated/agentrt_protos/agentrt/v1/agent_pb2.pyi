@@ -75,7 +75,7 @@ class RunLimits(_message.Message):
     def __init__(self, max_turns: _Optional[int] = ..., timeout_s: _Optional[float] = ..., max_tool_concurrency: _Optional[int] = ..., output_retries: _Optional[int] = ...) -> None: ...
 
 class RunAgentRequest(_message.Message):
-    __slots__ = ("agent", "input", "variables", "run_id", "metadata")
+    __slots__ = ("agent", "input", "variables", "run_id", "metadata", "session_id")
     class VariablesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -95,20 +95,104 @@ class RunAgentRequest(_message.Message):
     VARIABLES_FIELD_NUMBER: _ClassVar[int]
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     agent: str
     input: str
     variables: _containers.ScalarMap[str, str]
     run_id: str
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, agent: _Optional[str] = ..., input: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., run_id: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    session_id: str
+    def __init__(self, agent: _Optional[str] = ..., input: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., run_id: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class RunAgentResponse(_message.Message):
-    __slots__ = ("status", "result")
+    __slots__ = ("status", "result", "approval_required")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     status: RunStatus
     result: RunResult
-    def __init__(self, status: _Optional[_Union[RunStatus, _Mapping]] = ..., result: _Optional[_Union[RunResult, _Mapping]] = ...) -> None: ...
+    approval_required: ApprovalRequired
+    def __init__(self, status: _Optional[_Union[RunStatus, _Mapping]] = ..., result: _Optional[_Union[RunResult, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequired, _Mapping]] = ...) -> None: ...
+
+class ApprovalRequired(_message.Message):
+    __slots__ = ("run_id", "calls", "expires_in_s")
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    CALLS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_S_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    calls: _containers.RepeatedCompositeFieldContainer[PendingCall]
+    expires_in_s: float
+    def __init__(self, run_id: _Optional[str] = ..., calls: _Optional[_Iterable[_Union[PendingCall, _Mapping]]] = ..., expires_in_s: _Optional[float] = ...) -> None: ...
+
+class PendingCall(_message.Message):
+    __slots__ = ("call_id", "tool", "arguments", "note")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    tool: str
+    arguments: str
+    note: str
+    def __init__(self, call_id: _Optional[str] = ..., tool: _Optional[str] = ..., arguments: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ResumeRunRequest(_message.Message):
+    __slots__ = ("run_id", "decisions")
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    decisions: _containers.RepeatedCompositeFieldContainer[Decision]
+    def __init__(self, run_id: _Optional[str] = ..., decisions: _Optional[_Iterable[_Union[Decision, _Mapping]]] = ...) -> None: ...
+
+class Decision(_message.Message):
+    __slots__ = ("call_id", "approve", "reason")
+    CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    APPROVE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    call_id: str
+    approve: bool
+    reason: str
+    def __init__(self, call_id: _Optional[str] = ..., approve: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class GetSessionResponse(_message.Message):
+    __slots__ = ("session_id", "turns")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    TURNS_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    turns: _containers.RepeatedCompositeFieldContainer[SessionTurn]
+    def __init__(self, session_id: _Optional[str] = ..., turns: _Optional[_Iterable[_Union[SessionTurn, _Mapping]]] = ...) -> None: ...
+
+class SessionTurn(_message.Message):
+    __slots__ = ("index", "input", "messages", "response_id", "created_at")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    input: str
+    messages: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    response_id: str
+    created_at: float
+    def __init__(self, index: _Optional[int] = ..., input: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., response_id: _Optional[str] = ..., created_at: _Optional[float] = ...) -> None: ...
+
+class DeleteSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSessionResponse(_message.Message):
+    __slots__ = ("deleted",)
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    deleted: bool
+    def __init__(self, deleted: _Optional[bool] = ...) -> None: ...
 
 class RunResult(_message.Message):
     __slots__ = ("agent", "run_id", "text", "structured", "turns", "tool_calls", "usage", "model", "response_ids", "duration_s")
@@ -173,25 +257,37 @@ class ToolError(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., type: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class RunStatus(_message.Message):
-    __slots__ = ("state", "error_type", "message")
+    __slots__ = ("state", "error_type", "message", "guardrail", "guardrail_kind", "hook")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[RunStatus.State]
         SUCCEEDED: _ClassVar[RunStatus.State]
         FAILED: _ClassVar[RunStatus.State]
+        APPROVAL_REQUIRED: _ClassVar[RunStatus.State]
+        GUARDRAIL_TRIPPED: _ClassVar[RunStatus.State]
+        HOOK_FAILED: _ClassVar[RunStatus.State]
     STATE_UNSPECIFIED: RunStatus.State
     SUCCEEDED: RunStatus.State
     FAILED: RunStatus.State
+    APPROVAL_REQUIRED: RunStatus.State
+    GUARDRAIL_TRIPPED: RunStatus.State
+    HOOK_FAILED: RunStatus.State
     STATE_FIELD_NUMBER: _ClassVar[int]
     ERROR_TYPE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    GUARDRAIL_FIELD_NUMBER: _ClassVar[int]
+    GUARDRAIL_KIND_FIELD_NUMBER: _ClassVar[int]
+    HOOK_FIELD_NUMBER: _ClassVar[int]
     state: RunStatus.State
     error_type: str
     message: str
-    def __init__(self, state: _Optional[_Union[RunStatus.State, str]] = ..., error_type: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    guardrail: str
+    guardrail_kind: str
+    hook: str
+    def __init__(self, state: _Optional[_Union[RunStatus.State, str]] = ..., error_type: _Optional[str] = ..., message: _Optional[str] = ..., guardrail: _Optional[str] = ..., guardrail_kind: _Optional[str] = ..., hook: _Optional[str] = ...) -> None: ...
 
 class RunEvent(_message.Message):
-    __slots__ = ("run_started", "text_delta", "reasoning_delta", "tool_call_started", "tool_call_finished", "turn_finished", "run_finished", "run_ended")
+    __slots__ = ("run_started", "text_delta", "reasoning_delta", "tool_call_started", "tool_call_finished", "turn_finished", "run_finished", "run_ended", "approval_required")
     RUN_STARTED_FIELD_NUMBER: _ClassVar[int]
     TEXT_DELTA_FIELD_NUMBER: _ClassVar[int]
     REASONING_DELTA_FIELD_NUMBER: _ClassVar[int]
@@ -200,6 +296,7 @@ class RunEvent(_message.Message):
     TURN_FINISHED_FIELD_NUMBER: _ClassVar[int]
     RUN_FINISHED_FIELD_NUMBER: _ClassVar[int]
     RUN_ENDED_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     run_started: RunStarted
     text_delta: str
     reasoning_delta: str
@@ -208,7 +305,8 @@ class RunEvent(_message.Message):
     turn_finished: TurnFinished
     run_finished: RunFinished
     run_ended: RunEnded
-    def __init__(self, run_started: _Optional[_Union[RunStarted, _Mapping]] = ..., text_delta: _Optional[str] = ..., reasoning_delta: _Optional[str] = ..., tool_call_started: _Optional[_Union[ToolCallStarted, _Mapping]] = ..., tool_call_finished: _Optional[_Union[ToolCall, _Mapping]] = ..., turn_finished: _Optional[_Union[TurnFinished, _Mapping]] = ..., run_finished: _Optional[_Union[RunFinished, _Mapping]] = ..., run_ended: _Optional[_Union[RunEnded, _Mapping]] = ...) -> None: ...
+    approval_required: ApprovalRequired
+    def __init__(self, run_started: _Optional[_Union[RunStarted, _Mapping]] = ..., text_delta: _Optional[str] = ..., reasoning_delta: _Optional[str] = ..., tool_call_started: _Optional[_Union[ToolCallStarted, _Mapping]] = ..., tool_call_finished: _Optional[_Union[ToolCall, _Mapping]] = ..., turn_finished: _Optional[_Union[TurnFinished, _Mapping]] = ..., run_finished: _Optional[_Union[RunFinished, _Mapping]] = ..., run_ended: _Optional[_Union[RunEnded, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequired, _Mapping]] = ...) -> None: ...
 
 class RunStarted(_message.Message):
     __slots__ = ("agent", "run_id", "model")

@@ -60,6 +60,21 @@ class AgentsStub:
                 request_serializer=agentrt_dot_v1_dot_agent__pb2.GetServerStatusRequest.SerializeToString,
                 response_deserializer=agentrt_dot_v1_dot_agent__pb2.ServerStatus.FromString,
                 _registered_method=True)
+        self.ResumeRun = channel.unary_stream(
+                '/agentrt.v1.Agents/ResumeRun',
+                request_serializer=agentrt_dot_v1_dot_agent__pb2.ResumeRunRequest.SerializeToString,
+                response_deserializer=agentrt_dot_v1_dot_agent__pb2.RunEvent.FromString,
+                _registered_method=True)
+        self.GetSession = channel.unary_unary(
+                '/agentrt.v1.Agents/GetSession',
+                request_serializer=agentrt_dot_v1_dot_agent__pb2.GetSessionRequest.SerializeToString,
+                response_deserializer=agentrt_dot_v1_dot_agent__pb2.GetSessionResponse.FromString,
+                _registered_method=True)
+        self.DeleteSession = channel.unary_unary(
+                '/agentrt.v1.Agents/DeleteSession',
+                request_serializer=agentrt_dot_v1_dot_agent__pb2.DeleteSessionRequest.SerializeToString,
+                response_deserializer=agentrt_dot_v1_dot_agent__pb2.DeleteSessionResponse.FromString,
+                _registered_method=True)
 
 
 class AgentsServicer:
@@ -101,6 +116,28 @@ class AgentsServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ResumeRun(self, request, context):
+        """Continue a run paused for approval (RunEnded said APPROVAL_REQUIRED), from
+        another connection too, with the same caller token only; streams like StreamAgent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSession(self, request, context):
+        """A session's turns (the caller token's own sessions only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSession(self, request, context):
+        """Delete a session (the caller token's own sessions only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgentsServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +165,21 @@ def add_AgentsServicer_to_server(servicer, server):
                     servicer.GetServerStatus,
                     request_deserializer=agentrt_dot_v1_dot_agent__pb2.GetServerStatusRequest.FromString,
                     response_serializer=agentrt_dot_v1_dot_agent__pb2.ServerStatus.SerializeToString,
+            ),
+            'ResumeRun': grpc.unary_stream_rpc_method_handler(
+                    servicer.ResumeRun,
+                    request_deserializer=agentrt_dot_v1_dot_agent__pb2.ResumeRunRequest.FromString,
+                    response_serializer=agentrt_dot_v1_dot_agent__pb2.RunEvent.SerializeToString,
+            ),
+            'GetSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSession,
+                    request_deserializer=agentrt_dot_v1_dot_agent__pb2.GetSessionRequest.FromString,
+                    response_serializer=agentrt_dot_v1_dot_agent__pb2.GetSessionResponse.SerializeToString,
+            ),
+            'DeleteSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSession,
+                    request_deserializer=agentrt_dot_v1_dot_agent__pb2.DeleteSessionRequest.FromString,
+                    response_serializer=agentrt_dot_v1_dot_agent__pb2.DeleteSessionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +318,87 @@ class Agents:
             '/agentrt.v1.Agents/GetServerStatus',
             agentrt_dot_v1_dot_agent__pb2.GetServerStatusRequest.SerializeToString,
             agentrt_dot_v1_dot_agent__pb2.ServerStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/agentrt.v1.Agents/ResumeRun',
+            agentrt_dot_v1_dot_agent__pb2.ResumeRunRequest.SerializeToString,
+            agentrt_dot_v1_dot_agent__pb2.RunEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/agentrt.v1.Agents/GetSession',
+            agentrt_dot_v1_dot_agent__pb2.GetSessionRequest.SerializeToString,
+            agentrt_dot_v1_dot_agent__pb2.GetSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/agentrt.v1.Agents/DeleteSession',
+            agentrt_dot_v1_dot_agent__pb2.DeleteSessionRequest.SerializeToString,
+            agentrt_dot_v1_dot_agent__pb2.DeleteSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,
