@@ -14,7 +14,8 @@ Its state is plain dicts (:mod:`agentrt.durable.codec`'s shapes). The query
 
 A run that fails raises an ``ApplicationError`` whose ``type`` names the
 agentrt error (``MaxTurnsExceeded``, ``ToolFailed``, ``OutputValidationError``,
-``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, or the model call's
+``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, ``GuardrailTripped``, ``HookFailed``,
+or the model call's
 RPC error such as ``AuthenticationError``) with the partial :class:`RunOutput`
 as its first detail; :mod:`agentrt.durable.failures` turns it back into that error.
 """
