@@ -187,6 +187,11 @@ def test_registry_and_spec_files(tmp_path: Path) -> None:
         "durable_booker",
         "durable_greeter",
         "durable_planner",
+        "guarded_failing",
+        "guarded_hooks",
+        "guarded_input",
+        "guarded_output",
+        "guarded_tool",
     ]
     assert registry.agent("durable_planner") is registry.agent("durable_planner")
     greeter = registry.agent("durable_greeter", {"name": "Ann"})

@@ -4,7 +4,7 @@
 approving twice, a call id that does not exist, a finished workflow), a tampered
 ``approve`` signal sent with the ``temporal`` CLI (ignored: the run keeps
 waiting), the workflow's decision parser, ``agentrt run --temporal`` session
-flags, and agents with hooks or guardrails (refused on Temporal).
+flags, and agents with hooks or guardrails (planned as activities on Temporal).
 """
 
 from __future__ import annotations
@@ -261,28 +261,36 @@ def test_run_temporal_session_flags_refused(flags: list[str], said: str) -> None
 
 class _Hooks:
     def on_run_end(self, ctx: Any, result: Any) -> None:
-        """A hook: user code durable runs do not run yet."""
+        """A hook the workflow runs as an activity."""
+
+
+class _ModelHooks:
+    def on_model_response(self, ctx: Any, response: Any) -> None:
+        """A hook run inside the model-call activity: no activity of its own."""
 
 
 def _guard(ctx: Any, value: Any) -> None:
     return None
 
 
-# agents with user code beside the loop: refused on Temporal with a one-line error
-UNSUPPORTED = [
-    {"hooks": _Hooks()},
-    {"input_guardrails": [_guard]},
-    {"output_guardrails": [_guard]},
-    {"tool_guardrails": [_guard]},
+# agents with user code beside the loop: run on Temporal (no longer refused); the plan names
+# the hooks and guardrail kinds the workflow runs as activities of their own
+SUPPORTED: list[tuple[dict[str, Any], list[str]]] = [
+    ({"hooks": _Hooks()}, ["on_run_end"]),
+    ({"hooks": _ModelHooks()}, []),
+    ({"input_guardrails": [_guard]}, ["input"]),
+    ({"output_guardrails": [_guard]}, ["output"]),
+    ({"tool_guardrails": [_guard]}, []),  # checked inside the tool activity
+    ({"input_guardrails": [_guard], "output_guardrails": [_guard]}, ["input", "output"]),
 ]
 
 
-@pytest.mark.parametrize("extra", UNSUPPORTED)
-def test_hooks_and_guardrails_are_refused_on_temporal(extra: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("extra", "extras"), SUPPORTED)
+def test_hooks_and_guardrails_are_planned_on_temporal(
+    extra: dict[str, Any], extras: list[str]
+) -> None:
     from agentrt.agents.agent import Agent
     from agentrt.durable.starter import plan_for
-    from agentrt.errors import UsageError
 
     agent: Agent[Any] = Agent(name="guarded", model="grok-4", **extra)
-    with pytest.raises(UsageError, match="hooks or guardrails, which durable runs do not support"):
-        plan_for(agent)
+    assert plan_for(agent).extras == extras

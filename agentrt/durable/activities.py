@@ -25,8 +25,10 @@ heartbeat timeout and retried on another worker.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,17 +47,20 @@ from agentrt.durable.codec import (
     encode_tool_call,
     encode_usage,
     jsonable,
+    run_result,
 )
+from agentrt.durable.extras import run_guard, run_hook
 from agentrt.durable.idempotency import KEY_METADATA, make_key
 from agentrt.durable.payloads import (
+    EXTRA_ACTIVITY,
     MODEL_ACTIVITY,
     TOOL_ACTIVITY,
+    ExtraCall,
     ModelCall,
     ModelReply,
     ToolCallInput,
     ToolReply,
 )
-from agentrt.durable.unsupported import unsupported_message
 from agentrt.errors import AgentrtError, RateLimited, Unavailable
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Usage
@@ -65,6 +70,7 @@ if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
     from agentrt.agents.model import Model
     from agentrt.durable.registry import AgentRegistry
+    from agentrt.xai.messages import ToolCall
 
 __all__ = ["AgentActivities"]
 
@@ -91,8 +97,6 @@ class AgentActivities:
             agent = self._registry.agent(name, variables)
         except (LookupError, AgentrtError) as e:
             raise ApplicationError(str(e), type="UsageError", non_retryable=True) from e
-        if agent.hooks is not None or agent.guards is not None:
-            raise ApplicationError(unsupported_message(name), type="UsageError", non_retryable=True)
         return agent
 
     @activity.defn(name=MODEL_ACTIVITY)
@@ -106,6 +110,8 @@ class AgentActivities:
             response = await _heartbeating(_complete(model, request, call.timeout))
         except AgentrtError as e:
             raise _model_failure(e) from e
+        if agent.hooks is not None:
+            await run_hook(agent, "on_model_response", self._context(agent, call), response)
         reply = _reply(response, agent)
         if agent.tools.approvals and reply.tool_calls:
             context = ToolContext(
@@ -139,6 +145,7 @@ class AgentActivities:
             usage_sink=spent.append,
         )
         deadline = None if inp.timeout is None else time.monotonic() + inp.timeout
+        await _before_tool(agent, replace(context, turn=inp.turn, tool_name=call.name), call)
         try:
             records = await _heartbeating(
                 dispatch(
@@ -155,10 +162,45 @@ class AgentActivities:
                 "the run's time budget ran out", type="RunTimeout", non_retryable=True
             ) from None
         record = records[0]
+        if agent.hooks is not None:
+            await run_hook(agent, "on_tool_end", replace(context, turn=inp.turn), record)
         if record.error is not None and record.error.kind in ("raised", "timeout"):
             raise ApplicationError(f"{record.error.type}: {record.error.message}", type="ToolError")
         usage = encode_usage(sum(spent, Usage())) if spent else {}
         return ToolReply(record=encode_record(record), usage=usage)
+
+    @activity.defn(name=EXTRA_ACTIVITY)
+    async def run_extra(self, inp: ExtraCall) -> None:
+        """A hook (on_run_start/end, on_turn_start/end) or the input/output guardrails."""
+        agent = self._agent(inp.agent, inp.vars)
+        ctx = self._context(agent, inp)
+        if inp.what in ("input", "output"):
+            await _heartbeating(run_guard(agent, inp.what, ctx, inp.value))
+        elif inp.what == "on_run_end" and inp.result is not None:
+            await run_hook(agent, inp.what, ctx, run_result(inp.result))
+        else:
+            await run_hook(agent, inp.what, ctx)
+
+    def _context(self, agent: Agent[Any], inp: ModelCall | ExtraCall) -> ToolContext[Any]:
+        return ToolContext(
+            agent=agent.name,
+            run_id=activity.info().workflow_id or "",
+            turn=inp.turn,
+            metadata=dict(inp.metadata),
+            client=self._client,
+        )
+
+
+async def _before_tool(agent: Agent[Any], ctx: ToolContext[Any], call: ToolCall) -> None:
+    """The tool guardrails on the call's arguments, then ``on_tool_start``: before it runs."""
+    if agent.guards is not None and agent.guards.tool:
+        try:
+            args: Any = json.loads(call.arguments)
+        except ValueError:
+            args = call.arguments
+        await run_guard(agent, "tool", ctx, args)
+    if agent.hooks is not None:
+        await run_hook(agent, "on_tool_start", ctx, call)
 
 
 async def _complete(

@@ -75,6 +75,16 @@ def _typed(
             found=int(extra.get("found") or 0),
             result=partial,
         )
+    if cls is errors.GuardrailTripped:
+        return errors.GuardrailTripped(
+            str(extra.get("guardrail", "")),
+            str(extra.get("reason", "")),
+            kind=str(extra.get("kind", "input")),
+            result=partial,
+        )
+    if cls is errors.HookFailed:
+        reason = str(extra.get("reason", message))
+        return errors.HookFailed(str(extra.get("hook", "")), reason, result=partial)
     if issubclass(cls, errors.AgentError):
         return cls(message, result=partial)
     if issubclass(cls, errors.RPCError):

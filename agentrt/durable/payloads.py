@@ -17,6 +17,7 @@ __all__ = [
     "APPROVE_SIGNAL",
     "DEFAULT_APPROVAL_TIMEOUT",
     "EVENTS_QUERY",
+    "EXTRA_ACTIVITY",
     "MODEL_ACTIVITY",
     "PENDING_QUERY",
     "SESSION_APPEND_ACTIVITY",
@@ -24,6 +25,7 @@ __all__ = [
     "TOOL_ACTIVITY",
     "WORKFLOW_NAME",
     "ActivityOptions",
+    "ExtraCall",
     "ModelCall",
     "ModelReply",
     "RunInput",
@@ -39,6 +41,7 @@ __all__ = [
 
 MODEL_ACTIVITY = "agentrt.model_call"
 TOOL_ACTIVITY = "agentrt.tool_call"
+EXTRA_ACTIVITY = "agentrt.run_extra"  # a hook, or the input/output guardrails
 WORKFLOW_NAME = "agentrt.agent_run"
 EVENTS_QUERY = "events"
 PENDING_QUERY = "pending"
@@ -91,6 +94,8 @@ class RunPlan:
     tools: dict[str, ToolPolicy] = field(default_factory=dict)
     activities: ActivityOptions = field(default_factory=ActivityOptions)
     approval_timeout: float = DEFAULT_APPROVAL_TIMEOUT
+    # the agent's hook names and guardrail kinds ("input", "output") run as activities
+    extras: list[str] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -133,6 +138,19 @@ class SessionAppend:
     response_id: str | None
     created_at: float
     usage: dict[str, int]
+
+
+@dataclass(kw_only=True)
+class ExtraCall:
+    """A hook (``what`` = its name) or guardrails (``what`` = ``"input"``/``"output"``) to run."""
+
+    agent: str
+    vars: dict[str, str]
+    what: str
+    turn: int
+    metadata: dict[str, str] = field(default_factory=dict)
+    value: Any = None
+    result: RunOutput | None = None
 
 
 @dataclass(kw_only=True)

@@ -49,14 +49,7 @@ def plan_for(
     *,
     approval_timeout: float | None = None,
 ) -> RunPlan:
-    """The :class:`RunPlan` of ``agent``: its limits and each local tool's timeout and idempotency.
-
-    Raises:
-        UsageError: the agent has hooks or guardrails (not supported on Temporal yet).
-    """
-    from agentrt.durable.unsupported import check_supported
-
-    check_supported(agent)
+    """The :class:`RunPlan` of ``agent``: its limits and each local tool's timeout and idempotency."""
     limits = agent.limits
     plan = RunPlan(
         max_turns=limits.max_turns,
@@ -70,10 +63,26 @@ def plan_for(
             for name, t in agent.tools.functions.items()
         },
         activities=options or ActivityOptions(),
+        extras=_extras(agent),
     )
     if approval_timeout is not None:
         plan.approval_timeout = approval_timeout
     return plan
+
+
+def _extras(agent: Agent[Any]) -> list[str]:
+    """The hooks and guardrail kinds the workflow runs as activities (the others need none)."""
+    from agentrt.agents.hooks import HookRunner
+
+    hooks = HookRunner.of(agent.hooks)
+    names = [n for n in _WORKFLOW_HOOKS if hooks is not None and hooks.has(n)]
+    guards = agent.guards
+    if guards is not None:
+        names += [k for k, g in (("input", guards.input), ("output", guards.output)) if g]
+    return names
+
+
+_WORKFLOW_HOOKS = ("on_run_start", "on_turn_start", "on_turn_end", "on_run_end")
 
 
 async def start_run(

@@ -14,7 +14,8 @@ Its state is plain dicts (:mod:`agentrt.durable.codec`'s shapes). The query
 
 A run that fails raises an ``ApplicationError`` whose ``type`` names the
 agentrt error (``MaxTurnsExceeded``, ``ToolFailed``, ``OutputValidationError``,
-``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, or the model call's
+``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, ``GuardrailTripped``, ``HookFailed``,
+or the model call's
 RPC error such as ``AuthenticationError``) with the partial :class:`RunOutput`
 as its first detail; :mod:`agentrt.durable.failures` turns it back into that error.
 """
@@ -22,6 +23,7 @@ as its first detail; :mod:`agentrt.durable.failures` turns it back into that err
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -44,12 +46,14 @@ with workflow.unsafe.imports_passed_through():
     from agentrt.durable.payloads import (
         APPROVE_SIGNAL,
         EVENTS_QUERY,
+        EXTRA_ACTIVITY,
         MODEL_ACTIVITY,
         PENDING_QUERY,
         SESSION_APPEND_ACTIVITY,
         SESSION_LOAD_ACTIVITY,
         TOOL_ACTIVITY,
         WORKFLOW_NAME,
+        ExtraCall,
         ModelCall,
         ModelReply,
         RunInput,
@@ -67,6 +71,8 @@ _MAX_RETRY_INTERVAL = timedelta(seconds=30)
 _TOOL_MARGIN = 1.0  # seconds: the tool's own timeout fires inside the activity first
 # an activity's failure types that mean it ran out of the run's budget (as a local run: RunTimeout)
 _BUDGET_SPENT = ("DeadlineExceeded", "RunTimeout")
+# failures a tool activity reports as they are (not as ToolFailed): they stop the run like locally
+_OWN_TYPE = ("GuardrailTripped", "HookFailed")
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -122,8 +128,10 @@ class _Run:
 
     async def run(self) -> RunOutput:
         await self._load_session()
+        await self._extra("on_run_start")
         while True:
             self._next_turn()
+            await self._extra("on_turn_start")
             reply = await self._model_call()
             self._record(reply)
             calls = [c for c in reply.tool_calls if c.get("type", "function") == "function"]
@@ -139,9 +147,54 @@ class _Run:
                     "usage": reply.usage,
                 }
             )
+            await self._extra("on_turn_end")
             if not calls and self._finish(reply):
+                await self._extra("output", value=reply.output)
+                await self._extra("on_run_end", result=self._output(reply.output))
                 await self._append_session()
                 return self._output(reply.output)
+
+    # -- hooks and guardrails (user code: activities only) ------------------------------------
+
+    async def _extra(
+        self, what: str, *, value: Any = None, result: RunOutput | None = None
+    ) -> None:
+        """Run hook ``what`` or the ``what`` guardrails as an activity, if the agent has them."""
+        if what not in self.plan.extras:
+            return
+        opts = self.plan.activities
+        arg = ExtraCall(
+            agent=self.inp.agent,
+            vars=self.inp.vars,
+            what=what,
+            turn=self.turns,
+            metadata=self.inp.metadata,
+            value=value,
+            result=result,
+        )
+        try:
+            await self._execute(
+                EXTRA_ACTIVITY,
+                arg,
+                type(None),
+                opts.model_timeout,
+                opts.model_attempts,
+                heartbeat=False,
+            )
+        except ActivityError as e:
+            raise self._activity_failure(e, "AgentError", what) from None
+
+    async def _guarded(self, model: Any) -> ModelReply:
+        """The first model call with the input guardrails beside it; a trip cancels it."""
+        try:
+            await self._extra("input", value=self.inp.input)
+        except BaseException:
+            model.cancel()
+            with contextlib.suppress(ActivityError, asyncio.CancelledError):
+                await model
+            raise
+        reply: ModelReply = await model
+        return reply
 
     # -- sessions (the store is reached from activities only) ---------------------------------
 
@@ -251,9 +304,11 @@ class _Run:
             metadata=self.inp.metadata,
         )
         try:
-            reply: ModelReply = await self._execute(
-                MODEL_ACTIVITY, call, ModelReply, limit, opts.model_attempts
-            )
+            model = self._start(MODEL_ACTIVITY, call, ModelReply, limit, opts.model_attempts)
+            if self.turns == 1 and "input" in self.plan.extras:
+                reply = await self._guarded(model)
+            else:
+                reply = await model
         except ActivityError as e:
             raise self._activity_failure(e, "DeadlineExceeded", "the model call") from None
         return reply
@@ -269,8 +324,21 @@ class _Run:
         heartbeat: bool = True,
     ) -> Any:
         """Run one activity within ``limit`` seconds, tried at most ``attempts`` times."""
+        return await self._start(activity, arg, result_type, limit, attempts, heartbeat=heartbeat)
+
+    def _start(
+        self,
+        activity: str,
+        arg: Any,
+        result_type: type[Any],
+        limit: float,
+        attempts: int,
+        *,
+        heartbeat: bool = True,
+    ) -> Any:
+        """Start one activity (see :meth:`_execute`); its handle, to await or cancel."""
         opts = self.plan.activities
-        return await workflow.execute_activity(
+        return workflow.start_activity(
             activity,
             arg,
             result_type=result_type,
@@ -374,7 +442,8 @@ class _Run:
         if isinstance(cause, ApplicationError):
             if cause.type in _BUDGET_SPENT and self.deadline is not None:
                 return self._timeout()  # the call had what was left of the run's budget
-            kind = timeout_type if force_type or not cause.type else cause.type
+            forced = force_type and cause.type not in _OWN_TYPE
+            kind = timeout_type if forced or not cause.type else cause.type
             return self._fail(kind, f"{what} failed: {cause.message}", extra=_details(cause))
         return self._fail(timeout_type, f"{what} failed: {cause or e}")
 
