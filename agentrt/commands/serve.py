@@ -138,6 +138,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from agentrt.commands.session_db import _checked
     from agentrt.errors import UsageError
     from agentrt.launch.connect import choose_endpoint
     from agentrt.launch.eventloop import run
@@ -171,7 +172,8 @@ def _run(args: argparse.Namespace) -> int:
         max_token_mints_per_minute=args.max_token_mints_per_minute,
         approval_ttl_s=args.approval_ttl,
     )
-    store = open_store(args.session_store)  # a bad URL is exit 2 before anything binds
+    # a bad URL or an unusable file is exit 2 before anything binds
+    store = open_store(_checked(args.session_store, "--session-store"))
     serving = _serve(catalog, choice, auth, options, store, quiet=args.quiet)
     code: int = run(serving, loop=args.loop)
     return code
