@@ -111,6 +111,7 @@ NOT_PYTHON = (
     "agentrt.agent.duration",
     "agentrt.tool.duration",
     "agentrt.voice.time_to_first_audio",  # a span attribute of voice agents' responses
+    "agentrt.run_extra",  # a Temporal activity's name (hooks and guardrails on workers)
 )
 
 DOCS = sorted(
