@@ -47,6 +47,7 @@ def usage_message(usage: Usage) -> pb.Usage:
         input_tokens=usage.prompt_tokens,
         output_tokens=usage.completion_tokens,
         reasoning_tokens=usage.reasoning_tokens,
+        cost_usd=usage.cost_usd,
     )
 
 
