@@ -39,6 +39,22 @@ def _audio(events: list[dict[str, Any]]) -> bytes:
     )
 
 
+def _user_item(text: str) -> dict[str, Any]:
+    return {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+
+
+async def _ask(conn: Any, text: str) -> None:
+    """The SDK's way: one user message, then a response."""
+    await conn.conversation.item.create(item=_user_item(text))
+    await conn.response.create()
+
+
+async def _ask_raw(ws: Any, text: str) -> None:
+    """The same over a raw socket."""
+    await ws.send_json({"type": "conversation.item.create", "item": _user_item(text)})
+    await ws.send_json({"type": "response.create"})
+
+
 async def test_session_update_is_answered_with_the_session() -> None:
     async with rest_sim() as sim, realtime(sim) as conn:
         created = await collect(conn, "session.created")
@@ -66,14 +82,7 @@ async def test_text_in_gives_speech_and_its_transcript_out() -> None:
                 "audio": {"output": {"format": {"type": "audio/pcm", "rate": 16000}}},
             }
         )
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "hello there"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "hello there")
         events = await collect(conn, "response.done")
     done = events[-1]["response"]
     assert done["status"] == "completed"
@@ -99,14 +108,7 @@ async def test_text_in_gives_speech_and_its_transcript_out() -> None:
 async def test_text_only_session_streams_text() -> None:
     async with rest_sim() as sim, realtime(sim) as conn:
         await conn.session.update(session={"type": "realtime", "output_modalities": ["text"]})
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "hi"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "hi")
         events = await collect(conn, "response.done")
     assert "response.output_audio.delta" not in _types(events)
     text = next(e for e in events if e["type"] == "response.output_text.done")["text"]
@@ -160,14 +162,7 @@ async def test_spoken_question_reaches_a_tool_and_a_spoken_answer_with_its_resul
 async def test_speech_while_answering_cancels_the_response() -> None:
     rate = 24000
     async with rest_sim() as sim, realtime(sim, itl_ms="40", output_tokens="200") as conn:
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "tell me a long story about the sea"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "tell me a long story about the sea")
         await collect(conn, "response.output_audio.delta")
         await send_audio(conn.send, await question("stop", rate), rate)
         events = await collect(conn, "response.done")
@@ -179,14 +174,7 @@ async def test_speech_while_answering_cancels_the_response() -> None:
 
 async def test_response_cancel_ends_the_response_as_cancelled() -> None:
     async with rest_sim() as sim, realtime(sim, itl_ms="40", output_tokens="200") as conn:
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "a story please"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "a story please")
         await collect(conn, "response.output_audio.delta")
         await conn.response.cancel()
         events = await collect(conn, "response.done")
@@ -196,14 +184,7 @@ async def test_response_cancel_ends_the_response_as_cancelled() -> None:
 
 async def test_unavailable_fault_fails_the_response_with_an_error_event() -> None:
     async with rest_sim() as sim, realtime(sim, fault="unavailable") as conn:
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "hi"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "hi")
         events = await collect(conn, "response.done")
     error = next(e for e in events if e["type"] == "error")
     assert error["error"]["type"] == "service_unavailable_error"
@@ -212,17 +193,7 @@ async def test_unavailable_fault_fails_the_response_with_an_error_event() -> Non
 
 async def test_abort_fault_cuts_the_socket_mid_response() -> None:
     async with rest_sim() as sim, raw_socket(sim, fault="abort", abort_after="2") as ws:
-        await ws.send_json(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "hi"}],
-                },
-            }
-        )
-        await ws.send_json({"type": "response.create"})
+        await _ask_raw(ws, "hi")
         events = await collect(ws, "response.done")
     assert events[-1]["type"] == "closed"
     assert "response.created" in _types(events)
@@ -288,17 +259,7 @@ async def test_expired_token_gets_token_expired_then_close_4001(
 async def test_dropped_socket_mid_response_leaves_nothing_running_and_the_server_serving() -> None:
     async with rest_sim() as sim:
         async with raw_socket(sim, itl_ms="30") as ws:
-            await ws.send_json(
-                {
-                    "type": "conversation.item.create",
-                    "item": {
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "a long answer please"}],
-                    },
-                }
-            )
-            await ws.send_json({"type": "response.create"})
+            await _ask_raw(ws, "a long answer please")
             await collect(ws, "response.output_audio.delta")
             transport = ws._response.connection.transport  # cut it: no close frame
             assert transport is not None
@@ -315,14 +276,7 @@ async def test_dropped_socket_mid_response_leaves_nothing_running_and_the_server
 
 async def test_truncate_cuts_the_transcript_of_what_was_not_heard() -> None:
     async with rest_sim() as sim, realtime(sim) as conn:
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "one two three four five six"}],
-            }
-        )
-        await conn.response.create()
+        await _ask(conn, "one two three four five six")
         events = await collect(conn, "response.done")
         item = next(e for e in events if e["type"] == "response.output_item.done")["item"]
         await conn.conversation.item.truncate(item_id=item["id"], content_index=0, audio_end_ms=0)
@@ -355,14 +309,7 @@ async def test_without_espeak_ng_one_error_names_the_package_and_transcripts_sti
     events: list[dict[str, Any]] = []
     async with rest_sim() as sim, realtime(sim) as conn:
         for text in ("hello", "again"):
-            await conn.conversation.item.create(
-                item={
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": text}],
-                }
-            )
-            await conn.response.create()
+            await _ask(conn, text)
             events += await collect(conn, "response.done")
     errors = [e["error"] for e in events if e["type"] == "error"]
     assert len(errors) == 1
@@ -400,17 +347,7 @@ async def test_a_client_that_does_not_read_holds_the_response_back() -> None:
         await ws.send_json(
             {"type": "session.update", "session": {"audio": {"output": {"format": rate}}}}
         )
-        await ws.send_json(
-            {
-                "type": "conversation.item.create",
-                "item": {
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "talk"}],
-                },
-            }
-        )
-        await ws.send_json({"type": "response.create"})
+        await _ask_raw(ws, "talk")
         await asyncio.sleep(4)  # not reading: the server must be waiting on the socket
         running = [t for t in asyncio.all_tasks() if t.get_name() == "sim-realtime-response"]
         assert running, "the whole answer was buffered for a client that does not read"
@@ -421,13 +358,7 @@ async def test_a_client_that_does_not_read_holds_the_response_back() -> None:
 
 async def test_time_to_first_token_passes_before_the_first_audio() -> None:
     async with rest_sim() as sim, realtime(sim, ttft_ms="800") as conn:
-        await conn.conversation.item.create(
-            item={
-                "type": "message",
-                "role": "user",
-                "content": [{"type": "input_text", "text": "hi"}],
-            }
-        )
+        await conn.conversation.item.create(item=_user_item("hi"))
         loop = asyncio.get_running_loop()
         asked = loop.time()
         await conn.response.create()
@@ -448,14 +379,7 @@ async def test_the_cli_simulator_speaks_over_a_real_socket() -> None:
             max_retries=0,
         )
         async with client.realtime.connect(model="grok-4") as conn:
-            await conn.conversation.item.create(
-                item={
-                    "type": "message",
-                    "role": "user",
-                    "content": [{"type": "input_text", "text": "hi"}],
-                }
-            )
-            await conn.response.create()
+            await _ask(conn, "hi")
             events = await collect(conn, "response.done")
     assert events[-1]["response"]["status"] == "completed"
     assert len(_audio(events)) > 24000
