@@ -136,7 +136,7 @@ def _exceeded(
     shown = _amount(name, budget)
     if estimated is None:
         message = (
-            f"agent {agent!r} spent {_amount(name, spent)} in {turn} turns, over "
+            f"agent {agent!r} spent {_amount(name, spent)} in {turn} turn{'s' * (turn != 1)}, over "
             f"limits.{name} ({shown}); raise the limit or simplify the task"
         )
     else:
@@ -157,7 +157,7 @@ def _exceeded(
 
 def _amount(name: str, value: float) -> str:
     if name == "max_cost_usd":
-        return f"${value:.6g}"
+        return f"${value:,.10f}".rstrip("0").rstrip(".")  # a tick is 1e-10 USD
     kind = "input" if name == "max_input_tokens" else "output"
     return f"{int(value):,} {kind} tokens"
 
