@@ -52,7 +52,7 @@ def _load(endpoint: str, tmp: Path, *args: str) -> tuple[dict[str, Any], str]:
             "--html",
             str(tmp / "r.html"),
             *args,
-        ),  # fmt: skip
+        ),
         capture_output=True,
         text=True,
         timeout=60,
