@@ -28,7 +28,7 @@ Either check raises :class:`~agentrt.errors.BudgetExceeded` with the partial res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentrt.errors import BudgetExceeded
 from agentrt.xai.chat_response import USD_PER_TICK, Usage
@@ -41,7 +41,15 @@ if TYPE_CHECKING:
     from agentrt.agents.run_loop import RunLoop
     from agentrt.xai.messages import Message
 
-__all__ = ["CHARS_PER_TOKEN", "Budget", "budget_for", "stored_usage"]
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "Breach",
+    "Budget",
+    "breach_message",
+    "budget_for",
+    "stored_usage",
+    "text_tokens",
+]
 
 CHARS_PER_TOKEN = 4
 """Characters of text per token in the estimate of a call's prompt (English text, roughly)."""
@@ -58,28 +66,45 @@ def budget_for(limits: Limits) -> Budget | None:
     return Budget(limits)
 
 
-def stored_usage(usages: Iterable[Mapping[str, int]]) -> Usage:
+def stored_usage(usages: Iterable[Mapping[str, Any]]) -> Usage:
     """The sum of stored turns' usage (``SessionTurn.usage``; keys a turn lacks count 0)."""
     total = Usage()
     for u in usages:
         ticks = u.get("cost_in_usd_ticks")
         total = total + Usage(
-            prompt_tokens=u.get("prompt_tokens", 0),
-            completion_tokens=u.get("completion_tokens", 0),
-            reasoning_tokens=u.get("reasoning_tokens", 0),
-            cost_in_usd_ticks=ticks,
+            prompt_tokens=u.get("prompt_tokens") or 0,
+            completion_tokens=u.get("completion_tokens") or 0,
+            reasoning_tokens=u.get("reasoning_tokens") or 0,
+            cost_in_usd_ticks=ticks if type(ticks) is int else None,
         )
     return total
 
 
+Spend = tuple[int, int, float]
+"""Input tokens, output tokens (completion + reasoning), US dollars."""
+_NOTHING: Spend = (0, 0, 0.0)
+_NAMES = ("max_input_tokens", "max_output_tokens", "max_cost_usd")
+
+
+class Breach(NamedTuple):
+    """A budget a run passed (``estimated``: ``None``), or would pass with its next call."""
+
+    limit: str
+    budget: float
+    spent: float
+    estimated: float | None
+
+
 @dataclass(slots=True)
 class Budget:
-    """One run's budgets and what its model calls have shown so far."""
+    """One run's budgets and what its model calls have shown so far.
+
+    The local loop uses :meth:`before_turn` and :meth:`after_call`; the durable
+    workflow (plain dicts, no ``RunLoop``) uses :meth:`took` and :meth:`check`.
+    """
 
     limits: Limits
-    base: Usage = field(
-        default_factory=Usage
-    )  # spent before this run (the session's turns, budget_scope="session")
+    base: Usage = field(default_factory=Usage)  # spent before the run (budget_scope="session")
     calls: int = 0  # this run's own model calls
     tokens: int = 0  # their input + output tokens
     output: int = 0  # their output tokens
@@ -88,70 +113,80 @@ class Budget:
     last_completion: int = 0
     seen: int = 0  # messages[:seen] were in the last call's prompt or answer
 
-    def before_turn(self, loop: RunLoop) -> None:
-        """Raise when what was spent, or that plus the next call's estimate, passes a budget."""
-        spent = self._spent(loop.usage)
-        self._check(loop, spent, (0, 0, 0.0))
-        added = _tokens_of(loop.messages[self.seen :])
-        if self.calls:
-            est_in = self.last_prompt + self.last_completion + added
-            est_out = self.output // self.calls
-        else:
-            est_in, est_out = added, 0
-        price = self.ticks * USD_PER_TICK / self.tokens if self.tokens else 0.0
-        self._check(loop, spent, (est_in, est_out, (est_in + est_out) * price))
+    def spent(self, usage: Usage) -> Spend:
+        """What counts against the budgets: ``usage`` (the run's) plus :attr:`base`."""
+        u = self.base + usage
+        return u.prompt_tokens, u.completion_tokens + u.reasoning_tokens, u.cost_usd
 
-    def after_call(self, loop: RunLoop, usage: Usage) -> None:
-        """Take one model call's ``usage`` (already in ``loop.usage``); raise when over a budget."""
+    def took(self, usage: Usage, seen: int) -> None:
+        """Count one model call of this run; ``seen``: the messages it saw and its answer."""
         out = usage.completion_tokens + usage.reasoning_tokens
         self.calls += 1
         self.tokens += usage.prompt_tokens + out
         self.output += out
         self.ticks += usage.cost_in_usd_ticks or 0
         self.last_prompt, self.last_completion = usage.prompt_tokens, usage.completion_tokens
-        self.seen = len(loop.messages)
-        self._check(loop, self._spent(loop.usage), (0, 0, 0.0))
+        self.seen = seen
 
-    def _spent(self, usage: Usage) -> tuple[int, int, float]:
-        u = self.base + usage
-        return u.prompt_tokens, u.completion_tokens + u.reasoning_tokens, u.cost_usd
+    def estimate(self, added: int) -> Spend:
+        """The next call's need; ``added``: tokens of the text added since the last call."""
+        if self.calls:
+            est_in = self.last_prompt + self.last_completion + added
+            est_out = self.output // self.calls
+        else:
+            est_in, est_out = added, 0
+        price = self.ticks * USD_PER_TICK / self.tokens if self.tokens else 0.0
+        return est_in, est_out, (est_in + est_out) * price
 
-    def _check(
-        self, loop: RunLoop, spent: tuple[int, int, float], est: tuple[int, int, float]
-    ) -> None:
+    def check(self, spent: Spend, est: Spend = _NOTHING) -> Breach | None:
+        """The first budget ``spent`` plus ``est`` passes, or ``None``."""
         lim = self.limits
         budgets = (lim.max_input_tokens, lim.max_output_tokens, lim.max_cost_usd)
         for name, budget, have, need in zip(_NAMES, budgets, spent, est, strict=True):
             if budget is not None and have + need > budget:
-                raise _exceeded(loop, name, budget, have, need if need else None)
+                return Breach(name, budget, have, need if need else None)
+        return None
+
+    def before_turn(self, loop: RunLoop) -> None:
+        """Raise when what was spent, or that plus the next call's estimate, passes a budget."""
+        spent = self.spent(loop.usage)
+        breach = self.check(spent)
+        if breach is None:
+            breach = self.check(spent, self.estimate(text_tokens(loop.messages[self.seen :])))
+        if breach is not None:
+            raise _exceeded(loop, breach)
+
+    def after_call(self, loop: RunLoop, usage: Usage) -> None:
+        """Take one model call's ``usage`` (already in ``loop.usage``); raise when over a budget."""
+        self.took(usage, len(loop.messages))
+        breach = self.check(self.spent(loop.usage))
+        if breach is not None:
+            raise _exceeded(loop, breach)
 
 
-_NAMES = ("max_input_tokens", "max_output_tokens", "max_cost_usd")
-
-
-def _exceeded(
-    loop: RunLoop, name: str, budget: float, spent: float, estimated: float | None
-) -> BudgetExceeded:
-    agent, turn = loop.setup.agent, loop.turns
-    shown = _amount(name, budget)
-    if estimated is None:
-        message = (
-            f"agent {agent!r} spent {_amount(name, spent)} in {turn} turn{'s' * (turn != 1)}, over "
-            f"limits.{name} ({shown}); raise the limit or simplify the task"
-        )
-    else:
-        message = (
-            f"agent {agent!r} stopped before turn {turn + 1}: it spent {_amount(name, spent)} "
-            f"and the next model call needs about {_amount(name, estimated)} more, over "
-            f"limits.{name} ({shown}); raise the limit or simplify the task"
-        )
+def _exceeded(loop: RunLoop, breach: Breach) -> BudgetExceeded:
     return BudgetExceeded(
-        message,
-        limit=name,
-        budget=budget,
-        spent=spent,
-        estimated=estimated,
+        breach_message(loop.setup.agent, loop.turns, breach),
+        limit=breach.limit,
+        budget=breach.budget,
+        spent=breach.spent,
+        estimated=breach.estimated,
         result=loop.partial(),
+    )
+
+
+def breach_message(agent: str, turns: int, breach: Breach) -> str:
+    """Why a run of ``agent`` stopped after ``turns`` turns at ``breach`` (one line)."""
+    name, budget, spent, estimated = breach
+    over = f"over limits.{name} ({_amount(name, budget)}); raise the limit or simplify the task"
+    if estimated is None:
+        return (
+            f"agent {agent!r} spent {_amount(name, spent)} in {turns} "
+            f"turn{'s' * (turns != 1)}, {over}"
+        )
+    return (
+        f"agent {agent!r} stopped before turn {turns + 1}: it spent {_amount(name, spent)} "
+        f"and the next model call needs about {_amount(name, estimated)} more, {over}"
     )
 
 
@@ -162,7 +197,7 @@ def _amount(name: str, value: float) -> str:
     return f"{int(value):,} {kind} tokens"
 
 
-def _tokens_of(messages: Iterable[Message]) -> int:
+def text_tokens(messages: Iterable[Message]) -> int:
     """The estimated prompt tokens of ``messages``' text (and tool calls' arguments)."""
     chars = 0
     for m in messages:
