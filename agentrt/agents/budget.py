@@ -28,7 +28,7 @@ Either check raises :class:`~agentrt.errors.BudgetExceeded` with the partial res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from agentrt.errors import BudgetExceeded
 from agentrt.xai.chat_response import USD_PER_TICK, Usage
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from agentrt.agents.limits import Limits
-    from agentrt.agents.run_loop import RunLoop
     from agentrt.xai.messages import Message
 
 __all__ = [
@@ -78,6 +77,20 @@ def stored_usage(usages: Iterable[Mapping[str, Any]]) -> Usage:
             cost_in_usd_ticks=ticks if type(ticks) is int else None,
         )
     return total
+
+
+class _Loop(Protocol):
+    """What the checks read of :class:`agentrt.agents.run_loop.RunLoop` (it imports this module)."""
+
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def messages(self) -> list[Message]: ...
+    @property
+    def turns(self) -> int: ...
+    @property
+    def setup(self) -> Any: ...
+    def partial(self) -> Any: ...
 
 
 Spend = tuple[int, int, float]
@@ -147,7 +160,7 @@ class Budget:
                 return Breach(name, budget, have, need if need else None)
         return None
 
-    def before_turn(self, loop: RunLoop) -> None:
+    def before_turn(self, loop: _Loop) -> None:
         """Raise when what was spent, or that plus the next call's estimate, passes a budget."""
         spent = self.spent(loop.usage)
         breach = self.check(spent)
@@ -156,7 +169,7 @@ class Budget:
         if breach is not None:
             raise _exceeded(loop, breach)
 
-    def after_call(self, loop: RunLoop, usage: Usage) -> None:
+    def after_call(self, loop: _Loop, usage: Usage) -> None:
         """Take one model call's ``usage`` (already in ``loop.usage``); raise when over a budget."""
         self.took(usage, len(loop.messages))
         breach = self.check(self.spent(loop.usage))
@@ -164,7 +177,7 @@ class Budget:
             raise _exceeded(loop, breach)
 
 
-def _exceeded(loop: RunLoop, breach: Breach) -> BudgetExceeded:
+def _exceeded(loop: _Loop, breach: Breach) -> BudgetExceeded:
     return BudgetExceeded(
         breach_message(loop.setup.agent, loop.turns, breach),
         limit=breach.limit,
