@@ -33,7 +33,8 @@
         ├── SessionConflict           another run appended to the session first; ``result`` kept
         ├── HookFailed                a lifecycle hook raised or hung; ``hook`` names it
         ├── GuardrailTripped          a guardrail stopped the run; ``guardrail``, ``kind``, ``reason``
-        └── RunTimeout                the run's time budget ran out; everything in flight was cancelled
+        ├── RunTimeout                the run's time budget ran out; everything in flight was cancelled
+        └── BudgetExceeded            a token or cost limit was (or would be) passed; ``limit``, ``budget``, ``spent``
 
 Foreign errors (``grpc.aio.AioRpcError`` above all) are translated once, at the
 transport boundary (:mod:`agentrt.xai.rpc_errors`), into the most specific class here
@@ -51,6 +52,7 @@ __all__ = [
     "AgentError",
     "AgentrtError",
     "AuthenticationError",
+    "BudgetExceeded",
     "Cancelled",
     "DeadlineExceeded",
     "GuardrailTripped",
@@ -328,3 +330,36 @@ class GuardrailTripped(AgentError):
         self.guardrail = guardrail
         self.kind = kind
         self.reason = reason
+
+
+class BudgetExceeded(AgentError):
+    """A run spent, or was about to spend, more than a token or cost limit allows.
+
+    Raised after a turn that passed the limit, or before a turn whose estimated
+    need would pass it (see docs/budgets.md for the estimate).
+
+    Attributes:
+        limit: the limit's name: ``"max_input_tokens"``, ``"max_output_tokens"`` or
+            ``"max_cost_usd"``.
+        budget: the limit's value (tokens, or US dollars).
+        spent: what was spent when the run stopped, in the limit's unit.
+        estimated: what the next model call was estimated to need (``None`` when the
+            run stopped because ``spent`` already passed ``budget``).
+        result: the partial ``RunResult``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        budget: float,
+        spent: float,
+        estimated: float | None = None,
+        result: Any = None,
+    ) -> None:
+        super().__init__(message, result=result)
+        self.limit = limit
+        self.budget = budget
+        self.spent = spent
+        self.estimated = estimated

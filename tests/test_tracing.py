@@ -206,6 +206,10 @@ async def test_span_attributes_carry_the_conventions_values(otel: Otel) -> None:
     assert inputs == result.usage.prompt_tokens
     assert reasoning == result.usage.reasoning_tokens > 0
     assert outputs == result.usage.completion_tokens + result.usage.reasoning_tokens
+    costs = [attrs(c)["agentrt.usage.cost_usd"] for c in chats]
+    assert all(cost > 0 for cost in costs)
+    assert sum(costs) == pytest.approx(a["agentrt.usage.cost_usd"])
+    assert a["agentrt.usage.cost_usd"] == pytest.approx(result.usage.cost_usd)
     records = {r.call_id: r for r in result.tool_calls}
     assert len(otel.named("execute_tool")) == len(records) == 2
     for span in otel.named("execute_tool"):

@@ -8,6 +8,7 @@ so both runs say and count the same things.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,13 @@ class Limits:
             :class:`~agentrt.errors.ToolLoopDetected`; ``None``: only report repeats.
         max_tool_result_chars: characters of one tool result the model gets; a longer
             result is cut there, with a note saying so.
+        max_input_tokens: prompt tokens the run's model calls may use in all (sub-agents
+            included); ``None``: no limit. Passing it, or a next call estimated to pass
+            it, raises :class:`~agentrt.errors.BudgetExceeded` (docs/budgets.md).
+        max_output_tokens: output tokens (completion and reasoning) of the run in all.
+        max_cost_usd: US dollars the run may cost, as the model service reports it.
+        budget_scope: ``"run"``: the three budgets count this run only; ``"session"``:
+            on a session run they count the session's stored turns too.
     """
 
     max_turns: int = 10
@@ -56,6 +64,10 @@ class Limits:
     unknown_tool: Literal["error", "raise"] = "error"
     max_identical_tool_calls: int | None = 3
     max_tool_result_chars: int = 200_000
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    max_cost_usd: float | None = None
+    budget_scope: Literal["run", "session"] = "run"
 
     def __post_init__(self) -> None:
         if self.max_turns < 1:
@@ -76,6 +88,26 @@ class Limits:
             raise UsageError(
                 f"max_identical_tool_calls must be >= 1 or None, got {self.max_identical_tool_calls}"
             )
+        for name in ("max_input_tokens", "max_output_tokens", "max_cost_usd"):
+            _check_budget(name, getattr(self, name))
+        if self.budget_scope not in ("run", "session"):
+            raise UsageError(f"budget_scope must be 'run' or 'session', got {self.budget_scope!r}")
+
+
+def _check_budget(name: str, value: object) -> None:
+    """A budget is None or a finite number > 0 (a token budget a whole number)."""
+    if value is None:
+        return
+    whole = name != "max_cost_usd"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (whole and not isinstance(value, int))
+    ):
+        kind = "a whole number of tokens" if whole else "a number of US dollars"
+        raise UsageError(f"{name} must be {kind} > 0 or None, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{name} must be > 0 (and finite) or None, got {value!r}")
 
 
 def max_turns_message(agent: str, max_turns: int) -> str:

@@ -17,6 +17,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from agentrt.agents.budget import Budget, budget_for
 from agentrt.agents.dispatch import ToolCallRecord, ToolJournal, dispatch
 from agentrt.agents.events import (
     AgentEvent,
@@ -152,9 +153,11 @@ class RunLoop:
     paused: ApprovalRequired | None = None
     resuming: Resumption | None = None
     input_text: str = ""
+    budget: Budget | None = None  # token and cost budgets (agentrt.agents.budget), when set
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
+        self.budget = budget_for(self.setup.limits)
 
     def add_usage(self, usage: Usage) -> None:
         """Count usage spent elsewhere in this run (sub-agents)."""
@@ -258,6 +261,8 @@ class RunLoop:
                 max_turns_message(self.setup.agent, self.setup.limits.max_turns),
                 result=self.partial(),
             )
+        if self.budget is not None:
+            self.budget.before_turn(self)
         self.turns += 1
 
     def remaining(self) -> float | None:
@@ -346,6 +351,8 @@ class RunLoop:
         self.last_text = response.content
         if self.chain is not None:
             self.chain.advance(response.id, len(self.messages))
+        if self.budget is not None:
+            self.budget.after_call(self, response.usage)
         return [c for c in response.tool_calls if c.type == "function"]
 
     async def _run_tools(

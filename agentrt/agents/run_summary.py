@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from agentrt.errors import BudgetExceeded
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 if TYPE_CHECKING:
@@ -64,12 +65,17 @@ def failure_summary(
     """The object for a failed run: what it did, when known, and ``error``.
 
     ``error`` holds the exception's ``type`` and ``message`` (every secret of
-    ``shown`` in it replaced by its marker); before it come the keys of
+    ``shown`` in it replaced by its marker), and for a ``BudgetExceeded`` its ``limit``,
+    ``budget``, ``spent`` and ``estimated``; before it come the keys of
     :func:`run_summary` of the partial ``result`` that ``exc`` carries, if any.
     """
     partial: RunResult[Any] | None = getattr(exc, "result", None)
     summary = {} if partial is None else run_summary(partial, model=model)
-    summary["error"] = {"type": type(exc).__name__, "message": shown.text(str(exc))}
+    error: dict[str, Any] = {"type": type(exc).__name__, "message": shown.text(str(exc))}
+    if isinstance(exc, BudgetExceeded):
+        error |= {"limit": exc.limit, "budget": exc.budget, "spent": exc.spent}
+        error["estimated"] = exc.estimated
+    summary["error"] = error
     return summary
 
 

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from agentrt.agents.budget import stored_usage
 from agentrt.agents.session import Session, SessionTurn
 from agentrt.errors import SessionConflict, UsageError
 
@@ -105,6 +106,8 @@ class SessionRun:
         at = 1 if loop.messages and loop.messages[0].role == "system" else 0
         loop.messages[at:at] = history
         self.expected, self.history_len = len(turns), len(history)
+        if loop.budget is not None and loop.setup.limits.budget_scope == "session":
+            loop.budget.base = stored_usage(t.usage for t in turns)  # older turns lack cost: 0
         if self.mode == "resend" or not (self.mode != "auto" or stores_completions(loop.model)):
             return
         last = turns[-1].response_id if turns else None

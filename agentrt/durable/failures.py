@@ -85,6 +85,16 @@ def _typed(
     if cls is errors.HookFailed:
         reason = str(extra.get("reason", message))
         return errors.HookFailed(str(extra.get("hook", "")), reason, result=partial)
+    if cls is errors.BudgetExceeded:
+        estimated = extra.get("estimated")
+        return errors.BudgetExceeded(
+            message,
+            limit=str(extra.get("limit", "")),
+            budget=float(extra.get("budget") or 0),
+            spent=float(extra.get("spent") or 0),
+            estimated=None if estimated is None else float(estimated),
+            result=partial,
+        )
     if issubclass(cls, errors.AgentError):
         return cls(message, result=partial)
     if issubclass(cls, errors.RPCError):

@@ -96,6 +96,11 @@ class RunPlan:
     approval_timeout: float = DEFAULT_APPROVAL_TIMEOUT
     # the agent's hook names and guardrail kinds ("input", "output") run as activities
     extras: list[str] = field(default_factory=list)
+    # token and cost budgets (agentrt.agents.budget); None: no limit
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    max_cost_usd: float | None = None
+    budget_scope: str = "run"
 
 
 @dataclass(kw_only=True)
@@ -125,6 +130,7 @@ class SessionHistory:
 
     turns: int
     messages: list[dict[str, Any]]
+    usage: list[dict[str, Any]] = field(default_factory=list)  # each turn's (budget_scope)
 
 
 @dataclass(kw_only=True)

@@ -49,7 +49,8 @@ async def session_load(ref: SessionRef) -> SessionHistory:
     """The session's turns, as one conversation (every turn's messages in order)."""
     turns = await _load(ref)
     messages = [encode_message(m) for t in turns for m in t.messages]
-    return SessionHistory(turns=len(turns), messages=messages)
+    usage = [dict(t.usage) for t in turns]
+    return SessionHistory(turns=len(turns), messages=messages, usage=usage)
 
 
 @activity.defn(name=SESSION_APPEND_ACTIVITY)

@@ -64,6 +64,10 @@ def plan_for(
         },
         activities=options or ActivityOptions(),
         extras=_extras(agent),
+        max_input_tokens=limits.max_input_tokens,
+        max_output_tokens=limits.max_output_tokens,
+        max_cost_usd=limits.max_cost_usd,
+        budget_scope=limits.budget_scope,
     )
     if approval_timeout is not None:
         plan.approval_timeout = approval_timeout

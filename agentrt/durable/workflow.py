@@ -15,7 +15,7 @@ Its state is plain dicts (:mod:`agentrt.durable.codec`'s shapes). The query
 A run that fails raises an ``ApplicationError`` whose ``type`` names the
 agentrt error (``MaxTurnsExceeded``, ``ToolFailed``, ``OutputValidationError``,
 ``ToolLoopDetected``, ``UnknownToolError``, ``RunTimeout``, ``GuardrailTripped``, ``HookFailed``,
-or the model call's
+``BudgetExceeded`` (the same checks as a local run's, :mod:`agentrt.agents.budget`), or the model call's
 RPC error such as ``AuthenticationError``) with the partial :class:`RunOutput`
 as its first detail; :mod:`agentrt.durable.failures` turns it back into that error.
 """
@@ -34,7 +34,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.exceptions import TimeoutError as ActivityTimeout
 
 with workflow.unsafe.imports_passed_through():
+    from agentrt.agents.budget import Budget, breach_message, budget_for, stored_usage, text_tokens
     from agentrt.agents.limits import (
+        Limits,
         canonical_arguments,
         max_turns_message,
         repair_prompt,
@@ -43,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         unknown_tool_message,
     )
     from agentrt.durable.approvals import Approvals, denied_record
+    from agentrt.durable.codec import decode_message
     from agentrt.durable.payloads import (
         APPROVE_SIGNAL,
         EVENTS_QUERY,
@@ -125,6 +128,7 @@ class _Run:
         self.seen: dict[str, int] = {}
         self.repairs_left = self.plan.output_retries
         self.last_text = ""
+        self.budget = _budget(self.plan)
 
     async def run(self) -> RunOutput:
         await self._load_session()
@@ -210,6 +214,8 @@ class _Run:
         self.expected_turns = history.turns
         self.history_len = len(history.messages)
         self.messages[:0] = history.messages
+        if self.budget is not None and self.plan.budget_scope == "session":
+            self.budget.base = stored_usage(history.usage)
 
     async def _append_session(self) -> None:
         if self.inp.session is None:
@@ -276,7 +282,24 @@ class _Run:
             raise self._fail(
                 "MaxTurnsExceeded", max_turns_message(self.inp.agent, self.plan.max_turns)
             )
+        if self.budget is not None:
+            self._check_budget(before=True)
         self.turns += 1
+
+    def _check_budget(self, *, before: bool) -> None:
+        """As the local loop (agentrt.agents.budget): spent, then spent plus the next call's need."""
+        budget = self.budget
+        assert budget is not None
+        spent = budget.spent(stored_usage([self.usage]))
+        breach = budget.check(spent)
+        if breach is None and before:
+            added = text_tokens(decode_message(m) for m in self.messages[budget.seen :])
+            breach = budget.check(spent, budget.estimate(added))
+        if breach is not None:
+            extra = {"limit": breach.limit, "budget": breach.budget, "spent": breach.spent}
+            extra["estimated"] = breach.estimated
+            message = breach_message(self.inp.agent, self.turns, breach)
+            raise self._fail("BudgetExceeded", message, extra=extra)
 
     def _remaining(self) -> float | None:
         if self.deadline is None:
@@ -358,6 +381,9 @@ class _Run:
         self.last_text = reply.content
         if reply.content:
             self.events.append({"type": "text_delta", "text": reply.content})
+        if self.budget is not None:
+            self.budget.took(stored_usage([reply.usage]), len(self.messages))
+            self._check_budget(before=False)
 
     def _check_calls(self, calls: list[dict[str, Any]]) -> None:
         if self.plan.unknown_tool == "raise":
@@ -473,6 +499,16 @@ class _Run:
             repeated_tool_calls=repeated,
             duration=workflow.time() - self.start,
         )
+
+
+def _budget(plan: Any) -> Budget | None:
+    """The run's budgets from its plan (a plan from before budgets has none)."""
+    limits = Limits(
+        max_input_tokens=plan.max_input_tokens,
+        max_output_tokens=plan.max_output_tokens,
+        max_cost_usd=plan.max_cost_usd,
+    )
+    return budget_for(limits)
 
 
 def _text_message(role: str, text: str) -> dict[str, Any]:

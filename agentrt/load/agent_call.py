@@ -6,7 +6,7 @@ TTFT to the first answer-text delta, ITL between text deltas, E2E to the last
 one, ``n`` = output tokens summed over every model call of the run, and the
 finish reason ``"stop"`` for a run that ended with an answer. A failed run
 counts under its gRPC status code, or the agent error's class name (e.g.
-``MaxTurnsExceeded``).
+``MaxTurnsExceeded``); its cost (the partial result's) still counts.
 """
 
 from __future__ import annotations
@@ -44,11 +44,15 @@ def make_agent_call(client: Any, plan: LoadPlan) -> Callable[[int], Awaitable[Ou
                         times.append(perf())
                 result = events.result
         except AgentrtError as exc:
+            partial = getattr(exc, "result", None)  # an agent error's run was paid for too
+            if partial is not None:
+                out.cost_ticks = partial.usage.cost_in_usd_ticks
             return failure(out, exc)
         out.end = perf()
         out.output_tokens = result.usage.completion_tokens
         out.input_tokens = result.usage.prompt_tokens
         out.reasoning_tokens = result.usage.reasoning_tokens
+        out.cost_ticks = result.usage.cost_in_usd_ticks
         out.finish_reason = "stop"
         return out
 

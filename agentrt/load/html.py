@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agentrt.errors import UsageError
+from agentrt.load.report import cost_text
 
 __all__ = ["histogram_svg", "line_svg", "render_html", "write_html"]
 
@@ -184,6 +185,8 @@ def _totals(report: dict[str, Any]) -> str:
         ["error rate", f"{s['error_rate']:.2%}"],
         ["goodput", f"{s['goodput_per_s']:,.2f} req/s ({s['goodput_fraction']:.1%})"],
     ]
+    if s.get("cost_usd") is not None:
+        rows.append(["cost (as the server reported it)", cost_text(s)])
     if report["plan"].get("mode") == "open":
         rows.append(["dropped arrivals (--max-in-flight)", f"{s.get('dropped', 0):,}"])
     rows += [[f"error {k}", f"{v:,}"] for k, v in s["errors_by_code"].items()]

@@ -11,7 +11,10 @@ the client with :func:`time.perf_counter`:
 - requests/s, error rate by gRPC status code, finish reasons, and goodput: the
   requests per second that succeeded *and* met every SLO;
 - dropped (open loop): arrivals not sent because ``--max-in-flight`` requests
-  were already in flight; they are not requests and figure in nothing else.
+  were already in flight; they are not requests and figure in nothing else;
+- cost: what the server reported charging (``cost_in_usd_ticks``), summed over every
+  request (failed ones too); per request and per 1,000 requests; and goodput per
+  dollar: good requests / dollars spent. ``None`` when no request reported a cost.
 
 Each distribution is an HDR histogram (the ``hdrhistogram`` package, imported on
 first use) at 3 significant digits — percentiles are exact to 0.1 %, never rounded
@@ -30,6 +33,7 @@ from typing import Any
 from agentrt.errors import UsageError
 from agentrt.load.records import RequestRecord
 from agentrt.load.units import Slo
+from agentrt.xai.chat_response import USD_PER_TICK
 
 __all__ = [
     "LATE",
@@ -222,6 +226,8 @@ _COUNTERS = (
     "output_tokens",
     "input_tokens",
     "chunks",
+    "cost_ticks",
+    "costed",
 )
 
 
@@ -246,6 +252,8 @@ class Metrics:
         self.output_tokens = 0
         self.input_tokens = 0
         self.chunks = 0
+        self.cost_ticks = 0  # what the server charged, in 1e-10 USD (exact sums)
+        self.costed = 0  # requests whose cost the server reported
 
     def add(self, record: RequestRecord, itls: Iterable[float] = ()) -> None:
         """Count one finished request and its inter-token gaps."""
@@ -255,6 +263,9 @@ class Metrics:
         self.late += record.lag > LATE
         self.itl.record_many(itls)
         self.chunks += record.chunks
+        if record.cost_usd is not None:  # a failed request was paid for too
+            self.costed += 1
+            self.cost_ticks += round(record.cost_usd / USD_PER_TICK)
         if not record.ok:
             return
         self.ok += 1
@@ -304,7 +315,7 @@ class Metrics:
         m.finish_reasons.update(data["finish_reasons"])
         m.drops.update({int(at): int(n) for at, n in data.get("drops", ())})
         for name in _COUNTERS:
-            setattr(m, name, int(data[name]))
+            setattr(m, name, int(data.get(name, 0)))
         return m
 
     def summary(self, wall: float) -> dict[str, Any]:
@@ -331,4 +342,25 @@ class Metrics:
             "latency_s": {n: getattr(self, n).summary() for n in ("ttft", "itl", "tpot", "e2e")},
             "request_tokens_per_s": self.tokens_per_s.summary(),
             "schedule": {"late_requests": self.late, "lag_s": self.lag.summary()},
+            **self._cost(),
         }
+
+    def _cost(self) -> dict[str, Any]:
+        """Cost figures (``None`` when no request reported a cost: not zero, unknown).
+
+        Per request and per 1,000 divide by every request (failed ones cost too); goodput
+        per dollar is the requests that succeeded and met the SLOs per US dollar spent.
+        """
+        if not self.costed:
+            return dict.fromkeys(_COST_KEYS)
+        usd = self.cost_ticks * USD_PER_TICK
+        per = usd / self.requests if self.requests else None
+        return {
+            "cost_usd": usd,
+            "cost_per_request_usd": per,
+            "cost_per_1k_requests_usd": None if per is None else per * 1000,
+            "goodput_per_usd": self.good / usd if usd > 0 else None,
+        }
+
+
+_COST_KEYS = ("cost_usd", "cost_per_request_usd", "cost_per_1k_requests_usd", "goodput_per_usd")

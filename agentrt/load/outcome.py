@@ -25,6 +25,7 @@ class Outcome:
     input_tokens: int = 0
     reasoning_tokens: int = 0
     finish_reason: str = ""
+    cost_ticks: int | None = None  # what the server charged, in 1e-10 USD (None: no cost said)
 
 
 def failure(out: Outcome, exc: AgentrtError) -> Outcome:
@@ -47,4 +48,5 @@ def finish(out: Outcome, resp: Any) -> Outcome:
     out.input_tokens = usage.prompt_tokens
     out.reasoning_tokens = usage.reasoning_tokens
     out.finish_reason = resp.finish_reason
+    out.cost_ticks = usage.cost_in_usd_ticks
     return out

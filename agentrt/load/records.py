@@ -38,6 +38,8 @@ class RequestRecord:
         tokens_per_s: ``output_tokens / e2e``, or ``None``.
         finish_reason: ``"stop"``, ``"length"``, ... or ``""``.
         good: succeeded and met every SLO (always ``True`` for a success without SLOs).
+        cost_usd: what the server charged for the request (an agent run: all its model
+            calls), in US dollars, failed requests included; ``None`` when it reported none.
     """
 
     index: int
@@ -57,6 +59,7 @@ class RequestRecord:
     tokens_per_s: float | None = None
     finish_reason: str = ""
     good: bool = False
+    cost_usd: float | None = None
 
     @property
     def ok(self) -> bool:

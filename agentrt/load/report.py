@@ -27,6 +27,7 @@ from agentrt.load.timeseries import time_series
 __all__ = [
     "build_report",
     "chart_bins",
+    "cost_text",
     "summary_text",
     "write_csv",
     "write_json",
@@ -162,6 +163,8 @@ def summary_text(report: dict[str, Any]) -> str:
         lines.append(f"errors        {codes}")
     reasons = ", ".join(f"{k} {v:,}" for k, v in s["finish_reasons"].items()) or "-"
     lines.append(f"finish        {reasons}")
+    if s.get("cost_usd") is not None:
+        lines.append(f"cost          {cost_text(s)}")
     if report["plan"].get("mode") == "open":
         lines += _open_loop_lines(report)
     loop = ", ".join(f"{c['loop_core_fraction']:.0%}" for c in report["cpu"])
@@ -171,6 +174,23 @@ def summary_text(report: dict[str, Any]) -> str:
         lines.append(PARTIAL)
     lines += [f"warning       {w}" for w in report["warnings"]]
     return "\n".join(lines)
+
+
+def cost_text(s: dict[str, Any]) -> str:
+    """``$0.0123 in all, $0.000123 a request, $0.123 per 1,000; 8,130.1 good requests per $``."""
+    per_dollar = s["goodput_per_usd"]
+    good = "-" if per_dollar is None else f"{per_dollar:,.1f}"
+    return (
+        f"{_usd(s['cost_usd'])} in all, {_usd(s['cost_per_request_usd'])} a request, "
+        f"{_usd(s['cost_per_1k_requests_usd'])} per 1,000; {good} good requests per $"
+    )
+
+
+def _usd(value: float | None) -> str:
+    """Dollars to 3 significant digits, at most 10 decimals (a tick is 1e-10 USD)."""
+    if value is None:
+        return "-"
+    return f"${value:,.2f}" if value >= 1 else f"${value:.3g}" if value >= 1e-10 else "$0"
 
 
 PARTIAL = "partial       yes: the run was stopped before its end; these figures cover part of it"

@@ -23,6 +23,7 @@ from agentrt.load.plan import LoadPlan
 from agentrt.load.progress import LiveStats
 from agentrt.load.records import OK, RequestRecord
 from agentrt.load.schedule import Budget, closed_loop, open_loop, poisson_arrivals
+from agentrt.xai.chat_response import USD_PER_TICK
 
 __all__ = ["Call", "LoadResult", "Recorder", "client_for", "make_call", "run_load"]
 
@@ -114,6 +115,7 @@ class Recorder:
             tokens_per_s=timing.tokens_per_s,
             finish_reason=out.finish_reason,
             good=ok and meets_slo(timing, self.slo),
+            cost_usd=None if out.cost_ticks is None else out.cost_ticks * USD_PER_TICK,
         )
         self.records.append(record)
         self.metrics.add(record, gaps(out.times) if ok else ())

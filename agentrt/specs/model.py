@@ -525,6 +525,27 @@ class LimitsSpec(_Strict):
             description="characters of one tool result the model gets, 1 to 20000000 (default 200000)",
         ),
     ] = None
+    max_input_tokens: Annotated[
+        int | None,
+        Field(strict=True, gt=0, description="prompt tokens per run, all calls (default: none)"),
+    ] = None
+    max_output_tokens: Annotated[
+        int | None,
+        Field(strict=True, gt=0, description="output tokens per run, all calls (default: none)"),
+    ] = None
+    max_cost_usd: Annotated[
+        float | None,
+        Field(
+            strict=True,
+            gt=0,
+            allow_inf_nan=False,
+            description="US dollars per run, as the service reports cost (default: none)",
+        ),
+    ] = None
+    budget_scope: Annotated[
+        Literal["run", "session"] | None,
+        Field(description="what the budgets count: 'run' (default) or a 'session' in all"),
+    ] = None
 
 
 def _voice(value: Any) -> str:

@@ -172,6 +172,8 @@ class ChatCall:
             Attr.USAGE_REASONING: usage.reasoning_tokens,
             Attr.USAGE_CACHE_READ: usage.cached_prompt_text_tokens,
         }
+        if usage.cost_in_usd_ticks is not None:
+            attrs[Attr.USAGE_COST] = usage.cost_usd
         if first:
             attrs[Attr.RESPONSE_TIME_TO_FIRST_CHUNK] = first - self._t0
         if self._inst.capture:

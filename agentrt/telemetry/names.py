@@ -62,6 +62,10 @@ class Attr:
     USAGE_OUTPUT = "gen_ai.usage.output_tokens"
     USAGE_REASONING = "gen_ai.usage.reasoning.output_tokens"
     USAGE_CACHE_READ = "gen_ai.usage.cache_read.input_tokens"
+    USAGE_COST = "agentrt.usage.cost_usd"
+    """US dollars the model service reported for a call (chat span) or a run (invoke_agent
+    span, sub-agents included); set only when the service reported a cost (the
+    conventions define no cost attribute; named for agentrt)."""
     CONVERSATION_ID = "gen_ai.conversation.id"
     AGENT_NAME = "gen_ai.agent.name"
     AGENT_DESCRIPTION = "gen_ai.agent.description"

@@ -130,6 +130,8 @@ class AgentRun:
                 span.set_attribute(
                     Attr.USAGE_OUTPUT, usage.completion_tokens + usage.reasoning_tokens
                 )
+                if usage.cost_in_usd_ticks is not None:
+                    span.set_attribute(Attr.USAGE_COST, usage.cost_usd)
                 if self._inst.capture and exc is None:
                     said = self._redactions.text(result.text)
                     text = [{"type": "text", "content": said}]
