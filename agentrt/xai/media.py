@@ -76,7 +76,7 @@ def image_part(source: str, *, detail: str = "auto", where: str = "--image") -> 
         UsageError: a missing or unreadable path, a URL of another scheme, bytes that
             are not a picture, a format xAI does not read, or a picture over 20 MiB.
     """
-    level = check_detail(detail)
+    level = check_detail(detail, f"{where} detail")
     scheme = _SCHEME.match(source)
     if scheme is not None:
         kind = scheme.group(1).lower()
@@ -104,7 +104,7 @@ def image_from_bytes(
     Raises:
         UsageError: not a picture, a format xAI does not read, or over 20 MiB.
     """
-    level = check_detail(detail)
+    level = check_detail(detail, f"{where} detail")
     info = sniff_image(data)
     if info is None:
         raise UsageError(
