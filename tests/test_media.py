@@ -165,3 +165,36 @@ def test_batch_lines_with_images_are_acknowledged_and_a_bad_one_fails_alone(
     error = results["c"]["error"]
     assert error["type"] == "UsageError"
     assert "pics/fake.png: not a picture (it is text)" in error["message"]
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(120)
+def test_temporal_batch_lines_with_images_are_acknowledged(
+    temporal_server: str, sim_process: SimProcess, tmp_path: Path
+) -> None:
+    from tests.durable_fixtures import running_worker
+
+    spec = _job(tmp_path)
+    (tmp_path / "fake.jpg").write_text("words, not a picture\n")
+    lines = [
+        {"id": 1, "input": "What is this?", "images": ["x.png"], "files": ["notes.txt"]},
+        {"id": 2, "input": "And this?", "images": ["fake.jpg"]},
+    ]
+    inputs = tmp_path / "inputs.jsonl"
+    inputs.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "out.jsonl"
+    env = {"AGENTRT_DURABLE_DIR": str(tmp_path)}
+    worker = (str(spec), "--endpoint", sim_process.address, "--task-queue", "media")
+    with running_worker(temporal_server, *worker, env=env):
+        done = subprocess.run(
+            agentrt_command(
+                "batch", str(spec), str(inputs), "--temporal", temporal_server,
+                "--task-queue", "media", "--out", str(out), "-q",
+            ),
+            env={**os.environ, **env}, capture_output=True, text=True, timeout=90, check=False,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    results = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert results[1]["output"].startswith("I see a 64x48 PNG image (")
+    assert "The meeting moved to Thursday." in results[1]["output"]
+    assert "fake.jpg: not a picture (it is text)" in results[2]["error"]["message"]

@@ -1,6 +1,7 @@
 """A dataset of inputs as durable runs: :func:`read_inputs`, :func:`run_batch` (``agentrt batch``).
 
-Each input line is ``{"id": ..., "input": "...", "vars": {...}}``; each result
+Each input line is ``{"id": ..., "input": "...", "vars": {...}}`` (and optionally
+``"images"`` and ``"files"``: :mod:`agentrt.durable.batch_parts`); each result
 line is ``{"id": ..., <the fields of agentrt run --json>}`` or, for a run that
 failed, the same with an ``"error": {"type", "message"}``. Results are appended
 as runs finish, one flushed and fsynced line each, so a crash loses nothing
@@ -321,13 +322,13 @@ async def _one(
     options: ActivityOptions | None,
 ) -> bool:
     from agentrt.agents.run_summary import failure_summary, run_summary
-    from agentrt.durable.batch_parts import item_parts
+    from agentrt.durable.batch_parts import line_parts
     from agentrt.durable.starter import result_of, start_run
     from agentrt.errors import AgentError, RPCError
 
     wid = workflow_id(results.path, agent.name, item)
     try:
-        parts = item_parts(item)
+        parts = line_parts(item.images, item.files)
     except UsageError as e:  # a bad picture or file fails its own line only
         results.write({"id": item.id, **failure_summary(e, model=model)})
         return False
