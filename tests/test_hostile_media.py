@@ -281,3 +281,88 @@ def test_the_simulator_refuses_an_image_part_that_is_no_picture(url: str, messag
         turns_from_messages([message_pb])
     assert refused.value.code is grpc.StatusCode.INVALID_ARGUMENT
     assert message in refused.value.details
+
+
+def _rest_user(*parts: dict[str, Any]) -> dict[str, Any]:
+    return {"role": "user", "content": [{"type": "input_text", "text": "What is it?"}, *parts]}
+
+
+# (case, the /v1/responses input item's extra parts, what the 400 says)
+BAD_REST_PARTS: list[tuple[str, list[dict[str, Any]], str]] = [
+    ("no url", [{"type": "input_image"}], "an image needs an http(s):// or data: URL"),
+    ("ftp url", [{"type": "input_image", "image_url": "ftp://e.org/a"}], "an image needs"),
+    (
+        "text as image",
+        [{"type": "input_image", "image_url": "data:image/png;base64," + _b64(TEXT)}],
+        "not a picture (it is text)",
+    ),
+    (
+        "gif",
+        [{"type": "input_image", "image_url": "data:image/gif;base64," + _b64(gif(2, 2))}],
+        "a GIF image",
+    ),
+    (
+        "bad detail",
+        [{"type": "input_image", "image_url": "https://e.org/a.png", "detail": "max"}],
+        "use one of auto, low, high",
+    ),
+    (
+        "file not base64",
+        [{"type": "input_file", "filename": "a.txt", "file_data": "@@"}],
+        "not valid base64",
+    ),
+    (
+        "file without name",
+        [{"type": "input_file", "file_data": _b64(b"x")}],
+        "a file needs file_data",
+    ),
+    ("audio part", [{"type": "input_audio"}], "must be a text, image or file part"),
+    (
+        "too many",
+        [{"type": "input_image", "image_url": "https://e.org/a.png"}] * 17,
+        "more than 16",
+    ),
+]
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def rest_address() -> AsyncIterator[str]:
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog
+    from agentrt.serve.server import AgentServer
+    from agentrt.sim.server import Simulator
+    from agentrt.xai.client import Client
+
+    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-rest-{os.getpid()}.yaml"
+    spec.write_text(LOOKER)
+    try:
+        async with (
+            Simulator() as sim,
+            Client(endpoint=sim.address) as client,
+            AgentServer(
+                Catalog.from_paths([spec]), client, TokenAuth([TOKEN]), http_port=0
+            ) as server,
+        ):
+            yield f"http://{server.http_address}"
+    finally:
+        spec.unlink()
+
+
+@pytest.mark.e2e
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    ("parts", "message"), [c[1:] for c in BAD_REST_PARTS], ids=[c[0] for c in BAD_REST_PARTS]
+)
+async def test_a_bad_rest_picture_or_file_is_a_400_naming_the_part(
+    rest_address: str, parts: list[dict[str, Any]], message: str
+) -> None:
+    import aiohttp
+
+    body = {"model": "looker", "input": [_rest_user(*parts)]}
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    url = f"{rest_address}/v1/responses"
+    async with aiohttp.ClientSession() as http, http.post(url, json=body, headers=headers) as r:
+        status, answer = r.status, await r.json()
+    assert status == 400, answer
+    assert message in answer["error"]["message"]
+    assert answer["error"]["param"].startswith("input[0].content")

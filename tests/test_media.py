@@ -198,3 +198,66 @@ def test_temporal_batch_lines_with_images_are_acknowledged(
     assert results[1]["output"].startswith("I see a 64x48 PNG image (")
     assert "The meeting moved to Thursday." in results[1]["output"]
     assert "fake.jpg: not a picture (it is text)" in results[2]["error"]["message"]
+
+
+@pytest.mark.e2e
+async def test_serve_rest_doors_take_pictures_and_files() -> None:
+    import aiohttp
+
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog
+    from agentrt.serve.server import AgentServer
+    from agentrt.sim.server import Simulator
+    from agentrt.xai.client import Client
+
+    picture = "data:image/png;base64," + base64.b64encode(png(320, 200)).decode()
+    notes = base64.b64encode(NOTES.encode()).decode()
+    responses = {
+        "model": "looker",
+        "input": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "When is the meeting?"},
+                    {"type": "input_image", "image_url": picture, "detail": "low"},
+                    {"type": "input_file", "filename": "notes.txt", "file_data": notes},
+                ],
+            }
+        ],
+    }
+    chat = {
+        "model": "looker",
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "What is this?"},
+                    {"type": "image_url", "image_url": {"url": picture}},
+                ],
+            }
+        ],
+    }
+    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-rest-e2e-{os.getpid()}.yaml"
+    spec.write_text(LOOKER)
+    headers = {"authorization": f"Bearer {TOKEN}"}
+    try:
+        async with (
+            Simulator() as sim,
+            Client(endpoint=sim.address) as client,
+            AgentServer(
+                Catalog.from_paths([spec]), client, TokenAuth([TOKEN]), http_port=0
+            ) as server,
+            aiohttp.ClientSession() as http,
+        ):
+            base = f"http://{server.http_address}/v1"
+            async with http.post(f"{base}/responses", json=responses, headers=headers) as r:
+                answered = await r.json()
+            async with http.post(f"{base}/chat/completions", json=chat, headers=headers) as r:
+                chatted = await r.json()
+    finally:
+        spec.unlink()
+    text = answered["output"][-1]["content"][0]["text"]
+    assert text.startswith("I see a 320x200 PNG image (")
+    assert "notes.txt says: “The meeting moved to Thursday.”" in text
+    reply = chatted["choices"][0]["message"]["content"]
+    assert reply.startswith("I see a 320x200 PNG image (")
