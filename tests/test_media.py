@@ -14,6 +14,7 @@ import os
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -261,3 +262,43 @@ async def test_serve_rest_doors_take_pictures_and_files() -> None:
     assert "notes.txt says: “The meeting moved to Thursday.”" in text
     reply = chatted["choices"][0]["message"]["content"]
     assert reply.startswith("I see a 320x200 PNG image (")
+
+
+@pytest.mark.e2e
+async def test_the_simulators_rest_door_sees_pictures_too() -> None:
+    import openai
+
+    from tests.simrest_helpers import openai_client, rest_sim
+
+    picture = "data:image/jpeg;base64," + base64.b64encode(jpeg(1280, 720)).decode()
+    content: Any = [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": picture, "detail": "high"}},
+    ]
+    async with rest_sim() as sim, openai_client(sim) as oa:
+        completion = await oa.chat.completions.create(
+            model="grok-4-1-fast-reasoning", messages=[{"role": "user", "content": content}]
+        )
+        bad = [
+            content[0],
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,aGk="}},
+        ]
+        with pytest.raises(openai.BadRequestError) as refused:
+            await oa.chat.completions.create(
+                model="grok-4-1-fast-reasoning", messages=[{"role": "user", "content": bad}]
+            )
+    assert (completion.choices[0].message.content or "").startswith("I see a 1280x720 JPEG image (")
+    assert "not a picture (it is text)" in str(refused.value)
+
+
+@pytest.mark.e2e
+async def test_a_picture_given_as_a_file_is_described_as_a_picture(
+    sim_process: SimProcess, tmp_path: Path
+) -> None:
+    spec = _job(tmp_path)
+    code, out, err = await run_agentrt(
+        "run", str(spec), "What is this?", "--file", str(tmp_path / "x.png"),
+        "--endpoint", sim_process.address, "-q",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "x.png is a 64x48 PNG image (" in out
