@@ -113,7 +113,7 @@ HOSTILE_BODIES: list[tuple[str, bytes, int, str, str | None]] = [
         "/v1/responses",
         with_(FAIR_RESPONSE, input=[{"role": "user", "content": [{"type": "input_image"}]}]),
         400,
-        "text only",
+        "an image needs an http(s):// or data: URL",
         "input[0].content[0]",
     ),
     (

@@ -213,7 +213,7 @@ async def test_grpc_and_rest_give_the_same_answer(server: AgentServer) -> None:
 
 
 def test_input_items_become_the_runs_history_and_input() -> None:
-    text, history = response_input(
+    text, history, _media = response_input(
         [
             {"role": "user", "content": "weather?"},
             {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
@@ -243,7 +243,7 @@ def test_input_items_become_the_runs_history_and_input() -> None:
 
 def test_chat_messages_become_the_runs_history_and_input() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
-    text, history = chat_messages(
+    text, history, _media = chat_messages(
         [
             {"role": "developer", "content": "Be brief."},
             {"role": "user", "content": "hi"},

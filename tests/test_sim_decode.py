@@ -52,7 +52,11 @@ def test_messages_read_again_give_the_same_turns_and_image_counts() -> None:
     expected = (
         (
             Turn(role="system", text="be brief"),
-            Turn(role="user", text="look here"),
+            Turn(
+                role="user",
+                text="look here",
+                images=("an image at https://e.org/a.png (the simulator does not fetch URLs)",),
+            ),
             Turn(
                 role="assistant",
                 text="",

@@ -125,6 +125,8 @@ async def _run_one(
 ) -> bool:
     from agentrt.agents.run_summary import failure_summary, run_summary
     from agentrt.agents.tools import Tool
+    from agentrt.durable.batch_parts import line_parts
+    from agentrt.xai.messages import user
 
     if agent.tools.approvals:  # nobody can answer inside a batch: never run such a tool unasked
         asking = ", ".join(
@@ -143,6 +145,8 @@ async def _run_one(
         start = [m for m in earlier if m.role != "system"]
     unbounded = _without_timeout(agent)
     try:
+        if earlier is None and (item.images or item.files):  # a bad one: this line's error
+            start = [user(item.input, *line_parts(item.images, item.files))]
         result = await unbounded.run(
             start, client=client, model=batcher, run_id=item.key, journal=store
         )

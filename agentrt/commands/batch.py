@@ -1,6 +1,7 @@
 """``agentrt batch``: run an agent spec over a JSONL dataset, on Temporal or on xAI's Batch API.
 
-Each line of INPUTS is {"id": ..., "input": "...", "vars": {...}}. Each result
+Each line of INPUTS is {"id": ..., "input": "...", "vars": {...}}, optionally with
+"images" and "files" (lists of paths relative to INPUTS' folder, or image URLs). Each result
 is appended to --out as its run ends: {"id": ..., <the fields of agentrt run
 --json>}, or the same with "error" for a run that failed. Run the same command
 again to finish only what is missing (failed runs have their line: delete it to
@@ -57,7 +58,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("spec", metavar="SPEC", help="agent spec YAML file")
-    p.add_argument("inputs", metavar="INPUTS", help='JSONL file: {"id", "input", "vars"} per line')
+    p.add_argument(
+        "inputs",
+        metavar="INPUTS",
+        help='JSONL file: {"id", "input", "vars", "images", "files"} per line',
+    )
     add_temporal_options(p, required=False)
     p.add_argument(
         "--xai-batch",

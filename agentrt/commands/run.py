@@ -27,6 +27,8 @@ EXAMPLES = """examples:
   echo "Ask the researcher for \\"notes on the Lisbon trams\\"" | agentrt run examples/research/research.yaml
   agentrt run agent.yaml "..." --json | jq .output
   agentrt run agent.yaml "What does the contract say about notice periods?" --file contract.txt
+  agentrt run agent.yaml "What is in this picture?" --image photo.png
+  agentrt run agent.yaml "Compare them" --image a.jpg --image https://example.org/b.png --image-detail high
   XAI_API_KEY=... agentrt run agent.yaml "..."          the real API
   agentrt run agent.yaml "..." --endpoint 127.0.0.1:50051   any xAI-compatible server
   agentrt run agent.yaml "Hi, I am Ada" --session chat-1; agentrt run agent.yaml "My name?" --session chat-1
@@ -69,6 +71,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH",
         help="attach a file to the conversation (repeatable; uploaded once per content)",
+    )
+    p.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="PATH|URL",
+        help="show the model a picture with the message: a local PNG or JPEG (sent inline), "
+        "or an http(s):// URL (repeatable)",
+    )
+    p.add_argument(
+        "--image-detail",
+        choices=("auto", "low", "high"),
+        default="auto",
+        help="how closely the model looks at the --image pictures (default: auto)",
     )
     p.add_argument("--endpoint", metavar="HOST:PORT", help="server (default: see above)")
     p.add_argument(
@@ -171,6 +187,7 @@ def _run(args: argparse.Namespace) -> int:
             "(for text, use a copy with mode: text and a chat model)"
         )
     agent = spec.to_agent(variables)
+    images = _images(args)
     if args.file:
         if args.temporal:
             raise UsageError(
@@ -185,7 +202,11 @@ def _run(args: argparse.Namespace) -> int:
 
         text = read_input(args.input, args.input_file)
         return run_on_temporal(args, spec, agent, text, variables)
-    given = None if plan.state is not None else read_input(args.input, args.input_file)
+    given: Any = None if plan.state is not None else read_input(args.input, args.input_file)
+    if images and given is not None:
+        from agentrt.xai.messages import user
+
+        given = user(given, *images)
     choice = choose_endpoint(args.endpoint)
     display = RunDisplay.for_cli(spec.shown(spec.model), as_json=args.json, quiet=args.quiet)
     notice = None if args.quiet else _notice
@@ -197,6 +218,30 @@ def _run(args: argparse.Namespace) -> int:
         extra = {"session": {"id": plan.session_id, "turn": plan.turn_index}}
     display.show_result(result, as_json=args.json, structured=spec.output is not None, extra=extra)
     return 0
+
+
+def _images(args: argparse.Namespace) -> list[Any]:
+    """The ``--image`` pictures, each checked (before any model call).
+
+    Raises:
+        UsageError: a bad picture (see :func:`agentrt.xai.media.image_part`), or pictures
+            with ``--temporal`` or ``--resume``.
+    """
+    if not args.image:
+        return []
+    if args.temporal or args.resume is not None:
+        raise UsageError("--image goes with a new local run, not --temporal or --resume")
+    from agentrt.xai.config import MAX_MESSAGE_BYTES
+    from agentrt.xai.media import image_part, inline_bytes
+
+    images = [image_part(source, detail=args.image_detail) for source in args.image]
+    if inline_bytes(images) > MAX_MESSAGE_BYTES - 65_536:
+        raise UsageError(
+            f"the --image pictures come to {inline_bytes(images) // 2**20} MiB as base64, more "
+            f"than one request carries ({MAX_MESSAGE_BYTES // 2**20} MiB): send fewer, "
+            "smaller ones, or give http(s):// URLs"
+        )
+    return images
 
 
 def _plan(args: argparse.Namespace, agent_name: str) -> run_flow.RunPlan:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentrt.commands.run_approval import ApprovalPolicy
     from agentrt.commands.run_display import RunDisplay
     from agentrt.launch.connect import EndpointChoice
+    from agentrt.xai.messages import Message
 
 __all__ = ["MAX_STATE_BYTES", "RunPlan", "drive", "read_state"]
 
@@ -84,7 +85,7 @@ def read_state(path: str) -> RunState:
 
 async def drive(
     agent: Agent[Any],
-    text: str | None,
+    text: str | Message | None,
     choice: EndpointChoice,
     display: RunDisplay,
     notice: Any,
@@ -107,7 +108,7 @@ async def drive(
 
 
 async def _settle(
-    agent: Agent[Any], text: str | None, client: Any, display: RunDisplay, plan: RunPlan
+    agent: Agent[Any], text: str | Message | None, client: Any, display: RunDisplay, plan: RunPlan
 ) -> RunResult[Any]:
     from agentrt.agents.approval import ApprovalRequired
 
@@ -133,7 +134,7 @@ async def _settle(
 
 
 async def _stream(
-    agent: Agent[Any], text: str, client: Any, display: RunDisplay, plan: RunPlan
+    agent: Agent[Any], text: str | Message, client: Any, display: RunDisplay, plan: RunPlan
 ) -> RunResult[Any]:
     from agentrt.errors import AgentError
 

@@ -1,6 +1,7 @@
 """A dataset of inputs as durable runs: :func:`read_inputs`, :func:`run_batch` (``agentrt batch``).
 
-Each input line is ``{"id": ..., "input": "...", "vars": {...}}``; each result
+Each input line is ``{"id": ..., "input": "...", "vars": {...}}`` (and optionally
+``"images"`` and ``"files"``: :mod:`agentrt.durable.batch_parts`); each result
 line is ``{"id": ..., <the fields of agentrt run --json>}`` or, for a run that
 failed, the same with an ``"error": {"type", "message"}``. Results are appended
 as runs finish, one flushed and fsynced line each, so a crash loses nothing
@@ -43,12 +44,15 @@ __all__ = [
 
 @dataclass(frozen=True, kw_only=True)
 class BatchItem:
-    """One input line: its ``id`` (any JSON scalar), ``input`` text, ``vars`` and line number."""
+    """One input line: its ``id`` (any JSON scalar), ``input`` text, ``vars``, line number,
+    and the ``images`` and ``files`` that go with the input."""
 
     id: Any
     input: str
     vars: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    images: tuple[str, ...] = ()  # paths (relative to the JSONL file's folder) or URLs
+    files: tuple[str, ...] = ()  # paths, likewise
 
     @property
     def key(self) -> str:
@@ -74,9 +78,11 @@ def _item(path: str, number: int, text: str) -> BatchItem:
         raise UsageError(f"{where}: not JSON ({e})") from None
     if not isinstance(data, dict):
         raise UsageError(f'{where}: expected an object {{"id": ..., "input": "..."}}')
-    unknown = sorted(set(data) - {"id", "input", "vars"})
+    unknown = sorted(set(data) - {"id", "input", "vars", "images", "files"})
     if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(unknown)}; use id, input, vars")
+        raise UsageError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; use id, input, vars, images, files"
+        )
     ident = _checked_id(where, data.get("id"))
     text_in = data.get("input")
     if not isinstance(text_in, str) or not text_in.strip():
@@ -88,7 +94,29 @@ def _item(path: str, number: int, text: str) -> BatchItem:
         raise UsageError(f'{where}: "vars" must be an object of strings, e.g. {{"city": "Lisbon"}}')
     if not all(map(_is_utf8, (text_in, *variables, *variables.values()))):
         raise UsageError(f"{where}: a string has an escape that is not a character (\\ud800...)")
-    return BatchItem(id=ident, input=text_in, vars=variables, line=number)
+    folder = os.path.dirname(path)
+    return BatchItem(
+        id=ident,
+        input=text_in,
+        vars=variables,
+        line=number,
+        images=_sources(where, data, "images", folder),
+        files=_sources(where, data, "files", folder),
+    )
+
+
+def _sources(where: str, data: dict[str, Any], key: str, folder: str) -> tuple[str, ...]:
+    """A line's ``images`` or ``files``: URLs as they are, paths relative to the file's folder.
+
+    Only the shape is checked here; what each names is read when the line runs, so a
+    bad picture fails its own line only.
+    """
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise UsageError(f'{where}: "{key}" must be a list of paths or URLs, e.g. ["photo.png"]')
+    return tuple(
+        v if "://" in v or v.startswith("data:") else os.path.join(folder, v) for v in value
+    )
 
 
 MAX_ID_CHARS = 200
@@ -294,12 +322,25 @@ async def _one(
     options: ActivityOptions | None,
 ) -> bool:
     from agentrt.agents.run_summary import failure_summary, run_summary
+    from agentrt.durable.batch_parts import line_parts
     from agentrt.durable.starter import result_of, start_run
     from agentrt.errors import AgentError, RPCError
 
     wid = workflow_id(results.path, agent.name, item)
+    try:
+        parts = line_parts(item.images, item.files)
+    except UsageError as e:  # a bad picture or file fails its own line only
+        results.write({"id": item.id, **failure_summary(e, model=model)})
+        return False
     handle = await start_run(
-        client, task_queue, agent, item.input, variables=item.vars, workflow_id=wid, options=options
+        client,
+        task_queue,
+        agent,
+        item.input,
+        variables=item.vars,
+        workflow_id=wid,
+        options=options,
+        parts=parts,
     )
     try:
         result = await result_of(handle)

@@ -122,6 +122,7 @@ class RunInput:
     metadata: dict[str, str] = field(default_factory=dict)
     plan: RunPlan = field(default_factory=RunPlan)
     session: SessionRef | None = None
+    parts: list[dict[str, Any]] = field(default_factory=list)  # pictures, files (message JSON)
 
 
 @dataclass(kw_only=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agentrt.durable.payloads import (
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
     from agentrt.agents.events import AgentEvent
     from agentrt.agents.run_result import RunResult
+    from agentrt.xai.messages import Content
 
 __all__ = ["follow", "has_workers", "plan_for", "result_of", "run_durable", "start_run"]
 
@@ -101,6 +102,7 @@ async def start_run(
     options: ActivityOptions | None = None,
     session: SessionRef | None = None,
     approval_timeout: float | None = None,
+    parts: Sequence[Content] = (),
 ) -> WorkflowHandle[Any, RunOutput]:
     """Start one run; with a ``workflow_id`` already in use, the handle of that run instead.
 
@@ -124,6 +126,7 @@ async def start_run(
         metadata=dict(metadata or {}),
         plan=plan_for(agent, options, approval_timeout=approval_timeout),
         session=session,
+        parts=_parts_json(parts),
     )
     wid = workflow_id or f"agentrt-{agent.name}-{uuid.uuid4().hex[:16]}"
     try:
@@ -138,6 +141,19 @@ async def start_run(
         )
     except WorkflowAlreadyStartedError:
         return client.get_workflow_handle(wid, result_type=RunOutput)
+
+
+def _parts_json(parts: Sequence[Content]) -> list[dict[str, Any]]:
+    """Pictures and files as the workflow's message dicts (:mod:`agentrt.durable.codec`)."""
+    if not parts:
+        return []
+    from agentrt.durable.codec import encode_message
+    from agentrt.xai.messages import Message
+
+    content: list[dict[str, Any]] = encode_message(Message(role="user", content=tuple(parts)))[
+        "content"
+    ]
+    return content
 
 
 async def has_workers(client: Client, task_queue: str) -> bool:

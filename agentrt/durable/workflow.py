@@ -121,6 +121,8 @@ class _Run:
         self.start = workflow.time()
         self.deadline = None if self.plan.timeout is None else self.start + self.plan.timeout
         self.messages: list[dict[str, Any]] = [_text_message("user", inp.input)]
+        if inp.parts:  # the pictures and files given with the input
+            self.messages[0]["content"].extend(inp.parts)
         self.turns = 0
         self.usage: dict[str, Any] = {}
         self.records: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -35,6 +35,7 @@ from agentrt.serve.convert import (
     result_message,
 )
 from agentrt.serve.limits import RequestLimits, RunSlots
+from agentrt.serve.parts import request_input
 from agentrt.serve.paused import Expired, Paused, PausedRuns
 from agentrt.serve.session_convert import (
     approval_message,
@@ -70,6 +71,7 @@ class _Run:
     owner: str
     variables: dict[str, str]
     session_id: str = ""  # as the caller named it (the store's id is in kwargs)
+    input: Any = ""  # the user's text, or a message of it and its pictures and files
 
 
 @dataclass(kw_only=True, eq=False)
@@ -135,7 +137,7 @@ class AgentsService:
             run = self._prepare(request, context)
             with self.slots.take(), self._span("RunAgent", context):
                 try:
-                    result = await run.agent.run(request.input, **run.kwargs)
+                    result = await run.agent.run(run.input, **run.kwargs)
                 except SessionConflict as exc:
                     raise self._conflict(run, exc) from None
                 except AgentError as exc:
@@ -162,7 +164,7 @@ class AgentsService:
                     agent=spec.name, run_id=run.kwargs["run_id"], model=run.served.model
                 )
                 yield pb.RunEvent(run_started=started)
-                events = run.agent.stream(request.input, **run.kwargs)
+                events = run.agent.stream(run.input, **run.kwargs)
                 async for message in self._relay(run, events):
                     yield message
 
@@ -289,9 +291,11 @@ class AgentsService:
         self.limits.check(
             input=request.input, run_id=request.run_id, variables=variables, metadata=metadata
         )
+        given = request_input(request.input, request.parts)
         owner = caller_key(context.invocation_metadata())
         run_id = request.run_id or uuid.uuid4().hex
-        return self._run(served, variables, metadata, run_id, request.session_id, owner, context)
+        run = self._run(served, variables, metadata, run_id, request.session_id, owner, context)
+        return replace(run, input=given)
 
     def _refuse_when_draining(self) -> None:
         if self.draining:

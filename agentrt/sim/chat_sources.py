@@ -46,6 +46,7 @@ from agentrt.sim.model import Prompt
 from agentrt.sim.ragstore import RagStore
 from agentrt.sim.server_tools import ServerToolUse, asks_for, tool_call_id
 from agentrt.sim.status import SimStatus
+from agentrt.xai.image_sniff import describe_image, sniff_image
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_SEARCHED", "ChatSources"]
 
@@ -53,6 +54,7 @@ MAX_ATTACHMENTS = 16  # distinct files one conversation may attach
 MAX_SEARCHED = 10  # collections one collections_search tool may name (xAI's limit)
 _MAX_QUESTION = 2_000  # characters of the question searched for
 _QUOTED = 2  # chunks (of distinct files) an answer quotes
+_SNIFFED = 65_536  # bytes of a binary file read for a picture's header
 
 
 def _invalid(details: str) -> SimStatus:
@@ -148,6 +150,17 @@ class ChatSources:
             return name, len(data), _text(data[:limit], len(data) > limit)
         return attachment.filename or attachment.url, -1, None
 
+    def _binary(self, attachment: Attachment, name: str, size: int) -> str:
+        """A file that is not text: a picture is described from its header, else its size."""
+        if attachment.data is not None:
+            head = attachment.data[:_SNIFFED]
+        else:
+            head = self.store.file_head(attachment.file_id, _SNIFFED)
+        info = sniff_image(head)
+        if info is not None:
+            return f"{name} is {describe_image(info, size)}."
+        return f"{name} is a binary file of {size} bytes; I cannot quote it."
+
     def _attachments(
         self,
         read: Sequence[tuple[Attachment, str, int, str | None]],
@@ -161,7 +174,7 @@ class ChatSources:
             if size < 0:
                 lines.append(f"I cannot open {attachment.url}: the simulator does not fetch URLs.")
             elif text is None:
-                lines.append(f"{name} is a binary file of {size} bytes; I cannot quote it.")
+                lines.append(self._binary(attachment, name, size))
             elif not text.strip():
                 lines.append(f"{name} is empty.")
             elif sentences := best_sentences(text, stems):

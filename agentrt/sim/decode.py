@@ -20,6 +20,7 @@ from agentrt.sim.compact import expand
 from agentrt.sim.grounding import Attachment, CollectionsQuery
 from agentrt.sim.knobs import MAX_OUTPUTS, MAX_TOP_LOGPROBS
 from agentrt.sim.model import Prompt, Role, ToolCallOut, Turn
+from agentrt.sim.seeing import see_image
 from agentrt.sim.status import SimStatus
 from agentrt.xai.bounded import remember
 
@@ -96,14 +97,14 @@ def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int, tuple[Attac
     if role is None:
         raise _invalid(f"messages[{index}]: role is not set (use ROLE_USER, ROLE_ASSISTANT, …)")
     texts = []
-    images = 0
+    seen: list[str] = []
     files: list[Attachment] = []
     for part in message.content:
         kind = part.WhichOneof("content")
         if kind == "text":
             texts.append(part.text)
         elif kind == "image_url":
-            images += 1
+            seen.append(see_image(part.image_url, index))
         elif kind == "file":
             files.append(_attachment(part.file, index))
     calls = tuple(
@@ -116,8 +117,8 @@ def _turn(message: chat_pb2.Message, index: int) -> tuple[Turn, int, tuple[Attac
         context = expand(message.encrypted_content)
         if context is not None:  # a compacted conversation (CompactContext) stands here
             role, text = "system", context + ("\n" + text if text else "")
-    turn = Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id)
-    return turn, images, tuple(files)
+    turn = Turn(role=role, text=text, tool_calls=calls, tool_call_id=call_id, images=tuple(seen))
+    return turn, len(seen), tuple(files)
 
 
 def _attachment(part: chat_pb2.FileContent, index: int) -> Attachment:

@@ -94,6 +94,7 @@ class Turn:
     text: str
     tool_calls: tuple[ToolCallOut, ...] = ()
     tool_call_id: str | None = None
+    images: tuple[str, ...] = ()  # how the model describes each picture shown (seeing.py)
 
     @cached_property
     def tokens(self) -> int:
@@ -186,6 +187,8 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
             plain = prompt.response_schema is None and not prompt.json_object
             if sources and plain and quirks.output_tokens is None:
                 content += " Sources: " + ", ".join(sources) + "."
+    if prompt.image_parts and not calls:
+        content = _with_images(prompt, content)
     calls, content = _apply_quirks(prompt, quirks, calls, content)
     finish: Finish = "tool_calls" if calls else "stop"
     if not calls and prompt.max_tokens is not None and count_tokens(content) > prompt.max_tokens:
@@ -202,6 +205,18 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
         reasoning_tokens=count_tokens(reasoning),
         server_tools=() if calls else used,
     )
+
+
+def _with_images(prompt: Prompt, content: str) -> str:
+    """``content`` after a sentence on the pictures the last user message showed (plain text)."""
+    if prompt.response_schema is not None or prompt.json_object:
+        return content
+    for turn in reversed(prompt.turns):
+        if turn.role == "user":
+            if not turn.images:
+                return content
+            return f"I see {'; and '.join(turn.images)}. {content}"
+    return content
 
 
 def _server_tools(prompt: Prompt) -> tuple[ServerToolUse, ...]:

@@ -62,7 +62,7 @@ def run_request(body: dict[str, Any]) -> tuple[RunRequest, bool]:
     refuse_tools(body)
     if body.get("n") not in (None, 1):
         raise ApiError(400, "'n' must be 1: an agent run gives one answer", param="n")
-    text, history = chat_messages(body.get("messages"))
+    text, history, media = chat_messages(body.get("messages"))
     request = RunRequest(
         agent=agent,
         input=text,
@@ -70,6 +70,7 @@ def run_request(body: dict[str, Any]) -> tuple[RunRequest, bool]:
         variables=string_map(body, "variables"),
         metadata=string_map(body, "metadata"),
         stream=optional_bool(body, "stream"),
+        media=media,
     )
     return request, _include_usage(body)
 
@@ -138,7 +139,7 @@ class ChatEndpoint:
 
     async def _unary(self, run: PreparedRun) -> web.Response:
         try:
-            result = await run.agent.run(run.request.input, **run.kwargs)
+            result = await run.agent.run(run.request.given, **run.kwargs)
         except AgentError as exc:
             raise run_failed(run, exc) from None
         message = {"role": "assistant", "content": answer_text(run, result), "refusal": None}

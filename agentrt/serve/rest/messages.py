@@ -2,8 +2,8 @@
 
 The last message must be the user's: its text is the run's input, everything
 before it the run's history (an earlier conversation, sent back as OpenAI
-clients do). Text only: a server running its own agents takes no images or
-files from callers. Tool calls and their outputs from an earlier answer are
+clients do). A user message may carry pictures and files
+(:mod:`agentrt.serve.rest.media_parts`); the others are text. Tool calls and their outputs from an earlier answer are
 accepted back as history, so ``input += response.output`` works.
 """
 
@@ -13,12 +13,16 @@ import dataclasses
 from typing import Any
 
 from agentrt.serve.rest.errors import ApiError
-from agentrt.xai.messages import Message, Text, ToolCall, assistant, tool_result
+from agentrt.serve.rest.media_parts import content_parts
+from agentrt.xai.messages import Content, Message, Text, ToolCall, assistant, tool_result
 
-__all__ = ["MAX_ITEMS", "chat_messages", "response_input"]
+__all__ = ["MAX_ITEMS", "Given", "chat_messages", "response_input"]
 
 MAX_ITEMS = 1000
 """Messages (or input items) one request may carry."""
+
+Given = tuple[str, tuple[Message, ...], tuple[Content, ...]]
+"""The run's input text, its history, and the pictures and files of the input."""
 
 _TEXT_PARTS = frozenset({"text", "input_text", "output_text"})
 _ROLES = frozenset({"system", "developer", "user", "assistant"})
@@ -72,7 +76,10 @@ def _role_message(item: dict[str, Any], field: str, roles: frozenset[str]) -> Me
     role = item.get("role")
     if role not in roles:
         raise _bad(f"{field}.role", f"must be one of {', '.join(sorted(roles))}")
-    text = _text(item.get("content"), f"{field}.content")
+    content = item.get("content")
+    if role == "user" and isinstance(content, list):
+        return Message(role=role, content=content_parts(content, f"{field}.content"))
+    text = _text(content, f"{field}.content")
     return Message(role=role, content=(Text(text=text),) if text else ())
 
 
@@ -106,15 +113,16 @@ def _chat_message(item: dict[str, Any], field: str) -> Message:
     return _role_message(item, field, _ROLES | {"tool"})
 
 
-def _split(messages: list[Message], field: str) -> tuple[str, tuple[Message, ...]]:
-    """The last message's text (a user's) and the messages before it."""
+def _split(messages: list[Message], field: str) -> Given:
+    """The last message's text (a user's), its pictures and files, and the messages before it."""
     last = messages[-1] if messages else None
     if last is None or last.role != "user":
         raise _bad(field, "must end with a user message: its text is the run's input")
-    return last.text, tuple(messages[:-1])
+    media = tuple(p for p in last.content if not isinstance(p, Text))
+    return last.text, tuple(messages[:-1]), media
 
 
-def chat_messages(value: Any) -> tuple[str, tuple[Message, ...]]:
+def chat_messages(value: Any) -> Given:
     """The run's input and history from chat completions' ``messages``."""
     items = _items(value, "messages")
     messages = [_chat_message(item, f"messages[{i}]") for i, item in enumerate(items)]
@@ -148,12 +156,12 @@ def _input_item(messages: list[Message], item: dict[str, Any], field: str) -> No
         )
 
 
-def response_input(value: Any) -> tuple[str, tuple[Message, ...]]:
+def response_input(value: Any) -> Given:
     """The run's input and history from the Responses API's ``input``."""
     if isinstance(value, str):
         if not value:
             raise _bad("input", "must not be empty")
-        return value, ()
+        return value, (), ()
     if value is None:
         raise ApiError(400, "'input' is required", param="input", code="missing_required")
     if not isinstance(value, list):

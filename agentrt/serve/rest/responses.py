@@ -62,7 +62,7 @@ def run_request(body: dict[str, Any]) -> tuple[RunRequest, str]:
             code="invalid_value",
         )
     refuse_tools(body)
-    text, history = response_input(body.get("input"))
+    text, history, media = response_input(body.get("input"))
     instructions = optional_str(body, "instructions")
     if instructions:
         history = (system(instructions), *history)
@@ -73,6 +73,7 @@ def run_request(body: dict[str, Any]) -> tuple[RunRequest, str]:
         variables=string_map(body, "variables"),
         metadata=string_map(body, "metadata"),
         stream=optional_bool(body, "stream"),
+        media=media,
     )
     return request, instructions
 
@@ -112,7 +113,7 @@ class ResponsesEndpoint:
 
     async def _unary(self, run: PreparedRun, instructions: str) -> web.Response:
         try:
-            result = await run.agent.run(run.request.input, **run.kwargs)
+            result = await run.agent.run(run.request.given, **run.kwargs)
         except AgentError as exc:
             raise run_failed(run, exc) from None
         response = response_object(

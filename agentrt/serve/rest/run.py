@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from agentrt.agents.run_result import RunResult
     from agentrt.serve.catalog import ServedAgent
     from agentrt.serve.service import AgentsService
-    from agentrt.xai.messages import Message
+    from agentrt.xai.messages import Content, Message
 
 __all__ = ["TIMEOUT_HEADERS", "PreparedRun", "RunRequest", "answer_text", "prepare", "run_failed"]
 
@@ -45,6 +45,7 @@ class RunRequest:
         variables: values for the spec's ``{placeholders}``.
         metadata: passed to the agent's tools.
         stream: whether to answer with server-sent events.
+        media: the pictures and files that go with the input.
     """
 
     agent: str
@@ -53,6 +54,16 @@ class RunRequest:
     variables: dict[str, str]
     metadata: dict[str, str]
     stream: bool
+    media: tuple[Content, ...] = ()
+
+    @property
+    def given(self) -> str | Message:
+        """What the run is given: the input, or a user message of it and its media."""
+        if not self.media:
+            return self.input
+        from agentrt.xai.messages import user
+
+        return user(self.input, *self.media)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -53,7 +53,7 @@ async def stream_run(
     await writer.send(shapes.started())
     usage = Usage()
     try:
-        async with run.agent.stream(run.request.input, **run.kwargs) as events:
+        async with run.agent.stream(run.request.given, **run.kwargs) as events:
             async for event in events:
                 sent = shapes.on(event)
                 if sent:

@@ -67,9 +67,9 @@ def _image(part: dict[str, Any], where: str) -> image_pb2.ImageUrlContent:
     detail = text(part, "detail", f"{where}.detail") or "auto"
     if detail not in _DETAIL:
         raise BadRequest(f"{where}.detail={detail!r}: use auto, low or high", param=where)
-    return image_pb2.ImageUrlContent(
-        image_url=url or "", file_id=file_id or "", detail=_DETAIL[detail]
-    )
+    if file_id and not url:  # one of a oneof: setting both, even to "", keeps the last
+        return image_pb2.ImageUrlContent(file_id=file_id, detail=_DETAIL[detail])
+    return image_pb2.ImageUrlContent(image_url=url or "", detail=_DETAIL[detail])
 
 
 def _file(part: dict[str, Any], where: str) -> chat_pb2.FileContent:

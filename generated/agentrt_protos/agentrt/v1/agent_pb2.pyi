@@ -75,7 +75,7 @@ class RunLimits(_message.Message):
     def __init__(self, max_turns: _Optional[int] = ..., timeout_s: _Optional[float] = ..., max_tool_concurrency: _Optional[int] = ..., output_retries: _Optional[int] = ...) -> None: ...
 
 class RunAgentRequest(_message.Message):
-    __slots__ = ("agent", "input", "variables", "run_id", "metadata", "session_id")
+    __slots__ = ("agent", "input", "variables", "run_id", "metadata", "session_id", "parts")
     class VariablesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -96,13 +96,45 @@ class RunAgentRequest(_message.Message):
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
     agent: str
     input: str
     variables: _containers.ScalarMap[str, str]
     run_id: str
     metadata: _containers.ScalarMap[str, str]
     session_id: str
-    def __init__(self, agent: _Optional[str] = ..., input: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., run_id: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., session_id: _Optional[str] = ...) -> None: ...
+    parts: _containers.RepeatedCompositeFieldContainer[InputPart]
+    def __init__(self, agent: _Optional[str] = ..., input: _Optional[str] = ..., variables: _Optional[_Mapping[str, str]] = ..., run_id: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ..., session_id: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[InputPart, _Mapping]]] = ...) -> None: ...
+
+class InputPart(_message.Message):
+    __slots__ = ("image", "file")
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    image: ImageInput
+    file: FileInput
+    def __init__(self, image: _Optional[_Union[ImageInput, _Mapping]] = ..., file: _Optional[_Union[FileInput, _Mapping]] = ...) -> None: ...
+
+class ImageInput(_message.Message):
+    __slots__ = ("url", "data", "file_id", "detail")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    data: bytes
+    file_id: str
+    detail: str
+    def __init__(self, url: _Optional[str] = ..., data: _Optional[bytes] = ..., file_id: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class FileInput(_message.Message):
+    __slots__ = ("name", "data", "file_id")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    FILE_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    data: bytes
+    file_id: str
+    def __init__(self, name: _Optional[str] = ..., data: _Optional[bytes] = ..., file_id: _Optional[str] = ...) -> None: ...
 
 class RunAgentResponse(_message.Message):
     __slots__ = ("status", "result", "approval_required")
