@@ -24,6 +24,7 @@
     │       └── VideoFailed           a video job ended failed or expired; ``job_id``
     ├── StreamInterrupted             a stream failed after its first chunk (exit 3);
     │                                 ``chunks_received`` and the ``error`` that ended it
+    ├── MCPServerError                a local MCP server could not start (exit 2); ``server``, ``reason``
     └── AgentError                    an agent run failed (exit 1); ``result``: the partial RunResult
         ├── MaxTurnsExceeded          the run used ``max_turns`` model calls without finishing
         ├── OutputValidationError     structured output still invalid after the repair turns; ``raw``
@@ -57,6 +58,7 @@ __all__ = [
     "HookFailed",
     "IndexingFailed",
     "InvalidRequest",
+    "MCPServerError",
     "MaxTurnsExceeded",
     "NotFound",
     "OutputValidationError",
@@ -327,4 +329,20 @@ class GuardrailTripped(AgentError):
         super().__init__(f"{kind} guardrail {guardrail!r} tripped: {reason}", result=result)
         self.guardrail = guardrail
         self.kind = kind
+        self.reason = reason
+
+
+class MCPServerError(AgentrtError):
+    """A local MCP server could not start, connect or list its tools (exit 2: fix its config).
+
+    Attributes:
+        server: the server's name (``mcp_servers[].name``).
+        reason: what failed, and what to fix.
+    """
+
+    exit_code = 2
+
+    def __init__(self, server: str, reason: str) -> None:
+        super().__init__(f"MCP server {server!r} cannot start: {reason}")
+        self.server = server
         self.reason = reason
