@@ -41,11 +41,12 @@ def children() -> set[int]:
 
 
 def mcp_children() -> set[int]:
-    """Live descendants running the test MCP server."""
+    """Live descendants running the test MCP server over stdio."""
     out = set()
     for pid in children():
         with contextlib.suppress(OSError):
-            if "tools_server.py" in Path(f"/proc/{pid}/cmdline").read_text():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_text()
+            if "tools_server.py" in cmdline and "--http" not in cmdline:
                 out.add(pid)
     return out
 
