@@ -50,9 +50,11 @@ async def test_stdio_tools_run_through_dispatch_and_the_child_is_reaped() -> Non
     assert json.loads(out["add_numbers"]) == {"result": 5}  # structuredContent as JSON
     assert json.loads(out["shout_text"]) == {"result": "HI"}
     broken = json.loads(out["broken_tool"])["error"]
-    assert broken["type"] == "MCPToolError" and "broken on purpose: on purpose" in broken["message"]
+    assert broken["type"] == "MCPToolError"
+    assert "broken on purpose: on purpose" in broken["message"]
     bad = json.loads(out["city_forecast"])["error"]  # validated against the inputSchema
-    assert bad["type"] == "InvalidArguments" and "city: 7 is not of type 'string'" in bad["message"]
+    assert bad["type"] == "InvalidArguments"
+    assert "city: 7 is not of type 'string'" in bad["message"]
     declared = {t.name for t in model.requests[0].tools}  # type: ignore[attr-defined]
     assert {"add_numbers", "unlock_tools", "env_value"} <= declared
     assert mcp_children() == set()
@@ -70,7 +72,11 @@ async def test_include_exclude_and_prefix_shape_the_tool_list() -> None:
 @pytest.mark.parametrize(
     ("servers", "local", "expected"),
     [
-        ((stdio(), MCPStdio("other", sys.executable, server_args())), False, "also MCP server 'tools'"),
+        (
+            (stdio(), MCPStdio("other", sys.executable, server_args())),
+            False,
+            "also MCP server 'tools'",
+        ),
         ((stdio(include=("add_numbers",)),), True, "is also a local tool's"),
     ],
 )
@@ -83,7 +89,10 @@ async def test_name_collisions_are_a_usage_error_at_start(
         return a
 
     agent = Agent(
-        name="a", model=ScriptedModel("x"), tools=[add_numbers] if local else [], mcp_servers=servers
+        name="a",
+        model=ScriptedModel("x"),
+        tools=[add_numbers] if local else [],
+        mcp_servers=servers,
     )
     with pytest.raises(UsageError, match=expected):
         await agent.run("go")
@@ -102,7 +111,10 @@ async def test_a_tool_list_change_is_seen_on_the_next_turn() -> None:
 
 async def test_approval_applies_to_mcp_tools() -> None:
     model = ScriptedModel(
-        tool_calls(call("add_numbers", {"a": 1, "b": 1}, id="c1"), call("shout_text", {"text": "x"}, id="c2")),
+        tool_calls(
+            call("add_numbers", {"a": 1, "b": 1}, id="c1"),
+            call("shout_text", {"text": "x"}, id="c2"),
+        ),
         "done",
     )
     agent = Agent(name="a", model=model, mcp_servers=[stdio(needs_approval=("shout_*",))])
@@ -124,7 +136,13 @@ async def test_streamable_http_server_tools(http_url: str) -> None:
 async def test_a_pool_starts_the_server_once_for_many_runs_and_stops_it() -> None:
     agent = Agent(
         name="a",
-        model=ScriptedModel(*[t for _ in range(3) for t in (tool_calls(call("add_numbers", {"a": 1, "b": 2})), "ok")]),
+        model=ScriptedModel(
+            *[
+                t
+                for _ in range(3)
+                for t in (tool_calls(call("add_numbers", {"a": 1, "b": 2})), "ok")
+            ]
+        ),
         mcp_servers=[stdio()],
     )
     async with agent.mcp():

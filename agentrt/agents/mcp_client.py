@@ -31,7 +31,7 @@ __all__ = ["MCPCallFailed", "MCPConnection"]
 _CLOSE_S = 6.0  # the mcp package's own shutdown: 2 s grace, then a kill of the tree
 _REFRESH_S = 10.0  # a tools/list after list_changed, at most
 
-log = logging.getLogger("agentrt.mcp")
+_SILENT = logging.NullHandler()
 
 
 class MCPCallFailed(Exception):
@@ -53,12 +53,14 @@ class MCPConnection:
         self._refreshed = asyncio.Event()
         self._failure: BaseException | None = None
         self._garbage = 0  # stdout lines that were not JSON-RPC
+        self._broken = False  # a call found the connection closed
         self._stderr: IO[str] | None = None
 
     @property
     def alive(self) -> bool:
         """Whether the connection is up (started, not closed, its owner task running)."""
-        return self._ready.is_set() and self._task is not None and not self._task.done()
+        task = self._task
+        return self._ready.is_set() and not self._broken and task is not None and not task.done()
 
     async def start(self) -> None:
         """Start the server and list its tools, within ``startup_timeout``.
@@ -78,9 +80,9 @@ class MCPConnection:
             ready.cancel()
         if self._ready.is_set() and not self._task.done():
             return
-        timed_out = not done
+        reason = self._why(timed_out=not done)
         await self.close()
-        raise MCPServerError(self.config.name, self._why(timed_out))
+        raise MCPServerError(self.config.name, reason)
 
     async def call(self, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         """Call the server's tool ``name`` (the caller bounds the time).
@@ -96,6 +98,9 @@ class MCPConnection:
         except (asyncio.CancelledError, TimeoutError):
             raise
         except Exception as e:  # the mcp package's and anyio's errors alike: one translation
+            if _fatal(e):  # the server is gone: stop it now, and later calls fail fast
+                self._broken = True
+                self._closing.set()
             raise MCPCallFailed(
                 f"MCP server {self.config.name!r} failed during the call: "
                 f"{type(e).__name__}: {self._clean(str(e))[:300]}{self._exit()}"
@@ -117,14 +122,14 @@ class MCPConnection:
         """Stop the server (idempotent); the child process is gone when this returns."""
         self._closing.set()
         task = self._task
+        if task is not None and not self._ready.is_set():
+            task.cancel()  # still starting: the transport's shielded shutdown stops the child
         if task is not None and not task.done():
-            try:
-                async with asyncio.timeout(_CLOSE_S):
-                    await asyncio.shield(task)
-            except TimeoutError:
+            # asyncio.wait, not await: the owner task's own cancellation must not surface here
+            await asyncio.wait({task}, timeout=_CLOSE_S)
+            if not task.done():
                 task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+                await asyncio.wait({task}, timeout=_CLOSE_S)
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
@@ -133,6 +138,9 @@ class MCPConnection:
         """The owner task: connect, list the tools, serve refreshes until closed."""
         from mcp.client.session import ClientSession
 
+        # the mcp package logs a server's bad output with tracebacks: not on the user's
+        # terminal by default (Python's last-resort handler); a configured root logger sees it
+        logging.getLogger("mcp").addHandler(_SILENT)
         try:
             async with contextlib.AsyncExitStack() as stack:
                 read, write = await stack.enter_async_context(self._transport())
@@ -229,13 +237,22 @@ class MCPConnection:
         return f"; its stderr said: {self._clean(last)[:200]}" if last else ""
 
     def _exit(self) -> str:
-        return "" if self._task is None or not self._task.done() else " (it has exited)"
+        gone = self._broken or (self._task is not None and self._task.done())
+        return " (it has exited)" if gone else ""
 
     def _clean(self, text: str) -> str:
         """``text`` without the config's secret values (env values, header values)."""
         for secret in self.config.secrets():
             text = text.replace(secret, "***")
         return " ".join(text.split())
+
+
+def _fatal(e: Exception) -> bool:
+    """Whether a call's error means the connection is gone (not one call's JSON-RPC error)."""
+    from mcp.shared.exceptions import MCPError
+    from mcp_types.jsonrpc import CONNECTION_CLOSED
+
+    return not isinstance(e, MCPError) or e.code == CONNECTION_CLOSED
 
 
 def _short(e: BaseException) -> str:
