@@ -51,6 +51,21 @@ def mcp_children() -> set[int]:
     return out
 
 
+def tagged(tag: str) -> set[int]:
+    """Pids of live processes anywhere whose command line has ``--tag TAG``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            args = Path(f"/proc/{entry}/cmdline").read_text().split("\0")
+            if "tools_server.py" in " ".join(args) and tag in args:
+                found.add(int(entry))
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

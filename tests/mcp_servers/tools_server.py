@@ -81,6 +81,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--http", type=int, default=0)
     p.add_argument("--mode", default="ok")
+    p.add_argument("--tag", default="")  # lets a test find its own server processes
     args = p.parse_args()
     if args.mode == "garbage":
         for _ in range(3):
