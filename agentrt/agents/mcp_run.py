@@ -163,16 +163,30 @@ class MCPRuntime:
 
     @contextlib.asynccontextmanager
     async def _attached(self, loop: RunLoop) -> AsyncIterator[None]:
+        async with self._connections() as conns:
+            loop.setup = self._setup(conns)
+            self._runs[loop.run_id] = (loop, conns)
+            try:
+                yield
+            finally:
+                self._runs.pop(loop.run_id, None)
+
+    @contextlib.asynccontextmanager
+    async def setup(self) -> AsyncIterator[RunSetup]:
+        """The agent's setup with the servers' tools, for one step of a durable run (the
+        servers of an open pool, else started for the block)."""
+        async with self._connections() as conns:
+            yield self._setup(conns)
+
+    @contextlib.asynccontextmanager
+    async def _connections(self) -> AsyncIterator[list[MCPConnection]]:
+        """Each server's connection: an open pool's, else one started here and stopped after."""
         shared = {s.key(): c for s in self.servers if (c := _shared(s)) is not None}
         own = await open_connections([s for s in self.servers if s.key() not in shared])
         try:
             by_key = {**shared, **{c.config.key(): c for c in own}}
-            conns = [by_key[s.key()] for s in self.servers]
-            loop.setup = self._setup(conns)
-            self._runs[loop.run_id] = (loop, conns)
-            yield
+            yield [by_key[s.key()] for s in self.servers]
         finally:
-            self._runs.pop(loop.run_id, None)
             await _close_all(own)
 
     def _setup(self, conns: Sequence[MCPConnection]) -> RunSetup:
