@@ -8,8 +8,8 @@ and left in that one task, so any task may use or close the connection; closing 
 package's own bounded shutdown (stdin closed, then SIGTERM, then SIGKILL of its tree).
 
 The tool list is cached; a ``notifications/tools/list_changed`` from the server
-has the owner task list them again. A server's stderr goes to a temporary file
-(not the terminal), of which only the last line is shown when it cannot start.
+has the owner task list them again. A server's stderr goes to a pipe read into a
+bounded buffer (not the terminal); its last line is shown when it cannot start.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tempfile
-from typing import IO, TYPE_CHECKING, Any
+import os
+from collections import deque
+from typing import TYPE_CHECKING, Any, TextIO
 
 from agentrt.agents.mcp_config import MCPHttp, MCPServer, MCPStdio
 from agentrt.errors import MCPServerError
@@ -32,6 +33,7 @@ _CLOSE_S = 6.0  # the mcp package's own shutdown: 2 s grace, then a kill of the 
 _REFRESH_S = 10.0  # a tools/list after list_changed, at most
 
 _SILENT = logging.NullHandler()
+log = logging.getLogger("agentrt.mcp")
 
 
 class MCPCallFailed(Exception):
@@ -54,7 +56,7 @@ class MCPConnection:
         self._failure: BaseException | None = None
         self._garbage = 0  # stdout lines that were not JSON-RPC
         self._broken = False  # a call found the connection closed
-        self._stderr: IO[str] | None = None
+        self._stderr = _StderrTail(config)
 
     @property
     def alive(self) -> bool:
@@ -130,9 +132,7 @@ class MCPConnection:
             if not task.done():
                 task.cancel()
                 await asyncio.wait({task}, timeout=_CLOSE_S)
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
+        self._stderr.close()
 
     async def _own(self) -> None:
         """The owner task: connect, list the tools, serve refreshes until closed."""
@@ -143,6 +143,8 @@ class MCPConnection:
         logging.getLogger("mcp").addHandler(_SILENT)
         try:
             async with contextlib.AsyncExitStack() as stack:
+                if isinstance(self.config, MCPStdio):
+                    await self._stderr.start()
                 read, write = await stack.enter_async_context(self._transport())
                 session = await stack.enter_async_context(
                     ClientSession(read, write, message_handler=self._on_message)
@@ -189,12 +191,10 @@ class MCPConnection:
         if isinstance(config, MCPStdio):
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
-            # closed by close(): the file outlives this call (the child writes to it)
-            self._stderr = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
             params = StdioServerParameters(
                 command=config.command, args=list(config.args), env=dict(config.env), cwd=config.cwd
             )
-            return stdio_client(params, errlog=self._stderr)
+            return stdio_client(params, errlog=self._stderr.writer())
         assert isinstance(config, MCPHttp)
         from mcp.client.streamable_http import streamable_http_client
         from mcp.shared._httpx_utils import create_mcp_http_client
@@ -226,14 +226,7 @@ class MCPConnection:
         return f"it exited before it was ready ({what}){self._stderr_tail()}"
 
     def _stderr_tail(self) -> str:
-        if self._stderr is None:
-            return ""
-        try:
-            self._stderr.seek(0)
-            lines = [line.strip() for line in self._stderr.read()[-4000:].splitlines()]
-        except (OSError, ValueError):
-            return ""
-        last = next((line for line in reversed(lines) if line), "")
+        last = self._stderr.last()
         return f"; its stderr said: {self._clean(last)[:200]}" if last else ""
 
     def _exit(self) -> str:
@@ -283,3 +276,56 @@ async def _list_all(session: Any) -> tuple[types.Tool, ...]:
         if not cursor:
             break
     return tuple(tools)
+
+
+class _StderrTail(asyncio.Protocol):
+    """A stdio server's stderr: read from a pipe as it comes, the last lines kept (bounded),
+    each also logged at DEBUG on the ``agentrt.mcp`` logger (secrets masked), never printed."""
+
+    def __init__(self, config: MCPServer) -> None:
+        self._config = config
+        self._lines: deque[str] = deque(maxlen=64)
+        self._partial = ""
+        self._write: TextIO | None = None
+        self._transport: asyncio.BaseTransport | None = None
+
+    async def start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        self._write = os.fdopen(write_fd, "w")  # the child's stderr (a dup of it)
+        reader = os.fdopen(read_fd, "rb", buffering=0)
+        loop = asyncio.get_running_loop()
+        self._transport, _ = await loop.connect_read_pipe(lambda: self, reader)
+
+    def writer(self) -> TextIO:
+        assert self._write is not None
+        return self._write
+
+    def data_received(self, data: bytes) -> None:
+        text = self._partial + data.decode("utf-8", "replace")
+        *lines, self._partial = text.split("\n")
+        self._partial = self._partial[-2000:]
+        for line in lines:
+            self._keep(line)
+
+    def _keep(self, line: str) -> None:
+        for secret in self._config.secrets():
+            line = line.replace(secret, "***")
+        line = line.rstrip()[:500]
+        if line:
+            self._lines.append(line)
+            log.debug("MCP server %s: %s", self._config.name, line)
+
+    def last(self) -> str:
+        """The last non-empty line it wrote (so far)."""
+        if self._partial.strip():
+            self._keep(self._partial)
+            self._partial = ""
+        return self._lines[-1] if self._lines else ""
+
+    def close(self) -> None:
+        if self._write is not None:
+            self._write.close()
+            self._write = None
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
