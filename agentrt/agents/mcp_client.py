@@ -33,7 +33,7 @@ _CLOSE_S = 6.0  # the mcp package's own shutdown: 2 s grace, then a kill of the 
 _REFRESH_S = 10.0  # a tools/list after list_changed, at most
 
 _SILENT = logging.NullHandler()
-log = logging.getLogger("agentrt.mcp")
+log = logging.getLogger(__name__)
 
 
 class MCPCallFailed(Exception):
@@ -280,7 +280,7 @@ async def _list_all(session: Any) -> tuple[types.Tool, ...]:
 
 class _StderrTail(asyncio.Protocol):
     """A stdio server's stderr: read from a pipe as it comes, the last lines kept (bounded),
-    each also logged at DEBUG on the ``agentrt.mcp`` logger (secrets masked), never printed."""
+    each also logged at DEBUG on this module's logger (secrets masked), never printed."""
 
     def __init__(self, config: MCPServer) -> None:
         self._config = config
