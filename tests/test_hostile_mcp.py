@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -184,3 +185,35 @@ def test_run_with_a_missing_command_is_exit_2_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "hunter2-secret" not in result.stderr
     assert Path(SERVER).exists()
+
+
+async def test_a_run_cancelled_while_its_server_starts_leaves_no_child() -> None:
+    server = MCPStdio("s", PY, server_args("--mode", "hang"), startup_timeout=30)
+    task = asyncio.create_task(
+        Agent(name="a", model=ScriptedModel("x"), mcp_servers=[server]).run("go")
+    )
+    for _ in range(100):  # until the child runs
+        await asyncio.sleep(0.05)
+        if mcp_children():
+            break
+    assert mcp_children()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert mcp_children() == set()
+
+
+async def test_a_pooled_server_that_crashed_is_replaced_for_the_next_run() -> None:
+    model = ScriptedModel(
+        tool_calls(call("crash_server", {"code": 3})),
+        "crashed",
+        tool_calls(call("add_numbers", {"a": 2, "b": 2})),
+        "ok",
+    )
+    agent = Agent(name="a", model=model, mcp_servers=[MCPStdio("s", PY, server_args())])
+    async with agent.mcp():
+        first = await agent.run("go")
+        assert json.loads(first.tool_calls[0].output)["error"]["type"] == "MCPCallFailed"
+        second = await agent.run("go")
+        assert json.loads(second.tool_calls[0].output) == {"result": 4}
+    assert mcp_children() == set()

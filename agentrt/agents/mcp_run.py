@@ -6,8 +6,8 @@ and the Temporal worker open at start), else starts the server for itself and
 stops it when the run ends, however it ends (success, error, cancellation). A
 pooled connection that died is replaced by a run-own one. The run's tool list is
 the agent's tools plus the servers' (:func:`agentrt.agents.mcp_tools.mcp_toolset`);
-when a server says its tools changed, the next turn of every run using it sees
-the new list.
+when a server says its tools changed, later runs see the new list, and a run in
+progress from the turn after its next call to that server.
 """
 
 from __future__ import annotations
