@@ -433,7 +433,9 @@ class Agent(Generic[T, Deps]):
         if self._collections:
             specs = await self._collections.resolve(client)
             setup = self._prepared_setups.get(specs)
-            if setup is None:
+            if loop.setup is not self._setup:  # the run's own (with MCP servers' tools)
+                setup = replace(loop.setup, declarations=loop.setup.declarations + specs)
+            elif setup is None:
                 declarations = self._setup.declarations + specs
                 setup = replace(self._setup, declarations=declarations)
                 self._prepared_setups[specs] = setup
