@@ -28,6 +28,10 @@ START_FAILURES = {
         lambda: MCPStdio("s", "/no/such/mcp-server", env={"TOKEN": "hunter2-secret"}),
         "cannot run '/no/such/mcp-server'",
     ),
+    "missing cwd": (
+        lambda: MCPStdio("s", PY, server_args(), cwd="/no/such/dir"),
+        "its cwd '/no/such/dir' is not a directory",
+    ),
     "exits at start": (
         lambda: MCPStdio("s", PY, server_args("--mode", "exit")),
         "its stderr said: cannot start: missing config",

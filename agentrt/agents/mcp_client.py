@@ -206,10 +206,11 @@ class MCPConnection:
         """Why the server could not start, in one line, with what to fix."""
         config = self.config
         failure = self._failure
-        if isinstance(config, MCPStdio) and isinstance(
-            failure, FileNotFoundError | PermissionError
-        ):
-            return f"cannot run {config.command!r}: {self._clean(_short(failure))}; check command (and PATH)"
+        if isinstance(config, MCPStdio) and config.cwd and not os.path.isdir(config.cwd):
+            return f"its cwd {config.cwd!r} is not a directory; fix cwd"
+        if isinstance(config, MCPStdio) and isinstance(failure, OSError):
+            what = self._clean(_short(failure))
+            return f"cannot run {config.command!r}: {what}; check command (and PATH)"
         if self._garbage:
             return (
                 f"it wrote {self._garbage} line(s) on stdout that are not JSON-RPC; "
