@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from agentrt.agents.agent import Agent as Agent
     from agentrt.agents.collection_names import SearchCollections as SearchCollections
     from agentrt.agents.limits import Limits as Limits
+    from agentrt.agents.mcp_config import MCPHttp as MCPHttp
+    from agentrt.agents.mcp_config import MCPStdio as MCPStdio
+    from agentrt.agents.mcp_run import MCPPool as MCPPool
     from agentrt.agents.model import ModelSettings as ModelSettings
     from agentrt.agents.run_result import RunResult as RunResult
     from agentrt.agents.tools import Tool as Tool
@@ -56,6 +59,9 @@ _LAZY: dict[str, str] = {
     "Agent": "agentrt.agents.agent",
     "SearchCollections": "agentrt.agents.collection_names",
     "Limits": "agentrt.agents.limits",
+    "MCPStdio": "agentrt.agents.mcp_config",
+    "MCPHttp": "agentrt.agents.mcp_config",
+    "MCPPool": "agentrt.agents.mcp_run",
     "ModelSettings": "agentrt.agents.model",
     "RunResult": "agentrt.agents.run_result",
     "AgentSpec": "agentrt.specs.agent_spec",

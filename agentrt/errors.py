@@ -24,6 +24,7 @@
     │       └── VideoFailed           a video job ended failed or expired; ``job_id``
     ├── StreamInterrupted             a stream failed after its first chunk (exit 3);
     │                                 ``chunks_received`` and the ``error`` that ended it
+    ├── MCPServerError                a local MCP server could not start (exit 2); ``server``, ``reason``
     └── AgentError                    an agent run failed (exit 1); ``result``: the partial RunResult
         ├── MaxTurnsExceeded          the run used ``max_turns`` model calls without finishing
         ├── OutputValidationError     structured output still invalid after the repair turns; ``raw``
@@ -59,6 +60,7 @@ __all__ = [
     "HookFailed",
     "IndexingFailed",
     "InvalidRequest",
+    "MCPServerError",
     "MaxTurnsExceeded",
     "NotFound",
     "OutputValidationError",
@@ -363,3 +365,19 @@ class BudgetExceeded(AgentError):
         self.budget = budget
         self.spent = spent
         self.estimated = estimated
+
+
+class MCPServerError(AgentrtError):
+    """A local MCP server could not start, connect or list its tools (exit 2: fix its config).
+
+    Attributes:
+        server: the server's name (``mcp_servers[].name``).
+        reason: what failed, and what to fix.
+    """
+
+    exit_code = 2
+
+    def __init__(self, server: str, reason: str) -> None:
+        super().__init__(f"MCP server {server!r} cannot start: {reason}")
+        self.server = server
+        self.reason = reason

@@ -63,6 +63,8 @@ from agentrt.xai.tool_specs import CollectionsSearch
 if TYPE_CHECKING:
     from agentrt.agents.approval import Decision
     from agentrt.agents.chat_model import ChatModel
+    from agentrt.agents.mcp_config import MCPServer
+    from agentrt.agents.mcp_run import MCPPool, MCPRuntime
     from agentrt.agents.run_state import RunState
     from agentrt.xai.client import Client
 
@@ -98,6 +100,9 @@ class Agent(Generic[T, Deps]):
         hooks: an object with lifecycle hook methods (:mod:`agentrt.agents.hooks`).
         input_guardrails, output_guardrails, tool_guardrails: :mod:`agentrt.agents.guardrails`.
         hook_timeout: seconds an async hook may take before the run fails with HookFailed.
+        mcp_servers: local MCP servers whose tools the agent uses
+            (:class:`~agentrt.agents.mcp_config.MCPStdio`,
+            :class:`~agentrt.agents.mcp_config.MCPHttp`; docs/mcp.md).
 
     Raises:
         UsageError: a bad name, both output forms, or a tool that cannot be a tool.
@@ -122,6 +127,7 @@ class Agent(Generic[T, Deps]):
         output_guardrails: Sequence[Guardrail] = (),
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
+        mcp_servers: Sequence[MCPServer] = (),
     ) -> None: ...
     @overload
     def __init__(
@@ -142,6 +148,7 @@ class Agent(Generic[T, Deps]):
         output_guardrails: Sequence[Guardrail] = (),
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
+        mcp_servers: Sequence[MCPServer] = (),
     ) -> None: ...
     def __init__(
         self,
@@ -162,6 +169,7 @@ class Agent(Generic[T, Deps]):
         output_guardrails: Sequence[Guardrail] = (),
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
+        mcp_servers: Sequence[MCPServer] = (),
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -202,6 +210,8 @@ class Agent(Generic[T, Deps]):
             limits=self.limits,
             redactions=redactions,
         )
+        self.mcp_servers = tuple(mcp_servers)
+        self._mcp = _mcp_runtime(self) if self.mcp_servers else None
 
     def __repr__(self) -> str:
         model = self.model if isinstance(self.model, str) else type(self.model).__name__
@@ -253,6 +263,8 @@ class Agent(Generic[T, Deps]):
         loop.journal = journal
         if self._extended or session is not None or hooks is not None or deps is not None:
             RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
+        if self._mcp is not None:
+            return await self._mcp.drive(self._drive, loop)
         # _drive's body, inlined: one coroutine frame less per run
         scope = None  # a hard stop, even for a model that ignores its timeout
         if loop.deadline is not None:
@@ -289,6 +301,8 @@ class Agent(Generic[T, Deps]):
         """
         loop = self._loop((), client, model, None, None, metadata, deadline)
         resume_loop(self, loop, state, decisions, RunOptions(session, session_mode, hooks, deps))
+        if self._mcp is not None:
+            return await self._mcp.drive(self._drive, loop)
         return await self._drive(loop)
 
     def resume_stream(
@@ -313,7 +327,7 @@ class Agent(Generic[T, Deps]):
         """
         loop = self._loop((), client, model, None, None, metadata, deadline)
         resume_loop(self, loop, state, decisions, RunOptions(session, session_mode, hooks, deps))
-        return AgentStream(loop)
+        return AgentStream(loop, None if self._mcp is None else self._mcp.events(loop))
 
     async def _drive(self, loop: RunLoop) -> RunResult[T]:
         """Run ``loop`` to its end within its deadline (``run()`` inlines this)."""
@@ -352,7 +366,15 @@ class Agent(Generic[T, Deps]):
         loop = self._loop(input, client, model, history, run_id, metadata, deadline)
         if self._extended or session is not None or hooks is not None or deps is not None:
             RunOptions(session, session_mode, hooks, deps).apply(self, loop, input, history)
-        return AgentStream(loop)
+        return AgentStream(loop, None if self._mcp is None else self._mcp.events(loop))
+
+    def mcp(self) -> MCPPool:
+        """The agent's MCP servers started once, shared by the runs inside
+        ``async with agent.mcp():`` (else each run starts and stops its own).
+        """
+        from agentrt.agents.mcp_run import MCPPool
+
+        return MCPPool(self.mcp_servers)
 
     def as_tool(self, *, name: str | None = None, description: str | None = None) -> Tool:
         """This agent as a tool of another: it runs with its own limits, within the
@@ -411,7 +433,9 @@ class Agent(Generic[T, Deps]):
         if self._collections:
             specs = await self._collections.resolve(client)
             setup = self._prepared_setups.get(specs)
-            if setup is None:
+            if loop.setup is not self._setup:  # the run's own (with MCP servers' tools)
+                setup = replace(loop.setup, declarations=loop.setup.declarations + specs)
+            elif setup is None:
                 declarations = self._setup.declarations + specs
                 setup = replace(self._setup, declarations=declarations)
                 self._prepared_setups[specs] = setup
@@ -471,6 +495,16 @@ class Agent(Generic[T, Deps]):
         return messages
 
 
+def _mcp_runtime(agent: Agent[Any, Any]) -> MCPRuntime:
+    """The agent's MCP servers at run time (imported only by agents that have some)."""
+    from agentrt.agents.mcp_run import MCPRuntime
+
+    runtime = MCPRuntime.of(agent.name, agent.mcp_servers, lambda: agent._setup)
+    if any(s.needs_approval for s in runtime.servers):
+        agent._extended = True  # runs go through agentrt.agents.run_extras (approvals)
+    return runtime
+
+
 @functools.cache
 def _chat_model() -> type[ChatModel]:
     """ChatModel, imported at the first run that calls a model by name (protobuf with it)."""
@@ -493,11 +527,11 @@ class AgentStream(Generic[T]):
     open across a ``yield``.
     """
 
-    def __init__(self, loop: RunLoop) -> None:
+    def __init__(self, loop: RunLoop, events: AsyncIterator[AgentEvent] | None = None) -> None:
         # No reference back from the loop to this object: dropping the stream after a
         # bare ``break`` must free the generator at once, so the event loop closes it.
         self._loop = loop
-        self._events = loop.events()
+        self._events = loop.events() if events is None else events
 
     @property
     def result(self) -> RunResult[T]:

@@ -25,9 +25,10 @@ heartbeat timeout and retried on another worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,7 +39,7 @@ from temporalio.exceptions import ApplicationError
 from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
 from agentrt.agents.schema import SchemaMismatch
-from agentrt.agents.tools import ToolContext
+from agentrt.agents.tools import ToolContext, Toolset
 from agentrt.durable.codec import (
     decode_message,
     decode_tool_call,
@@ -68,7 +69,9 @@ from agentrt.xai.messages import system
 
 if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
+    from agentrt.agents.mcp_run import MCPRuntime
     from agentrt.agents.model import Model
+    from agentrt.agents.run_loop import RunSetup
     from agentrt.durable.registry import AgentRegistry
     from agentrt.xai.messages import ToolCall
 
@@ -104,7 +107,8 @@ class AgentActivities:
         """One model call: the whole answer, structured output validated."""
         agent = self._agent(call.agent, call.vars)
         head = [system(agent.instructions)] if agent.instructions else []
-        request = agent._setup.request([*head, *(decode_message(m) for m in call.messages)])
+        setup = agent._setup if agent._mcp is None else await _mcp_setup(agent._mcp)
+        request = setup.request([*head, *(decode_message(m) for m in call.messages)])
         model = agent.model if not isinstance(agent.model, str) else self._model
         try:
             response = await _heartbeating(_complete(model, request, call.timeout))
@@ -113,7 +117,7 @@ class AgentActivities:
         if agent.hooks is not None:
             await run_hook(agent, "on_model_response", self._context(agent, call), response)
         reply = _reply(response, agent)
-        if agent.tools.approvals and reply.tool_calls:
+        if setup.tools.approvals and reply.tool_calls:
             context = ToolContext(
                 agent=agent.name,
                 run_id=activity.info().workflow_id or "",
@@ -121,7 +125,7 @@ class AgentActivities:
                 client=self._client,
             )
             calls = [c for c in response.tool_calls if c.type == "function"]
-            pending = needing_approval(calls, agent.tools, context, call.turn)
+            pending = needing_approval(calls, setup.tools, context, call.turn)
             reply.pending = [
                 {"call_id": p.call_id, "tool": p.tool, "arguments": p.arguments, "note": p.note}
                 for p in pending
@@ -147,16 +151,17 @@ class AgentActivities:
         deadline = None if inp.timeout is None else time.monotonic() + inp.timeout
         await _before_tool(agent, replace(context, turn=inp.turn, tool_name=call.name), call)
         try:
-            records = await _heartbeating(
-                dispatch(
-                    [call],
-                    agent.tools,
-                    turn=inp.turn,
-                    deadline=deadline,
-                    context=context,
-                    max_result_chars=agent.limits.max_tool_result_chars,
+            async with _tools(agent) as tools:
+                records = await _heartbeating(
+                    dispatch(
+                        [call],
+                        tools,
+                        turn=inp.turn,
+                        deadline=deadline,
+                        context=context,
+                        max_result_chars=agent.limits.max_tool_result_chars,
+                    )
                 )
-            )
         except TimeoutError:
             raise ApplicationError(
                 "the run's time budget ran out", type="RunTimeout", non_retryable=True
@@ -189,6 +194,22 @@ class AgentActivities:
             metadata=dict(inp.metadata),
             client=self._client,
         )
+
+
+async def _mcp_setup(runtime: MCPRuntime) -> RunSetup:
+    """The setup with the MCP servers' current tools (listed by the worker's pool)."""
+    async with runtime.setup() as setup:
+        return setup
+
+
+@contextlib.asynccontextmanager
+async def _tools(agent: Agent[Any]) -> AsyncIterator[Toolset]:
+    """The agent's tools, with its MCP servers' (kept running while the block runs)."""
+    if agent._mcp is None:
+        yield agent.tools
+        return
+    async with agent._mcp.setup() as setup:
+        yield setup.tools
 
 
 async def _before_tool(agent: Agent[Any], ctx: ToolContext[Any], call: ToolCall) -> None:

@@ -16,6 +16,7 @@ from agentrt.errors import UsageError
 
 if TYPE_CHECKING:
     from agentrt.agents.agent import Agent
+    from agentrt.agents.mcp_config import MCPServer
     from agentrt.specs.agent_spec import AgentSpec
 
 __all__ = ["AgentRegistry"]
@@ -64,6 +65,16 @@ class AgentRegistry:
     def names(self) -> list[str]:
         """The registered agents' names, in order."""
         return list(self._sources)
+
+    def mcp_servers(self, name: str) -> list[MCPServer]:
+        """The MCP servers of the agent called ``name`` (none for an unknown name)."""
+        source = self._sources.get(name)
+        if source is None:
+            return []
+        from agentrt.agents.agent import Agent
+        from agentrt.specs.build import mcp_servers
+
+        return list(source.mcp_servers) if isinstance(source, Agent) else mcp_servers(source)
 
     def agent(self, name: str, variables: Mapping[str, str] | None = None) -> Agent[Any]:
         """The agent called ``name``, built with ``variables``.

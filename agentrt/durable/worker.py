@@ -13,6 +13,7 @@ built-in simulator, see :mod:`agentrt.launch.connect`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -110,10 +111,19 @@ async def run_worker(
                 model_client=client,
                 settings=settings,
             )
-            async with worker:
+            async with _mcp_pool(registry), worker:
                 if notice is not None:
                     notice(
                         f"worker serving {', '.join(registry.names)} on task queue "
                         f"{target.task_queue!r} at {target.address} (namespace {target.namespace})"
                     )
                 await stop.wait()
+
+
+def _mcp_pool(registry: AgentRegistry) -> contextlib.AbstractAsyncContextManager[Any]:
+    """The registered agents' MCP servers, started once for the worker and shared by its
+    activities (docs/mcp.md); nothing when none has any."""
+    from agentrt.agents.mcp_run import MCPPool
+
+    servers = [s for name in registry.names for s in registry.mcp_servers(name)]
+    return MCPPool(servers) if servers else contextlib.nullcontext()

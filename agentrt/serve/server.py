@@ -30,6 +30,7 @@ from agentrt.serve.status import Scrubber
 from agentrt.xai.grpc_server import bind, host_port, server_options
 
 if TYPE_CHECKING:
+    from agentrt.agents.mcp_run import MCPPool
     from agentrt.agents.session import SessionStore
     from agentrt.serve.auth import TokenAuth
     from agentrt.serve.catalog import Catalog
@@ -127,6 +128,7 @@ class AgentServer:
         self._health: Any = None
         self._port = 0
         self._http: HttpDoor | None = None
+        self._mcp: MCPPool | None = None
 
     @property
     def address(self) -> str:
@@ -162,6 +164,7 @@ class AgentServer:
         reflection.enable_server_reflection(names, server)
         port = await bind(server, opts.host, opts.port)
         try:
+            await self._start_mcp()  # before serving: a server that cannot start stops serve
             await server.start()
             for name in health_names(self.catalog):
                 await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -169,8 +172,30 @@ class AgentServer:
                 await self._start_http(opts.http_port)
         except BaseException:  # nothing left listening on a server that never started
             await server.stop(None)
+            await self._stop_mcp()
             raise
         self._server, self._port = server, port
+
+    async def _start_mcp(self) -> None:
+        """The served agents' MCP servers, started once and shared by every run (docs/mcp.md).
+
+        Raises:
+            MCPServerError: one could not start (none is left running).
+        """
+        from agentrt.specs.build import mcp_servers
+
+        servers = [s for served in self.catalog for s in mcp_servers(served.spec)]
+        if servers:
+            from agentrt.agents.mcp_run import MCPPool
+
+            pool = MCPPool(servers)
+            await pool.__aenter__()
+            self._mcp = pool
+
+    async def _stop_mcp(self) -> None:
+        pool, self._mcp = self._mcp, None
+        if pool is not None:
+            await pool.aclose()
 
     async def _start_http(self, port: int) -> None:
         from agentrt.serve.rest.app import HttpDoor  # aiohttp only when asked for
@@ -224,6 +249,7 @@ class AgentServer:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(UNWIND_S):
                 await self.service.slots.idle()
+        await self._stop_mcp()  # after the runs: none uses a server being stopped
 
     async def __aenter__(self) -> AgentServer:
         await self.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentrt.agents.agent import Agent
@@ -30,9 +31,10 @@ from agentrt.specs.model import (
 from agentrt.specs.resolved import ResolvedSpec
 
 if TYPE_CHECKING:
+    from agentrt.agents.mcp_config import MCPServer
     from agentrt.agents.voice_agent import VoiceAgent
 
-__all__ = ["build_agent", "build_voice_agent", "make_tool"]
+__all__ = ["build_agent", "build_voice_agent", "make_tool", "mcp_servers"]
 
 
 def make_tool(
@@ -100,6 +102,8 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
         "output_guardrails": controls.get("output", ()),
         "tool_guardrails": controls.get("tools", ()),
     }
+    if spec.mcp_servers:
+        common["mcp_servers"] = mcp_servers(spec)
     if output_type is not None:
         return Agent(output_type=output_type, **common)
     return Agent(output_schema=schema, **common)
@@ -143,6 +147,43 @@ def _tool(spec: ResolvedSpec, index: int, entry: Any, variables: dict[str, str])
         if isinstance(value, date) and not isinstance(value, datetime):
             options[key] = datetime.combine(value, time())
     return server_tool(entry.builtin, **options)
+
+
+def mcp_servers(spec: ResolvedSpec) -> list[MCPServer]:
+    """The spec's ``mcp_servers:`` as configs (a relative ``cwd`` is the spec's directory's).
+
+    Raises:
+        UsageError: an entry the config refuses.
+    """
+    from agentrt.agents.mcp_config import MCPHttp, MCPStdio
+
+    base = spec.file.parent if spec.file is not None else None
+    out: list[MCPServer] = []
+    for entry in spec.mcp_servers:
+        common: dict[str, Any] = {
+            "include": tuple(entry.include or ()),
+            "exclude": tuple(entry.exclude or ()),
+            "prefix": entry.prefix or "",
+            "needs_approval": _approval(entry.needs_approval),
+        }
+        for key in ("timeout", "startup_timeout"):
+            if getattr(entry, key) is not None:
+                common[key] = getattr(entry, key)
+        if entry.url is not None:
+            out.append(MCPHttp(entry.name, entry.url, headers=entry.headers or {}, **common))
+            continue
+        assert entry.command is not None
+        cwd = entry.cwd
+        if cwd is not None and base is not None and not Path(cwd).is_absolute():
+            cwd = str(base / cwd)
+        out.append(
+            MCPStdio(entry.name, entry.command, entry.args, env=entry.env or {}, cwd=cwd, **common)
+        )
+    return out
+
+
+def _approval(rule: bool | list[str] | None) -> bool | tuple[str, ...]:
+    return tuple(rule) if isinstance(rule, list) else bool(rule)
 
 
 def _settings(settings: SettingsSpec) -> ModelSettings:

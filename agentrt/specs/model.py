@@ -49,6 +49,7 @@ __all__ = [
     "ImageGenerationSpec",
     "ImportPath",
     "LimitsSpec",
+    "McpServerSpec",
     "McpSpec",
     "Names",
     "OutputSpec",
@@ -548,6 +549,80 @@ class LimitsSpec(_Strict):
     ] = None
 
 
+def _approval_rule(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return value
+    raise ValueError("expected true, false or a list of tool names (globs like 'delete_*')")
+
+
+class McpServerSpec(_Strict):
+    """A local MCP server whose tools the agent uses: ``command`` (stdio) or ``url`` (HTTP)."""
+
+    name: Annotated[
+        str, Field(pattern=_TOOL_NAME, description="the server's name in errors and traces")
+    ]
+    command: Annotated[
+        str | None, Field(min_length=1, description="stdio: the program that runs the server")
+    ] = None
+    args: Annotated[tuple[str, ...], Field(description="stdio: its arguments")] = ()
+    env: Annotated[
+        dict[str, str] | None,
+        Field(description="stdio: variables for it (use ${ENV_VAR} for secrets)", repr=False),
+    ] = None
+    cwd: Annotated[
+        str | None, Field(min_length=1, description="stdio: its directory, relative to this spec")
+    ] = None
+    url: Annotated[
+        str | None,
+        AfterValidator(_http_url),
+        Field(description="streamable HTTP: the server's http:// or https:// endpoint"),
+    ] = None
+    headers: Annotated[
+        dict[str, str] | None,
+        Field(description="HTTP: headers on every request (use ${ENV_VAR})", repr=False),
+    ] = None
+    include: Annotated[Names, Field(description="tool names or globs to offer (default all)")] = (
+        None
+    )
+    exclude: Annotated[Names, Field(description="tool names or globs not to offer")] = None
+    prefix: Annotated[
+        str | None,
+        Field(pattern=_TOOL_NAME, description="offer the tools as prefix_tool (no collisions)"),
+    ] = None
+    timeout: Annotated[Duration | None, Field(description="per-call timeout (default 30s)")] = None
+    startup_timeout: Annotated[
+        Duration | None, Field(description="time to start and list tools (default 15s)")
+    ] = None
+    needs_approval: Annotated[
+        bool | list[str] | None,
+        BeforeValidator(_approval_rule),
+        Field(description="true, false, or tool names/globs a person approves before each call"),
+    ] = None
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> McpServerSpec:
+        if (self.command is None) == (self.url is None):
+            raise ValueError("give command: (a stdio server) or url: (an HTTP server), not both")
+        if self.url is not None:
+            given = [k for k in ("args", "env", "cwd") if getattr(self, k)]
+            if given:
+                raise ValueError(f"{', '.join(given)} apply to command: servers, not url: ones")
+        elif self.headers:
+            raise ValueError("headers apply to url: servers, not command: ones")
+        return self
+
+
+def _unique_servers(servers: tuple[McpServerSpec, ...]) -> tuple[McpServerSpec, ...]:
+    seen: set[str] = set()
+    for s in servers:
+        if s.name in seen:
+            raise ValueError(f"two MCP servers are named {s.name!r}; give each its own name")
+        seen.add(s.name)
+    return servers
+
+
 def _voice(value: Any) -> str:
     by_lower = {v.lower(): v for v in VOICES}
     found = by_lower.get(value.lower()) if isinstance(value, str) else None
@@ -629,6 +704,11 @@ class SpecDocument(_Strict):
             "stop) or 'push_to_talk' (the client ends each turn)"
         ),
     ] = None
+    mcp_servers: Annotated[
+        tuple[McpServerSpec, ...],
+        AfterValidator(_unique_servers),
+        Field(description="local MCP servers whose tools the agent uses (docs/mcp.md)"),
+    ] = ()
 
     @model_validator(mode="after")
     def _voice_fields(self) -> SpecDocument:
