@@ -191,7 +191,7 @@ def _bounds(messages: Sequence[Message], keep_last: int) -> tuple[int, int, int 
     while head < len(messages) and messages[head].role == "system":
         head += 1
     tail = max(head, len(messages) - keep_last)
-    while tail > head and messages[tail].role == "tool":
+    while head < tail < len(messages) and messages[tail].role == "tool":
         tail -= 1  # its assistant message (the calls) goes with it
     pinned = None
     for i in range(len(messages) - 1, head - 1, -1):
