@@ -27,13 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Any, Literal, get_args
 
 from agentrt.errors import UsageError
 from agentrt.xai.messages import Message, Text, system, user
-
-if TYPE_CHECKING:
-    from agentrt.agents.run_loop import RunLoop
 
 __all__ = [
     "STRATEGIES",
@@ -42,10 +39,12 @@ __all__ = [
     "Strategy",
     "estimate_tokens",
     "message_chars",
+    "trim",
 ]
 
 Strategy = Literal["compact", "drop_tool_outputs", "truncate_tool_outputs", "summarize"]
 STRATEGIES: tuple[str, ...] = get_args(Strategy)
+_TRIMMING = ("drop_tool_outputs", "truncate_tool_outputs")
 DROPPED = "[tool output dropped to fit the context; the run still holds it]"
 SUMMARY_PREFIX = "Summary of the earlier part of this conversation:\n"
 _SUMMARIZE = (
@@ -127,9 +126,13 @@ class HistoryFit:
     covered: int = 0
     fitted: int = 0  # requests that were cut (for tests and the docs' figures)
 
-    async def fit(self, loop: RunLoop) -> list[Message]:
-        """The messages to send for ``loop``'s next request (``loop.messages`` when they fit)."""
-        messages = loop.messages
+    async def fit(self, loop: Any) -> list[Message]:
+        """The messages to send for ``loop``'s next request (``loop.messages`` when they fit).
+
+        ``loop`` is the run's :class:`agentrt.agents.run_loop.RunLoop` (typed ``Any``:
+        run_loop imports this module, and the layering test forbids the circle).
+        """
+        messages: list[Message] = loop.messages
         chain = loop.chain
         if chain is not None and chain.response_id is not None:
             return messages  # the server holds the history: only new messages go
@@ -146,24 +149,11 @@ class HistoryFit:
         return self._trimmed(messages)
 
     def _trimmed(self, messages: list[Message]) -> list[Message]:
-        """drop/truncate_tool_outputs: old tool results, oldest first, until it fits."""
-        head, tail, _ = _bounds(messages, self.policy.keep_last)
-        out = list(messages)
-        total = sum(self.sizes)
-        for i in range(head, tail):
-            if total <= self.policy.max_tokens:
-                break
-            m = out[i]
-            if m.role != "tool":
-                continue
-            smaller = _smaller(m, self.policy)
-            total += _tokens(smaller) - self.sizes[i]
-            out[i] = smaller
-        return out
+        return trim(messages, self.policy, self.sizes)
 
-    async def _condensed(self, loop: RunLoop) -> list[Message]:
+    async def _condensed(self, loop: Any) -> list[Message]:
         """compact/summarize: the old part replaced by one message, re-done when it grows."""
-        messages = loop.messages
+        messages: list[Message] = loop.messages
         head, tail, pinned = _bounds(messages, self.policy.keep_last)
         view = self._view(messages, head, pinned)
         if estimate_tokens(view) <= self.policy.max_tokens or tail <= max(self.covered, head):
@@ -183,6 +173,32 @@ class HistoryFit:
             return messages
         keep = [messages[pinned]] if pinned is not None and pinned < self.covered else []
         return [*messages[:head], *keep, *self.summary, *messages[self.covered :]]
+
+
+def trim(
+    messages: Sequence[Message], policy: HistoryPolicy, sizes: Sequence[int] | None = None
+) -> list[Message]:
+    """drop/truncate_tool_outputs: old tool results, oldest first, until ``messages`` fit.
+
+    Stateless (durable workflows use it per model call); ``sizes`` are the messages'
+    estimated tokens when already known. Messages that fit come back unchanged.
+    """
+    sizes = [_tokens(m) for m in messages] if sizes is None else sizes
+    out = list(messages)
+    total = sum(sizes)
+    if total <= policy.max_tokens or policy.strategy not in _TRIMMING:
+        return out
+    head, tail, _ = _bounds(messages, policy.keep_last)
+    for i in range(head, tail):
+        if total <= policy.max_tokens:
+            break
+        m = out[i]
+        if m.role != "tool":
+            continue
+        smaller = _smaller(m, policy)
+        total += _tokens(smaller) - sizes[i]
+        out[i] = smaller
+    return out
 
 
 def _bounds(messages: Sequence[Message], keep_last: int) -> tuple[int, int, int | None]:
@@ -214,7 +230,7 @@ def _smaller(message: Message, policy: HistoryPolicy) -> Message:
     return replace(message, content=(Text(text=text),))
 
 
-async def _condense(loop: RunLoop, strategy: str, old: list[Message]) -> tuple[Message, ...]:
+async def _condense(loop: Any, strategy: str, old: list[Message]) -> tuple[Message, ...]:
     """One call (CompactContext or a summarising completion) over ``old``; usage is the run's."""
     from agentrt.telemetry.tracing import activate
 
@@ -224,7 +240,7 @@ async def _condense(loop: RunLoop, strategy: str, old: list[Message]) -> tuple[M
         return await _summarize(loop, old)
 
 
-async def _compact(loop: RunLoop, old: list[Message]) -> tuple[Message, ...]:
+async def _compact(loop: Any, old: list[Message]) -> tuple[Message, ...]:
     client: Any = getattr(loop.model, "client", None)
     if client is None:
         raise UsageError(
@@ -236,7 +252,7 @@ async def _compact(loop: RunLoop, old: list[Message]) -> tuple[Message, ...]:
     return tuple(done.messages)
 
 
-async def _summarize(loop: RunLoop, old: list[Message]) -> tuple[Message, ...]:
+async def _summarize(loop: Any, old: list[Message]) -> tuple[Message, ...]:
     lines = []
     for m in old:
         calls = "".join(f" [calls {c.name}({c.arguments})]" for c in m.tool_calls)

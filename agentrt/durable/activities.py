@@ -37,6 +37,7 @@ from temporalio.exceptions import ApplicationError
 
 from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
+from agentrt.agents.history import trim
 from agentrt.agents.schema import SchemaMismatch
 from agentrt.agents.tools import ToolContext
 from agentrt.durable.codec import (
@@ -104,7 +105,10 @@ class AgentActivities:
         """One model call: the whole answer, structured output validated."""
         agent = self._agent(call.agent, call.vars)
         head = [system(agent.instructions)] if agent.instructions else []
-        request = agent._setup.request([*head, *(decode_message(m) for m in call.messages)])
+        messages = [*head, *(decode_message(m) for m in call.messages)]
+        if agent.history_policy is not None:  # drop/truncate only: see docs/history.md
+            messages = trim(messages, agent.history_policy)
+        request = agent._setup.request(messages)
         model = agent.model if not isinstance(agent.model, str) else self._model
         try:
             response = await _heartbeating(_complete(model, request, call.timeout))
