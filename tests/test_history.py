@@ -215,3 +215,62 @@ def test_yaml_history_through_agentrt_run(tmp_path: Path, strategy: str) -> None
     fitted = _cli_run(tmp_path, _cli_spec(tmp_path, policy))
     assert fitted["usage"]["input"] < plain["usage"]["input"] * 0.7  # compaction calls included
     assert [c["result"] for c in fitted["tool_calls"]] == [page(i) for i in range(TURNS)]
+
+
+@pytest.mark.e2e
+async def test_yaml_history_through_agentrt_serve(tmp_path: Path) -> None:
+    """Two agents on one server, the same loop: the fitted one's calls read fewer tokens."""
+    from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+
+    from tests.serve21_fixtures import running_serve, stub_at
+
+    plain = _cli_spec(tmp_path, "")
+    policy = "history:\n  max_tokens: 900\n  strategy: truncate_tool_outputs\n  keep_last: 2\n"
+    fitted = tmp_path / "reader_h.yaml"
+    fitted.write_text(plain.read_text().replace("name: reader", "name: reader_h") + policy)
+    script = json.loads((tmp_path / "script.json").read_text())
+    (tmp_path / "script.json").write_text(json.dumps(script * 2))  # one loop per agent
+    usage: dict[str, int] = {}
+    with running_sim("--script", str(tmp_path / "script.json")) as sim:
+        args = (str(plain), str(fitted), "--endpoint", sim.address)
+        with running_serve(*args, env={"XAI_API_KEY": "k"}) as served:
+            async with stub_at(served.address) as stub:
+                for agent in ("reader", "reader_h"):
+                    request = pb.RunAgentRequest(agent=agent, input="Read it.")
+                    response = await stub.RunAgent(request, timeout=30)
+                    assert response.status.state == pb.RunStatus.SUCCEEDED, response.status
+                    calls = response.result.tool_calls
+                    assert [c.result for c in calls] == [page(i) for i in range(TURNS)]
+                    usage[agent] = response.result.usage.input_tokens
+    assert usage["reader_h"] < usage["reader"] * 0.6
+
+
+class Recording(ScriptedModel):
+    """A scripted model that stores completions (answers previous_response_id)."""
+
+    stores_completions = True
+
+
+@pytest.mark.parametrize("mode", ["resend", "previous_response_id"])
+async def test_sessions_keep_everything_and_continued_requests_are_not_fitted(mode: str) -> None:
+    """Resent requests are fitted; requests continued by previous_response_id go as they are."""
+    from agentrt.agents.session import MemoryStore
+
+    store = MemoryStore()
+    agent = _agent(None, HistoryPolicy(max_tokens=900, keep_last=2))
+    for _ in range(2):
+        turns = [tool_calls(call("page", {"n": i})) for i in range(TURNS)]
+        model = Recording(*turns, reply("done"))
+        await agent.run("Read the report.", model=model, session=(store, "s"), session_mode=mode)  # type: ignore[arg-type]
+        continued = [r for r in model.requests if r.previous_response_id]
+        resent = [r for r in model.requests if not r.previous_response_id]
+        assert all(DROPPED not in _texts(r) for r in continued)
+        assert all(len(r.messages) <= 3 for r in continued)  # only the new messages
+        if mode == "resend":
+            assert not continued
+            assert DROPPED in _texts(resent[-1])
+        else:
+            assert len(continued) >= TURNS  # every turn after the first resend
+    turns = await store.load("s")
+    tools = [m for t in turns for m in t.messages if m.role == "tool"]
+    assert [_texts_of(m) for m in tools] == [page(i) for i in range(TURNS)] * 2
