@@ -274,3 +274,24 @@ async def test_sessions_keep_everything_and_continued_requests_are_not_fitted(mo
     turns = await store.load("s")
     tools = [m for t in turns for m in t.messages if m.role == "tool"]
     assert [_texts_of(m) for m in tools] == [page(i) for i in range(TURNS)] * 2
+
+
+async def test_compaction_is_a_span_under_the_run() -> None:
+    from tests.test_tracing import make_otel
+
+    script: list[dict[str, Any]] = [
+        {"tool_calls": [{"name": "page", "arguments": {"n": i}}]} for i in range(TURNS)
+    ]
+    policy = HistoryPolicy(max_tokens=900, strategy="compact", keep_last=2)
+    with make_otel() as otel:
+        async with (
+            simulator(script=[*script, {"text": "done"}]) as sim,
+            sim.connect(telemetry=otel.telemetry) as client,
+        ):
+            await _agent("grok-4-1-fast-reasoning", policy).run("Read it.", client=client)
+        (run,) = otel.named("invoke_agent")
+        spans = otel.named("history compact")
+    assert spans
+    assert all(s.parent is not None and s.parent.span_id == run.context.span_id for s in spans)
+    attributes = spans[0].attributes or {}
+    assert attributes["agentrt.history.tokens_after"] < attributes["agentrt.history.tokens_before"]

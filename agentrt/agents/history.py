@@ -232,12 +232,26 @@ def _smaller(message: Message, policy: HistoryPolicy) -> Message:
 
 async def _condense(loop: Any, strategy: str, old: list[Message]) -> tuple[Message, ...]:
     """One call (CompactContext or a summarising completion) over ``old``; usage is the run's."""
-    from agentrt.telemetry.tracing import activate
+    from agentrt.telemetry.tracing import activate, telemetry_of
 
+    instruments = telemetry_of(loop.client or getattr(loop.model, "client", None)).instruments()
     with activate(loop.trace):  # the call's span nests under the run's
-        if strategy == "compact":
-            return await _compact(loop, old)
-        return await _summarize(loop, old)
+        if instruments is None:
+            return await _condense_now(loop, strategy, old)
+        name = f"history {strategy}"
+        with instruments.tracer.start_as_current_span(name) as span:
+            span.set_attribute("agentrt.history.strategy", strategy)
+            span.set_attribute("agentrt.history.messages", len(old))
+            span.set_attribute("agentrt.history.tokens_before", estimate_tokens(old))
+            condensed = await _condense_now(loop, strategy, old)
+            span.set_attribute("agentrt.history.tokens_after", estimate_tokens(condensed))
+            return condensed
+
+
+async def _condense_now(loop: Any, strategy: str, old: list[Message]) -> tuple[Message, ...]:
+    if strategy == "compact":
+        return await _compact(loop, old)
+    return await _summarize(loop, old)
 
 
 async def _compact(loop: Any, old: list[Message]) -> tuple[Message, ...]:
