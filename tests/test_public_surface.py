@@ -112,6 +112,7 @@ NOT_PYTHON = (
     "agentrt.tool.duration",
     "agentrt.voice.time_to_first_audio",  # a span attribute of voice agents' responses
     "agentrt.run_extra",  # a Temporal activity's name (hooks and guardrails on workers)
+    "agentrt.history.",  # span attributes of history compaction/summary (docs/history.md)
 )
 
 DOCS = sorted(
