@@ -44,6 +44,7 @@ from agentrt.agents.collection_names import CollectionResolver, SearchCollection
 from agentrt.agents.dispatch import ToolJournal
 from agentrt.agents.events import AgentEvent
 from agentrt.agents.guardrails import Guardrail, Guardrails
+from agentrt.agents.history import HistoryFit, HistoryPolicy
 from agentrt.agents.hooks import DEFAULT_HOOK_TIMEOUT_S, HookRunner
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import Model, ModelSettings
@@ -128,6 +129,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        history: HistoryPolicy | None = None,
     ) -> None: ...
     @overload
     def __init__(
@@ -149,6 +151,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        history: HistoryPolicy | None = None,
     ) -> None: ...
     def __init__(
         self,
@@ -170,6 +173,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        history: HistoryPolicy | None = None,
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -193,6 +197,11 @@ class Agent(Generic[T, Deps]):
         self.hook_timeout = hook_timeout
         HookRunner.of(hooks)  # checks the object now, not at the first run
         self.guards = Guardrails.of(input_guardrails, output_guardrails, tool_guardrails)
+        if history is not None and not isinstance(history, HistoryPolicy):
+            raise UsageError(
+                f"agent {name!r}: history= takes a HistoryPolicy, not {type(history).__name__}"
+            )
+        self.history_policy = history  # what the model is sent past a token budget
         # a run of this agent goes through agentrt.agents.run_extras even without run options
         self._extended = hooks is not None or self.guards is not None or self.tools.approvals
         spec = output_type if output_type is not None else output_schema
@@ -421,6 +430,7 @@ class Agent(Generic[T, Deps]):
             metadata=metadata or {},
             client=client,
             prepare=self._prepare if self.files or self._collections else None,
+            history=None if self.history_policy is None else HistoryFit(self.history_policy),
         )
 
     async def _prepare(self, loop: RunLoop) -> None:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from agentrt.agents.approval import ApprovalRequired, Resumption
     from agentrt.agents.extension import Extension, RequestChain
     from agentrt.agents.guardrails import Guardrails
+    from agentrt.agents.history import HistoryFit
     from agentrt.agents.hooks import HookRunner
     from agentrt.agents.limits import Limits
     from agentrt.agents.model import Model
@@ -154,6 +155,7 @@ class RunLoop:
     resuming: Resumption | None = None
     input_text: str = ""
     budget: Budget | None = None  # token and cost budgets (agentrt.agents.budget), when set
+    history: HistoryFit | None = None  # what is sent past a token budget (agents/history.py)
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -298,12 +300,14 @@ class RunLoop:
         """One unary model call of the conversation so far."""
         started = time.monotonic()
         chain = self.chain
+        history = self.history
+        messages = self.messages if history is None else await history.fit(self)
         try:
             with activate(self.trace):  # the model call's span nests under the run's
                 return await self.model.complete(
-                    self.setup.request(self.messages)
+                    self.setup.request(messages)
                     if chain is None
-                    else chain.request(self.setup, self.messages),
+                    else chain.request(self.setup, messages),
                     timeout=self.remaining(),
                 )
         except DeadlineExceeded as e:
@@ -317,11 +321,13 @@ class RunLoop:
         """The model's stream, deltas turned into events (one small object per delta)."""
         started = time.monotonic()
         chain = self.chain
+        history = self.history
+        messages = self.messages if history is None else await history.fit(self)
         with activate(self.trace):  # the stream takes its trace parent when it is made
             request = (
-                self.setup.request(self.messages)
+                self.setup.request(messages)
                 if chain is None
-                else chain.request(self.setup, self.messages)
+                else chain.request(self.setup, messages)
             )
             it = self.model.stream(request, timeout=self.remaining())
         if chain is not None and chain.response_id is not None:

@@ -38,6 +38,7 @@ from temporalio.exceptions import ApplicationError
 
 from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
+from agentrt.agents.history import trim
 from agentrt.agents.schema import SchemaMismatch
 from agentrt.agents.tools import ToolContext, Toolset
 from agentrt.durable.codec import (
@@ -108,7 +109,10 @@ class AgentActivities:
         agent = self._agent(call.agent, call.vars)
         head = [system(agent.instructions)] if agent.instructions else []
         setup = agent._setup if agent._mcp is None else await _mcp_setup(agent._mcp)
-        request = setup.request([*head, *(decode_message(m) for m in call.messages)])
+        messages = [*head, *(decode_message(m) for m in call.messages)]
+        if agent.history_policy is not None:  # drop/truncate only: see docs/history.md
+            messages = trim(messages, agent.history_policy)
+        request = setup.request(messages)
         model = agent.model if not isinstance(agent.model, str) else self._model
         try:
             response = await _heartbeating(_complete(model, request, call.timeout))

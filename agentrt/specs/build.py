@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentrt.agents.agent import Agent
 from agentrt.agents.collection_names import SearchCollections
+from agentrt.agents.history import HistoryPolicy
 from agentrt.agents.limits import Limits
 from agentrt.agents.model import ModelSettings
 from agentrt.agents.tools import Tool, server_tool
@@ -101,6 +102,7 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
         "input_guardrails": controls.get("input", ()),
         "output_guardrails": controls.get("output", ()),
         "tool_guardrails": controls.get("tools", ()),
+        "history": None if spec.history is None else HistoryPolicy(**spec.history.model_dump()),
     }
     if spec.mcp_servers:
         common["mcp_servers"] = mcp_servers(spec)

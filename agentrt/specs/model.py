@@ -46,6 +46,7 @@ __all__ = [
     "Duration",
     "FunctionToolSpec",
     "GuardrailsSpec",
+    "HistorySpec",
     "ImageGenerationSpec",
     "ImportPath",
     "LimitsSpec",
@@ -443,6 +444,22 @@ def _one_of_each(tools: tuple[Any, ...]) -> tuple[Any, ...]:
     return tools
 
 
+class HistorySpec(_Strict):
+    """``history:``: see :class:`agentrt.agents.history.HistoryPolicy` and docs/history.md."""
+
+    max_tokens: Annotated[
+        int, Field(gt=0, description="estimated tokens a request may carry (chars / 4)")
+    ]
+    strategy: Annotated[
+        Literal["compact", "drop_tool_outputs", "truncate_tool_outputs", "summarize"],
+        Field(description="what to do past the budget"),
+    ] = "drop_tool_outputs"
+    keep_last: Annotated[int, Field(ge=0, description="latest messages always sent intact")] = 4
+    truncate_chars: Annotated[
+        int, Field(ge=0, description="truncate_tool_outputs keeps this many characters")
+    ] = 200
+
+
 class OutputSpec(_Strict):
     """Structured output: an inline JSON Schema or a pydantic model, not both."""
 
@@ -709,6 +726,10 @@ class SpecDocument(_Strict):
         AfterValidator(_unique_servers),
         Field(description="local MCP servers whose tools the agent uses (docs/mcp.md)"),
     ] = ()
+    history: Annotated[
+        HistorySpec | None,
+        Field(description="a token budget for what the model is sent, and what to do past it"),
+    ] = None
 
     @model_validator(mode="after")
     def _voice_fields(self) -> SpecDocument:
