@@ -32,7 +32,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, overload
@@ -53,6 +53,7 @@ from agentrt.agents.run_result import RunResult
 from agentrt.agents.schema import output_schema as make_output_schema
 from agentrt.agents.session import Session, SessionStore
 from agentrt.agents.session_run import SessionMode
+from agentrt.agents.sync_run import run_in_own_loop
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import AgentError, UsageError
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
@@ -276,6 +277,43 @@ class Agent(Generic[T, Deps]):
             if scope is None or not scope.expired():
                 raise
             raise loop.timeout_error() from e
+
+    def run_sync(
+        self,
+        input: AgentInput,
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        history: RunResult[Any] | Sequence[Message] | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        journal: ToolJournal | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
+    ) -> RunResult[T]:
+        """:meth:`run` from synchronous code (scripts, notebooks), on an event loop of its own.
+
+        Same arguments as :meth:`run`. Without ``client=``, an agent that calls its model
+        by name uses ``Client()`` (from the environment); a given client's connections
+        of the run's loop are closed at the end (it stays usable).
+
+        Raises:
+            UsageError: called while an event loop is running (Jupyter, async code):
+                use ``await agent.run(...)`` there. Otherwise what :meth:`run` raises.
+        """
+
+        def start(chosen: Client | None) -> Awaitable[RunResult[T]]:
+            return self.run(
+                input, client=chosen, model=model, history=history, run_id=run_id,
+                metadata=metadata, deadline=deadline, journal=journal, session=session,
+                session_mode=session_mode, hooks=hooks, deps=deps,
+            )  # fmt: skip
+
+        needs_client = model is None and isinstance(self.model, str)
+        return run_in_own_loop(start, client, needs_client)
 
     async def resume(
         self,
