@@ -43,6 +43,7 @@ from agentrt.agents.attachments import Attachments, attach
 from agentrt.agents.collection_names import CollectionResolver, SearchCollections
 from agentrt.agents.dispatch import ToolJournal
 from agentrt.agents.events import AgentEvent
+from agentrt.agents.fallback import ModelFallback, check_models
 from agentrt.agents.guardrails import Guardrail, Guardrails
 from agentrt.agents.hooks import DEFAULT_HOOK_TIMEOUT_S, HookRunner
 from agentrt.agents.limits import Limits
@@ -104,9 +105,13 @@ class Agent(Generic[T, Deps]):
         mcp_servers: local MCP servers whose tools the agent uses
             (:class:`~agentrt.agents.mcp_config.MCPStdio`,
             :class:`~agentrt.agents.mcp_config.MCPHttp`; docs/mcp.md).
+        models: fallback model names, tried in order after ``model`` when a turn's call
+            fails with UNAVAILABLE, rate limiting or INTERNAL (after the client's
+            retries); sticky for the rest of the run (:mod:`agentrt.agents.fallback`).
 
     Raises:
-        UsageError: a bad name, both output forms, or a tool that cannot be a tool.
+        UsageError: a bad name, both output forms, a tool that cannot be a tool, or
+            ``models`` that are not distinct model names.
     """
 
     @overload
@@ -129,6 +134,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        models: Sequence[str] = (),
     ) -> None: ...
     @overload
     def __init__(
@@ -150,6 +156,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        models: Sequence[str] = (),
     ) -> None: ...
     def __init__(
         self,
@@ -171,6 +178,7 @@ class Agent(Generic[T, Deps]):
         tool_guardrails: Sequence[Guardrail] = (),
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
+        models: Sequence[str] = (),
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -213,6 +221,7 @@ class Agent(Generic[T, Deps]):
         )
         self.mcp_servers = tuple(mcp_servers)
         self._mcp = _mcp_runtime(self) if self.mcp_servers else None
+        self.models = check_models(name, model, models)
 
     def __repr__(self) -> str:
         model = self.model if isinstance(self.model, str) else type(self.model).__name__
@@ -459,6 +468,7 @@ class Agent(Generic[T, Deps]):
             metadata=metadata or {},
             client=client,
             prepare=self._prepare if self.files or self._collections else None,
+            fallback=ModelFallback(self.models) if self.models else None,
         )
 
     async def _prepare(self, loop: RunLoop) -> None:
