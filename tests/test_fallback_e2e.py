@@ -12,7 +12,7 @@ import pytest
 from agentrt.agents.agent import Agent
 from agentrt.agents.fallback import FALLBACK_EVENT
 from agentrt.xai.client import Client
-from tests.conftest import SimProcess, run_agentrt, running_sim
+from tests.conftest import SimProcess, run_agentrt, running_server, running_sim
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +99,26 @@ async def test_a_fallback_is_an_event_on_the_run_span(failing_sim: SimProcess) -
     }
     chats = [s for s in exporter.get_finished_spans() if s.name.startswith("chat ")]
     assert [s.name for s in chats] == [f"chat {PRIMARY}", f"chat {FALLBACK}"]
+
+
+async def test_serve_runs_on_the_fallback_and_the_result_lists_it(
+    failing_sim: SimProcess, tmp_path: Path
+) -> None:
+    import grpc
+    from agentrt_protos.agentrt.v1 import agent_pb2 as pb
+    from agentrt_protos.agentrt.v1 import agent_pb2_grpc
+
+    spec = tmp_path / "steady.yaml"
+    spec.write_text(SPEC)
+    with running_server(
+        "serve", str(spec), "--endpoint", failing_sim.address, "--quiet",
+        drop=("XAI_API_KEY", "AGENTRT_ENDPOINT"),
+    ) as served:  # fmt: skip
+        async with grpc.aio.insecure_channel(served.address) as channel:
+            stub = agent_pb2_grpc.AgentsStub(channel)
+            request = pb.RunAgentRequest(agent="steady", input="hi")
+            answer = await stub.RunAgent(request, timeout=30)
+    assert answer.status.state == pb.RunStatus.SUCCEEDED
+    assert answer.result.model == PRIMARY  # the spec's model; where the run went is below
+    (taken,) = answer.result.fallbacks
+    assert (taken.turn, taken.from_model, taken.to_model) == (1, PRIMARY, FALLBACK)
