@@ -116,6 +116,8 @@ NOT_PYTHON = (
     "agentrt.voice.time_to_first_audio",  # a span attribute of voice agents' responses
     "agentrt.run_extra",  # a Temporal activity's name (hooks and guardrails on workers)
     "agentrt.usage.cost_usd",  # a span attribute: a call's or a run's cost
+    "agentrt.model_fallback",  # a span event: a turn moved to a fallback model
+    "agentrt.fallback.",  # that event's attributes
 )
 
 DOCS = sorted(
