@@ -17,13 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agentrt.errors import RateLimited, RPCError, Unavailable, UsageError
 from agentrt.xai.retry import is_internal
-
-if TYPE_CHECKING:
-    from agentrt.agents.run_loop import RunLoop
 
 __all__ = ["FALLBACK_EVENT", "Fallback", "ModelFallback", "check_models", "falls_back"]
 
@@ -82,8 +79,9 @@ class ModelFallback:
         self._left = list(models)
         self.taken: list[Fallback] = []
 
-    def take(self, loop: RunLoop, error: RPCError) -> bool:
-        """Move ``loop`` to the next model when ``error`` calls for it; whether it did."""
+    def take(self, loop: Any, error: RPCError) -> bool:
+        """Move ``loop`` (a RunLoop: not imported, run_result imports this module) to the
+        next model when ``error`` calls for it; whether it did."""
         if not self._left or not falls_back(error):
             return False
         shown = loop.setup.redactions
