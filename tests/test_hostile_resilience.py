@@ -4,6 +4,7 @@ of a class is one table row."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from agentrt.sim.faults import parse_fail_models
 from agentrt.specs.agent_spec import AgentSpec, SpecError
 from agentrt.testing import simulator
 from agentrt.xai.retry import RetryPolicy
+from tests.conftest import sim_command
 
 HEAD = "version: 1\nname: hostile\ninstructions: hi\n"
 
@@ -100,3 +102,19 @@ async def test_a_fallback_model_that_does_not_exist_raises_its_not_found() -> No
         async with sim.connect(fail, internal_retries=0) as client:
             with pytest.raises(NotFound, match="no-such-model"):
                 await agent.run("hi", client=client)
+
+
+@pytest.mark.parametrize("value", ["grok-4", "grok-4=deadline", "=internal"])
+def test_a_bad_fail_model_flag_is_one_line_and_exit_2(value: str) -> None:
+    result = subprocess.run(
+        sim_command("--fail-model", value),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("agentrt: error: --fail-model: ")
+    assert "is not MODEL=FAULT" in line
