@@ -5,8 +5,10 @@ call fails with UNAVAILABLE (after gRPC's retries), rate limiting (after agentrt
 retries) or INTERNAL (after ``internal_retries``) is sent again, unchanged but for the
 request's ``model``, to the next model of the list. The fallback is sticky: the rest
 of the run stays on it (a failing model is not tried again every turn). A streamed
-turn falls back only before its first delta. Other errors (an invalid request, a
-wrong key, a deadline) are raised as before, and so is the last model's error.
+turn falls back only before its first delta (after it the client raises
+``StreamInterrupted``, not an RPC error; a :class:`~agentrt.agents.model.Model` of
+your own must do the same). Other errors (an invalid request, a wrong key, a
+deadline) are raised as before, and so is the last model's error.
 
 Each fallback is a :class:`Fallback` in ``RunResult.fallbacks`` (``agentrt run --json``:
 ``fallbacks``) and an ``agentrt.model_fallback`` event on the run's ``invoke_agent``
