@@ -117,6 +117,8 @@ NOT_PYTHON = (
     "agentrt.run_extra",  # a Temporal activity's name (hooks and guardrails on workers)
     "agentrt.usage.cost_usd",  # a span attribute: a call's or a run's cost
     "agentrt.history.",  # span attributes of history compaction/summary (docs/history.md)
+    "agentrt.model_fallback",  # a span event: a turn moved to a fallback model
+    "agentrt.fallback.",  # that event's attributes
 )
 
 DOCS = sorted(

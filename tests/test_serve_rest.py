@@ -55,7 +55,7 @@ async def serving(
     """The probe and example agents behind a token, on gRPC and HTTP, backed by a simulator."""
     async with (
         Simulator(faults=sim_faults or FaultConfig()) as sim,
-        Client(endpoint=sim.address) as client,
+        Client(endpoint=sim.address, internal_retries=0) as client,  # each fault reaches a run
         AgentServer(
             Catalog.from_paths(SPECS), client, TokenAuth([TOKEN]), http_port=0, **options
         ) as server,

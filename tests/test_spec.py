@@ -221,7 +221,8 @@ BROKEN: dict[str, tuple[dict[str, str], str]] = {
     ),
     "missing required key": (
         {"agent.yaml": "version: 1\nname: x\ninstructions: hi\n"},
-        "agent.yaml:1:1: model: required key is missing (model name, e.g. grok-4-1-fast-reasoning)",
+        "agent.yaml:1:1: model: required key is missing (model name, e.g. "
+        "grok-4-1-fast-reasoning, or a list: the model, then its fallbacks)",
     ),
     "duplicate key": (
         {"agent.yaml": MINIMAL + "name: again\n"},

@@ -273,7 +273,8 @@ async def test_a_failed_stream_and_a_failed_call_are_errors(otel: Otel) -> None:
         async with sim.connect(*faulty("abort"), telemetry=otel.telemetry) as client:
             with pytest.raises(StreamInterrupted):
                 await client.chat.stream(STORY).collect()
-        async with sim.connect(*faulty("internal"), telemetry=otel.telemetry) as client:
+        no_retry = {"internal_retries": 0}  # one call, one span: the failure itself
+        async with sim.connect(*faulty("internal"), telemetry=otel.telemetry, **no_retry) as client:
             with pytest.raises(RPCError) as info:
                 await client.chat.complete(STORY)
     stream_span, unary_span = sorted(otel.named("chat "), key=lambda s: s.start_time or 0)

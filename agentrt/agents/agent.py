@@ -32,7 +32,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, overload
@@ -43,6 +43,7 @@ from agentrt.agents.attachments import Attachments, attach
 from agentrt.agents.collection_names import CollectionResolver, SearchCollections
 from agentrt.agents.dispatch import ToolJournal
 from agentrt.agents.events import AgentEvent
+from agentrt.agents.fallback import ModelFallback, check_models
 from agentrt.agents.guardrails import Guardrail, Guardrails
 from agentrt.agents.history import HistoryFit, HistoryPolicy
 from agentrt.agents.hooks import DEFAULT_HOOK_TIMEOUT_S, HookRunner
@@ -54,6 +55,7 @@ from agentrt.agents.run_result import RunResult
 from agentrt.agents.schema import output_schema as make_output_schema
 from agentrt.agents.session import Session, SessionStore
 from agentrt.agents.session_run import SessionMode
+from agentrt.agents.sync_run import run_in_own_loop
 from agentrt.agents.tools import Tool, ToolContext, Toolset
 from agentrt.errors import AgentError, UsageError
 from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
@@ -104,9 +106,13 @@ class Agent(Generic[T, Deps]):
         mcp_servers: local MCP servers whose tools the agent uses
             (:class:`~agentrt.agents.mcp_config.MCPStdio`,
             :class:`~agentrt.agents.mcp_config.MCPHttp`; docs/mcp.md).
+        models: fallback model names, tried in order after ``model`` when a turn's call
+            fails with UNAVAILABLE, rate limiting or INTERNAL (after the client's
+            retries); sticky for the rest of the run (:mod:`agentrt.agents.fallback`).
 
     Raises:
-        UsageError: a bad name, both output forms, or a tool that cannot be a tool.
+        UsageError: a bad name, both output forms, a tool that cannot be a tool, or
+            ``models`` that are not distinct model names.
     """
 
     @overload
@@ -130,6 +136,7 @@ class Agent(Generic[T, Deps]):
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
         history: HistoryPolicy | None = None,
+        models: Sequence[str] = (),
     ) -> None: ...
     @overload
     def __init__(
@@ -152,6 +159,7 @@ class Agent(Generic[T, Deps]):
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
         history: HistoryPolicy | None = None,
+        models: Sequence[str] = (),
     ) -> None: ...
     def __init__(
         self,
@@ -174,6 +182,7 @@ class Agent(Generic[T, Deps]):
         hook_timeout: float = DEFAULT_HOOK_TIMEOUT_S,
         mcp_servers: Sequence[MCPServer] = (),
         history: HistoryPolicy | None = None,
+        models: Sequence[str] = (),
     ) -> None:
         if not _NAME.match(name):
             raise UsageError(f"agent name {name!r} must match [A-Za-z0-9_-]{{1,64}}")
@@ -221,6 +230,7 @@ class Agent(Generic[T, Deps]):
         )
         self.mcp_servers = tuple(mcp_servers)
         self._mcp = _mcp_runtime(self) if self.mcp_servers else None
+        self.models = check_models(name, model, models)
 
     def __repr__(self) -> str:
         model = self.model if isinstance(self.model, str) else type(self.model).__name__
@@ -285,6 +295,43 @@ class Agent(Generic[T, Deps]):
             if scope is None or not scope.expired():
                 raise
             raise loop.timeout_error() from e
+
+    def run_sync(
+        self,
+        input: AgentInput,
+        *,
+        client: Client | None = None,
+        model: Model | None = None,
+        history: RunResult[Any] | Sequence[Message] | None = None,
+        run_id: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        journal: ToolJournal | None = None,
+        session: SessionArg | None = None,
+        session_mode: SessionMode = "auto",
+        hooks: Any = None,
+        deps: Deps | None = None,
+    ) -> RunResult[T]:
+        """:meth:`run` from synchronous code (scripts, notebooks), on an event loop of its own.
+
+        Same arguments as :meth:`run`. Without ``client=``, an agent that calls its model
+        by name uses ``Client()`` (from the environment); a given client's connections
+        of the run's loop are closed at the end (it stays usable).
+
+        Raises:
+            UsageError: called while an event loop is running (Jupyter, async code):
+                use ``await agent.run(...)`` there. Otherwise what :meth:`run` raises.
+        """
+
+        def start(chosen: Client | None) -> Awaitable[RunResult[T]]:
+            return self.run(
+                input, client=chosen, model=model, history=history, run_id=run_id,
+                metadata=metadata, deadline=deadline, journal=journal, session=session,
+                session_mode=session_mode, hooks=hooks, deps=deps,
+            )  # fmt: skip
+
+        needs_client = model is None and isinstance(self.model, str)
+        return run_in_own_loop(start, client, needs_client)
 
     async def resume(
         self,
@@ -431,6 +478,7 @@ class Agent(Generic[T, Deps]):
             client=client,
             prepare=self._prepare if self.files or self._collections else None,
             history=None if self.history_policy is None else HistoryFit(self.history_policy),
+            fallback=ModelFallback(self.models) if self.models else None,
         )
 
     async def _prepare(self, loop: RunLoop) -> None:

@@ -45,6 +45,7 @@ from agentrt.errors import (
     MaxTurnsExceeded,
     NotFound,
     OutputValidationError,
+    RPCError,
     RunTimeout,
     ToolLoopDetected,
     UnknownToolError,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
     from agentrt.agents.approval import ApprovalRequired, Resumption
     from agentrt.agents.extension import Extension, RequestChain
+    from agentrt.agents.fallback import ModelFallback
     from agentrt.agents.guardrails import Guardrails
     from agentrt.agents.history import HistoryFit
     from agentrt.agents.hooks import HookRunner
@@ -156,6 +158,7 @@ class RunLoop:
     input_text: str = ""
     budget: Budget | None = None  # token and cost budgets (agentrt.agents.budget), when set
     history: HistoryFit | None = None  # what is sent past a token budget (agents/history.py)
+    fallback: ModelFallback | None = None  # the next models (agentrt.agents.fallback), when set
 
     def __post_init__(self) -> None:
         self.repairs_left = self.setup.limits.output_retries
@@ -315,6 +318,9 @@ class RunLoop:
         except NotFound:  # a stored response expired: resend the history, once
             if chain is None or not chain.fall_back():
                 raise
+        except RPCError as e:  # the same turn on the next model (agentrt.agents.fallback)
+            if self.fallback is None or not self.fallback.take(self, e):
+                raise
         return await self.complete()
 
     async def stream(self) -> AsyncGenerator[ChatResponse | TextDelta | ReasoningDelta, None]:
@@ -344,10 +350,17 @@ class RunLoop:
                     yield TextDelta(item.content)
         except DeadlineExceeded as e:
             raise self._deadline_error(e, started) from e
+        except RPCError as e:  # before the first delta (after it: StreamInterrupted)
+            if self.fallback is None or not self.fallback.take(self, e):
+                raise
+        else:
+            return
         finally:
             close = getattr(it, "aclose", None)
             if close is not None:  # cancels the RPC when we stop early
                 await close()
+        async for event in self.stream():  # the same turn on the next model
+            yield event
 
     def _record(self, response: ChatResponse) -> list[ToolCall]:
         """Take ``response`` into the run; the function calls it asks for."""
@@ -483,4 +496,5 @@ class RunLoop:
             response_ids=tuple(self.response_ids),
             repeated_tool_calls=repeated,
             duration=time.monotonic() - self.start,
+            fallbacks=() if self.fallback is None else tuple(self.fallback.taken),
         )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from agentrt.agents.approval import ApprovalRequired
     from agentrt.agents.dispatch import ToolCallRecord
+    from agentrt.agents.fallback import Fallback
     from agentrt.xai.chat_response import Usage
     from agentrt.xai.messages import Message
 
@@ -48,6 +49,8 @@ class RunResult(Generic[T]):
             :class:`~agentrt.agents.approval.ApprovalRequired` it paused at (``output`` is
             then ``None``: resume with ``Agent.resume``). Only agents with tools that
             ``needs_approval`` pause.
+        fallbacks: the turns that moved to a fallback model (``Agent(models=...)``,
+            :mod:`agentrt.agents.fallback`), in order; empty when none did.
     """
 
     agent: str
@@ -62,6 +65,7 @@ class RunResult(Generic[T]):
     repeated_tool_calls: tuple[RepeatedToolCall, ...] = ()
     duration: float = 0.0
     outcome: ApprovalRequired | None = None
+    fallbacks: tuple[Fallback, ...] = ()
 
     @property
     def last_response_id(self) -> str:
@@ -108,4 +112,5 @@ class RunResult(Generic[T]):
             "approval_required": None
             if self.outcome is None
             else [dataclasses.asdict(c) for c in self.outcome.calls],
+            "fallbacks": [dataclasses.asdict(f) for f in self.fallbacks],
         }

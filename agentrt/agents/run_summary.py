@@ -4,7 +4,8 @@ One object with ``output`` (text, or the structured object), ``turns``,
 ``tool_calls`` (``name``, ``arguments``, ``result`` or ``error``, ``duration_s``),
 ``usage`` (``input``, ``output``, ``reasoning`` tokens, ``cost_usd``: what the server
 charged, sub-agents included; 0.0 when it reported no cost), ``model`` and
-``response_ids``; ``abandoned_tool_threads`` too when sync tools whose calls
+``response_ids``; ``fallbacks`` when turns moved to a fallback model (each ``turn``,
+``from_model``, ``to_model``, ``error``); ``abandoned_tool_threads`` too when sync tools whose calls
 timed out or were cancelled still hold threads (see
 :mod:`agentrt.agents.tool_threads`). Other entry points that report runs (serve, durable batch
 runs) can use the same shape.
@@ -34,7 +35,7 @@ def jsonable(value: Any) -> Any:
 
 def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
     """The ``--json`` object: output, turns, tool_calls, usage, model, response_ids."""
-    return {
+    summary: dict[str, Any] = {
         "output": jsonable(result.output),
         "turns": result.turns,
         "tool_calls": [_tool_call(r) for r in result.tool_calls],
@@ -46,6 +47,18 @@ def run_summary(result: RunResult[Any], *, model: str) -> dict[str, Any]:
         },
         "model": model,
         "response_ids": list(result.response_ids),
+    }
+    if result.fallbacks:  # turns that moved to a fallback model (agentrt.agents.fallback)
+        summary["fallbacks"] = [_fallback(f) for f in result.fallbacks]
+    return summary
+
+
+def _fallback(taken: Any) -> dict[str, Any]:
+    return {
+        "turn": taken.turn,
+        "from_model": taken.from_model,
+        "to_model": taken.to_model,
+        "error": taken.error,
     }
 
 

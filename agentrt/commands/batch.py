@@ -155,7 +155,7 @@ async def _drive(
             lambda v: agents[json.dumps(v, sort_keys=True)],
             items,
             results,
-            model=spec.shown(spec.model),  # from ${ENV}: shown as <from $NAME>
+            model=spec.shown(spec.primary_model),  # from ${ENV}: shown as <from $NAME>
             max_in_flight=args.max_in_flight,
             on_result=advance,
         )

@@ -88,7 +88,7 @@ async def _drive(
                 items,
                 results,
                 store,
-                model=spec.shown(spec.model),  # from ${ENV}: shown as <from $NAME>
+                model=spec.shown(spec.primary_model),  # from ${ENV}: shown as <from $NAME>
                 label=f"agentrt {spec.name}",
                 on_result=advance,
                 on_progress=_on_progress(progress, task),

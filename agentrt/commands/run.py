@@ -208,7 +208,9 @@ def _run(args: argparse.Namespace) -> int:
 
         given = user(given, *images)
     choice = choose_endpoint(args.endpoint)
-    display = RunDisplay.for_cli(spec.shown(spec.model), as_json=args.json, quiet=args.quiet)
+    display = RunDisplay.for_cli(
+        spec.shown(spec.primary_model), as_json=args.json, quiet=args.quiet
+    )
     notice = None if args.quiet else _notice
     paced = sys.stdout.isatty() and not args.json
     drive = run_flow.drive(agent, given, choice, display, notice, plan, paced=paced)

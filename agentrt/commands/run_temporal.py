@@ -75,7 +75,7 @@ def run_on_temporal(
         )
     target = target_from_args(args)
     session = session_ref(args)
-    model = spec.shown(spec.model)  # a model name from ${ENV} is shown as <from $NAME>
+    model = spec.shown(spec.primary_model)  # a model name from ${ENV} is shown as <from $NAME>
     display = RunDisplay.for_cli(model, as_json=args.json, quiet=args.quiet)
     drive = _drive(
         target,

@@ -147,6 +147,14 @@ def _add_faults(group: Any) -> None:
     group.add_argument(
         "--fault-on", default="", metavar="N,M", help="only on these model calls (1-based)"
     )
+    group.add_argument(
+        "--fail-model",
+        action="append",
+        default=[],
+        metavar="MODEL=FAULT",
+        help="every call naming MODEL fails with FAULT (unavailable, internal, "
+        "resource_exhausted); other models answer (repeatable; header x-sim-fail-model)",
+    )
     _knob_flag(group, "fault_rate", None, metavar="R")
     _knob_flag(group, "seed", 0)
     _knob_flag(group, "abort_after", 3, metavar="K")
@@ -158,7 +166,13 @@ def _options(args: argparse.Namespace) -> Any:
     from agentrt.commands.sim_files import file_options
     from agentrt.errors import UsageError
     from agentrt.sim.batchstore import BatchLimits
-    from agentrt.sim.faults import FaultConfig, Realism, parse_call_numbers, parse_faults
+    from agentrt.sim.faults import (
+        FaultConfig,
+        Realism,
+        parse_call_numbers,
+        parse_fail_models,
+        parse_faults,
+    )
     from agentrt.sim.server import SimOptions
 
     try:
@@ -166,6 +180,10 @@ def _options(args: argparse.Namespace) -> Any:
         on_calls = parse_call_numbers(args.fault_on)
     except ValueError as exc:
         raise UsageError(f"--fault/--fault-on: {exc}") from None
+    try:
+        fail_models = parse_fail_models(",".join(args.fail_model))
+    except ValueError as exc:
+        raise UsageError(f"--fail-model: {exc}") from None
     _check_numbers(args)
     return SimOptions(
         host=args.host,
@@ -186,6 +204,7 @@ def _options(args: argparse.Namespace) -> Any:
             retry_after_ms=args.retry_after_ms,
             deadline_stall_ms=args.deadline_stall_ms,
             seed=args.seed,
+            fail_models=fail_models,
         ),
         script=args.script,
         grace_s=args.grace,

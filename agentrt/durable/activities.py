@@ -39,6 +39,7 @@ from temporalio.exceptions import ApplicationError
 from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
 from agentrt.agents.history import trim
+from agentrt.agents.fallback import falls_back
 from agentrt.agents.schema import SchemaMismatch
 from agentrt.agents.tools import ToolContext, Toolset
 from agentrt.durable.codec import (
@@ -63,7 +64,7 @@ from agentrt.durable.payloads import (
     ToolCallInput,
     ToolReply,
 )
-from agentrt.errors import AgentrtError, RateLimited, Unavailable
+from agentrt.errors import AgentrtError, RateLimited, RPCError, Unavailable
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.chat_response import ChatResponse, Usage
 from agentrt.xai.messages import system
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from agentrt.agents.model import Model
     from agentrt.agents.run_loop import RunSetup
     from agentrt.durable.registry import AgentRegistry
+    from agentrt.telemetry.redaction import Redactions
     from agentrt.xai.messages import ToolCall
 
 __all__ = ["AgentActivities"]
@@ -114,13 +116,25 @@ class AgentActivities:
             messages = trim(messages, agent.history_policy)
         request = setup.request(messages)
         model = agent.model if not isinstance(agent.model, str) else self._model
-        try:
-            response = await _heartbeating(_complete(model, request, call.timeout))
-        except AgentrtError as e:
-            raise _model_failure(e) from e
+        names = (setup.model_name, *agent.models)
+        index, taken = min(call.model_index, len(names) - 1), []
+        while True:
+            if index:  # the run is on a fallback model (agentrt.agents.fallback): only it differs
+                request = replace(request, model=names[index])
+            try:
+                response = await _heartbeating(_complete(model, request, call.timeout))
+                break
+            except RPCError as e:
+                if index + 1 >= len(names) or not falls_back(e):
+                    raise _model_failure(e) from e
+                taken.append(_fallback(call.turn, names, index, e, setup.redactions))
+                index += 1
+            except AgentrtError as e:
+                raise _model_failure(e) from e
         if agent.hooks is not None:
             await run_hook(agent, "on_model_response", self._context(agent, call), response)
         reply = _reply(response, agent)
+        reply.model_index, reply.fallbacks = index, taken
         if setup.tools.approvals and reply.tool_calls:
             context = ToolContext(
                 agent=agent.name,
@@ -247,6 +261,18 @@ async def _complete(
     if response is None:
         raise ApplicationError("the model's stream ended without a response", type="AgentError")
     return response
+
+
+def _fallback(
+    turn: int, names: tuple[str, ...], index: int, e: RPCError, shown: Redactions
+) -> dict[str, Any]:
+    """A fallback taken by a worker, as :class:`~agentrt.agents.fallback.Fallback`'s fields."""
+    return {
+        "turn": turn,
+        "from_model": shown.value(names[index]),
+        "to_model": shown.value(names[index + 1]),
+        "error": shown.text(f"{type(e).__name__}: {e}")[:300],
+    }
 
 
 def _model_failure(e: AgentrtError) -> ApplicationError:

@@ -20,6 +20,7 @@ from agentrt.agents.events import (
     ToolCallStarted,
     TurnFinished,
 )
+from agentrt.agents.fallback import Fallback
 from agentrt.agents.run_result import RepeatedToolCall, RunResult
 from agentrt.xai.chat_response import Usage
 from agentrt.xai.messages import Content, File, Image, Message, Text, ToolCall
@@ -194,4 +195,5 @@ def run_result(out: RunOutput) -> RunResult[Any]:
         response_ids=tuple(out.response_ids),
         repeated_tool_calls=tuple(RepeatedToolCall(**r) for r in out.repeated_tool_calls),
         duration=out.duration,
+        fallbacks=tuple(Fallback(**f) for f in out.fallbacks),
     )

@@ -170,6 +170,7 @@ class ModelCall:
     timeout: float | None = None
     turn: int = 0
     metadata: dict[str, str] = field(default_factory=dict)
+    model_index: int = 0  # where in [model, *fallbacks] the run is (fallbacks are sticky)
 
 
 @dataclass(kw_only=True)
@@ -192,6 +193,8 @@ class ModelReply:
     output: Any = None
     reason: str = ""
     pending: list[dict[str, Any]] = field(default_factory=list)
+    model_index: int = 0  # the model that answered (agentrt.agents.fallback)
+    fallbacks: list[dict[str, Any]] = field(default_factory=list)  # taken on this call
 
 
 @dataclass(kw_only=True)
@@ -230,3 +233,4 @@ class RunOutput:
     response_ids: list[str]
     repeated_tool_calls: list[dict[str, Any]] = field(default_factory=list)
     duration: float = 0.0
+    fallbacks: list[dict[str, Any]] = field(default_factory=list)

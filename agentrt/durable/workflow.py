@@ -131,6 +131,8 @@ class _Run:
         self.repairs_left = self.plan.output_retries
         self.last_text = ""
         self.budget = _budget(self.plan)
+        self.model_index = 0  # the fallback model the run moved to (sticky), 0: its own
+        self.fallbacks: list[dict[str, Any]] = []
 
     async def run(self) -> RunOutput:
         await self._load_session()
@@ -327,6 +329,7 @@ class _Run:
             timeout=left,
             turn=self.turns,
             metadata=self.inp.metadata,
+            model_index=self.model_index,
         )
         try:
             model = self._start(MODEL_ACTIVITY, call, ModelReply, limit, opts.model_attempts)
@@ -377,6 +380,9 @@ class _Run:
         )
 
     def _record(self, reply: ModelReply) -> None:
+        if reply.fallbacks:  # the worker moved the turn to a fallback model: stay there
+            self.model_index = reply.model_index
+            self.fallbacks.extend(reply.fallbacks)
         self.usage = _add_usage(self.usage, reply.usage)
         self.response_ids.append(reply.response_id)
         self.messages.append(reply.message)
@@ -500,6 +506,7 @@ class _Run:
             response_ids=list(self.response_ids),
             repeated_tool_calls=repeated,
             duration=workflow.time() - self.start,
+            fallbacks=list(self.fallbacks),
         )
 
 

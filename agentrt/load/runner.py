@@ -24,6 +24,7 @@ from agentrt.load.progress import LiveStats
 from agentrt.load.records import OK, RequestRecord
 from agentrt.load.schedule import Budget, closed_loop, open_loop, poisson_arrivals
 from agentrt.xai.chat_response import USD_PER_TICK
+from agentrt.xai.retry import RetryPolicy
 
 __all__ = ["Call", "LoadResult", "Recorder", "client_for", "make_call", "run_load"]
 
@@ -216,6 +217,7 @@ def client_for(plan: LoadPlan) -> Any:
         metadata=plan.metadata if rest else grpc_metadata(plan.metadata),
         unavailable_attempts=5 if plan.retries else 1,
         rate_limit_retries=3 if plan.retries else 0,
+        internal_retries=RetryPolicy() if plan.retries else RetryPolicy(retries=0),
         # Every request takes the same path (grpc.aio on the pool of --connections),
         # rather than the first few streams going through reader threads.
         stream_threads=0,

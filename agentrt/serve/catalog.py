@@ -65,7 +65,7 @@ class ServedAgent:
     @property
     def model(self) -> str:
         """The model name as shown to callers (``<from $NAME>`` when it came from ``${ENV}``)."""
-        return self.spec.shown(self.spec.model)
+        return self.spec.shown(self.spec.primary_model)
 
     @property
     def structured(self) -> bool:

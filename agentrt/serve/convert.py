@@ -83,6 +83,13 @@ def result_message(result: RunResult[Any], *, model: str, structured: bool) -> p
         response_ids=result.response_ids,
         duration_s=result.duration,
     )
+    if result.fallbacks:  # agentrt.agents.fallback
+        message.fallbacks.extend(
+            pb.ModelFallback(
+                turn=f.turn, from_model=f.from_model, to_model=f.to_model, error=f.error
+            )
+            for f in result.fallbacks
+        )
     output = result.output
     if structured and output is not None:
         from agentrt.agents.run_summary import jsonable

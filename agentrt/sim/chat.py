@@ -113,11 +113,13 @@ class ChatService:
             SimStatus: the key is wrong, a fault fired, or the request is bad.
         """
         self.admit(context)
-        plan = self.injector.plan(text_metadata(context))
+        metadata = text_metadata(context)
+        plan = self.injector.plan(metadata)
         if plan.error is not None:
             if plan.error == "deadline":
                 await _stall_for_deadline(plan, context)
             plan.raise_error()
+        self.injector.fail_model(metadata, request.model, plan)
         history: tuple[chat_pb2.Message, ...] = ()
         if request.HasField("previous_response_id"):
             history = tuple(self.completions.get(request.previous_response_id).history())

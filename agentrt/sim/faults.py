@@ -24,6 +24,7 @@ from agentrt.sim.knobs import (
     HEADERS,
     KNOBS,
     MAX_SESSION_CHARS,
+    MODEL_FAULTS,
     RETRY_AFTER_KEY,
 )
 from agentrt.sim.model import Quirks
@@ -39,6 +40,7 @@ __all__ = [
     "FaultInjector",
     "Realism",
     "parse_call_numbers",
+    "parse_fail_models",
     "parse_faults",
 ]
 
@@ -67,6 +69,7 @@ class FaultConfig:
     retry_after_ms: int = 1000
     deadline_stall_ms: int = 30_000
     seed: int = 0
+    fail_models: tuple[tuple[str, str], ...] = ()  # (model, fault): that model's calls fail
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +125,23 @@ def parse_faults(text: str) -> frozenset[str]:
     if unknown:
         raise ValueError(f"unknown fault {unknown[0]!r} (known: {', '.join(FAULTS)})")
     return names
+
+
+def parse_fail_models(text: str) -> tuple[tuple[str, str], ...]:
+    """``(model, fault)`` pairs from ``a=unavailable,b=internal``; ValueError says what is wrong."""
+    pairs: list[tuple[str, str]] = []
+    for part in text.split(","):
+        model, sep, fault = part.strip().partition("=")
+        fault = fault.strip().replace("-", "_")
+        if not part.strip():
+            continue
+        if not sep or not model.strip() or fault not in MODEL_FAULTS:
+            raise ValueError(
+                f"{part.strip()[:60]!r} is not MODEL=FAULT with FAULT one of "
+                f"{', '.join(sorted(MODEL_FAULTS))}"
+            )
+        pairs.append((model.strip(), fault))
+    return tuple(pairs)
 
 
 def parse_call_numbers(text: str) -> frozenset[int]:
@@ -208,6 +228,20 @@ class FaultInjector:
             call_number=number,
             job_failed="job_failed" in active,
         )
+
+    def fail_model(self, metadata: Mapping[str, str], model: str, plan: CallPlan) -> None:
+        """Raise the fault ``--fail-model`` / ``x-sim-fail-model`` gives calls naming ``model``."""
+        raw = metadata.get("x-sim-fail-model")
+        if raw is None:
+            pairs = self.config.fail_models
+        else:
+            try:
+                pairs = parse_fail_models(raw)
+            except ValueError as exc:
+                raise _bad_header("x-sim-fail-model", raw[:60], str(exc)) from None
+        for name, fault in pairs:
+            if name == model:
+                replace(plan, error=fault).raise_error()
 
     def _plain(self, number: int) -> CallPlan:
         """The plan of call ``number`` when no fault and no header applies.

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_RESPONSE_TOKENS",
     "MAX_SESSION_CHARS",
     "MAX_TOP_LOGPROBS",
+    "MODEL_FAULTS",
     "RETRY_AFTER_KEY",
     "Knob",
 ]
@@ -57,6 +58,8 @@ FAULTS: dict[str, str] = {
     "job_failed": "video jobs start, then GetDeferredVideo reports FAILED with an error",
 }
 ERROR_FAULTS = frozenset({"unavailable", "resource_exhausted", "too_large", "internal", "deadline"})
+MODEL_FAULTS = frozenset({"unavailable", "resource_exhausted", "internal"})
+"""The faults ``--fail-model`` / ``x-sim-fail-model`` can give one model's calls."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ HEADERS: dict[str, str] = {
     "x-sim-fault-on": "call numbers to fault, e.g. '1,2' (counted per x-sim-session); '' = all",
     "x-sim-session": "counter key for x-sim-fault-on (give each test its own), "
     f"up to {MAX_SESSION_CHARS} characters",
+    "x-sim-fail-model": "MODEL=FAULT[,MODEL=FAULT]: every call naming MODEL fails with "
+    f"FAULT ({', '.join(sorted(MODEL_FAULTS))}); others answer",
     **{
         k.header: f"{k.meaning}, {k.allowed.split(' ', 2)[2]}"
         for k in KNOBS.values()

@@ -90,7 +90,7 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
     schema = spec.output.schema_ if spec.output is not None else None
     common: dict[str, Any] = {
         "name": spec.name,
-        "model": spec.model,
+        "model": spec.primary_model,
         "instructions": instructions,
         "tools": tools,
         "settings": _settings(spec.settings),
@@ -106,6 +106,8 @@ def build_agent(spec: ResolvedSpec, variables: Mapping[str, str] | None = None) 
     }
     if spec.mcp_servers:
         common["mcp_servers"] = mcp_servers(spec)
+    if spec.fallback_models:
+        common["models"] = spec.fallback_models  # model: [a, b, ...]
     if output_type is not None:
         return Agent(output_type=output_type, **common)
     return Agent(output_schema=schema, **common)

@@ -668,6 +668,28 @@ Voice = Annotated[
 TURN_DETECTIONS = ("server_vad", "push_to_talk")
 
 
+def _model_names(value: Any) -> Any:
+    """``model``: a name, or a list of distinct names (the first, then its fallbacks)."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("an empty model name: give one, e.g. grok-4-1-fast-reasoning")
+        return value
+    if not isinstance(value, list | tuple):
+        return value  # the type check says what it must be
+    if not value:
+        raise ValueError(
+            "an empty list: give a model name, or a list whose first is the model "
+            "and the rest its fallbacks"
+        )
+    for i, name in enumerate(value, 1):
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"item {i} is {name!r}: each item must be a model name")
+    for i, name in enumerate(value):
+        if name in value[:i]:
+            raise ValueError(f"{name!r} is listed twice; list each model once")
+    return tuple(value)
+
+
 class SpecDocument(_Strict):
     """The fields of an agent spec file, version 1 (see docs/agent-spec.md)."""
 
@@ -679,7 +701,13 @@ class SpecDocument(_Strict):
         str, Field(description="what the agent does (shown when it is a tool)")
     ] = ""
     model: Annotated[
-        str, Field(min_length=1, description="model name, e.g. grok-4-1-fast-reasoning")
+        str | tuple[str, ...],
+        BeforeValidator(_model_names),
+        Field(
+            min_length=1,
+            description="model name, e.g. grok-4-1-fast-reasoning, or a list: the model, "
+            "then its fallbacks",
+        ),
     ]
     instructions: Annotated[
         str,
@@ -730,6 +758,16 @@ class SpecDocument(_Strict):
         HistorySpec | None,
         Field(description="a token budget for what the model is sent, and what to do past it"),
     ] = None
+
+    @property
+    def primary_model(self) -> str:
+        """The model (the first of a list)."""
+        return self.model if isinstance(self.model, str) else self.model[0]
+
+    @property
+    def fallback_models(self) -> tuple[str, ...]:
+        """The models after the first of ``model: [a, b, ...]`` (``Agent(models=...)``)."""
+        return () if isinstance(self.model, str) else self.model[1:]
 
     @model_validator(mode="after")
     def _voice_fields(self) -> SpecDocument:

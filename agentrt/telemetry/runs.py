@@ -6,6 +6,7 @@ imported only once telemetry is in use; every method swallows its own failures.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from types import TracebackType
@@ -115,6 +116,12 @@ class AgentRun:
     def record(self, result: Any) -> None:
         """The run's :class:`~agentrt.agents.run_result.RunResult` (usage, final text)."""
         self._result = result
+
+    def event(self, name: str, attributes: dict[str, Any]) -> None:
+        """A span event on the run's span (e.g. a model fallback); never raises."""
+        if self._span is not None:
+            with contextlib.suppress(Exception):
+                self._span.add_event(name, attributes)
 
     def __exit__(
         self, et: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -51,8 +51,9 @@ Public API (stable; the agent runtime builds on it)::
 - Errors: :mod:`agentrt.errors` (``RPCError`` subclasses, ``StreamInterrupted``).
 - Retries: UNAVAILABLE by gRPC itself; rate limiting (RESOURCE_EXHAUSTED) by
   agentrt with backoff, waiting exactly ``grpc-retry-pushback-ms`` (trailing
-  metadata, integer milliseconds) when the server sends it; a stream is retried
-  only before its first chunk.
+  metadata, integer milliseconds) when the server sends it; INTERNAL by agentrt
+  (``internal_retries=``, 2 by default, see :mod:`agentrt.xai.retry`); a stream is
+  retried only before its first chunk. docs/resilience.md.
 - REST: ``Client(protocol="rest", endpoint="https://api.x.ai/v1")`` (or any
   ``http(s)://`` endpoint) speaks xAI's OpenAI-compatible REST API instead
   (:mod:`agentrt.xai.rest`): ``client.chat`` has the same ``complete`` / ``stream`` /
@@ -95,6 +96,7 @@ from agentrt.xai.config import (
     resolve_management_key,
     resolve_rest_endpoint,
 )
+from agentrt.xai.retry import DEFAULT_INTERNAL_RETRIES, RetryPolicy
 from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
 
@@ -136,6 +138,10 @@ class Client:
             ``$AGENTRT_MANAGEMENT_ENDPOINT``, then ``endpoint`` unless it is an x.ai
             host, then ``management-api.x.ai:443``.
         config: a complete :class:`~agentrt.xai.config.ClientConfig` instead of the above.
+        internal_retries: retries after INTERNAL (HTTP 500): a
+            :class:`~agentrt.xai.retry.RetryPolicy`, or a number of retries with the
+            default backoff (2; 0 turns them off). Unary calls, and streams before
+            their first message.
         telemetry: where spans and metrics go (:class:`~agentrt.telemetry.tracing.Telemetry`);
             default: the global providers. Agents run on this client use it too.
 
@@ -162,6 +168,7 @@ class Client:
         protocol: Protocol | None = None,
         rest_api: RestApi = "chat",
         rest_endpoint: str | None = None,
+        internal_retries: RetryPolicy | int = DEFAULT_INTERNAL_RETRIES,
     ) -> None:
         if config is None:
             main = resolve_endpoint(endpoint, protocol)
@@ -185,6 +192,7 @@ class Client:
                 protocol=protocol or ("rest" if is_url(main) else "grpc"),
                 rest_api=rest_api,
                 rest_endpoint=resolve_rest_endpoint(rest_endpoint),
+                internal_retries=_retry_policy(internal_retries),
             )
         if not is_url(config.endpoint):  # a URL was checked by ClientConfig
             check_endpoint(config.endpoint)
@@ -313,3 +321,14 @@ class Client:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+def _retry_policy(given: RetryPolicy | int) -> RetryPolicy:
+    """``internal_retries=`` as a policy (a bare number keeps the default backoff)."""
+    if isinstance(given, RetryPolicy):
+        return given
+    if isinstance(given, bool) or not isinstance(given, int):
+        raise UsageError(
+            f"internal_retries must be a number of retries or a RetryPolicy, got {given!r}"
+        )
+    return RetryPolicy(retries=given)

@@ -28,6 +28,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from agentrt.errors import UsageError
+from agentrt.xai.retry import DEFAULT_INTERNAL_RETRIES, RetryPolicy
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -271,6 +272,9 @@ class ClientConfig:
         management_api_key: the management key; never shown in ``repr``.
         rest_endpoint: the REST base URL used beside a gRPC endpoint (the realtime
             API); ``None``: see :func:`rest_base_url`.
+        internal_retries: retries after INTERNAL (HTTP 500 over REST) of a unary call or
+            a stream before its first message (:class:`~agentrt.xai.retry.RetryPolicy`:
+            2 retries by default, backoff with full jitter; ``retries=0`` turns them off).
     """
 
     endpoint: str = DEFAULT_ENDPOINT
@@ -291,9 +295,15 @@ class ClientConfig:
     protocol: Protocol = "grpc"
     rest_api: RestApi = "chat"
     rest_endpoint: str | None = None
+    internal_retries: RetryPolicy = DEFAULT_INTERNAL_RETRIES
 
     def __post_init__(self) -> None:
         self._check_protocol()
+        if not isinstance(self.internal_retries, RetryPolicy):
+            raise UsageError(
+                "internal_retries must be a RetryPolicy(retries=..., base=..., cap=...), "
+                f"got {type(self.internal_retries).__name__}"
+            )
         if self.timeout <= 0:
             raise UsageError(f"timeout must be > 0 seconds, got {self.timeout}")
         if self.pool_size < 1:

@@ -12,7 +12,8 @@
 - Keepalive 30 s / 10 s, 20 MiB message limits, user agent ``agentrt/<version>``.
 - UNAVAILABLE is retried by gRPC's service-config retry policy (with retry
   throttling, and a retry buffer big enough for 20 MiB requests); rate limits
-  are retried by :mod:`agentrt.xai.retry`, honouring ``grpc-retry-pushback-ms``.
+  are retried by :mod:`agentrt.xai.retry`, honouring ``grpc-retry-pushback-ms``,
+  and INTERNAL with ``ClientConfig.internal_retries`` (each kind its own count).
 - Every call has a deadline (:mod:`agentrt.xai.deadline`); every
   ``grpc.aio.AioRpcError`` leaves this module as an :mod:`agentrt.errors` class
   (translated by :mod:`agentrt.xai.rpc_errors`), raised ``from`` the original.
@@ -51,7 +52,7 @@ from agentrt.errors import Cancelled, RateLimited, StreamInterrupted, Unavailabl
 from agentrt.telemetry.tracing import trace_headers
 from agentrt.xai.config import ClientConfig
 from agentrt.xai.deadline import Deadline, Timeout, effective_timeout
-from agentrt.xai.retry import RateLimitPolicy
+from agentrt.xai.retry import RateLimitPolicy, is_internal
 from agentrt.xai.rpc_errors import translate
 from agentrt.xai.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
 
@@ -59,6 +60,7 @@ __all__ = ["USER_AGENT", "Transport", "channel_options"]
 
 USER_AGENT = f"agentrt/{__version__}"
 T = TypeVar("T")
+_NO_TRIES = (0, 0)  # retries made so far: (rate limited, INTERNAL)
 
 
 def _service_config(attempts: int) -> str:
@@ -165,6 +167,7 @@ class Transport:
             base=config.rate_limit_backoff,
             cap=config.rate_limit_max_backoff,
         )
+        self._internal = config.internal_retries
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.config.endpoint!r}, tls={self.config.use_tls})"
@@ -204,7 +207,7 @@ class Transport:
         deadline = self.deadline(timeout)
         extra = trace_headers() if metadata is None else metadata
         md = self._metadata + extra if extra else self._aio_metadata
-        attempt = 0
+        tries = _NO_TRIES
         while True:  # no closure or wrapper coroutine per call: this is every model turn
             slot = self._pool().pick()
             slot.in_flight += 1
@@ -212,12 +215,11 @@ class Transport:
                 call = getattr(slot.stub(stub_cls), method)
                 return await call(request, timeout=deadline.remaining(), metadata=md)
             except aio.AioRpcError as exc:
-                wait = self._retry_wait(exc, 0, attempt, deadline)  # raises unless rate limited
+                wait, tries = self._retry_wait(exc, 0, tries, deadline)  # raises unless retried
             except asyncio.CancelledError:
                 _reraise_unless_closed(0)
             finally:
                 slot.in_flight -= 1
-            attempt += 1
             await asyncio.sleep(wait)
 
     async def stream(
@@ -242,7 +244,7 @@ class Transport:
         """
         deadline = self.deadline(timeout)
         md = self._call_metadata(metadata)
-        attempt = 0
+        tries = _NO_TRIES
         while True:
             try:  # a sync call can fail at once (e.g. a request that does not serialize)
                 call, slot = self._open_stream(
@@ -259,14 +261,13 @@ class Transport:
             except asyncio.CancelledError:
                 _reraise_unless_closed(received)
             except grpc.RpcError as exc:
-                wait = self._retry_wait(exc, received, attempt, deadline)
+                wait, tries = self._retry_wait(exc, received, tries, deadline)
             finally:
                 call.cancel()
                 if slot is None:
                     self._threaded -= 1
                 else:
                     slot.in_flight -= 1
-            attempt += 1
             await asyncio.sleep(wait)
 
     async def stream_unary(
@@ -292,7 +293,7 @@ class Transport:
         """
         deadline = self.deadline(timeout)
         md = self._call_metadata(metadata)
-        attempt = 0
+        tries = _NO_TRIES
         while True:
             failed: list[BaseException] = []  # what the request iterator raised, if anything
             try:
@@ -304,13 +305,12 @@ class Transport:
                     raise failed[0] from None
                 if not replayable:
                     raise translate(exc) from exc
-                wait = self._retry_wait(exc, 0, attempt, deadline)
+                wait, tries = self._retry_wait(exc, 0, tries, deadline)
             except asyncio.CancelledError:
                 task = asyncio.current_task()
                 if failed and task is not None and not task.cancelling():
                     raise failed[0] from None  # grpc.aio cancels a call whose iterator raised
                 _reraise_unless_closed(0)
-            attempt += 1
             await asyncio.sleep(wait)
 
     async def _send_stream(
@@ -356,22 +356,30 @@ class Transport:
         return self._metadata + (trace_headers() if metadata is None else metadata)
 
     def _retry_wait(
-        self, exc: grpc.RpcError, received: int, attempt: int, deadline: Deadline
-    ) -> float:
-        """Seconds to wait before making a failed call again; raises when it is not retried.
+        self, exc: grpc.RpcError, received: int, tries: tuple[int, int], deadline: Deadline
+    ) -> tuple[float, tuple[int, int]]:
+        """Seconds to wait before making a failed call again, and the retries made then;
+        raises when it is not retried.
 
-        Only rate limiting (before a stream's first message) is retried, while attempts
-        and the deadline allow; a stream failing after it is :class:`StreamInterrupted`.
+        Only rate limiting and INTERNAL (before a stream's first message) are retried,
+        while each one's retries and the deadline allow; a stream failing after its
+        first message is :class:`StreamInterrupted`.
         """
         error = translate(exc)
         if received:
             raise StreamInterrupted(received, error) from exc
-        if not isinstance(error, RateLimited) or attempt >= self._policy.retries:
+        limited, internal = tries
+        if isinstance(error, RateLimited) and limited < self._policy.retries:
+            wait = self._policy.delay(limited, error.retry_after)
+            tries = (limited + 1, internal)
+        elif internal < self._internal.retries and is_internal(error):
+            wait = self._internal.delay(internal)
+            tries = (limited, internal + 1)
+        else:
             raise error from exc
-        wait = self._policy.delay(attempt, error.retry_after)
         if wait >= deadline.remaining():
             raise error from exc
-        return wait
+        return wait, tries
 
     def _open_stream(
         self, stub_cls: type, method: str, request: Any, seconds: float, md: Any, threaded: bool

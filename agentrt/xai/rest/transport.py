@@ -11,7 +11,8 @@
 - Retries: 429 up to ``rate_limit_retries`` times (waiting ``retry-after-ms`` /
   ``retry-after`` when sent, else :class:`~agentrt.xai.retry.RateLimitPolicy`'s backoff);
   502, 503 and connection failures like gRPC's UNAVAILABLE (``unavailable_attempts``
-  attempts in all, 0.1 s doubling to 2 s). A stream is retried only before its first
+  attempts in all, 0.1 s doubling to 2 s); 500 like INTERNAL (``internal_retries``,
+  :class:`~agentrt.xai.retry.RetryPolicy`). A stream is retried only before its first
   event; a failure after it raises :class:`~agentrt.errors.StreamInterrupted`.
   No retry starts when its wait would outlast the deadline.
 - Errors: every aiohttp exception and HTTP error status leaves this module as an
@@ -39,7 +40,7 @@ from agentrt.xai.config import ClientConfig
 from agentrt.xai.deadline import Deadline, Timeout, effective_timeout
 from agentrt.xai.rest.http_errors import from_status
 from agentrt.xai.rest.sse import Event, SseParser
-from agentrt.xai.retry import RateLimitPolicy
+from agentrt.xai.retry import RateLimitPolicy, is_internal
 
 __all__ = ["CONNECTIONS_PER_SLOT", "RestTransport"]
 
@@ -148,7 +149,7 @@ class RestTransport:
         """
         deadline = self.deadline(timeout)
         hdrs = self._request_headers(headers)
-        attempts = [0, 0]  # rate limited, unavailable
+        attempts = [0, 0, 0]  # rate limited, unavailable, internal
         while True:
             try:
                 raw = await self._once(method, path, body, deadline, hdrs)
@@ -218,6 +219,9 @@ class RestTransport:
             cap = min(_UNAVAILABLE_CAP, _UNAVAILABLE_BASE * 2.0 ** attempts[1])
             wait = random.uniform(0.0, cap)
             attempts[1] += 1
+        elif is_internal(error) and attempts[2] < self.config.internal_retries.retries:
+            wait = self.config.internal_retries.delay(attempts[2])
+            attempts[2] += 1
         else:
             raise error
         if wait >= deadline.remaining():
@@ -241,7 +245,7 @@ class RestTransport:
         deadline = self.deadline(timeout)
         hdrs = self._request_headers(headers)
         hdrs["accept"] = "text/event-stream"
-        attempts = [0, 0]
+        attempts = [0, 0, 0]
         while True:
             received = 0
             resp: aiohttp.ClientResponse | None = None

@@ -227,7 +227,7 @@ class DeleteSessionResponse(_message.Message):
     def __init__(self, deleted: _Optional[bool] = ...) -> None: ...
 
 class RunResult(_message.Message):
-    __slots__ = ("agent", "run_id", "text", "structured", "turns", "tool_calls", "usage", "model", "response_ids", "duration_s")
+    __slots__ = ("agent", "run_id", "text", "structured", "turns", "tool_calls", "usage", "model", "response_ids", "duration_s", "fallbacks")
     AGENT_FIELD_NUMBER: _ClassVar[int]
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -238,6 +238,7 @@ class RunResult(_message.Message):
     MODEL_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_IDS_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    FALLBACKS_FIELD_NUMBER: _ClassVar[int]
     agent: str
     run_id: str
     text: str
@@ -248,7 +249,20 @@ class RunResult(_message.Message):
     model: str
     response_ids: _containers.RepeatedScalarFieldContainer[str]
     duration_s: float
-    def __init__(self, agent: _Optional[str] = ..., run_id: _Optional[str] = ..., text: _Optional[str] = ..., structured: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., turns: _Optional[int] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., response_ids: _Optional[_Iterable[str]] = ..., duration_s: _Optional[float] = ...) -> None: ...
+    fallbacks: _containers.RepeatedCompositeFieldContainer[ModelFallback]
+    def __init__(self, agent: _Optional[str] = ..., run_id: _Optional[str] = ..., text: _Optional[str] = ..., structured: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., turns: _Optional[int] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., response_ids: _Optional[_Iterable[str]] = ..., duration_s: _Optional[float] = ..., fallbacks: _Optional[_Iterable[_Union[ModelFallback, _Mapping]]] = ...) -> None: ...
+
+class ModelFallback(_message.Message):
+    __slots__ = ("turn", "from_model", "to_model", "error")
+    TURN_FIELD_NUMBER: _ClassVar[int]
+    FROM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    TO_MODEL_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    turn: int
+    from_model: str
+    to_model: str
+    error: str
+    def __init__(self, turn: _Optional[int] = ..., from_model: _Optional[str] = ..., to_model: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
 
 class Usage(_message.Message):
     __slots__ = ("input_tokens", "output_tokens", "reasoning_tokens", "cost_usd")
