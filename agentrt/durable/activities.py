@@ -38,8 +38,8 @@ from temporalio.exceptions import ApplicationError
 
 from agentrt.agents.approval import needing_approval
 from agentrt.agents.dispatch import dispatch
-from agentrt.agents.history import trim
 from agentrt.agents.fallback import falls_back
+from agentrt.agents.history import trim
 from agentrt.agents.schema import SchemaMismatch
 from agentrt.agents.tools import ToolContext, Toolset
 from agentrt.durable.codec import (
