@@ -154,6 +154,8 @@ BAD_PARTS: list[tuple[str, list[pb.InputPart], str]] = [
     ("empty part", [pb.InputPart()], "parts[0]: set image or file"),
     ("file without name", [_file(data=b"abc")], "parts[0].file: a file needs a name"),
     ("file without source", [_file(name="a.txt")], "parts[0].file: set data or file_id"),
+    ("empty image file_id", [_img(file_id="")], "parts[0].image.file_id: give the uploaded"),
+    ("empty file file_id", [_file(file_id=" ")], "parts[0].file.file_id: give the uploaded"),
     ("second part bad", [_img(data=png(1, 1)), _img(data=TEXT)], "parts[1].image"),
     ("too many parts", [_img(url="https://e.org/a.png")] * 17, "parts has 17 entries"),
 ]
