@@ -69,6 +69,38 @@ async def test_a_server_that_cannot_start_is_a_one_line_error(case: str) -> None
     assert mcp_children() == set()
 
 
+# --- a value a spec took from ${ENV} (in url, args, cwd) is masked in the error ------------
+
+ENV_SECRET = "s3cret-from-env-42"
+ENV_ENTRIES = {
+    "url query": "url: http://127.0.0.1:{port}/mcp?key=${{MCP_KEY}}",
+    "arg echoed on stderr": (
+        f"command: {PY}\n    args: ['-c', 'import sys; print(sys.argv[1], file=sys.stderr); "
+        "sys.exit(3)', '${{MCP_KEY}}']"
+    ),
+    "cwd": "command: {py}\n    cwd: /no/such/${{MCP_KEY}}",
+}
+
+
+@pytest.mark.parametrize("case", list(ENV_ENTRIES), ids=list(ENV_ENTRIES))
+async def test_a_value_from_env_is_masked_in_the_start_error(case: str) -> None:
+    from agentrt.specs.agent_spec import AgentSpec
+    from agentrt.specs.build import mcp_servers
+
+    entry = ENV_ENTRIES[case].format(port=free_port(), py=PY)
+    text = (
+        f"version: 1\nname: a\nmodel: m\ninstructions: hi\nmcp_servers:\n  - name: s\n    {entry}\n"
+    )
+    spec = AgentSpec.from_text(text, environ={"MCP_KEY": ENV_SECRET})
+    agent = Agent(name="a", model=ScriptedModel("never"), mcp_servers=mcp_servers(spec))
+    with pytest.raises(MCPServerError) as caught:
+        await agent.run("go")
+    assert str(caught.value).startswith("MCP server 's' cannot start: ")
+    assert ENV_SECRET not in str(caught.value)
+    assert "<from $MCP_KEY>" in str(caught.value)
+    assert mcp_children() == set()
+
+
 # --- servers that fail during a call: the model reads a tool error, the run goes on -----------
 
 CALL_FAILURES = {

@@ -82,7 +82,7 @@ class MCPConnection:
             ready.cancel()
         if self._ready.is_set() and not self._task.done():
             return
-        reason = self._why(timed_out=not done)
+        reason = self._clean(self._why(timed_out=not done))  # url, args, cwd may hold ${ENV}
         await self.close()
         raise MCPServerError(self.config.name, reason)
 
@@ -235,10 +235,10 @@ class MCPConnection:
         return " (it has exited)" if gone else ""
 
     def _clean(self, text: str) -> str:
-        """``text`` without the config's secret values (env values, header values)."""
+        """``text`` without the config's secret values (env and header values, ${ENV} values)."""
         for secret in self.config.secrets():
             text = text.replace(secret, "***")
-        return " ".join(text.split())
+        return " ".join(self.config.redactions.text(text).split())
 
 
 def _fatal(e: Exception) -> bool:
@@ -311,7 +311,7 @@ class _StderrTail(asyncio.Protocol):
     def _keep(self, line: str) -> None:
         for secret in self._config.secrets():
             line = line.replace(secret, "***")
-        line = line.rstrip()[:500]
+        line = self._config.redactions.text(line).rstrip()[:500]
         if line:
             self._lines.append(line)
             log.debug("MCP server %s: %s", self._config.name, line)

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from agentrt.errors import UsageError
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 __all__ = ["DEFAULT_MCP_STARTUP_TIMEOUT", "DEFAULT_MCP_TIMEOUT", "MCPHttp", "MCPServer", "MCPStdio"]
 
@@ -44,6 +45,8 @@ class _Common:
     timeout: float = DEFAULT_MCP_TIMEOUT
     startup_timeout: float = DEFAULT_MCP_STARTUP_TIMEOUT
     needs_approval: bool | tuple[str, ...] = False
+    # values a spec took from ${ENV} (in url, args, cwd ...): used, masked in every message
+    redactions: Redactions = field(default=NO_REDACTIONS, repr=False, compare=False)
 
     def _check_common(self, name: str) -> None:
         if not _NAME.match(name):
@@ -97,6 +100,7 @@ class MCPStdio(_Common):
         timeout: seconds one call may take (the model gets a timeout error).
         startup_timeout: seconds the server may take to start and list its tools.
         needs_approval: ``True`` (every tool), or tool names/globs whose calls a person approves.
+        redactions: strings (values from ``${ENV}``) masked wherever the server is described.
     """
 
     name: str
@@ -144,7 +148,8 @@ class MCPHttp(_Common):
         name: the server's name in errors, traces and ``agentrt validate``.
         url: its ``http://`` or ``https://`` endpoint, e.g. ``http://127.0.0.1:8000/mcp``.
         headers: sent on every request (e.g. ``Authorization``; values never shown).
-        include, exclude, prefix, timeout, startup_timeout, needs_approval: as :class:`MCPStdio`.
+        include, exclude, prefix, timeout, startup_timeout, needs_approval, redactions: as
+            :class:`MCPStdio`.
     """
 
     name: str
