@@ -101,6 +101,23 @@ async def test_a_value_from_env_is_masked_in_the_start_error(case: str) -> None:
     assert mcp_children() == set()
 
 
+@pytest.mark.parametrize(
+    "server",
+    [MCPStdio("s", PY, server_args()), MCPHttp("s", "http://127.0.0.1:9/mcp")],
+    ids=["stdio", "http"],
+)
+async def test_without_the_mcp_package_the_error_says_to_install_the_extra(
+    server: MCPStdio | MCPHttp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mcp.client.session", None)  # import fails, as uninstalled
+    agent = Agent(name="a", model=ScriptedModel("never"), mcp_servers=[server])
+    with pytest.raises(MCPServerError) as caught:
+        await agent.run("go")
+    assert "pip install 'agentrt[mcp]'" in str(caught.value)
+    assert "is the server running" not in str(caught.value)
+    assert mcp_children() == set()
+
+
 # --- servers that fail during a call: the model reads a tool error, the run goes on -----------
 
 CALL_FAILURES = {

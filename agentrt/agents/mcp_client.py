@@ -136,12 +136,12 @@ class MCPConnection:
 
     async def _own(self) -> None:
         """The owner task: connect, list the tools, serve refreshes until closed."""
-        from mcp.client.session import ClientSession
-
         # the mcp package logs a server's bad output with tracebacks: not on the user's
         # terminal by default (Python's last-resort handler); a configured root logger sees it
         logging.getLogger("mcp").addHandler(_SILENT)
         try:
+            from mcp.client.session import ClientSession  # in the try: a missing extra is reported
+
             async with contextlib.AsyncExitStack() as stack:
                 if isinstance(self.config, MCPStdio):
                     await self._stderr.start()
@@ -206,6 +206,10 @@ class MCPConnection:
         """Why the server could not start, in one line, with what to fix."""
         config = self.config
         failure = self._failure
+        if isinstance(
+            failure, ImportError
+        ):  # the optional extra is missing: not the server's fault
+            return f"{_short(failure)}; install the mcp extra: pip install 'agentrt[mcp]'"
         if isinstance(config, MCPStdio) and config.cwd and not os.path.isdir(config.cwd):
             return f"its cwd {config.cwd!r} is not a directory; fix cwd"
         if isinstance(config, MCPStdio) and isinstance(failure, OSError):
