@@ -93,6 +93,8 @@ async def test_a_value_from_env_is_masked_in_the_start_error(case: str) -> None:
     )
     spec = AgentSpec.from_text(text, environ={"MCP_KEY": ENV_SECRET})
     agent = Agent(name="a", model=ScriptedModel("never"), mcp_servers=mcp_servers(spec))
+    assert ENV_SECRET not in repr(mcp_servers(spec))
+    assert "name='s'" in repr(mcp_servers(spec))
     with pytest.raises(MCPServerError) as caught:
         await agent.run("go")
     assert str(caught.value).startswith("MCP server 's' cannot start: ")

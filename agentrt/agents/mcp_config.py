@@ -35,7 +35,7 @@ DEFAULT_MCP_STARTUP_TIMEOUT = 15.0
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class _Common:
     """What both kinds of server share (see :class:`MCPStdio` for the fields)."""
 
@@ -66,6 +66,13 @@ class _Common:
         if not isinstance(self.needs_approval, bool):
             _fix(self, "needs_approval", _strings(name, "needs_approval", self.needs_approval))
 
+    def __repr__(self) -> str:
+        """The dataclass repr, without env/header values and with ``${ENV}`` values masked."""
+        from dataclasses import fields
+
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return self.redactions.text(f"{type(self).__name__}({', '.join(shown)})")
+
     def selects(self, tool_name: str) -> bool:
         """Whether the server's tool ``tool_name`` is offered (``include`` then ``exclude`` globs)."""
         if self.include and not any(fnmatch.fnmatchcase(tool_name, p) for p in self.include):
@@ -84,7 +91,7 @@ class _Common:
         return any(fnmatch.fnmatchcase(tool_name, p) for p in rule)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class MCPStdio(_Common):
     """An MCP server started as a child process, spoken to over its stdin and stdout.
 
@@ -140,7 +147,7 @@ class MCPStdio(_Common):
         return tuple(v for v in self.env.values() if len(v) >= 4)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class MCPHttp(_Common):
     """An MCP server reached over streamable HTTP.
 
