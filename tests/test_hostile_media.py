@@ -23,7 +23,7 @@ import pytest_asyncio
 from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 
 from tests.conftest import agentrt_command, clean_env, run_agentrt, running_sim
-from tests.media_fixtures import LOOKER, gif, jpeg, png, webp
+from tests.media_fixtures import LOOKER, gif, jpeg, png, serving_looker, webp
 from tests.serve21_fixtures import TOKEN, auth, stub_at
 
 NOWHERE = "127.0.0.1:1"  # nothing listens: a model call would fail with exit 3
@@ -114,23 +114,8 @@ async def test_a_good_image_after_a_bad_one_still_fails_the_command(tmp_path: Pa
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def served() -> AsyncIterator[str]:
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
-    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-hostile-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(Catalog.from_paths([spec]), client, TokenAuth([TOKEN])) as server,
-        ):
-            yield server.address
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN) as server:
+        yield server.address
 
 
 def _img(**fields: Any) -> pb.InputPart:
@@ -329,25 +314,8 @@ BAD_REST_PARTS: list[tuple[str, list[dict[str, Any]], str]] = [
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def rest_address() -> AsyncIterator[str]:
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
-    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-rest-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(
-                Catalog.from_paths([spec]), client, TokenAuth([TOKEN]), http_port=0
-            ) as server,
-        ):
-            yield f"http://{server.http_address}"
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN, http_port=0) as server:
+        yield f"http://{server.http_address}"
 
 
 @pytest.mark.e2e
