@@ -144,6 +144,38 @@ async def test_a_failing_call_is_a_tool_error_the_model_reads(case: str) -> None
     assert mcp_children() == set()
 
 
+BAD_RESULTS = {  # what the mcp package raises for an answer that is no valid result
+    "result off its output schema": RuntimeError("Invalid structured content returned by tool"),
+    "result of the wrong shape": ValueError("1 validation error for CallToolResult"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RESULTS), ids=list(BAD_RESULTS))
+async def test_a_garbage_result_is_a_tool_error_and_the_server_stays_up(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentrt.agents.mcp_client import MCPCallFailed, MCPConnection
+
+    conn = MCPConnection(MCPStdio("s", PY, server_args()))
+    await conn.start()
+    try:
+        real = conn._session.call_tool
+
+        async def garbage(name: str, arguments: dict[str, object]) -> object:
+            raise BAD_RESULTS[case]
+
+        monkeypatch.setattr(conn._session, "call_tool", garbage)
+        with pytest.raises(MCPCallFailed, match="failed during the call"):
+            await conn.call("add_numbers", {"a": 1, "b": 2})
+        assert conn.alive
+        monkeypatch.setattr(conn._session, "call_tool", real)
+        result = await conn.call("add_numbers", {"a": 1, "b": 2})
+        assert result.content[0].text == "3"
+    finally:
+        await conn.close()
+    assert mcp_children() == set()
+
+
 async def test_after_a_crash_later_calls_fail_fast() -> None:
     model = ScriptedModel(
         tool_calls(call("crash_server", {"code": 1})),

@@ -246,11 +246,16 @@ class MCPConnection:
 
 
 def _fatal(e: Exception) -> bool:
-    """Whether a call's error means the connection is gone (not one call's JSON-RPC error)."""
+    """Whether a call's error means the connection is gone (not one call's error: a JSON-RPC
+    error, or a result that fails validation, leaves the server up for the next call)."""
+    import anyio
     from mcp.shared.exceptions import MCPError
     from mcp_types.jsonrpc import CONNECTION_CLOSED
 
-    return not isinstance(e, MCPError) or e.code == CONNECTION_CLOSED
+    if isinstance(e, MCPError):
+        return e.code == CONNECTION_CLOSED
+    gone = (anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream, OSError)
+    return isinstance(e, gone)
 
 
 def _short(e: BaseException) -> str:
