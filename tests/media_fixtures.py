@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import struct
+import uuid
 import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
-__all__ = ["LOOKER", "gif", "jpeg", "png", "webp"]
+__all__ = ["LOOKER", "gif", "jpeg", "png", "serving_looker", "webp"]
 
 LOOKER = """version: 1
 name: looker
 model: grok-4-1-fast-reasoning
 instructions: Answer about what you are shown.
 """
+
+
+@contextlib.asynccontextmanager
+async def serving_looker(token: str, **options: Any) -> AsyncIterator[Any]:
+    """``agentrt serve`` (in process) of the LOOKER agent over a simulator: the AgentServer.
+
+    ``options`` go to AgentServer (e.g. ``http_port=0`` for the REST door).
+    """
+    from agentrt.serve.auth import TokenAuth
+    from agentrt.serve.catalog import Catalog
+    from agentrt.serve.server import AgentServer
+    from agentrt.sim.server import Simulator
+    from agentrt.xai.client import Client
+
+    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-{uuid.uuid4().hex}.yaml"
+    spec.write_text(LOOKER)
+    try:
+        async with (
+            Simulator() as sim,
+            Client(endpoint=sim.address) as client,
+            AgentServer(
+                Catalog.from_paths([spec]), client, TokenAuth([token]), **options
+            ) as server,
+        ):
+            yield server
+    finally:
+        spec.unlink()
 
 
 def png(width: int, height: int) -> bytes:

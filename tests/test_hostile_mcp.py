@@ -69,6 +69,57 @@ async def test_a_server_that_cannot_start_is_a_one_line_error(case: str) -> None
     assert mcp_children() == set()
 
 
+# --- a value a spec took from ${ENV} (in url, args, cwd) is masked in the error ------------
+
+ENV_SECRET = "s3cret-from-env-42"
+ENV_ENTRIES = {
+    "url query": "url: http://127.0.0.1:{port}/mcp?key=${{MCP_KEY}}",
+    "arg echoed on stderr": (
+        f"command: {PY}\n    args: ['-c', 'import sys; print(sys.argv[1], file=sys.stderr); "
+        "sys.exit(3)', '${{MCP_KEY}}']"
+    ),
+    "cwd": "command: {py}\n    cwd: /no/such/${{MCP_KEY}}",
+}
+
+
+@pytest.mark.parametrize("case", list(ENV_ENTRIES), ids=list(ENV_ENTRIES))
+async def test_a_value_from_env_is_masked_in_the_start_error(case: str) -> None:
+    from agentrt.specs.agent_spec import AgentSpec
+    from agentrt.specs.build import mcp_servers
+
+    entry = ENV_ENTRIES[case].format(port=free_port(), py=PY)
+    text = (
+        f"version: 1\nname: a\nmodel: m\ninstructions: hi\nmcp_servers:\n  - name: s\n    {entry}\n"
+    )
+    spec = AgentSpec.from_text(text, environ={"MCP_KEY": ENV_SECRET})
+    agent = Agent(name="a", model=ScriptedModel("never"), mcp_servers=mcp_servers(spec))
+    assert ENV_SECRET not in repr(mcp_servers(spec))
+    assert "name='s'" in repr(mcp_servers(spec))
+    with pytest.raises(MCPServerError) as caught:
+        await agent.run("go")
+    assert str(caught.value).startswith("MCP server 's' cannot start: ")
+    assert ENV_SECRET not in str(caught.value)
+    assert "<from $MCP_KEY>" in str(caught.value)
+    assert mcp_children() == set()
+
+
+@pytest.mark.parametrize(
+    "server",
+    [MCPStdio("s", PY, server_args()), MCPHttp("s", "http://127.0.0.1:9/mcp")],
+    ids=["stdio", "http"],
+)
+async def test_without_the_mcp_package_the_error_says_to_install_the_extra(
+    server: MCPStdio | MCPHttp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "mcp.client.session", None)  # import fails, as uninstalled
+    agent = Agent(name="a", model=ScriptedModel("never"), mcp_servers=[server])
+    with pytest.raises(MCPServerError) as caught:
+        await agent.run("go")
+    assert "pip install 'agentrt[mcp]'" in str(caught.value)
+    assert "is the server running" not in str(caught.value)
+    assert mcp_children() == set()
+
+
 # --- servers that fail during a call: the model reads a tool error, the run goes on -----------
 
 CALL_FAILURES = {
@@ -90,6 +141,38 @@ async def test_a_failing_call_is_a_tool_error_the_model_reads(case: str) -> None
     error = json.loads(result.tool_calls[0].output)["error"]
     assert error["type"] == kind, error
     assert expected in error["message"], error
+    assert mcp_children() == set()
+
+
+BAD_RESULTS = {  # what the mcp package raises for an answer that is no valid result
+    "result off its output schema": RuntimeError("Invalid structured content returned by tool"),
+    "result of the wrong shape": ValueError("1 validation error for CallToolResult"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RESULTS), ids=list(BAD_RESULTS))
+async def test_a_garbage_result_is_a_tool_error_and_the_server_stays_up(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentrt.agents.mcp_client import MCPCallFailed, MCPConnection
+
+    conn = MCPConnection(MCPStdio("s", PY, server_args()))
+    await conn.start()
+    try:
+        real = conn._session.call_tool
+
+        async def garbage(name: str, arguments: dict[str, object]) -> object:
+            raise BAD_RESULTS[case]
+
+        monkeypatch.setattr(conn._session, "call_tool", garbage)
+        with pytest.raises(MCPCallFailed, match="failed during the call"):
+            await conn.call("add_numbers", {"a": 1, "b": 2})
+        assert conn.alive
+        monkeypatch.setattr(conn._session, "call_tool", real)
+        result = await conn.call("add_numbers", {"a": 1, "b": 2})
+        assert result.content[0].text == "3"
+    finally:
+        await conn.close()
     assert mcp_children() == set()
 
 

@@ -23,7 +23,7 @@ import pytest_asyncio
 from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 
 from tests.conftest import agentrt_command, clean_env, run_agentrt, running_sim
-from tests.media_fixtures import LOOKER, gif, jpeg, png, webp
+from tests.media_fixtures import LOOKER, gif, jpeg, png, serving_looker, webp
 from tests.serve21_fixtures import TOKEN, auth, stub_at
 
 NOWHERE = "127.0.0.1:1"  # nothing listens: a model call would fail with exit 3
@@ -114,23 +114,8 @@ async def test_a_good_image_after_a_bad_one_still_fails_the_command(tmp_path: Pa
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def served() -> AsyncIterator[str]:
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
-    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-hostile-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(Catalog.from_paths([spec]), client, TokenAuth([TOKEN])) as server,
-        ):
-            yield server.address
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN) as server:
+        yield server.address
 
 
 def _img(**fields: Any) -> pb.InputPart:
@@ -154,6 +139,8 @@ BAD_PARTS: list[tuple[str, list[pb.InputPart], str]] = [
     ("empty part", [pb.InputPart()], "parts[0]: set image or file"),
     ("file without name", [_file(data=b"abc")], "parts[0].file: a file needs a name"),
     ("file without source", [_file(name="a.txt")], "parts[0].file: set data or file_id"),
+    ("empty image file_id", [_img(file_id="")], "parts[0].image.file_id: give the uploaded"),
+    ("empty file file_id", [_file(file_id=" ")], "parts[0].file.file_id: give the uploaded"),
     ("second part bad", [_img(data=png(1, 1)), _img(data=TEXT)], "parts[1].image"),
     ("too many parts", [_img(url="https://e.org/a.png")] * 17, "parts has 17 entries"),
 ]
@@ -327,25 +314,8 @@ BAD_REST_PARTS: list[tuple[str, list[dict[str, Any]], str]] = [
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def rest_address() -> AsyncIterator[str]:
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
-    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-rest-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(
-                Catalog.from_paths([spec]), client, TokenAuth([TOKEN]), http_port=0
-            ) as server,
-        ):
-            yield f"http://{server.http_address}"
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN, http_port=0) as server:
+        yield f"http://{server.http_address}"
 
 
 @pytest.mark.e2e

@@ -21,7 +21,7 @@ import pytest_asyncio
 from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 
 from tests.conftest import SimProcess, agentrt_command, clean_env, run_agentrt, running_sim
-from tests.media_fixtures import LOOKER, gif, jpeg, png, webp
+from tests.media_fixtures import LOOKER, gif, jpeg, png, serving_looker, webp
 from tests.serve21_fixtures import TOKEN, auth, stub_at
 
 NOTES = "The meeting moved to Thursday. Bring the budget sheet.\n"
@@ -94,24 +94,8 @@ async def test_run_image_url_and_detail_reach_the_model(
 
 @pytest_asyncio.fixture
 async def served() -> AsyncIterator[str]:
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
-    folder = Path(os.environ.get("TMPDIR", "/tmp"))
-    spec = folder / f"looker-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(Catalog.from_paths([spec]), client, TokenAuth([TOKEN])) as server,
-        ):
-            yield server.address
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN) as server:
+        yield server.address
 
 
 @pytest.mark.e2e
@@ -205,12 +189,6 @@ def test_temporal_batch_lines_with_images_are_acknowledged(
 async def test_serve_rest_doors_take_pictures_and_files() -> None:
     import aiohttp
 
-    from agentrt.serve.auth import TokenAuth
-    from agentrt.serve.catalog import Catalog
-    from agentrt.serve.server import AgentServer
-    from agentrt.sim.server import Simulator
-    from agentrt.xai.client import Client
-
     picture = "data:image/png;base64," + base64.b64encode(png(320, 200)).decode()
     notes = base64.b64encode(NOTES.encode()).decode()
     responses = {
@@ -238,25 +216,13 @@ async def test_serve_rest_doors_take_pictures_and_files() -> None:
             }
         ],
     }
-    spec = Path(os.environ.get("TMPDIR", "/tmp")) / f"looker-rest-e2e-{os.getpid()}.yaml"
-    spec.write_text(LOOKER)
     headers = {"authorization": f"Bearer {TOKEN}"}
-    try:
-        async with (
-            Simulator() as sim,
-            Client(endpoint=sim.address) as client,
-            AgentServer(
-                Catalog.from_paths([spec]), client, TokenAuth([TOKEN]), http_port=0
-            ) as server,
-            aiohttp.ClientSession() as http,
-        ):
-            base = f"http://{server.http_address}/v1"
-            async with http.post(f"{base}/responses", json=responses, headers=headers) as r:
-                answered = await r.json()
-            async with http.post(f"{base}/chat/completions", json=chat, headers=headers) as r:
-                chatted = await r.json()
-    finally:
-        spec.unlink()
+    async with serving_looker(TOKEN, http_port=0) as server, aiohttp.ClientSession() as http:
+        base = f"http://{server.http_address}/v1"
+        async with http.post(f"{base}/responses", json=responses, headers=headers) as r:
+            answered = await r.json()
+        async with http.post(f"{base}/chat/completions", json=chat, headers=headers) as r:
+            chatted = await r.json()
     text = answered["output"][-1]["content"][0]["text"]
     assert text.startswith("I see a 320x200 PNG image (")
     assert "notes.txt says: “The meeting moved to Thursday.”" in text

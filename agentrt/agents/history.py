@@ -271,9 +271,12 @@ async def _summarize(loop: Any, old: list[Message]) -> tuple[Message, ...]:
     for m in old:
         calls = "".join(f" [calls {c.name}({c.arguments})]" for c in m.tool_calls)
         lines.append(f"{m.role}: {_text(m)}{calls}")
-    request = loop.setup.request([system(_SUMMARIZE), user("\n".join(lines))])
-    fields = request.__dict__  # a fresh request: no tools, plain text
-    fields.update(tools=(), response_format=None, tool_choice=None)
+    request = replace(  # the agent's model and settings, without tools: plain text
+        loop.setup.request([system(_SUMMARIZE), user("\n".join(lines))]),
+        tools=(),
+        response_format=None,
+        tool_choice=None,
+    )
     response = await loop.model.complete(request, timeout=loop.remaining())
     loop.add_usage(response.usage)
     return (user(SUMMARY_PREFIX + response.content),)

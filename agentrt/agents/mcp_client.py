@@ -82,7 +82,7 @@ class MCPConnection:
             ready.cancel()
         if self._ready.is_set() and not self._task.done():
             return
-        reason = self._why(timed_out=not done)
+        reason = self._clean(self._why(timed_out=not done))  # url, args, cwd may hold ${ENV}
         await self.close()
         raise MCPServerError(self.config.name, reason)
 
@@ -136,12 +136,12 @@ class MCPConnection:
 
     async def _own(self) -> None:
         """The owner task: connect, list the tools, serve refreshes until closed."""
-        from mcp.client.session import ClientSession
-
         # the mcp package logs a server's bad output with tracebacks: not on the user's
         # terminal by default (Python's last-resort handler); a configured root logger sees it
         logging.getLogger("mcp").addHandler(_SILENT)
         try:
+            from mcp.client.session import ClientSession  # in the try: a missing extra is reported
+
             async with contextlib.AsyncExitStack() as stack:
                 if isinstance(self.config, MCPStdio):
                     await self._stderr.start()
@@ -206,6 +206,10 @@ class MCPConnection:
         """Why the server could not start, in one line, with what to fix."""
         config = self.config
         failure = self._failure
+        if isinstance(
+            failure, ImportError
+        ):  # the optional extra is missing: not the server's fault
+            return f"{_short(failure)}; install the mcp extra: pip install 'agentrt[mcp]'"
         if isinstance(config, MCPStdio) and config.cwd and not os.path.isdir(config.cwd):
             return f"its cwd {config.cwd!r} is not a directory; fix cwd"
         if isinstance(config, MCPStdio) and isinstance(failure, OSError):
@@ -235,18 +239,23 @@ class MCPConnection:
         return " (it has exited)" if gone else ""
 
     def _clean(self, text: str) -> str:
-        """``text`` without the config's secret values (env values, header values)."""
+        """``text`` without the config's secret values (env and header values, ${ENV} values)."""
         for secret in self.config.secrets():
             text = text.replace(secret, "***")
-        return " ".join(text.split())
+        return " ".join(self.config.redactions.text(text).split())
 
 
 def _fatal(e: Exception) -> bool:
-    """Whether a call's error means the connection is gone (not one call's JSON-RPC error)."""
+    """Whether a call's error means the connection is gone (not one call's error: a JSON-RPC
+    error, or a result that fails validation, leaves the server up for the next call)."""
+    import anyio
     from mcp.shared.exceptions import MCPError
     from mcp_types.jsonrpc import CONNECTION_CLOSED
 
-    return not isinstance(e, MCPError) or e.code == CONNECTION_CLOSED
+    if isinstance(e, MCPError):
+        return e.code == CONNECTION_CLOSED
+    gone = (anyio.ClosedResourceError, anyio.BrokenResourceError, anyio.EndOfStream, OSError)
+    return isinstance(e, gone)
 
 
 def _short(e: BaseException) -> str:
@@ -311,7 +320,7 @@ class _StderrTail(asyncio.Protocol):
     def _keep(self, line: str) -> None:
         for secret in self._config.secrets():
             line = line.replace(secret, "***")
-        line = line.rstrip()[:500]
+        line = self._config.redactions.text(line).rstrip()[:500]
         if line:
             self._lines.append(line)
             log.debug("MCP server %s: %s", self._config.name, line)

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from agentrt.errors import UsageError
+from agentrt.telemetry.redaction import NO_REDACTIONS, Redactions
 
 __all__ = ["DEFAULT_MCP_STARTUP_TIMEOUT", "DEFAULT_MCP_TIMEOUT", "MCPHttp", "MCPServer", "MCPStdio"]
 
@@ -34,7 +35,7 @@ DEFAULT_MCP_STARTUP_TIMEOUT = 15.0
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class _Common:
     """What both kinds of server share (see :class:`MCPStdio` for the fields)."""
 
@@ -44,6 +45,8 @@ class _Common:
     timeout: float = DEFAULT_MCP_TIMEOUT
     startup_timeout: float = DEFAULT_MCP_STARTUP_TIMEOUT
     needs_approval: bool | tuple[str, ...] = False
+    # values a spec took from ${ENV} (in url, args, cwd ...): used, masked in every message
+    redactions: Redactions = field(default=NO_REDACTIONS, repr=False, compare=False)
 
     def _check_common(self, name: str) -> None:
         if not _NAME.match(name):
@@ -63,6 +66,13 @@ class _Common:
         if not isinstance(self.needs_approval, bool):
             _fix(self, "needs_approval", _strings(name, "needs_approval", self.needs_approval))
 
+    def __repr__(self) -> str:
+        """The dataclass repr, without env/header values and with ``${ENV}`` values masked."""
+        from dataclasses import fields
+
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return self.redactions.text(f"{type(self).__name__}({', '.join(shown)})")
+
     def selects(self, tool_name: str) -> bool:
         """Whether the server's tool ``tool_name`` is offered (``include`` then ``exclude`` globs)."""
         if self.include and not any(fnmatch.fnmatchcase(tool_name, p) for p in self.include):
@@ -81,7 +91,7 @@ class _Common:
         return any(fnmatch.fnmatchcase(tool_name, p) for p in rule)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class MCPStdio(_Common):
     """An MCP server started as a child process, spoken to over its stdin and stdout.
 
@@ -97,6 +107,7 @@ class MCPStdio(_Common):
         timeout: seconds one call may take (the model gets a timeout error).
         startup_timeout: seconds the server may take to start and list its tools.
         needs_approval: ``True`` (every tool), or tool names/globs whose calls a person approves.
+        redactions: strings (values from ``${ENV}``) masked wherever the server is described.
     """
 
     name: str
@@ -136,7 +147,7 @@ class MCPStdio(_Common):
         return tuple(v for v in self.env.values() if len(v) >= 4)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class MCPHttp(_Common):
     """An MCP server reached over streamable HTTP.
 
@@ -144,7 +155,8 @@ class MCPHttp(_Common):
         name: the server's name in errors, traces and ``agentrt validate``.
         url: its ``http://`` or ``https://`` endpoint, e.g. ``http://127.0.0.1:8000/mcp``.
         headers: sent on every request (e.g. ``Authorization``; values never shown).
-        include, exclude, prefix, timeout, startup_timeout, needs_approval: as :class:`MCPStdio`.
+        include, exclude, prefix, timeout, startup_timeout, needs_approval, redactions: as
+            :class:`MCPStdio`.
     """
 
     name: str

@@ -54,6 +54,8 @@ def _image(image: pb.ImageInput, where: str) -> Image:
             raise UsageError(f"{where}.url: give an http(s):// or data: URL")
         return image_part(image.url, detail=detail, where=where)
     if source == "file_id":
+        if not image.file_id.strip():
+            raise UsageError(f"{where}.file_id: give the uploaded picture's file id")
         return Image(file_id=image.file_id, detail=check_detail(detail, f"{where}.detail"))
     raise UsageError(f"{where}: set url, data or file_id")
 
@@ -63,5 +65,7 @@ def _file(file: pb.FileInput, where: str) -> File:
     if source == "data":
         return file_from_bytes(file.data, name=file.name, where=where)
     if source == "file_id":
+        if not file.file_id.strip():
+            raise UsageError(f"{where}.file_id: give the uploaded file's id")
         return File(file_id=file.file_id, filename=file.name)
     raise UsageError(f"{where}: set data or file_id")

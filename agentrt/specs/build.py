@@ -169,6 +169,7 @@ def mcp_servers(spec: ResolvedSpec) -> list[MCPServer]:
             "exclude": tuple(entry.exclude or ()),
             "prefix": entry.prefix or "",
             "needs_approval": _approval(entry.needs_approval),
+            "redactions": spec.redactions,  # ${ENV} values in url, args, cwd: never shown
         }
         for key in ("timeout", "startup_timeout"):
             if getattr(entry, key) is not None:
