@@ -37,7 +37,7 @@ START_FAILURES = {
         "its stderr said: cannot start: missing config",
     ),
     "garbage on stdout": (
-        lambda: MCPStdio("s", PY, server_args("--mode", "garbage"), startup_timeout=1),
+        lambda: MCPStdio("s", PY, server_args("--mode", "garbage"), startup_timeout=2),
         "not JSON-RPC",
     ),
     "hangs at start": (

@@ -14,8 +14,30 @@ import os
 import sys
 import time
 
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+
+def _misbehave(argv: list[str]) -> None:
+    """The broken modes act before the mcp import, so they misbehave at once even on a busy machine."""
+    mode = argv[argv.index("--mode") + 1] if "--mode" in argv[:-1] else "ok"
+    if mode == "garbage":
+        for _ in range(3):
+            print("this is not JSON-RPC", flush=True)
+        sys.stdout.write('{"jsonrpc": "2.0", "id": 1, "result": 42}\n')
+        sys.stdout.flush()
+        time.sleep(60)
+        sys.exit(0)
+    if mode == "hang":
+        time.sleep(60)
+        sys.exit(0)
+    if mode == "exit":
+        print("cannot start: missing config", file=sys.stderr)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    _misbehave(sys.argv[1:])
+
+from mcp.server.mcpserver import Context, MCPServer  # noqa: E402
+from mcp.server.mcpserver.exceptions import ToolError  # noqa: E402
 
 server = MCPServer("agentrt-test-tools")
 
@@ -83,19 +105,6 @@ def main() -> None:
     p.add_argument("--mode", default="ok")
     p.add_argument("--tag", default="")  # lets a test find its own server processes
     args = p.parse_args()
-    if args.mode == "garbage":
-        for _ in range(3):
-            print("this is not JSON-RPC", flush=True)
-        sys.stdout.write('{"jsonrpc": "2.0", "id": 1, "result": 42}\n')
-        sys.stdout.flush()
-        time.sleep(60)
-        return
-    if args.mode == "hang":
-        time.sleep(60)
-        return
-    if args.mode == "exit":
-        print("cannot start: missing config", file=sys.stderr)
-        sys.exit(3)
     if args.http:
         server.run("streamable-http", host="127.0.0.1", port=args.http)
     else:
