@@ -14,6 +14,7 @@ import pytest
 from agentrt.errors import (
     AuthenticationError,
     InvalidRequest,
+    MCPServerError,
     RateLimited,
     StreamInterrupted,
     Unavailable,
@@ -142,6 +143,14 @@ def test_upstream_authentication_errors_say_nothing_of_the_key() -> None:
     assert code == grpc.StatusCode.INTERNAL
     assert "xai-secret-key" not in details
     assert "credentials" in details
+
+
+def test_a_pooled_mcp_server_that_cannot_restart_is_unavailable_without_its_config() -> None:
+    exc = MCPServerError("files", "cannot run '/opt/secret/bin/fs': not found; check command")
+    code, details = status_for(exc, SCRUB)
+    assert code == grpc.StatusCode.UNAVAILABLE
+    assert "'files'" in details
+    assert "/opt/secret" not in details  # the reason stays in the server's log
 
 
 def test_the_key_is_scrubbed_from_any_message() -> None:

@@ -17,6 +17,7 @@ import grpc
 
 from agentrt.errors import (
     AuthenticationError,
+    MCPServerError,
     PermissionDenied,
     RateLimited,
     RPCError,
@@ -79,6 +80,12 @@ def _classify(exc: BaseException) -> tuple[grpc.StatusCode, str]:
         return (
             grpc.StatusCode.UNAVAILABLE,
             "the model service is rate limiting this server; retry later",
+        )
+    if isinstance(exc, MCPServerError):  # a pooled server died and cannot start again
+        return (
+            grpc.StatusCode.UNAVAILABLE,
+            f"the agent's MCP server {exc.server!r} is not available (see the server's log); "
+            "retry later",
         )
     if isinstance(exc, (TransportError, StreamInterrupted)):
         return grpc.StatusCode.UNAVAILABLE, f"the model service could not be reached: {exc}"
