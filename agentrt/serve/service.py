@@ -25,7 +25,7 @@ from agentrt_protos.agentrt.v1 import agent_pb2 as pb
 from agentrt.agents.approval import ApprovalRequired
 from agentrt.agents.session import MemoryStore, SessionStore
 from agentrt.agents.tool_threads import ToolThreads, default_tool_threads
-from agentrt.errors import AgentError, SessionConflict
+from agentrt.errors import AgentError, MCPServerError, SessionConflict
 from agentrt.serve.auth import caller_key
 from agentrt.serve.convert import (
     agent_details,
@@ -373,6 +373,6 @@ class AgentsService:
             yield
         except Exception as exc:  # cancellation (a BaseException) passes through untouched
             code, details = status_for(exc, self.scrub)
-            if code is grpc.StatusCode.INTERNAL:
+            if code is grpc.StatusCode.INTERNAL or isinstance(exc, MCPServerError):
                 print(f"agentrt serve: {details}: {self.scrub(repr(exc))}", file=sys.stderr)
             await context.abort(code, details)
