@@ -265,7 +265,7 @@ def run_case(name: str, address: str, runs: int, sim_pid: int) -> dict[str, Any]
         return runner.run(main())
 
 
-def turn_timeline(address: str) -> float:
+def turn_timeline(address: str, pacing: tuple[int, int]) -> float:
     """The simulator's own time for one turn, in seconds: TTFT + ITL x (chunks - 1).
 
     Chunks are counted on one sequential run of the floor (each turn the same count,
@@ -286,7 +286,8 @@ def turn_timeline(address: str) -> float:
         }
     assert len(counts) == 1, f"turns differ in chunks: {counts}"
     (chunks,) = counts
-    return (TTFT_MS + ITL_MS * (chunks - 1)) / 1000
+    ttft_ms, itl_ms = pacing
+    return (ttft_ms + itl_ms * (chunks - 1)) / 1000
 
 
 def _summary(result: dict[str, Any], timeline: float) -> dict[str, float]:
@@ -305,18 +306,18 @@ def _summary(result: dict[str, Any], timeline: float) -> dict[str, float]:
     }
 
 
-def measure(sizes: list[int], rounds: int) -> tuple[dict[str, dict[str, list[float]]], float]:
+def measure(sizes: list[int], rounds: int, pacing: tuple[int, int]) -> tuple[dict[str, dict[str, list[float]]], float]:
     """Per ``"client, N runs"``: each figure's samples over ``rounds``; and the turn timeline."""
     out: dict[str, dict[str, list[float]]] = {}
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "script.json"
         script.write_text(json.dumps({"per_conversation": True, "turns": SCRIPT_RUN}))
-        flags = ("--ttft-ms", str(TTFT_MS), "--itl-ms", str(ITL_MS))
+        flags = ("--ttft-ms", str(pacing[0]), "--itl-ms", str(pacing[1]))
         flags += ("--tokens-per-chunk", str(TOKENS_PER_CHUNK), "--script", str(script))
         with running_sim(*flags) as sim:
             _raise_fd_limit()
-            timeline = turn_timeline(sim.address)
+            timeline = turn_timeline(sim.address, pacing)
             for r in range(rounds):
                 for size in sizes:
                     for name in CLIENTS:
@@ -381,8 +382,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
     args = parser.parse_args(argv)
-    sizes, rounds = ([10, 30], 1) if args.quick else (args.sizes, args.rounds)
-    results, timeline = measure(sizes, rounds)
+    # --quick: a fast model too (the smoke run checks the machinery, not the figures)
+    sizes, rounds = ([10], 1) if args.quick else (args.sizes, args.rounds)
+    pacing = (20, 2) if args.quick else (TTFT_MS, ITL_MS)
+    results, timeline = measure(sizes, rounds, pacing)
     print(f"\nsimulator timeline per turn: {timeline * 1000:.0f} ms")
     ratios = report(results, sizes)
     write_results(
