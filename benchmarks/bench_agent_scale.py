@@ -47,6 +47,7 @@ import tempfile
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ from tests.conftest import running_sim
 TTFT_MS, ITL_MS, TOKENS_PER_CHUNK = 300, 50, 5  # 10 ms per token
 POOL = 4  # channels: agentrt's default pool_size, and the floor's
 WARMUP_RUNS = 20
-CLIENTS = ("agentrt", "xai-sdk by hand", "floor")
+TRACED = "agentrt, tracing on"
+CLIENTS = ("agentrt", TRACED, "xai-sdk by hand", "floor")
 _WORDS = "the weather service reports steady conditions over the city this afternoon and "
 PREFACE = (_WORDS * 4).strip()  # ~50 tokens
 SCRIPT_RUN = [
@@ -93,7 +95,28 @@ def _raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-def _agentrt(address: str) -> tuple[Callable[[], Coroutine[Any, Any, int]], Any]:
+def _telemetry() -> Any:
+    """Spans (simple processor, to an exporter that drops them) and metrics (in memory) on."""
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+    from agentrt.telemetry.tracing import Telemetry
+
+    class Drop(SpanExporter):  # export costs what the SDK costs, and memory stays flat
+        def export(self, spans: Any) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    tracer_provider = TracerProvider(shutdown_on_exit=False)
+    tracer_provider.add_span_processor(SimpleSpanProcessor(Drop()))
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()], shutdown_on_exit=False)
+    return Telemetry(tracer_provider=tracer_provider, meter_provider=meter_provider)
+
+
+def _agentrt(
+    address: str, *, traced: bool = False
+) -> tuple[Callable[[], Coroutine[Any, Any, int]], Any]:
     from agentrt.agents.agent import Agent
     from agentrt.agents.events import RunFinished
     from agentrt.agents.limits import Limits
@@ -107,7 +130,8 @@ def _agentrt(address: str) -> tuple[Callable[[], Coroutine[Any, Any, int]], Any]
         tools=[get_weather, get_time],
         limits=limits,
     )
-    client = Client(api_key="bench", endpoint=address, pool_size=POOL)
+    telemetry = _telemetry() if traced else None
+    client = Client(api_key="bench", endpoint=address, pool_size=POOL, telemetry=telemetry)
 
     async def one_run() -> int:
         turns = 0
@@ -197,7 +221,8 @@ def _agentrt_client(address: str) -> tuple[Callable[[], Coroutine[Any, Any, int]
     return one_run, client.close
 
 
-_MAKERS = {
+_MAKERS: dict[str, Callable[[str], Any]] = {
+    TRACED: partial(_agentrt, traced=True),
     "agentrt client": _agentrt_client,
     "agentrt": _agentrt,
     "xai-sdk by hand": _xai_sdk,
@@ -306,7 +331,9 @@ def _summary(result: dict[str, Any], timeline: float) -> dict[str, float]:
     }
 
 
-def measure(sizes: list[int], rounds: int, pacing: tuple[int, int]) -> tuple[dict[str, dict[str, list[float]]], float]:
+def measure(
+    sizes: list[int], rounds: int, pacing: tuple[int, int]
+) -> tuple[dict[str, dict[str, list[float]]], float]:
     """Per ``"client, N runs"``: each figure's samples over ``rounds``; and the turn timeline."""
     out: dict[str, dict[str, list[float]]] = {}
     ctx = multiprocessing.get_context("spawn")
@@ -362,11 +389,13 @@ def report(results: dict[str, dict[str, list[float]]], sizes: list[int]) -> dict
         ratios[str(size)] = {
             "vs_xai_sdk": cpu("agentrt") / cpu("xai-sdk by hand"),
             "vs_floor": cpu("agentrt") / cpu("floor"),
+            "tracing_cost": cpu(TRACED) / cpu("agentrt") - 1,
         }
         print(
             f"{size:,} runs: agentrt client CPU per turn {ratios[str(size)]['vs_xai_sdk']:.2f}x "
             f"xai-sdk's (goal <= 0.5x), {ratios[str(size)]['vs_floor']:.2f}x the floor's "
-            "(goal <= 1.3x)"
+            f"(goal <= 1.3x); tracing on costs {ratios[str(size)]['tracing_cost']:+.0%} "
+            "client CPU per turn (goal <= +10%)"
         )
     return ratios
 
