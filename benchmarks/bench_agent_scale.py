@@ -205,6 +205,8 @@ def _floor(address: str) -> tuple[Callable[[], Coroutine[Any, Any, int]], Any]:
 
 
 def _agentrt_client(address: str) -> tuple[Callable[[], Coroutine[Any, Any, int]], Any]:
+    """Diagnostic, not in :data:`CLIENTS`: the floor's requests through agentrt's ``Client``
+    (no agent), to split agentrt's cost into client and loop (``run_case("agentrt client", ...)``)."""
     from agentrt.xai.client import Client
     from benchmarks.bench_agent import _floor_requests
 
