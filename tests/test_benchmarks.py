@@ -19,9 +19,17 @@ BENCHMARKS = sorted(p.stem.removeprefix("bench_") for p in (ROOT / "benchmarks")
 
 
 def test_every_benchmark_is_listed() -> None:
-    assert {"agent", "durable", "import", "load", "serve", "sim", "stream", "tracing"} <= set(
-        BENCHMARKS
-    )
+    assert {
+        "agent",
+        "agent_scale",
+        "durable",
+        "import",
+        "load",
+        "serve",
+        "sim",
+        "stream",
+        "tracing",
+    } <= set(BENCHMARKS)
 
 
 @pytest.mark.timeout(240)

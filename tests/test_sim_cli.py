@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from pathlib import Path
@@ -179,6 +180,33 @@ def test_script_file_replays_then_fails_naming_the_script(tmp_path: Path) -> Non
             stub.GetCompletion(_request(), timeout=10)
         assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert f"script {json_script} ran out" in (info.value.details() or "")
+
+
+def test_a_per_conversation_script_replays_from_the_start_for_each_conversation(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "per.json"
+    turns = [{"tool_calls": [{"name": "lookup", "arguments": {"id": 1}}]}, {"text": "done"}]
+    script.write_text(json.dumps({"per_conversation": True, "turns": turns}), encoding="utf-8")
+    called = chat_pb2.Message(
+        role=chat_pb2.ROLE_ASSISTANT,
+        tool_calls=[chat_pb2.ToolCall(id="c1", function=chat_pb2.FunctionCall(name="lookup"))],
+    )
+    answered = _request()
+    answered.messages.extend([called, chat_pb2.Message(role=chat_pb2.ROLE_TOOL, tool_call_id="c1")])
+    twice = _request()
+    twice.messages.extend([called, called])
+    with running_sim("--script", str(script)) as sim, grpc.insecure_channel(sim.address) as channel:
+        stub = chat_pb2_grpc.ChatStub(channel)
+        for _ in range(3):  # three new conversations: each starts at turn 1
+            out = stub.GetCompletion(_request(), timeout=10).outputs[0].message
+            assert out.tool_calls[0].function.name == "lookup"
+        assert stub.GetCompletion(answered, timeout=10).outputs[0].message.content == "done"
+        with pytest.raises(grpc.RpcError) as info:
+            stub.GetCompletion(twice, timeout=10)
+        assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "model call 3 has no scripted reply" in (info.value.details() or "")
+    assert "never used" not in sim.stderr
 
 
 def test_malformed_script_is_rejected_before_serving(tmp_path: Path) -> None:

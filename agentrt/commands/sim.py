@@ -100,7 +100,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="S",
         help="shutdown grace: in-flight calls get this long (5, 500ms; a second signal ends them)",
     )
-    p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
+    p.add_argument(
+        "--script",
+        metavar="FILE",
+        help="replay turns from a YAML/JSON file (with per_conversation: true, each conversation "
+        "replays it from its first turn)",
+    )
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
     from agentrt.commands.sim_files import add_file_flags

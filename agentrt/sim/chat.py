@@ -78,6 +78,14 @@ def text_metadata(context: Context) -> dict[str, str]:
     return {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
+def _answered(
+    request: chat_pb2.GetCompletionsRequest, history: tuple[chat_pb2.Message, ...]
+) -> int:
+    """The assistant turns in the call's conversation (a per-conversation script's cursor)."""
+    role = chat_pb2.ROLE_ASSISTANT
+    return sum(m.role == role for m in history) + sum(m.role == role for m in request.messages)
+
+
 async def _stall_for_deadline(plan: CallPlan, context: Context) -> None:
     remaining = context.time_remaining()
     cap = plan.deadline_stall_ms / 1000
@@ -126,7 +134,7 @@ class ChatService:
         prompt = prompt_from_request(request, history)
         delay_s = 0.0
         if self.script is not None:
-            turn = self.script.next_turn()
+            turn = self.script.next_turn(_answered(request, history))
             delay_s = turn.delay_ms / 1000
             if turn.error is not None:
                 await asyncio.sleep(delay_s)

@@ -17,6 +17,12 @@ Each model call takes the next turn, whatever the request says::
 
 When every turn has been used, the next call fails with FAILED_PRECONDITION
 naming the script, so a test that makes one call too many fails loudly.
+
+A mapping may also say ``per_conversation: true``: then the cursor is the
+conversation's, not the server's. A call whose messages hold K assistant turns
+takes turn K+1, so any number of concurrent conversations each replay the
+script from its start (what a benchmark of many agent runs at once needs).
+A conversation longer than the script fails as above.
 """
 
 from __future__ import annotations
@@ -85,28 +91,34 @@ class ScriptTurn:
 class Script:
     """The turns of one script and a cursor; :meth:`next_turn` fails loudly past the end."""
 
-    def __init__(self, turns: Sequence[ScriptTurn], *, name: str) -> None:
+    def __init__(
+        self, turns: Sequence[ScriptTurn], *, name: str, per_conversation: bool = False
+    ) -> None:
         self.turns = tuple(turns)
         self.name = name
         self.used = 0
+        self.per_conversation = per_conversation
 
     @property
     def remaining(self) -> int:
-        """Turns not used yet."""
-        return len(self.turns) - self.used
+        """Turns not used yet (0 for a per-conversation script: each conversation has its own)."""
+        return 0 if self.per_conversation else max(0, len(self.turns) - self.used)
 
-    def next_turn(self) -> ScriptTurn:
-        """The next turn; FAILED_PRECONDITION once the script has run out."""
-        if self.used >= len(self.turns):
-            self.used += 1
+    def next_turn(self, answered: int = 0) -> ScriptTurn:
+        """The next turn; FAILED_PRECONDITION once the script has run out.
+
+        ``answered``: the assistant turns already in the call's conversation (the
+        cursor when :attr:`per_conversation`, else ignored).
+        """
+        index = answered if self.per_conversation else self.used
+        self.used += 1
+        if index >= len(self.turns):
             raise SimStatus(
                 grpc.StatusCode.FAILED_PRECONDITION,
                 f"script {self.name} ran out: all {len(self.turns)} turns were used and "
-                f"model call {self.used} has no scripted reply",
+                f"model call {index + 1} has no scripted reply",
             )
-        turn = self.turns[self.used]
-        self.used += 1
-        return turn
+        return self.turns[index]
 
 
 def load_script(source: str | Path | Sequence[Mapping[str, Any]]) -> Script:
@@ -128,13 +140,18 @@ def load_script(source: str | Path | Sequence[Mapping[str, Any]]) -> Script:
         name = str(path)
     else:
         data, name = list(source), "<inline script>"
+    per_conversation = False
     if isinstance(data, Mapping):
+        per_conversation = data.get("per_conversation", False)
+        if not isinstance(per_conversation, bool):
+            raise UsageError(f"script {name}: per_conversation must be true or false")
         data = data.get("turns")
     if not isinstance(data, list) or not data:
         raise UsageError(
             f"script {name}: expected a non-empty list of turns (or a mapping with 'turns')"
         )
-    return Script([_turn(t, name, i) for i, t in enumerate(data)], name=name)
+    turns = [_turn(t, name, i) for i, t in enumerate(data)]
+    return Script(turns, name=name, per_conversation=per_conversation)
 
 
 def _parse(text: str, path: Path) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
@@ -39,6 +40,7 @@ _OPTIONAL_FLOATS = (
 _OPTIONAL_INTS = (("max_tokens", Attr.REQUEST_MAX_TOKENS), ("seed", Attr.REQUEST_SEED))
 
 
+@lru_cache(maxsize=64)  # a client has one or two endpoints; every call asks
 def split_endpoint(endpoint: str) -> tuple[str, int]:
     """``HOST:PORT`` as ``server.address`` and ``server.port`` (IPv6 brackets off; no port: 443)."""
     host, _, port = endpoint.rpartition(":")

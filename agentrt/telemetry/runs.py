@@ -131,24 +131,29 @@ class AgentRun:
             result = self._result if exc is None else getattr(exc, "result", None)
             if exc is not None and not isinstance(exc, GeneratorExit):
                 attrs[Attr.ERROR_TYPE] = fail_span(span, exc, self._redactions)
-            if span is not None and result is not None:
-                usage = result.usage
-                span.set_attribute(Attr.USAGE_INPUT, usage.prompt_tokens)
-                span.set_attribute(
-                    Attr.USAGE_OUTPUT, usage.completion_tokens + usage.reasoning_tokens
-                )
-                if usage.cost_in_usd_ticks is not None:
-                    span.set_attribute(Attr.USAGE_COST, usage.cost_usd)
-                if self._inst.capture and exc is None:
-                    said = self._redactions.text(result.text)
-                    text = [{"type": "text", "content": said}]
-                    messages = [{"role": "assistant", "parts": text, "finish_reason": "stop"}]
-                    span.set_attribute(Attr.OUTPUT_MESSAGES, content.dumps(messages))
+            if span is not None and result is not None and span.is_recording():
+                span.set_attributes(self._result_attributes(result, exc))
             self._inst.agent_duration.record(time.perf_counter() - self._t0, attrs)
             if span is not None:
                 span.end()
         except Exception:
             pass
+
+    def _result_attributes(self, result: Any, exc: BaseException | None) -> dict[str, Any]:
+        """Usage (and the answer, when content is captured): set in one call, one lock."""
+        usage = result.usage
+        attrs: dict[str, Any] = {
+            Attr.USAGE_INPUT: usage.prompt_tokens,
+            Attr.USAGE_OUTPUT: usage.completion_tokens + usage.reasoning_tokens,
+        }
+        if usage.cost_in_usd_ticks is not None:
+            attrs[Attr.USAGE_COST] = usage.cost_usd
+        if self._inst.capture and exc is None:
+            said = self._redactions.text(result.text)
+            text = [{"type": "text", "content": said}]
+            messages = [{"role": "assistant", "parts": text, "finish_reason": "stop"}]
+            attrs[Attr.OUTPUT_MESSAGES] = content.dumps(messages)
+        return attrs
 
 
 class ToolRun:
