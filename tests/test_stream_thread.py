@@ -177,3 +177,11 @@ async def test_cancel_frees_a_reader_waiting_for_room() -> None:
     stream.cancel()
     await asyncio.to_thread(stream.thread.join, 5)
     assert not stream.thread.is_alive()
+
+
+async def test_a_fast_stream_is_handed_over_in_batches_not_message_by_message() -> None:
+    call = FakeSyncCall(20_000)
+    stream = ThreadedStream(call, asyncio.get_running_loop())
+    batches = [batch async for batch in stream.batches()]
+    assert [m for batch in batches for m in batch] == list(range(20_000))
+    assert len(batches) < 2_000, f"{len(batches)} batches for 20,000 messages"

@@ -19,9 +19,13 @@ than ``BURST`` ends the burst. A message that arrives in a burst waits at most
 ``BURST_POLL``; a stream whose messages arrive one at a time (a model
 generating tokens) never enters a burst and is handed over at once.
 
+Batches: the consumer takes all the messages waiting at once (:meth:`ThreadedStream.batches`),
+so a fast stream costs one generator step per batch, not per message.
+
 Bounded: the reader stops reading (and gRPC's flow control then stops the
 server) while ``MAX_QUEUED`` messages wait for a consumer that has fallen
-behind; it goes on once the consumer has emptied the queue. Cancelling
+behind (queued, or in the batch it is on); it goes on once the consumer has
+finished them all. Cancelling
 (``cancel()``) cancels the RPC and frees a waiting reader; the thread then ends at once.
 Errors are the sync call's ``grpc.RpcError`` (translated by the transport).
 """
@@ -63,6 +67,7 @@ class ThreadedStream:
         self._queue: deque[Any] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._end: BaseException | bool = False
+        self._held = 0  # messages of the batch the consumer is on (they count as queued)
         self._room = threading.Event()  # set while the reader may read on
         self._room.set()
         self.thread = threading.Thread(target=self._read, name="agentrt-stream", daemon=True)
@@ -75,9 +80,9 @@ class ThreadedStream:
                 queue.append(message)
                 if self._waiter is not None:
                     self._notify()
-                if len(queue) >= MAX_QUEUED:  # the consumer fell behind: wait for it
+                if len(queue) + self._held >= MAX_QUEUED:  # the consumer fell behind: wait
                     self._room.clear()
-                    if len(queue) >= MAX_QUEUED:
+                    if len(queue) + self._held >= MAX_QUEUED:
                         self._notify()
                         self._room.wait()
             self._end = True
@@ -103,13 +108,26 @@ class ThreadedStream:
         return self._messages()
 
     async def _messages(self) -> AsyncIterator[Any]:
+        async for batch in self._batches():
+            for message in batch:
+                yield message
+
+    def batches(self) -> AsyncIterator[list[Any]]:
+        """The messages as lists: each hand-off's messages together (see :mod:`.transport`)."""
+        return self._batches()
+
+    async def _batches(self) -> AsyncIterator[list[Any]]:
         queue = self._queue
         pop = queue.popleft
         burst = False
         room = self._room
         while True:
-            while queue:
-                yield pop()
+            if queue:  # only this side pops: taking len(queue) messages never races the reader
+                batch = [pop() for _ in range(len(queue))]
+                self._held = len(batch)
+                yield batch
+                self._held = 0
+                continue
             if not room.is_set():  # the queue is empty: a reader waiting for room reads on
                 room.set()
             end = self._end
