@@ -39,6 +39,8 @@ from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
 
+from agentrt.xai.sync_reader import messages
+
 __all__ = ["BURST", "BURST_POLL", "MAX_QUEUED", "SINGLE_THREADED_OPTION", "ThreadedStream"]
 
 # The value of grpc.experimental.ChannelOptions.SingleThreadedUnaryStream.
@@ -76,7 +78,7 @@ class ThreadedStream:
     def _read(self) -> None:
         queue = self._queue
         try:
-            for message in self._call:
+            for message in messages(self._call):
                 queue.append(message)
                 if self._waiter is not None:
                     self._notify()
