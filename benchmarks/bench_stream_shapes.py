@@ -157,11 +157,27 @@ def server(module: str, chunks: int) -> Iterator[str]:
             proc.stdout.close()
 
 
+BEFORE = " (before)"  # a case run with the agentrt of ``--baseline DIR``
+_BASELINE: list[str] = []
+
+
+def _where(case: str) -> dict[str, Any]:
+    """Run a ``(before)`` case with ``--baseline``'s agentrt first on the path."""
+    if not case.endswith(BEFORE):
+        return {}
+    base = _BASELINE[0]
+    path = os.pathsep.join([base, os.path.join(base, "generated"), os.getcwd()])
+    rest = os.environ.get("PYTHONPATH", "")
+    return {"cwd": base, "env": {**os.environ, "PYTHONPATH": path + os.pathsep + rest}}
+
+
 def _one_stream(endpoint: str, client: str, n: int, cpu: list[float]) -> Callable[[], float]:
     def run() -> float:
-        cmd = [sys.executable, "-m", "benchmarks.bench_stream_shapes", "--worker", client]
-        cmd += ["--endpoint", endpoint, "--chunks", str(n)]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        cmd = [sys.executable, "-m", "benchmarks.bench_stream_shapes", "--worker"]
+        cmd += [client.removesuffix(BEFORE), "--endpoint", endpoint, "--chunks", str(n)]
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, check=True, **_where(client)
+        ).stdout
         figures = json.loads(out.strip().splitlines()[-1])
         if figures["chunks"] != n:
             raise RuntimeError(f"{client}: {figures['chunks']} chunks, expected {n}")
@@ -173,11 +189,11 @@ def _one_stream(endpoint: str, client: str, n: int, cpu: list[float]) -> Callabl
 
 def _cli(endpoint: str, which: str, cpu: list[float]) -> Callable[[], float]:
     """Wall seconds of one CLI run (its CPU seconds appended to ``cpu``)."""
-    cmd = _cli_cmd(endpoint, which)
+    cmd = _cli_cmd(endpoint, which.removesuffix(BEFORE))
 
     def run() -> float:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, **_where(which))
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -204,6 +220,10 @@ def _cli_cmd(endpoint: str, which: str) -> list[str]:
     return [sys.executable, "-m", "benchmarks.xai_sdk_chat", endpoint, "go"]
 
 
+def _before(case: str) -> tuple[str, ...]:
+    return (case + BEFORE,) if _BASELINE else ()
+
+
 def run_all(
     shapes: list[str], rounds: int, n: int, answer: int
 ) -> tuple[
@@ -217,11 +237,11 @@ def run_all(
     with ExitStack() as stack:
         for shape in shapes:
             endpoint = stack.enter_context(server(SHAPES[shape], answer))
-            for client in CLIENTS:
+            for client in CLIENTS + _before("agentrt / uvloop"):
                 name = f"{shape}: {client}"
                 streams[name] = _one_stream(endpoint, client, n, cpu.setdefault(name, []))
             _check_cli(endpoint, answer)
-            for which in CLI:
+            for which in CLI + _before(CLI[0]):
                 name = f"{shape}: {which}"
                 clis[name] = _cli(endpoint, which, cli_cpu.setdefault(name, []))
         one = interleave(streams, rounds)
@@ -242,7 +262,7 @@ def report(
     print("| --- | --- | ---: | ---: | ---: |")
     for shape in shapes:
         stub = one[f"{shape}: stub"]
-        for client in CLIENTS:
+        for client in CLIENTS + _before("agentrt / uvloop"):
             name = f"{shape}: {client}"
             r = median([a / b for a, b in zip(one[name], stub, strict=True)])
             ratios[name + " / stub"] = r
@@ -250,15 +270,15 @@ def report(
                 f"| {shape} | {client} | {median(one[name]):,.0f} | "
                 f"{median(cpu[name]):.1f} | {r:.2f}x |"
             )
-    print("\n| shape | CLI | wall s (median) | CPU s | xai-sdk / agentrt wall, same round | CPU |")
+    print("\n| shape | CLI | wall s (median) | CPU s | xai-sdk / it, wall, same round | CPU |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for shape in shapes:
-        a, x = f"{shape}: {CLI[0]}", f"{shape}: {CLI[1]}"
-        wall = median([b / c for b, c in zip(black[x], black[a], strict=True)])
-        cpus = median([b / c for b, c in zip(cli_cpu[x], cli_cpu[a], strict=True)])
-        ratios[f"{shape}: CLI xai-sdk / agentrt wall"] = wall
-        ratios[f"{shape}: CLI xai-sdk / agentrt cpu"] = cpus
-        for name in (a, x):
+        x = f"{shape}: {CLI[1]}"
+        for name in (f"{shape}: {c}" for c in CLI + _before(CLI[0])):
+            wall = median([b / c for b, c in zip(black[x], black[name], strict=True)])
+            cpus = median([b / c for b, c in zip(cli_cpu[x], cli_cpu[name], strict=True)])
+            ratios[f"{name} wall: xai-sdk / it"] = wall
+            ratios[f"{name} cpu: xai-sdk / it"] = cpus
             print(
                 f"| {shape} | {name.split(': ')[1]} | {median(black[name]):.3f} | "
                 f"{median(cli_cpu[name]):.3f} | {wall:.2f}x | {cpus:.2f}x |"
@@ -274,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--answer", type=int, default=50_000, help="chunks of the CLI's answer")
     parser.add_argument("--shapes", default=",".join(SHAPES))
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
+    parser.add_argument("--baseline", metavar="DIR", help="also run agentrt from DIR (before)")
     parser.add_argument("--worker", choices=CLIENTS, help=argparse.SUPPRESS)
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help=argparse.SUPPRESS)
@@ -281,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         worker(args.worker, args.endpoint, args.chunks, args.profile)
         return
+    if args.baseline:
+        _BASELINE.append(os.path.abspath(args.baseline))
     shapes = [s for s in args.shapes.split(",") if s]
     if "h2" in shapes and importlib.util.find_spec("h2") is None:
         print("the h2 package is not installed (pip install h2): skipping the h2 shape")
