@@ -14,9 +14,11 @@ for the next one would be woken (and the GIL handed between the two threads)
 once per message: that ping-pong, not reading, was most of the cost (≈13 µs of
 CPU per message against ≈5.5 µs for the bare sync reader). So while a burst
 lasts the consumer sleeps ``BURST_POLL`` between batches instead of asking to be
-woken; the reader fills the deque meanwhile without a hand-off. A batch smaller
-than ``BURST`` ends the burst. A message that arrives in a burst waits at most
-``BURST_POLL``; a stream whose messages arrive one at a time (a model
+woken; the reader fills the deque meanwhile without a hand-off. Messages that
+come one at a time but faster than one per ``BURST_POLL`` (a server writing one
+message per frame) start a burst too: two wake-ups closer than that. A poll that
+finds nothing ends the burst. A message that arrives in a burst waits at most
+``BURST_POLL``; a stream whose messages arrive further apart (a model
 generating tokens) never enters a burst and is handed over at once.
 
 Batches: the consumer takes all the messages waiting at once (:meth:`ThreadedStream.batches`),
@@ -122,6 +124,8 @@ class ThreadedStream:
         queue = self._queue
         pop = queue.popleft
         burst = False
+        loop = self._loop
+        woke = -1.0  # when the last wake-up was (the loop's clock)
         room = self._room
         while True:
             if queue:  # only this side pops: taking len(queue) messages never races the reader
@@ -141,12 +145,14 @@ class ThreadedStream:
                 raise end
             if burst:
                 await asyncio.sleep(BURST_POLL)
-                burst = len(queue) >= BURST
+                burst = bool(queue)  # nothing came in a whole poll: the burst is over
                 continue
-            fut = self._loop.create_future()
+            fut = loop.create_future()
             self._waiter = fut
             if queue or self._end is not False:  # raced with the reader: look again
                 self._waiter = None
                 continue
             await fut
-            burst = len(queue) >= BURST
+            # A burst: many messages at once, or wake-ups closer together than a poll.
+            woke, last = loop.time(), woke
+            burst = len(queue) >= BURST or woke - last < BURST_POLL
