@@ -225,7 +225,7 @@ def _before(case: str) -> tuple[str, ...]:
 
 
 def run_all(
-    shapes: list[str], rounds: int, n: int, answer: int
+    shapes: list[str], rounds: int, n: int, answer: int, warmup: int = 1
 ) -> tuple[
     dict[str, list[float]], dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]
 ]:
@@ -244,8 +244,8 @@ def run_all(
             for which in CLI + _before(CLI[0]):
                 name = f"{shape}: {which}"
                 clis[name] = _cli(endpoint, which, cli_cpu.setdefault(name, []))
-        one = interleave(streams, rounds)
-        black = interleave(clis, rounds)
+        one = interleave(streams, rounds, warmup=warmup)
+        black = interleave(clis, rounds, warmup=warmup)
     return one, cpu, black, cli_cpu
 
 
@@ -309,7 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         print("the h2 package is not installed (pip install h2): skipping the h2 shape")
         shapes.remove("h2")
     rounds, n, answer = (1, 2000, 2000) if args.quick else (args.rounds, args.chunks, args.answer)
-    one, cpu, black, cli_cpu = run_all(shapes, rounds, n, answer)
+    if args.quick:  # a smoke run inside the whole quick suite: one shape, no warm-up round
+        shapes = shapes[:1]
+    one, cpu, black, cli_cpu = run_all(shapes, rounds, n, answer, warmup=0 if args.quick else 1)
     ratios = report(shapes, one, cpu, black, cli_cpu)
     write_results(
         "stream_shapes",
