@@ -97,8 +97,12 @@ def python_work_per_chunk(chunks: int, repeats: int, rounds: int) -> dict[str, l
             yield parse(mid)
         yield parse(last)
 
+    async def fake_batches(*_: object, **__: object) -> Any:
+        async for message in fake_stream():
+            yield (message,)  # as the transport hands over a grpc.aio stream's messages
+
     client = Client(endpoint="127.0.0.1:1")
-    client.transport.stream = fake_stream  # type: ignore[method-assign]
+    client.transport.stream_batches = fake_batches  # type: ignore[method-assign]
     plan = LoadPlan(
         model="m", corpus=Corpus.from_prompt("hi"), concurrency=Ramp(start=1), requests=1
     )

@@ -34,10 +34,13 @@ from hpack import Decoder
 __all__ = ["MID_CHUNK", "main", "serve"]
 
 TOKEN = "tok "
+ASSISTANT = chat_pb2.ROLE_ASSISTANT  # xai-sdk prints only assistant deltas
 MID_CHUNK = chat_pb2.GetChatCompletionChunk(
     id="bench-1",
     model="bench-model",
-    outputs=[chat_pb2.CompletionOutputChunk(index=0, delta=chat_pb2.Delta(content=TOKEN))],
+    outputs=[
+        chat_pb2.CompletionOutputChunk(index=0, delta=chat_pb2.Delta(content=TOKEN, role=ASSISTANT))
+    ],
 ).SerializeToString()
 BATCH = 512  # frames per write at most
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -87,7 +90,9 @@ def _last_chunk(n: int) -> bytes:
         model="bench-model",
         outputs=[
             chat_pb2.CompletionOutputChunk(
-                index=0, delta=chat_pb2.Delta(content=TOKEN), finish_reason=sample_pb2.REASON_STOP
+                index=0,
+                delta=chat_pb2.Delta(content=TOKEN, role=ASSISTANT),
+                finish_reason=sample_pb2.REASON_STOP,
             )
         ],
         usage=usage_pb2.SamplingUsage(prompt_tokens=5, completion_tokens=n, total_tokens=n + 5),
@@ -109,9 +114,14 @@ def _unary_response(n: int) -> bytes:
     ).SerializeToString()
 
 
+DEFAULT_CHUNKS = [1000]  # chunks of a request without max_tokens (``--chunks``)
+
+
 def _count(body: bytes) -> int:
     req = chat_pb2.GetCompletionsRequest.FromString(body[5:])
-    return req.max_tokens if req.HasField("max_tokens") and req.max_tokens > 0 else 1000
+    return (
+        req.max_tokens if req.HasField("max_tokens") and req.max_tokens > 0 else DEFAULT_CHUNKS[0]
+    )
 
 
 @dataclass(slots=True)
@@ -319,11 +329,13 @@ async def serve(port: int = 0) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry: parse ``--port`` and ``--loop`` and serve."""
+    """Command-line entry: parse ``--port``, ``--loop`` and ``--chunks`` and serve."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--chunks", type=int, default=1000, help="chunks without max_tokens")
     args = parser.parse_args(argv)
+    DEFAULT_CHUNKS[0] = args.chunks
     if args.loop == "uvloop":
         import uvloop
 

@@ -74,3 +74,21 @@ async def test_authentication_failure_exits_3_without_traceback() -> None:
     assert err.startswith("agentrt: error: UNAUTHENTICATED")
     assert "wrong-key-123" not in err
     assert "Traceback" not in err
+
+
+def test_chat_starts_without_the_other_commands_or_services() -> None:
+    """Start-up is part of every `agentrt chat`: only what a chat needs is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from agentrt.commands import main; "
+        "main.build_parser(main._named_command(['--loop', 'asyncio', 'chat', 'hi'])); "
+        "from agentrt.xai.client import Client; Client(endpoint='127.0.0.1:1'); "
+        "print(sorted(m for m in sys.modules if m.startswith(('agentrt.commands.', "
+        "'agentrt.sim', 'agentrt.xai.services'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(
+        ["agentrt.commands.chat", "agentrt.commands.flag_values", "agentrt.commands.main"]
+    )

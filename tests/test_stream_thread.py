@@ -177,3 +177,38 @@ async def test_cancel_frees_a_reader_waiting_for_room() -> None:
     stream.cancel()
     await asyncio.to_thread(stream.thread.join, 5)
     assert not stream.thread.is_alive()
+
+
+async def test_a_fast_stream_is_handed_over_in_batches_not_message_by_message() -> None:
+    call = FakeSyncCall(20_000)
+    stream = ThreadedStream(call, asyncio.get_running_loop())
+    batches = [batch async for batch in stream.batches()]
+    assert [m for batch in batches for m in batch] == list(range(20_000))
+    assert len(batches) < 2_000, f"{len(batches)} batches for 20,000 messages"
+
+
+async def test_fast_single_messages_are_not_a_wake_up_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One message per frame, faster than one per poll (a grpc.aio server): polled, not woken."""
+    loop = asyncio.get_running_loop()
+    wakes = 0
+    real = loop.call_soon_threadsafe
+
+    def counting(*args: object) -> object:
+        nonlocal wakes
+        wakes += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
+
+    class Trickle:  # one message every ~0.1 ms, the GIL released in between
+        def __iter__(self) -> Iterator[int]:
+            for i in range(2_000):
+                time.sleep(0.0001)
+                yield i
+
+        def cancel(self) -> bool:
+            return True
+
+    got = [m async for m in ThreadedStream(Trickle(), loop)]
+    assert got == list(range(2_000))
+    assert wakes < 1_000, f"{wakes} wake-ups for 2,000 messages 0.1 ms apart"

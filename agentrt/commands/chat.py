@@ -93,19 +93,21 @@ async def _chat(client: Client, args: argparse.Namespace) -> ChatResponse:
     async with client:
         if not args.stream:
             return await client.chat.complete(request, timeout=args.timeout)
-        wrote = False
+        from agentrt.commands.batched_out import BatchedWriter
+
+        out, wrote = BatchedWriter(sys.stdout), False
         try:
             async with client.chat.stream(request, timeout=args.timeout) as stream:
                 async for delta in stream:
                     if not args.json and delta.content:
-                        sys.stdout.write(delta.content)
-                        sys.stdout.flush()
+                        out.write(delta.content)
                         wrote = True
         except BaseException:  # the error line must not follow partial text on its line
             if wrote:
-                sys.stdout.write("\n")
-                sys.stdout.flush()
+                out.write("\n")
+                out.flush()
             raise
+        out.flush()
         if not args.json:
             sys.stdout.write("\n")
         return stream.response

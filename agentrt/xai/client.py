@@ -97,7 +97,6 @@ from agentrt.xai.config import (
     resolve_rest_endpoint,
 )
 from agentrt.xai.retry import DEFAULT_INTERNAL_RETRIES, RetryPolicy
-from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
 from agentrt.xai.transport import Transport
 
 if TYPE_CHECKING:
@@ -106,6 +105,7 @@ if TYPE_CHECKING:
     from agentrt.xai.files import Files
     from agentrt.xai.realtime.service import Realtime
     from agentrt.xai.rest.chat import RestChat
+    from agentrt.xai.services import Auth, Documents, Embeddings, Images, Models, Tokenizer
     from agentrt.xai.video import Videos
 
 __all__ = ["Client"]
@@ -207,12 +207,6 @@ class Client:
         self._transport: Any = Transport(config)
         transport = self._transport
         self.chat: Chat | RestChat = Chat(transport, self.telemetry)
-        self.models = Models(transport)
-        self.tokenizer = Tokenizer(transport)
-        self.images = Images(transport)
-        self.embeddings = Embeddings(transport)
-        self.documents = Documents(transport)
-        self.auth = Auth(transport)
 
     def _rest(self, config: ClientConfig) -> None:
         """The REST side (aiohttp imported only now): chat, and what else REST carries."""
@@ -246,6 +240,48 @@ class Client:
         return self._transport
 
     # The services a chat never needs are imported on first use (their stubs cost ≈10-45 ms each).
+    @functools.cached_property
+    def models(self) -> Models:
+        """Models (``client.models``)."""
+        from agentrt.xai.services import Models
+
+        return Models(self._transport)
+
+    @functools.cached_property
+    def tokenizer(self) -> Tokenizer:
+        """Tokenization (``client.tokenizer``)."""
+        from agentrt.xai.services import Tokenizer
+
+        return Tokenizer(self._transport)
+
+    @functools.cached_property
+    def images(self) -> Images:
+        """Image generation (``client.images``)."""
+        from agentrt.xai.services import Images
+
+        return Images(self._transport)
+
+    @functools.cached_property
+    def embeddings(self) -> Embeddings:
+        """Embeddings (``client.embeddings``)."""
+        from agentrt.xai.services import Embeddings
+
+        return Embeddings(self._transport)
+
+    @functools.cached_property
+    def documents(self) -> Documents:
+        """Document search (``client.documents``)."""
+        from agentrt.xai.services import Documents
+
+        return Documents(self._transport)
+
+    @functools.cached_property
+    def auth(self) -> Auth:
+        """The API key's own information (``client.auth``)."""
+        from agentrt.xai.services import Auth
+
+        return Auth(self._transport)
+
     @functools.cached_property
     def files(self) -> Files:
         """Files (``client.files``): see :mod:`agentrt.xai.files`."""

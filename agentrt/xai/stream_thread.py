@@ -14,14 +14,20 @@ for the next one would be woken (and the GIL handed between the two threads)
 once per message: that ping-pong, not reading, was most of the cost (≈13 µs of
 CPU per message against ≈5.5 µs for the bare sync reader). So while a burst
 lasts the consumer sleeps ``BURST_POLL`` between batches instead of asking to be
-woken; the reader fills the deque meanwhile without a hand-off. A batch smaller
-than ``BURST`` ends the burst. A message that arrives in a burst waits at most
-``BURST_POLL``; a stream whose messages arrive one at a time (a model
+woken; the reader fills the deque meanwhile without a hand-off. Messages that
+come one at a time but faster than one per ``BURST_POLL`` (a server writing one
+message per frame) start a burst too: two wake-ups closer than that. A poll that
+finds nothing ends the burst. A message that arrives in a burst waits at most
+``BURST_POLL``; a stream whose messages arrive further apart (a model
 generating tokens) never enters a burst and is handed over at once.
+
+Batches: the consumer takes all the messages waiting at once (:meth:`ThreadedStream.batches`),
+so a fast stream costs one generator step per batch, not per message.
 
 Bounded: the reader stops reading (and gRPC's flow control then stops the
 server) while ``MAX_QUEUED`` messages wait for a consumer that has fallen
-behind; it goes on once the consumer has emptied the queue. Cancelling
+behind (queued, or in the batch it is on); it goes on once the consumer has
+finished them all. Cancelling
 (``cancel()``) cancels the RPC and frees a waiting reader; the thread then ends at once.
 Errors are the sync call's ``grpc.RpcError`` (translated by the transport).
 """
@@ -34,6 +40,8 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
+
+from agentrt.xai.sync_reader import messages
 
 __all__ = ["BURST", "BURST_POLL", "MAX_QUEUED", "SINGLE_THREADED_OPTION", "ThreadedStream"]
 
@@ -63,6 +71,7 @@ class ThreadedStream:
         self._queue: deque[Any] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._end: BaseException | bool = False
+        self._held = 0  # messages of the batch the consumer is on (they count as queued)
         self._room = threading.Event()  # set while the reader may read on
         self._room.set()
         self.thread = threading.Thread(target=self._read, name="agentrt-stream", daemon=True)
@@ -71,13 +80,13 @@ class ThreadedStream:
     def _read(self) -> None:
         queue = self._queue
         try:
-            for message in self._call:
+            for message in messages(self._call):
                 queue.append(message)
                 if self._waiter is not None:
                     self._notify()
-                if len(queue) >= MAX_QUEUED:  # the consumer fell behind: wait for it
+                if len(queue) + self._held >= MAX_QUEUED:  # the consumer fell behind: wait
                     self._room.clear()
-                    if len(queue) >= MAX_QUEUED:
+                    if len(queue) + self._held >= MAX_QUEUED:
                         self._notify()
                         self._room.wait()
             self._end = True
@@ -103,13 +112,28 @@ class ThreadedStream:
         return self._messages()
 
     async def _messages(self) -> AsyncIterator[Any]:
+        async for batch in self._batches():
+            for message in batch:
+                yield message
+
+    def batches(self) -> AsyncIterator[list[Any]]:
+        """The messages as lists: each hand-off's messages together (see :mod:`.transport`)."""
+        return self._batches()
+
+    async def _batches(self) -> AsyncIterator[list[Any]]:
         queue = self._queue
         pop = queue.popleft
         burst = False
+        loop = self._loop
+        woke = -1.0  # when the last wake-up was (the loop's clock)
         room = self._room
         while True:
-            while queue:
-                yield pop()
+            if queue:  # only this side pops: taking len(queue) messages never races the reader
+                batch = [pop() for _ in range(len(queue))]
+                self._held = len(batch)
+                yield batch
+                self._held = 0
+                continue
             if not room.is_set():  # the queue is empty: a reader waiting for room reads on
                 room.set()
             end = self._end
@@ -121,12 +145,14 @@ class ThreadedStream:
                 raise end
             if burst:
                 await asyncio.sleep(BURST_POLL)
-                burst = len(queue) >= BURST
+                burst = bool(queue)  # nothing came in a whole poll: the burst is over
                 continue
-            fut = self._loop.create_future()
+            fut = loop.create_future()
             self._waiter = fut
             if queue or self._end is not False:  # raced with the reader: look again
                 self._waiter = None
                 continue
             await fut
-            burst = len(queue) >= BURST
+            # A burst: many messages at once, or wake-ups closer together than a poll.
+            woke, last = loop.time(), woke
+            burst = len(queue) >= BURST or woke - last < BURST_POLL

@@ -39,8 +39,9 @@ from collections.abc import (
     Callable,
     Iterable,
     Iterator,
+    Sequence,
 )
-from contextlib import suppress
+from contextlib import aclosing, suppress
 from functools import partial
 from typing import Any, NoReturn, TypeVar
 
@@ -242,6 +243,26 @@ class Transport:
         retried with backoff; a failure after it raises :class:`StreamInterrupted`.
         ``metadata``: as for :meth:`unary`.
         """
+        batches = self.stream_batches(
+            stub_cls, method, request, timeout=timeout, metadata=metadata, threaded=threaded
+        )
+        async with aclosing(batches):
+            async for batch in batches:
+                for message in batch:
+                    yield message
+
+    async def stream_batches(
+        self,
+        stub_cls: type,
+        method: str,
+        request: Any,
+        *,
+        timeout: Timeout,  # noqa: ASYNC109 - it becomes the gRPC deadline
+        metadata: tuple[tuple[str, str], ...] | None = None,
+        threaded: bool = True,
+    ) -> AsyncGenerator[Sequence[Any], None]:
+        """:meth:`stream` in batches, one generator step each (the hot path of a fast stream):
+        a reader thread's batch is all it queued since the last, ``grpc.aio``'s one message."""
         deadline = self.deadline(timeout)
         md = self._call_metadata(metadata)
         tries = _NO_TRIES
@@ -254,9 +275,14 @@ class Transport:
                 raise translate(exc) from exc
             received = 0
             try:
-                async for message in call:
-                    received += 1
-                    yield message
+                if slot is None:
+                    async for batch in call.batches():
+                        received += len(batch)
+                        yield batch
+                else:
+                    async for message in call:
+                        received += 1
+                        yield (message,)
                 return
             except asyncio.CancelledError:
                 _reraise_unless_closed(received)
