@@ -109,3 +109,21 @@ async def test_a_cancel_from_another_thread_ends_the_lean_reader_as_grpc_does() 
 def test_anything_but_grpcs_single_threaded_call_is_simply_iterated() -> None:
     assert list(messages(iter([1, 2, 3]))) == [1, 2, 3]
     assert _internals([1, 2]) is None
+
+
+def test_a_grpc_release_the_lean_loop_was_not_checked_against_is_simply_iterated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from agentrt.xai import sync_reader
+
+    class FakeCall:  # has what the lean loop reads: only the version check can refuse it
+        _state = SimpleNamespace(due=set())
+        _call = object()
+        _response_deserializer = None
+
+    FakeCall.__name__ = "_SingleThreadedRendezvous"
+    assert sync_reader._internals(FakeCall()) is not None
+    monkeypatch.setattr(grpc, "__version__", "1.99.0")
+    assert sync_reader._internals(FakeCall()) is None

@@ -23,7 +23,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["messages"]
+__all__ = ["TESTED_GRPC", "messages"]
+
+TESTED_GRPC = ("1.85.",)
+"""grpcio releases whose internals the lean loop was checked against (its tests run on them);
+any other release is simply iterated, so an upgrade can cost speed, never correctness."""
 
 
 def messages(call: Any) -> Iterator[Any]:
@@ -37,7 +41,11 @@ def messages(call: Any) -> Iterator[Any]:
 def _internals(call: Any) -> tuple[Any, ...] | None:
     """What the lean loop needs of gRPC, or ``None`` if this call or gRPC is not as expected."""
     try:
+        import grpc
         from grpc import _channel
+
+        if not grpc.__version__.startswith(TESTED_GRPC):
+            return None
         from grpc._cython import cygrpc  # type: ignore[attr-defined]
 
         if type(call).__name__ != "_SingleThreadedRendezvous":
