@@ -101,6 +101,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="shutdown grace: in-flight calls get this long (5, 500ms; a second signal ends them)",
     )
     p.add_argument("--script", metavar="FILE", help="replay turns from a YAML/JSON file")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why the model called each tool: a line per call on stderr and the "
+        "x-sim-explain trailer (scores, matched words, filled arguments)",
+    )
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
     from agentrt.commands.sim_files import add_file_flags
@@ -210,6 +216,7 @@ def _options(args: argparse.Namespace) -> Any:
         grace_s=args.grace,
         batches=BatchLimits(rate=args.batch_rate),
         video_delay_ms=args.video_delay_ms,
+        explain=args.explain,
         **file_options(args),
     )
 

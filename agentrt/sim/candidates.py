@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from agentrt.sim.lexicon import stem
+
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
 Kind = Literal["quoted", "email", "url", "date", "identifier", "proper", "number"]
@@ -80,10 +82,7 @@ def stems(text: str) -> set[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + repl
-    return word
+    return stem(word)
 
 
 def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:

@@ -1,0 +1,170 @@
+"""How the simulated model chooses tools: synonyms, fillable tools together, chains, no repeats.
+
+The corpus test at the end runs every scenario of ``tests/data/tool_scenarios.yaml``
+(written by agent authors who did not read the simulator) and asks for the share a
+competent model would get right.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import grpc
+import pytest
+from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc
+
+from agentrt.sim import Simulator
+from agentrt.sim.lexicon import concepts, stem
+from agentrt.sim.model import Prompt, Turn, respond
+from agentrt.sim.scenarios import grade, run_scenario
+from agentrt.sim.server import SimOptions
+
+CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
+CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
+STOCK = {
+    "name": "check_stock",
+    "description": "How many units of a product the warehouse holds.",
+    "parameters": {
+        "type": "object",
+        "properties": {"product_code": CODE},
+        "required": ["product_code"],
+    },
+}
+PRICE = {
+    "name": "get_price",
+    "description": "The current price of a product.",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "product_code": CODE,
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+        },
+        "required": ["product_code", "currency"],
+    },
+}
+FIND_CUSTOMER = {
+    "name": "find_customer",
+    "description": "Find a customer by e-mail address.",
+    "parameters": {
+        "type": "object",
+        "properties": {"email": {"type": "string", "format": "email"}},
+        "required": ["email"],
+    },
+    "result": {"id": "C-981", "name": "Ann Lee"},
+}
+LIST_ORDERS = {
+    "name": "list_orders",
+    "description": "List a customer's orders.",
+    "parameters": {
+        "type": "object",
+        "properties": {"customer_id": {"type": "string"}},
+        "required": ["customer_id"],
+    },
+}
+
+
+def test_a_synonym_and_an_enum_value_reach_the_second_tool_in_the_same_turn() -> None:
+    scenario = {
+        "prompt": "Is PRD-4471 available, and what does it cost in euros?",
+        "tools": [STOCK, PRICE],
+    }
+    made = run_scenario(scenario)
+    assert [(m.turn, m.name, dict(m.args)) for m in made] == [
+        (0, "check_stock", {"product_code": "PRD-4471"}),
+        (0, "get_price", {"product_code": "PRD-4471", "currency": "EUR"}),
+    ]
+
+
+def test_without_parallel_calls_the_tools_come_one_per_turn_and_never_twice() -> None:
+    scenario = {
+        "prompt": "Is PRD-4471 available, and what does it cost in euros?",
+        "tools": [STOCK, PRICE],
+        "parallel_tool_calls": False,
+    }
+    made = run_scenario(scenario)
+    assert sorted((m.turn, m.name) for m in made) in (
+        [(0, "check_stock"), (1, "get_price")],
+        [(0, "get_price"), (1, "check_stock")],
+    )
+
+
+def test_a_chained_call_takes_its_argument_from_the_earlier_result() -> None:
+    scenario = {
+        "prompt": "Find the customer ann@example.com and list their orders.",
+        "tools": [FIND_CUSTOMER, LIST_ORDERS],
+    }
+    made = run_scenario(scenario)
+    assert [(m.turn, m.name, dict(m.args)) for m in made] == [
+        (0, "find_customer", {"email": "ann@example.com"}),
+        (1, "list_orders", {"customer_id": "C-981"}),
+    ]
+    expect = [
+        {"name": "find_customer", "args": {"email": "ann@example.com"}},
+        {"name": "list_orders", "args": {"customer_id": "C-981"}, "after": "find_customer"},
+    ]
+    assert grade(expect, made) is None
+    assert grade(expect[:1], made) == "extra list_orders{'customer_id': 'C-981'}"
+
+
+def test_an_identical_call_is_not_made_again_the_model_answers() -> None:
+    tools = run_scenario.__globals__["_tools"]({"tools": [STOCK]})
+    first = respond(
+        Prompt(model="grok-4", turns=(Turn(role="user", text="stock of PRD-1?"),), tools=tools)
+    )
+    call = first.tool_calls[0]
+    turns = (
+        Turn(role="user", text="stock of PRD-1?"),
+        Turn(role="assistant", text="", tool_calls=(call,)),
+        Turn(role="tool", text='{"units": 4}', tool_call_id=call.id),
+        Turn(role="user", text="and the stock of PRD-1 again?"),
+    )
+    again = respond(Prompt(model="grok-4", turns=turns, tools=tools))
+    assert not again.tool_calls
+    assert [d.why for d in again.explain] == ["already called with these arguments"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("costs", "price"), ("priced", "pricing"), ("booking", "reserve"), ("shipped", "delivery")],
+)
+def test_inflections_and_common_synonyms_meet(a: str, b: str) -> None:
+    assert concepts(a) == concepts(b)
+    assert stem("shipping") == stem("ship")
+
+
+async def test_the_explain_header_says_why_each_tool_was_chosen() -> None:
+    request = chat_pb2.GetCompletionsRequest(
+        model="grok-4",
+        messages=[
+            chat_pb2.Message(
+                role=chat_pb2.ROLE_USER,
+                content=[chat_pb2.Content(text="What does PRD-9 cost in pounds?")],
+            )
+        ],
+        tools=[
+            chat_pb2.Tool(
+                function=chat_pb2.Function(
+                    name=t["name"],
+                    description=t["description"],
+                    parameters=json.dumps(t["parameters"]),
+                )
+            )
+            for t in (STOCK, PRICE)
+        ],
+    )
+    async with Simulator(SimOptions()) as sim, grpc.aio.insecure_channel(sim.address) as channel:
+        stub = chat_pb2_grpc.ChatStub(channel)
+        plain = stub.GetCompletion(request, timeout=10)
+        await plain
+        assert "x-sim-explain" not in dict(await plain.trailing_metadata())
+        call = stub.GetCompletion(request, timeout=10, metadata=(("x-sim-explain", "1"),))
+        reply = await call
+        trailer = dict(await call.trailing_metadata())["x-sim-explain"]
+    assert [c.function.name for c in reply.outputs[0].message.tool_calls] == ["get_price"]
+    tools = {t["tool"]: t for t in json.loads(trailer)["tools"]}
+    assert tools["get_price"]["called"] is True
+    assert "price" in tools["get_price"]["matched"]
+    assert tools["get_price"]["arguments"] == [{"product_code": "PRD-9", "currency": "GBP"}]
+    assert tools["check_stock"]["called"] is False
+    assert tools["check_stock"]["why"] == "not relevant enough"
