@@ -15,6 +15,7 @@ import pytest
 from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc
 
 from agentrt.sim import Simulator
+from agentrt.sim.candidates import extract_candidates
 from agentrt.sim.lexicon import concepts, stem
 from agentrt.sim.model import Prompt, Turn, respond
 from agentrt.sim.scenarios import grade, run_scenario
@@ -131,6 +132,61 @@ def test_an_identical_call_is_not_made_again_the_model_answers() -> None:
 def test_inflections_and_common_synonyms_meet(a: str, b: str) -> None:
     assert concepts(a) == concepts(b)
     assert stem("shipping") == stem("ship")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Show me what's in /var/log/app/error.log", "path", "/var/log/app/error.log"),
+        ("attach report.pdf please", "path", "report.pdf"),
+        ("the status of ticket #5521", "identifier", "5521"),
+        ("restart payments-api now", "identifier", "payments-api"),
+        ("Who is Maria Garcia's manager?", "proper", "Maria Garcia"),
+    ],
+)
+def test_paths_hash_numbers_names_with_hyphens_and_possessives_are_values(
+    text: str, kind: str, value: str
+) -> None:
+    assert (kind, value) in {(c.kind, c.text) for c in extract_candidates(text)}
+
+
+def test_two_parameters_of_one_enum_take_the_mentions_in_their_roles() -> None:
+    money = {"type": "string", "enum": ["USD", "EUR", "JPY"]}
+    tool = {
+        "name": "convert_currency",
+        "description": "Convert an amount between currencies.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "number"},
+                "from_currency": money,
+                "to_currency": money,
+            },
+            "required": ["amount", "from_currency", "to_currency"],
+        },
+    }
+    made = run_scenario({"prompt": "How much is 250 dollars in yen?", "tools": [tool]})
+    assert [dict(m.args) for m in made] == [
+        {"amount": 250, "from_currency": "USD", "to_currency": "JPY"}
+    ]
+
+
+def test_a_required_free_text_parameter_takes_the_clause_it_is_given() -> None:
+    tool = {
+        "name": "add_ticket_comment",
+        "description": "Add an internal comment to a ticket.",
+        "parameters": {
+            "type": "object",
+            "properties": {"ticket_id": {"type": "string"}, "body": {"type": "string"}},
+            "required": ["ticket_id", "body"],
+        },
+    }
+    made = run_scenario(
+        {"prompt": "Add a note to ticket #5521 saying the customer called back.", "tools": [tool]}
+    )
+    assert [dict(m.args) for m in made] == [
+        {"ticket_id": "5521", "body": "the customer called back"}
+    ]
 
 
 async def test_the_explain_header_says_why_each_tool_was_chosen() -> None:

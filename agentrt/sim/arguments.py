@@ -18,7 +18,7 @@ from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
 from agentrt.sim.jsonfill import fill
-from agentrt.sim.relevance import enum_mentioned, relevant, score_tools
+from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
 __all__ = [
     "Candidate",
@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 _ID_WORDS = words("id code sku ref reference number no key identifier ticket order")
+_PATH_WORDS = words("path file filename dir directory folder document attachment")
 _NAME_WORDS = words(
     "name city country place location person user customer destination origin title "
     "company town region state airport"
@@ -115,6 +116,8 @@ def fill_calls(
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
+            elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
+                assigned[name], sources[name] = _clause(text), "message"
     calls = [assigned]
     fan = _fan_out_param(props, required, tool.parameters)
     if parallel and fan is not None and fan in assigned and sources.get(fan) != "result":
@@ -184,11 +187,7 @@ def _assign(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for name, raw in props.items():
-        spec = _resolve(raw, root)
-        mentioned = enum_mentioned(spec.get("enum", []), lowered)
-        if mentioned is not None:
-            out[name], sources[name] = mentioned, "enum"
+    _assign_enums(props, lowered, root, out, sources)
     pairs = []
     for name, raw in props.items():
         if name in out:
@@ -207,6 +206,66 @@ def _assign(
             sources[name] = f"{cand.kind} {cand.text!r}" if score >= 1 else "weak"
             used.add(id(cand))
     return out, sources
+
+
+_TEXT_WORDS = words(
+    "body text message content comment note description query question prompt summary reason "
+    "subject title instructions details topic keywords"
+)
+_CLAUSE = re.compile(
+    r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
+)
+
+
+def _free_text(name: str, spec: Mapping[str, Any]) -> bool:
+    """A string parameter that takes prose (a body, a query), not a value or a code."""
+    if "enum" in spec or "format" in spec or not (_types(spec) & {"string"}):
+        return False
+    return bool(stems(name) & _TEXT_WORDS)
+
+
+def _clause(text: str) -> str:
+    """The prose of ``text`` a free-text parameter takes: what follows "saying" or a colon."""
+    m = _CLAUSE.search(text)
+    clause = (m.group(1) if m else text).strip().rstrip(".?!").strip()
+    return clause or text.strip()
+
+
+_TARGET_WORDS = words("to target destination dest output into quote")
+_SOURCE_WORDS = words("from source origin base input")
+
+
+def _assign_enums(
+    props: Mapping[str, Any],
+    lowered: str,
+    root: Mapping[str, Any],
+    out: dict[str, Any],
+    sources: dict[str, str],
+) -> None:
+    """Enum values the message names, each mention to one parameter.
+
+    Two parameters of one enum (``from_currency``, ``to_currency``) take the
+    mentions in order, a mention after "to"/"in"/"into" going to the target one.
+    """
+    taken: set[int] = set()
+    for name, raw in props.items():
+        mentions = enum_mentions(_resolve(raw, root).get("enum", []), lowered)
+        if not mentions:
+            continue
+        free = [m for m in mentions if m[0] not in taken] or mentions
+        role = set(re.split(r"[^a-z]+", name.lower()))
+        if role & _TARGET_WORDS or role & _SOURCE_WORDS:
+            target = bool(role & _TARGET_WORDS)
+            fitting = [m for m in free if _after_to(lowered, m[0]) == target]
+            free = fitting or free
+        position, member = free[0]
+        taken.add(position)
+        out[name], sources[name] = member, "enum"
+
+
+def _after_to(lowered: str, position: int) -> bool:
+    before = re.findall(r"[a-z]+", lowered[:position])[-1:]
+    return bool(before) and before[0] in ("to", "in", "into")
 
 
 def spec_of(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
@@ -253,8 +312,11 @@ def _types(spec: Mapping[str, Any]) -> set[str]:
 def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
     if "enum" in spec or "const" in spec:
         return False
-    if cand.kind in ("email", "url", "date") and _ID_WORDS & stems(name):
-        return False  # an identifier parameter does not take an address or a date
+    if _ID_WORDS & stems(name) and (
+        cand.kind in ("email", "url", "date")
+        or (cand.kind == "proper" and not cand.text.isupper() and " " in cand.text)
+    ):
+        return False  # an identifier parameter takes no address, date or person's name
     types = _types(spec)
     if types & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
@@ -299,6 +361,8 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 3.0
     if words & _ID_WORDS and cand.kind == "identifier":
         score += 2.0
+    if words & _PATH_WORDS and cand.kind == "path":
+        score += 3.0
     if words & _NAME_WORDS and cand.kind == "proper":
         score += 1.5
     if cand.kind == "quoted":

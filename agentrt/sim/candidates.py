@@ -17,7 +17,7 @@ from agentrt.sim.lexicon import stem
 
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
-Kind = Literal["quoted", "email", "url", "date", "identifier", "proper", "number"]
+Kind = Literal["quoted", "email", "url", "path", "date", "identifier", "proper", "number"]
 
 
 def words(text: str) -> frozenset[str]:
@@ -49,6 +49,12 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("url", re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")),
     (
+        "path",
+        re.compile(
+            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+|\b[\w-]+\.[A-Za-z][A-Za-z0-9]{1,4}\b(?!\.\w)"
+        ),
+    ),
+    (
         "date",
         re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?\b"),
     ),
@@ -57,6 +63,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
+            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b"
         ),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
@@ -116,6 +123,7 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                     continue
                 start, value = start + len(first) + 1, rest
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
+        value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
     return found

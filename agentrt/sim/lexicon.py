@@ -19,7 +19,7 @@ _STOP_WORDS = (
     "a an the and or but of to in on at for from by with about into over under is are was were be "
     "been being it its this that these those i me my we our us you your he she they them their what "
     "which who whom whose when where why how can could would should will shall may might must do does "
-    "did please tell show give let lets want need like just also then than there here some any all "
+    "did please tell give let lets want need like just also then than there here some any all "
     "each every no not yes as if so up out now much many one two via per both too very am im i'm it's "
     "what's whats"
 )
@@ -49,7 +49,7 @@ _GROUPS = (
     "buy purchase order",
     "cancel void revoke rescind annul abort",
     "book reserve reservation",
-    "find lookup search get fetch retrieve query locate seek",
+    "find lookup search get fetch retrieve query locate seek check",
     "weather forecast temperature",
     "stock inventory availability available supply",
     "send email mail e-mail",
@@ -66,7 +66,7 @@ _GROUPS = (
     "list enumerate",
     "customer client user",
     "ticket issue case incident",
-    "read view display open",
+    "read view display open show see",
     "write save store",
     "invoice bill receipt",
     "pay payment",
@@ -94,6 +94,7 @@ _GROUPS = (
     "employee staff colleague",
     "address location place",
     "product item article",
+    "comment note remark annotation",
 )
 
 ENUM_ALIASES: dict[str, tuple[str, ...]] = {

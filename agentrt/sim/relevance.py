@@ -23,6 +23,7 @@ __all__ = [
     "RELEVANT",
     "ToolScore",
     "enum_mentioned",
+    "enum_mentions",
     "relevant",
     "score_tools",
     "vocabulary",
@@ -30,7 +31,7 @@ __all__ = [
 
 _GENERIC_WORDS = (
     "get set list find lookup search fetch create update delete do run make call "
-    "compute calculate check query read write retrieve use tool function return current "
+    "compute calculate check query retrieve use tool function return current "
     "given specific information info detail data value result new name id"
 )
 GENERIC = frozenset(map(concept, _GENERIC_WORDS.split()))
@@ -68,22 +69,32 @@ def vocabulary(name: str, description: str, parameters: Mapping[str, Any]) -> di
     return weights
 
 
-def enum_mentioned(members: Sequence[Any], lowered: str) -> Any:
-    """The enum member ``lowered`` (the message, lower case) names, by value or alias, or None."""
+def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
+    """(position, member) of each enum member ``lowered`` (the message) names, by value or alias."""
     from agentrt.sim.lexicon import ENUM_ALIASES
 
-    for member in members:
+    found: list[tuple[int, Any]] = []
+    for member in members if isinstance(members, list) else ():
         token = str(member).lower()
         spoken = (token, *ENUM_ALIASES.get(token, ()), token.replace("_", " "))
-        for word in spoken:
-            if not word:
-                continue
-            if word.isalnum() or " " in word:
-                if re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered):
-                    return member
-            elif word in lowered:
-                return member
-    return None
+        at = [_position(word, lowered) for word in spoken if word]
+        hits = [p for p in at if p >= 0]
+        if hits:
+            found.append((min(hits), member))
+    return sorted(found, key=lambda pm: pm[0])
+
+
+def _position(word: str, lowered: str) -> int:
+    if word.replace(" ", "").isalnum():
+        m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered)
+        return m.start() if m else -1
+    return lowered.find(word)
+
+
+def enum_mentioned(members: Sequence[Any], lowered: str) -> Any:
+    """The first enum member ``lowered`` (the message, lower case) names, or None."""
+    found = enum_mentions(members, lowered)
+    return found[0][1] if found else None
 
 
 def _enums(parameters: Mapping[str, Any]) -> list[Sequence[Any]]:
