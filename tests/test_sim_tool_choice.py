@@ -142,6 +142,8 @@ def test_inflections_and_common_synonyms_meet(a: str, b: str) -> None:
         ("the status of ticket #5521", "identifier", "5521"),
         ("restart payments-api now", "identifier", "payments-api"),
         ("Who is Maria Garcia's manager?", "proper", "Maria Garcia"),
+        ("tracking number 1Z999AA10123456784", "identifier", "1Z999AA10123456784"),
+        ("roll back to 9fceb02d0ae5", "identifier", "9fceb02d0ae5"),
     ],
 )
 def test_paths_hash_numbers_names_with_hyphens_and_possessives_are_values(

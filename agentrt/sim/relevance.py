@@ -146,11 +146,11 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
 
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""
-_SHARE_OF_BEST = 0.4
+_SHARE_OF_BEST = 0.35
 
 
 def relevant(scores: Sequence[ToolScore]) -> list[int]:
-    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and 40% of the best.
+    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and 35% of the best.
 
     The share keeps a tool that matched one incidental word out when another
     matched the request outright.
