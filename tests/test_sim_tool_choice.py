@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
+import yaml
 from agentrt_protos.xai.api.v1 import chat_pb2, chat_pb2_grpc
 
 from agentrt.sim import Simulator
@@ -219,6 +221,10 @@ async def test_the_explain_header_says_why_each_tool_was_chosen() -> None:
         call = stub.GetCompletion(request, timeout=10, metadata=(("x-sim-explain", "1"),))
         reply = await call
         trailer = dict(await call.trailing_metadata())["x-sim-explain"]
+        stream = stub.GetCompletionChunk(request, timeout=10, metadata=(("x-sim-explain", "1"),))
+        chunks = [chunk async for chunk in stream]
+        assert chunks
+        assert dict(await stream.trailing_metadata())["x-sim-explain"] == trailer
     assert [c.function.name for c in reply.outputs[0].message.tool_calls] == ["get_price"]
     tools = {t["tool"]: t for t in json.loads(trailer)["tools"]}
     assert tools["get_price"]["called"] is True
@@ -226,3 +232,24 @@ async def test_the_explain_header_says_why_each_tool_was_chosen() -> None:
     assert tools["get_price"]["arguments"] == [{"product_code": "PRD-9", "currency": "GBP"}]
     assert tools["check_stock"]["called"] is False
     assert tools["check_stock"]["why"] == "not relevant enough"
+
+
+def _corpus() -> list[dict[str, Any]]:
+    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    return list(data["scenarios"] if isinstance(data, dict) else data)
+
+
+def test_the_corpus_gets_at_least_nine_in_ten_scenarios_exactly_right() -> None:
+    if not CORPUS.exists():  # the corpus is written on its own branch, by its own author
+        pytest.skip(f"no scenario corpus at {CORPUS} yet")
+    scenarios = _corpus()
+    assert len(scenarios) >= 60
+    misses = []
+    for scenario in scenarios:
+        why = grade(scenario["expect"], run_scenario(scenario))
+        if why is not None:
+            misses.append(f"{scenario['id']}: {why}")
+    share = 1 - len(misses) / len(scenarios)
+    print(f"tool choice: {share:.1%} of {len(scenarios)} scenarios exactly right")
+    print("\n".join(misses))
+    assert share >= 0.90, "\n".join(misses)
