@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from agentrt.sim.arguments import FunctionTool, extract_candidates, fill_calls, stems
+from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
 from agentrt.sim.jsonfill import normalize_key
-from agentrt.sim.relevance import relevant, score_tools
+from agentrt.sim.lexicon import concepts
+from agentrt.sim.relevance import ToolScore, relevant, score_tools
 
 __all__ = ["Decision", "History", "Planned", "canonical", "flat_fields", "plan_calls"]
 
@@ -116,16 +117,19 @@ def plan_calls(
     """The calls the model makes now, and why for each tool (see the module's rules)."""
     if isinstance(required, str):
         tools = [t for t in tools if t.name == required][:1]
-    scores = score_tools(text, tools, instructions)
-    chosen = set(relevant(scores))
-    if required and not chosen and scores and not history.follow_up:
-        chosen = {max(range(len(scores)), key=lambda i: (scores[i].score, -i))}
     vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in tools))
     candidates = extract_candidates(text, vocabulary=vocabulary)
     fills = {
         i: fill_calls(tools[i], text, candidates, parallel=parallel, known=history.results)
-        for i in chosen
+        for i in range(len(tools))
     }
+    scores = [
+        _with_values(s, t, fills[i])
+        for i, (s, t) in enumerate(zip(score_tools(text, tools, instructions), tools, strict=True))
+    ]
+    chosen = set(relevant(scores))
+    if required and not chosen and scores and not history.follow_up:
+        chosen = {max(range(len(scores)), key=lambda i: (scores[i].score, -i))}
     fresh = {
         i: [
             json.dumps(c)
@@ -155,10 +159,38 @@ def plan_calls(
         fresh = {i: v[:1] for i, v in fresh.items()}
     calls = tuple((tools[i].name, a) for i in sorted(picks) for a in fresh[i])
     decisions = tuple(
-        _decision(i, tools[i], scores[i], fills.get(i), fresh.get(i, []), i in picks, history)
+        _decision(
+            i,
+            tools[i],
+            scores[i],
+            fills[i] if i in chosen else None,
+            fresh.get(i, []),
+            i in picks,
+            history,
+        )
         for i in range(len(tools))
     )
     return Planned(calls=calls, decisions=decisions)
+
+
+_READ = frozenset({"find", "read", "status", "list", "track"})
+_VALUE_SOURCES = ("identifier", "path", "email", "url", "date", "enum")
+
+
+def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolScore:
+    """``score`` plus 1 when the message's own values (codes, paths, enums) fill every
+    required parameter, and 0.75 more when the tool only reads (get, check, find):
+    "any news on INC0012345?" asks for the tool that takes INC0012345."""
+    required = [k for k in filled.sources if k not in filled.missing]
+    if filled.missing or not required:
+        return score
+    kinds = [filled.sources[k].split(" ")[0] for k in required]
+    if any(k in ("weak", "result", "message") for k in kinds):
+        return score
+    if not any(k in _VALUE_SOURCES for k in kinds):
+        return score
+    bonus = 1.0 + (0.75 if concepts(tool.name) & _READ else 0.0)
+    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, "values"))
 
 
 def _decision(
