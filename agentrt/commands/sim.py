@@ -106,6 +106,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="replay turns from a YAML/JSON file (with per_conversation: true, each conversation "
         "replays it from its first turn)",
     )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say why the model called each tool: a line per call on stderr and the "
+        "x-sim-explain trailer (scores, matched words, filled arguments)",
+    )
     _add_realism(p.add_argument_group("realism"))
     _add_faults(p.add_argument_group("faults"))
     from agentrt.commands.sim_files import add_file_flags
@@ -215,6 +221,7 @@ def _options(args: argparse.Namespace) -> Any:
         grace_s=args.grace,
         batches=BatchLimits(rate=args.batch_rate),
         video_delay_ms=args.video_delay_ms,
+        explain=args.explain,
         **file_options(args),
     )
 

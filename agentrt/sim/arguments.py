@@ -16,19 +16,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agentrt.sim.candidates import GENERIC_VERBS, Candidate, extract_candidates, stems, words
+from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
 from agentrt.sim.jsonfill import fill
+from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
 __all__ = [
     "Candidate",
+    "Filled",
     "FunctionTool",
     "build_calls",
     "extract_candidates",
+    "fill_calls",
+    "recall",
     "select_tools",
     "stems",
 ]
 
 _ID_WORDS = words("id code sku ref reference number no key identifier ticket order")
+_PATH_WORDS = words("path file filename dir directory folder document attachment")
 _NAME_WORDS = words(
     "name city country place location person user customer destination origin title "
     "company town region state airport"
@@ -47,44 +52,75 @@ class FunctionTool:
 def select_tools(
     text: str, tools: Sequence[FunctionTool], *, parallel: bool, required: str | bool = False
 ) -> list[FunctionTool]:
-    """The tools ``text`` refers to: by name, by name words, or by description words.
+    """The tools ``text`` is relevant to (see :mod:`agentrt.sim.relevance`), in offered order.
 
     ``required`` is True (some tool must be called) or a tool name (that one).
     """
     if isinstance(required, str):
         return [t for t in tools if t.name == required][:1]
-    words = stems(text)
-    lowered = text.lower()
-    scored = [(_tool_score(t, words, lowered), i, t) for i, t in enumerate(tools)]
-    chosen = [(s, i, t) for s, i, t in scored if s >= 2]
-    chosen.sort(key=lambda x: (-x[0], x[1]))
-    if not chosen and required and scored:
-        chosen = sorted(scored, key=lambda x: (-x[0], x[1]))[:1]
+    scores = score_tools(text, tools)
+    chosen = relevant(scores)
+    if not chosen and required and scores:
+        chosen = [max(range(len(scores)), key=lambda i: (scores[i].score, -i))]
     if not parallel:
-        chosen = chosen[:1]
-    return [t for _, _, t in sorted(chosen, key=lambda x: x[1])]
-
-
-def _tool_score(tool: FunctionTool, words: set[str], lowered: str) -> float:
-    if re.search(rf"(?<![\w]){re.escape(tool.name.lower())}(?![\w])", lowered):
-        return 10.0
-    name_words = stems(tool.name) - GENERIC_VERBS
-    description_words = stems(tool.description) - GENERIC_VERBS
-    return 3.0 * len(name_words & words) + len(description_words & words)
+        chosen = sorted(chosen, key=lambda i: (-scores[i].score, i))[:1]
+    return [tools[i] for i in sorted(chosen)]
 
 
 def build_calls(
-    tool: FunctionTool, text: str, candidates: Sequence[Candidate], *, parallel: bool
+    tool: FunctionTool,
+    text: str,
+    candidates: Sequence[Candidate],
+    *,
+    parallel: bool,
+    known: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> list[dict[str, Any]]:
     """Arguments for one or more calls of ``tool`` (several when the text lists several values)."""
+    return fill_calls(tool, text, candidates, parallel=parallel, known=known).calls
+
+
+@dataclass(frozen=True, kw_only=True)
+class Filled:
+    """The calls of one tool, and how well the message and earlier results filled them."""
+
+    calls: list[dict[str, Any]]
+    missing: tuple[str, ...]  # required parameters nothing filled (placeholders went in)
+    sources: dict[str, str]  # parameter -> where its value came from
+
+
+def fill_calls(
+    tool: FunctionTool,
+    text: str,
+    candidates: Sequence[Candidate],
+    *,
+    parallel: bool,
+    known: Sequence[tuple[str, Mapping[str, Any]]] = (),
+) -> Filled:
+    """:func:`build_calls` with what filled each parameter and which required ones stayed empty.
+
+    ``known`` holds earlier tool results, newest first: (tool name, flat normalized
+    key -> value); a required parameter the message does not fill takes the value of
+    a result field of the same or a similar name (``customer_id`` from ``id`` of a
+    customer tool's result).
+    """
     schema = _resolve(tool.parameters, tool.parameters)
-    props: Mapping[str, Any] = schema.get("properties", {})
-    required = [p for p in schema.get("required", []) if p in props]
+    raw_props = schema.get("properties")
+    props: Mapping[str, Any] = raw_props if isinstance(raw_props, Mapping) else {}
+    raw_required = schema.get("required")
+    required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
-    assigned = _assign(props, required, candidates, lowered, tool.parameters)
+    assigned, sources = _assign(props, required, candidates, lowered, tool.parameters)
+    for name in required:
+        if sources.get(name, "weak") == "weak":
+            value = recall(name, known)
+            if value is not None:
+                assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
+                sources[name] = "result"
+            elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
+                assigned[name], sources[name] = _clause(text), "message"
     calls = [assigned]
     fan = _fan_out_param(props, required, tool.parameters)
-    if parallel and fan is not None and fan in assigned:
+    if parallel and fan is not None and fan in assigned and sources.get(fan) != "result":
         first = next((c for c in candidates if c.text == assigned[fan]), None)
         if first is not None:
             best = _score(first, fan, _resolve(props[fan], tool.parameters))
@@ -96,7 +132,41 @@ def build_calls(
                 and _score(c, fan, _resolve(props[fan], tool.parameters)) >= best
             ]
             calls += [{**assigned, fan: c.text} for c in peers[:7]]
-    return [_complete(call, schema, tool.parameters) for call in calls]
+    missing = tuple(
+        p
+        for p in required
+        if p not in assigned and "default" not in spec_of(props[p], tool.parameters)
+    )
+    return Filled(
+        calls=[_complete(call, schema, tool.parameters) for call in calls],
+        missing=missing,
+        sources=sources,
+    )
+
+
+_ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
+
+
+def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
+    """The value earlier results give parameter ``name`` (same or similar field name), or None."""
+    from agentrt.sim.jsonfill import normalize_key
+    from agentrt.sim.lexicon import concepts
+
+    key = normalize_key(name)
+    base = next((key[: -len(s)] for s in _ID_SUFFIXES if key.endswith(s) and key != s), None)
+    tries = [key]
+    if base is not None:
+        tries += [base + s for s in _ID_SUFFIXES] + [base]
+    for _, fields in known:
+        for k in tries:
+            if k in fields:
+                return fields[k]
+    if base is not None:
+        wanted = concepts(base)
+        for tool_name, fields in known:
+            if "id" in fields and wanted & concepts(tool_name):
+                return fields["id"]
+    return None
 
 
 def _fan_out_param(
@@ -114,20 +184,17 @@ def _assign(
     candidates: Sequence[Candidate],
     lowered: str,
     root: Mapping[str, Any],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, str]]:
     out: dict[str, Any] = {}
-    for name, raw in props.items():
-        spec = _resolve(raw, root)
-        mentioned = _mentioned_enum(spec, lowered)
-        if mentioned is not None:
-            out[name] = mentioned
+    sources: dict[str, str] = {}
+    _assign_enums(props, lowered, root, out, sources)
     pairs = []
     for name, raw in props.items():
         if name in out:
             continue
         spec = _resolve(raw, root)
         for j, cand in enumerate(candidates):
-            if _compatible(spec, cand):
+            if _compatible(spec, cand, name):
                 pairs.append((_score(cand, name, spec), -j, name, cand))
     pairs.sort(key=lambda p: (p[0], p[1]), reverse=True)
     used: set[int] = set()
@@ -136,8 +203,69 @@ def _assign(
             continue
         if name in required or score >= 2:
             out[name] = _convert(spec_of(props[name], root), cand.text)
+            sources[name] = f"{cand.kind} {cand.text!r}" if score >= 1 else "weak"
             used.add(id(cand))
-    return out
+    return out, sources
+
+
+_TEXT_WORDS = words(
+    "body text message content comment note description query question prompt summary reason "
+    "subject title instructions details topic keywords"
+)
+_CLAUSE = re.compile(
+    r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
+)
+
+
+def _free_text(name: str, spec: Mapping[str, Any]) -> bool:
+    """A string parameter that takes prose (a body, a query), not a value or a code."""
+    if "enum" in spec or "format" in spec or not (_types(spec) & {"string"}):
+        return False
+    return bool(stems(name) & _TEXT_WORDS)
+
+
+def _clause(text: str) -> str:
+    """The prose of ``text`` a free-text parameter takes: what follows "saying" or a colon."""
+    m = _CLAUSE.search(text)
+    clause = (m.group(1) if m else text).strip().rstrip(".?!").strip()
+    return clause or text.strip()
+
+
+_TARGET_WORDS = words("to target destination dest output into quote")
+_SOURCE_WORDS = words("from source origin base input")
+
+
+def _assign_enums(
+    props: Mapping[str, Any],
+    lowered: str,
+    root: Mapping[str, Any],
+    out: dict[str, Any],
+    sources: dict[str, str],
+) -> None:
+    """Enum values the message names, each mention to one parameter.
+
+    Two parameters of one enum (``from_currency``, ``to_currency``) take the
+    mentions in order, a mention after "to"/"in"/"into" going to the target one.
+    """
+    taken: set[int] = set()
+    for name, raw in props.items():
+        mentions = enum_mentions(_resolve(raw, root).get("enum", []), lowered)
+        if not mentions:
+            continue
+        free = [m for m in mentions if m[0] not in taken] or mentions
+        role = set(re.split(r"[^a-z]+", name.lower()))
+        if role & _TARGET_WORDS or role & _SOURCE_WORDS:
+            target = bool(role & _TARGET_WORDS)
+            fitting = [m for m in free if _after_to(lowered, m[0]) == target]
+            free = fitting or free
+        position, member = free[0]
+        taken.add(position)
+        out[name], sources[name] = member, "enum"
+
+
+def _after_to(lowered: str, position: int) -> bool:
+    before = re.findall(r"[a-z]+", lowered[:position])[-1:]
+    return bool(before) and before[0] in ("to", "in", "into")
 
 
 def spec_of(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,9 +309,14 @@ def _types(spec: Mapping[str, Any]) -> set[str]:
     return set(kind) if isinstance(kind, list) else {str(kind)}
 
 
-def _compatible(spec: Mapping[str, Any], cand: Candidate) -> bool:
+def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
     if "enum" in spec or "const" in spec:
         return False
+    if _ID_WORDS & stems(name) and (
+        cand.kind in ("email", "url", "date")
+        or (cand.kind == "proper" and not cand.text.isupper() and " " in cand.text)
+    ):
+        return False  # an identifier parameter takes no address, date or person's name
     types = _types(spec)
     if types & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
@@ -200,14 +333,6 @@ def _convert(spec: Mapping[str, Any], text: str) -> Any:
     if "number" in types and re.fullmatch(r"-?\d+(\.\d+)?", plain):
         return float(plain) if "." in plain else int(plain)
     return text
-
-
-def _mentioned_enum(spec: Mapping[str, Any], lowered: str) -> Any:
-    for member in spec.get("enum", []):
-        token = str(member).lower()
-        if token and re.search(rf"(?<![\w]){re.escape(token)}(?![\w])", lowered):
-            return member
-    return None
 
 
 def _shape(text: str) -> str:
@@ -236,6 +361,8 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 3.0
     if words & _ID_WORDS and cand.kind == "identifier":
         score += 2.0
+    if words & _PATH_WORDS and cand.kind == "path":
+        score += 3.0
     if words & _NAME_WORDS and cand.kind == "proper":
         score += 1.5
     if cand.kind == "quoted":

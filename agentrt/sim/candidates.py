@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from agentrt.sim.lexicon import stem
+
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
-Kind = Literal["quoted", "email", "url", "date", "identifier", "proper", "number"]
+Kind = Literal["quoted", "email", "url", "path", "date", "identifier", "proper", "number"]
 
 
 def words(text: str) -> frozenset[str]:
@@ -47,6 +49,12 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("url", re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")),
     (
+        "path",
+        re.compile(
+            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+|\b[\w-]+\.[A-Za-z][A-Za-z0-9]{1,4}\b(?!\.\w)"
+        ),
+    ),
+    (
         "date",
         re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?\b"),
     ),
@@ -55,6 +63,9 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
+            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b"
+            r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
+            r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
@@ -80,10 +91,7 @@ def stems(text: str) -> set[str]:
 
 
 def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + repl
-    return word
+    return stem(word)
 
 
 def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -> list[Candidate]:
@@ -117,6 +125,7 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                     continue
                 start, value = start + len(first) + 1, rest
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
+        value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
     return found

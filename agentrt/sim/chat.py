@@ -19,6 +19,7 @@ from agentrt.sim.chat_sources import ChatSources
 from agentrt.sim.compact import compact_context
 from agentrt.sim.decode import prompt_from_request, turns_from_messages
 from agentrt.sim.encode import ResponseMeta, chunk_stream, completion_response, usage_of
+from agentrt.sim.explain import EXPLAIN_HEADER, explain_json, wants_explain, write_explain
 from agentrt.sim.faults import CallPlan, FaultInjector
 from agentrt.sim.grounding import Grounding
 from agentrt.sim.knobs import MAX_RESPONSE_TOKENS
@@ -103,7 +104,9 @@ class ChatService:
         script: Script | None,
         admit: Admit,
         sources: ChatSources | None = None,
+        explain: bool = False,
     ) -> None:
+        self.explain = explain  # every call: x-sim-explain trailer and a line on stderr
         self.injector = injector
         self.script = script
         self.admit = admit
@@ -145,6 +148,8 @@ class ChatService:
             if self.sources is not None and (prompt.collections or prompt.attachments):
                 grounding = self.sources.ground(prompt)
             reply = respond(prompt, plan.quirks, grounding)
+            if self.explain or wants_explain(metadata):
+                self._explain(context, reply, plan.call_number)
         meta = ResponseMeta(
             response_id=_new_id(),
             model=prompt.model,
@@ -167,6 +172,15 @@ class ChatService:
         return Call(
             plan=plan, prompt=prompt, reply=reply, meta=meta, delay_s=delay_s, history=history
         )
+
+    def _explain(self, context: Context, reply: Reply, call_number: int) -> None:
+        """Send why the model chose its tools as a trailer (and, with --explain, to stderr)."""
+        text = explain_json(reply.explain)
+        setter = getattr(context, "set_trailing_metadata", None)
+        if setter is not None:  # the REST door's context has no trailers
+            setter(((EXPLAIN_HEADER, text),))
+        if self.explain:
+            write_explain(call_number, text)
 
     @staticmethod
     def usage(call: Call) -> usage_pb2.SamplingUsage:

@@ -209,6 +209,10 @@ class _Filler:
             scope = ({normalize_key(str(k)): v for k, v in known.items()}, *scope)
         properties: Mapping[str, Any] = spec.get("properties", {})
         required: Sequence[str] = spec.get("required", [])
+        if not isinstance(properties, Mapping):  # a careless schema: fill what is well formed
+            properties = {}
+        if not isinstance(required, list):
+            required = []
         extra = spec.get("additionalProperties", True)
         out: dict[str, Any] = {}
         for prop in [*properties, *(r for r in required if r not in properties)]:

@@ -143,6 +143,8 @@ HEADERS: dict[str, str] = {
     f"up to {MAX_SESSION_CHARS} characters",
     "x-sim-fail-model": "MODEL=FAULT[,MODEL=FAULT]: every call naming MODEL fails with "
     f"FAULT ({', '.join(sorted(MODEL_FAULTS))}); others answer",
+    "x-sim-explain": "1: trailing metadata x-sim-explain says, as JSON, why the model called "
+    "each function tool or not (scores, matched words, filled arguments)",
     **{
         k.header: f"{k.meaning}, {k.allowed.split(' ', 2)[2]}"
         for k in KNOBS.values()

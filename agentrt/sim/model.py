@@ -24,15 +24,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates, select_tools, stems
+from agentrt.sim.arguments import FunctionTool, build_calls, extract_candidates
 from agentrt.sim.grounding import Attachment, CollectionsQuery, Grounding
 from agentrt.sim.jsonfill import fill, invalid_instance, normalize_key
 from agentrt.sim.server_tools import ServerToolUse, use_server_tools
 from agentrt.sim.tokens import count_tokens, tokenize
+from agentrt.sim.toolplan import Decision, History, canonical, flat_fields, plan_calls
 
 __all__ = [
     "Finish",
@@ -155,15 +156,15 @@ class Reply:
     completion_tokens: int
     reasoning_tokens: int
     server_tools: tuple[ServerToolUse, ...] = ()
+    # why each function tool was called or not: diagnostics, not part of the reply's value
+    explain: tuple[Decision, ...] = field(default=(), compare=False)
 
 
 def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | None = None) -> Reply:
     """The model's reply to ``prompt``, having read ``grounding``; deterministic in all three."""
     pending = _pending_results(prompt.turns)
-    calls: tuple[ToolCallOut, ...] = ()
     used: tuple[ServerToolUse, ...] = ()
-    if not pending:
-        calls = _tool_calls(prompt)
+    calls, decisions = _tool_calls(prompt)
     if calls:
         content, plan = "", f"I will call {', '.join(sorted({c.name for c in calls}))}."
     elif pending:
@@ -204,6 +205,7 @@ def respond(prompt: Prompt, quirks: Quirks = Quirks(), grounding: Grounding | No
         completion_tokens=count_tokens(content) + sum(_call_tokens(c) for c in calls),
         reasoning_tokens=count_tokens(reasoning),
         server_tools=() if calls else used,
+        explain=decisions,
     )
 
 
@@ -261,26 +263,58 @@ def _digest(prompt: Prompt, *extra: object) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()
 
 
-def _tool_calls(prompt: Prompt) -> tuple[ToolCallOut, ...]:
+def _tool_calls(prompt: Prompt) -> tuple[tuple[ToolCallOut, ...], tuple[Decision, ...]]:
+    """This turn's function calls and why (see :mod:`agentrt.sim.toolplan`)."""
     if not prompt.tools or prompt.tool_choice == "none" or not prompt.turns:
-        return ()
-    if prompt.turns[-1].role not in ("user", "system", "developer"):
-        return ()
+        return (), ()
+    if prompt.turns[-1].role not in ("user", "system", "developer", "tool"):
+        return (), ()
     text = _last_user_text(prompt.turns)
     required: str | bool = prompt.tool_choice if prompt.tool_choice != "auto" else False
     if required == "required":
         required = True
-    chosen = select_tools(
-        text, prompt.tools, parallel=prompt.parallel_tool_calls, required=required
+    planned = plan_calls(
+        text,
+        prompt.tools,
+        _history(prompt.turns),
+        parallel=prompt.parallel_tool_calls,
+        required=required,
+        instructions=" ".join(t.text for t in prompt.turns if t.role in ("system", "developer")),
     )
-    vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in prompt.tools))
-    candidates = extract_candidates(text, vocabulary=vocabulary)
-    out: list[ToolCallOut] = []
-    for tool in chosen:
-        for arguments in build_calls(tool, text, candidates, parallel=prompt.parallel_tool_calls):
-            call_id = f"call_{_digest(prompt, len(out))[:24]}"
-            out.append(ToolCallOut(id=call_id, name=tool.name, arguments=json.dumps(arguments)))
-    return tuple(out)
+    out = tuple(
+        ToolCallOut(id=f"call_{_digest(prompt, i)[:24]}", name=name, arguments=arguments)
+        for i, (name, arguments) in enumerate(planned.calls)
+    )
+    return out, planned.decisions
+
+
+def _history(turns: tuple[Turn, ...]) -> History:
+    """The calls made so far and the results since the last user message (newest first)."""
+    last_user = max((i for i, t in enumerate(turns) if t.role == "user"), default=-1)
+    names = {c.id: c.name for t in turns if t.role == "assistant" for c in t.tool_calls}
+    made = frozenset(
+        (c.name, canonical(c.arguments))
+        for t in turns
+        if t.role == "assistant"
+        for c in t.tool_calls
+    )
+    since = frozenset(
+        c.name for t in turns[last_user + 1 :] if t.role == "assistant" for c in t.tool_calls
+    )
+    results = []
+    for t in reversed(turns[last_user + 1 :]):
+        if t.role == "tool":
+            try:
+                value = json.loads(t.text)
+            except ValueError:
+                continue
+            results.append((names.get(t.tool_call_id or "", ""), flat_fields(value)))
+    return History(
+        made=made,
+        since_user=since,
+        results=tuple(results),
+        follow_up=bool(turns) and turns[-1].role == "tool",
+    )
 
 
 def _verbatim(text: str) -> Any:

@@ -59,6 +59,7 @@ class SimOptions:
     batches: BatchLimits = field(default_factory=BatchLimits)
     video_delay_ms: float = 500.0  # how long a video job stays pending
     http_port: int | None = None  # serve the REST API here too (0: a free port; None: no)
+    explain: bool = False  # say why the model chose its tools, on every call (x-sim-explain)
 
 
 class Simulator:
@@ -119,6 +120,7 @@ class Simulator:
             script=self.script,
             admit=admit,
             sources=ChatSources(rag.store),
+            explain=opts.explain,
         )
         images = ImageHost(opts.host, files=rag.store.public_file)
         rag.files.link = images.file_url

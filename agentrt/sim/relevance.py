@@ -1,0 +1,163 @@
+"""How relevant each offered tool is to the user's message, and why.
+
+A tool's vocabulary is the concepts (:mod:`agentrt.sim.lexicon`) of its name
+(weight 3), its description (1), its parameters' names (1) and descriptions
+(0.5). A message concept the tool's vocabulary holds adds its weight, divided
+by the number of offered tools that hold it too (a word every tool has tells
+them apart by nothing) and quartered for generic verbs ("get", "list"). A
+parameter's enum value the message names adds 1.5. The tool's own name in the
+message scores 10.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentrt.sim.lexicon import concept, concepts
+
+__all__ = [
+    "GENERIC",
+    "RELEVANT",
+    "ToolScore",
+    "enum_mentioned",
+    "enum_mentions",
+    "relevant",
+    "score_tools",
+    "vocabulary",
+]
+
+_GENERIC_WORDS = (
+    "get set list find lookup search fetch create update delete do run make call "
+    "compute calculate check query retrieve use tool function return current "
+    "given specific information info detail data value result new name id"
+)
+GENERIC = frozenset(map(concept, _GENERIC_WORDS.split()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolScore:
+    """One tool's relevance: its score and the message words that made it."""
+
+    name: str
+    score: float
+    matched: tuple[str, ...]
+    told: bool = False  # the system instructions name the tool
+
+
+def _props(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
+    props = parameters.get("properties", {}) if isinstance(parameters, Mapping) else {}
+    return props if isinstance(props, Mapping) else {}
+
+
+def vocabulary(name: str, description: str, parameters: Mapping[str, Any]) -> dict[str, float]:
+    """Concept → weight of a tool's words (the highest weight where a concept recurs)."""
+    weights: dict[str, float] = {}
+
+    def add(text: str, weight: float) -> None:
+        for c in concepts(text):
+            weights[c] = max(weights.get(c, 0.0), weight)
+
+    add(name, 3.0)
+    add(description, 1.0)
+    for pname, spec in _props(parameters).items():
+        add(str(pname), 1.0)
+        if isinstance(spec, Mapping):
+            add(str(spec.get("description", "")), 0.5)
+    return weights
+
+
+def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
+    """(position, member) of each enum member ``lowered`` (the message) names, by value or alias."""
+    from agentrt.sim.lexicon import ENUM_ALIASES
+
+    found: list[tuple[int, Any]] = []
+    for member in members if isinstance(members, list) else ():
+        token = str(member).lower()
+        spoken = (token, *ENUM_ALIASES.get(token, ()), token.replace("_", " "))
+        at = [_position(word, lowered) for word in spoken if word]
+        hits = [p for p in at if p >= 0]
+        if hits:
+            found.append((min(hits), member))
+    return sorted(found, key=lambda pm: pm[0])
+
+
+def _position(word: str, lowered: str) -> int:
+    if word.replace(" ", "").isalnum():
+        m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered)
+        return m.start() if m else -1
+    return lowered.find(word)
+
+
+def enum_mentioned(members: Sequence[Any], lowered: str) -> Any:
+    """The first enum member ``lowered`` (the message, lower case) names, or None."""
+    found = enum_mentions(members, lowered)
+    return found[0][1] if found else None
+
+
+def _enums(parameters: Mapping[str, Any]) -> list[Sequence[Any]]:
+    out: list[Sequence[Any]] = []
+    for spec in _props(parameters).values():
+        if isinstance(spec, Mapping):
+            members = spec.get("enum") or (spec.get("items") or {}).get("enum")
+            if isinstance(members, list) and members:
+                out.append(members)
+    return out
+
+
+def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list[ToolScore]:
+    """The relevance of each of ``tools`` (objects with name/description/parameters) to ``text``.
+
+    A tool the system ``instructions`` name verbatim is not held to the share of the
+    best score (:func:`relevant`): the agent's author asked for it.
+    """
+    message = concepts(text)
+    lowered = text.lower()
+    told = instructions.lower()
+    vocabs = [vocabulary(t.name, t.description, t.parameters) for t in tools]
+    scores = []
+    for tool, vocab in zip(tools, vocabs, strict=True):
+        if re.search(rf"(?<![\w]){re.escape(tool.name.lower())}(?![\w])", lowered):
+            scores.append(ToolScore(name=tool.name, score=10.0, matched=(tool.name,)))
+            continue
+        total, matched = 0.0, []
+        named = bool(told) and bool(
+            re.search(rf"(?<![\w]){re.escape(tool.name.lower())}(?![\w])", told)
+        )
+        if named:
+            matched.append("instructions")
+        for c in sorted(message & vocab.keys()):
+            shared = sum(1 for v in vocabs if c in v)
+            weight = vocab[c] / shared * (0.25 if c in GENERIC else 1.0)
+            total += weight
+            matched.append(c)
+        for members in _enums(tool.parameters):
+            hit = enum_mentioned(members, lowered)
+            if hit is not None:
+                total += 1.5
+                matched.append(f"enum:{hit}")
+        scores.append(
+            ToolScore(name=tool.name, score=round(total, 3), matched=tuple(matched), told=named)
+        )
+    return scores
+
+
+RELEVANT = 1.5
+"""The least score of a tool the model calls (a name word, or two description words)."""
+_SHARE_OF_BEST = 0.35
+
+
+def relevant(scores: Sequence[ToolScore]) -> list[int]:
+    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and 35% of the best.
+
+    The share keeps a tool that matched one incidental word out when another
+    matched the request outright.
+    """
+    best = max((s.score for s in scores), default=0.0)
+    return [
+        i
+        for i, s in enumerate(scores)
+        if s.score >= RELEVANT and (s.told or s.score >= _SHARE_OF_BEST * best)
+    ]

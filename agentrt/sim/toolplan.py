@@ -1,0 +1,226 @@
+"""Which function tools the simulated model calls this turn, and why (``x-sim-explain``).
+
+The rules, in order (all deterministic):
+
+* relevance: each tool is scored against the last user message
+  (:mod:`agentrt.sim.relevance`); the relevant ones are candidates;
+* arguments: each candidate is filled from the message and from earlier tool
+  results (:func:`agentrt.sim.arguments.fill_calls`); it is *fillable* when
+  every required parameter got a value (not a placeholder);
+* first turn after the user's message: call every relevant, fillable tool at
+  once (one, the most relevant, when ``parallel_tool_calls`` is off); when none
+  is fillable, the most relevant one with what it has;
+* after tool results: call the relevant tools not called since the user's
+  message that the results made fillable (a chain: ``find_customer`` then
+  ``list_orders(customer_id)``), or, one call per turn, the next relevant one;
+  when none, answer from the results;
+* never the same call (name and arguments) twice in a conversation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
+from agentrt.sim.jsonfill import normalize_key
+from agentrt.sim.lexicon import concepts
+from agentrt.sim.relevance import ToolScore, relevant, score_tools
+
+__all__ = ["Decision", "History", "Planned", "canonical", "flat_fields", "plan_calls"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decision:
+    """Why one tool was called or not this turn."""
+
+    tool: str
+    score: float
+    matched: tuple[str, ...]
+    called: bool
+    why: str
+    arguments: tuple[str, ...] = ()  # the JSON arguments of each call made
+    missing: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """This decision as JSON-ready data (the ``x-sim-explain`` trailer)."""
+        return {
+            "tool": self.tool,
+            "score": self.score,
+            "matched": list(self.matched),
+            "called": self.called,
+            "why": self.why,
+            "arguments": [json.loads(a) for a in self.arguments],
+            "missing": list(self.missing),
+            "filled_from": dict(self.sources),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Planned:
+    """The calls of this turn ((tool name, JSON arguments) in order) and every tool's decision."""
+
+    calls: tuple[tuple[str, str], ...]
+    decisions: tuple[Decision, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class History:
+    """What the conversation says about earlier calls."""
+
+    made: frozenset[tuple[str, str]]  # every (name, canonical arguments) called so far
+    since_user: frozenset[str]  # names called since the last user message
+    results: tuple[tuple[str, Mapping[str, Any]], ...]  # newest first, flat fields
+    follow_up: bool  # the last turns are tool results
+
+
+def canonical(arguments: str) -> str:
+    """``arguments`` JSON in one spelling (sorted keys), so equal calls compare equal."""
+    try:
+        return json.dumps(json.loads(arguments), sort_keys=True)
+    except ValueError:
+        return arguments
+
+
+def flat_fields(value: Any) -> dict[str, Any]:
+    """Scalar fields of a JSON value by normalized name; outer fields and first items win."""
+    out: dict[str, Any] = {}
+
+    def walk(v: Any, depth: int) -> None:
+        if depth > 6:
+            return
+        if isinstance(v, dict):
+            for k, item in v.items():
+                if not isinstance(item, dict | list) and item is not None:
+                    out.setdefault(normalize_key(str(k)), item)
+            for item in v.values():
+                walk(item, depth + 1)
+        elif isinstance(v, list) and v:
+            walk(v[0], depth + 1)
+
+    walk(value, 0)
+    return out
+
+
+def plan_calls(
+    text: str,
+    tools: Sequence[FunctionTool],
+    history: History,
+    *,
+    parallel: bool,
+    required: str | bool,
+    instructions: str = "",
+) -> Planned:
+    """The calls the model makes now, and why for each tool (see the module's rules)."""
+    if isinstance(required, str):
+        tools = [t for t in tools if t.name == required][:1]
+    vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in tools))
+    candidates = extract_candidates(text, vocabulary=vocabulary)
+    fills = {
+        i: fill_calls(tools[i], text, candidates, parallel=parallel, known=history.results)
+        for i in range(len(tools))
+    }
+    scores = [
+        _with_values(s, t, fills[i])
+        for i, (s, t) in enumerate(zip(score_tools(text, tools, instructions), tools, strict=True))
+    ]
+    chosen = set(relevant(scores))
+    if required and not chosen and scores and not history.follow_up:
+        chosen = {max(range(len(scores)), key=lambda i: (scores[i].score, -i))}
+    fresh = {
+        i: [
+            json.dumps(c)
+            for c in fills[i].calls
+            if (tools[i].name, json.dumps(c, sort_keys=True)) not in history.made
+        ]
+        for i in chosen
+    }
+    order = sorted(chosen, key=lambda i: (-scores[i].score, i))
+    if history.follow_up:
+        # only what the results unlocked (or, one call per turn, what waited its turn): a tool
+        # the message alone fills was called (or meant to be) in the first turn
+        picks = [
+            i
+            for i in order
+            if fresh[i]
+            and not fills[i].missing
+            and tools[i].name not in history.since_user
+            and (not parallel or "result" in fills[i].sources.values())
+        ]
+    else:
+        picks = [i for i in order if fresh[i] and not fills[i].missing]
+        if not picks:
+            picks = [i for i in order if fresh[i]][:1]
+    if not parallel:
+        picks = picks[:1]
+        fresh = {i: v[:1] for i, v in fresh.items()}
+    calls = tuple((tools[i].name, a) for i in sorted(picks) for a in fresh[i])
+    decisions = tuple(
+        _decision(
+            i,
+            tools[i],
+            scores[i],
+            fills[i] if i in chosen else None,
+            fresh.get(i, []),
+            i in picks,
+            history,
+        )
+        for i in range(len(tools))
+    )
+    return Planned(calls=calls, decisions=decisions)
+
+
+_READ = frozenset({"find", "read", "status", "list", "track"})
+_VALUE_SOURCES = ("identifier", "path", "email", "url", "date", "enum")
+
+
+def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolScore:
+    """``score`` plus 1 when the message's own values (codes, paths, enums) fill every
+    required parameter, and 0.75 more when the tool only reads (get, check, find):
+    "any news on INC0012345?" asks for the tool that takes INC0012345."""
+    required = [k for k in filled.sources if k not in filled.missing]
+    if filled.missing or not required:
+        return score
+    kinds = [filled.sources[k].split(" ")[0] for k in required]
+    if any(k in ("weak", "result", "message") for k in kinds):
+        return score
+    if not any(k in _VALUE_SOURCES for k in kinds):
+        return score
+    bonus = 1.0 + (0.75 if concepts(tool.name) & _READ else 0.0)
+    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, "values"))
+
+
+def _decision(
+    index: int,
+    tool: FunctionTool,
+    score: Any,
+    filled: Any,
+    fresh: list[str],
+    picked: bool,
+    history: History,
+) -> Decision:
+    if filled is None:
+        why = "not relevant enough"
+    elif picked:
+        why = "relevant and fillable" if not filled.missing else "most relevant; filled as it could"
+    elif not fresh:
+        why = "already called with these arguments"
+    elif history.follow_up and tool.name in history.since_user:
+        why = "already called for this message"
+    elif filled.missing:
+        why = "relevant but required parameters are unknown yet"
+    else:
+        why = "relevant, but parallel tool calls are off: one call per turn"
+    return Decision(
+        tool=tool.name,
+        score=score.score,
+        matched=score.matched,
+        called=picked,
+        why=why,
+        arguments=tuple(fresh) if picked else (),
+        missing=tuple(filled.missing) if filled is not None else (),
+        sources=tuple(sorted(filled.sources.items())) if filled is not None else (),
+    )

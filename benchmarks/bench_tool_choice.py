@@ -1,0 +1,72 @@
+"""Tool choice of the simulated model on the scenario corpus: the share exactly right.
+
+Each scenario of ``tests/data/tool_scenarios.yaml`` (a prompt, its tools, the calls
+a competent model makes; written by agent authors who did not read the simulator)
+is played through the simulator's model, in process, the way an agent loop plays it
+(see :mod:`agentrt.sim.scenarios`). A scenario is right when the model called
+exactly the expected tools with the expected key arguments (and chained calls after
+the result they need). Prints the share, the share per domain, and every miss.
+The figure is a count, not a timing: one round is the measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agentrt.sim.scenarios import grade, run_scenario
+from benchmarks.harness import write_results
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "tool_scenarios.yaml"
+
+
+def load(path: Path = CORPUS) -> list[dict[str, Any]]:
+    """The scenarios of ``path`` (a list, or a mapping with ``scenarios``)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(data["scenarios"] if isinstance(data, dict) else data)
+
+
+def measure(scenarios: list[dict[str, Any]]) -> tuple[float, list[str], dict[str, float]]:
+    """The share exactly right, the misses (``id: why``) and the share per domain."""
+    misses: list[str] = []
+    total, right = Counter[str](), Counter[str]()
+    for scenario in scenarios:
+        domain = str(scenario.get("domain", "?"))
+        total[domain] += 1
+        why = grade(scenario["expect"], run_scenario(scenario))
+        if why is None:
+            right[domain] += 1
+        else:
+            misses.append(f"{scenario['id']} [{domain}]: {why}")
+    share = 1 - len(misses) / max(len(scenarios), 1)
+    return share, misses, {d: right[d] / n for d, n in sorted(total.items())}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--quick", action="store_true", help="the same run (it takes a second)")
+    args = parser.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"no corpus at {args.corpus}: nothing measured", file=sys.stderr)
+        write_results("tool_choice", {"scenarios": 0, "share": None, "misses": []})
+        return
+    scenarios = load(args.corpus)
+    share, misses, domains = measure(scenarios)
+    print(f"tool choice: {share:.1%} of {len(scenarios)} scenarios exactly right (goal >= 90%)")
+    print("by domain: " + ", ".join(f"{d} {s:.0%}" for d, s in domains.items()))
+    for miss in misses:
+        print(f"  miss {miss}")
+    write_results(
+        "tool_choice",
+        {"scenarios": len(scenarios), "share": share, "by_domain": domains, "misses": misses},
+    )
+
+
+if __name__ == "__main__":
+    main()
