@@ -24,7 +24,7 @@ from agentrt.sim.scenarios import grade, run_scenario
 from agentrt.sim.server import SimOptions
 
 CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
-FLOOR = 0.19  # measured 20.0% on the first 30 scenarios; the goal is 0.90
+FLOOR = 0.18  # measured 19.0% (15 of 79 scenarios) when the whole corpus landed; the goal is 0.90
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",
