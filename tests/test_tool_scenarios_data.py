@@ -1,8 +1,10 @@
-"""Schema check for the tool-calling scenario corpus in tests/data/tool_scenarios.yaml.
+"""Schema check for the tool-calling scenario corpora in tests/data/.
 
-The corpus measures how well the simulated model picks tools for prompts it was not
-written for, so a malformed scenario would silently skew that figure: these checks keep
-every expected call consistent with the tools the scenario declares.
+tool_scenarios.yaml measures how well the simulated model picks tools for prompts it was
+not written for; tool_scenarios_holdout.yaml is a second corpus, written blind, that nobody
+tuning the simulator reads, to tell general improvements from tuning. A malformed scenario
+would silently skew either figure: these checks keep every expected call consistent with
+the tools the scenario declares, and the same rules hold for both files.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import yaml
 
 __all__: list[str] = []
 
-CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "tool_scenarios.yaml"
+HOLDOUT = DATA / "tool_scenarios_holdout.yaml"
 CORE_DOMAINS = ("shop", "travel", "support", "finance", "devops", "calendar", "files")
 EXTRA_DOMAINS = ("health", "hr", "weather", "education")
+HOLDOUT_DOMAINS = (*CORE_DOMAINS, "hr", "health", "education", "real-estate", "logistics")
+DOMAINS = (*CORE_DOMAINS, *EXTRA_DOMAINS, "real-estate", "logistics")
 SCENARIO_KEYS = {"id", "domain", "prompt", "tools", "expect"}
 CALL_KEYS = {"name", "args", "free", "after", "result"}
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -51,17 +57,23 @@ PY_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _load() -> list[dict[str, Any]]:
-    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
-    assert isinstance(data, list), "the corpus is a YAML list of scenarios"
+def _load(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, list), f"{path.name} is a YAML list of scenarios"
     return data
 
 
-SCENARIOS = _load()
+CORPORA = {path: _load(path) for path in (CORPUS, HOLDOUT)}
+SCENARIOS = CORPORA[CORPUS]
+PARAMS = [
+    pytest.param(s, id=f"{path.stem}/{s.get('id')}")
+    for path, items in CORPORA.items()
+    for s in items
+]
 
 
-def _ids() -> list[str]:
-    return [str(s.get("id")) for s in SCENARIOS]
+def _ids(scenarios: list[dict[str, Any]]) -> list[str]:
+    return [str(s.get("id")) for s in scenarios]
 
 
 def _check_value(path: str, schema: dict[str, Any], value: Any) -> None:
@@ -177,12 +189,12 @@ def _check_dependency(scenario: dict[str, Any], call: dict[str, Any]) -> None:
         assert str(value) not in scenario["prompt"], f"{sid}: {value!r} is already in the prompt"
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=_ids())
+@pytest.mark.parametrize("scenario", PARAMS)
 def test_scenario_is_well_formed(scenario: dict[str, Any]) -> None:
     sid = scenario.get("id", "")
     assert set(scenario) == SCENARIO_KEYS, f"{sid}: keys {set(scenario)}"
     assert KEBAB.match(sid), f"{sid!r} is not kebab-case"
-    assert scenario["domain"] in CORE_DOMAINS + EXTRA_DOMAINS, f"{sid}: unknown domain"
+    assert scenario["domain"] in DOMAINS, f"{sid}: unknown domain"
     assert sid.startswith(scenario["domain"] + "-"), f"{sid}: id should start with its domain"
     prompt = scenario["prompt"]
     assert isinstance(prompt, str), f"{sid}: prompt must be a string"
@@ -203,26 +215,58 @@ def test_scenario_is_well_formed(scenario: dict[str, Any]) -> None:
     assert len(keys) == len(set(keys)), f"{sid}: an identical call is expected twice"
 
 
-def test_ids_are_unique() -> None:
-    dupes = [i for i, n in Counter(_ids()).items() if n > 1]
+@pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.stem)
+def test_ids_are_unique(path: Path) -> None:
+    dupes = [i for i, n in Counter(_ids(CORPORA[path])).items() if n > 1]
     assert not dupes, f"duplicate scenario ids: {dupes}"
 
 
-def test_corpus_covers_domains_and_shapes() -> None:
+def _shapes(scenarios: list[dict[str, Any]]) -> Counter[str]:
+    """How many scenarios of each kind a corpus holds, and how many tools it expects."""
+    shapes: Counter[str] = Counter()
+    for s in scenarios:
+        calls = s["expect"]
+        shapes["no_call"] += not calls
+        shapes["parallel"] += sum("after" not in c for c in calls) >= 2
+        shapes["chained"] += any("after" in c for c in calls)
+        shapes["distractor"] += bool({t["name"] for t in s["tools"]} - {c["name"] for c in calls})
+    shapes["called"] = len({c["name"] for s in scenarios for c in s["expect"]})
+    return shapes
+
+
+# Per corpus: the domains that need a floor of scenarios, that floor, the total and the
+# minimum count of each shape.
+COVERAGE = {
+    CORPUS: (CORE_DOMAINS, 10, 70, {"no_call": 6, "parallel": 10, "chained": 6}),
+    HOLDOUT: (HOLDOUT_DOMAINS, 4, 60, {"no_call": 8, "parallel": 12, "chained": 10}),
+}
+
+
+@pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.stem)
+def test_corpus_covers_domains_and_shapes(path: Path) -> None:
+    scenarios = CORPORA[path]
+    domains, floor, total, kinds = COVERAGE[path]
+    per_domain = Counter(s["domain"] for s in scenarios)
+    thin = {d: per_domain[d] for d in domains if per_domain[d] < floor}
+    assert not thin, f"domains need >= {floor} scenarios each: {thin}"
+    assert len(scenarios) >= total
+    shapes = _shapes(scenarios)
+    short = {kind: shapes[kind] for kind, least in kinds.items() if shapes[kind] < least}
+    assert not short, f"too few scenarios of these kinds (no_call, parallel, chained): {short}"
+    assert shapes["distractor"] >= 40, "need scenarios whose tool list holds distractors"
+    assert shapes["called"] >= 60, "expected calls should span many distinct tool names"
+
+
+def test_main_corpus_uses_extra_domains() -> None:
     per_domain = Counter(s["domain"] for s in SCENARIOS)
-    thin = {d: per_domain[d] for d in CORE_DOMAINS if per_domain[d] < 10}
-    assert not thin, f"core domains need >= 10 scenarios each: {thin}"
-    assert len(SCENARIOS) >= 70
     assert sum(1 for d in EXTRA_DOMAINS if per_domain[d]) >= 3
-    no_call = [s for s in SCENARIOS if not s["expect"]]
-    parallel = [s for s in SCENARIOS if sum("after" not in c for c in s["expect"]) >= 2]
-    chained = [s for s in SCENARIOS if any("after" in c for c in s["expect"])]
-    called = {c["name"] for s in SCENARIOS for c in s["expect"]}
-    distractor = [
-        s for s in SCENARIOS if {t["name"] for t in s["tools"]} - {c["name"] for c in s["expect"]}
-    ]
-    assert len(no_call) >= 6, "need scenarios where no tool is the right answer"
-    assert len(parallel) >= 10, "need scenarios with several independent calls"
-    assert len(chained) >= 6, "need scenarios where a call needs an earlier result"
-    assert len(distractor) >= 40, "need scenarios whose tool list holds distractors"
-    assert len(called) >= 60, "expected calls should span many distinct tool names"
+
+
+def test_holdout_shares_no_id_or_prompt_with_the_main_corpus() -> None:
+    """The held-out corpus is only a fair check if none of its scenarios is a copy."""
+    holdout = CORPORA[HOLDOUT]
+    shared = sorted(set(_ids(holdout)) & set(_ids(SCENARIOS)))
+    assert not shared, f"ids shared between corpora: {shared}"
+    seen = {_norm(s["prompt"]) for s in SCENARIOS}
+    copies = [s["id"] for s in holdout if _norm(s["prompt"]) in seen]
+    assert not copies, f"holdout prompts copied from the main corpus: {copies}"
