@@ -56,6 +56,8 @@ def number_text(value: float) -> str:
 
 def seconds_text(value: float) -> str:
     """``30 s``, ``1.5 s``, ``250 ms``."""
+    if not math.isfinite(value):
+        return number_text(value)
     if 0 < abs(value) < 1:
         return f"{number_text(round(value * 1000, 3))} ms"
     return f"{number_text(value)} s"
