@@ -1,5 +1,13 @@
 """A self-contained HTML report: latency histograms, time series, tables.
 
+The page shows the summary tables, four latency histograms, three charts over
+time (TTFT p50/p90, output tokens/s, requests/s; each legend swatch in its
+line's colour), a Workers section when the run was distributed (the report's
+``distributed`` key) and the settings in words (:mod:`agentrt.load.html_settings`).
+The run's last interval is usually cut short by its end: the charts leave it
+out when it is under half an interval (a few draining requests in a sliver of
+a second would read as a spike) and draw it dashed otherwise.
+
 Charts are inline SVG drawn here, with a little inline CSS and JavaScript (hover
 read-outs); the page loads nothing from the network, so it opens anywhere,
 offline. A ``window.onerror`` hook writes any script error into the page
