@@ -81,6 +81,9 @@ def test_measured_ttft_and_itl_match_the_injected_latency(
     html = out["html"].read_text()
     assert html.startswith("<!DOCTYPE html>")
     assert html.count('<svg class="chart') == 7
+    settings = html[html.index('<table class="settings">') :].partition("</table>")[0]
+    assert "<td>4 users, constant</td>" in settings
+    assert not any(word in settings for word in ("None", "True", "False", "{"))
 
 
 def _faults(sim: SimProcess, session: str, *extra: str) -> dict[str, Any]:

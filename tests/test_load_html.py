@@ -9,6 +9,8 @@ any script error into ``#errors`` (a ``window.onerror`` hook).
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -81,3 +83,38 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert re.search(r'<pre id="errors"></pre>', dom), "a script error was written into the page"
     console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == []
+
+
+_COLOURS_JS = """<script>
+var out=[];document.querySelectorAll('svg.chart.timeseries').forEach(function(svg){
+ var css=function(el,p){return getComputedStyle(el).getPropertyValue(p);};
+ out.push({lines:[].map.call(svg.querySelectorAll('polyline'),function(e){return css(e,'stroke');}),
+  swatches:[].map.call(svg.querySelectorAll('.swatch'),function(e){
+   var r=e.getBoundingClientRect();return r.width>0&&r.height>0?css(e,'fill'):'hidden';})});});
+document.body.setAttribute('data-colours',JSON.stringify(out));
+</script></body>"""
+
+
+def test_legend_swatches_show_their_lines_colour_in_chromium(tmp_path: Path) -> None:
+    """The colours as the browser paints them (CSS can override an SVG fill attribute)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium is missing: run `make system-deps` (installs Debian's chromium)"
+    page = tmp_path / "report.html"
+    write_html(page, _report())
+    page.write_text(page.read_text().replace("</body>", _COLOURS_JS, 1))
+    proc = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    found = re.search(r'data-colours="([^"]*)"', proc.stdout)
+    assert found is not None, proc.stdout[:500]
+    charts = json.loads(html.unescape(found.group(1)))
+    assert [len(c["lines"]) for c in charts] == [2, 1, 2]
+    for chart in charts:
+        assert chart["swatches"] == chart["lines"]
+        assert len(set(chart["lines"])) == len(chart["lines"])
+        assert all(c.startswith("rgb(") for c in chart["lines"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 
 from agentrt.load.html import render_html
 from agentrt.load.metrics import Histogram, Metrics, gaps
+from agentrt.load.plan import LoadPlan
+from agentrt.load.prompts import Corpus
 from agentrt.load.records import FIELDS, RequestRecord
 from agentrt.load.report import (
     build_report,
@@ -20,7 +23,9 @@ from agentrt.load.report import (
     write_json,
     write_jsonl,
 )
+from agentrt.load.schedule import Ramp
 from agentrt.load.timeseries import bin_width, time_series
+from agentrt.load.units import parse_slo
 
 PLAN = {
     "endpoint": "127.0.0.1:1",
@@ -244,3 +249,128 @@ def test_the_requests_chart_plots_errors_per_second_like_the_other_series() -> N
     page = render_html(report)
     assert "errors/s" in page
     assert ">errors<" not in page
+
+
+def _plan(**kw: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"model": "grok-3", "corpus": Corpus.from_prompt("hi"), "duration": 30.0}
+    return LoadPlan(**{**base, **kw}).describe()
+
+
+def _settings(page: str) -> str:
+    start = page.index('<table class="settings">')
+    return page[start : page.index("</table>", start)]
+
+
+@pytest.mark.parametrize(
+    ("plan", "words"),
+    [
+        (_plan(concurrency=Ramp(start=20)), ["20 users, constant", "30 s", "no", "60 s"]),
+        (_plan(concurrency=Ramp(start=1)), ["1 user, constant"]),
+        (
+            _plan(concurrency=Ramp(kind="step", start=1, step=5, every=3, end=50)),
+            ["ramp 1 → 50 users over 30 s (+5 every 3 s)"],
+        ),
+        (_plan(rate=Ramp(start=5), requests=100, duration=None), ["5 requests/s, Poisson", "100"]),
+        (
+            _plan(rate=Ramp(kind="linear", start=10, step=2, every=1), max_in_flight=50),
+            ["ramp from 10 requests/s, linear, +2 per 1 s, no end, Poisson", "50 requests"],
+        ),
+        (
+            _plan(concurrency=Ramp(start=4), slo=parse_slo("ttft=500ms,tpot=50ms"), retries=True),
+            ["TTFT ≤ 500 ms, TPOT ≤ 50 ms", "yes"],
+        ),
+        (
+            _plan(concurrency=Ramp(start=2), stream=False, max_tokens=64, warmup=3, timeout=0.25),
+            ["unary", "64", "3 requests, discarded", "250 ms"],
+        ),
+    ],
+)
+def test_the_settings_table_is_in_words_not_python_or_json(
+    plan: dict[str, Any], words: list[str]
+) -> None:
+    report, _ = _report()
+    table = _settings(render_html({**report, "plan": plan}))
+    for needle in ("None", "{", "}", "[", "True", "False", "null", "_s<"):
+        assert needle not in table, needle
+    for word in words:
+        assert word in table, word
+
+
+def _steady(tail: float, in_tail: int) -> dict[str, Any]:
+    """200 requests/s finish, steadily, for 30 s; then ``in_tail`` more in the last ``tail`` s."""
+    ends = [(k + 0.5) * 0.005 for k in range(6000)]
+    ends += [30.0 + (k + 0.5) * tail / in_tail for k in range(in_tail)]
+    records = [
+        RequestRecord(index=i, start=end - min(end, 0.05), elapsed=min(end, 0.05), ttft=0.01)
+        for i, end in enumerate(ends)
+    ]
+    return build_report(
+        plan=PLAN, metrics=Metrics(), records=records, wall=30.0 + tail, started_unix=0.0, cpu=CPU
+    )
+
+
+@pytest.mark.parametrize(
+    ("tail", "in_tail", "drawn_partial"),
+    [
+        (0.4, 80, True),  # the run ends 0.4 s into a 0.5-s interval: drawn, marked partial
+        (0.3, 60, True),
+        (0.004, 3, False),  # a sliver with the last requests draining: left out of the chart
+        (0.02, 6, False),
+    ],
+)
+def test_the_last_partial_interval_is_not_drawn_as_a_spike(
+    tail: float, in_tail: int, drawn_partial: bool
+) -> None:
+    report = _steady(tail, in_tail)
+    assert sum(row["completed"] for row in report["time_series"]) == 6000 + in_tail
+    last = report["time_series"][-1]
+    assert last["span_s"] == pytest.approx(tail)
+    assert last["requests_per_s"] == pytest.approx(last["completed"] / tail)
+    page = render_html(report)
+    tips = re.findall(r'data-tip="completed/s at ([0-9.]+) s: ([0-9,.]+)( \(.*?\))?"', page)
+    rates = [float(v.replace(",", "")) for _, v, _ in tips]
+    assert len(rates) >= 60
+    assert max(rates) <= 200 * 1.05, max(rates)
+    assert min(rates[1:]) >= 200 * 0.95
+    assert ("dashed: last interval, partial" in page) is drawn_partial
+    assert bool(tips[-1][2]) is drawn_partial
+    assert float(tips[-1][0]) == (30.0 if drawn_partial else 29.5)
+
+
+def test_each_legend_swatch_has_its_lines_colour_and_the_colours_differ() -> None:
+    report, _ = _report()
+    charts = re.findall(r'<svg class="chart timeseries".*?</svg>', render_html(report))
+    assert len(charts) == 3
+    for chart in charts:
+        strokes = re.findall(r'<polyline fill="none" stroke="(#[0-9a-f]{6})"', chart)
+        swatches = re.findall(r'<rect class="swatch"[^>]* fill="(#[0-9a-f]{6})"', chart)
+        assert swatches == strokes
+        assert len(set(strokes)) == len(strokes)
+    assert len(re.findall(r'class="swatch"', charts[0])) == 2  # TTFT p50 and p90
+
+
+DISTRIBUTED = {
+    "workers": 2,
+    "shares": [
+        {"worker": "w1", "requests": 26, "chunks": 260, "lost": False},
+        {"worker": "w2", "requests": 24, "chunks": 240, "lost": True},
+    ],
+}
+
+
+def test_a_distributed_run_names_its_workers_and_their_shares() -> None:
+    report, _ = _report()
+    report = {**report, "distributed": DISTRIBUTED}
+    lines = summary_text(report).splitlines()
+    assert "distributed   over 2 Locust workers (w1 52%, w2 48%; 1 lost)" in lines
+    page = render_html(report)
+    assert "<h2>Workers</h2>" in page
+    assert "distributed over 2 Locust workers; 1 lost during the run" in page
+    assert "<tr><td>w1</td><td>26</td><td>260</td><td>52.0%</td><td>ok</td></tr>" in page
+    assert '<tr class="lost"><td>w2</td><td>24</td><td>240</td><td>48.0%</td><td>lost</td>' in page
+    # A one-machine run (no "distributed" key) shows none of it.
+    report, _ = _report()
+    assert "distributed" not in summary_text(report)
+    page = render_html(report)
+    assert "Workers" not in page
+    assert "Locust" not in page

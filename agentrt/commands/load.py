@@ -158,7 +158,12 @@ def _add_outputs(p: argparse.ArgumentParser) -> None:
     out.add_argument("--json", metavar="OUT", help="the full report as JSON ('-': stdout)")
     out.add_argument("--records", metavar="OUT.jsonl", help="one JSON line per request")
     out.add_argument("--csv", metavar="OUT", help="one CSV row per request")
-    out.add_argument("--html", metavar="OUT", help="a self-contained HTML report")
+    out.add_argument(
+        "--html",
+        metavar="OUT",
+        help="a self-contained HTML report, offline: histograms, charts over time (a short "
+        "last interval left out or drawn dashed), workers, settings in words",
+    )
 
 
 def _add_ramps(p: argparse.ArgumentParser) -> None:

@@ -28,7 +28,10 @@ __all__ = [
     "build_report",
     "chart_bins",
     "cost_text",
+    "distributed_text",
     "summary_text",
+    "worker_label",
+    "worker_shares",
     "write_csv",
     "write_json",
     "write_jsonl",
@@ -170,10 +173,60 @@ def summary_text(report: dict[str, Any]) -> str:
     loop = ", ".join(f"{c['loop_core_fraction']:.0%}" for c in report["cpu"])
     proc = ", ".join(f"{c['process_core_fraction']:.0%}" for c in report["cpu"])
     lines.append(f"client CPU    event loop {loop} of a core; whole process {proc}")
+    distributed = distributed_text(report)
+    if distributed:
+        lines.append(f"distributed   {distributed}")
     if report.get("partial"):
         lines.append(PARTIAL)
     lines += [f"warning       {w}" for w in report["warnings"]]
     return "\n".join(lines)
+
+
+WorkerShare = tuple[str, int, int, float | None, bool]
+"""One worker of a distributed run: label, requests, chunks, share of the requests, lost."""
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def worker_label(worker: Any) -> str:
+    """A worker's id as one printable line of at most 40 characters (it came from the worker)."""
+    text = "".join(ch for ch in str(worker) if ch.isprintable()).strip() or "?"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def worker_shares(distributed: dict[str, Any]) -> tuple[int, list[WorkerShare]]:
+    """The report's ``distributed`` key as (worker count, one :data:`WorkerShare` a worker)."""
+    shares = [s for s in distributed.get("shares") or [] if isinstance(s, dict)]
+    total = sum(_count(s.get("requests")) for s in shares)
+    rows = [
+        (
+            worker_label(s.get("worker")),
+            _count(s.get("requests")),
+            _count(s.get("chunks")),
+            _count(s.get("requests")) / total if total else None,
+            bool(s.get("lost")),
+        )
+        for s in shares
+    ]
+    count = distributed.get("workers")
+    return _count(count) or len(rows), rows
+
+
+def distributed_text(report: dict[str, Any]) -> str | None:
+    """``over 2 Locust workers (w1 52%, w2 48%; 1 lost)``; ``None`` for a one-machine run."""
+    distributed = report.get("distributed")
+    if not isinstance(distributed, dict):
+        return None
+    count, rows = worker_shares(distributed)
+    parts = [f"{label} {'-' if pct is None else f'{pct:.0%}'}" for label, _, _, pct, _ in rows]
+    if len(parts) > 8:  # one line, however many workers
+        parts = [*parts[:8], f"{len(parts) - 8:,} more"]
+    lost = sum(1 for row in rows if row[4])
+    inner = ", ".join(parts) + (f"; {lost:,} lost" if lost else "")
+    noun = "worker" if count == 1 else "workers"
+    return f"over {count:,} Locust {noun}" + (f" ({inner})" if inner else "")
 
 
 def cost_text(s: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@
 Requests are placed in the interval in which they *finished*; each interval
 gives completed requests, errors, requests/s, errors/s, output tokens/s and the
 median and p90 TTFT of the requests that finished in it, and the open-loop
-arrivals dropped in it.
+arrivals dropped in it. Rates are over the time an interval actually covers
+(``span_s``): the last one usually ends with the run, part-way through, and
+is not stretched to a full interval.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ def time_series(
     width: float | None = None,
     drops: Mapping[int, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One dict per interval: ``t`` (interval start, s), completed, errors, rps, tokens/s,
-    TTFT, dropped arrivals (``drops``: counts per centisecond of the run)."""
+    """One dict per interval: ``t`` (interval start, s), ``span_s`` (the seconds of the run
+    it covers: ``width``, less for the last), completed, errors, rps, tokens/s, TTFT,
+    dropped arrivals (``drops``: counts per centisecond of the run)."""
     width = width or bin_width(wall)
     count = max(1, math.ceil(max(wall, 1e-9) / width))
     dropped = [0] * count
@@ -60,7 +63,8 @@ def time_series(
         values = sorted(ttfts[i])
         out.append(
             {
-                "t": i * width,
+                "t": round(i * width, 9),
+                "span_s": span,
                 "completed": done[i],
                 "errors": errors[i],
                 "requests_per_s": done[i] / span,
