@@ -15,7 +15,8 @@ Measured: (1) chunks/s of sequential streams against ``benchmarks/stream_server.
 2-tool agent (``Agent.run``) against ``agentrt sim`` (another process, zero
 latency); (3) the Python work per chunk with no network at all (the stream
 path over already-parsed chunks, per-call telemetry cost amortised over the
-stream). Target: ``on`` costs at most 5% on the streaming path.
+stream); (4) the SDK's own µs per span and per histogram point
+(:mod:`benchmarks.tracing_floor`). Target: ``on`` costs at most 5% on the streaming path.
 
 ``python -m benchmarks.bench_tracing [--rounds 5] [--quick] [--processor simple] [--exemplars]``
 """
@@ -30,6 +31,7 @@ from typing import Any
 
 from benchmarks.bench_stream import stream_server
 from benchmarks.harness import interleave, markdown_table, median, write_results
+from benchmarks.tracing_floor import floor_cases
 from tests.conftest import running_sim
 
 CASES = ("off", "on", "on + content")
@@ -266,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             agents = interleave(agent_cases(loop, sim.address, runs, agent_cpu), rounds)
         agent_cpu = {name: agent_cpu[name][-rounds:] for name in agents}  # drop the warm-up
         work = interleave(work_cases(loop, 20_000 if args.quick else 100_000), rounds)
+        floor = interleave(floor_cases(2_000 if args.quick else 20_000), rounds)
     finally:
         loop.close()
     costs = (
@@ -285,6 +288,10 @@ def main(argv: list[str] | None = None) -> None:
     print(markdown_table(agent_cpu, unit="µs/turn", baseline="off"))
     print("\n### Python work per chunk, no network, µs\n")
     print(markdown_table(work, unit="µs/chunk", baseline="off"))
+    print(
+        "\n### The SDK's own floor, hot loop, µs per span / per point (benchmarks/tracing_floor.py)\n"
+    )
+    print(markdown_table(floor, unit="µs"))
     print(f"\non cases: {SETUP['processor']} span processor, exemplars {SETUP['exemplars']}")
     print(
         "\ncost vs off (median of same-round ratios, %): "
@@ -304,6 +311,7 @@ def main(argv: list[str] | None = None) -> None:
             "python_us_per_chunk": work,
             "cost_percent": costs,
             "setup": dict(SETUP),
+            "sdk_floor_us": floor,
         },
     )
 

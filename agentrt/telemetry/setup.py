@@ -56,7 +56,8 @@ def add_telemetry_flags(parser: argparse.ArgumentParser, *, metrics: bool = True
         group.add_argument(
             "--metrics",
             choices=EXPORTERS,
-            help="export GenAI metrics at exit: console (stderr) or otlp",
+            help="export GenAI metrics at exit: console (stderr) or otlp; exemplars only if "
+            "OTEL_METRICS_EXEMPLAR_FILTER asks",
         )
 
 
