@@ -96,21 +96,24 @@ def _raise_fd_limit() -> None:
 
 
 def _telemetry() -> Any:
-    """Spans (simple processor, to an exporter that drops them) and metrics (in memory) on."""
-    from opentelemetry.sdk.metrics import MeterProvider
-    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+    """Spans and metrics on, as ``agentrt --trace/--metrics`` sets them up (``sdk_*_provider``):
 
+    a ``BatchSpanProcessor`` into an exporter that drops the spans (what a production
+    exporter costs the caller's thread: a queue append; the export runs on the SDK's
+    worker thread, counted in process CPU), metrics into an in-memory reader, exemplars off.
+    """
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+    from agentrt.telemetry.setup import sdk_meter_provider, sdk_tracer_provider
     from agentrt.telemetry.tracing import Telemetry
 
     class Drop(SpanExporter):  # export costs what the SDK costs, and memory stays flat
         def export(self, spans: Any) -> SpanExportResult:
             return SpanExportResult.SUCCESS
 
-    tracer_provider = TracerProvider(shutdown_on_exit=False)
-    tracer_provider.add_span_processor(SimpleSpanProcessor(Drop()))
-    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()], shutdown_on_exit=False)
+    tracer_provider = sdk_tracer_provider(Drop(), shutdown_on_exit=False)
+    meter_provider = sdk_meter_provider(InMemoryMetricReader(), shutdown_on_exit=False)
     return Telemetry(tracer_provider=tracer_provider, meter_provider=meter_provider)
 
 

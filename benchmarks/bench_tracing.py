@@ -4,8 +4,10 @@ Cases, interleaved in one process on one uvloop event loop (same run, same
 server, so the ratios compare like with like):
 
 - ``off``: ``Client(telemetry=Telemetry(enabled=False))``;
-- ``on``: spans to an ``InMemorySpanExporter`` (simple processor) and metrics to an
-  ``InMemoryMetricReader`` on injected SDK providers, content capture off;
+- ``on``: spans to an ``InMemorySpanExporter`` and metrics to an ``InMemoryMetricReader``
+  on injected SDK providers set up as agentrt's ``--trace``/``--metrics`` do (a
+  ``BatchSpanProcessor``, exemplars off; ``--processor simple`` and ``--exemplars``
+  measure the SDK's other choices), content capture off;
 - ``on + content``: the same with content capture on (prompts, answers, tool I/O).
 
 Measured: (1) chunks/s of sequential streams against ``benchmarks/stream_server.py``
@@ -13,9 +15,10 @@ Measured: (1) chunks/s of sequential streams against ``benchmarks/stream_server.
 2-tool agent (``Agent.run``) against ``agentrt sim`` (another process, zero
 latency); (3) the Python work per chunk with no network at all (the stream
 path over already-parsed chunks, per-call telemetry cost amortised over the
-stream). Target: ``on`` costs at most 5% on the streaming path.
+stream); (4) the SDK's own µs per span and per histogram point
+(:mod:`benchmarks.tracing_floor`). Target: ``on`` costs at most 5% on the streaming path.
 
-``python -m benchmarks.bench_tracing [--rounds 5] [--quick]``
+``python -m benchmarks.bench_tracing [--rounds 5] [--quick] [--processor simple] [--exemplars]``
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from benchmarks.bench_stream import stream_server
 from benchmarks.harness import interleave, markdown_table, median, write_results
+from benchmarks.tracing_floor import floor_cases
 from tests.conftest import running_sim
 
 CASES = ("off", "on", "on + content")
@@ -35,33 +39,49 @@ MODEL = "grok-4-1-fast-reasoning"
 QUESTION = "What are the weather and the time in Paris?"
 
 
+SETUP = {"processor": "batch", "exemplars": False}
+"""How the ``on`` cases' SDK is set up (``--processor``, ``--exemplars``)."""
+
+
 def telemetries() -> dict[str, Any]:
-    """One Telemetry per case; the on cases export to memory (cleared after each measurement)."""
-    from opentelemetry.sdk.metrics import MeterProvider
+    """One Telemetry per case; the on cases export to memory (cleared after each measurement).
+
+    Default: agentrt's own setup (:func:`agentrt.telemetry.setup.sdk_tracer_provider`,
+    ``sdk_meter_provider``): a ``BatchSpanProcessor`` (spans exported on the SDK's worker
+    thread) and no exemplars. ``--processor simple`` exports each span on the caller's
+    thread instead; ``--exemplars`` turns the SDK's default trace-based exemplars back on.
+    """
+    from opentelemetry.sdk.metrics import TraceBasedExemplarFilter
     from opentelemetry.sdk.metrics.export import InMemoryMetricReader
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+    from agentrt.telemetry.setup import sdk_meter_provider, sdk_tracer_provider
     from agentrt.telemetry.tracing import Telemetry
 
     out: dict[str, Any] = {"off": (Telemetry(enabled=False), None)}
     for name, capture in (("on", False), ("on + content", True)):
         exporter = InMemorySpanExporter()
-        tracer_provider = TracerProvider(shutdown_on_exit=False)
-        tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        if SETUP["processor"] == "simple":
+            tracer_provider = TracerProvider(shutdown_on_exit=False)
+            tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+        else:
+            tracer_provider = sdk_tracer_provider(exporter, shutdown_on_exit=False)
         reader = InMemoryMetricReader()
-        meter_provider = MeterProvider(metric_readers=[reader], shutdown_on_exit=False)
+        extra = {"exemplar_filter": TraceBasedExemplarFilter()} if SETUP["exemplars"] else {}
+        meter_provider = sdk_meter_provider(reader, shutdown_on_exit=False, **extra)
         telemetry = Telemetry(
             tracer_provider=tracer_provider, meter_provider=meter_provider, capture_content=capture
         )
-        out[name] = (telemetry, (exporter, reader))
+        out[name] = (telemetry, (exporter, reader, tracer_provider))
     return out
 
 
 def _clear(sinks: Any) -> None:
     if sinks is not None:
-        exporter, reader = sinks
+        exporter, reader, tracer_provider = sinks
+        tracer_provider.force_flush()  # the batch processor's queue, then drop what it exported
         exporter.clear()
         reader.get_metrics_data()  # collect (and so drop) what was recorded
 
@@ -222,7 +242,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
+    parser.add_argument(
+        "--processor",
+        choices=("batch", "simple"),
+        default="batch",
+        help="span processor of the on cases (default batch: agentrt's own setup)",
+    )
+    parser.add_argument(
+        "--exemplars", action="store_true", help="the SDK's default trace-based exemplars on"
+    )
     args = parser.parse_args(argv)
+    SETUP.update(processor=args.processor, exemplars=args.exemplars)
     import uvloop
 
     rounds = 1 if args.quick else args.rounds
@@ -238,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             agents = interleave(agent_cases(loop, sim.address, runs, agent_cpu), rounds)
         agent_cpu = {name: agent_cpu[name][-rounds:] for name in agents}  # drop the warm-up
         work = interleave(work_cases(loop, 20_000 if args.quick else 100_000), rounds)
+        floor = interleave(floor_cases(2_000 if args.quick else 20_000), rounds)
     finally:
         loop.close()
     costs = (
@@ -258,6 +289,11 @@ def main(argv: list[str] | None = None) -> None:
     print("\n### Python work per chunk, no network, µs\n")
     print(markdown_table(work, unit="µs/chunk", baseline="off"))
     print(
+        "\n### The SDK's own floor, hot loop, µs per span / per point (benchmarks/tracing_floor.py)\n"
+    )
+    print(markdown_table(floor, unit="µs"))
+    print(f"\non cases: {SETUP['processor']} span processor, exemplars {SETUP['exemplars']}")
+    print(
         "\ncost vs off (median of same-round ratios, %): "
         + ", ".join(f"{k} {v:+.1f}%" for k, v in costs.items())
     )
@@ -274,6 +310,8 @@ def main(argv: list[str] | None = None) -> None:
             "agent_cpu_us_per_turn": agent_cpu,
             "python_us_per_chunk": work,
             "cost_percent": costs,
+            "setup": dict(SETUP),
+            "sdk_floor_us": floor,
         },
     )
 

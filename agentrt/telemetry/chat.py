@@ -60,6 +60,35 @@ def fail_span(span: Any, exc: BaseException, shown: Redactions = NO_REDACTIONS) 
     return kind
 
 
+_Points = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+_POINTS_KEPT = 256  # (model, endpoint, response model) sets a process sees: a handful
+
+
+def _points(inst: Instruments, base: dict[str, Any], model: str) -> _Points:
+    """The attributes of a call's metric points: (duration, input tokens, output tokens).
+
+    Made once per (request model, endpoint, response model) and shared by every
+    call with them: the SDK copies what it keeps, and nothing here mutates them.
+    A process that sees more than :data:`_POINTS_KEPT` such sets starts over.
+    """
+    cache = inst.chat_points
+    key = (*base.values(), model)
+    found = cache.get(key)
+    if found is None:
+        attrs = dict(base)
+        if model:
+            attrs[Attr.RESPONSE_MODEL] = model
+        found = (
+            attrs,
+            {**attrs, Attr.TOKEN_TYPE: "input"},
+            {**attrs, Attr.TOKEN_TYPE: "output"},
+        )
+        if len(cache) >= _POINTS_KEPT:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
 class ChatCall:
     """The span and metrics of one model call (unary or stream), retries included."""
 
@@ -141,17 +170,16 @@ class ChatCall:
         try:
             end = time.perf_counter()
             inst, span = self._inst, self._span
-            attrs = dict(self._attrs)
-            if response.model:
-                attrs[Attr.RESPONSE_MODEL] = self._shown.value(response.model)
+            model = self._shown.value(response.model) if response.model else ""
+            attrs, inputs, outputs = _points(inst, self._attrs, model)
             usage = response.usage
             output = usage.completion_tokens + usage.reasoning_tokens
             if span is not None and span.is_recording():
                 span.set_attributes(self._response_attributes(response, output, first))
             inst.duration.record(end - self._t0, attrs)
             if usage.prompt_tokens or output:
-                inst.tokens.record(usage.prompt_tokens, {**attrs, Attr.TOKEN_TYPE: "input"})
-                inst.tokens.record(output, {**attrs, Attr.TOKEN_TYPE: "output"})
+                inst.tokens.record(usage.prompt_tokens, inputs)
+                inst.tokens.record(output, outputs)
             if first:
                 inst.first_chunk.record(first - self._t0, attrs)
                 if chunks > 1:

@@ -32,6 +32,8 @@ class Instruments:
 
     def __init__(self, tracer_provider: Any, meter_provider: Any, *, capture: bool) -> None:
         self.capture = capture
+        self.chat_points: dict[tuple[Any, ...], Any] = {}
+        """Metric attributes per (request model, endpoint, response model): see ``chat._points``."""
         self.tracer = trace.get_tracer(INSTRUMENTATION_NAME, __version__, tracer_provider)
         meter = metrics.get_meter(INSTRUMENTATION_NAME, __version__, meter_provider)
         seconds = list(DURATION_BUCKETS)

@@ -7,11 +7,21 @@ and ``OTEL_SERVICE_NAME``. Both need the ``otel`` extra
 (``pip install 'agentrt[otel]'``). The providers are installed globally (a
 command is the application), so every client and agent in the process reports
 to them; they are shut down, flushing what is buffered, when the command ends.
+
+Cost: spans go through a ``BatchSpanProcessor`` (export, console included, runs on
+the SDK's worker thread, not on the call's path), and metric exemplars are off
+unless ``OTEL_METRICS_EXEMPLAR_FILTER`` asks for them (``trace_based``,
+``always_on``): the SDK's default would offer every histogram point made while a
+sampled span is current to an exemplar reservoir (≈2 µs a point, ~5 points a
+turn) for data no GenAI convention asks for. :func:`sdk_tracer_provider` and
+:func:`sdk_meter_provider` build the same providers for an application that
+passes them to :class:`~agentrt.telemetry.tracing.Telemetry` itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,9 +29,19 @@ from typing import Any
 
 from agentrt.errors import UsageError
 
-__all__ = ["EXPORTERS", "add_telemetry_flags", "telemetry_from_args", "with_telemetry"]
+__all__ = [
+    "EXEMPLAR_FILTER_ENV",
+    "EXPORTERS",
+    "add_telemetry_flags",
+    "sdk_meter_provider",
+    "sdk_tracer_provider",
+    "telemetry_from_args",
+    "with_telemetry",
+]
 
 EXPORTERS = ("console", "otlp")
+EXEMPLAR_FILTER_ENV = "OTEL_METRICS_EXEMPLAR_FILTER"
+_EXEMPLAR_FILTERS = ("always_off", "always_on", "trace_based")
 
 
 def add_telemetry_flags(parser: argparse.ArgumentParser, *, metrics: bool = True) -> None:
@@ -36,7 +56,8 @@ def add_telemetry_flags(parser: argparse.ArgumentParser, *, metrics: bool = True
         group.add_argument(
             "--metrics",
             choices=EXPORTERS,
-            help="export GenAI metrics at exit: console (stderr) or otlp",
+            help="export GenAI metrics at exit: console (stderr) or otlp; exemplars only if "
+            "OTEL_METRICS_EXEMPLAR_FILTER asks",
         )
 
 
@@ -68,6 +89,8 @@ def _install(trace_to: str | None, metrics_to: str | None) -> list[Any]:
         raise UsageError(
             f"{flag} needs the OpenTelemetry SDK: pip install 'agentrt[otel]'"
         ) from None
+    if metrics_to is not None:
+        _exemplar_filter()  # a bad OTEL_METRICS_EXEMPLAR_FILTER fails before anything is installed
     resource = Resource.create({"service.name": "agentrt"})
     providers: list[Any] = []
     if trace_to is not None:
@@ -77,27 +100,72 @@ def _install(trace_to: str | None, metrics_to: str | None) -> list[Any]:
     return providers
 
 
-def _tracer_provider(kind: str, resource: Any) -> Any:
-    from opentelemetry import trace
+def sdk_tracer_provider(*exporters: Any, resource: Any = None, **options: Any) -> Any:
+    """An SDK ``TracerProvider`` exporting to ``exporters``, each through a ``BatchSpanProcessor``.
+
+    The caller's thread only queues a finished span; the worker thread exports.
+    ``options`` go to ``TracerProvider`` (e.g. ``sampler=``).
+    """
     from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import (
-        BatchSpanProcessor,
-        ConsoleSpanExporter,
-        SimpleSpanProcessor,
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    if resource is not None:
+        options["resource"] = resource
+    provider = TracerProvider(**options)
+    for exporter in exporters:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
+def sdk_meter_provider(*readers: Any, resource: Any = None, **options: Any) -> Any:
+    """An SDK ``MeterProvider`` over ``readers``, exemplars off unless the environment asks.
+
+    ``OTEL_METRICS_EXEMPLAR_FILTER`` (``always_off``, ``always_on``,
+    ``trace_based``) is honoured; unset, no exemplar is sampled. ``options`` go to
+    ``MeterProvider`` (an ``exemplar_filter=`` given there wins).
+
+    Raises:
+        UsageError: ``OTEL_METRICS_EXEMPLAR_FILTER`` names no filter.
+    """
+    from opentelemetry.sdk.metrics import MeterProvider
+
+    if "exemplar_filter" not in options:
+        options["exemplar_filter"] = _exemplar_filter()
+    if resource is not None:
+        options["resource"] = resource
+    return MeterProvider(metric_readers=list(readers), **options)
+
+
+def _exemplar_filter() -> Any:
+    from opentelemetry.sdk.metrics import (
+        AlwaysOffExemplarFilter,
+        AlwaysOnExemplarFilter,
+        TraceBasedExemplarFilter,
     )
 
-    provider = TracerProvider(resource=resource)
+    asked = os.environ.get(EXEMPLAR_FILTER_ENV, "always_off").strip().lower() or "always_off"
+    if asked not in _EXEMPLAR_FILTERS:  # the value came from the environment: never shown
+        raise UsageError(f"{EXEMPLAR_FILTER_ENV} must be one of {', '.join(_EXEMPLAR_FILTERS)}")
+    if asked == "always_on":
+        return AlwaysOnExemplarFilter()
+    return TraceBasedExemplarFilter() if asked == "trace_based" else AlwaysOffExemplarFilter()
+
+
+def _tracer_provider(kind: str, resource: Any) -> Any:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+
     if kind == "console":
-        provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter(out=sys.stderr)))
+        exporter: Any = ConsoleSpanExporter(out=sys.stderr)
     else:
-        provider.add_span_processor(BatchSpanProcessor(_otlp("trace_exporter", "OTLPSpanExporter")))
+        exporter = _otlp("trace_exporter", "OTLPSpanExporter")
+    provider = sdk_tracer_provider(exporter, resource=resource)
     trace.set_tracer_provider(provider)
     return provider
 
 
 def _meter_provider(kind: str, resource: Any) -> Any:
     from opentelemetry import metrics
-    from opentelemetry.sdk.metrics import MeterProvider
     from opentelemetry.sdk.metrics.export import (
         ConsoleMetricExporter,
         PeriodicExportingMetricReader,
@@ -107,8 +175,7 @@ def _meter_provider(kind: str, resource: Any) -> Any:
         exporter: Any = ConsoleMetricExporter(out=sys.stderr)
     else:
         exporter = _otlp("metric_exporter", "OTLPMetricExporter")
-    reader = PeriodicExportingMetricReader(exporter)
-    provider = MeterProvider(resource=resource, metric_readers=[reader])
+    provider = sdk_meter_provider(PeriodicExportingMetricReader(exporter), resource=resource)
     metrics.set_meter_provider(provider)
     return provider
 
