@@ -11,7 +11,7 @@ losing precision and writes ``agentrt load``'s report, marked with the worker co
 - :mod:`~agentrt.load.locust.hooks` — the listeners on Locust's events;
 - :mod:`~agentrt.load.locust.user` — :class:`GrokUser`.
 
-Importing this package imports Locust, which monkey-patches the standard library with
+Importing :class:`GrokUser` (or the modules that need Locust) imports Locust, which monkey-patches the standard library with
 gevent unless ``LOCUST_SKIP_MONKEY_PATCH=1``. The master needs the patch (its waits are
 ``time.sleep``); a process that runs users must not have it: agentrt's client runs on a
 real thread (:mod:`~agentrt.load.locust.bridge` says why), and a session refuses, in one
@@ -20,21 +20,23 @@ line, to start in a patched process. docs/locust.md has the recipes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from agentrt.errors import UsageError
 
 __all__ = ["GrokUser", "plan_of"]
 
 
-def _require_locust() -> None:
+def __getattr__(name: str) -> Any:
+    """Import Locust only when :class:`GrokUser` is asked for (its modules need it)."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
         import locust  # noqa: F401
     except ImportError:
         raise UsageError(
             "the Locust integration needs Locust: pip install 'agentrt[locust]'"
         ) from None
+    from agentrt.load.locust import hooks, user
 
-
-_require_locust()
-
-from agentrt.load.locust.hooks import plan_of  # noqa: E402  (after the check above)
-from agentrt.load.locust.user import GrokUser  # noqa: E402
+    return user.GrokUser if name == "GrokUser" else hooks.plan_of

@@ -57,11 +57,9 @@ def _state(environment: Any) -> _State:
 
 def plan_of(environment: Any) -> LoadPlan:
     """The plan of the test's first :class:`~agentrt.load.locust.user.GrokUser` class."""
-    from agentrt.load.locust.user import GrokUser
-
     for cls in environment.user_classes:
-        if issubclass(cls, GrokUser) and cls.plan is not None:
-            plan: LoadPlan = cls.plan
+        plan = getattr(cls, "plan", None)
+        if isinstance(plan, LoadPlan):
             return plan
     raise UsageError("no GrokUser class with a plan in the locustfile")
 
