@@ -94,9 +94,17 @@ def _init(environment: Any, runner: Any = None, **_: Any) -> None:
     state = _state(environment)
     options = environment.parsed_options
     if isinstance(runner, MasterRunner):
-        runner.register_message(MESSAGE, lambda msg, **_: _book(state).add(msg.data))
+        runner.register_message(MESSAGE, lambda msg, **_: _take(state, msg.data))
     if options is not None and not isinstance(runner, WorkerRunner) and options.run_time:
         state.duration, options.run_time = float(options.run_time), None
+
+
+def _take(state: _State, data: Any) -> None:
+    """One share message, on the master; a malformed one is logged, not fatal."""
+    try:
+        _book(state).add(data)
+    except UsageError as exc:
+        log.warning("%s", exc)
 
 
 def _book(state: _State) -> ShareBook:

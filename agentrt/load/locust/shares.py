@@ -12,6 +12,7 @@ says so. The merge is :func:`~agentrt.load.processes.merge_results`, the one
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +81,9 @@ class ShareBook:
             metrics = Metrics.from_wire(data["metrics"])
             records = [RequestRecord.from_dict(r) for r in data["records"]]
             started, wall = float(data["started_unix"]), float(data["wall"])
-        except (KeyError, TypeError, ValueError) as exc:
+            if not (math.isfinite(started) and math.isfinite(wall)):
+                raise ValueError("started_unix and wall must be finite")
+        except Exception as exc:  # a network payload: any decoding error (HDR's own too)
             raise UsageError(f"not an agentrt share message: {exc}") from None
         entry = self.workers.setdefault(name, _Worker(metrics=metrics, started_unix=started))
         entry.metrics, entry.started_unix, entry.wall = metrics, started, max(entry.wall, wall)
