@@ -25,7 +25,7 @@ import gevent  # type: ignore[import-untyped]
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
-from agentrt.errors import UsageError
+from agentrt.errors import AgentrtError, UsageError
 from agentrt.load.locust.session import Session
 from agentrt.load.locust.shares import MESSAGE, SHARE_EVERY, ShareBook
 from agentrt.load.plan import LoadPlan
@@ -120,15 +120,24 @@ def _start(environment: Any, **_: Any) -> None:
         state.book = ShareBook()
         state.book.expected = runner.worker_count
     else:
-        worker = runner.client_id if isinstance(runner, WorkerRunner) else "local"
-        state.session = Session(plan_of(environment), environment.events, worker)
-        if isinstance(runner, WorkerRunner):
-            state.sender = gevent.spawn(_send_shares, state, runner)
-        else:
-            state.book = ShareBook()
-            state.book.expected = 1
+        _start_session(environment, state, runner)
     if state.duration is not None:
         gevent.spawn_later(state.duration, _finish, environment)
+
+
+def _start_session(environment: Any, state: _State, runner: Any) -> None:
+    """A worker's (or a lone process's) session; a failed start is said once, users stop."""
+    worker = runner.client_id if isinstance(runner, WorkerRunner) else "local"
+    if not isinstance(runner, WorkerRunner):
+        state.book = ShareBook()
+        state.book.expected = 1
+    try:
+        state.session = Session(plan_of(environment), environment.events, worker)
+    except AgentrtError as exc:  # e.g. the endpoint refuses
+        log.error("agentrt: error: %s", exc)
+        return
+    if isinstance(runner, WorkerRunner):
+        state.sender = gevent.spawn(_send_shares, state, runner)
 
 
 def _send_shares(state: _State, runner: Any) -> None:

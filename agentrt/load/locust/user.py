@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from locust import User, constant, task
+from locust.exception import StopUser
 
 from agentrt.errors import UsageError
 from agentrt.load.locust.hooks import session_of
@@ -39,5 +40,12 @@ class GrokUser(User):
 
     @task
     def request(self) -> None:
-        """One request, measured and reported (to Locust, and to agentrt's report)."""
-        session_of(self.environment).request()
+        """One request, measured and reported (to Locust, and to agentrt's report).
+
+        Without a session (its start failed: the worker's log says why) the user stops.
+        """
+        try:
+            session = session_of(self.environment)
+        except UsageError:
+            raise StopUser() from None
+        session.request()
