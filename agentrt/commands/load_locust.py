@@ -154,6 +154,8 @@ def run_locust(args: argparse.Namespace, endpoint: str | None) -> dict[str, Any]
     from agentrt.load.units import parse_duration
 
     duration = parse_duration(args.duration, what="--duration")
+    # As agentrt load: at the end no request starts, those in flight finish (within --timeout).
+    timeout = parse_duration(args.timeout, what="--timeout")
     env = {**os.environ, ARGS_ENV: json.dumps(_flags(args, endpoint))}
     worker_env = {**env, "LOCUST_SKIP_MONKEY_PATCH": "1"}
     with tempfile.TemporaryDirectory(prefix="agentrt-locust-") as tmp:
@@ -176,7 +178,8 @@ def run_locust(args: argparse.Namespace, endpoint: str | None) -> dict[str, Any]
         master = _locust(
             "--master", "--headless", "--master-bind-host", host, "--master-bind-port", str(port),
             "--expect-workers", str(args.locust_workers + args.locust_remote_workers),
-            "-u", users, "-r", users, "--run-time", f"{math.ceil(duration)}s",
+            "-u", users, "-r", str(int(users) * 10), "--run-time", f"{math.ceil(duration)}s",
+            "--stop-timeout", f"{math.ceil(timeout)}s",
             "--agentrt-json", str(report_path), "--only-summary",
             *_outputs(args),
             *(["--csv", args.locust_csv] if args.locust_csv else []),
@@ -184,7 +187,7 @@ def run_locust(args: argparse.Namespace, endpoint: str | None) -> dict[str, Any]
         workers = _worker_commands(args, host, port, worker_env, logs)
         with _processes([(master, env, logs / "master.log"), *workers]) as procs:
             try:
-                code = procs[0].wait(timeout=duration + STARTUP_S)
+                code = procs[0].wait(timeout=duration + timeout + STARTUP_S)
             except subprocess.TimeoutExpired:
                 code = None
         if not report_path.exists():
