@@ -4,8 +4,9 @@ agentrt's client is asyncio and ``grpc.aio``; Locust's users are gevent greenlet
 two meet here: a real OS thread runs an asyncio loop (uvloop when installed) for the
 whole test, each user submits its request's coroutine to it and waits for the outcome
 on a gevent primitive that a libev *async* watcher (the one thread-safe way to wake a
-gevent hub) sets. A whole request — every chunk of its stream — runs on the loop exactly
-as under ``agentrt load``; the hand-over costs two wake-ups per request, none per chunk.
+gevent hub) sets. Work the loop hands back to the hub (:meth:`LoopThread.post`) queues
+behind that one watcher, whose wake-ups coalesce: one wakes the hub for every request
+that finished meanwhile.
 
 This needs the standard library's threads unpatched (``LOCUST_SKIP_MONKEY_PATCH=1``):
 with gevent's ``threading`` patched in, ``grpc.aio`` starts its completion-queue poller
@@ -19,7 +20,7 @@ import concurrent.futures
 import contextlib
 import threading
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import gevent  # type: ignore[import-untyped]
@@ -63,10 +64,10 @@ class LoopThread:
             )
         self._loop = _new_loop()
         self._thread = threading.Thread(target=self._run, name="agentrt-loop", daemon=True)
-        self._delivered: deque[tuple[gevent.event.AsyncResult, concurrent.futures.Future[Any]]]
-        self._delivered = deque()
+        self._posted: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
         self._wake = gevent.get_hub().loop.async_()
-        self._wake.ref = False  # a waiting user keeps the hub alive, not this watcher
+        # Referenced (gevent's default): a greenlet waiting on the loop is waiting on this
+        # watcher, and without a reference the hub would call that blocking forever.
         self._wake.start(self._deliver)
         self._thread.start()
 
@@ -83,15 +84,16 @@ class LoopThread:
             self._loop.close()
 
     def _deliver(self) -> None:
-        """On the hub: hand every finished future's outcome to the greenlet waiting on it."""
-        while self._delivered:
-            result, future = self._delivered.popleft()
-            if future.cancelled():
-                result.set_exception(asyncio.CancelledError())
-            elif (exc := future.exception()) is not None:
-                result.set_exception(exc)
-            else:
-                result.set(future.result())
+        """On the hub: run everything posted since the last wake-up, in order."""
+        posted = self._posted
+        while posted:
+            fn, args = posted.popleft()
+            fn(*args)
+
+    def post(self, fn: Callable[..., None], *args: Any) -> None:
+        """From the loop thread: run ``fn(*args)`` on the hub, soon (thread-safe, coalesced)."""
+        self._posted.append((fn, args))
+        self._wake.send()
 
     def call(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop; block this greenlet (not the hub) until it ends.
@@ -101,11 +103,15 @@ class LoopThread:
         result = gevent.event.AsyncResult()
         future = asyncio.run_coroutine_threadsafe(coro, self._loop)
 
-        def done(f: concurrent.futures.Future[Any]) -> None:  # on the loop thread
-            self._delivered.append((result, f))
-            self._wake.send()
+        def settle(f: concurrent.futures.Future[Any]) -> None:  # on the hub
+            if f.cancelled():
+                result.set_exception(asyncio.CancelledError())
+            elif (exc := f.exception()) is not None:
+                result.set_exception(exc)
+            else:
+                result.set(f.result())
 
-        future.add_done_callback(done)
+        future.add_done_callback(lambda f: self.post(settle, f))
         try:
             value: T = result.get()
         finally:
@@ -120,3 +126,4 @@ class LoopThread:
         self._thread.join(STOP_TIMEOUT)
         self._wake.stop()
         self._wake.close()
+        self._posted.clear()  # handed back too late: nobody counts them

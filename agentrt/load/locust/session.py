@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from agentrt.load.cpu import CpuMeter
 from agentrt.load.locust.bridge import LoopThread
 from agentrt.load.locust.shares import encode_share
+from agentrt.load.outcome import Outcome
 from agentrt.load.plan import LoadPlan
 from agentrt.load.records import RequestRecord
 from agentrt.load.runner import CONNECT_TIMEOUT, Recorder, client_for, make_call
@@ -63,10 +65,24 @@ class Session:
         await client.connect(timeout=min(self.plan.timeout, CONNECT_TIMEOUT))
         return make_call(client, self.plan)
 
-    def request(self) -> None:
-        """Send one request (this greenlet waits), record it, and report it to Locust."""
-        number = next(self.numbers)
-        out = self.loop.call(self._call(number))
+    def drive(self, stopping: Callable[[], bool]) -> None:
+        """Send requests one after another until ``stopping()`` (this greenlet waits).
+
+        The closed loop runs on the loop thread: a request starts as the last one ends,
+        with no hand-over between them; each finished request is recorded and reported on
+        the hub (:meth:`_finished`), many per wake-up when the loop is busy. Killing this
+        greenlet cancels the request in flight (it is not counted).
+        """
+        self.loop.call(self._drive(stopping))
+
+    async def _drive(self, stopping: Callable[[], bool]) -> None:
+        call, post, finished, numbers = self._call, self.loop.post, self._finished, self.numbers
+        while not stopping():
+            number = next(numbers)
+            post(finished, number, await call(number))
+
+    def _finished(self, number: int, out: Outcome) -> None:
+        """On the hub: record request ``number`` and report it to Locust."""
         self.recorder.add(number, 0.0, out)
         record = self.recorder.records[-1]
         self.events.request.fire(
@@ -92,7 +108,11 @@ class Session:
         )
 
     def close(self) -> dict[str, Any] | None:
-        """Close the client and the loop thread; the loop's CPU figures."""
+        """Close the client and the loop thread; the loop's CPU figures.
+
+        Requests that finish while the client closes are recorded (and reported to Locust)
+        before this returns; any the loop still hands back after it are dropped by both.
+        """
         try:
             return self.loop.call(self._close())
         finally:

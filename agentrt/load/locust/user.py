@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from locust import User, constant, task
 from locust.exception import StopUser
+from locust.user.task import LOCUST_STATE_STOPPING
 
 from agentrt.errors import UsageError
 from agentrt.load.locust.hooks import session_of
@@ -27,6 +28,9 @@ class GrokUser(User):
     Attributes:
         plan: what every request does (only its request side counts here: the number of
             users and the duration are Locust's ``-u`` and ``--run-time``).
+
+    Its one task runs for the user's whole life (a closed loop on the asyncio thread, see
+    :meth:`requests`): other tasks of a subclass would never run.
     """
 
     abstract = True
@@ -39,13 +43,16 @@ class GrokUser(User):
         super().__init__(environment)
 
     @task
-    def request(self) -> None:
-        """One request, measured and reported (to Locust, and to agentrt's report).
+    def requests(self) -> None:
+        """Requests one after another, each measured and reported (to Locust and agentrt).
 
-        Without a session (its start failed: the worker's log says why) the user stops.
+        The loop runs on the process's asyncio thread until Locust stops this user: a
+        graceful stop (``--stop-timeout``) lets the request in flight finish and count, a
+        forced one cancels it. Without a session (its start failed: the worker's log says
+        why) the user stops.
         """
         try:
             session = session_of(self.environment)
         except UsageError:
             raise StopUser() from None
-        session.request()
+        session.drive(lambda: self._state == LOCUST_STATE_STOPPING)
