@@ -12,7 +12,6 @@ import asyncio
 import csv
 import importlib.util
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -28,7 +27,7 @@ from agentrt.commands.load_locust import ARGS_ENV, LOCUSTFILE
 from agentrt.load.locust.shares import ShareBook, encode_share
 from agentrt.load.metrics import Histogram, Metrics
 from agentrt.load.records import RequestRecord
-from tests.conftest import SimProcess, agentrt_command, clean_env
+from tests.conftest import SimProcess, agentrt_command, clean_env, running_sim
 
 # The agentrt[locust] extra. Never import locust here: it would gevent-patch the test process.
 pytestmark = pytest.mark.skipif(
@@ -276,23 +275,27 @@ def test_a_worker_killed_mid_test_is_reported_lost_and_its_requests_are_kept(
     assert report["summary"]["requests"] == sum(sh["requests"] for sh in shares)
 
 
-def test_agentrt_load_locust_runs_master_and_workers_from_its_own_flags(
-    sim_process: SimProcess, tmp_path: Path
-) -> None:
-    out, rows = tmp_path / "r.json", tmp_path / "requests.csv"
-    command = agentrt_command(
-        "load", "--endpoint", sim_process.address, "--model", "grok-3", "--prompt", "hi",
-        "--concurrency", "4", "--duration", "2s", "--locust", "--locust-workers", "2",
-        "--json", str(out), "--csv", str(rows),
-    )  # fmt: skip
-    done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, timeout=55)
+def test_agentrt_load_locust_runs_master_and_workers_from_its_own_flags(tmp_path: Path) -> None:
+    """The REST path here (gRPC is the tests' above): Locust's CSV shows ``openai`` requests."""
+    out, rows, stats = tmp_path / "r.json", tmp_path / "requests.csv", tmp_path / "locust"
+    with running_sim("--http-port", "0") as sim:
+        assert sim.rest_url is not None
+        command = agentrt_command(
+            "load", "--endpoint", sim.rest_url, "--model", "grok-3", "--prompt", "hi",
+            "--concurrency", "4", "--duration", "2s", "--locust", "--locust-workers", "2",
+            "--json", str(out), "--csv", str(rows), "--locust-csv", str(stats),
+        )  # fmt: skip
+        done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, timeout=55)
     assert done.returncode == 0, done.stderr
     assert "TTFT" in done.stdout
     report = json.loads(out.read_text())
     assert report["distributed"]["workers"] == 2
+    assert report["plan"]["protocol"] == "openai (chat)"
     assert report["summary"]["requests"] > 0
+    assert report["summary"]["failed"] == 0
     with rows.open() as f:
         assert len(list(csv.DictReader(f))) == report["summary"]["requests"]
+    with (tmp_path / "locust_stats.csv").open() as f:
+        assert any(r["Type"] == "openai" and int(r["Request Count"]) > 0 for r in csv.DictReader(f))
     leftover = subprocess.run(["pgrep", "-f", str(LOCUSTFILE)], capture_output=True, text=True)
     assert leftover.stdout == "", f"Locust processes left running: {leftover.stdout}"
-    assert os.path.exists(out)
