@@ -299,3 +299,31 @@ def test_agentrt_load_locust_runs_master_and_workers_from_its_own_flags(tmp_path
         assert any(r["Type"] == "openai" and int(r["Request Count"]) > 0 for r in csv.DictReader(f))
     leftover = subprocess.run(["pgrep", "-f", str(LOCUSTFILE)], capture_output=True, text=True)
     assert leftover.stdout == "", f"Locust processes left running: {leftover.stdout}"
+
+
+def test_the_report_has_a_distributed_section_only_for_a_distributed_run() -> None:
+    from agentrt.load.report import build_report
+
+    book = ShareBook()
+    book.expected = 3  # one never reported: the count at the start still says 3
+    book.add(_share("w1", [0.1, 0.2], final=True))
+    book.add(_share("w2", [0.3], final=False))
+    result = book.result()
+    common: dict[str, Any] = {
+        "plan": {"mode": "closed"},
+        "metrics": result.metrics,
+        "records": result.records,
+        "wall": result.wall,
+        "started_unix": result.started_unix,
+        "cpu": result.cpu,
+    }
+    assert "distributed" not in build_report(**common)
+    report = build_report(**common, distributed=book.distributed())
+    assert report["distributed"] == {
+        "workers": 3,
+        "shares": [
+            {"worker": "w1", "requests": 2, "chunks": 6, "lost": False},
+            {"worker": "w2", "requests": 1, "chunks": 3, "lost": True},
+        ],
+    }
+    assert json.loads(json.dumps(report)) == report
