@@ -327,3 +327,32 @@ def test_the_report_has_a_distributed_section_only_for_a_distributed_run() -> No
         ],
     }
     assert json.loads(json.dumps(report)) == report
+
+
+def test_sigterm_to_agentrt_load_locust_ends_the_locust_processes_it_started(
+    sim_process: SimProcess,
+) -> None:
+    command = agentrt_command(
+        "load", "--endpoint", sim_process.address, "--model", "grok-3", "--prompt", "hi",
+        "--concurrency", "2", "--duration", "60s", "--locust", "--locust-workers", "2",
+    )  # fmt: skip
+    launcher = subprocess.Popen(command, env=clean_env(), stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        children: list[str] = []
+        while len(children) < 3:  # the master and two workers
+            assert time.monotonic() < deadline, "the Locust processes did not start"
+            time.sleep(0.1)
+            found = subprocess.run(["pgrep", "-P", str(launcher.pid)], capture_output=True)
+            children = found.stdout.decode().split()
+        launcher.send_signal(signal.SIGTERM)
+        assert launcher.wait(timeout=20) == 143
+        for pid in children:
+            assert (
+                not Path(f"/proc/{pid}").exists()
+                or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+            ), f"Locust process {pid} left running"
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+        launcher.communicate()

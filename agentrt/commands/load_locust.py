@@ -185,7 +185,7 @@ def run_locust(args: argparse.Namespace, endpoint: str | None) -> dict[str, Any]
             *(["--csv", args.locust_csv] if args.locust_csv else []),
         )  # fmt: skip
         workers = _worker_commands(args, host, port, worker_env, logs)
-        with _processes([(master, env, logs / "master.log"), *workers]) as procs:
+        with _sigterm_exits(), _processes([(master, env, logs / "master.log"), *workers]) as procs:
             try:
                 code = procs[0].wait(timeout=duration + timeout + STARTUP_S)
             except subprocess.TimeoutExpired:
@@ -204,6 +204,26 @@ def _outputs(args: argparse.Namespace) -> list[str]:
         if path:
             words += [f"--agentrt-{flag}", os.path.abspath(path)]
     return words
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """SIGTERM (a timeout, a kill, CI cancelling) exits through the ``finally`` blocks, so the
+    Locust processes this command started are ended with it, never left running."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        saved = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, saved)
 
 
 def _worker_commands(
