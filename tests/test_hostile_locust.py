@@ -19,6 +19,11 @@ from agentrt.commands.main import main
 from agentrt.errors import UsageError
 from agentrt.load.metrics import Metrics
 
+# The agentrt[locust] extra (its flags are checked after "is Locust installed?").
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("locust") is None, reason="needs agentrt[locust]"
+)
+
 BASE = ["load", "--endpoint", "127.0.0.1:1", "--model", "m", "--prompt", "hi", "--locust"]
 
 
@@ -166,3 +171,18 @@ def test_a_malformed_share_message_is_refused_and_changes_nothing(payload: Any) 
     assert book.workers == {}
     with pytest.raises(UsageError, match="no Locust worker"):
         book.result()
+
+
+def test_an_endpoint_the_workers_cannot_reach_is_one_error_line_naming_why() -> None:
+    import subprocess
+
+    from tests.conftest import agentrt_command, clean_env
+
+    command = agentrt_command(
+        "load", "--endpoint", "127.0.0.1:1", "--model", "m", "--prompt", "hi",
+        "--concurrency", "2", "--duration", "1s", "--timeout", "1s", "--locust",
+    )  # fmt: skip
+    done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, timeout=55)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "without a report: UNAVAILABLE: could not connect to 127.0.0.1:1" in done.stderr

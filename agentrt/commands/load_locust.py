@@ -254,7 +254,8 @@ def _failed(code: int | None, logs: Path) -> Exception:
     lines = []
     for log in sorted(logs.glob("*.log")):  # master.log first
         lines += [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-    errors = [ln for ln in lines if "error" in ln.lower()] or lines
+    ours = [ln.partition("agentrt: error: ")[2] for ln in lines if "agentrt: error: " in ln]
+    errors = ours or [ln for ln in lines if "error" in ln.lower()] or lines
     last = errors[-1].strip() if errors else "no output"
     why = "did not finish in time" if code is None else f"exited with code {code}"
     return AgentrtError(f"the Locust master {why} without a report: {last}")

@@ -119,6 +119,7 @@ def _start(environment: Any, **_: Any) -> None:
     if isinstance(runner, MasterRunner):
         state.book = ShareBook()
         state.book.expected = runner.worker_count
+        state.book.names = [str(w.id) for w in runner.clients.values()]
     else:
         _start_session(environment, state, runner)
     if state.duration is not None:

@@ -12,6 +12,7 @@ says so. The merge is :func:`~agentrt.load.processes.merge_results`, the one
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ from agentrt.load.records import RequestRecord
 from agentrt.load.runner import LoadResult
 
 __all__ = ["MESSAGE", "SHARE_EVERY", "ShareBook", "encode_share"]
+
+log = logging.getLogger("agentrt.load.locust")
 
 MESSAGE = "agentrt_share"
 """The Locust custom message type a worker's share travels as."""
@@ -69,6 +72,8 @@ class ShareBook:
         self.workers: dict[str, _Worker] = {}
         self.expected = 0
         """Workers connected when the test started (``distributed.workers``)."""
+        self.names: list[str] = []
+        """Their names, when known: one that never sent a share is lost with nothing counted."""
 
     def add(self, data: dict[str, Any]) -> None:
         """Take one share message (a later one replaces the worker's metrics).
@@ -85,6 +90,8 @@ class ShareBook:
                 raise ValueError("started_unix and wall must be finite")
         except Exception as exc:  # a network payload: any decoding error (HDR's own too)
             raise UsageError(f"not an agentrt share message: {exc}") from None
+        if name not in self.workers:
+            log.info("agentrt: worker %s is reporting", name)
         entry = self.workers.setdefault(name, _Worker(metrics=metrics, started_unix=started))
         entry.metrics, entry.started_unix, entry.wall = metrics, started, max(entry.wall, wall)
         entry.records += records
@@ -92,8 +99,9 @@ class ShareBook:
         entry.final = entry.final or bool(data.get("final"))
 
     def lost(self) -> list[str]:
-        """Workers that sent a share but no final one, by name."""
-        return [name for name, w in sorted(self.workers.items()) if not w.final]
+        """Workers that sent no final share (or none at all), by name."""
+        silent = [n for n in self.names if n not in self.workers]
+        return sorted([*silent, *(n for n, w in self.workers.items() if not w.final)])
 
     def result(self) -> LoadResult:
         """Every worker's share merged (losslessly); a lost worker is a warning and partial."""
@@ -130,5 +138,9 @@ class ShareBook:
                 "lost": name in lost,
             }
             for name, w in sorted(self.workers.items())
+        ]
+        shares += [
+            {"worker": name, "requests": 0, "chunks": 0, "lost": True}
+            for name in sorted(set(self.names) - set(self.workers))
         ]
         return {"workers": max(self.expected, len(self.workers)), "shares": shares}
