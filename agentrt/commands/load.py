@@ -51,6 +51,8 @@ EXAMPLES = """examples:
   agentrt load --model grok-3 --prompt hi --rate 10 --ramp step --ramp-step 10 \\
       --ramp-every 10s --ramp-to 100 --duration 2m --json report.json --csv requests.csv
   agentrt load --model grok-3 --prompt hi --concurrency 200 --processes 2 --duration 20s
+  agentrt load --endpoint 10.0.0.5:50051 --model grok-3 --prompt hi --concurrency 200 \
+      --duration 1m --locust --locust-workers 4      Locust master + 4 workers (docs/locust.md)
   agentrt load --agent examples/trip_planner/trip_planner.yaml --prompt "Lisbon" \\
       --concurrency 4 --requests 40
   agentrt load --agent examples/support_triage/support_triage.yaml --var company=Acme \\
@@ -86,6 +88,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _add_outputs(p)
     _add_ramps(p)
     _add_more(p)
+    from agentrt.commands.load_locust import add_locust_flags
+
+    add_locust_flags(p)
     p.set_defaults(handler=_run)
 
 
@@ -352,6 +357,8 @@ def _run(args: argparse.Namespace) -> int:
         agent = spec.to_agent(dict(plan.variables))
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
+    if args.locust or args.locust_join:
+        return _run_locust(args, endpoint)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
     with _signals_wait():  # a signal now would lose the reports being written
         return _report(args, plan, result)
@@ -492,6 +499,25 @@ def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
     interrupted = getattr(args, "interrupts", None)
     aborted = interrupted.exit_code if interrupted is not None else 0
     return aborted or _verdict(report, result.records)
+
+
+def _run_locust(args: argparse.Namespace, endpoint: str | None) -> int:
+    """``--locust``: the test on Locust's workers; the summary and --json as usual."""
+    from agentrt.commands.load_locust import run_locust
+    from agentrt.load import report as out
+
+    report = run_locust(args, endpoint)
+    if report is None:  # --locust-join: this machine ran workers only
+        return 0
+    to_stdout = args.json == "-"
+    print(out.summary_text(report), file=sys.stderr if to_stdout else sys.stdout)
+    if to_stdout:
+        import json
+
+        print(json.dumps(report, indent=2))
+    elif args.json:
+        out.write_json(args.json, report)
+    return _verdict(report, [])
 
 
 def _verdict(report: dict[str, Any], records: Any) -> int:

@@ -15,7 +15,9 @@ One concept per module:
 - :mod:`~agentrt.load.cpu` — the load generator's own CPU use;
 - :mod:`~agentrt.load.progress` — the live display;
 - :mod:`~agentrt.load.report`, :mod:`~agentrt.load.timeseries`, :mod:`~agentrt.load.html`
-  — the outputs.
+  — the outputs;
+- :mod:`~agentrt.load.locust` — the same measurements on Locust's distributed engine
+  (``agentrt load --locust``; the only place Locust or gevent is imported).
 
 From Python::
 
@@ -29,7 +31,8 @@ From Python::
     result = await run_load(plan)          # LoadResult: metrics, records, wall, cpu, warnings
     result.metrics.summary(result.wall)    # the figures, JSON-ready
 
-Nothing here is imported by ``import agentrt``.
+Nothing here is imported by ``import agentrt``; nothing but ``agentrt.load.locust``'s
+:class:`GrokUser` imports Locust.
 """
 
 from __future__ import annotations

@@ -68,12 +68,18 @@ def build_report(
     cpu: list[dict[str, Any]],
     warnings: Sequence[str] = (),
     partial: bool = False,
+    distributed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict (``partial``: the run was stopped early)."""
+    """The whole report as a JSON-ready dict (``partial``: the run was stopped early).
+
+    ``distributed``: a run on Locust's workers (:mod:`agentrt.load.locust`): ``workers``
+    (connected at the start) and ``shares`` (each one's requests, chunks and ``lost``);
+    stored under the key ``distributed`` only when given.
+    """
     from agentrt._version import __version__
 
     warnings = [*warnings, *_schedule_warning(plan, metrics), *_dropped_warning(plan, metrics)]
-    return {
+    report = {
         "agentrt": __version__,
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_unix)),
         "plan": plan,
@@ -85,6 +91,9 @@ def build_report(
         "cpu": cpu,
         "warnings": list(warnings),
     }
+    if distributed is not None:
+        report["distributed"] = distributed
+    return report
 
 
 def _schedule_warning(plan: dict[str, Any], metrics: Metrics) -> list[str]:
