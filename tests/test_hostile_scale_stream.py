@@ -12,6 +12,7 @@ through its public ``read()`` (the reader used on grpcio releases not checked).
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 
 from agentrt.agents.agent import Agent
 from agentrt.agents.events import RunFinished, TextDelta
+from agentrt.testing import ScriptedModel, call, reply, tool_calls
 from agentrt.xai import transport
 from agentrt.xai.chat_request import ChatRequest
 from agentrt.xai.client import Client
@@ -124,3 +126,42 @@ async def test_aio_reader_delivers_every_chunk_on_gRPC_internals_and_its_public_
     async with client, asyncio.TaskGroup() as tg:
         done = [tg.create_task(chat_deltas(client, state.tokens)) for _ in range(streams)]
     assert [t.result() for t in done] == ["".join(state.tokens)] * streams
+
+
+async def weather(city: str) -> str:
+    """The weather in a city.
+
+    Args:
+        city: its name.
+    """
+    return "sunny"
+
+
+@pytest.mark.parametrize("mode", ["run", "stream"])
+@pytest.mark.parametrize("tool_turns", [1, 3])
+async def test_a_finished_run_leaves_no_cyclic_garbage(mode: str, tool_turns: int) -> None:
+    """Thousands of runs at once: each run's objects must go when it ends, not wait for the
+    cyclic GC (its passes over every live run cost CPU, and memory grows meanwhile)."""
+    agent = Agent(name="a", model="m", instructions="be brief", tools=[weather])
+    turns = [tool_calls(call("weather", {"city": "Oslo"})) for _ in range(tool_turns)]
+    model = ScriptedModel(*turns, reply("done"))
+    gc.collect()
+    gc.disable()
+    try:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        if mode == "run":
+            result = await agent.run("hi", model=model)
+        else:
+            async with agent.stream("hi", model=model) as events:
+                async for event in events:
+                    if isinstance(event, RunFinished):
+                        result = event.result
+        assert result.output == "done"
+        del result
+        gc.collect()
+        kinds = sorted({type(o).__name__ for o in gc.garbage})
+        assert not gc.garbage, f"cyclic garbage left by a run: {kinds}"
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
