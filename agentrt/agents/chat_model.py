@@ -50,14 +50,7 @@ class ChatModel:
         The stream is made now (not on first iteration), so its span's trace
         parent is the context current at this call (the agent run's span).
         """
-        stream = self.client.chat.stream(self._encoder.encode(request), timeout=timeout)
-        return _deltas_then_response(stream)
-
-
-async def _deltas_then_response(
-    stream: DeltaStream,
-) -> AsyncIterator[Delta | ChatResponse]:
-    async with stream:
-        async for delta in stream:
-            yield delta
-    yield stream.response
+        stream: DeltaStream = self.client.chat.stream(
+            self._encoder.encode(request), timeout=timeout
+        )
+        return stream.items()  # closing it cancels the call

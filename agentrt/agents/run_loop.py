@@ -38,7 +38,7 @@ from agentrt.agents.limits import (
 )
 from agentrt.agents.run_result import RepeatedToolCall, RunResult
 from agentrt.agents.schema import SchemaMismatch
-from agentrt.agents.tools import ToolContext
+from agentrt.agents.tools import ToolContext, weak_sink
 from agentrt.errors import (
     AgentError,
     DeadlineExceeded,
@@ -118,7 +118,7 @@ _CLOCK_SLACK_S = 0.05
 ``time.monotonic()`` differ a little); earlier, the server ended that one call."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, weakref_slot=True)
 class RunLoop:
     """The mutable state of one run and the loop that advances it."""
 
@@ -425,7 +425,7 @@ class RunLoop:
                 run_id=self.run_id,
                 metadata=self.metadata,
                 client=self.client,
-                usage_sink=self.add_usage,
+                usage_sink=weak_sink(self.add_usage),
                 deps=self.deps,
             )
         return context

@@ -151,7 +151,7 @@ class ChatStream(DeltaStream):
         call: ChatCall | None = None,
     ) -> None:
         wire = _wire(request)
-        super().__init__(lambda result: _deltas(transport, wire, timeout, result, call))
+        super().__init__(lambda result, tail: _deltas(transport, wire, timeout, result, call, tail))
 
     async def __aenter__(self) -> ChatStream:
         return self
@@ -163,8 +163,10 @@ async def _deltas(
     limit: Timeout,
     result: list[ChatResponse],
     call: ChatCall | None = None,
-) -> AsyncGenerator[Delta, None]:
-    """The hot path: yield each chunk's deltas, keep what the final response needs.
+    tail: bool = False,
+) -> AsyncGenerator[Delta | ChatResponse, None]:
+    """The hot path: yield each chunk's deltas, keep what the final response needs
+    (and yield the response last when ``tail``).
 
     Telemetry (``call``) adds no per-chunk work: the first chunk's time is taken
     where its choice's accumulator is made, the rest is counted at the end.
@@ -225,6 +227,8 @@ async def _deltas(
     result.append(response)
     if call is not None:
         call.done(response, first, sum(len(a.content) + len(a.reasoning) for a in accs.values()))
+    if tail:
+        yield response
 
 
 def _assemble(last: Any, accs: dict[int, _Acc], citations: list[str]) -> ChatResponse:

@@ -8,14 +8,16 @@ the wire; iterating, closing early and the assembled response are the same, here
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from typing import Any
 
 from agentrt.errors import UsageError
 from agentrt.xai.chat_response import ChatResponse, Delta
 
 __all__ = ["DeltaStream", "Start"]
 
-Start = Callable[[list[ChatResponse]], AsyncGenerator[Delta, None]]
-"""Makes the generator of a stream's deltas; it appends the assembled response to its list."""
+Start = Callable[[list[ChatResponse], bool], AsyncGenerator[Any, None]]
+"""Makes the generator of a stream's deltas; it appends the assembled response to its list,
+and yields it last too when the flag is set (:meth:`DeltaStream.items`)."""
 
 
 class DeltaStream:
@@ -29,13 +31,26 @@ class DeltaStream:
         # ``start`` must not reference this object: without a cycle, a bare ``break``
         # frees the generator at once and asyncio closes it (cancelling the call).
         self._start = start
-        self._gen: AsyncGenerator[Delta, None] | None = None
+        self._gen: AsyncGenerator[Any, None] | None = None  # deltas (then the response)
         self._result: list[ChatResponse] = []
 
     def __aiter__(self) -> AsyncIterator[Delta]:
         if self._gen is None:
-            self._gen = self._start(self._result)
+            self._gen = self._start(self._result, False)
         return self._gen
+
+    def items(self) -> AsyncGenerator[Delta | ChatResponse, None]:
+        """The deltas, then the assembled response, from one generator: iterate it instead of
+        the stream (an agent turn does: a wrapper would cost a generator step per delta).
+
+        Raises:
+            UsageError: the stream was already iterated.
+        """
+        if self._gen is not None:
+            raise UsageError("the stream was already iterated: items() must come first")
+        gen: AsyncGenerator[Delta | ChatResponse, None] = self._start(self._result, True)
+        self._gen = gen
+        return gen
 
     async def __aenter__(self) -> DeltaStream:
         return self

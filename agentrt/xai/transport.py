@@ -46,6 +46,7 @@ from functools import partial
 from typing import Any, NoReturn, TypeVar
 
 import grpc
+from grpc import _common as grpc_common
 from grpc import aio
 
 from agentrt._version import __version__
@@ -56,12 +57,14 @@ from agentrt.xai.deadline import Deadline, Timeout, effective_timeout
 from agentrt.xai.retry import RateLimitPolicy, is_internal
 from agentrt.xai.rpc_errors import translate
 from agentrt.xai.stream_thread import SINGLE_THREADED_OPTION, ThreadedStream
+from agentrt.xai.sync_reader import TESTED_GRPC
 
 __all__ = ["USER_AGENT", "Transport", "channel_options"]
 
 USER_AGENT = f"agentrt/{__version__}"
 T = TypeVar("T")
 _NO_TRIES = (0, 0)  # retries made so far: (rate limited, INTERNAL)
+_EOF: Any = aio.EOF  # type: ignore[attr-defined]  # what a finished stream reads
 
 
 def _service_config(attempts: int) -> str:
@@ -280,9 +283,17 @@ class Transport:
                         received += len(batch)
                         yield batch
                 else:
-                    async for message in call:
+                    ready, receive, deserialize, end = _aio_reader(call)
+                    await ready()
+                    while (raw := await receive()) is not _EOF:
                         received += 1
-                        yield (message,)
+                        if deserialize is not None:
+                            try:
+                                raw = deserialize(raw)
+                            except Exception:  # as gRPC: logged, and the message is None
+                                raw = grpc_common.deserialize(raw, deserialize)
+                        yield (raw,)
+                    await end()
                 return
             except asyncio.CancelledError:
                 _reraise_unless_closed(received)
@@ -379,7 +390,8 @@ class Transport:
         self, metadata: tuple[tuple[str, str], ...] | None
     ) -> tuple[tuple[str, str], ...]:
         """Auth and client metadata, then ``metadata`` (default: the current trace context)."""
-        return self._metadata + (trace_headers() if metadata is None else metadata)
+        extra = trace_headers() if metadata is None else metadata
+        return self._metadata + extra if extra else self._metadata
 
     def _retry_wait(
         self, exc: grpc.RpcError, received: int, tries: tuple[int, int], deadline: Deadline
@@ -415,6 +427,8 @@ class Transport:
             call = self._start_threaded(stub_cls, method, request, seconds, md)
             self._threaded += 1
             return call, None
+        if md is self._metadata:  # grpc.aio would make its Metadata of the tuple again
+            md = self._aio_metadata
         slot = self._pool().pick()
         call = getattr(slot.stub(stub_cls), method)(request, timeout=seconds, metadata=md)
         slot.in_flight += 1
@@ -500,6 +514,36 @@ async def _guarded_async(
     except Exception as exc:
         failed.append(exc)
         raise
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _aio_reader(call: Any) -> tuple[Callable[[], Any], Callable[[], Any], Any, Callable[[], Any]]:
+    """How to read a ``grpc.aio`` unary-stream ``call``: ``(ready, receive, deserialize, end)``.
+
+    Await ``ready()`` once, then ``receive()`` until ``aio.EOF``, deserializing each with
+    ``deserialize`` (when not ``None``), then ``end()`` (raises the call's error status).
+    On the grpcio releases whose internals were checked (``TESTED_GRPC``) that is what
+    gRPC's own iterator does, minus its Python layers per message (an async generator, a
+    read coroutine, two wrappers around the deserializer): the Cython receive and the
+    deserializer are called directly. Otherwise it is the public ``call.read()``.
+    """
+    if grpc.__version__.startswith(TESTED_GRPC):
+        try:
+            parts = (call._preparation, call._cython_call.receive_serialized_message)
+            deserialize, end = call._response_deserializer, call._raise_for_status
+        except AttributeError:  # not these internals
+            pass
+        else:
+            preparation, receive = parts
+            return partial(_await, preparation), receive, deserialize, end
+    return _nothing, call.read, None, _nothing
+
+
+async def _await(task: Any) -> None:
+    await task
 
 
 def _sync_channel(config: ClientConfig) -> grpc.Channel:

@@ -52,7 +52,9 @@ class RestChatStream(DeltaStream):
         timeout: Timeout,
         call: ChatCall | None = None,
     ) -> None:
-        super().__init__(lambda result: _deltas(transport, request, timeout, result, call))
+        super().__init__(
+            lambda result, tail: _deltas(transport, request, timeout, result, call, tail)
+        )
 
     async def __aenter__(self) -> RestChatStream:
         return self
@@ -64,7 +66,8 @@ async def _deltas(
     limit: Timeout,
     result: list[ChatResponse],
     call: ChatCall | None,
-) -> AsyncGenerator[Delta, None]:
+    tail: bool = False,
+) -> AsyncGenerator[Delta | ChatResponse, None]:
     state = [0.0, 0.0]  # perf_counter() at the first delta, deltas yielded
     headers = None if call is None else call.begin()
     events = transport.events(
@@ -84,6 +87,8 @@ async def _deltas(
         await events.aclose()
     if call is not None:
         call.done(result[0], state[0], int(state[1]))
+    if tail:  # DeltaStream.items()
+        yield result[0]
 
 
 class RestChat:
