@@ -18,6 +18,7 @@ from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
 from agentrt.sim.jsonfill import fill
+from agentrt.sim.paramwants import chronological, fits, value_for, want
 from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
 __all__ = [
@@ -202,10 +203,47 @@ def _assign(
         if name in out or id(cand) in used:
             continue
         if name in required or score >= 2:
-            out[name] = _convert(spec_of(props[name], root), cand.text)
+            spec = spec_of(props[name], root)
+            value = value_for(want(name, spec), cand.kind, cand.text, name, spec)
+            out[name] = _convert(spec, value)
             sources[name] = f"{cand.kind} {cand.text!r}" if score >= 1 else "weak"
             used.add(id(cand))
+    _assign_lists(props, required, candidates, root, out, sources, used)
+    chronological(props, root, out)
     return out, sources
+
+
+def _assign_lists(
+    props: Mapping[str, Any],
+    required: list[str],
+    candidates: Sequence[Candidate],
+    root: Mapping[str, Any],
+    out: dict[str, Any],
+    sources: dict[str, str],
+    used: set[int],
+) -> None:
+    """An array of strings takes every value of the kind that fits it best (all the e-mail
+    addresses for ``attendees``, every path for ``source_paths``)."""
+    for name, raw in props.items():
+        spec = _resolve(raw, root)
+        if name in out or "array" not in _types(spec):
+            continue
+        items = _resolve(spec.get("items") or {"type": "string"}, root)
+        item = {
+            **items,
+            "description": f"{spec.get('description', '')} {items.get('description', '')}",
+        }
+        fitting = [c for c in candidates if id(c) not in used and _compatible(item, c, name)]
+        scored = [(_score(c, name, item), c) for c in fitting]
+        if not scored:
+            continue
+        best, first = max(scored, key=lambda sc: sc[0])
+        if best < 1 and name not in required:
+            continue
+        chosen = [c for sc, c in scored if c.kind == first.kind and sc >= best - 0.5]
+        out[name] = [_convert(items, c.text) for c in chosen]
+        sources[name] = f"{first.kind} list"
+        used.update(id(c) for c in chosen)
 
 
 _TEXT_WORDS = words(
@@ -312,6 +350,9 @@ def _types(spec: Mapping[str, Any]) -> set[str]:
 def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
     if "enum" in spec or "const" in spec:
         return False
+    rule = fits(want(name, spec), cand.kind)
+    if rule is not None:
+        return rule
     if _ID_WORDS & stems(name) and (
         cand.kind in ("email", "url", "date")
         or (cand.kind == "proper" and not cand.text.isupper() and " " in cand.text)
@@ -335,6 +376,28 @@ def _convert(spec: Mapping[str, Any], text: str) -> Any:
     return text
 
 
+_EXACT = {("month", "date"), ("minutes:min", "duration")} | {
+    (f"minutes:{u}", "duration") for u in ("sec", "hou", "day", "wee")
+}
+_SOURCE_ROLE = words("from source origin base sell")
+_TARGET_ROLE = words("to target destination quote into")
+
+
+def _role(name: str, cand: Candidate) -> float:
+    """A currency right after an amount is the one converted from ("250 dollars"), one
+    after "to"/"in"/"into" the one converted to ("in euros")."""
+    if cand.kind != "currency":
+        return 0.0
+    role = set(re.split(r"[^a-z]+", name.lower()))
+    source = bool(re.fullmatch(r"[\d.,]+|one|a|an", cand.before)) or cand.before in ("from",)
+    target = cand.before in ("to", "in", "into")
+    if role & _SOURCE_ROLE:
+        return 2.0 if source else (-1.0 if target else 0.0)
+    if role & _TARGET_ROLE:
+        return 2.0 if target else (-1.0 if source else 0.0)
+    return 0.0
+
+
 def _shape(text: str) -> str:
     shape = re.sub(r"[A-Z]+", "A", text)
     shape = re.sub(r"[a-z]+", "a", shape)
@@ -354,7 +417,7 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     fmt = spec.get("format")
     if (fmt, cand.kind) in {
         ("date", "date"),
-        ("date-time", "date"),
+        ("date-time", "datetime"),
         ("email", "email"),
         ("uri", "url"),
     }:
@@ -367,6 +430,11 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 1.5
     if cand.kind == "quoted":
         score += 0.5
+    wanted = want(name, spec)
+    if wanted and fits(wanted, cand.kind) and cand.kind != "number":
+        exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
+        score += 3.0 if exact else 1.5
+    score += _role(name, cand)
     if cand.kind == "number" and "string" in _types(spec):
         score -= 1.0
     return score

@@ -10,14 +10,30 @@ parameter's name and description.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from agentrt.sim.dates import find_dates, find_durations, find_times, number_words
 from agentrt.sim.lexicon import stem
+from agentrt.sim.worldknowledge import currency_mentions, known_name
 
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
-Kind = Literal["quoted", "email", "url", "path", "date", "identifier", "proper", "number"]
+Kind = Literal[
+    "quoted",
+    "email",
+    "url",
+    "path",
+    "date",
+    "datetime",
+    "time",
+    "duration",
+    "currency",
+    "identifier",
+    "proper",
+    "number",
+]
 
 
 def words(text: str) -> frozenset[str]:
@@ -82,6 +98,7 @@ class Candidate:
     kind: Kind
     start: int
     context: frozenset[str]
+    before: str = ""  # the word just before the value, lower case (role: "250 dollars", "in euros")
 
 
 def stems(text: str) -> set[str]:
@@ -108,10 +125,18 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
             return
         taken.append((start, end))
         found.append(
-            Candidate(text=value, kind=kind, start=start, context=_context(text, start, end))
+            Candidate(
+                text=value,
+                kind=kind,
+                start=start,
+                context=_context(text, start, end),
+                before=_before(text, start),
+            )
         )
 
     for kind, pattern in _PATTERNS:
+        if kind == "identifier":
+            _add_worded(text, add)
         for m in pattern.finditer(text):
             value = next((g for g in m.groups() if g), m.group(0)) if m.groups() else m.group(0)
             add(kind, m.start(), m.end(), value.strip())
@@ -124,11 +149,55 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 if not rest or not rest[:1].isupper():
                     continue
                 start, value = start + len(first) + 1, rest
+            elif not rest and not known_name(value):
+                continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
+        if value == "I" or value.startswith("I'"):
+            continue
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
         value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
-    return found
+    return found + _date_times(text, found)
+
+
+def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
+    """Values written in words: dates, clock times, lengths of time, currencies, numbers."""
+    for f in find_dates(text):
+        add("date", f.start, f.end, f.value)
+    for f in find_times(text):
+        add("time", f.start, f.end, f.value)
+    for f in find_durations(text):
+        add("duration", f.start, f.end, f.value)
+    for start, end, code in currency_mentions(text):
+        add("currency", start, end, code)
+    for f in number_words(text):
+        add("number", f.start, f.end, f.value)
+
+
+def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
+    """A date joined with each clock time that follows it in its sentence ("May 14, 3 to 4 pm")."""
+    out = []
+    for i, day in enumerate(found):
+        if day.kind != "date" or len(day.text) != 10:
+            continue
+        for later in found[i + 1 :]:
+            if later.kind == "date" or re.search(r"[.!?;]", text[day.start : later.start]):
+                break
+            if later.kind == "time":
+                out.append(
+                    Candidate(
+                        text=f"{day.text}T{later.text}",
+                        kind="datetime",
+                        start=later.start,
+                        context=day.context | later.context,
+                    )
+                )
+    return out
+
+
+def _before(text: str, start: int) -> str:
+    m = re.search(r"([\w.,]+)\s*$", text[:start])
+    return m.group(1).lower() if m else ""
 
 
 def _starts_sentence(text: str, start: int) -> bool:
