@@ -18,6 +18,7 @@ from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
 from agentrt.sim.jsonfill import fill
+from agentrt.sim.lexicon import concepts, concepts_of
 from agentrt.sim.paramwants import chronological, fits, value_for, want
 from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
@@ -33,8 +34,11 @@ __all__ = [
     "stems",
 ]
 
-_ID_WORDS = words("id code sku ref reference number no key identifier ticket order")
-_PATH_WORDS = words("path file filename dir directory folder document attachment")
+_ID_WORDS = frozenset(
+    stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
+)
+_PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
+_HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
 _NAME_WORDS = words(
     "name city country place location person user customer destination origin title "
     "company town region state airport"
@@ -173,10 +177,18 @@ def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
 def _fan_out_param(
     props: Mapping[str, Any], required: list[str], root: Mapping[str, Any]
 ) -> str | None:
-    if len(required) != 1:
+    """The one required free-value parameter (not an enum, not a date) a call fans out over:
+    "Rome and Florence" are two searches when the dates and the rest are shared."""
+    free = [
+        p
+        for p in required
+        if "enum" not in (spec := _resolve(props[p], root))
+        and not want(p, spec)
+        and spec.get("type", "string") == "string"
+    ]
+    if len(free) != 1:
         return None
-    spec = _resolve(props[required[0]], root)
-    return required[0] if spec.get("type") == "string" and "enum" not in spec else None
+    return free[0]
 
 
 def _assign(
@@ -240,7 +252,7 @@ def _assign_lists(
         best, first = max(scored, key=lambda sc: sc[0])
         if best < 1 and name not in required:
             continue
-        chosen = [c for sc, c in scored if c.kind == first.kind and sc >= best - 0.5]
+        chosen = [c for _, c in scored if c.kind == first.kind]
         out[name] = [_convert(items, c.text) for c in chosen]
         sources[name] = f"{first.kind} list"
         used.update(id(c) for c in chosen)
@@ -265,7 +277,7 @@ def _free_text(name: str, spec: Mapping[str, Any]) -> bool:
 def _clause(text: str) -> str:
     """The prose of ``text`` a free-text parameter takes: what follows "saying" or a colon."""
     m = _CLAUSE.search(text)
-    clause = (m.group(1) if m else text).strip().rstrip(".?!").strip()
+    clause = (m.group(1) if m else text).strip().lstrip(":").strip().rstrip(".?!").strip()
     return clause or text.strip()
 
 
@@ -355,9 +367,9 @@ def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> boo
         return rule
     if _ID_WORDS & stems(name) and (
         cand.kind in ("email", "url", "date")
-        or (cand.kind == "proper" and not cand.text.isupper() and " " in cand.text)
+        or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
     ):
-        return False  # an identifier parameter takes no address, date or person's name
+        return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
     types = _types(spec)
     if types & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
@@ -408,7 +420,11 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     words = (
         stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
     )
-    score = 2.0 * len(words & cand.context)
+    named = concepts(f"{name} {spec.get('description', '')} {spec.get('title', '')}")
+    around = {c for w in cand.context for c in concepts_of(w)}
+    score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
+    if cand.before and set(concepts_of(cand.before)) & concepts(name):
+        score += 2.0  # the value right after the parameter's own word: "cart 4471", "case 77812"
     examples = [str(e) for e in spec.get("examples", [])]
     if "default" in spec:
         examples.append(str(spec["default"]))
@@ -426,6 +442,8 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 2.0
     if words & _PATH_WORDS and cand.kind == "path":
         score += 3.0
+    if words & _HOST_WORDS and cand.kind == "url":
+        score += 3.0
     if words & _NAME_WORDS and cand.kind == "proper":
         score += 1.5
     if cand.kind == "quoted":
@@ -435,6 +453,6 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
         score += 3.0 if exact else 1.5
     score += _role(name, cand)
-    if cand.kind == "number" and "string" in _types(spec):
+    if cand.kind == "number" and "string" in _types(spec) and score < 2:
         score -= 1.0
     return score

@@ -63,11 +63,21 @@ _COMMON_STARTERS = (
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<!\w)'([^']+)'(?!\w)")),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("url", re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")),
+    (
+        "url",
+        re.compile(
+            r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]"
+            r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|eu|edu|gov|example"
+            r"|local|internal|cloud|ai)\b(?![\w/])"
+        ),
+    ),
     (
         "path",
         re.compile(
-            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+|\b[\w-]+\.[A-Za-z][A-Za-z0-9]{1,4}\b(?!\.\w)"
+            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+"
+            r"|\b[A-Za-z]:\\(?:[^\\\s?]+\\)*[^\\\s?,]+"  # C:\Users\sam\Downloads
+            r"|\b[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
+            r"|\b[\w-]+(?:\.[A-Za-z][A-Za-z0-9]{1,4}){1,2}\b(?!\.\w)"
         ),
     ),
     (
@@ -79,7 +89,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
-            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b"
+            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|\b\d+(?:-\d+){2,4}\b"
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
@@ -151,8 +161,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 start, value = start + len(first) + 1, rest
             elif not rest and not known_name(value):
                 continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
-        if value == "I" or value.startswith("I'"):
-            continue
+        if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
+            continue  # "I", and two-letter initialisms ("IT", "CI") are no names
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
         value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)

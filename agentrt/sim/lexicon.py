@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "stem"]
+from agentrt.sim.synonyms import GROUPS, PHRASES
+
+__all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "concepts_of", "spaced_text", "stem"]
 
 _STOP_WORDS = (
     "a an the and or but of to in on at for from by with about into over under is are was were be "
@@ -25,77 +27,9 @@ _STOP_WORDS = (
 )
 STOP = frozenset(_STOP_WORDS.split())
 
-# two-word verbs and idioms, joined before stemming (the join is itself a word of a group below)
-_PHRASES = (
-    ("look up", "lookup"),
-    ("looking up", "lookup"),
-    ("call off", "cancel"),
-    ("how much", "price"),
-    ("in stock", "stock"),
-    ("sign up", "register"),
-    ("log in", "login"),
-    ("set up", "create"),
-    ("money back", "refund"),
-    ("put off", "postpone"),
-    ("turn off", "stop"),
-    ("shut down", "stop"),
-    ("spin up", "start"),
-    ("roll back", "rollback"),
-)
-
-# groups of everyday synonyms: the first word names the concept
-_GROUPS = (
-    "price cost charge fee fare rate quote pricing expense",
-    "buy purchase order",
-    "cancel void revoke rescind annul abort",
-    "book reserve reservation",
-    "find lookup search get fetch retrieve query locate seek check",
-    "weather forecast temperature",
-    "stock inventory availability available supply",
-    "send email mail e-mail",
-    "delete remove erase destroy purge",
-    "create add new make open",
-    "update change modify edit amend alter",
-    "refund reimburse reimbursement",
-    "ship shipment shipping delivery deliver parcel package courier",
-    "track tracking trace whereabouts",
-    "flight fly plane airline",
-    "hotel lodging accommodation room",
-    "meeting event appointment",
-    "file document doc",
-    "list enumerate",
-    "customer client user",
-    "ticket issue case incident",
-    "read view display open show see",
-    "write save store",
-    "invoice bill receipt",
-    "pay payment",
-    "status state progress",
-    "summary summarize summarise recap overview",
-    "postpone reschedule delay",
-    "error failure fault",
-    "start launch boot",
-    "stop halt",
-    "restart reboot",
-    "deploy release rollout",
-    "rollback revert",
-    "convert exchange conversion",
-    "balance funds",
-    "transfer wire",
-    "translate translation",
-    "calendar schedule agenda",
-    "free busy availability",
-    "log logs logging",
-    "copy duplicate",
-    "rename retitle",
-    "move relocate",
-    "size big large",
-    "time hour clock",
-    "employee staff colleague",
-    "address location place",
-    "product item article",
-    "comment note remark annotation",
-)
+# two-word verbs and idioms are joined before stemming (the join is itself a word of a group)
+_PHRASES = tuple(sorted(PHRASES, key=lambda p: -len(p[0])))
+_GROUPS = GROUPS
 
 ENUM_ALIASES: dict[str, tuple[str, ...]] = {
     # spoken names of common enum values (currencies, units): what a user writes for them
@@ -142,19 +76,36 @@ def stem(word: str) -> str:
     return w
 
 
-_CONCEPT = {stem(w): g.split()[0] for g in reversed(_GROUPS) for w in g.split()}
+_CONCEPTS: dict[str, tuple[str, ...]] = {}
+for _group in _GROUPS:
+    for _w in _group.split():
+        _s = stem(_w)
+        if _group.split()[0] not in _CONCEPTS.get(_s, ()):
+            _CONCEPTS[_s] = (*_CONCEPTS.get(_s, ()), _group.split()[0])
 _WORD = re.compile(r"[a-z][a-z0-9'’]*")
 
 
 def concept(word: str) -> str:
     """The concept ``word`` belongs to (its stem when it is in no synonym group)."""
     s = stem(word)
-    return _CONCEPT.get(s, s)
+    return _CONCEPTS.get(s, (s,))[0]
+
+
+def concepts_of(word: str) -> tuple[str, ...]:
+    """Every concept ``word`` belongs to (a word may have several meanings)."""
+    s = stem(word)
+    return _CONCEPTS.get(s, (s,))
+
+
+def spaced_text(text: str) -> str:
+    """``text`` lower case, split on case and underscores, with common phrases joined."""
+    return _spaced(text)
 
 
 def _spaced(text: str) -> str:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    lowered = " " + spaced.lower() + " "
+    lowered = " " + re.sub(r"[^\w'’ ]+", " ", spaced.lower()) + " "
+    lowered = re.sub(r"\s+", " ", lowered)
     for phrase, joined in _PHRASES:
         lowered = lowered.replace(f" {phrase} ", f" {joined} ")
     return lowered
@@ -162,4 +113,4 @@ def _spaced(text: str) -> str:
 
 def concepts(text: str) -> set[str]:
     """The concepts of ``text``'s content words (split on case and underscores)."""
-    return {concept(w) for w in _WORD.findall(_spaced(text)) if w not in STOP}
+    return {c for w in _WORD.findall(_spaced(text)) if w not in STOP for c in concepts_of(w)}

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from agentrt.sim.lexicon import concept, concepts
+from agentrt.sim.lexicon import STOP, concept, concepts, concepts_of, spaced_text
 
 __all__ = [
     "GENERIC",
@@ -81,7 +81,47 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
         hits = [p for p in at if p >= 0]
         if hits:
             found.append((min(hits), member))
+    named = {m for _, m in found}
+    rest = [m for m in members if m not in named] if isinstance(members, list) else []
+    if rest:
+        found += _meant(members, rest, lowered)
     return sorted(found, key=lambda pm: pm[0])
+
+
+def _words(member: Any) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", str(member).lower()) if w]
+
+
+def _meant(members: list[Any], rest: list[Any], lowered: str) -> list[tuple[int, Any]]:
+    """Members the message names by a synonym of each of their distinctive words:
+    ``found_cheaper`` for "found it cheaper", ``network`` for "VPN", ``fall-2027``
+    for "autumn 2027" (a word every member has tells nothing and is not needed)."""
+    tokens = _tokens(lowered)
+    common = set.intersection(*(set(_words(m)) for m in members)) if members else set()
+    out = []
+    for member in rest:
+        needed = [w for w in _words(member) if w not in common and w not in STOP]
+        if not needed:
+            continue
+        at = []
+        for w in needed:
+            means = set(concepts_of(w))
+            pos = next((p for p, cs in tokens if cs & means), -1)
+            if pos < 0:
+                break
+            at.append(pos)
+        else:
+            out.append((min(at), member))
+    return out
+
+
+def _tokens(lowered: str) -> list[tuple[int, set[str]]]:
+    spaced = spaced_text(lowered)
+    return [
+        (m.start(), set(concepts_of(m.group(0))))
+        for m in re.finditer(r"[a-z0-9][a-z0-9'’]*", spaced)
+        if m.group(0) not in STOP
+    ]
 
 
 def _position(word: str, lowered: str) -> int:
@@ -133,6 +173,11 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
             weight = vocab[c] / shared * (0.25 if c in GENERIC else 1.0)
             total += weight
             matched.append(c)
+        verb = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", tool.name.strip("_"))[0]
+        if message & set(concepts_of(verb)):
+            # the action the tool's name starts with is the one asked for ("reserve" → book_hotel)
+            total += 0.5 if concept(verb) in GENERIC else 1.5
+            matched.append(f"verb:{concept(verb)}")
         for members in _enums(tool.parameters):
             hit = enum_mentioned(members, lowered)
             if hit is not None:
@@ -146,11 +191,11 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
 
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""
-_SHARE_OF_BEST = 0.35
+_SHARE_OF_BEST = 0.5
 
 
 def relevant(scores: Sequence[ToolScore]) -> list[int]:
-    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and 35% of the best.
+    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and half the best.
 
     The share keeps a tool that matched one incidental word out when another
     matched the request outright.

@@ -27,7 +27,7 @@ from typing import Any
 from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
 from agentrt.sim.jsonfill import normalize_key
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.relevance import ToolScore, relevant, score_tools
+from agentrt.sim.relevance import RELEVANT, ToolScore, relevant, score_tools
 
 __all__ = ["Decision", "History", "Planned", "canonical", "flat_fields", "plan_calls"]
 
@@ -123,9 +123,11 @@ def plan_calls(
         i: fill_calls(tools[i], text, candidates, parallel=parallel, known=history.results)
         for i in range(len(tools))
     }
+    worded = score_tools(text, tools, instructions)
+    clear = max((s.score for s in worded), default=0.0) >= RELEVANT
     scores = [
-        _with_values(s, t, fills[i])
-        for i, (s, t) in enumerate(zip(score_tools(text, tools, instructions), tools, strict=True))
+        s if clear else _with_values(s, t, fills[i])
+        for i, (s, t) in enumerate(zip(worded, tools, strict=True))
     ]
     chosen = set(relevant(scores))
     if required and not chosen and scores and not history.follow_up:
@@ -180,7 +182,8 @@ _VALUE_SOURCES = ("identifier", "path", "email", "url", "date", "enum")
 def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolScore:
     """``score`` plus 1 when the message's own values (codes, paths, enums) fill every
     required parameter, and 0.75 more when the tool only reads (get, check, find):
-    "any news on INC0012345?" asks for the tool that takes INC0012345."""
+    "INC0012345?" asks for the tool that takes INC0012345. Only when no tool's words
+    match the message clearly: a lookup the message does not ask for is not made."""
     required = [k for k in filled.sources if k not in filled.missing]
     if filled.missing or not required:
         return score
