@@ -123,6 +123,13 @@ def fill_calls(
                 sources[name] = "result"
             elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
                 assigned[name], sources[name] = _clause(text), "message"
+            elif (
+                name in assigned
+                and _ID_WORDS & stems(name)
+                and not re.search(r"\d", str(assigned[name]))
+            ):
+                del assigned[name]  # an id nothing names is unknown yet, not a guess
+                sources.pop(name, None)
     calls = [assigned]
     fan = _fan_out_param(props, required, tool.parameters)
     if parallel and fan is not None and fan in assigned and sources.get(fan) != "result":

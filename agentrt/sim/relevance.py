@@ -153,7 +153,7 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     A tool the system ``instructions`` name verbatim is not held to the share of the
     best score (:func:`relevant`): the agent's author asked for it.
     """
-    message = concepts(text)
+    message = concepts(_VALUE.sub(" ", text))  # a path's or code's parts are not words asked
     lowered = text.lower()
     told = instructions.lower()
     vocabs = [vocabulary(t.name, t.description, t.parameters) for t in tools]
@@ -174,9 +174,9 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
             total += weight
             matched.append(c)
         verb = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", tool.name.strip("_"))[0]
-        if message & set(concepts_of(verb)):
+        if message & set(concepts_of(verb)) and concept(verb) not in GENERIC:
             # the action the tool's name starts with is the one asked for ("reserve" → book_hotel)
-            total += 0.5 if concept(verb) in GENERIC else 1.5
+            total += 1.5
             matched.append(f"verb:{concept(verb)}")
         for members in _enums(tool.parameters):
             hit = enum_mentioned(members, lowered)
@@ -189,6 +189,8 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     return scores
 
 
+_VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*")
+
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""
 _SHARE_OF_BEST = 0.5
@@ -198,11 +200,17 @@ def relevant(scores: Sequence[ToolScore]) -> list[int]:
     """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and half the best.
 
     The share keeps a tool that matched one incidental word out when another
-    matched the request outright.
+    matched the request outright; a tool must match two things (two words, a word
+    and its verb, an enum value or the message's values) or a word of its own name
+    alone: a question that merely names an object several tools share ("what is a
+    deployment?") asks for no action.
     """
     best = max((s.score for s in scores), default=0.0)
     return [
         i
         for i, s in enumerate(scores)
-        if s.score >= RELEVANT and (s.told or s.score >= _SHARE_OF_BEST * best)
+        if s.score >= RELEVANT
+        and (
+            s.told or (s.score >= _SHARE_OF_BEST * best and (len(s.matched) >= 2 or s.score >= 2.5))
+        )
     ]

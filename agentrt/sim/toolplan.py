@@ -20,6 +20,7 @@ The rules, in order (all deterministic):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -141,6 +142,12 @@ def plan_calls(
         for i in chosen
     }
     order = sorted(chosen, key=lambda i: (-scores[i].score, i))
+    if not history.follow_up and order and fills[order[0]].missing:
+        j = _provider(order[0], tools, fills, scores)
+        if j is not None and j not in chosen:
+            chosen.add(j)
+            fresh[j] = [json.dumps(c) for c in fills[j].calls]
+            order = [j, *order]
     if history.follow_up:
         # only what the results unlocked (or, one call per turn, what waited its turn): a tool
         # the message alone fills was called (or meant to be) in the first turn
@@ -175,8 +182,43 @@ def plan_calls(
     return Planned(calls=calls, decisions=decisions)
 
 
-_READ = frozenset({"find", "read", "status", "list", "track"})
-_VALUE_SOURCES = ("identifier", "path", "email", "url", "date", "enum")
+_READ = frozenset({"find", "read", "status", "list", "track", "show"})
+_VALUE_SOURCES = (
+    "identifier",
+    "path",
+    "email",
+    "url",
+    "date",
+    "datetime",
+    "time",
+    "duration",
+    "currency",
+    "enum",
+)
+
+
+def _provider(
+    top: int,
+    tools: Sequence[FunctionTool],
+    fills: Mapping[int, Filled],
+    scores: Sequence[ToolScore],
+) -> int | None:
+    """A lookup the message fills whose result gives what the most relevant tool lacks:
+    "pay the bill from Acme" finds Acme's invoices first when ``pay_invoice`` needs an
+    ``invoice_id`` (the call that needs it follows in the next turn)."""
+    wanted = set().union(*(concepts(_ID_TAIL.sub("", p)) for p in fills[top].missing))
+    best: tuple[float, int] | None = None
+    for j, tool in enumerate(tools):
+        if j == top or fills[j].missing or not concepts(tool.name) & _READ:
+            continue
+        if not wanted & concepts(f"{tool.name} {tool.description}"):
+            continue
+        if best is None or scores[j].score > best[0]:
+            best = (scores[j].score, j)
+    return best[1] if best else None
+
+
+_ID_TAIL = re.compile(r"[_ -]?(?:id|ids|code|number|no|ref|key|identifier|name)$", re.I)
 
 
 def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolScore:
@@ -190,9 +232,10 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
     kinds = [filled.sources[k].split(" ")[0] for k in required]
     if any(k in ("weak", "result", "message") for k in kinds):
         return score
-    if not any(k in _VALUE_SOURCES for k in kinds):
+    specific = sum(1 for k in kinds if k in _VALUE_SOURCES)
+    if not specific:
         return score
-    bonus = 1.0 + (0.75 if concepts(tool.name) & _READ else 0.0)
+    bonus = 1.0 + 0.5 * (specific - 1) + (0.75 if concepts(tool.name) & _READ else 0.0)
     return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, "values"))
 
 
