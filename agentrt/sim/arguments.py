@@ -38,6 +38,8 @@ _ID_WORDS = frozenset(
     stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
 )
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
+_MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
+_LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
 _HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
 _NAME_WORDS = words(
     "name city country place location person user customer destination origin title "
@@ -121,6 +123,8 @@ def fill_calls(
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
+            elif (before := _word_before(name, text)) is not None:
+                assigned[name], sources[name] = before, f"message {before!r}"
             elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
                 assigned[name], sources[name] = _clause(text), "message"
             elif (
@@ -225,7 +229,8 @@ def _assign(
             spec = spec_of(props[name], root)
             value = value_for(want(name, spec), cand.kind, cand.text, name, spec)
             out[name] = _convert(spec, value)
-            sources[name] = f"{cand.kind} {cand.text!r}" if score >= 1 else "weak"
+            kind = "known" if cand.kind == "proper" and value != cand.text else cand.kind
+            sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)
     chronological(props, root, out)
@@ -271,6 +276,24 @@ _TEXT_WORDS = words(
 )
 _CLAUSE = re.compile(
     r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
+)
+
+
+def _word_before(name: str, text: str) -> str | None:
+    """The word a message puts before a parameter's own noun: "the shop namespace" names
+    the namespace ``shop``, "the database team" the team ``database``."""
+    nouns = [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
+    if len(nouns) != 1 or nouns[0] in _ID_WORDS:
+        return None
+    for m in re.finditer(rf"\b([a-z][\w.-]*)\s+{re.escape(nouns[0])}s?\b", text):
+        if m.group(1) not in _STOP_BEFORE:
+            return m.group(1)
+    return None
+
+
+_STOP_BEFORE = words(
+    "the a an my our your their this that which what whose each every any some new old same "
+    "other whole entire and or of for to in on at by with from"
 )
 
 
@@ -447,6 +470,10 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 3.0
     if words & _ID_WORDS and cand.kind == "identifier":
         score += 2.0
+    if (words & _MAIL_WORDS and cand.kind == "email") or (
+        words & _LINK_WORDS and cand.kind == "url"
+    ):
+        score += 3.0
     if words & _PATH_WORDS and cand.kind == "path":
         score += 3.0
     if words & _HOST_WORDS and cand.kind == "url":

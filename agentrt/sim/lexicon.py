@@ -52,7 +52,7 @@ ENUM_ALIASES: dict[str, tuple[str, ...]] = {
 def stem(word: str) -> str:
     """``word`` lower-cased with its inflection folded (consistent, not a dictionary form)."""
     w = word.lower().strip("'’")
-    for _ in range(2):
+    for round_ in range(2):
         for suffix, repl in (
             ("ies", "y"),
             ("ing", ""),
@@ -65,6 +65,8 @@ def stem(word: str) -> str:
             if w.endswith(suffix) and len(w) - len(suffix) >= (4 if suffix == "er" else 3):
                 if suffix == "s" and w.endswith(("ss", "us", "is")):
                     continue
+                if round_ and suffix in ("s", "es"):
+                    continue  # a plural is folded once: "courses" → "cours", as "course"
                 w = w[: -len(suffix)] + repl
                 break
         else:

@@ -97,6 +97,10 @@ def value_for(wanted: str, kind: str, text: str, name: str, spec: Mapping[str, A
         return f"{minutes:g}"
     if kind == "proper":
         return lookup(hint(name, spec), text) or text
+    if " " in text and re.search(r"without spaces|no spaces", hint(name, spec), re.I):
+        return text.replace(" ", "")
+    if kind == "identifier" and re.fullmatch(r"[A-Z]{2,3} \d+", text):
+        return text.replace(" ", "")  # a flight or course number is written without its space
     return text
 
 

@@ -193,6 +193,7 @@ _VALUE_SOURCES = (
     "time",
     "duration",
     "currency",
+    "known",
     "enum",
 )
 
