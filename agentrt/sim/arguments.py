@@ -135,19 +135,8 @@ def fill_calls(
                 del assigned[name]  # an id nothing names is unknown yet, not a guess
                 sources.pop(name, None)
     calls = [assigned]
-    fan = _fan_out_param(props, required, tool.parameters)
-    if parallel and fan is not None and fan in assigned and sources.get(fan) != "result":
-        first = next((c for c in candidates if c.text == assigned[fan]), None)
-        if first is not None:
-            best = _score(first, fan, _resolve(props[fan], tool.parameters))
-            peers = [
-                c
-                for c in candidates
-                if c.kind == first.kind
-                and c.text != first.text
-                and _score(c, fan, _resolve(props[fan], tool.parameters)) >= best
-            ]
-            calls += [{**assigned, fan: c.text} for c in peers[:7]]
+    if parallel:
+        calls += _fan_out(tool, props, required, candidates, assigned, sources, lowered)
     missing = tuple(
         p
         for p in required
@@ -188,8 +177,8 @@ def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
 def _fan_out_param(
     props: Mapping[str, Any], required: list[str], root: Mapping[str, Any]
 ) -> str | None:
-    """The one required free-value parameter (not an enum, not a date) a call fans out over:
-    "Rome and Florence" are two searches when the dates and the rest are shared."""
+    """The one required free-value parameter (not an enum; a date only when it is the only
+    one) a call fans out over: "Rome and Florence" are two searches sharing their dates."""
     free = [
         p
         for p in required
@@ -197,9 +186,67 @@ def _fan_out_param(
         and not want(p, spec)
         and spec.get("type", "string") == "string"
     ]
-    if len(free) != 1:
-        return None
-    return free[0]
+    if not free and len(required) == 1 and want(required[0], _resolve(props[required[0]], root)):
+        return required[0]  # "on the 2nd and the 3rd": one call per day
+    return free[0] if len(free) == 1 else None
+
+
+def _fan_out(
+    tool: FunctionTool,
+    props: Mapping[str, Any],
+    required: list[str],
+    candidates: Sequence[Candidate],
+    assigned: dict[str, Any],
+    sources: dict[str, str],
+    lowered: str,
+) -> list[dict[str, Any]]:
+    """More calls of ``tool`` for the other values of the same kind and shape the message
+    lists for its one free parameter ("NVDA and MSFT"), or for its one enum parameter
+    ("processor load and RAM usage"): real models make parallel calls so."""
+    root = tool.parameters
+    fan = _fan_out_param(props, required, root)
+    if fan is not None and fan in assigned and sources.get(fan) != "result":
+        spec = _resolve(props[fan], root)
+        wanted = want(fan, spec)
+        value = str(assigned[fan])
+        first = next(
+            (
+                c
+                for c in candidates
+                if value in (c.text, value_for(wanted, c.kind, c.text, fan, spec))
+            ),
+            None,
+        )
+        if first is None:
+            return []
+        best = _score(first, fan, spec)
+        loose = first.kind in ("path", "email", "url", "date")
+        taken = {str(v).lower() for k, v in assigned.items() if k != fan}
+        peers = [
+            c
+            for c in candidates
+            if c.kind == first.kind
+            and c.text != first.text
+            and c.text.lower() not in taken
+            and (loose or _shape(c.text) == _shape(first.text))
+            and _compatible(spec, c, fan)
+            and _score(c, fan, spec) >= max(best - 2.0, 0.0)
+        ]
+        if peers:
+            return [
+                {**assigned, fan: _convert(spec, value_for(wanted, c.kind, c.text, fan, spec))}
+                for c in peers[:7]
+            ]
+    enums = [p for p in required if sources.get(p) == "enum"]
+    if len(enums) == 1:
+        mentions = enum_mentions(_resolve(props[enums[0]], root).get("enum", []), lowered)
+        used = {p for p, m in mentions if m == assigned[enums[0]]}
+        others: dict[int, Any] = {}
+        for p, m in mentions:  # one member per word: "fixed … solved" name one status
+            if p not in used and m != assigned[enums[0]]:
+                others.setdefault(p, m)
+        return [{**assigned, enums[0]: m} for m in list(others.values())[:3]]
+    return []
 
 
 def _assign(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from agentrt.sim.dates import find_dates, find_durations, find_times, number_words
+from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
 from agentrt.sim.lexicon import stem
 from agentrt.sim.worldknowledge import currency_mentions, known_name
 
@@ -163,6 +163,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 start, value = start + len(first) + 1, rest
             elif not rest and not known_name(value):
                 continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
+        if value.lower() in MONTHS or value.lower() in WEEKDAYS:
+            continue  # a day or month name is a date word, not a name
         if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
             continue  # "I", and two-letter initialisms ("IT", "CI") are no names
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
@@ -170,6 +172,26 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
     return found + _date_times(text, found)
+
+
+def _times_after(text: str, found: list[Candidate], i: int) -> list[Candidate]:
+    out = []
+    for later in found[i + 1 :]:
+        if later.kind == "date" or re.search(r"[.!?;]", text[found[i].start : later.start]):
+            break
+        if later.kind == "time":
+            out.append(later)
+    return out
+
+
+def _times_before(text: str, found: list[Candidate], i: int) -> list[Candidate]:
+    """The clock time said before its day ("at 09:00, beginning January 4")."""
+    for earlier in reversed(found[:i]):
+        if earlier.kind == "date" or re.search(r"[.!?;]", text[earlier.start : found[i].start]):
+            return []
+        if earlier.kind == "time":
+            return [earlier]
+    return []
 
 
 def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
@@ -192,9 +214,8 @@ def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
     for i, day in enumerate(found):
         if day.kind != "date" or len(day.text) != 10:
             continue
-        for later in found[i + 1 :]:
-            if later.kind == "date" or re.search(r"[.!?;]", text[day.start : later.start]):
-                break
+        times = _times_after(text, found, i) or _times_before(text, found, i)
+        for later in times:
             if later.kind == "time":
                 out.append(
                     Candidate(

@@ -106,7 +106,9 @@ def spaced_text(text: str) -> str:
 
 def _spaced(text: str) -> str:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    lowered = " " + re.sub(r"[^\w'’ ]+", " ", spaced.lower()) + " "
+    lowered = re.sub(r"n['’]t\b", " not", spaced.lower())  # "isn't" → "is not"
+    lowered = re.sub(r"['’](?:s|re|ll|ve|d|m)\b", "", lowered)  # "where's" → "where"
+    lowered = " " + re.sub(r"[^\w'’ ]+", " ", lowered) + " "
     lowered = re.sub(r"\s+", " ", lowered)
     for phrase, joined in _PHRASES:
         lowered = lowered.replace(f" {phrase} ", f" {joined} ")

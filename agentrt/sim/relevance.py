@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.lexicon import STOP, concept, concepts, concepts_of, spaced_text
@@ -77,6 +78,8 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     for member in members if isinstance(members, list) else ():
         token = str(member).lower()
         spoken = (token, *ENUM_ALIASES.get(token, ()), token.replace("_", " "))
+        if isinstance(member, int) and not isinstance(member, bool):
+            spoken += _ORDINALS.get(member, ())  # "second-line support" is tier 2
         at = [_position(word, lowered) for word in spoken if word]
         hits = [p for p in at if p >= 0]
         if hits:
@@ -95,33 +98,52 @@ def _words(member: Any) -> list[str]:
 def _meant(members: list[Any], rest: list[Any], lowered: str) -> list[tuple[int, Any]]:
     """Members the message names by a synonym of each of their distinctive words:
     ``found_cheaper`` for "found it cheaper", ``network`` for "VPN", ``fall-2027``
-    for "autumn 2027" (a word every member has tells nothing and is not needed)."""
+    for "autumn 2027", ``cpu_percent`` for "processor load" (a word or a meaning
+    several members share tells them apart by nothing and is not needed)."""
     tokens = _tokens(lowered)
-    common = set.intersection(*(set(_words(m)) for m in members)) if members else set()
+    seen: dict[str, int] = {}
+    for m in members:
+        for w in set(_words(m)):
+            seen[w] = seen.get(w, 0) + 1
+    shared_meaning: dict[str, int] = {}
+    for m in members:
+        for c in {c for w in _words(m) for c in concepts_of(w)}:
+            shared_meaning[c] = shared_meaning.get(c, 0) + 1
     out = []
     for member in rest:
-        needed = [w for w in _words(member) if w not in common and w not in STOP]
-        if not needed:
-            continue
+        needed = [w for w in _words(member) if seen[w] == 1 and w not in STOP]
         at = []
         for w in needed:
-            means = set(concepts_of(w))
+            # a meaning most members share ("metric" of cpu, memory, disk) tells nothing;
+            # one two share ("resolved", "closed") still names either
+            means = {c for c in concepts_of(w) if shared_meaning.get(c, 0) <= 2}
             pos = next((p for p, cs in tokens if cs & means), -1)
             if pos < 0:
                 break
             at.append(pos)
         else:
-            out.append((min(at), member))
+            if at:
+                out.append((min(at), member))
     return out
 
 
+@lru_cache(maxsize=64)
 def _tokens(lowered: str) -> list[tuple[int, set[str]]]:
+    """Content words with their meanings; a word just after a negation ("isn't pressing",
+    "not urgent") names no enum member."""
     spaced = spaced_text(lowered)
-    return [
-        (m.start(), set(concepts_of(m.group(0))))
-        for m in re.finditer(r"[a-z0-9][a-z0-9'’]*", spaced)
-        if m.group(0) not in STOP
-    ]
+    out, negated_until = [], -1
+    for n, m in enumerate(re.finditer(r"[a-z0-9][a-z0-9'’]*", spaced)):
+        word = m.group(0)
+        if word in _NEGATIONS:
+            negated_until = n + 2
+        elif word not in STOP and n > negated_until:
+            out.append((m.start(), set(concepts_of(word))))
+    return out
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "without"})
+_ORDINALS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
 
 
 def _position(word: str, lowered: str) -> int:
