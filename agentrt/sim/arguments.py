@@ -447,6 +447,12 @@ def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> boo
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
     ):
         return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
+    if (
+        _ID_WORDS & stems(name)
+        and cand.kind == "identifier"
+        and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
+    ):
+        return False  # an id has digits and some length: "heads-up", "Q3" are no ids
     types = _types(spec)
     if types & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
@@ -501,7 +507,7 @@ def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     around = {c for w in cand.context for c in concepts_of(w)}
     score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
     if cand.before and set(concepts_of(cand.before)) & concepts(name):
-        score += 2.0  # the value right after the parameter's own word: "cart 4471", "case 77812"
+        score += 2.5  # the value right after the parameter's own word: "cart 4471", "case 77812"
     examples = [str(e) for e in spec.get("examples", [])]
     if "default" in spec:
         examples.append(str(spec["default"]))

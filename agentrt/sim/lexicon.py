@@ -20,7 +20,7 @@ __all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "concepts_of", "spaced
 _STOP_WORDS = (
     "a an the and or but of to in on at for from by with about into over under is are was were be "
     "been being it its this that these those i me my we our us you your he she they them their what "
-    "which who whom whose when where why how can could would should will shall may might must do does "
+    "which who whom whose when why how can could would should will shall may might must do does "
     "did please tell give let lets want need like just also then than there here some any all "
     "each every no not yes as if so up out now much many one two via per both too very am im i'm it's "
     "what's whats"

@@ -211,7 +211,7 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     return scores
 
 
-_VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*")
+_VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*|\b[A-Z]?[a-z]+[A-Z]\w*")  # paths, codes, CamelCase
 
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""
