@@ -102,8 +102,13 @@ def fill_calls(
     *,
     parallel: bool,
     known: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    peers: Sequence[str] = (),
 ) -> Filled:
     """:func:`build_calls` with what filled each parameter and which required ones stayed empty.
+
+    ``peers`` names the other offered tools: a parameter whose description says it
+    comes from one of them ("the booking id from get_booking") takes no value of the
+    message, only that tool's result.
 
     ``known`` holds earlier tool results, newest first: (tool name, flat normalized
     key -> value); a required parameter the message does not fill takes the value of
@@ -117,6 +122,12 @@ def fill_calls(
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
     assigned, sources = _assign(props, required, candidates, lowered, tool.parameters)
+    for name in list(assigned):
+        if name in required and _from_peer(
+            name, spec_of(props[name], tool.parameters), tool, peers
+        ):
+            del assigned[name]
+            sources[name] = "weak"
     for name in required:
         if sources.get(name, "weak") == "weak":
             value = recall(name, known)
@@ -221,7 +232,12 @@ def _fan_out(
             return []
         best = _score(first, fan, spec)
         loose = first.kind in ("path", "email", "url", "date")
-        taken = {str(v).lower() for k, v in assigned.items() if k != fan}
+        taken = {
+            str(x).lower()
+            for k, v in assigned.items()
+            if k != fan
+            for x in (v if isinstance(v, list) else [v])
+        }
         peers = [
             c
             for c in candidates
@@ -317,13 +333,33 @@ def _assign_lists(
         used.update(id(c) for c in chosen)
 
 
-_TEXT_WORDS = words(
-    "body text message content comment note description query question prompt summary reason "
-    "subject title instructions details topic keywords"
+_TEXT_WORDS = frozenset(
+    stems(
+        "body text message content comment note description query question prompt summary reason "
+        "subject title instructions details topic keywords"
+    )
 )
 _CLAUSE = re.compile(
     r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
 )
+
+
+def _from_peer(
+    name: str, spec: Mapping[str, Any], tool: FunctionTool, peers: Sequence[str]
+) -> bool:
+    """Whether ``name``'s value comes from another tool's result: its description names
+    that tool, or the tool's description says so of it ("needs the internal booking id
+    from get_booking")."""
+    said = str(spec.get("description", ""))
+    spoken = r"\W+".join(re.escape(w) for w in re.split(r"[_\W]+", name.lower()) if w)
+    for peer in peers:
+        if peer == tool.name:
+            continue
+        if re.search(rf"\b{re.escape(peer)}\b", said) or re.search(
+            rf"\b{spoken}\W+(?:\w+\W+){{0,2}}{re.escape(peer)}\b", tool.description, re.I
+        ):
+            return True
+    return False
 
 
 def _word_before(name: str, text: str) -> str | None:
@@ -442,6 +478,8 @@ def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> boo
     rule = fits(want(name, spec), cand.kind)
     if rule is not None:
         return rule
+    if cand.kind in ("date", "number", "email", "url") and _free_text(name, spec):
+        return False  # a title or a message body is prose, not a date or a number
     if _ID_WORDS & stems(name) and (
         cand.kind in ("email", "url", "date")
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))

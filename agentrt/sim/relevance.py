@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 _GENERIC_WORDS = (
-    "get set list find lookup search fetch create update delete do run make call "
+    "get set list find lookup search fetch do run make call "
     "compute calculate check query retrieve use tool function return current "
     "given specific information info detail data value result new name id"
 )

@@ -120,12 +120,15 @@ def plan_calls(
         tools = [t for t in tools if t.name == required][:1]
     vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in tools))
     candidates = extract_candidates(text, vocabulary=vocabulary)
+    names = [t.name for t in tools]
     fills = {
-        i: fill_calls(tools[i], text, candidates, parallel=parallel, known=history.results)
+        i: fill_calls(
+            tools[i], text, candidates, parallel=parallel, known=history.results, peers=names
+        )
         for i in range(len(tools))
     }
     worded = score_tools(text, tools, instructions)
-    clear = max((s.score for s in worded), default=0.0) >= RELEVANT
+    clear = max((s.score for s in worded), default=0.0) >= _CLEAR
     scores = [
         s if clear else _with_values(s, t, fills[i])
         for i, (s, t) in enumerate(zip(worded, tools, strict=True))
@@ -182,6 +185,8 @@ def plan_calls(
     return Planned(calls=calls, decisions=decisions)
 
 
+_CLEAR = RELEVANT
+"""A tool matched this well by words alone: the message's values then decide nothing."""
 _READ = frozenset({"find", "read", "status", "list", "track", "show"})
 _VALUE_SOURCES = (
     "identifier",
@@ -231,13 +236,15 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
     if filled.missing or not required:
         return score
     kinds = [filled.sources[k].split(" ")[0] for k in required]
-    if any(k in ("weak", "result", "message") for k in kinds):
-        return score
+    if any(k in ("result", "message") for k in kinds) or kinds.count("weak") > 1:
+        return score  # a call the message's own values do not make
     specific = sum(1 for k in kinds if k in _VALUE_SOURCES)
     if not specific:
         return score
     bonus = 1.0 + 0.5 * (specific - 1) + (0.75 if concepts(tool.name) & _READ else 0.0)
-    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, "values"))
+    # each specific value is a match of its own: two currencies ask for a conversion
+    seen = ("values",) * min(specific, 2)
+    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, *seen))
 
 
 def _decision(
