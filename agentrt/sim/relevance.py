@@ -46,6 +46,8 @@ class ToolScore:
     score: float
     matched: tuple[str, ...]
     told: bool = False  # the system instructions name the tool
+    acts: bool = False  # the tool's name verb changes something (cancel, create, pay) …
+    asked: bool = False  # … and the message asks for that action
 
 
 def _props(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -205,12 +207,27 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
             if hit is not None:
                 total += 1.5
                 matched.append(f"enum:{hit}")
+        acts = not set(concepts_of(verb)) & _LOOKING and concept(verb) not in GENERIC
         scores.append(
-            ToolScore(name=tool.name, score=round(total, 3), matched=tuple(matched), told=named)
+            ToolScore(
+                name=tool.name,
+                score=round(total, 3),
+                matched=tuple(matched),
+                told=named,
+                acts=acts,
+                asked=bool(message & set(concepts_of(verb))),
+            )
         )
     return scores
 
 
+_LOOKING = frozenset(
+    concept(w)
+    for w in (
+        "get fetch find search lookup list read show view check track estimate calculate "
+        "compute convert resolve summarize translate count describe query retrieve verify"
+    ).split()
+)
 _VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*|\b[A-Z]?[a-z]+[A-Z]\w*")  # paths, codes, CamelCase
 
 RELEVANT = 1.5
@@ -225,13 +242,16 @@ def relevant(scores: Sequence[ToolScore]) -> list[int]:
     matched the request outright; a tool must match two things (two words, a word
     and its verb, an enum value or the message's values) or a word of its own name
     alone: a question that merely names an object several tools share ("what is a
-    deployment?") asks for no action.
+    deployment?") asks for no action. A tool that changes something (``cancel_order``)
+    is called only when its action is asked for or it is the most relevant one:
+    "where is my order?" looks the order up and cancels nothing.
     """
     best = max((s.score for s in scores), default=0.0)
     return [
         i
         for i, s in enumerate(scores)
         if s.score >= RELEVANT
+        and (not s.acts or s.asked or s.told or s.score >= best)
         and (
             s.told or (s.score >= _SHARE_OF_BEST * best and (len(s.matched) >= 2 or s.score >= 2.5))
         )

@@ -28,7 +28,7 @@ from typing import Any
 from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
 from agentrt.sim.jsonfill import normalize_key
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.relevance import RELEVANT, ToolScore, relevant, score_tools
+from agentrt.sim.relevance import ToolScore, relevant, score_tools
 
 __all__ = ["Decision", "History", "Planned", "canonical", "flat_fields", "plan_calls"]
 
@@ -128,7 +128,7 @@ def plan_calls(
         for i in range(len(tools))
     }
     worded = score_tools(text, tools, instructions)
-    clear = max((s.score for s in worded), default=0.0) >= _CLEAR
+    clear = bool(relevant(worded))
     scores = [
         s if clear else _with_values(s, t, fills[i])
         for i, (s, t) in enumerate(zip(worded, tools, strict=True))
@@ -185,8 +185,6 @@ def plan_calls(
     return Planned(calls=calls, decisions=decisions)
 
 
-_CLEAR = RELEVANT
-"""A tool matched this well by words alone: the message's values then decide nothing."""
 _READ = frozenset({"find", "read", "status", "list", "track", "show"})
 _VALUE_SOURCES = (
     "identifier",
