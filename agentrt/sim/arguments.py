@@ -258,9 +258,9 @@ def _fan_out(
         mentions = enum_mentions(_resolve(props[enums[0]], root).get("enum", []), lowered)
         used = {p for p, m in mentions if m == assigned[enums[0]]}
         others: dict[int, Any] = {}
-        first = min(used, default=0)
+        at = min(used, default=0)
         for p, m in mentions:  # one member per word: "fixed … solved" name one status
-            between = lowered[min(p, first) : max(p, first)]
+            between = lowered[min(p, at) : max(p, at)]
             listed = re.search(r"\b(?:and|or|plus|as well as)\b|[,&/]", between)
             if p not in used and m != assigned[enums[0]] and listed:
                 others.setdefault(p, m)

@@ -221,13 +221,11 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     return scores
 
 
-_LOOKING = frozenset(
-    concept(w)
-    for w in (
-        "get fetch find search lookup list read show view check track estimate calculate "
-        "compute convert resolve summarize translate count describe query retrieve verify"
-    ).split()
+_LOOKING_WORDS = (
+    "get fetch find search lookup list read show view check track estimate calculate "
+    "compute convert resolve summarize translate count describe query retrieve verify"
 )
+_LOOKING = frozenset(concept(w) for w in _LOOKING_WORDS.split(" "))
 _VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*|\b[A-Z]?[a-z]+[A-Z]\w*")  # paths, codes, CamelCase
 
 RELEVANT = 1.5
