@@ -17,9 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
+from agentrt.sim.fitness import ID_WORDS as _ID_WORDS
+from agentrt.sim.fitness import compatible as _compatible
+from agentrt.sim.fitness import convert as _convert
+from agentrt.sim.fitness import free_text as _free_text
+from agentrt.sim.fitness import resolve as _resolve
+from agentrt.sim.fitness import score as _score
+from agentrt.sim.fitness import shape as _shape
+from agentrt.sim.fitness import types as _types
 from agentrt.sim.jsonfill import fill
-from agentrt.sim.lexicon import concepts, concepts_of
-from agentrt.sim.paramwants import chronological, fits, value_for, want
+from agentrt.sim.lexicon import concepts
+from agentrt.sim.paramwants import chronological, value_for, want
 from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
 __all__ = [
@@ -33,18 +41,6 @@ __all__ = [
     "select_tools",
     "stems",
 ]
-
-_ID_WORDS = frozenset(
-    stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
-)
-_PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
-_MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
-_LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
-_HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
-_NAME_WORDS = words(
-    "name city country place location person user customer destination origin title "
-    "company town region state airport"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,7 +162,6 @@ _ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
 def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
     """The value earlier results give parameter ``name`` (same or similar field name), or None."""
     from agentrt.sim.jsonfill import normalize_key
-    from agentrt.sim.lexicon import concepts
 
     key = normalize_key(name)
     base = next((key[: -len(s)] for s in _ID_SUFFIXES if key.endswith(s) and key != s), None)
@@ -299,7 +294,7 @@ def _assign(
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)
-    chronological(props, root, out)
+    chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
     return out, sources
 
 
@@ -336,12 +331,6 @@ def _assign_lists(
         used.update(id(c) for c in chosen)
 
 
-_TEXT_WORDS = frozenset(
-    stems(
-        "body text message content comment note description query question prompt summary reason "
-        "subject title instructions details topic keywords"
-    )
-)
 _CLAUSE = re.compile(
     r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
 )
@@ -381,13 +370,6 @@ _STOP_BEFORE = words(
     "the a an my our your their this that which what whose each every any some new old same "
     "other whole entire and or of for to in on at by with from"
 )
-
-
-def _free_text(name: str, spec: Mapping[str, Any]) -> bool:
-    """A string parameter that takes prose (a body, a query), not a value or a code."""
-    if "enum" in spec or "format" in spec or not (_types(spec) & {"string"}):
-        return False
-    return bool(stems(name) & _TEXT_WORDS)
 
 
 def _clause(text: str) -> str:
@@ -450,137 +432,3 @@ def _complete(
     if not isinstance(filled, dict):
         return call
     return {**filled, **call}
-
-
-def _resolve(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
-    spec: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
-    for _ in range(16):
-        ref = spec.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            break
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, Mapping) else {}
-        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
-    for key in ("anyOf", "oneOf"):
-        branches = [_resolve(b, root) for b in spec.get(key, [])]
-        non_null = [b for b in branches if b.get("type") != "null"]
-        if non_null:
-            spec = {**non_null[0], **{k: v for k, v in spec.items() if k != key}}
-    return spec
-
-
-def _types(spec: Mapping[str, Any]) -> set[str]:
-    kind = spec.get("type", "string")
-    return set(kind) if isinstance(kind, list) else {str(kind)}
-
-
-def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
-    if "enum" in spec or "const" in spec:
-        return False
-    rule = fits(want(name, spec), cand.kind)
-    if rule is not None:
-        return rule
-    if cand.kind in ("date", "number", "email", "url") and _free_text(name, spec):
-        return False  # a title or a message body is prose, not a date or a number
-    if _ID_WORDS & stems(name) and (
-        cand.kind in ("email", "url", "date")
-        or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
-    ):
-        return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
-    if (
-        _ID_WORDS & stems(name)
-        and cand.kind == "identifier"
-        and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
-    ):
-        return False  # an id has digits and some length: "heads-up", "Q3" are no ids
-    types = _types(spec)
-    if types & {"integer"} and cand.kind == "number":
-        return "." not in cand.text and "," not in cand.text
-    if types & {"number"} and cand.kind == "number":
-        return True
-    return bool(types & {"string"})
-
-
-def _convert(spec: Mapping[str, Any], text: str) -> Any:
-    types = _types(spec)
-    plain = text.replace(",", "")
-    if "integer" in types and re.fullmatch(r"-?\d+", plain):
-        return int(plain)
-    if "number" in types and re.fullmatch(r"-?\d+(\.\d+)?", plain):
-        return float(plain) if "." in plain else int(plain)
-    return text
-
-
-_EXACT = {("month", "date"), ("minutes:min", "duration")} | {
-    (f"minutes:{u}", "duration") for u in ("sec", "hou", "day", "wee")
-}
-_SOURCE_ROLE = words("from source origin base sell")
-_TARGET_ROLE = words("to target destination quote into")
-
-
-def _role(name: str, cand: Candidate) -> float:
-    """A currency right after an amount is the one converted from ("250 dollars"), one
-    after "to"/"in"/"into" the one converted to ("in euros")."""
-    if cand.kind != "currency":
-        return 0.0
-    role = set(re.split(r"[^a-z]+", name.lower()))
-    source = bool(re.fullmatch(r"[\d.,]+|one|a|an", cand.before)) or cand.before in ("from",)
-    target = cand.before in ("to", "in", "into")
-    if role & _SOURCE_ROLE:
-        return 2.0 if source else (-1.0 if target else 0.0)
-    if role & _TARGET_ROLE:
-        return 2.0 if target else (-1.0 if source else 0.0)
-    return 0.0
-
-
-def _shape(text: str) -> str:
-    shape = re.sub(r"[A-Z]+", "A", text)
-    shape = re.sub(r"[a-z]+", "a", shape)
-    return re.sub(r"\d+", "9", shape)
-
-
-def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
-    words = (
-        stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
-    )
-    named = concepts(f"{name} {spec.get('description', '')} {spec.get('title', '')}")
-    around = {c for w in cand.context for c in concepts_of(w)}
-    score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
-    if cand.before and set(concepts_of(cand.before)) & concepts(name):
-        score += 2.5  # the value right after the parameter's own word: "cart 4471", "case 77812"
-    examples = [str(e) for e in spec.get("examples", [])]
-    if "default" in spec:
-        examples.append(str(spec["default"]))
-    if any(_shape(e) == _shape(cand.text) for e in examples):
-        score += 3.0
-    fmt = spec.get("format")
-    if (fmt, cand.kind) in {
-        ("date", "date"),
-        ("date-time", "datetime"),
-        ("email", "email"),
-        ("uri", "url"),
-    }:
-        score += 3.0
-    if words & _ID_WORDS and cand.kind == "identifier":
-        score += 2.0
-    if (words & _MAIL_WORDS and cand.kind == "email") or (
-        words & _LINK_WORDS and cand.kind == "url"
-    ):
-        score += 3.0
-    if words & _PATH_WORDS and cand.kind == "path":
-        score += 3.0
-    if words & _HOST_WORDS and cand.kind == "url":
-        score += 3.0
-    if words & _NAME_WORDS and cand.kind == "proper":
-        score += 1.5
-    if cand.kind == "quoted":
-        score += 0.5
-    wanted = want(name, spec)
-    if wanted and fits(wanted, cand.kind) and cand.kind != "number":
-        exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
-        score += 3.0 if exact else 1.5
-    score += _role(name, cand)
-    if cand.kind == "number" and "string" in _types(spec) and score < 2:
-        score -= 1.0
-    return score

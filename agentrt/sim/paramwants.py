@@ -104,17 +104,14 @@ def value_for(wanted: str, kind: str, text: str, name: str, spec: Mapping[str, A
     return text
 
 
-def chronological(props: Mapping[str, Any], root: Mapping[str, Any], out: dict[str, Any]) -> None:
+def chronological(specs: Mapping[str, Mapping[str, Any]], out: dict[str, Any]) -> None:
     """Dates of one call in the schema's order (start before end, check-in before check-out),
-    as a range's two ends are: the first date parameter takes the earliest date."""
-    from agentrt.sim.arguments import spec_of
-
+    as a range's two ends are: the first date parameter takes the earliest date.
+    ``specs`` maps each parameter to its resolved schema."""
     names = [
         n
-        for n, raw in props.items()
-        if n in out
-        and want(n, spec_of(raw, root)) in ("date", "datetime", "month")
-        and isinstance(out[n], str)
+        for n, spec in specs.items()
+        if n in out and want(n, spec) in ("date", "datetime", "month") and isinstance(out[n], str)
     ]
     values = sorted(out[n] for n in names)
     for n, v in zip(names, values, strict=True):
