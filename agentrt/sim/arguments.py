@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
@@ -342,13 +343,18 @@ def _from_peer(
     """Whether ``name``'s value comes from another tool's result: its description names
     that tool, or the tool's description says so of it ("needs the internal booking id
     from get_booking")."""
-    said = str(spec.get("description", ""))
+    others = tuple(p for p in peers if p != tool.name)
+    return _said_from(name, str(spec.get("description", "")), tool.description, others)
+
+
+@lru_cache(maxsize=2048)
+def _said_from(name: str, said: str, description: str, others: tuple[str, ...]) -> bool:
     spoken = r"\W+".join(re.escape(w) for w in re.split(r"[_\W]+", name.lower()) if w)
-    for peer in peers:
-        if peer == tool.name:
+    for peer in others:
+        if peer not in said and peer not in description:
             continue
         if re.search(rf"\b{re.escape(peer)}\b", said) or re.search(
-            rf"\b{spoken}\W+(?:\w+\W+){{0,2}}{re.escape(peer)}\b", tool.description, re.I
+            rf"\b{spoken}\W+(?:\w+\W+){{0,2}}{re.escape(peer)}\b", description, re.I
         ):
             return True
     return False

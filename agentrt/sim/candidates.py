@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
@@ -113,10 +114,11 @@ class Candidate:
     before: str = ""  # the word just before the value, lower case (role: "250 dollars", "in euros")
 
 
-def stems(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
     """Content words of ``text`` (split on case and underscores), stemmed, stop words dropped."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    return {_stem(w) for w in _WORD.findall(spaced.lower()) if w not in _STOP}
+    return frozenset(_stem(w) for w in _WORD.findall(spaced.lower()) if w not in _STOP)
 
 
 def _stem(word: str) -> str:

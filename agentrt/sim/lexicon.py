@@ -12,6 +12,7 @@ English, not tied to any agent or prompt: they are what lets the model see that
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agentrt.sim.synonyms import GROUPS, PHRASES
 
@@ -30,6 +31,8 @@ STOP = frozenset(_STOP_WORDS.split())
 # two-word verbs and idioms are joined before stemming (the join is itself a word of a group)
 _PHRASES = tuple(sorted(PHRASES, key=lambda p: -len(p[0])))
 _GROUPS = GROUPS
+_JOIN = dict(_PHRASES)
+_PHRASE_RE = re.compile(r"(?<= )(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?= )")
 
 ENUM_ALIASES: dict[str, tuple[str, ...]] = {
     # spoken names of common enum values (currencies, units): what a user writes for them
@@ -49,6 +52,7 @@ ENUM_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """``word`` lower-cased with its inflection folded (consistent, not a dictionary form)."""
     w = word.lower().strip("'’")
@@ -110,11 +114,16 @@ def _spaced(text: str) -> str:
     lowered = re.sub(r"['’](?:s|re|ll|ve|d|m)\b", "", lowered)  # "where's" → "where"
     lowered = " " + re.sub(r"[^\w'’ ]+", " ", lowered) + " "
     lowered = re.sub(r"\s+", " ", lowered)
-    for phrase, joined in _PHRASES:
-        lowered = lowered.replace(f" {phrase} ", f" {joined} ")
+    for _ in range(2):  # joined phrases may stand next to each other: " look up call off "
+        lowered = _PHRASE_RE.sub(lambda m: _JOIN[m.group(1)], lowered)
     return lowered
 
 
-def concepts(text: str) -> set[str]:
-    """The concepts of ``text``'s content words (split on case and underscores)."""
-    return {c for w in _WORD.findall(_spaced(text)) if w not in STOP for c in concepts_of(w)}
+@lru_cache(maxsize=4096)
+def concepts(text: str) -> frozenset[str]:
+    """The concepts of ``text``'s content words (split on case and underscores).
+
+    Cached: tool descriptions recur on every request of an agent."""
+    return frozenset(
+        c for w in _WORD.findall(_spaced(text)) if w not in STOP for c in concepts_of(w)
+    )

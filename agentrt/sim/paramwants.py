@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.worldknowledge import lookup
@@ -41,11 +42,22 @@ def want(name: str, spec: Mapping[str, Any]) -> str:
     """``datetime``, ``date``, ``month``, ``time``, ``minutes:<unit>``, ``currency`` or ``""``."""
     if "enum" in spec:
         return ""
+    kind = spec.get("type", "string")
+    return _want(
+        name,
+        str(spec.get("title", "")),
+        str(spec.get("description", "")),
+        str(spec.get("format", "")),
+        tuple(kind) if isinstance(kind, list) else (str(kind),),
+    )
+
+
+@lru_cache(maxsize=2048)
+def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, ...]) -> str:
+    spec = {"title": title, "description": description, "format": fmt}
     lname = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
     text = hint(name, spec)
-    fmt = str(spec.get("format", ""))
-    types = spec.get("type", "string")
-    numeric = bool({"integer", "number"} & (set(types) if isinstance(types, list) else {types}))
+    numeric = bool({"integer", "number"} & set(types))
     if numeric:
         m = _UNIT_NAMES.search(lname)
         return f"minutes:{m.group(1)[:3]}" if m else ""

@@ -149,10 +149,17 @@ _ORDINALS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: 
 
 
 def _position(word: str, lowered: str) -> int:
+    if word not in lowered:
+        return -1
     if word.replace(" ", "").isalnum():
-        m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered)
+        m = _whole_word(word).search(lowered)
         return m.start() if m else -1
     return lowered.find(word)
+
+
+@lru_cache(maxsize=1024)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
 
 
 def enum_mentioned(members: Sequence[Any], lowered: str) -> Any:
