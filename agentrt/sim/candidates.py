@@ -63,12 +63,15 @@ _COMMON_STARTERS = (
 )
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<!\w)'([^']+)'(?!\w)")),
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # starts only where a run of address characters starts: linear on a long word
+    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # patterns over runs of word characters start only where the run starts (a lookbehind):
+    # linear on a long word or a long run of dashes
     (
         "url",
         re.compile(
             r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]"
-            r"|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|eu|edu|gov|example"
+            r"|(?<![\w.-])(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|eu|edu|gov|example"
             r"|local|internal|cloud|ai)\b(?![\w/])"
         ),
     ),
@@ -77,8 +80,8 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+"
             r"|\b[A-Za-z]:\\(?:[^\\\s?]+\\)*[^\\\s?,]+"  # C:\Users\sam\Downloads
-            r"|\b[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
-            r"|\b[\w-]+(?:\.[A-Za-z][A-Za-z0-9]{1,4}){1,2}\b(?!\.\w)"
+            r"|(?<![\w-])[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
+            r"|(?<![\w-])[\w-]+(?:\.[A-Za-z][A-Za-z0-9]{1,4}){1,2}\b(?!\.\w)"
         ),
     ),
     (
@@ -88,9 +91,9 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "identifier",
         re.compile(
-            r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
+            r"(?<![\w/-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
-            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|\b\d+(?:-\d+){2,4}\b"
+            r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
             r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
             r"|\b[A-Z]{2,3} \d{2,5}\b"  # a code written with a space: LH 1172
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784

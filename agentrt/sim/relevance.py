@@ -83,7 +83,7 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
         if isinstance(member, int) and not isinstance(member, bool):
             spoken += _ORDINALS.get(member, ())  # "second-line support" is tier 2
         at = [_position(word, lowered) for word in spoken if word]
-        hits = [p for p in at if p >= 0]
+        hits = [p for p in at if p >= 0 and not _NEGATED.search(lowered[:p])]
         if hits:
             found.append((min(hits), member))
     named = {m for _, m in found}
@@ -144,6 +144,7 @@ def _tokens(lowered: str) -> list[tuple[int, set[str]]]:
     return out
 
 
+_NEGATED = re.compile(r"\b(?:not|no|never|\w+n['’]t)\s+(?:\w+\s+)?$")
 _NEGATIONS = frozenset({"not", "no", "never", "nothing", "without"})
 _ORDINALS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
 
@@ -184,7 +185,8 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     A tool the system ``instructions`` name verbatim is not held to the share of the
     best score (:func:`relevant`): the agent's author asked for it.
     """
-    message = concepts(_VALUE.sub(" ", text))  # a path's or code's parts are not words asked
+    # a path's, code's or CamelCase name's parts are not words asked
+    message = concepts(" ".join(w for w in text.split() if not _VALUE_TOKEN.search(w)))
     lowered = text.lower()
     told = instructions.lower()
     vocabs = [vocabulary(t.name, t.description, t.parameters) for t in tools]
@@ -233,7 +235,7 @@ _LOOKING_WORDS = (
     "compute convert resolve summarize translate count describe query retrieve verify"
 )
 _LOOKING = frozenset(concept(w) for w in _LOOKING_WORDS.split(" "))
-_VALUE = re.compile(r"\S*[/\\@]\S*|\S*\d\S*|\b[A-Z]?[a-z]+[A-Z]\w*")  # paths, codes, CamelCase
+_VALUE_TOKEN = re.compile(r"[/\\@\d]|[a-z][A-Z]")  # paths, addresses, codes, CamelCase names
 
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""

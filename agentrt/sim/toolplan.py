@@ -213,9 +213,12 @@ def _provider(
     wanted = set().union(*(concepts(_ID_TAIL.sub("", p)) for p in fills[top].missing))
     best: tuple[float, int] | None = None
     for j, tool in enumerate(tools):
-        if j == top or fills[j].missing or not concepts(tool.name) & _READ:
+        if j == top or fills[j].missing:
             continue
-        if not wanted & concepts(f"{tool.name} {tool.description}"):
+        if not concepts(tool.name) & _READ and tool.name not in tools[top].description:
+            continue
+        named = re.search(rf"\b{re.escape(tool.name)}\b", tools[top].description)
+        if not named and not wanted & concepts(f"{tool.name} {tool.description}"):
             continue
         if best is None or scores[j].score > best[0]:
             best = (scores[j].score, j)
