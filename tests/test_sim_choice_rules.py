@@ -181,6 +181,14 @@ CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "a tool's name in the message is no value",
+        {
+            "prompt": "Please use lookup_port for Rotterdam.",
+            "tools": [_tool("lookup_port", "Berths free in a harbour.", {"harbour": S})],
+        },
+        [{"name": "lookup_port", "args": {"harbour": "Rotterdam"}}],
+    ),
+    (
         "a date in words for a date parameter",
         {
             "prompt": "Is there a table for four at Chez Max on 3rd of October 2027?",

@@ -119,8 +119,9 @@ def plan_calls(
     if isinstance(required, str):
         tools = [t for t in tools if t.name == required][:1]
     vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in tools))
-    candidates = extract_candidates(text, vocabulary=vocabulary)
     names = [t.name for t in tools]
+    # a tool's own name in the message ("use get_tide for Brest") names the tool, not a value
+    candidates = [c for c in extract_candidates(text, vocabulary=vocabulary) if c.text not in names]
     fills = {
         i: fill_calls(
             tools[i], text, candidates, parallel=parallel, known=history.results, peers=names
