@@ -24,7 +24,7 @@ from agentrt.sim.scenarios import grade, run_scenario
 from agentrt.sim.server import SimOptions
 
 CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
-FLOOR = 0.91  # measured 91.1% (72 of 79 scenarios; 19.0% when the corpus landed); goal 0.90
+FLOOR = 0.92  # measured 92.4% (73 of 79 scenarios; 19.0% when the corpus landed); goal 0.90
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",

@@ -156,3 +156,9 @@ def test_a_list_parameter_takes_every_address() -> None:
 def test_a_sentence_opening_verb_is_no_name() -> None:
     call = _call("Restart worker-pool-3 now", {"name": {"type": "string"}})
     assert call == {"name": "worker-pool-3"}
+
+
+def test_a_file_type_in_words_fills_an_extension_parameter() -> None:
+    props = {"folder": {"type": "string"}, "extension": {"type": "string"}}
+    call = _call("any Excel files or CSVs in /srv/exports?", props)
+    assert call == {"folder": "/srv/exports", "extension": "xlsx"}

@@ -17,7 +17,7 @@ from typing import Literal
 
 from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
 from agentrt.sim.lexicon import stem
-from agentrt.sim.worldknowledge import currency_mentions, known_name
+from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions, known_name
 
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
@@ -31,6 +31,7 @@ Kind = Literal[
     "time",
     "duration",
     "currency",
+    "filetype",
     "identifier",
     "proper",
     "number",
@@ -209,6 +210,8 @@ def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
         add("duration", f.start, f.end, f.value)
     for start, end, code in currency_mentions(text):
         add("currency", start, end, code)
+    for start, end, ext in file_type_mentions(text):
+        add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
 

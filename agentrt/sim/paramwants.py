@@ -4,7 +4,7 @@ A parameter described "YYYY-MM-DD" (or ``format: date``, or named ``…_date``,
 ``check_in``) wants a date; "YYYY-MM-DDTHH:MM" (``format: date-time``) a date and
 time; "YYYY-MM" or ``month`` a month; "HH:MM" or ``time`` a clock time;
 ``duration_minutes`` or ``minutes_before`` a length of time in minutes; "ISO 4217"
-or ``currency`` a currency code. :func:`fits` keeps each kind of value found in
+or ``currency`` a currency code; ``extension`` a file type ("PDFs" → ``pdf``). :func:`fits` keeps each kind of value found in
 the message (:mod:`agentrt.sim.candidates`) to the parameters that want it, and
 :func:`value_for` writes it in the form asked for (a date trimmed to its month, two
 hours as 120 minutes, "Lisbon" as ``LIS`` where an IATA code is asked for).
@@ -75,6 +75,8 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
         return "datetime"
     if re.search(r"currency|iso[ -]?4217", text, re.I):
         return "currency"
+    if re.search(r"extension|file_?type|mime", lname) or re.search(r"file extension", text, re.I):
+        return "filetype"
     return ""
 
 
@@ -84,6 +86,7 @@ _KIND_FOR = {
     "month": ("date",),
     "time": ("time",),
     "currency": ("currency",),
+    "filetype": ("filetype",),
 }
 
 
@@ -93,7 +96,7 @@ def fits(wanted: str, kind: str) -> bool | None:
         return kind in ("duration", "number")
     if wanted in _KIND_FOR:
         return kind in _KIND_FOR[wanted]
-    if kind in ("datetime", "time", "duration", "currency"):
+    if kind in ("datetime", "time", "duration", "currency", "filetype"):
         return False  # these only fill parameters that ask for them
     return None
 

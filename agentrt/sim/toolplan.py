@@ -197,6 +197,7 @@ _VALUE_SOURCES = (
     "time",
     "duration",
     "currency",
+    "filetype",
     "known",
     "enum",
 )

@@ -16,8 +16,10 @@ __all__ = [
     "AIRPORTS",
     "COUNTRIES",
     "CURRENCIES",
+    "FILE_TYPES",
     "TICKERS",
     "currency_mentions",
+    "file_type_mentions",
     "known_name",
     "lookup",
 ]
@@ -146,3 +148,26 @@ def known_name(word: str) -> bool:
     """Whether ``word`` is a place, country or company these tables know."""
     key = word.strip().lower()
     return key in AIRPORTS or key in COUNTRIES or key in TICKERS
+
+
+# common file types, as people name them ("PDFs", "a CSV", "JPEG files") -> extension
+FILE_TYPES = {
+    "pdf": "pdf", "csv": "csv", "txt": "txt", "doc": "doc", "docx": "docx", "word": "docx",
+    "xls": "xls", "xlsx": "xlsx", "excel": "xlsx", "ppt": "ppt", "pptx": "pptx",
+    "jpg": "jpg", "jpeg": "jpg", "png": "png", "gif": "gif", "svg": "svg", "mp3": "mp3",
+    "mp4": "mp4", "mov": "mov", "wav": "wav", "zip": "zip", "json": "json", "xml": "xml",
+    "html": "html", "markdown": "md", "yaml": "yaml", "yml": "yml", "log": "log",
+}  # fmt: skip
+_FILE_TYPE_RE = re.compile(
+    r"\b(" + "|".join(k for k in FILE_TYPES if k not in ("word", "log", "zip")) + r")s?\b"
+    r"|\b(word|excel|log|zip)\s+files?\b",
+    re.I,
+)
+
+
+def file_type_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, extension) of every file type ``text`` names ("PDFs", "Excel files")."""
+    return [
+        (m.start(), m.end(), FILE_TYPES[(m.group(1) or m.group(2)).lower()])
+        for m in _FILE_TYPE_RE.finditer(text)
+    ]
