@@ -14,10 +14,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
+from agentrt.sim.fitness import ID_WORDS as _ID_WORDS
+from agentrt.sim.fitness import compatible as _compatible
+from agentrt.sim.fitness import convert as _convert
+from agentrt.sim.fitness import free_text as _free_text
+from agentrt.sim.fitness import resolve as _resolve
+from agentrt.sim.fitness import score as _score
+from agentrt.sim.fitness import shape as _shape
+from agentrt.sim.fitness import types as _types
 from agentrt.sim.jsonfill import fill
+from agentrt.sim.lexicon import concepts
+from agentrt.sim.paramwants import chronological, value_for, want
 from agentrt.sim.relevance import enum_mentions, relevant, score_tools
 
 __all__ = [
@@ -31,13 +42,6 @@ __all__ = [
     "select_tools",
     "stems",
 ]
-
-_ID_WORDS = words("id code sku ref reference number no key identifier ticket order")
-_PATH_WORDS = words("path file filename dir directory folder document attachment")
-_NAME_WORDS = words(
-    "name city country place location person user customer destination origin title "
-    "company town region state airport"
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,8 +99,13 @@ def fill_calls(
     *,
     parallel: bool,
     known: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    peers: Sequence[str] = (),
 ) -> Filled:
     """:func:`build_calls` with what filled each parameter and which required ones stayed empty.
+
+    ``peers`` names the other offered tools: a parameter whose description says it
+    comes from one of them ("the booking id from get_booking") takes no value of the
+    message, only that tool's result.
 
     ``known`` holds earlier tool results, newest first: (tool name, flat normalized
     key -> value); a required parameter the message does not fill takes the value of
@@ -110,28 +119,32 @@ def fill_calls(
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
     assigned, sources = _assign(props, required, candidates, lowered, tool.parameters)
+    for name in list(assigned):
+        if name in required and _from_peer(
+            name, spec_of(props[name], tool.parameters), tool, peers
+        ):
+            del assigned[name]
+            sources[name] = "weak"
     for name in required:
         if sources.get(name, "weak") == "weak":
             value = recall(name, known)
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
+            elif (before := _word_before(name, text)) is not None:
+                assigned[name], sources[name] = before, f"message {before!r}"
             elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
                 assigned[name], sources[name] = _clause(text), "message"
+            elif (
+                name in assigned
+                and _ID_WORDS & stems(name)
+                and not re.search(r"\d", str(assigned[name]))
+            ):
+                del assigned[name]  # an id nothing names is unknown yet, not a guess
+                sources.pop(name, None)
     calls = [assigned]
-    fan = _fan_out_param(props, required, tool.parameters)
-    if parallel and fan is not None and fan in assigned and sources.get(fan) != "result":
-        first = next((c for c in candidates if c.text == assigned[fan]), None)
-        if first is not None:
-            best = _score(first, fan, _resolve(props[fan], tool.parameters))
-            peers = [
-                c
-                for c in candidates
-                if c.kind == first.kind
-                and c.text != first.text
-                and _score(c, fan, _resolve(props[fan], tool.parameters)) >= best
-            ]
-            calls += [{**assigned, fan: c.text} for c in peers[:7]]
+    if parallel:
+        calls += _fan_out(tool, props, required, candidates, assigned, sources, lowered)
     missing = tuple(
         p
         for p in required
@@ -150,7 +163,6 @@ _ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
 def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
     """The value earlier results give parameter ``name`` (same or similar field name), or None."""
     from agentrt.sim.jsonfill import normalize_key
-    from agentrt.sim.lexicon import concepts
 
     key = normalize_key(name)
     base = next((key[: -len(s)] for s in _ID_SUFFIXES if key.endswith(s) and key != s), None)
@@ -172,10 +184,84 @@ def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
 def _fan_out_param(
     props: Mapping[str, Any], required: list[str], root: Mapping[str, Any]
 ) -> str | None:
-    if len(required) != 1:
-        return None
-    spec = _resolve(props[required[0]], root)
-    return required[0] if spec.get("type") == "string" and "enum" not in spec else None
+    """The one required free-value parameter (not an enum; a date only when it is the only
+    one) a call fans out over: "Rome and Florence" are two searches sharing their dates."""
+    free = [
+        p
+        for p in required
+        if "enum" not in (spec := _resolve(props[p], root))
+        and not want(p, spec)
+        and spec.get("type", "string") == "string"
+    ]
+    if not free and len(required) == 1 and want(required[0], _resolve(props[required[0]], root)):
+        return required[0]  # "on the 2nd and the 3rd": one call per day
+    return free[0] if len(free) == 1 else None
+
+
+def _fan_out(
+    tool: FunctionTool,
+    props: Mapping[str, Any],
+    required: list[str],
+    candidates: Sequence[Candidate],
+    assigned: dict[str, Any],
+    sources: dict[str, str],
+    lowered: str,
+) -> list[dict[str, Any]]:
+    """More calls of ``tool`` for the other values of the same kind and shape the message
+    lists for its one free parameter ("NVDA and MSFT"), or for its one enum parameter
+    ("processor load and RAM usage"): real models make parallel calls so."""
+    root = tool.parameters
+    fan = _fan_out_param(props, required, root)
+    if fan is not None and fan in assigned and sources.get(fan) != "result":
+        spec = _resolve(props[fan], root)
+        wanted = want(fan, spec)
+        value = str(assigned[fan])
+        first = next(
+            (
+                c
+                for c in candidates
+                if value in (c.text, value_for(wanted, c.kind, c.text, fan, spec))
+            ),
+            None,
+        )
+        if first is None:
+            return []
+        best = _score(first, fan, spec)
+        loose = first.kind in ("path", "email", "url", "date")
+        taken = {
+            str(x).lower()
+            for k, v in assigned.items()
+            if k != fan
+            for x in (v if isinstance(v, list) else [v])
+        }
+        peers = [
+            c
+            for c in candidates
+            if c.kind == first.kind
+            and c.text != first.text
+            and c.text.lower() not in taken
+            and (loose or _shape(c.text) == _shape(first.text))
+            and _compatible(spec, c, fan)
+            and _score(c, fan, spec) >= max(best - 2.0, 0.0)
+        ]
+        if peers:
+            return [
+                {**assigned, fan: _convert(spec, value_for(wanted, c.kind, c.text, fan, spec))}
+                for c in peers[:7]
+            ]
+    enums = [p for p in required if sources.get(p) == "enum"]
+    if len(enums) == 1:
+        mentions = enum_mentions(_resolve(props[enums[0]], root).get("enum", []), lowered)
+        used = {p for p, m in mentions if m == assigned[enums[0]]}
+        others: dict[int, Any] = {}
+        at = min(used, default=0)
+        for p, m in mentions:  # one member per word: "fixed … solved" name one status
+            between = lowered[min(p, at) : max(p, at)]
+            listed = re.search(r"\b(?:and|or|plus|as well as)\b|[,&/]", between)
+            if p not in used and m != assigned[enums[0]] and listed:
+                others.setdefault(p, m)
+        return [{**assigned, enums[0]: m} for m in list(others.values())[:3]]
+    return []
 
 
 def _assign(
@@ -202,32 +288,100 @@ def _assign(
         if name in out or id(cand) in used:
             continue
         if name in required or score >= 2:
-            out[name] = _convert(spec_of(props[name], root), cand.text)
-            sources[name] = f"{cand.kind} {cand.text!r}" if score >= 1 else "weak"
+            spec = spec_of(props[name], root)
+            value = value_for(want(name, spec), cand.kind, cand.text, name, spec)
+            out[name] = _convert(spec, value)
+            kind = "known" if cand.kind == "proper" and value != cand.text else cand.kind
+            sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
+    _assign_lists(props, required, candidates, root, out, sources, used)
+    chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
     return out, sources
 
 
-_TEXT_WORDS = words(
-    "body text message content comment note description query question prompt summary reason "
-    "subject title instructions details topic keywords"
-)
+def _assign_lists(
+    props: Mapping[str, Any],
+    required: list[str],
+    candidates: Sequence[Candidate],
+    root: Mapping[str, Any],
+    out: dict[str, Any],
+    sources: dict[str, str],
+    used: set[int],
+) -> None:
+    """An array of strings takes every value of the kind that fits it best (all the e-mail
+    addresses for ``attendees``, every path for ``source_paths``)."""
+    for name, raw in props.items():
+        spec = _resolve(raw, root)
+        if name in out or "array" not in _types(spec):
+            continue
+        items = _resolve(spec.get("items") or {"type": "string"}, root)
+        item = {
+            **items,
+            "description": f"{spec.get('description', '')} {items.get('description', '')}",
+        }
+        fitting = [c for c in candidates if id(c) not in used and _compatible(item, c, name)]
+        scored = [(_score(c, name, item), c) for c in fitting]
+        if not scored:
+            continue
+        best, first = max(scored, key=lambda sc: sc[0])
+        if best < 1 and name not in required:
+            continue
+        chosen = [c for _, c in scored if c.kind == first.kind]
+        out[name] = [_convert(items, c.text) for c in chosen]
+        sources[name] = f"{first.kind} list"
+        used.update(id(c) for c in chosen)
+
+
 _CLAUSE = re.compile(
     r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
 )
 
 
-def _free_text(name: str, spec: Mapping[str, Any]) -> bool:
-    """A string parameter that takes prose (a body, a query), not a value or a code."""
-    if "enum" in spec or "format" in spec or not (_types(spec) & {"string"}):
-        return False
-    return bool(stems(name) & _TEXT_WORDS)
+def _from_peer(
+    name: str, spec: Mapping[str, Any], tool: FunctionTool, peers: Sequence[str]
+) -> bool:
+    """Whether ``name``'s value comes from another tool's result: its description names
+    that tool, or the tool's description says so of it ("needs the internal booking id
+    from get_booking")."""
+    others = tuple(p for p in peers if p != tool.name)
+    return _said_from(name, str(spec.get("description", "")), tool.description, others)
+
+
+@lru_cache(maxsize=2048)
+def _said_from(name: str, said: str, description: str, others: tuple[str, ...]) -> bool:
+    spoken = r"\W+".join(re.escape(w) for w in re.split(r"[_\W]+", name.lower()) if w)
+    for peer in others:
+        if peer not in said and peer not in description:
+            continue
+        if re.search(rf"\b{re.escape(peer)}\b", said) or re.search(
+            rf"\b{spoken}\W+(?:\w+\W+){{0,2}}{re.escape(peer)}\b", description, re.I
+        ):
+            return True
+    return False
+
+
+def _word_before(name: str, text: str) -> str | None:
+    """The word a message puts before a parameter's own noun: "the shop namespace" names
+    the namespace ``shop``, "the database team" the team ``database``."""
+    nouns = [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
+    if len(nouns) != 1 or nouns[0] in _ID_WORDS:
+        return None
+    for m in re.finditer(rf"\b([a-z][\w.-]*)\s+{re.escape(nouns[0])}s?\b", text):
+        if m.group(1) not in _STOP_BEFORE:
+            return m.group(1)
+    return None
+
+
+_STOP_BEFORE = words(
+    "the a an my our your their this that which what whose each every any some new old same "
+    "other whole entire and or of for to in on at by with from"
+)
 
 
 def _clause(text: str) -> str:
     """The prose of ``text`` a free-text parameter takes: what follows "saying" or a colon."""
     m = _CLAUSE.search(text)
-    clause = (m.group(1) if m else text).strip().rstrip(".?!").strip()
+    clause = (m.group(1) if m else text).strip().lstrip(":").strip().rstrip(".?!").strip()
     return clause or text.strip()
 
 
@@ -284,89 +438,3 @@ def _complete(
     if not isinstance(filled, dict):
         return call
     return {**filled, **call}
-
-
-def _resolve(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
-    spec: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
-    for _ in range(16):
-        ref = spec.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            break
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target.get(part, {}) if isinstance(target, Mapping) else {}
-        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
-    for key in ("anyOf", "oneOf"):
-        branches = [_resolve(b, root) for b in spec.get(key, [])]
-        non_null = [b for b in branches if b.get("type") != "null"]
-        if non_null:
-            spec = {**non_null[0], **{k: v for k, v in spec.items() if k != key}}
-    return spec
-
-
-def _types(spec: Mapping[str, Any]) -> set[str]:
-    kind = spec.get("type", "string")
-    return set(kind) if isinstance(kind, list) else {str(kind)}
-
-
-def _compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
-    if "enum" in spec or "const" in spec:
-        return False
-    if _ID_WORDS & stems(name) and (
-        cand.kind in ("email", "url", "date")
-        or (cand.kind == "proper" and not cand.text.isupper() and " " in cand.text)
-    ):
-        return False  # an identifier parameter takes no address, date or person's name
-    types = _types(spec)
-    if types & {"integer"} and cand.kind == "number":
-        return "." not in cand.text and "," not in cand.text
-    if types & {"number"} and cand.kind == "number":
-        return True
-    return bool(types & {"string"})
-
-
-def _convert(spec: Mapping[str, Any], text: str) -> Any:
-    types = _types(spec)
-    plain = text.replace(",", "")
-    if "integer" in types and re.fullmatch(r"-?\d+", plain):
-        return int(plain)
-    if "number" in types and re.fullmatch(r"-?\d+(\.\d+)?", plain):
-        return float(plain) if "." in plain else int(plain)
-    return text
-
-
-def _shape(text: str) -> str:
-    shape = re.sub(r"[A-Z]+", "A", text)
-    shape = re.sub(r"[a-z]+", "a", shape)
-    return re.sub(r"\d+", "9", shape)
-
-
-def _score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
-    words = (
-        stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
-    )
-    score = 2.0 * len(words & cand.context)
-    examples = [str(e) for e in spec.get("examples", [])]
-    if "default" in spec:
-        examples.append(str(spec["default"]))
-    if any(_shape(e) == _shape(cand.text) for e in examples):
-        score += 3.0
-    fmt = spec.get("format")
-    if (fmt, cand.kind) in {
-        ("date", "date"),
-        ("date-time", "date"),
-        ("email", "email"),
-        ("uri", "url"),
-    }:
-        score += 3.0
-    if words & _ID_WORDS and cand.kind == "identifier":
-        score += 2.0
-    if words & _PATH_WORDS and cand.kind == "path":
-        score += 3.0
-    if words & _NAME_WORDS and cand.kind == "proper":
-        score += 1.5
-    if cand.kind == "quoted":
-        score += 0.5
-    if cand.kind == "number" and "string" in _types(spec):
-        score -= 1.0
-    return score

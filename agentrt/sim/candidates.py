@@ -10,14 +10,32 @@ parameter's name and description.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
 from agentrt.sim.lexicon import stem
+from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions, known_name
 
 __all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
 
-Kind = Literal["quoted", "email", "url", "path", "date", "identifier", "proper", "number"]
+Kind = Literal[
+    "quoted",
+    "email",
+    "url",
+    "path",
+    "date",
+    "datetime",
+    "time",
+    "duration",
+    "currency",
+    "filetype",
+    "identifier",
+    "proper",
+    "number",
+]
 
 
 def words(text: str) -> frozenset[str]:
@@ -46,12 +64,25 @@ _COMMON_STARTERS = (
 )
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("quoted", re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<!\w)'([^']+)'(?!\w)")),
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("url", re.compile(r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]")),
+    # starts only where a run of address characters starts: linear on a long word
+    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # patterns over runs of word characters start only where the run starts (a lookbehind):
+    # linear on a long word or a long run of dashes
+    (
+        "url",
+        re.compile(
+            r"https?://[^\s\"'<>]+[^\s\"'<>.,;:!?)]"
+            r"|(?<![\w.-])(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|app|co|uk|de|fr|eu|edu|gov|example"
+            r"|local|internal|cloud|ai)\b(?![\w/])"
+        ),
+    ),
     (
         "path",
         re.compile(
-            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+|\b[\w-]+\.[A-Za-z][A-Za-z0-9]{1,4}\b(?!\.\w)"
+            r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+"
+            r"|\b[A-Za-z]:\\(?:[^\\\s?]+\\)*[^\\\s?,]+"  # C:\Users\sam\Downloads
+            r"|(?<![\w-])[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
+            r"|(?<![\w-])[\w-]+(?:\.[A-Za-z][A-Za-z0-9]{1,4}){1,2}\b(?!\.\w)"
         ),
     ),
     (
@@ -61,9 +92,11 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     (
         "identifier",
         re.compile(
-            r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
+            r"(?<![\w/-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)+\b"
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
-            r"|(?<=#)\d+\b|\b[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b"
+            r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
+            r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
+            r"|\b[A-Z]{2,3} \d{2,5}\b"  # a code written with a space: LH 1172
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
@@ -82,12 +115,14 @@ class Candidate:
     kind: Kind
     start: int
     context: frozenset[str]
+    before: str = ""  # the word just before the value, lower case (role: "250 dollars", "in euros")
 
 
-def stems(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
     """Content words of ``text`` (split on case and underscores), stemmed, stop words dropped."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    return {_stem(w) for w in _WORD.findall(spaced.lower()) if w not in _STOP}
+    return frozenset(_stem(w) for w in _WORD.findall(spaced.lower()) if w not in _STOP)
 
 
 def _stem(word: str) -> str:
@@ -108,10 +143,18 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
             return
         taken.append((start, end))
         found.append(
-            Candidate(text=value, kind=kind, start=start, context=_context(text, start, end))
+            Candidate(
+                text=value,
+                kind=kind,
+                start=start,
+                context=_context(text, start, end),
+                before=_before(text, start),
+            )
         )
 
     for kind, pattern in _PATTERNS:
+        if kind == "identifier":
+            _add_worded(text, add)
         for m in pattern.finditer(text):
             value = next((g for g in m.groups() if g), m.group(0)) if m.groups() else m.group(0)
             add(kind, m.start(), m.end(), value.strip())
@@ -124,11 +167,78 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 if not rest or not rest[:1].isupper():
                     continue
                 start, value = start + len(first) + 1, rest
+            elif not rest and not known_name(value):
+                continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
+        if value.lower() in MONTHS or value.lower() in WEEKDAYS:
+            continue  # a day or month name is a date word, not a name
+        if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
+            continue  # "I", and two-letter initialisms ("IT", "CI") are no names
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
         value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
-    return found
+    return found + _date_times(text, found)
+
+
+def _times_after(text: str, found: list[Candidate], i: int) -> list[Candidate]:
+    out = []
+    for later in found[i + 1 :]:
+        if later.kind == "date" or re.search(r"[.!?;]", text[found[i].start : later.start]):
+            break
+        if later.kind == "time":
+            out.append(later)
+    return out
+
+
+def _times_before(text: str, found: list[Candidate], i: int) -> list[Candidate]:
+    """The clock time said before its day ("at 09:00, beginning January 4")."""
+    for earlier in reversed(found[:i]):
+        if earlier.kind == "date" or re.search(r"[.!?;]", text[earlier.start : found[i].start]):
+            return []
+        if earlier.kind == "time":
+            return [earlier]
+    return []
+
+
+def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
+    """Values written in words: dates, clock times, lengths of time, currencies, numbers."""
+    for f in find_dates(text):
+        add("date", f.start, f.end, f.value)
+    for f in find_times(text):
+        add("time", f.start, f.end, f.value)
+    for f in find_durations(text):
+        add("duration", f.start, f.end, f.value)
+    for start, end, code in currency_mentions(text):
+        add("currency", start, end, code)
+    for start, end, ext in file_type_mentions(text):
+        add("filetype", start, end, ext)
+    for f in number_words(text):
+        add("number", f.start, f.end, f.value)
+
+
+def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
+    """A date joined with each clock time that follows it in its sentence ("May 14, 3 to 4 pm")."""
+    out = []
+    for i, day in enumerate(found):
+        if day.kind != "date" or len(day.text) != 10:
+            continue
+        times = _times_after(text, found, i) or _times_before(text, found, i)
+        for later in times:
+            if later.kind == "time":
+                out.append(
+                    Candidate(
+                        text=f"{day.text}T{later.text}",
+                        kind="datetime",
+                        start=later.start,
+                        context=day.context | later.context,
+                    )
+                )
+    return out
+
+
+def _before(text: str, start: int) -> str:
+    m = re.search(r"([\w.,]+)\s*$", text[:start])
+    return m.group(1).lower() if m else ""
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -12,90 +12,27 @@ English, not tied to any agent or prompt: they are what lets the model see that
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-__all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "stem"]
+from agentrt.sim.synonyms import GROUPS, PHRASES
+
+__all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "concepts_of", "spaced_text", "stem"]
 
 _STOP_WORDS = (
     "a an the and or but of to in on at for from by with about into over under is are was were be "
     "been being it its this that these those i me my we our us you your he she they them their what "
-    "which who whom whose when where why how can could would should will shall may might must do does "
+    "which who whom whose when why how can could would should will shall may might must do does "
     "did please tell give let lets want need like just also then than there here some any all "
     "each every no not yes as if so up out now much many one two via per both too very am im i'm it's "
     "what's whats"
 )
 STOP = frozenset(_STOP_WORDS.split())
 
-# two-word verbs and idioms, joined before stemming (the join is itself a word of a group below)
-_PHRASES = (
-    ("look up", "lookup"),
-    ("looking up", "lookup"),
-    ("call off", "cancel"),
-    ("how much", "price"),
-    ("in stock", "stock"),
-    ("sign up", "register"),
-    ("log in", "login"),
-    ("set up", "create"),
-    ("money back", "refund"),
-    ("put off", "postpone"),
-    ("turn off", "stop"),
-    ("shut down", "stop"),
-    ("spin up", "start"),
-    ("roll back", "rollback"),
-)
-
-# groups of everyday synonyms: the first word names the concept
-_GROUPS = (
-    "price cost charge fee fare rate quote pricing expense",
-    "buy purchase order",
-    "cancel void revoke rescind annul abort",
-    "book reserve reservation",
-    "find lookup search get fetch retrieve query locate seek check",
-    "weather forecast temperature",
-    "stock inventory availability available supply",
-    "send email mail e-mail",
-    "delete remove erase destroy purge",
-    "create add new make open",
-    "update change modify edit amend alter",
-    "refund reimburse reimbursement",
-    "ship shipment shipping delivery deliver parcel package courier",
-    "track tracking trace whereabouts",
-    "flight fly plane airline",
-    "hotel lodging accommodation room",
-    "meeting event appointment",
-    "file document doc",
-    "list enumerate",
-    "customer client user",
-    "ticket issue case incident",
-    "read view display open show see",
-    "write save store",
-    "invoice bill receipt",
-    "pay payment",
-    "status state progress",
-    "summary summarize summarise recap overview",
-    "postpone reschedule delay",
-    "error failure fault",
-    "start launch boot",
-    "stop halt",
-    "restart reboot",
-    "deploy release rollout",
-    "rollback revert",
-    "convert exchange conversion",
-    "balance funds",
-    "transfer wire",
-    "translate translation",
-    "calendar schedule agenda",
-    "free busy availability",
-    "log logs logging",
-    "copy duplicate",
-    "rename retitle",
-    "move relocate",
-    "size big large",
-    "time hour clock",
-    "employee staff colleague",
-    "address location place",
-    "product item article",
-    "comment note remark annotation",
-)
+# two-word verbs and idioms are joined before stemming (the join is itself a word of a group)
+_PHRASES = tuple(sorted(PHRASES, key=lambda p: -len(p[0])))
+_GROUPS = GROUPS
+_JOIN = dict(_PHRASES)
+_PHRASE_RE = re.compile(r"(?<= )(" + "|".join(re.escape(p) for p, _ in _PHRASES) + r")(?= )")
 
 ENUM_ALIASES: dict[str, tuple[str, ...]] = {
     # spoken names of common enum values (currencies, units): what a user writes for them
@@ -115,10 +52,11 @@ ENUM_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """``word`` lower-cased with its inflection folded (consistent, not a dictionary form)."""
     w = word.lower().strip("'’")
-    for _ in range(2):
+    for round_ in range(2):
         for suffix, repl in (
             ("ies", "y"),
             ("ing", ""),
@@ -131,6 +69,8 @@ def stem(word: str) -> str:
             if w.endswith(suffix) and len(w) - len(suffix) >= (4 if suffix == "er" else 3):
                 if suffix == "s" and w.endswith(("ss", "us", "is")):
                     continue
+                if round_ and suffix in ("s", "es"):
+                    continue  # a plural is folded once: "courses" → "cours", as "course"
                 w = w[: -len(suffix)] + repl
                 break
         else:
@@ -142,24 +82,48 @@ def stem(word: str) -> str:
     return w
 
 
-_CONCEPT = {stem(w): g.split()[0] for g in reversed(_GROUPS) for w in g.split()}
+_CONCEPTS: dict[str, tuple[str, ...]] = {}
+for _group in _GROUPS:
+    for _w in _group.split():
+        _s = stem(_w)
+        if _group.split()[0] not in _CONCEPTS.get(_s, ()):
+            _CONCEPTS[_s] = (*_CONCEPTS.get(_s, ()), _group.split()[0])
 _WORD = re.compile(r"[a-z][a-z0-9'’]*")
 
 
 def concept(word: str) -> str:
     """The concept ``word`` belongs to (its stem when it is in no synonym group)."""
     s = stem(word)
-    return _CONCEPT.get(s, s)
+    return _CONCEPTS.get(s, (s,))[0]
+
+
+def concepts_of(word: str) -> tuple[str, ...]:
+    """Every concept ``word`` belongs to (a word may have several meanings)."""
+    s = stem(word)
+    return _CONCEPTS.get(s, (s,))
+
+
+def spaced_text(text: str) -> str:
+    """``text`` lower case, split on case and underscores, with common phrases joined."""
+    return _spaced(text)
 
 
 def _spaced(text: str) -> str:
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").replace("-", " ")
-    lowered = " " + spaced.lower() + " "
-    for phrase, joined in _PHRASES:
-        lowered = lowered.replace(f" {phrase} ", f" {joined} ")
+    lowered = re.sub(r"n['’]t\b", " not", spaced.lower())  # "isn't" → "is not"
+    lowered = re.sub(r"['’](?:s|re|ll|ve|d|m)\b", "", lowered)  # "where's" → "where"
+    lowered = " " + re.sub(r"[^\w'’ ]+", " ", lowered) + " "
+    lowered = re.sub(r"\s+", " ", lowered)
+    for _ in range(2):  # joined phrases may stand next to each other: " look up call off "
+        lowered = _PHRASE_RE.sub(lambda m: _JOIN[m.group(1)], lowered)
     return lowered
 
 
-def concepts(text: str) -> set[str]:
-    """The concepts of ``text``'s content words (split on case and underscores)."""
-    return {concept(w) for w in _WORD.findall(_spaced(text)) if w not in STOP}
+@lru_cache(maxsize=4096)
+def concepts(text: str) -> frozenset[str]:
+    """The concepts of ``text``'s content words (split on case and underscores).
+
+    Cached: tool descriptions recur on every request of an agent."""
+    return frozenset(
+        c for w in _WORD.findall(_spaced(text)) if w not in STOP for c in concepts_of(w)
+    )

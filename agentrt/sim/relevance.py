@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from agentrt.sim.lexicon import concept, concepts
+from agentrt.sim.lexicon import STOP, concept, concepts, concepts_of, spaced_text
 
 __all__ = [
     "GENERIC",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 _GENERIC_WORDS = (
-    "get set list find lookup search fetch create update delete do run make call "
+    "get set list find lookup search fetch do run make call "
     "compute calculate check query retrieve use tool function return current "
     "given specific information info detail data value result new name id"
 )
@@ -45,6 +46,8 @@ class ToolScore:
     score: float
     matched: tuple[str, ...]
     told: bool = False  # the system instructions name the tool
+    acts: bool = False  # the tool's name verb changes something (cancel, create, pay) …
+    asked: bool = False  # … and the message asks for that action
 
 
 def _props(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -77,18 +80,87 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     for member in members if isinstance(members, list) else ():
         token = str(member).lower()
         spoken = (token, *ENUM_ALIASES.get(token, ()), token.replace("_", " "))
+        if isinstance(member, int) and not isinstance(member, bool):
+            spoken += _ORDINALS.get(member, ())  # "second-line support" is tier 2
         at = [_position(word, lowered) for word in spoken if word]
-        hits = [p for p in at if p >= 0]
+        hits = [p for p in at if p >= 0 and not _NEGATED.search(lowered[:p])]
         if hits:
             found.append((min(hits), member))
+    named = {m for _, m in found}
+    rest = [m for m in members if m not in named] if isinstance(members, list) else []
+    if rest:
+        found += _meant(members, rest, lowered)
     return sorted(found, key=lambda pm: pm[0])
 
 
+def _words(member: Any) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", str(member).lower()) if w]
+
+
+def _meant(members: list[Any], rest: list[Any], lowered: str) -> list[tuple[int, Any]]:
+    """Members the message names by a synonym of each of their distinctive words:
+    ``found_cheaper`` for "found it cheaper", ``network`` for "VPN", ``fall-2027``
+    for "autumn 2027", ``cpu_percent`` for "processor load" (a word or a meaning
+    several members share tells them apart by nothing and is not needed)."""
+    tokens = _tokens(lowered)
+    seen: dict[str, int] = {}
+    for m in members:
+        for w in set(_words(m)):
+            seen[w] = seen.get(w, 0) + 1
+    shared_meaning: dict[str, int] = {}
+    for m in members:
+        for c in {c for w in _words(m) for c in concepts_of(w)}:
+            shared_meaning[c] = shared_meaning.get(c, 0) + 1
+    out = []
+    for member in rest:
+        needed = [w for w in _words(member) if seen[w] == 1 and w not in STOP]
+        at = []
+        for w in needed:
+            # a meaning most members share ("metric" of cpu, memory, disk) tells nothing;
+            # one two share ("resolved", "closed") still names either
+            means = {c for c in concepts_of(w) if shared_meaning.get(c, 0) <= 2}
+            pos = next((p for p, cs in tokens if cs & means), -1)
+            if pos < 0:
+                break
+            at.append(pos)
+        else:
+            if at:
+                out.append((min(at), member))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _tokens(lowered: str) -> list[tuple[int, set[str]]]:
+    """Content words with their meanings; a word just after a negation ("isn't pressing",
+    "not urgent") names no enum member."""
+    spaced = spaced_text(lowered)
+    out, negated_until = [], -1
+    for n, m in enumerate(re.finditer(r"[a-z0-9][a-z0-9'’]*", spaced)):
+        word = m.group(0)
+        if word in _NEGATIONS:
+            negated_until = n + 2
+        elif word not in STOP and n > negated_until:
+            out.append((m.start(), set(concepts_of(word))))
+    return out
+
+
+_NEGATED = re.compile(r"\b(?:not|no|never|\w+n['’]t)\s+(?:\w+\s+)?$")
+_NEGATIONS = frozenset({"not", "no", "never", "nothing", "without"})
+_ORDINALS = {1: ("first", "1st"), 2: ("second", "2nd"), 3: ("third", "3rd"), 4: ("fourth", "4th")}
+
+
 def _position(word: str, lowered: str) -> int:
+    if word not in lowered:
+        return -1
     if word.replace(" ", "").isalnum():
-        m = re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", lowered)
+        m = _whole_word(word).search(lowered)
         return m.start() if m else -1
     return lowered.find(word)
+
+
+@lru_cache(maxsize=1024)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])")
 
 
 def enum_mentioned(members: Sequence[Any], lowered: str) -> Any:
@@ -113,7 +185,8 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
     A tool the system ``instructions`` name verbatim is not held to the share of the
     best score (:func:`relevant`): the agent's author asked for it.
     """
-    message = concepts(text)
+    # a path's, code's or CamelCase name's parts are not words asked
+    message = concepts(" ".join(w for w in text.split() if not _VALUE_TOKEN.search(w)))
     lowered = text.lower()
     told = instructions.lower()
     vocabs = [vocabulary(t.name, t.description, t.parameters) for t in tools]
@@ -133,31 +206,60 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
             weight = vocab[c] / shared * (0.25 if c in GENERIC else 1.0)
             total += weight
             matched.append(c)
+        verb = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", tool.name.strip("_"))[0]
+        if message & set(concepts_of(verb)) and concept(verb) not in GENERIC:
+            # the action the tool's name starts with is the one asked for ("reserve" → book_hotel)
+            total += 1.5
+            matched.append(f"verb:{concept(verb)}")
         for members in _enums(tool.parameters):
             hit = enum_mentioned(members, lowered)
             if hit is not None:
                 total += 1.5
                 matched.append(f"enum:{hit}")
+        acts = not set(concepts_of(verb)) & _LOOKING and concept(verb) not in GENERIC
         scores.append(
-            ToolScore(name=tool.name, score=round(total, 3), matched=tuple(matched), told=named)
+            ToolScore(
+                name=tool.name,
+                score=round(total, 3),
+                matched=tuple(matched),
+                told=named,
+                acts=acts,
+                asked=bool(message & set(concepts_of(verb))),
+            )
         )
     return scores
 
 
+_LOOKING_WORDS = (
+    "get fetch find search lookup list read show view check track estimate calculate "
+    "compute convert resolve summarize translate count describe query retrieve verify"
+)
+_LOOKING = frozenset(concept(w) for w in _LOOKING_WORDS.split(" "))
+_VALUE_TOKEN = re.compile(r"[/\\@\d]|[a-z][A-Z]")  # paths, addresses, codes, CamelCase names
+
 RELEVANT = 1.5
 """The least score of a tool the model calls (a name word, or two description words)."""
-_SHARE_OF_BEST = 0.35
+_SHARE_OF_BEST = 0.5
 
 
 def relevant(scores: Sequence[ToolScore]) -> list[int]:
-    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and 35% of the best.
+    """Indexes of the relevant tools: scoring at least :data:`RELEVANT` and half the best.
 
     The share keeps a tool that matched one incidental word out when another
-    matched the request outright.
+    matched the request outright; a tool must match two things (two words, a word
+    and its verb, an enum value or the message's values) or a word of its own name
+    alone: a question that merely names an object several tools share ("what is a
+    deployment?") asks for no action. A tool that changes something (``cancel_order``)
+    is called only when its action is asked for or it is the most relevant one:
+    "where is my order?" looks the order up and cancels nothing.
     """
     best = max((s.score for s in scores), default=0.0)
     return [
         i
         for i, s in enumerate(scores)
-        if s.score >= RELEVANT and (s.told or s.score >= _SHARE_OF_BEST * best)
+        if s.score >= RELEVANT
+        and (not s.acts or s.asked or s.told or s.score >= best)
+        and (
+            s.told or (s.score >= _SHARE_OF_BEST * best and (len(s.matched) >= 2 or s.score >= 2.5))
+        )
     ]

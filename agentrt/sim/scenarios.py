@@ -2,7 +2,7 @@
 
 A scenario is a mapping: ``prompt``, ``tools`` (each ``name``, ``description``,
 ``parameters`` as JSON Schema, and optionally ``result``: the JSON the tool
-returns) and ``expect``: the calls a competent model makes (``name``, the key
+returns, which an expected call may carry instead) and ``expect``: the calls a competent model makes (``name``, the key
 ``args`` it must pass, and optionally ``after``: a tool whose result it needs).
 :func:`run_scenario` plays the conversation the way an agent loop does (each
 call answered with its tool's ``result``, else ``{"ok": true}``) until the model
@@ -50,6 +50,9 @@ def run_scenario(scenario: Mapping[str, Any], *, max_turns: int = MAX_TURNS) -> 
     """Every call the model makes for ``scenario``'s prompt, turn by turn, until it answers."""
     tools = _tools(scenario)
     results = {str(t["name"]): t.get("result", {"ok": True}) for t in scenario.get("tools") or ()}
+    for want in scenario.get("expect") or ():  # the corpus puts a call's sample result on it
+        if isinstance(want, Mapping) and "result" in want:
+            results[str(want["name"])] = want["result"]
     turns: list[Turn] = []
     if scenario.get("system"):
         turns.append(Turn(role="system", text=str(scenario["system"])))

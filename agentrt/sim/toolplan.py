@@ -20,6 +20,7 @@ The rules, in order (all deterministic):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -118,14 +119,20 @@ def plan_calls(
     if isinstance(required, str):
         tools = [t for t in tools if t.name == required][:1]
     vocabulary = frozenset().union(*(stems(f"{t.name} {t.description}") for t in tools))
-    candidates = extract_candidates(text, vocabulary=vocabulary)
+    names = [t.name for t in tools]
+    # a tool's own name in the message ("use get_tide for Brest") names the tool, not a value
+    candidates = [c for c in extract_candidates(text, vocabulary=vocabulary) if c.text not in names]
     fills = {
-        i: fill_calls(tools[i], text, candidates, parallel=parallel, known=history.results)
+        i: fill_calls(
+            tools[i], text, candidates, parallel=parallel, known=history.results, peers=names
+        )
         for i in range(len(tools))
     }
+    worded = score_tools(text, tools, instructions)
+    clear = bool(relevant(worded))
     scores = [
-        _with_values(s, t, fills[i])
-        for i, (s, t) in enumerate(zip(score_tools(text, tools, instructions), tools, strict=True))
+        s if clear else _with_values(s, t, fills[i])
+        for i, (s, t) in enumerate(zip(worded, tools, strict=True))
     ]
     chosen = set(relevant(scores))
     if required and not chosen and scores and not history.follow_up:
@@ -139,6 +146,12 @@ def plan_calls(
         for i in chosen
     }
     order = sorted(chosen, key=lambda i: (-scores[i].score, i))
+    if not history.follow_up and order and fills[order[0]].missing:
+        j = _provider(order[0], tools, fills, scores)
+        if j is not None and j not in chosen:
+            chosen.add(j)
+            fresh[j] = [json.dumps(c) for c in fills[j].calls]
+            order = [j, *order]
     if history.follow_up:
         # only what the results unlocked (or, one call per turn, what waited its turn): a tool
         # the message alone fills was called (or meant to be) in the first turn
@@ -173,24 +186,68 @@ def plan_calls(
     return Planned(calls=calls, decisions=decisions)
 
 
-_READ = frozenset({"find", "read", "status", "list", "track"})
-_VALUE_SOURCES = ("identifier", "path", "email", "url", "date", "enum")
+_READ = frozenset({"find", "read", "status", "list", "track", "show"})
+_VALUE_SOURCES = (
+    "identifier",
+    "path",
+    "email",
+    "url",
+    "date",
+    "datetime",
+    "time",
+    "duration",
+    "currency",
+    "filetype",
+    "known",
+    "enum",
+)
+
+
+def _provider(
+    top: int,
+    tools: Sequence[FunctionTool],
+    fills: Mapping[int, Filled],
+    scores: Sequence[ToolScore],
+) -> int | None:
+    """A lookup the message fills whose result gives what the most relevant tool lacks:
+    "pay the bill from Acme" finds Acme's invoices first when ``pay_invoice`` needs an
+    ``invoice_id`` (the call that needs it follows in the next turn)."""
+    wanted = set().union(*(concepts(_ID_TAIL.sub("", p)) for p in fills[top].missing))
+    best: tuple[float, int] | None = None
+    for j, tool in enumerate(tools):
+        if j == top or fills[j].missing:
+            continue
+        if not concepts(tool.name) & _READ and tool.name not in tools[top].description:
+            continue
+        named = re.search(rf"\b{re.escape(tool.name)}\b", tools[top].description)
+        if not named and not wanted & concepts(f"{tool.name} {tool.description}"):
+            continue
+        if best is None or scores[j].score > best[0]:
+            best = (scores[j].score, j)
+    return best[1] if best else None
+
+
+_ID_TAIL = re.compile(r"[_ -]?(?:id|ids|code|number|no|ref|key|identifier|name)$", re.I)
 
 
 def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolScore:
     """``score`` plus 1 when the message's own values (codes, paths, enums) fill every
     required parameter, and 0.75 more when the tool only reads (get, check, find):
-    "any news on INC0012345?" asks for the tool that takes INC0012345."""
+    "INC0012345?" asks for the tool that takes INC0012345. Only when no tool's words
+    match the message clearly: a lookup the message does not ask for is not made."""
     required = [k for k in filled.sources if k not in filled.missing]
     if filled.missing or not required:
         return score
     kinds = [filled.sources[k].split(" ")[0] for k in required]
-    if any(k in ("weak", "result", "message") for k in kinds):
+    if any(k in ("result", "message") for k in kinds) or kinds.count("weak") > 1:
+        return score  # a call the message's own values do not make
+    specific = sum(1 for k in kinds if k in _VALUE_SOURCES)
+    if not specific:
         return score
-    if not any(k in _VALUE_SOURCES for k in kinds):
-        return score
-    bonus = 1.0 + (0.75 if concepts(tool.name) & _READ else 0.0)
-    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, "values"))
+    bonus = 1.0 + 0.5 * (specific - 1) + (0.75 if concepts(tool.name) & _READ else 0.0)
+    # each specific value is a match of its own: two currencies ask for a conversion
+    seen = ("values",) * min(specific, 2)
+    return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, *seen))
 
 
 def _decision(

@@ -1,0 +1,191 @@
+"""How well a value found in the user's text fits a tool parameter (the simulated model).
+
+:func:`compatible` says whether a candidate may fill a parameter at all (an id
+takes no date or person's name, a title no number, a date only a date-asking
+parameter); :func:`score` how well: the words around it against the
+parameter's name and description, the word right before it ("cart 4471"), the
+shape of the schema's examples, its format, and its role ("from"/"to").
+:func:`convert` writes it in the JSON type asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from agentrt.sim.candidates import Candidate, stems, words
+from agentrt.sim.lexicon import concepts, concepts_of
+from agentrt.sim.paramwants import fits, want
+
+__all__ = [
+    "ID_WORDS",
+    "compatible",
+    "convert",
+    "free_text",
+    "resolve",
+    "score",
+    "shape",
+    "types",
+]
+
+ID_WORDS = frozenset(
+    stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
+)
+_PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
+_MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
+_LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
+_HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
+_NAME_WORDS = words(
+    "name city country place location person user customer destination origin title "
+    "company town region state airport"
+)
+
+
+_TEXT_WORDS = frozenset(
+    stems(
+        "body text message content comment note description query question prompt summary reason "
+        "subject title instructions details topic keywords"
+    )
+)
+
+
+def free_text(name: str, spec: Mapping[str, Any]) -> bool:
+    """A string parameter that takes prose (a body, a query), not a value or a code."""
+    if "enum" in spec or "format" in spec or not (types(spec) & {"string"}):
+        return False
+    return bool(stems(name) & _TEXT_WORDS)
+
+
+def resolve(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
+    for _ in range(16):
+        ref = spec.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            break
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, Mapping) else {}
+        spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
+    for key in ("anyOf", "oneOf"):
+        branches = [resolve(b, root) for b in spec.get(key, [])]
+        non_null = [b for b in branches if b.get("type") != "null"]
+        if non_null:
+            spec = {**non_null[0], **{k: v for k, v in spec.items() if k != key}}
+    return spec
+
+
+def types(spec: Mapping[str, Any]) -> set[str]:
+    kind = spec.get("type", "string")
+    return set(kind) if isinstance(kind, list) else {str(kind)}
+
+
+def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
+    if "enum" in spec or "const" in spec:
+        return False
+    rule = fits(want(name, spec), cand.kind)
+    if rule is not None:
+        return rule
+    if cand.kind in ("date", "number", "email", "url") and free_text(name, spec):
+        return False  # a title or a message body is prose, not a date or a number
+    if ID_WORDS & stems(name) and (
+        cand.kind in ("email", "url", "date")
+        or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
+    ):
+        return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
+    if (
+        ID_WORDS & stems(name)
+        and cand.kind == "identifier"
+        and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
+    ):
+        return False  # an id has digits and some length: "heads-up", "Q3" are no ids
+    kinds = types(spec)
+    if kinds & {"integer"} and cand.kind == "number":
+        return "." not in cand.text and "," not in cand.text
+    if kinds & {"number"} and cand.kind == "number":
+        return True
+    return bool(kinds & {"string"})
+
+
+def convert(spec: Mapping[str, Any], text: str) -> Any:
+    kinds = types(spec)
+    plain = text.replace(",", "")
+    if "integer" in kinds and re.fullmatch(r"-?\d+", plain):
+        return int(plain)
+    if "number" in kinds and re.fullmatch(r"-?\d+(\.\d+)?", plain):
+        return float(plain) if "." in plain else int(plain)
+    return text
+
+
+_EXACT = {("month", "date"), ("minutes:min", "duration")} | {
+    (f"minutes:{u}", "duration") for u in ("sec", "hou", "day", "wee")
+}
+_SOURCE_ROLE = words("from source origin base sell")
+_TARGET_ROLE = words("to target destination quote into")
+
+
+def _role(name: str, cand: Candidate) -> float:
+    """A currency right after an amount is the one converted from ("250 dollars"), one
+    after "to"/"in"/"into" the one converted to ("in euros")."""
+    if cand.kind != "currency":
+        return 0.0
+    role = set(re.split(r"[^a-z]+", name.lower()))
+    source = bool(re.fullmatch(r"[\d.,]+|one|a|an", cand.before)) or cand.before in ("from",)
+    target = cand.before in ("to", "in", "into")
+    if role & _SOURCE_ROLE:
+        return 2.0 if source else (-1.0 if target else 0.0)
+    if role & _TARGET_ROLE:
+        return 2.0 if target else (-1.0 if source else 0.0)
+    return 0.0
+
+
+def shape(text: str) -> str:
+    shape = re.sub(r"[A-Z]+", "A", text)
+    shape = re.sub(r"[a-z]+", "a", shape)
+    return re.sub(r"\d+", "9", shape)
+
+
+def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
+    words = (
+        stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
+    )
+    named = concepts(f"{name} {spec.get('description', '')} {spec.get('title', '')}")
+    around = {c for w in cand.context for c in concepts_of(w)}
+    score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
+    if cand.before and set(concepts_of(cand.before)) & concepts(name):
+        score += 2.5  # the value right after the parameter's own word: "cart 4471", "case 77812"
+    examples = [str(e) for e in spec.get("examples", [])]
+    if "default" in spec:
+        examples.append(str(spec["default"]))
+    if any(shape(e) == shape(cand.text) for e in examples):
+        score += 3.0
+    fmt = spec.get("format")
+    if (fmt, cand.kind) in {
+        ("date", "date"),
+        ("date-time", "datetime"),
+        ("email", "email"),
+        ("uri", "url"),
+    }:
+        score += 3.0
+    if words & ID_WORDS and cand.kind == "identifier":
+        score += 2.0
+    if (words & _MAIL_WORDS and cand.kind == "email") or (
+        words & _LINK_WORDS and cand.kind == "url"
+    ):
+        score += 3.0
+    if words & _PATH_WORDS and cand.kind == "path":
+        score += 3.0
+    if words & _HOST_WORDS and cand.kind == "url":
+        score += 3.0
+    if words & _NAME_WORDS and cand.kind == "proper":
+        score += 1.5
+    if cand.kind == "quoted":
+        score += 0.5
+    wanted = want(name, spec)
+    if wanted and fits(wanted, cand.kind) and cand.kind != "number":
+        exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
+        score += 3.0 if exact else 1.5
+    score += _role(name, cand)
+    if cand.kind == "number" and "string" in types(spec) and score < 2:
+        score -= 1.0
+    return score

@@ -1,0 +1,173 @@
+"""Small tables of everyday world knowledge the simulated model uses to fill codes.
+
+A parameter that asks for an IATA airport code takes ``LIS`` for "Lisbon"; one that
+asks for an ISO 3166 country code takes ``DE`` for "Germany"; one that asks for an
+ISO 4217 currency code takes ``JPY`` for "yen"; one that asks for a ticker symbol
+takes ``AAPL`` for "Apple". These are the facts any traveller, shopper or investor
+knows (the world's busiest airports, the countries and currencies, the largest
+listed companies), not words of any one agent or test.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "AIRPORTS",
+    "COUNTRIES",
+    "CURRENCIES",
+    "FILE_TYPES",
+    "TICKERS",
+    "currency_mentions",
+    "file_type_mentions",
+    "known_name",
+    "lookup",
+]
+
+
+def _table(text: str) -> dict[str, str]:
+    out = {}
+    for entry in text.split(";"):
+        if ":" in entry:
+            names, code = entry.rsplit(":", 1)
+            for name in names.split("|"):
+                out[name.strip().lower()] = code.strip()
+    return out
+
+
+# city (or its usual spoken names) -> main airport's IATA code (city code where one is usual)
+AIRPORTS = _table(
+    "atlanta:ATL;beijing:PEK;dubai:DXB;los angeles|la:LAX;tokyo:HND;chicago:ORD;london:LHR;"
+    "shanghai:PVG;paris:CDG;dallas:DFW;guangzhou:CAN;amsterdam:AMS;hong kong:HKG;seoul:ICN;"
+    "frankfurt:FRA;denver:DEN;delhi|new delhi:DEL;singapore:SIN;bangkok:BKK;new york|nyc:JFK;"
+    "kuala lumpur:KUL;san francisco:SFO;jakarta:CGK;madrid:MAD;las vegas:LAS;chengdu:CTU;"
+    "seattle:SEA;barcelona:BCN;mumbai|bombay:BOM;toronto:YYZ;charlotte:CLT;orlando:MCO;"
+    "miami:MIA;phoenix:PHX;sydney:SYD;istanbul:IST;houston:IAH;munich:MUC;rome:FCO;"
+    "moscow:SVO;mexico city:MEX;newark:EWR;minneapolis:MSP;manila:MNL;doha:DOH;boston:BOS;"
+    "detroit:DTW;philadelphia:PHL;melbourne:MEL;lisbon:LIS;zurich:ZRH;vienna:VIE;"
+    "copenhagen:CPH;oslo:OSL;stockholm:ARN;helsinki:HEL;dublin:DUB;brussels:BRU;"
+    "berlin:BER;hamburg:HAM;dusseldorf|düsseldorf:DUS;milan:MXP;venice:VCE;florence:FLR;"
+    "naples:NAP;athens:ATH;prague:PRG;warsaw:WAW;budapest:BUD;geneva:GVA;manchester:MAN;"
+    "edinburgh:EDI;glasgow:GLA;birmingham:BHX;nice:NCE;lyon:LYS;marseille:MRS;porto:OPO;"
+    "malaga|málaga:AGP;palma:PMI;seville:SVQ;valencia:VLC;reykjavik:KEF;riga:RIX;"
+    "vilnius:VNO;tallinn:TLL;bucharest:OTP;sofia:SOF;belgrade:BEG;zagreb:ZAG;kyiv|kiev:KBP;"
+    "tel aviv:TLV;cairo:CAI;johannesburg:JNB;cape town:CPT;nairobi:NBO;lagos:LOS;"
+    "casablanca:CMN;marrakech:RAK;addis ababa:ADD;abu dhabi:AUH;riyadh:RUH;jeddah:JED;"
+    "karachi:KHI;bangalore|bengaluru:BLR;chennai:MAA;kolkata:CCU;hyderabad:HYD;"
+    "colombo:CMB;kathmandu:KTM;dhaka:DAC;hanoi:HAN;ho chi minh city|saigon:SGN;"
+    "taipei:TPE;osaka:KIX;nagoya:NGO;sapporo:CTS;busan:PUS;shenzhen:SZX;macau:MFM;"
+    "bali|denpasar:DPS;phuket:HKT;auckland:AKL;wellington:WLG;brisbane:BNE;perth:PER;"
+    "adelaide:ADL;honolulu:HNL;anchorage:ANC;vancouver:YVR;montreal:YUL;calgary:YYC;"
+    "ottawa:YOW;washington|washington dc:IAD;baltimore:BWI;atlanta city:ATL;austin:AUS;"
+    "san diego:SAN;san jose:SJC;portland:PDX;salt lake city:SLC;nashville:BNA;"
+    "new orleans:MSY;st louis|st. louis:STL;kansas city:MCI;tampa:TPA;pittsburgh:PIT;"
+    "cleveland:CLE;cincinnati:CVG;indianapolis:IND;columbus:CMH;raleigh:RDU;"
+    "sao paulo|são paulo:GRU;rio de janeiro|rio:GIG;buenos aires:EZE;santiago:SCL;"
+    "lima:LIM;bogota|bogotá:BOG;quito:UIO;caracas:CCS;panama city:PTY;havana:HAV;"
+    "cancun|cancún:CUN;guadalajara:GDL;monterrey:MTY;san juan:SJU"
+)
+
+# country (and its usual names) -> ISO 3166-1 alpha-2
+COUNTRIES = _table(
+    "germany:DE;france:FR;united kingdom|uk|britain|great britain|england:GB;ireland:IE;"
+    "spain:ES;portugal:PT;italy:IT;netherlands|holland:NL;belgium:BE;luxembourg:LU;"
+    "switzerland:CH;austria:AT;denmark:DK;norway:NO;sweden:SE;finland:FI;iceland:IS;"
+    "poland:PL;czechia|czech republic:CZ;slovakia:SK;hungary:HU;romania:RO;bulgaria:BG;"
+    "greece:GR;croatia:HR;slovenia:SI;serbia:RS;ukraine:UA;russia:RU;turkey|türkiye:TR;"
+    "estonia:EE;latvia:LV;lithuania:LT;united states|usa|us|america:US;canada:CA;"
+    "mexico:MX;brazil:BR;argentina:AR;chile:CL;colombia:CO;peru:PE;japan:JP;china:CN;"
+    "south korea|korea:KR;india:IN;pakistan:PK;bangladesh:BD;indonesia:ID;malaysia:MY;"
+    "singapore:SG;thailand:TH;vietnam:VN;philippines:PH;australia:AU;new zealand:NZ;"
+    "south africa:ZA;nigeria:NG;kenya:KE;egypt:EG;morocco:MA;israel:IL;"
+    "saudi arabia:SA;united arab emirates|uae:AE;qatar:QA;taiwan:TW;hong kong:HK"
+)
+
+# currency names, symbols and countries' adjectives -> ISO 4217
+CURRENCIES = _table(
+    "euro|euros|€:EUR;us dollar|us dollars|dollar|dollars|usd|$|bucks:USD;"
+    "pound|pounds|pound sterling|pounds sterling|sterling|£|quid:GBP;yen|¥|japanese yen:JPY;"
+    "swiss franc|swiss francs|franc|francs:CHF;canadian dollar|canadian dollars:CAD;"
+    "australian dollar|australian dollars:AUD;new zealand dollar|new zealand dollars:NZD;"
+    "yuan|renminbi|rmb|chinese yuan:CNY;rupee|rupees|indian rupee|indian rupees|₹:INR;"
+    "won|korean won:KRW;peso|pesos|mexican peso|mexican pesos:MXN;real|reais|brazilian real:BRL;"
+    "krona|kronor|swedish krona:SEK;krone|kroner|norwegian krone:NOK;danish krone:DKK;"
+    "zloty|złoty:PLN;forint:HUF;koruna|czech koruna:CZK;rand:ZAR;lira|turkish lira:TRY;"
+    "ruble|rouble|rubles|roubles:RUB;hong kong dollar|hong kong dollars:HKD;"
+    "singapore dollar|singapore dollars:SGD;dirham|dirhams:AED;riyal:SAR;shekel|shekels:ILS;"
+    "baht:THB;ringgit:MYR;rupiah:IDR;bitcoin|btc:BTC"
+)
+
+# the largest listed companies -> ticker symbol
+TICKERS = _table(
+    "apple:AAPL;microsoft:MSFT;alphabet|google:GOOGL;amazon:AMZN;meta|facebook:META;"
+    "nvidia:NVDA;tesla:TSLA;netflix:NFLX;berkshire hathaway:BRK.B;jpmorgan|jp morgan:JPM;"
+    "visa:V;mastercard:MA;walmart:WMT;johnson & johnson:JNJ;procter & gamble:PG;"
+    "exxon|exxonmobil|exxon mobil:XOM;chevron:CVX;coca-cola|coca cola|coke:KO;pepsico:PEP;"
+    "intel:INTC;amd:AMD;ibm:IBM;oracle:ORCL;salesforce:CRM;adobe:ADBE;cisco:CSCO;"
+    "qualcomm:QCOM;broadcom:AVGO;disney:DIS;nike:NKE;mcdonald's|mcdonalds:MCD;"
+    "starbucks:SBUX;boeing:BA;uber:UBER;airbnb:ABNB;paypal:PYPL;spotify:SPOT;"
+    "goldman sachs:GS;morgan stanley:MS;bank of america:BAC;pfizer:PFE;"
+    "unitedhealth:UNH;home depot:HD;costco:COST;at&t:T;verizon:VZ;shopify:SHOP;"
+    "palantir:PLTR;snowflake:SNOW;tsmc:TSM"
+)
+
+_KINDS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (re.compile(r"\biata\b|\bairport\b", re.I), AIRPORTS),
+    (re.compile(r"iso[ -]?3166|country code|alpha-?2", re.I), COUNTRIES),
+    (re.compile(r"iso[ -]?4217|currency code", re.I), CURRENCIES),
+    (re.compile(r"\bticker\b|\bsymbol\b", re.I), TICKERS),
+)
+
+
+def lookup(hint: str, value: str) -> str | None:
+    """The code ``value`` (a place, country, currency or company name) has in the
+    code system ``hint`` (a parameter's name and description) asks for, or None."""
+    key = value.strip().lower()
+    for pattern, table in _KINDS:
+        if pattern.search(hint) and key in table:
+            return table[key]
+    return None
+
+
+_CURRENCY_RE = re.compile(
+    r"(?<![\w])("
+    + "|".join(re.escape(k) for k in sorted(CURRENCIES, key=len, reverse=True) if len(k) > 2)
+    + r"|[$€£¥₹])(?![\w])",
+    re.I,
+)
+
+
+def currency_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ISO 4217 code) of every currency ``text`` names by word or symbol."""
+    return [
+        (m.start(), m.end(), CURRENCIES[m.group(0).lower()]) for m in _CURRENCY_RE.finditer(text)
+    ]
+
+
+def known_name(word: str) -> bool:
+    """Whether ``word`` is a place, country or company these tables know."""
+    key = word.strip().lower()
+    return key in AIRPORTS or key in COUNTRIES or key in TICKERS
+
+
+# common file types, as people name them ("PDFs", "a CSV", "JPEG files") -> extension
+FILE_TYPES = {
+    "pdf": "pdf", "csv": "csv", "txt": "txt", "doc": "doc", "docx": "docx", "word": "docx",
+    "xls": "xls", "xlsx": "xlsx", "excel": "xlsx", "ppt": "ppt", "pptx": "pptx",
+    "jpg": "jpg", "jpeg": "jpg", "png": "png", "gif": "gif", "svg": "svg", "mp3": "mp3",
+    "mp4": "mp4", "mov": "mov", "wav": "wav", "zip": "zip", "json": "json", "xml": "xml",
+    "html": "html", "markdown": "md", "yaml": "yaml", "yml": "yml", "log": "log",
+}  # fmt: skip
+_FILE_TYPE_RE = re.compile(
+    r"\b(" + "|".join(k for k in FILE_TYPES if k not in ("word", "log", "zip")) + r")s?\b"
+    r"|\b(word|excel|log|zip)\s+files?\b",
+    re.I,
+)
+
+
+def file_type_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, extension) of every file type ``text`` names ("PDFs", "Excel files")."""
+    return [
+        (m.start(), m.end(), FILE_TYPES[(m.group(1) or m.group(2)).lower()])
+        for m in _FILE_TYPE_RE.finditer(text)
+    ]

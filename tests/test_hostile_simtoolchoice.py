@@ -1,0 +1,122 @@
+"""Hostile words for the simulated model's general tool choice: dates, times, codes, synonyms.
+
+Each row is a message (and tools) that stresses the new readers (dates and times in
+words, durations, currencies, world-knowledge codes, enum synonyms, phrase joins,
+fan-out over listed values): the model must answer without an error, the same way
+twice, with JSON-object arguments, quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from agentrt.sim.arguments import FunctionTool
+from agentrt.sim.dates import find_dates, find_durations, find_times
+from agentrt.sim.model import Prompt, Turn, respond
+
+S = {"type": "string"}
+
+
+def _tool(name: str, description: str, props: dict[str, Any]) -> FunctionTool:
+    return FunctionTool(
+        name=name,
+        description=description,
+        parameters={"type": "object", "properties": props, "required": list(props)},
+    )
+
+
+BOOK = _tool(
+    "book_table",
+    "Book a restaurant table on a day at a time.",
+    {
+        "day": {"type": "string", "format": "date"},
+        "time": {"type": "string", "description": "HH:MM"},
+        "party_size": {"type": "integer"},
+    },
+)
+CONVERT = _tool(
+    "convert_currency",
+    "Convert an amount between currencies.",
+    {
+        "amount": {"type": "number"},
+        "from_currency": {"type": "string", "description": "ISO 4217"},
+        "to_currency": {"type": "string", "description": "ISO 4217"},
+    },
+)
+FLIGHTS = _tool(
+    "search_flights",
+    "Search flights between two airports.",
+    {
+        "origin": {"type": "string", "description": "IATA code"},
+        "destination": {"type": "string", "description": "IATA code"},
+    },
+)
+ENUMS = _tool(
+    "set_level",
+    "Set the level of a thing.",
+    {
+        "level": {"type": "string", "enum": ["", "_", "-", "a_b_c", "low", "LOW", "low "]},
+        "n": {"type": "integer", "enum": [0, -1, 2, 99999999999]},
+    },
+)
+WEIRD = _tool("get (x).*+?[", "Find [.*] (look up) $1 \\1 every Monday.", {"a(b": S, "": S})
+LIST = _tool(
+    "list_events",
+    "List the events on one day.",
+    {"date": {"type": "string", "description": "YYYY-MM-DD"}},
+)
+
+HOSTILE = [
+    ("impossible dates", "Book for February 30, 2027 and April 31st at 25:99", [BOOK]),
+    ("day zero and the 99th", "Book on the 0th, the 99th or March 0, 2027", [BOOK]),
+    ("dates everywhere", " ".join(f"May {d}, 2027 and" for d in range(1, 32)) + " today", [LIST]),
+    ("range backwards", "list events from July 9 to July 2, 2027", [LIST]),
+    ("times out of range", "book at 13pm, 0am, 24:00, half past twelve at night", [BOOK]),
+    ("huge numbers", "convert 1e999 and 99999999999999999999999 dollars to yen", [CONVERT]),
+    ("symbols only", "€ £ ¥ $ ₹ → convert", [CONVERT]),
+    (
+        "ten currencies",
+        "convert " + " and ".join(["euros", "yen", "pounds", "francs"] * 3),
+        [CONVERT],
+    ),
+    ("unknown cities", "flights from Atlantis to El Dorado to Springfield", [FLIGHTS]),
+    ("cities in lower case", "flights from lisbon to berlin", [FLIGHTS]),
+    ("odd enum members", "set the level to low, LOW, a b c, -1 and 0, not low", [ENUMS]),
+    ("regex in names", "get (x).*+?[ with a(b = 1 every Monday at noon", [WEIRD]),
+    ("phrases back to back", "look up call off get rid of how much look up", [BOOK, CONVERT]),
+    ("negations only", "not never no n't isn't wasn't not urgent not low", [ENUMS]),
+    ("long repeated dashes", "-".join(["1"] * 3000), [LIST, BOOK]),
+    ("long word", "a" * 20000, [LIST, BOOK, CONVERT]),
+    ("many capitals", " ".join(["Rome", "Paris", "Oslo"] * 400), [FLIGHTS]),
+    ("unicode digits", "book on ٣ March ٢٠٢٧ at ١٠:١٥ for ٤", [BOOK]),
+    ("durations in words", "for twenty-five hours, half an hour, a quarter of an hour", [BOOK]),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "tools"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_words_never_break_tool_choice(
+    case: str, text: str, tools: list[FunctionTool]
+) -> None:
+    prompt = Prompt(model="grok-4", turns=(Turn(role="user", text=text),), tools=tuple(tools))
+    started = time.perf_counter()
+    first, second = respond(prompt), respond(prompt)
+    assert time.perf_counter() - started < 5.0, case
+    assert first == second, case
+    for call in first.tool_calls:
+        assert isinstance(json.loads(call.arguments), dict), case
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["February 30, 2027", "the 99th", "March 0", "25:99", "13pm", "0 hours", "a" * 5000, "9" * 500],
+)
+def test_readers_of_words_skip_what_is_no_value(text: str) -> None:
+    dates = [f.value for f in find_dates(text)]
+    times = [f.value for f in find_times(text)]
+    assert all(len(d) in (7, 10) for d in dates)
+    assert all(len(t) == 5 and int(t[:2]) < 24 for t in times)
+    assert all(float(d.value) >= 0 for d in find_durations(text))
