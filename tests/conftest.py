@@ -228,3 +228,13 @@ def sim_process() -> Iterator[SimProcess]:
     """One ``agentrt sim`` (defaults, no key) shared by the tests of a module."""
     with running_sim() as sim:
         yield sim
+
+
+@pytest.fixture(autouse=True)
+def _test_process_stays_unpatched() -> Iterator[None]:
+    """Fail the test that gevent-patched the test process (by importing Locust): every
+    asyncio test after it would hang. Locust belongs in child processes only."""
+    yield
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_anything_patched():
+        pytest.fail("this test gevent-patched the test process (it imported locust)")
