@@ -197,8 +197,21 @@ def python_work_per_chunk(n: int, rounds: int) -> dict[str, list[float]]:
             yield parse(raw)
 
     class Call:
+        """Stands in for a ``grpc.aio`` call: iterated, or read message by message."""
+
+        def __init__(self) -> None:
+            self.left = n
+
         def __aiter__(self) -> Any:
             return chunks()
+
+        async def read(self) -> Any:  # what agentrt's reader calls, then EOF
+            from grpc import aio
+
+            if not self.left:
+                return aio.EOF
+            self.left -= 1
+            return parse(raw)
 
         def cancel(self) -> bool:
             return False

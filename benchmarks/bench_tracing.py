@@ -199,12 +199,25 @@ def work_cases(loop: asyncio.AbstractEventLoop, chunks: int) -> dict[str, Callab
     parse = chat_pb2.GetChatCompletionChunk.FromString
 
     class Call:
+        """Stands in for a ``grpc.aio`` call: iterated, or read message by message."""
+
+        def __init__(self) -> None:
+            self.left = chunks
+
         def __aiter__(self) -> Any:
             return self.chunks()
 
         async def chunks(self) -> Any:
             for _ in range(chunks):
                 yield parse(raw)
+
+        async def read(self) -> Any:  # what agentrt's reader calls, then EOF
+            from grpc import aio
+
+            if not self.left:
+                return aio.EOF
+            self.left -= 1
+            return parse(raw)
 
         def cancel(self) -> bool:
             return False

@@ -72,7 +72,10 @@ def test_every_module_declares_all_and_defines_what_it_lists() -> None:
             listed = set(ast.literal_eval(value))
         except ValueError:  # computed (agentrt/__init__.py's lazy names): checked above
             continue
-        assert not listed - _defined(tree), f"{name}: __all__ lists undefined names"
+        defined = _defined(tree)
+        if "__getattr__" in defined:  # lazy names (agentrt.load.locust): resolved by
+            continue  # test_public_surface, in a child process where they import Locust
+        assert not listed - defined, f"{name}: __all__ lists undefined names"
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
