@@ -1,0 +1,132 @@
+"""Tool choice on everyday wording the tuning corpus never used (issue 23 items 2-3).
+
+Each case is our own small scenario for one general mechanism: a currency symbol
+written against its amount, a file type named by its program, and everyday
+paraphrases (slang verbs, phrasal verbs) of common request concepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agentrt.sim.scenarios import grade, run_scenario
+
+
+def _tool(name: str, description: str, props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "description": description,
+        "parameters": {"type": "object", "properties": props, "required": list(props)},
+    }
+
+
+S = {"type": "string"}
+DAY = {"type": "string", "description": "YYYY-MM-DD"}
+MONTH = {"type": "string", "description": "Month as YYYY-MM"}
+
+
+def _two(prompt: str, first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    return {"prompt": prompt, "tools": [first, second]}
+
+
+SUB_TOOLS = (
+    _tool("cancel_subscription", "Cancel one of the user's subscriptions.", {"subscription_id": S}),
+    _tool(
+        "get_subscription", "Show a subscription's plan and renewal date.", {"subscription_id": S}
+    ),
+)
+ESSAY_TOOLS = (
+    _tool("submit_essay", "Submit an essay for marking.", {"essay_id": S}),
+    _tool("get_essay", "Show an essay's mark and feedback.", {"essay_id": S}),
+)
+SPEND = _tool(
+    "expenses_by_category",
+    "Total spending in one category for a month.",
+    {"category": {"type": "string", "enum": ["groceries", "dining", "fuel"]}, "month": MONTH},
+)
+BUDGET = _tool("set_budget", "Set a monthly limit for a category.", {"category": S, "limit": S})
+BOOKINGS = _tool(
+    "list_bookings",
+    "The member's class bookings, upcoming or past.",
+    {"when": {"type": "string", "enum": ["upcoming", "past"]}},
+)
+UNBOOK = _tool("cancel_booking", "Cancel one class booking.", {"booking_id": S})
+SPECS = _tool("get_item_specs", "Specification of an item: weight and dimensions.", {"item_id": S})
+BASKET = _tool("add_to_basket", "Put an item into the basket.", {"item_id": S})
+SCHEDULE = _tool("get_day_plan", "Return the user's schedule for one day.", {"day": DAY})
+NEW_EVENT = _tool("create_event", "Create an event on the calendar.", {"title": S, "start": S})
+
+CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
+    (
+        "a currency symbol glued to its amount names the currency",
+        {
+            "prompt": "Send €75 to the landlord from my current account.",
+            "tools": [
+                _tool(
+                    "send_payment",
+                    "Send a payment to a saved payee.",
+                    {
+                        "payee": S,
+                        "amount": {"type": "number"},
+                        "currency": {"type": "string", "description": "ISO 4217 code"},
+                    },
+                )
+            ],
+        },
+        [{"name": "send_payment", "args": {"amount": 75, "currency": "EUR"}}],
+    ),
+    (
+        "a file type named by its program",
+        {
+            "prompt": "Find my PowerPoint about the spring launch.",
+            "tools": [
+                _tool(
+                    "search_files",
+                    "Search the user's files by words and type.",
+                    {"query": S, "file_type": {"type": "string", "enum": ["pdf", "pptx", "xlsx"]}},
+                )
+            ],
+        },
+        [{"name": "search_files", "args": {"file_type": "pptx"}}],
+    ),
+    (
+        "slang 'kill' cancels",
+        _two("Kill my gym subscription SUB-7781.", *SUB_TOOLS),
+        [{"name": "cancel_subscription", "args": {"subscription_id": "SUB-7781"}}],
+    ),
+    (
+        "'hand in' submits",
+        _two("I'd like to hand in ES-44 now.", *ESSAY_TOOLS),
+        [{"name": "submit_essay", "args": {"essay_id": "ES-44"}}],
+    ),
+    (
+        "'blow on eating out' is spending on dining",
+        _two("What did I blow on eating out in May 2027?", SPEND, BUDGET),
+        [{"name": "expenses_by_category", "args": {"category": "dining", "month": "2027-05"}}],
+    ),
+    (
+        "'coming up' is upcoming",
+        _two("Which classes have I got coming up?", BOOKINGS, UNBOOK),
+        [{"name": "list_bookings", "args": {"when": "upcoming"}}],
+    ),
+    (
+        "'how heavy' asks for the weight",
+        _two("How heavy is BK-12?", SPECS, BASKET),
+        [{"name": "get_item_specs", "args": {"item_id": "BK-12"}}],
+    ),
+    (
+        "'what have I got on' asks for the day's events",
+        _two("What have I got on 2 June 2027?", SCHEDULE, NEW_EVENT),
+        [{"name": "get_day_plan", "args": {"day": "2027-06-02"}}],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
+def test_everyday_wording_is_understood(
+    rule: str, scenario: dict[str, Any], expect: list[dict[str, Any]]
+) -> None:
+    made = run_scenario(scenario)
+    assert grade(expect, made) is None, (rule, [(m.name, dict(m.args)) for m in made])
