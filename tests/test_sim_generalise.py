@@ -1,7 +1,8 @@
 """Tool choice on everyday wording the tuning corpus never used (issue 23 items 2-3).
 
 Each case is our own small scenario for one general mechanism: a currency symbol
-written against its amount, a file type named by its program, and everyday
+written against its amount, a file type named by its program, a code written after
+initials, and everyday
 paraphrases (slang verbs, phrasal verbs) of common request concepts.
 """
 
@@ -58,7 +59,13 @@ BASKET = _tool("add_to_basket", "Put an item into the basket.", {"item_id": S})
 SCHEDULE = _tool("get_day_plan", "Return the user's schedule for one day.", {"day": DAY})
 NEW_EVENT = _tool("create_event", "Create an event on the calendar.", {"title": S, "start": S})
 
+PART = _tool("get_part_stock", "Units on hand of one part.", {"part_code": S})
 CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
+    (
+        "a code after a kind's initials keeps its own suffix",
+        {"prompt": "How many of PN 4410-X are left?", "tools": [PART]},
+        [{"name": "get_part_stock", "args": {"part_code": "4410-X"}}],
+    ),
     (
         "a currency symbol glued to its amount names the currency",
         {

@@ -96,7 +96,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
             r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
             r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
-            r"|\b[A-Z]{2,3} \d{2,5}\b"  # a code written with a space: LH 1172
+            r"|\b[A-Z]{2,3} \d{2,5}\b(?![\w-])"  # a code written with a space: LH 1172
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
