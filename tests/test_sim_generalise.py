@@ -2,7 +2,7 @@
 
 Each case is our own small scenario for one general mechanism: a currency symbol
 written against its amount, a file type named by its program, a code written after
-initials, and everyday
+initials, yes/no parameters named by their words, and everyday
 paraphrases (slang verbs, phrasal verbs) of common request concepts.
 """
 
@@ -60,7 +60,29 @@ SCHEDULE = _tool("get_day_plan", "Return the user's schedule for one day.", {"da
 NEW_EVENT = _tool("create_event", "Create an event on the calendar.", {"title": S, "start": S})
 
 PART = _tool("get_part_stock", "Units on hand of one part.", {"part_code": S})
+TRAINS = _tool(
+    "search_trains",
+    "Search train journeys between two stations.",
+    {"from_station": S, "to_station": S, "nonstop_only": {"type": "boolean"}},
+)
+TRAINS["parameters"]["required"] = ["from_station", "to_station"]
+ROOMS = _tool(
+    "search_rooms",
+    "Search hotel rooms in a city.",
+    {"city": S, "breakfast_included": {"type": "boolean"}},
+)
+ROOMS["parameters"]["required"] = ["city"]
 CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
+    (
+        "a yes/no parameter named by a synonym is switched on",
+        {"prompt": "Any direct trains from Leeds to York?", "tools": [TRAINS]},
+        [{"name": "search_trains", "args": {"nonstop_only": True}}],
+    ),
+    (
+        "a yes/no parameter named after 'without' is switched off",
+        {"prompt": "Rooms in Lisbon without breakfast, please.", "tools": [ROOMS]},
+        [{"name": "search_rooms", "args": {"city": "Lisbon", "breakfast_included": False}}],
+    ),
     (
         "a code after a kind's initials keeps its own suffix",
         {"prompt": "How many of PN 4410-X are left?", "tools": [PART]},
@@ -137,3 +159,10 @@ def test_everyday_wording_is_understood(
 ) -> None:
     made = run_scenario(scenario)
     assert grade(expect, made) is None, (rule, [(m.name, dict(m.args)) for m in made])
+
+
+def test_a_weekday_said_before_a_date_is_that_date_not_another_day() -> None:
+    from agentrt.sim.dates import find_dates
+
+    found = find_dates("Can we meet on Tuesday, 9 November 2027 instead?")
+    assert [f.value for f in found] == ["2027-11-09"]

@@ -26,6 +26,7 @@ from agentrt.sim.fitness import resolve as _resolve
 from agentrt.sim.fitness import score as _score
 from agentrt.sim.fitness import shape as _shape
 from agentrt.sim.fitness import types as _types
+from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
 from agentrt.sim.paramwants import chronological, value_for, want
@@ -274,6 +275,7 @@ def _assign(
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     _assign_enums(props, lowered, root, out, sources)
+    assign_flags({n: _resolve(raw, root) for n, raw in props.items()}, lowered, out, sources)
     pairs = []
     for name, raw in props.items():
         if name in out:

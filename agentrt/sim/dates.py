@@ -182,6 +182,9 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
     for m in _RELATIVE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
+        gap = re.match(r"[,\s]+", text[m.end() :])
+        if m.group("wd") and gap and any(s == m.end() + gap.end() for s, _ in taken):
+            continue  # "on Thursday 11 March": the weekday names the date that follows
         day_ = _relative(m, today)
         if day_ is not None:
             out.append(Found(m.start(), m.end(), day_.isoformat()))

@@ -135,6 +135,7 @@ PHRASES: tuple[tuple[str, str], ...] = tuple(
         "how can i:howto",
         "how to:howto",
         "how should i:howto",
+        "non stop:nonstop",
         "hand in:submit",
         "handing in:submit",
         "turn in:submit",
