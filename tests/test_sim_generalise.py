@@ -2,8 +2,8 @@
 
 Each case is our own small scenario for one general mechanism: a currency symbol
 written against its amount, a file type named by its program, a code written after
-initials, yes/no parameters named by their words, and everyday
-paraphrases (slang verbs, phrasal verbs) of common request concepts.
+initials, yes/no parameters named by their words, counts ('5-door', 'the 20 most
+recent'), and everyday paraphrases (slang verbs, phrasal verbs) of common request concepts.
 """
 
 from __future__ import annotations
@@ -72,7 +72,22 @@ ROOMS = _tool(
     {"city": S, "breakfast_included": {"type": "boolean"}},
 )
 ROOMS["parameters"]["required"] = ["city"]
+INT = {"type": "integer"}
+CARS = _tool("search_cars", "Search cars for sale in a city.", {"city": S, "min_doors": INT})
+CARS["parameters"]["required"] = ["city"]
+INVOICES = _tool("list_invoices", "List a customer's invoices.", {"customer": S, "limit": INT})
+INVOICES["parameters"]["required"] = ["customer"]
 CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
+    (
+        "a count hyphened to its noun fills the parameter named by the noun",
+        {"prompt": "Any 5-door cars for sale in Leeds?", "tools": [CARS]},
+        [{"name": "search_cars", "args": {"city": "Leeds", "min_doors": 5}}],
+    ),
+    (
+        "'the N most recent' is how many to list",
+        {"prompt": "Show the 20 most recent invoices for Globex.", "tools": [INVOICES]},
+        [{"name": "list_invoices", "args": {"customer": "Globex", "limit": 20}}],
+    ),
     (
         "a yes/no parameter named by a synonym is switched on",
         {"prompt": "Any direct trains from Leeds to York?", "tools": [TRAINS]},

@@ -32,6 +32,8 @@ __all__ = [
 ID_WORDS = frozenset(
     stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
 )
+_LIMIT_WORDS = frozenset(stems("limit max count top size"))
+_RECENT_WORDS = frozenset(stems("recent latest last newest top first oldest"))
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
 _MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
 _LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
@@ -186,6 +188,8 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
         score += 3.0 if exact else 1.5
     score += _role(name, cand)
+    if cand.kind == "number" and words & _LIMIT_WORDS and cand.context & _RECENT_WORDS:
+        score += 2.5  # "the 50 most recent", "the last 20": how many to return
     if cand.kind == "number" and "string" in types(spec) and score < 2:
         score -= 1.0
     return score
