@@ -181,3 +181,12 @@ def test_a_weekday_said_before_a_date_is_that_date_not_another_day() -> None:
 
     found = find_dates("Can we meet on Tuesday, 9 November 2027 instead?")
     assert [f.value for f in found] == ["2027-11-09"]
+
+
+def test_a_name_after_a_title_with_a_full_stop_is_a_name() -> None:
+    slots = _tool(
+        "find_slots", "Free slots of a clinician on a day.", {"clinician": S, "date": DAY}
+    )
+    made = run_scenario({"prompt": "Can I see Dr. Okafor on 4 May 2027?", "tools": [slots]})
+    expect = [{"name": "find_slots", "args": {"clinician": "Okafor", "date": "2027-05-04"}}]
+    assert grade(expect, made) is None, [(m.name, dict(m.args)) for m in made]

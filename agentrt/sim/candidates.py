@@ -172,6 +172,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
         if value.lower() in MONTHS or value.lower() in WEEKDAYS:
             continue  # a day or month name is a date word, not a name
+        if _TITLE_DOT.search(value + "."):
+            continue  # a title on its own ("Dr." before a name) is no name
         if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
             continue  # "I", and two-letter initialisms ("IT", "CI") are no names
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
@@ -246,7 +248,12 @@ def _before(text: str, start: int) -> str:
 
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip()
+    if _TITLE_DOT.search(before):
+        return False  # "Dr. Ng": a title's full stop ends no sentence
     return not before or before[-1] in '.!?:;\n"“('
+
+
+_TITLE_DOT = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Jr|St|Capt|Rev)\.$")
 
 
 def _context(text: str, start: int, end: int) -> frozenset[str]:
