@@ -190,3 +190,17 @@ def test_a_name_after_a_title_with_a_full_stop_is_a_name() -> None:
     made = run_scenario({"prompt": "Can I see Dr. Okafor on 4 May 2027?", "tools": [slots]})
     expect = [{"name": "find_slots", "args": {"clinician": "Okafor", "date": "2027-05-04"}}]
     assert grade(expect, made) is None, [(m.name, dict(m.args)) for m in made]
+
+
+def test_names_said_as_a_list_go_together_into_the_list_parameter() -> None:
+    call = _tool(
+        "start_call",
+        "Start a video call with people.",
+        {"title": S, "participants": {"type": "array", "items": S}},
+    )
+    made = run_scenario(
+        {"prompt": "Start a video call with Priya, Tomas and Wen.", "tools": [call]}
+    )
+    got = [dict(m.args) for m in made if m.name == "start_call"]
+    assert got, made
+    assert got[0]["participants"] == ["Priya", "Tomas", "Wen"], got

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
@@ -277,11 +278,15 @@ def _assign(
     _assign_enums(props, lowered, root, out, sources)
     assign_flags({n: _resolve(raw, root) for n, raw in props.items()}, lowered, out, sources)
     pairs = []
+    has_list = any("array" in _types(_resolve(raw, root)) for raw in props.values())
+    listed = _listed(candidates, lowered) if has_list else set()
     for name, raw in props.items():
         if name in out:
             continue
         spec = _resolve(raw, root)
         for j, cand in enumerate(candidates):
+            if id(cand) in listed and "array" not in _types(spec):
+                continue  # "Ann, Bo and Cy" go together into the list parameter
             if _compatible(spec, cand, name):
                 pairs.append((_score(cand, name, spec), -j, name, cand))
     pairs.sort(key=lambda p: (p[0], p[1]), reverse=True)
@@ -299,6 +304,19 @@ def _assign(
     _assign_lists(props, required, candidates, root, out, sources, used)
     chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
     return out, sources
+
+
+_JOINER = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
+
+
+def _listed(candidates: Sequence[Candidate], lowered: str) -> set[int]:
+    """Ids of candidates said as a list of one kind: "Ann, Bo and Cy", "a.txt and b.txt"."""
+    out: set[int] = set()
+    for a, b in pairwise(candidates):
+        between = lowered[a.start + len(a.text) : b.start]
+        if a.kind == b.kind and _JOINER.fullmatch(between):
+            out.update((id(a), id(b)))
+    return out
 
 
 def _assign_lists(
