@@ -204,3 +204,28 @@ def test_names_said_as_a_list_go_together_into_the_list_parameter() -> None:
     got = [dict(m.args) for m in made if m.name == "start_call"]
     assert got, made
     assert got[0]["participants"] == ["Priya", "Tomas", "Wen"], got
+
+
+CLAIM = _tool("get_claim", "Show an insurance claim and its status.", {"claim_number": S})
+NEW_CLAIM = _tool("open_claim", "Open a new claim.", {"details": S})
+DEPLOY = _tool(
+    "deploy",
+    "Deploy a build of a service.",
+    {"build": {"type": "string", "description": "Build tag, e.g. b-2041"}, "service": S},
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tool", "expect"),
+    [
+        ("any update on claim 00731?", CLAIM, {"claim_number": "00731"}),
+        ("Deploy checkout-api at b-5110.", DEPLOY, {"build": "b-5110"}),
+    ],
+    ids=["a number with a leading zero is a code", "a value shaped like the described example"],
+)
+def test_values_are_recognised_by_their_shape(
+    prompt: str, tool: dict[str, Any], expect: dict[str, Any]
+) -> None:
+    made = run_scenario({"prompt": prompt, "tools": [tool, NEW_CLAIM]})
+    want = [{"name": tool["name"], "args": expect}]
+    assert grade(want, made) is None, [(m.name, dict(m.args)) for m in made]

@@ -103,6 +103,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
 )
+_ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
 _COUNTED = re.compile(r"(?<![\w.-])(\d{1,4})-[a-z]{3,}s?\b(?!-)")
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du|la|le|van|von|der))*\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
@@ -217,6 +218,8 @@ def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
         add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
+    for m in _ZERO_LED.finditer(text):  # "case 00419": a leading zero makes a code, no number
+        add("identifier", m.start(), m.end(), m.group(0))
     for m in _COUNTED.finditer(text):  # "a 2-bedroom flat": 2, of bedrooms
         add("number", m.start(1), m.end(1), m.group(1))
 

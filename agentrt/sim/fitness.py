@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, stems, words
@@ -147,6 +148,15 @@ def shape(text: str) -> str:
     return re.sub(r"\d+", "9", shape)
 
 
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg|such as|for example|like)[:,]?\s+([^\s,;()]+)", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _said_examples(description: str) -> list[str]:
+    """Example values a description gives ("Semantic version, e.g. 1.4.2")."""
+    return [m.group(1).rstrip(".") for m in _EXAMPLE.finditer(description)]
+
+
 def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     words = (
         stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
@@ -156,7 +166,9 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
     if cand.before and set(concepts_of(cand.before)) & concepts(name):
         score += 2.5  # the value right after the parameter's own word: "cart 4471", "case 77812"
-    examples = [str(e) for e in spec.get("examples", [])]
+    examples = [str(e) for e in spec.get("examples", [])] + _said_examples(
+        str(spec.get("description", ""))
+    )
     if "default" in spec:
         examples.append(str(spec["default"]))
     if any(shape(e) == shape(cand.text) for e in examples):
