@@ -229,3 +229,26 @@ def test_values_are_recognised_by_their_shape(
     made = run_scenario({"prompt": prompt, "tools": [tool, NEW_CLAIM]})
     want = [{"name": tool["name"], "args": expect}]
     assert grade(want, made) is None, [(m.name, dict(m.args)) for m in made]
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("pencil in", "book"),
+        ("would it set me back", "price"),
+        ("shoot over", "send"),
+        ("track down", "find"),
+        ("any word on", "status"),
+        ("sign off on", "approve"),
+        ("turn down", "reject"),
+        ("nix", "cancel"),
+        ("ditch", "cancel"),
+        ("nuke", "delete"),
+        ("authorise", "approve"),
+        ("declined", "reject"),
+    ],
+)
+def test_everyday_paraphrases_carry_the_concept_asked(said: str, meant: str) -> None:
+    from agentrt.sim.lexicon import concepts
+
+    assert concepts(meant) <= concepts(said)

@@ -136,6 +136,18 @@ PHRASES: tuple[tuple[str, str], ...] = tuple(
         "how to:howto",
         "how should i:howto",
         "non stop:nonstop",
+        "pencil in:book",
+        "set me back:price",
+        "sets me back:price",
+        "shoot over:send",
+        "send over:send",
+        "track down:find",
+        "hunt down:find",
+        "dig up:find",
+        "any word on:status",
+        "sign off on:approve",
+        "sign off:approve",
+        "turn down:reject",
         "hand in:submit",
         "handing in:submit",
         "turn in:submit",
@@ -151,8 +163,8 @@ PHRASES: tuple[tuple[str, str], ...] = tuple(
 
 GROUPS: tuple[str, ...] = (
     # doing things to records
-    "cancel void revoke rescind annul abort scrap scrub drop terminate undo kill",
-    "delete remove erase destroy purge trash discard wipe unlink eliminate clear",
+    "cancel void revoke rescind annul abort scrap scrub drop terminate undo kill nix ditch axe",
+    "delete remove erase destroy purge trash discard wipe unlink eliminate clear nuke",
     "create add new make open generate establish raise start log register put stick pop "
     "insert place append enter",
     "submit request apply lodge send",
@@ -167,6 +179,8 @@ GROUPS: tuple[str, ...] = (
     "page alert notify ping summon",
     "count number total",
     "verify confirm validate check",
+    "approve approval accept authorise authorize greenlight",
+    "reject decline deny refuse",
     # money and shopping
     "book reserve reservation booking hold secure schedule",
     "buy purchase order acquire shop",
