@@ -252,3 +252,15 @@ def test_everyday_paraphrases_carry_the_concept_asked(said: str, meant: str) -> 
     from agentrt.sim.lexicon import concepts
 
     assert concepts(meant) <= concepts(said)
+
+
+def test_a_request_for_advice_naming_no_record_is_answered_not_looked_up() -> None:
+    tools = [
+        _tool("search_jobs", "Search job openings by keywords.", {"query": S}),
+        _tool("create_letter", "Create a cover letter document.", {"title": S}),
+    ]
+    made = run_scenario({"prompt": "Any tips on writing a cover letter for a job?", "tools": tools})
+    assert made == []
+    helpdesk = _tool("search_guides", "Search how-to guides and help articles.", {"query": S})
+    made = run_scenario({"prompt": "How should I set up my router?", "tools": [helpdesk]})
+    assert [m.name for m in made] == ["search_guides"]
