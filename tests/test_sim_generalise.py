@@ -264,3 +264,16 @@ def test_a_request_for_advice_naming_no_record_is_answered_not_looked_up() -> No
     helpdesk = _tool("search_guides", "Search how-to guides and help articles.", {"query": S})
     made = run_scenario({"prompt": "How should I set up my router?", "tools": [helpdesk]})
     assert [m.name for m in made] == ["search_guides"]
+
+
+def test_a_trip_from_a_place_to_the_same_place_is_not_searched() -> None:
+    iata = {"type": "string", "description": "IATA code"}
+    flights = _tool(
+        "search_flights",
+        "Search flights between two airports on a day.",
+        {"origin": iata, "destination": iata, "date": DAY},
+    )
+    rooms = _tool("search_rooms", "Search hotel rooms in a city.", {"city": S})
+    prompt = "Flying into Lisbon on 2 May 2027; book me a hotel in Lisbon."
+    made = run_scenario({"prompt": prompt, "tools": [flights, rooms]})
+    assert [m.name for m in made] == ["search_rooms"], [(m.name, dict(m.args)) for m in made]

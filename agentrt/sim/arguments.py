@@ -302,8 +302,24 @@ def _assign(
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)
+    _no_round_trip(out, sources)
     chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
     return out, sources
+
+
+def _no_round_trip(out: dict[str, Any], sources: dict[str, str]) -> None:
+    """A target that got the source's own value ("from Calgary … to Calgary") is unknown
+    (a day may start and end a range: dates are kept)."""
+    roles = {
+        n: set(re.split(r"[^a-z]+", n.lower()))
+        for n, v in out.items()
+        if isinstance(v, str) and not re.match(r"\d{4}-\d\d", v)
+    }
+    sources_ = [n for n, r in roles.items() if r & _SOURCE_WORDS]
+    for name, role in roles.items():
+        if role & _TARGET_WORDS and any(out[name] == out[s] for s in sources_ if s != name):
+            del out[name]
+            sources.pop(name, None)
 
 
 _JOINER = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
