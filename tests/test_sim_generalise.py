@@ -277,3 +277,21 @@ def test_a_trip_from_a_place_to_the_same_place_is_not_searched() -> None:
     prompt = "Flying into Lisbon on 2 May 2027; book me a hotel in Lisbon."
     made = run_scenario({"prompt": prompt, "tools": [flights, rooms]})
     assert [m.name for m in made] == ["search_rooms"], [(m.name, dict(m.args)) for m in made]
+
+
+def test_listed_files_fan_out_and_a_folder_takes_no_file() -> None:
+    copy = _tool(
+        "copy_file",
+        "Copy one file into a folder.",
+        {"source": {"type": "string", "description": "Path of the file"}, "target_folder": S},
+    )
+    prompt = "Copy notes/q1.txt and notes/q2.txt into the backups-2027 folder."
+    made = run_scenario({"prompt": prompt, "tools": [copy]})
+    expect = [
+        {
+            "name": "copy_file",
+            "args": {"source": f"notes/q{n}.txt", "target_folder": "backups-2027"},
+        }
+        for n in (1, 2)
+    ]
+    assert grade(expect, made) is None, [(m.name, dict(m.args)) for m in made]

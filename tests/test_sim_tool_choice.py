@@ -26,7 +26,7 @@ from agentrt.sim.server import SimOptions
 CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
 FLOOR = 0.92  # measured 92.4% (73 of 79 scenarios; 19.0% when the corpus landed); goal 0.90
 HOLDOUT = CORPUS.with_name("tool_scenarios_holdout.yaml")  # written blind to the simulator
-HOLDOUT_FLOOR = 0.65  # measured 65.0% (39 of 60; 41.7% when it landed); goal 0.90
+HOLDOUT_FLOOR = 0.66  # measured 66.7% (40 of 60; 41.7% when it landed); goal 0.90
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",

@@ -200,6 +200,15 @@ def _fan_out_param(
     return free[0] if len(free) == 1 else None
 
 
+def _listed_param(
+    required: list[str], candidates: Sequence[Candidate], assigned: dict[str, Any], lowered: str
+) -> str | None:
+    """The required parameter holding one of values said as a list ("copy a.pdf and b.pdf
+    to archive": ``source``), when several free parameters leave the choice open."""
+    listed = {c.text for c in candidates if id(c) in _listed(candidates, lowered)}
+    return next((p for p in required if str(assigned.get(p)) in listed), None)
+
+
 def _fan_out(
     tool: FunctionTool,
     props: Mapping[str, Any],
@@ -213,7 +222,9 @@ def _fan_out(
     lists for its one free parameter ("NVDA and MSFT"), or for its one enum parameter
     ("processor load and RAM usage"): real models make parallel calls so."""
     root = tool.parameters
-    fan = _fan_out_param(props, required, root)
+    fan = _fan_out_param(props, required, root) or _listed_param(
+        required, candidates, assigned, lowered
+    )
     if fan is not None and fan in assigned and sources.get(fan) != "result":
         spec = _resolve(props[fan], root)
         wanted = want(fan, spec)

@@ -33,6 +33,8 @@ __all__ = [
 ID_WORDS = frozenset(
     stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
 )
+_FOLDER_WORDS = frozenset(stems("folder directory dir"))
+_FILE_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _LIMIT_WORDS = frozenset(stems("limit max count top size"))
 _RECENT_WORDS = frozenset(stems("recent latest last newest top first oldest"))
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
@@ -102,6 +104,8 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
     ):
         return False  # an id has digits and some length: "heads-up", "Q3" are no ids
+    if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
+        return False  # a folder parameter takes no file ("notes/todo.txt")
     kinds = types(spec)
     if kinds & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
