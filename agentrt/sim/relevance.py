@@ -97,7 +97,8 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     return sorted(found, key=lambda pm: pm[0])
 
 
-def _codes(lowered: str) -> dict[str, int]:
+@lru_cache(maxsize=256)
+def _codes(lowered: str) -> dict[str, int]:  # read-only: cached per message
     """Position of each code (file extension, ISO currency) the message names in words."""
     from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions
 
