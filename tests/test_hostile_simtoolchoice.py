@@ -2,7 +2,7 @@
 
 Each row is a message (and tools) that stresses the new readers (dates and times in
 words, durations, currencies, world-knowledge codes, enum synonyms, phrase joins,
-fan-out over listed values): the model must answer without an error, the same way
+fan-out over listed values, yes/no flags, titles, lists of names, counts, codes): the model must answer without an error, the same way
 twice, with JSON-object arguments, quickly.
 """
 
@@ -69,8 +69,22 @@ LIST = _tool(
     "List the events on one day.",
     {"date": {"type": "string", "description": "YYYY-MM-DD"}},
 )
+FLAGS = _tool(
+    "search_rooms",
+    "Search rooms.",
+    {"city": S, "only": {"type": "boolean"}, "breakfast_included": {"type": "boolean"}},
+)
+PEOPLE = _tool("invite", "Invite people.", {"title": S, "people": {"type": "array", "items": S}})
 
 HOSTILE = [
+    ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
+    ("a flag named by filler only", "only only only not only without only", [FLAGS]),
+    ("a flag said and unsaid", "no breakfast, with breakfast, not not breakfast", [FLAGS]),
+    ("titles with no names", "Dr. Mr. Mrs. Prof. St. Dr.", [PEOPLE]),
+    ("a list of 500 names", ", ".join(["Ann", "Bo"] * 250) + " and Cy", [PEOPLE]),
+    ("counts glued to words", "9999-doors 0-bed 1-a 12-bedroomsss -5-door 3--x", [FLAGS]),
+    ("leading zeros", "case 0 00 000 0000000000000000000000000000 0.01 0,5", [LIST]),
+    ("weekday before every date", " ".join(["on Monday, May 3 2027"] * 200), [LIST]),
     ("impossible dates", "Book for February 30, 2027 and April 31st at 25:99", [BOOK]),
     ("day zero and the 99th", "Book on the 0th, the 99th or March 0, 2027", [BOOK]),
     ("dates everywhere", " ".join(f"May {d}, 2027 and" for d in range(1, 32)) + " today", [LIST]),

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
@@ -26,6 +27,7 @@ from agentrt.sim.fitness import resolve as _resolve
 from agentrt.sim.fitness import score as _score
 from agentrt.sim.fitness import shape as _shape
 from agentrt.sim.fitness import types as _types
+from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
 from agentrt.sim.paramwants import chronological, value_for, want
@@ -198,6 +200,15 @@ def _fan_out_param(
     return free[0] if len(free) == 1 else None
 
 
+def _listed_param(
+    required: list[str], candidates: Sequence[Candidate], assigned: dict[str, Any], lowered: str
+) -> str | None:
+    """The required parameter holding one of values said as a list ("copy a.pdf and b.pdf
+    to archive": ``source``), when several free parameters leave the choice open."""
+    listed = {c.text for c in candidates if id(c) in _listed(candidates, lowered)}
+    return next((p for p in required if str(assigned.get(p)) in listed), None)
+
+
 def _fan_out(
     tool: FunctionTool,
     props: Mapping[str, Any],
@@ -211,7 +222,9 @@ def _fan_out(
     lists for its one free parameter ("NVDA and MSFT"), or for its one enum parameter
     ("processor load and RAM usage"): real models make parallel calls so."""
     root = tool.parameters
-    fan = _fan_out_param(props, required, root)
+    fan = _fan_out_param(props, required, root) or _listed_param(
+        required, candidates, assigned, lowered
+    )
     if fan is not None and fan in assigned and sources.get(fan) != "result":
         spec = _resolve(props[fan], root)
         wanted = want(fan, spec)
@@ -274,12 +287,17 @@ def _assign(
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     _assign_enums(props, lowered, root, out, sources)
+    assign_flags({n: _resolve(raw, root) for n, raw in props.items()}, lowered, out, sources)
     pairs = []
+    has_list = any("array" in _types(_resolve(raw, root)) for raw in props.values())
+    listed = _listed(candidates, lowered) if has_list else set()
     for name, raw in props.items():
         if name in out:
             continue
         spec = _resolve(raw, root)
         for j, cand in enumerate(candidates):
+            if id(cand) in listed and "array" not in _types(spec):
+                continue  # "Ann, Bo and Cy" go together into the list parameter
             if _compatible(spec, cand, name):
                 pairs.append((_score(cand, name, spec), -j, name, cand))
     pairs.sort(key=lambda p: (p[0], p[1]), reverse=True)
@@ -295,8 +313,37 @@ def _assign(
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)
+    _no_round_trip(out, sources)
     chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
     return out, sources
+
+
+def _no_round_trip(out: dict[str, Any], sources: dict[str, str]) -> None:
+    """A target that got the source's own value ("from Calgary … to Calgary") is unknown
+    (a day may start and end a range: dates are kept)."""
+    roles = {
+        n: set(re.split(r"[^a-z]+", n.lower()))
+        for n, v in out.items()
+        if isinstance(v, str) and not re.match(r"\d{4}-\d\d", v)
+    }
+    sources_ = [n for n, r in roles.items() if r & _SOURCE_WORDS]
+    for name, role in roles.items():
+        if role & _TARGET_WORDS and any(out[name] == out[s] for s in sources_ if s != name):
+            del out[name]
+            sources.pop(name, None)
+
+
+_JOINER = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
+
+
+def _listed(candidates: Sequence[Candidate], lowered: str) -> set[int]:
+    """Ids of candidates said as a list of one kind: "Ann, Bo and Cy", "a.txt and b.txt"."""
+    out: set[int] = set()
+    for a, b in pairwise(candidates):
+        between = lowered[a.start + len(a.text) : b.start]
+        if a.kind == b.kind and _JOINER.fullmatch(between):
+            out.update((id(a), id(b)))
+    return out
 
 
 def _assign_lists(

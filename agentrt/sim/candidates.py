@@ -96,13 +96,15 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
             r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
             r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
-            r"|\b[A-Z]{2,3} \d{2,5}\b"  # a code written with a space: LH 1172
+            r"|\b[A-Z]{2,3} \d{2,5}\b(?![\w-])"  # a code written with a space: LH 1172
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
 )
+_ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
+_COUNTED = re.compile(r"(?<![\w.-])(\d{1,4})-[a-z]{3,}s?\b(?!-)")
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du|la|le|van|von|der))*\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
 
@@ -171,6 +173,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 continue  # one capitalised word opening a sentence is its verb ("Bounce the…")
         if value.lower() in MONTHS or value.lower() in WEEKDAYS:
             continue  # a day or month name is a date word, not a name
+        if _TITLE_DOT.search(value + "."):
+            continue  # a title on its own ("Dr." before a name) is no name
         if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
             continue  # "I", and two-letter initialisms ("IT", "CI") are no names
         value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
@@ -214,6 +218,10 @@ def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
         add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
+    for m in _ZERO_LED.finditer(text):  # "case 00419": a leading zero makes a code, no number
+        add("identifier", m.start(), m.end(), m.group(0))
+    for m in _COUNTED.finditer(text):  # "a 2-bedroom flat": 2, of bedrooms
+        add("number", m.start(1), m.end(1), m.group(1))
 
 
 def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -243,7 +251,12 @@ def _before(text: str, start: int) -> str:
 
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip()
+    if _TITLE_DOT.search(before):
+        return False  # "Dr. Ng": a title's full stop ends no sentence
     return not before or before[-1] in '.!?:;\n"“('
+
+
+_TITLE_DOT = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Jr|St|Capt|Rev)\.$")
 
 
 def _context(text: str, start: int, end: int) -> frozenset[str]:

@@ -138,6 +138,9 @@ _RELATIVE = re.compile(
 )
 
 
+_GAP = re.compile(r"[,\s]+")
+
+
 def _year_for(month: int, day: int, year: int | None, later: int | None, today: dt.date) -> int:
     if year is not None:
         return year
@@ -179,9 +182,13 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
             out.append(
                 Found(m.start(), m.end(), f"{m.group('y')}-{MONTHS[m.group('m').lower()]:02d}")
             )
+    starts = {s for s, _ in taken}
     for m in _RELATIVE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
+        gap = _GAP.match(text, m.end())
+        if m.group("wd") and gap and gap.end() in starts:
+            continue  # "on Thursday 11 March": the weekday names the date that follows
         day_ = _relative(m, today)
         if day_ is not None:
             out.append(Found(m.start(), m.end(), day_.isoformat()))

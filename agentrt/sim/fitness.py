@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, stems, words
@@ -32,6 +33,10 @@ __all__ = [
 ID_WORDS = frozenset(
     stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
 )
+_FOLDER_WORDS = frozenset(stems("folder directory dir"))
+_FILE_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+_LIMIT_WORDS = frozenset(stems("limit max count top size"))
+_RECENT_WORDS = frozenset(stems("recent latest last newest top first oldest"))
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
 _MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
 _LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
@@ -99,6 +104,8 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
     ):
         return False  # an id has digits and some length: "heads-up", "Q3" are no ids
+    if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
+        return False  # a folder parameter takes no file ("notes/todo.txt")
     kinds = types(spec)
     if kinds & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
@@ -145,6 +152,15 @@ def shape(text: str) -> str:
     return re.sub(r"\d+", "9", shape)
 
 
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg|such as|for example|like)[:,]?\s+([^\s,;()]+)", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _said_examples(description: str) -> list[str]:
+    """Example values a description gives ("Semantic version, e.g. 1.4.2")."""
+    return [m.group(1).rstrip(".") for m in _EXAMPLE.finditer(description)]
+
+
 def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     words = (
         stems(name) | stems(str(spec.get("description", ""))) | stems(str(spec.get("title", "")))
@@ -154,7 +170,9 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     score = 2.0 * len(words & cand.context) + 1.0 * len((named - words) & around)
     if cand.before and set(concepts_of(cand.before)) & concepts(name):
         score += 2.5  # the value right after the parameter's own word: "cart 4471", "case 77812"
-    examples = [str(e) for e in spec.get("examples", [])]
+    examples = [str(e) for e in spec.get("examples", [])] + _said_examples(
+        str(spec.get("description", ""))
+    )
     if "default" in spec:
         examples.append(str(spec["default"]))
     if any(shape(e) == shape(cand.text) for e in examples):
@@ -186,6 +204,8 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
         score += 3.0 if exact else 1.5
     score += _role(name, cand)
+    if cand.kind == "number" and words & _LIMIT_WORDS and cand.context & _RECENT_WORDS:
+        score += 2.5  # "the 50 most recent", "the last 20": how many to return
     if cand.kind == "number" and "string" in types(spec) and score < 2:
         score -= 1.0
     return score

@@ -77,12 +77,16 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     from agentrt.sim.lexicon import ENUM_ALIASES
 
     found: list[tuple[int, Any]] = []
+    coded: dict[str, int] | None = None
     for member in members if isinstance(members, list) else ():
         token = str(member).lower()
         spoken = (token, *ENUM_ALIASES.get(token, ()), token.replace("_", " "))
         if isinstance(member, int) and not isinstance(member, bool):
             spoken += _ORDINALS.get(member, ())  # "second-line support" is tier 2
         at = [_position(word, lowered) for word in spoken if word]
+        if coded is None:
+            coded = _codes(lowered)
+        at.append(coded.get(token, -1))  # "a PowerPoint" names pptx, "£" names gbp
         hits = [p for p in at if p >= 0 and not _NEGATED.search(lowered[:p])]
         if hits:
             found.append((min(hits), member))
@@ -91,6 +95,17 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     if rest:
         found += _meant(members, rest, lowered)
     return sorted(found, key=lambda pm: pm[0])
+
+
+@lru_cache(maxsize=256)
+def _codes(lowered: str) -> dict[str, int]:  # read-only: cached per message
+    """Position of each code (file extension, ISO currency) the message names in words."""
+    from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions
+
+    out: dict[str, int] = {}
+    for start, _, code in (*file_type_mentions(lowered), *currency_mentions(lowered)):
+        out.setdefault(code.lower(), start)
+    return out
 
 
 def _words(member: Any) -> list[str]:

@@ -135,14 +135,36 @@ PHRASES: tuple[tuple[str, str], ...] = tuple(
         "how can i:howto",
         "how to:howto",
         "how should i:howto",
+        "non stop:nonstop",
+        "pencil in:book",
+        "set me back:price",
+        "sets me back:price",
+        "shoot over:send",
+        "send over:send",
+        "track down:find",
+        "hunt down:find",
+        "dig up:find",
+        "any word on:status",
+        "sign off on:approve",
+        "sign off:approve",
+        "turn down:reject",
+        "hand in:submit",
+        "handing in:submit",
+        "turn in:submit",
+        "eating out:dining",
+        "eat out:dining",
+        "dine out:dining",
+        "coming up:upcoming",
+        "what have i got on:agenda",
+        "what do i have on:agenda",
     ]
     for a, b in [line.split(":")]
 )
 
 GROUPS: tuple[str, ...] = (
     # doing things to records
-    "cancel void revoke rescind annul abort scrap scrub drop terminate undo",
-    "delete remove erase destroy purge trash discard wipe unlink eliminate clear",
+    "cancel void revoke rescind annul abort scrap scrub drop terminate undo kill nix ditch axe",
+    "delete remove erase destroy purge trash discard wipe unlink eliminate clear nuke",
     "create add new make open generate establish raise start log register put stick pop "
     "insert place append enter",
     "submit request apply lodge send",
@@ -157,6 +179,8 @@ GROUPS: tuple[str, ...] = (
     "page alert notify ping summon",
     "count number total",
     "verify confirm validate check",
+    "approve approval accept authorise authorize greenlight",
+    "reject decline deny refuse",
     # money and shopping
     "book reserve reservation booking hold secure schedule",
     "buy purchase order acquire shop",
@@ -167,7 +191,7 @@ GROUPS: tuple[str, ...] = (
     "price cost charge fee fare rate quote pricing expense worth value expensive cheap "
     "cheaper cheapest costly afford postage tariff",
     "stock inventory availability available supply left remaining unit quantity",
-    "balance left remaining available",
+    "balance left remaining available banked accrued accumulated",
     "ship shipping shipment delivery deliver parcel package courier postage post freight "
     "dispatch arrive",
     "track tracking trace whereabouts where",
@@ -179,7 +203,8 @@ GROUPS: tuple[str, ...] = (
     "footwear shoe trainer sneaker boot sandal",
     "apparel clothes clothing shirt jacket",
     "invoice bill receipt",
-    "transaction charge spend spent spending purchase statement",
+    "transaction charge spend spent spending purchase statement blow blew splurge",
+    "dining restaurant restaurants meal meals takeaway takeout",
     "card credit debit",
     "freeze block lock suspend disable",
     "unfreeze unblock unlock enable",
@@ -193,6 +218,7 @@ GROUPS: tuple[str, ...] = (
     "cheaper cheap cheapest lower",
     # travel and weather
     "flight fly plane airline depart departure",
+    "nonstop direct non-stop",
     "hotel lodging accommodation room stay inn motel hostel property",
     "rental rent hire car vehicle",
     "trip journey travel itinerary",
@@ -206,6 +232,8 @@ GROUPS: tuple[str, ...] = (
     "invite attendee guest invitee participant include loop",
     "remind reminder notification nudge",
     "free busy availability available slot",
+    "upcoming future next soon",
+    "weight weigh weighs heavy heavier heaviest light lighter lightest",
     "weekly week",
     "daily day",
     "monthly month",

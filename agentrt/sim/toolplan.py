@@ -106,6 +106,13 @@ def flat_fields(value: Any) -> dict[str, Any]:
     return out
 
 
+_ADVICE = re.compile(
+    r"\b(?:any tips|tips (?:on|for)|any advice|advice (?:on|for)|(?:a|the) (?:sensible|good|best)"
+    r" way|how should i|should i)\b",
+    re.I,
+)
+
+
 def plan_calls(
     text: str,
     tools: Sequence[FunctionTool],
@@ -135,6 +142,9 @@ def plan_calls(
         for i, (s, t) in enumerate(zip(worded, tools, strict=True))
     ]
     chosen = set(relevant(scores))
+    if _ADVICE.search(text) and not any(c.kind != "proper" for c in candidates):
+        # asked for advice, naming no record: the model answers; only a help tool fits
+        chosen = {i for i in chosen if "knowledge" in scores[i].matched or scores[i].told}
     if required and not chosen and scores and not history.follow_up:
         chosen = {max(range(len(scores)), key=lambda i: (scores[i].score, -i))}
     fresh = {

@@ -132,7 +132,9 @@ def lookup(hint: str, value: str) -> str | None:
 _CURRENCY_RE = re.compile(
     r"(?<![\w])("
     + "|".join(re.escape(k) for k in sorted(CURRENCIES, key=len, reverse=True) if len(k) > 2)
-    + r"|[$€£¥₹])(?![\w])",
+    + r")(?![\w])"
+    # a symbol is written glued to its amount ("£1,500", "$20"), so no boundary after it
+    + r"|(?<![\w])[$€£¥₹]",
     re.I,
 )
 
@@ -154,6 +156,7 @@ def known_name(word: str) -> bool:
 FILE_TYPES = {
     "pdf": "pdf", "csv": "csv", "txt": "txt", "doc": "doc", "docx": "docx", "word": "docx",
     "xls": "xls", "xlsx": "xlsx", "excel": "xlsx", "ppt": "ppt", "pptx": "pptx",
+    "powerpoint": "pptx",
     "jpg": "jpg", "jpeg": "jpg", "png": "png", "gif": "gif", "svg": "svg", "mp3": "mp3",
     "mp4": "mp4", "mov": "mov", "wav": "wav", "zip": "zip", "json": "json", "xml": "xml",
     "html": "html", "markdown": "md", "yaml": "yaml", "yml": "yml", "log": "log",
