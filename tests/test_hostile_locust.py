@@ -186,3 +186,29 @@ def test_an_endpoint_the_workers_cannot_reach_is_one_error_line_naming_why() -> 
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert "without a report: UNAVAILABLE: could not connect to 127.0.0.1:1" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "extra", "users", "pool"),
+    [
+        ("127.0.0.1:1", ["--concurrency", "200", "--locust-workers", "2"], 200, 1),
+        ("127.0.0.1:1", ["--concurrency", "1000", "--locust-workers", "2"], 1000, 5),
+        ("127.0.0.1:1", ["--concurrency", "1000", "--locust-remote-workers", "8"], 1000, 1),
+        ("http://127.0.0.1:1", ["--concurrency", "10", "--locust-workers", "2"], 10, 5),
+        ("127.0.0.1:1", ["--concurrency", "10", "--connections", "3"], 10, 3),
+    ],
+)
+def test_every_locust_process_plans_the_tests_users_and_a_pool_for_its_share(
+    endpoint: str, extra: list[str], users: int, pool: int
+) -> None:
+    """The report says the users of the whole test; each worker's pool fits its share."""
+    from agentrt.commands.load import _target
+    from agentrt.commands.load_locust import _flags
+    from agentrt.commands.locust_plan import plan_from_flags
+    from agentrt.commands.main import _parse, build_parser
+
+    words = ["load", "--endpoint", endpoint, "--model", "m", "--prompt", "hi"]
+    args = _parse(build_parser("load"), [*words, "--duration", "1s", "--locust", *extra])
+    plan = plan_from_flags(_flags(args, _target(args)))
+    assert plan.concurrency.peak(plan.duration) == users
+    assert plan.pool_size == pool

@@ -63,7 +63,9 @@ def _flags(args: argparse.Namespace, endpoint: str) -> list[str]:
     words = ["--endpoint", endpoint, "--protocol", args.protocol, "--api", args.api]
     words += ["--prompt", args.prompt] if args.prompt is not None else ["--prompts", args.prompts]
     words += ["--duration", args.duration, "--timeout", args.timeout]
-    for flag in ("model", "max_tokens", "slo", "agent", "connections"):
+    users = args.concurrency or 1
+    words += ["--concurrency", str(users), "--connections", str(_connections(args, users))]
+    for flag in ("model", "max_tokens", "slo", "agent"):
         value = getattr(args, flag)
         if value is not None:
             words += [f"--{flag.replace('_', '-')}", str(value)]
@@ -74,6 +76,16 @@ def _flags(args: argparse.Namespace, endpoint: str) -> list[str]:
     words += [] if args.stream else ["--unary"]
     words += ["--retries"] if args.retries else []
     return words
+
+
+def _connections(args: argparse.Namespace, users: int) -> int:
+    """Each worker process's pool: as asked, else sized for its share of the users (one
+    connection per 100 streams over gRPC, one per user over HTTP/1.1 REST)."""
+    if args.connections is not None:
+        return int(args.connections)
+    workers = max(1, args.locust_workers + args.locust_remote_workers)
+    share = math.ceil(users / workers)
+    return int(share) if args.protocol == "openai" else max(1, math.ceil(share / 100))
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -162,7 +174,8 @@ def run_locust(args: argparse.Namespace, endpoint: str | None) -> dict[str, Any]
         logs = Path(tmp)
         if args.locust_join:
             host, port = _address(args.locust_join, "--locust-join")
-            _run_workers(args, host, port, worker_env, logs, timeout=None)
+            with _sigterm_exits():  # a SIGTERM still ends the workers it started
+                _run_workers(args, host, port, worker_env, logs, timeout=None)
             return None
         host, port = (
             _address(args.locust_bind, "--locust-bind")

@@ -34,6 +34,7 @@ __all__ = ["plan_of", "session_of"]
 
 log = logging.getLogger("agentrt.load.locust")
 _OUTPUTS = ("json", "csv", "html", "records")
+_FINAL_SHARE_WAIT = 5.0  # seconds the master waits for the workers' final shares after stop
 
 
 class _State:
@@ -133,7 +134,8 @@ def _start_session(environment: Any, state: _State, runner: Any) -> None:
         state.book = ShareBook()
         state.book.expected = 1
     try:
-        state.session = Session(plan_of(environment), environment.events, worker)
+        keep = bool(getattr(environment.parsed_options, "agentrt_dump", None))
+        state.session = Session(plan_of(environment), environment.events, worker, keep=keep)
     except AgentrtError as exc:  # e.g. the endpoint refuses
         log.error("agentrt: error: %s", exc)
         return
@@ -171,6 +173,13 @@ def _finish(environment: Any) -> None:
     """The run time is up: stop the workers (their final shares arrive), report, quit."""
     runner = environment.runner
     runner.stop()
+    # stop() returns once the workers report no users; a worker may still be closing its
+    # client then, its final share not yet sent: wait for it (bounded: a dead one never sends)
+    book = _state(environment).book
+    waited = 0.0
+    while book is not None and book.lost() and waited < _FINAL_SHARE_WAIT:
+        gevent.sleep(0.05)
+        waited += 0.05
     _write_report(environment)
     runner.quit()
 

@@ -40,14 +40,14 @@ class RequestFailed(Exception):
 class Session:
     """The client and the measurements of one Locust process during one test."""
 
-    def __init__(self, plan: LoadPlan, events: Any, worker: str) -> None:
+    def __init__(self, plan: LoadPlan, events: Any, worker: str, *, keep: bool = False) -> None:
         self.plan, self.events, self.worker = plan, events, worker
+        self.keep = keep  # every record kept here too (--agentrt-dump); else only until sent
         self.kind = request_type(plan)
         self.name = plan.agent or plan.model
         self.loop = LoopThread()
         self.numbers = itertools.count()
         self.fresh: list[RequestRecord] = []  # completed since the last share message
-        self.started_unix = time.time()
         self._client: Any = None
         self._cpu: CpuMeter | None = None
         try:
@@ -55,14 +55,20 @@ class Session:
         except BaseException:
             self.loop.close()
             raise
-        self.recorder = Recorder(plan, time.perf_counter(), None, self.fresh.append)
+        # the same instant on both clocks: the master shifts each worker's records by it
+        self.started_unix, t0 = time.time(), time.perf_counter()
+        self.recorder = Recorder(plan, t0, None, self.fresh.append)
 
     async def _open(self) -> Any:
         self._cpu = CpuMeter()  # on the loop thread: its thread time is the loop's
         client = client_for(self.plan)
         await client.__aenter__()
+        try:
+            await client.connect(timeout=min(self.plan.timeout, CONNECT_TIMEOUT))
+        except BaseException:
+            await client.__aexit__(None, None, None)  # no channel left behind
+            raise
         self._client = client
-        await client.connect(timeout=min(self.plan.timeout, CONNECT_TIMEOUT))
         return make_call(client, self.plan)
 
     def drive(self, stopping: Callable[[], bool]) -> None:
@@ -83,8 +89,11 @@ class Session:
 
     def _finished(self, number: int, out: Outcome) -> None:
         """On the hub: record request ``number`` and report it to Locust."""
+        records = self.recorder.records
         self.recorder.add(number, 0.0, out)
-        record = self.recorder.records[-1]
+        record = records[-1]
+        if not self.keep:  # sent to the master with the next share (self.fresh): not kept
+            records.clear()
         self.events.request.fire(
             request_type=self.kind,
             name=self.name,
