@@ -27,6 +27,8 @@ CORPUS = Path(__file__).parent / "data" / "tool_scenarios.yaml"
 FLOOR = 0.92  # measured 92.4% (73 of 79 scenarios; 19.0% when the corpus landed); goal 0.90
 HOLDOUT = CORPUS.with_name("tool_scenarios_holdout.yaml")  # written blind to the simulator
 HOLDOUT_FLOOR = 0.66  # measured 66.7% (40 of 60; 41.7% when it landed); goal 0.90
+HOLDOUT2 = CORPUS.with_name("tool_scenarios_holdout2.yaml")  # blind, never tuned on
+HOLDOUT2_FLOOR = 0.51  # measured 51.1% (23 of 45; 28.9% on the model before this round)
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",
@@ -242,7 +244,9 @@ def _corpus(path: Path) -> list[dict[str, Any]]:
     return list(data["scenarios"] if isinstance(data, dict) else data)
 
 
-@pytest.mark.parametrize(("corpus", "floor"), [(CORPUS, FLOOR), (HOLDOUT, HOLDOUT_FLOOR)])
+@pytest.mark.parametrize(
+    ("corpus", "floor"), [(CORPUS, FLOOR), (HOLDOUT, HOLDOUT_FLOOR), (HOLDOUT2, HOLDOUT2_FLOOR)]
+)
 def test_the_corpus_share_exactly_right_does_not_fall(corpus: Path, floor: float) -> None:
     if not corpus.exists():  # the corpus is written on its own branch, by its own author
         pytest.skip(f"no scenario corpus at {corpus} yet")
