@@ -41,6 +41,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from agentrt.commands.load_outputs import check_outputs, report_run, run_on_locust
+
 __all__ = ["register"]
 
 EXAMPLES = """examples:
@@ -343,7 +345,7 @@ def _run(args: argparse.Namespace) -> int:
 
     endpoint = _target(args)
     plan = build_plan(args, endpoint or "127.0.0.1:0")  # check everything before starting
-    _check_outputs(args)
+    check_outputs(args)
     if args.agent:
         import dataclasses
 
@@ -358,10 +360,10 @@ def _run(args: argparse.Namespace) -> int:
         if not args.model and isinstance(agent.model, str):
             plan = dataclasses.replace(plan, model=agent.model)
     if args.locust or args.locust_join:
-        return _run_locust(args, endpoint)
+        return run_on_locust(args, endpoint)
     plan, result = run(_main(args, plan, simulate=endpoint is None), loop=args.loop)
     with _signals_wait():  # a signal now would lose the reports being written
-        return _report(args, plan, result)
+        return report_run(args, plan, result)
 
 
 @contextlib.contextmanager
@@ -379,25 +381,6 @@ def _signals_wait() -> Iterator[None]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
-
-
-def _check_outputs(args: argparse.Namespace) -> None:
-    """Every output file can be written, so a long run is never lost at the end."""
-    from agentrt.errors import UsageError
-
-    for flag in ("json", "records", "csv", "html"):
-        path = getattr(args, flag)
-        if path is None or (flag == "json" and path == "-"):
-            continue
-        if path == "-":
-            raise UsageError(f"--{flag} -: only --json can go to stdout; give a file name")
-        parent = os.path.dirname(path) or "."
-        if os.path.isdir(path):
-            raise UsageError(f"--{flag} {path}: is a directory; give a file name")
-        if not os.path.isdir(parent):
-            raise UsageError(f"--{flag} {path}: no directory {parent}")
-        if not os.access(parent, os.W_OK):
-            raise UsageError(f"--{flag} {path}: cannot write in {parent}")
 
 
 async def _main(args: argparse.Namespace, plan: Any, *, simulate: bool) -> Any:
@@ -465,71 +448,3 @@ async def _drive(args: argparse.Namespace, plan: Any, signals: Any) -> Any:
             should_abort=signals.should_abort,
             on_record=None if log is None else log.write,
         )
-
-
-def _report(args: argparse.Namespace, plan: Any, result: Any) -> int:
-    from agentrt.load import report as out
-
-    report = out.build_report(
-        plan=plan.describe(),
-        metrics=result.metrics,
-        records=result.records,
-        wall=result.wall,
-        started_unix=result.started_unix,
-        cpu=result.cpu,
-        warnings=result.warnings,
-        partial=result.partial,
-    )
-    to_stdout = args.json == "-"
-    print(out.summary_text(report), file=sys.stderr if to_stdout else sys.stdout)
-    if to_stdout:
-        import json
-
-        print(json.dumps(report, indent=2))
-    elif args.json:
-        out.write_json(args.json, report)
-    if args.records:
-        out.write_jsonl(args.records, result.records)
-    if args.csv:
-        out.write_csv(args.csv, result.records)
-    if args.html:
-        from agentrt.load.html import write_html
-
-        write_html(args.html, report)
-    interrupted = getattr(args, "interrupts", None)
-    aborted = interrupted.exit_code if interrupted is not None else 0
-    return aborted or _verdict(report, result.records)
-
-
-def _run_locust(args: argparse.Namespace, endpoint: str | None) -> int:
-    """``--locust``: the test on Locust's workers; the summary and --json as usual."""
-    from agentrt.commands.load_locust import run_locust
-    from agentrt.load import report as out
-
-    report = run_locust(args, endpoint)
-    if report is None:  # --locust-join: this machine ran workers only
-        return 0
-    to_stdout = args.json == "-"
-    print(out.summary_text(report), file=sys.stderr if to_stdout else sys.stdout)
-    if to_stdout:
-        import json
-
-        print(json.dumps(report, indent=2))
-    elif args.json:
-        out.write_json(args.json, report)
-    return _verdict(report, [])
-
-
-def _verdict(report: dict[str, Any], records: Any) -> int:
-    """0, or 3 with one error line when not one request succeeded (a wrong endpoint, key, model)."""
-    summary = report["summary"]
-    if summary["succeeded"] or not summary["requests"]:
-        return 0
-    codes = ", ".join(f"{code} {n}" for code, n in summary["errors_by_code"].items())
-    first = next((r.error for r in records if r.error), "").replace("\n", " ")
-    print(
-        f"agentrt: error: none of the {summary['requests']} requests succeeded ({codes})"
-        + (f"; the first: {first}" if first else ""),
-        file=sys.stderr,
-    )
-    return 3
