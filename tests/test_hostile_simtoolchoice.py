@@ -84,6 +84,7 @@ FILES = _tool(
         "count": {"type": "integer"},
     },
 )
+ALL = [BOOK, CONVERT, LIST, FILES]
 
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
@@ -141,6 +142,27 @@ def test_hostile_words_never_break_tool_choice(
     assert time.perf_counter() - started < 5.0, case
     assert first == second, case
     for call in first.tool_calls:
+        assert isinstance(json.loads(call.arguments), dict), case
+
+
+SLOW = [
+    ("currency codes", "USD " * 5000),
+    ("dashed letters", "a-" * 10000),
+    ("weekdays", "on Monday, " * 2500),
+    ("long digit runs", " ".join(["9" * 99] * 200)),
+    ("titles", "Dr. " * 5000),
+    ("lists", "a, b and c, " * 2000),
+    ("times", "at 3pm " * 3000),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), SLOW, ids=[s[0] for s in SLOW])
+def test_20kb_messages_answer_in_well_under_a_second(case: str, text: str) -> None:
+    prompt = Prompt(model="grok-4", turns=(Turn(role="user", text=text),), tools=tuple(ALL))
+    started = time.perf_counter()
+    reply = respond(prompt)
+    assert time.perf_counter() - started < 1.0, case
+    for call in reply.tool_calls:
         assert isinstance(json.loads(call.arguments), dict), case
 
 

@@ -174,9 +174,13 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
         else:
             raw.append((m.start(), m.end(), month, day, year))
     out: list[Found] = []
+    later: list[int | None] = [None] * len(raw)  # the year the nearest later date names
+    nearest = None
+    for i in range(len(raw) - 1, -1, -1):  # one pass back, not a scan ahead per date
+        later[i] = nearest
+        nearest = raw[i][4] if raw[i][4] is not None else nearest
     for i, (start, end, month, day, year) in enumerate(raw):
-        later = next((r[4] for r in raw[i + 1 :] if r[4] is not None), None)
-        iso = _iso(_year_for(month, day, year, later, today), month, day)
+        iso = _iso(_year_for(month, day, year, later[i], today), month, day)
         if iso:
             out.append(Found(start, end, iso))
     taken = [(f.start, f.end) for f in out]
