@@ -186,3 +186,12 @@ def test_readers_of_words_skip_what_is_no_value(text: str) -> None:
     assert all(len(d) in (7, 10) for d in dates)
     assert all(len(t) == 5 and 0 <= int(t[:2]) < 24 for t in times)
     assert all(float(d.value) >= 0 for d in find_durations(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["yeſterday", "next ſunday", "on 5 ſeptember 2027", "ſeptember 2027", "half paſt six"]
+)
+def test_letters_only_case_folding_matches_read_as_no_value(text: str) -> None:
+    # "ſ" matches "s" under re.I but .lower() keeps it: such a word names nothing
+    assert find_dates(text) == []
+    assert find_times(text) == []

@@ -201,14 +201,15 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
     return sorted(out, key=lambda f: f.start)
 
 
+_SHIFTS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day after tomorrow": 2}
 _MAX_DAY_DIGITS = 6  # a million days is past any calendar a date parameter means
 
 
 def _relative(m: re.Match[str], today: dt.date) -> dt.date | None:
     rel = (m.group("rel") or "").lower()
     if rel:
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(rel, 2)
-        return today + dt.timedelta(days=shift)
+        shift = _SHIFTS.get(rel)  # None: re.I matched "yeſterday", which no table holds
+        return None if shift is None else today + dt.timedelta(days=shift)
     if m.group("wd"):
         # the next such weekday after today ("next Friday" said on a Monday: this week's)
         weekday = WEEKDAYS.get(m.group("wd").lower())
