@@ -75,6 +75,16 @@ FLAGS = _tool(
     {"city": S, "only": {"type": "boolean"}, "breakfast_included": {"type": "boolean"}},
 )
 PEOPLE = _tool("invite", "Invite people.", {"title": S, "people": {"type": "array", "items": S}})
+FILES = _tool(
+    "find_files",
+    "Find files of a type, waiting a while.",
+    {
+        "file_type": {"type": "string", "description": "file extension"},
+        "wait_minutes": {"type": "number", "description": "minutes to wait"},
+        "count": {"type": "integer"},
+    },
+)
+ALL = [BOOK, CONVERT, LIST, FILES]
 
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
@@ -108,6 +118,17 @@ HOSTILE = [
     ("many capitals", " ".join(["Rome", "Paris", "Oslo"] * 400), [FLIGHTS]),
     ("unicode digits", "book on ٣ March ٢٠٢٧ at ١٠:١٥ for ٤", [BOOK]),
     ("durations in words", "for twenty-five hours, half an hour, a quarter of an hour", [BOOK]),
+    ("a date past the calendar's end", "book a table in 99999999 days", [BOOK]),
+    ("a day count too large for C", "book a table in " + "9" * 22 + " days", [BOOK]),
+    ("a day count past int's digit limit", "book a table in " + "9" * 5000 + " days", [BOOK]),
+    ("a count past int's digit limit", "find " + "9" * 5000 + " pdf files", [FILES]),
+    ("a long s in a weekday", "book next \u017funday at noon", [BOOK]),
+    ("a long s in a month", "book on 5 \u017feptember 2027", [BOOK]),
+    ("a long s in a currency", "convert 10 dollar\u017f to euros", [CONVERT]),
+    ("a long s in an hour", "book at half pa\u017ft \u017fix", [BOOK]),
+    ("a long s in a unit", "wait 5 \u017feconds for the pdf", [FILES]),
+    ("a long s in a file type", "find the \u017fvg files", [FILES]),
+    ("a quarter to hour zero", "book at quarter to 0 and quarter to 00", [BOOK]),
 ]
 
 
@@ -124,13 +145,53 @@ def test_hostile_words_never_break_tool_choice(
         assert isinstance(json.loads(call.arguments), dict), case
 
 
+SLOW = [
+    ("currency codes", "USD " * 5000),
+    ("dashed letters", "a-" * 10000),
+    ("weekdays", "on Monday, " * 2500),
+    ("long digit runs", " ".join(["9" * 99] * 200)),
+    ("titles", "Dr. " * 5000),
+    ("lists", "a, b and c, " * 2000),
+    ("times", "at 3pm " * 3000),
+]
+
+
+@pytest.mark.parametrize(("case", "text"), SLOW, ids=[s[0] for s in SLOW])
+def test_20kb_messages_answer_in_well_under_a_second(case: str, text: str) -> None:
+    prompt = Prompt(model="grok-4", turns=(Turn(role="user", text=text),), tools=tuple(ALL))
+    started = time.perf_counter()
+    reply = respond(prompt)
+    assert time.perf_counter() - started < 1.0, case
+    for call in reply.tool_calls:
+        assert isinstance(json.loads(call.arguments), dict), case
+
+
 @pytest.mark.parametrize(
     "text",
-    ["February 30, 2027", "the 99th", "March 0", "25:99", "13pm", "0 hours", "a" * 5000, "9" * 500],
+    [
+        "quarter to 0",
+        "February 30, 2027",
+        "the 99th",
+        "March 0",
+        "25:99",
+        "13pm",
+        "0 hours",
+        "a" * 5000,
+        "9" * 500,
+    ],
 )
 def test_readers_of_words_skip_what_is_no_value(text: str) -> None:
     dates = [f.value for f in find_dates(text)]
     times = [f.value for f in find_times(text)]
     assert all(len(d) in (7, 10) for d in dates)
-    assert all(len(t) == 5 and int(t[:2]) < 24 for t in times)
+    assert all(len(t) == 5 and 0 <= int(t[:2]) < 24 for t in times)
     assert all(float(d.value) >= 0 for d in find_durations(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["yeſterday", "next ſunday", "on 5 ſeptember 2027", "ſeptember 2027", "half paſt six"]
+)
+def test_letters_only_case_folding_matches_read_as_no_value(text: str) -> None:
+    # "ſ" matches "s" under re.I but .lower() keeps it: such a word names nothing
+    assert find_dates(text) == []
+    assert find_times(text) == []

@@ -413,10 +413,16 @@ def _word_before(name: str, text: str) -> str | None:
     nouns = [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
     if len(nouns) != 1 or nouns[0] in _ID_WORDS:
         return None
-    for m in re.finditer(rf"\b([a-z][\w.-]*)\s+{re.escape(nouns[0])}s?\b", text):
-        if m.group(1) not in _STOP_BEFORE:
-            return m.group(1)
+    # a run of word characters is read from where it starts (a lookbehind), and the word
+    # taken is its first part from a lower-case letter on: linear on a 20 KB "a-a-a-…"
+    for m in re.finditer(rf"(?<![\w.-])([\w.-]+)\s+{re.escape(nouns[0])}s?\b", text):
+        word = _LOWER_START.search(m.group(1))
+        if word and word.group(0) not in _STOP_BEFORE:
+            return word.group(0)
     return None
+
+
+_LOWER_START = re.compile(r"(?:^|(?<=[.-]))[a-z][\w.-]*$")
 
 
 _STOP_BEFORE = words(

@@ -10,6 +10,7 @@ parameter's name and description.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,15 @@ from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find
 from agentrt.sim.lexicon import stem
 from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions, known_name
 
-__all__ = ["GENERIC_VERBS", "Candidate", "Kind", "extract_candidates", "stems", "words"]
+__all__ = [
+    "GENERIC_VERBS",
+    "MAX_CANDIDATES",
+    "Candidate",
+    "Kind",
+    "extract_candidates",
+    "stems",
+    "words",
+]
 
 Kind = Literal[
     "quoted",
@@ -107,6 +116,7 @@ _ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
 _COUNTED = re.compile(r"(?<![\w.-])(\d{1,4})-[a-z]{3,}s?\b(?!-)")
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du|la|le|van|von|der))*\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9']*")
+MAX_CANDIDATES = 256  # values read from one message; a real prompt holds far fewer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,9 +149,12 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
     """
     taken: list[tuple[int, int]] = []
     found: list[Candidate] = []
+    context = _Context(text)
 
     def add(kind: Kind, start: int, end: int, value: str) -> None:
-        if any(s < end and start < e for s, e in taken):
+        # a real message never holds this many values; the bound keeps a 20 KB "USD USD …"
+        # from costing a check against every earlier candidate for each of thousands
+        if len(found) >= MAX_CANDIDATES or any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
         found.append(
@@ -149,7 +162,7 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 text=value,
                 kind=kind,
                 start=start,
-                context=_context(text, start, end),
+                context=context.around(start, end),
                 before=_before(text, start),
             )
         )
@@ -245,21 +258,63 @@ def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
 
 
 def _before(text: str, start: int) -> str:
-    m = re.search(r"([\w.,]+)\s*$", text[:start])
-    return m.group(1).lower() if m else ""
+    # walked back from ``start`` (no search over all of text[:start]): linear per message
+    end = _skip_space_back(text, start)
+    begin, floor = end, max(0, end - _MAX_BEFORE)
+    while begin > floor and (text[begin - 1].isalnum() or text[begin - 1] in "_.,"):
+        begin -= 1
+    return text[begin:end].lower()
+
+
+_MAX_BEFORE = 200  # a role word ("dollars", "in") is short; a longer run is no role word
+
+
+def _skip_space_back(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    if _TITLE_DOT.search(before):
+    end = _skip_space_back(text, start)
+    if _TITLE_DOT.search(text[max(0, end - 8) : end]):  # the longest title and its boundary
         return False  # "Dr. Ng": a title's full stop ends no sentence
-    return not before or before[-1] in '.!?:;\n"“('
+    return end == 0 or text[end - 1] in '.!?:;\n"“('
 
 
 _TITLE_DOT = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|Sr|Jr|St|Capt|Rev)\.$")
 
 
-def _context(text: str, start: int, end: int) -> frozenset[str]:
+class _Context:
+    """The content words just around a span of one text: the four words before it and
+    the two after, from words found once per text (by index, not by re-reading the text
+    before each candidate, which was quadratic on a long message)."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        # lower-casing that changes a length ("İ") would shift indices: read that text slowly
+        self._text = lowered if len(lowered) == len(text) else None
+        self._raw = text
+        self._spans = [(m.start(), m.end()) for m in _WORD.finditer(self._text or "")]
+        self._starts = [s for s, _ in self._spans]
+        self._ends = [e for _, e in self._spans]
+
+    def around(self, start: int, end: int) -> frozenset[str]:
+        """Stems of the words just before ``start`` and just after ``end``."""
+        if self._text is None:
+            return _context_slowly(self._raw, start, end)
+        text, starts, ends = self._text, self._starts, self._ends
+        k = bisect_right(ends, start)
+        before = [text[s:e] for s, e in self._spans[max(0, k - 4) : k]]
+        if k < len(starts) and starts[k] < start:
+            before.append(text[starts[k] : start])  # a word the span starts inside of
+        j = bisect_left(starts, end)
+        after = _WORD.findall(text[end : ends[j - 1]]) if j and ends[j - 1] > end else []
+        after += [text[s:e] for s, e in self._spans[j : j + 2]]
+        return frozenset(_stem(w) for w in [*before[-4:], *after[:2]] if w not in _STOP)
+
+
+def _context_slowly(text: str, start: int, end: int) -> frozenset[str]:
     before = _WORD.findall(text[:start].lower())[-4:]
     after = _WORD.findall(text[end:].lower())[:2]
     return frozenset(_stem(w) for w in [*before, *after] if w not in _STOP)

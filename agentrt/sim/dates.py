@@ -161,7 +161,10 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
     today = today or dt.datetime.now(dt.UTC).date()
     raw: list[tuple[int, int, int, int, int | None]] = []  # start, end, month, day, year
     for m in _DATE.finditer(text):
-        month = MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        # re.I lets "ſ" match "s", which .lower() keeps: a name no table holds is no date
+        month = MONTHS.get((m.group("m1") or m.group("m2")).lower())
+        if month is None:
+            continue
         day = int(m.group("d1") or m.group("d2"))
         year = int(m.group("y")) if m.group("y") else None
         if m.group("d3"):
@@ -171,17 +174,20 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
         else:
             raw.append((m.start(), m.end(), month, day, year))
     out: list[Found] = []
+    later: list[int | None] = [None] * len(raw)  # the year the nearest later date names
+    nearest = None
+    for i in range(len(raw) - 1, -1, -1):  # one pass back, not a scan ahead per date
+        later[i] = nearest
+        nearest = raw[i][4] if raw[i][4] is not None else nearest
     for i, (start, end, month, day, year) in enumerate(raw):
-        later = next((r[4] for r in raw[i + 1 :] if r[4] is not None), None)
-        iso = _iso(_year_for(month, day, year, later, today), month, day)
+        iso = _iso(_year_for(month, day, year, later[i], today), month, day)
         if iso:
             out.append(Found(start, end, iso))
     taken = [(f.start, f.end) for f in out]
     for m in _MONTH_YEAR.finditer(text):
-        if not any(s < m.end() and m.start() < e for s, e in taken):
-            out.append(
-                Found(m.start(), m.end(), f"{m.group('y')}-{MONTHS[m.group('m').lower()]:02d}")
-            )
+        month = MONTHS.get(m.group("m").lower())
+        if month and not any(s < m.end() and m.start() < e for s, e in taken):
+            out.append(Found(m.start(), m.end(), f"{m.group('y')}-{month:02d}"))
     starts = {s for s, _ in taken}
     for m in _RELATIVE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
@@ -195,19 +201,31 @@ def find_dates(text: str, today: dt.date | None = None) -> list[Found]:
     return sorted(out, key=lambda f: f.start)
 
 
+_SHIFTS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day after tomorrow": 2}
+_MAX_DAY_DIGITS = 6  # a million days is past any calendar a date parameter means
+
+
 def _relative(m: re.Match[str], today: dt.date) -> dt.date | None:
     rel = (m.group("rel") or "").lower()
     if rel:
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(rel, 2)
-        return today + dt.timedelta(days=shift)
+        shift = _SHIFTS.get(rel)  # None: re.I matched "yeſterday", which no table holds
+        return None if shift is None else today + dt.timedelta(days=shift)
     if m.group("wd"):
         # the next such weekday after today ("next Friday" said on a Monday: this week's)
-        ahead = (WEEKDAYS[m.group("wd").lower()] - today.weekday()) % 7 or 7
-        return today + dt.timedelta(days=ahead)
+        weekday = WEEKDAYS.get(m.group("wd").lower())
+        if weekday is None:
+            return None
+        return today + dt.timedelta(days=(weekday - today.weekday()) % 7 or 7)
     if m.group("unit"):
         n = m.group("n")
+        if len(n) > _MAX_DAY_DIGITS:
+            return None  # "in 99999999 days" is past the calendar's end: no date
         count = int(n) if n.isdigit() else (_word_value(n) or 1)
-        return today + dt.timedelta(days=count * (7 if m.group("unit").startswith("week") else 1))
+        days = count * (7 if m.group("unit").lower().startswith("week") else 1)
+        try:
+            return today + dt.timedelta(days=days)
+        except OverflowError:
+            return None
     if m.group("nth"):
         day = int(m.group("nth"))
         month, year = today.month, today.year
@@ -230,8 +248,8 @@ _TIME = re.compile(
 )
 
 
-def _hour(word: str) -> int:
-    return int(word) if word.isdigit() else _HOUR_WORDS[word.lower()]
+def _hour(word: str) -> int | None:
+    return int(word) if word.isdigit() else _HOUR_WORDS.get(word.lower())
 
 
 def _clock(hour: int, minute: int, meridiem: str | None) -> str:
@@ -264,8 +282,10 @@ def find_times(text: str) -> list[Found]:
                 out.append(Found(m.start(), m.end(), _clock(int(m.group("h2")), 0, m.group("ap2"))))
         elif m.group("part"):
             hour, part = _hour(m.group("h3")), m.group("part").lower()
-            minute = {"half past": 30, "quarter past": 15, "quarter to": 45}[part]
-            hour = hour - 1 if part == "quarter to" else hour
+            minute = {"half past": 30, "quarter past": 15, "quarter to": 45}.get(part)
+            if hour is None or minute is None:
+                continue  # "half paſt ſix": re.I matched a letter no table holds
+            hour = (hour - 1) % 24 if part == "quarter to" else hour  # quarter to 0 is 23:45
             out.append(Found(m.start(), m.end(), _clock(hour, minute, m.group("ap3"))))
         else:
             out.append(
@@ -297,8 +317,10 @@ def find_durations(text: str) -> list[Found]:
         elif not m.group("unit"):
             minutes = 15.0
         else:
-            n = m.group("n")
+            n, per = m.group("n"), _MINUTES.get(m.group("unit").lower()[:3])
+            if per is None:
+                continue  # "5 ſeconds": re.I matched a letter no table holds
             count = float(n) if n[0].isdigit() else float(_word_value(n) or 1)
-            minutes = count * _MINUTES[m.group("unit").lower()[:3]]
+            minutes = count * per
         out.append(Found(m.start(), m.end(), f"{minutes:g}"))
     return out

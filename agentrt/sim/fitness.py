@@ -117,10 +117,13 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
 def convert(spec: Mapping[str, Any], text: str) -> Any:
     kinds = types(spec)
     plain = text.replace(",", "")
-    if "integer" in kinds and re.fullmatch(r"-?\d+", plain):
-        return int(plain)
-    if "number" in kinds and re.fullmatch(r"-?\d+(\.\d+)?", plain):
-        return float(plain) if "." in plain else int(plain)
+    try:
+        if "integer" in kinds and re.fullmatch(r"-?\d+", plain):
+            return int(plain)
+        if "number" in kinds and re.fullmatch(r"-?\d+(\.\d+)?", plain):
+            return float(plain) if "." in plain else int(plain)
+    except ValueError:
+        pass  # more digits than int() reads (4300): kept as the text the user wrote
     return text
 
 

@@ -309,11 +309,16 @@ def _as_number(known: Any) -> int | float | None:
         return known
     if isinstance(known, str):
         text = known.strip().replace(",", "")
+        if len(text) > _MAX_DIGITS:
+            return None  # int() refuses over 4300 digits; no parameter means such a number
         if _INT_RE.match(text):
             return int(text)
         if _NUM_RE.match(text):
             return float(text)
     return None
+
+
+_MAX_DIGITS = 400
 
 
 def _schema_sample(spec: dict[str, Any], kind: Any) -> Any:

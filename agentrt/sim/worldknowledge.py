@@ -141,9 +141,9 @@ _CURRENCY_RE = re.compile(
 
 def currency_mentions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ISO 4217 code) of every currency ``text`` names by word or symbol."""
-    return [
-        (m.start(), m.end(), CURRENCIES[m.group(0).lower()]) for m in _CURRENCY_RE.finditer(text)
-    ]
+    # .get: re.I lets "ſ" match "s" ("dollarſ"), which .lower() keeps and no table holds
+    found = ((m, CURRENCIES.get(m.group(0).lower())) for m in _CURRENCY_RE.finditer(text))
+    return [(m.start(), m.end(), code) for m, code in found if code]
 
 
 def known_name(word: str) -> bool:
@@ -170,7 +170,8 @@ _FILE_TYPE_RE = re.compile(
 
 def file_type_mentions(text: str) -> list[tuple[int, int, str]]:
     """(start, end, extension) of every file type ``text`` names ("PDFs", "Excel files")."""
-    return [
-        (m.start(), m.end(), FILE_TYPES[(m.group(1) or m.group(2)).lower()])
+    found = (
+        (m, FILE_TYPES.get((m.group(1) or m.group(2)).lower()))
         for m in _FILE_TYPE_RE.finditer(text)
-    ]
+    )
+    return [(m.start(), m.end(), ext) for m, ext in found if ext]
