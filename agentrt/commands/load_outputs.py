@@ -37,25 +37,9 @@ def report_run(args: argparse.Namespace, plan: Any, result: Any) -> int:
     """Write a finished run's report everywhere asked; the command's exit code."""
     from agentrt.load import report as out
 
-    report = out.build_report(
-        plan=plan.describe(),
-        metrics=result.metrics,
-        records=result.records,
-        wall=result.wall,
-        started_unix=result.started_unix,
-        cpu=result.cpu,
-        warnings=result.warnings,
-        partial=result.partial,
-    )
-    _summary_and_json(args, report)
-    if args.records:
-        out.write_jsonl(args.records, result.records)
-    if args.csv:
-        out.write_csv(args.csv, result.records)
-    if args.html:
-        from agentrt.load.html import write_html
-
-        write_html(args.html, report)
+    report = out.report_of(plan.describe(), result)
+    _summary_and_json(args, report)  # --json too
+    out.write_outputs(report, result.records, jsonl=args.records, csv_path=args.csv, html=args.html)
     interrupted = getattr(args, "interrupts", None)
     aborted = interrupted.exit_code if interrupted is not None else 0
     return aborted or _verdict(report, result.records)

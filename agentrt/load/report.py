@@ -29,12 +29,14 @@ __all__ = [
     "chart_bins",
     "cost_text",
     "distributed_text",
+    "report_of",
     "summary_text",
     "worker_label",
     "worker_shares",
     "write_csv",
     "write_json",
     "write_jsonl",
+    "write_outputs",
 ]
 
 _LATENCIES = ("ttft", "itl", "tpot", "e2e")
@@ -290,3 +292,42 @@ def write_csv(path: str | Path, records: Sequence[RequestRecord]) -> None:
         writer.writerow(FIELDS)
         for r in records:
             writer.writerow(["" if v is None else v for v in r.as_dict().values()])
+
+
+def report_of(
+    plan: dict[str, Any], result: Any, *, distributed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """:func:`build_report` of a finished run (a :class:`~agentrt.load.runner.LoadResult`)."""
+    return build_report(
+        plan=plan,
+        metrics=result.metrics,
+        records=result.records,
+        wall=result.wall,
+        started_unix=result.started_unix,
+        cpu=result.cpu,
+        warnings=result.warnings,
+        partial=result.partial,
+        distributed=distributed,
+    )
+
+
+def write_outputs(
+    report: dict[str, Any],
+    records: Sequence[RequestRecord],
+    *,
+    json_path: str | None = None,
+    jsonl: str | None = None,
+    csv_path: str | None = None,
+    html: str | None = None,
+) -> None:
+    """Write the report and its records to every file given (``None``: not asked for)."""
+    if json_path:
+        write_json(json_path, report)
+    if jsonl:
+        write_jsonl(jsonl, records)
+    if csv_path:
+        write_csv(csv_path, records)
+    if html:
+        from agentrt.load.html import write_html
+
+        write_html(html, report)

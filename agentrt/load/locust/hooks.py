@@ -198,29 +198,19 @@ def _write_report(environment: Any) -> None:
         return
     state.reported = True
     result = state.book.result()
-    report = out.build_report(
-        plan=plan_of(environment).describe(),
-        metrics=result.metrics,
-        records=result.records,
-        wall=result.wall,
-        started_unix=result.started_unix,
-        cpu=result.cpu,
-        warnings=result.warnings,
-        partial=result.partial,
-        distributed=state.book.distributed(),
+    report = out.report_of(
+        plan_of(environment).describe(), result, distributed=state.book.distributed()
     )
     options = environment.parsed_options
     paths = {name: getattr(options, f"agentrt_{name}", None) for name in _OUTPUTS}
-    if paths["json"]:
-        out.write_json(paths["json"], report)
-    if paths["csv"]:
-        out.write_csv(paths["csv"], result.records)
-    if paths["records"]:
-        out.write_jsonl(paths["records"], result.records)
-    if paths["html"]:
-        from agentrt.load.html import write_html
-
-        write_html(paths["html"], report)
+    out.write_outputs(
+        report,
+        result.records,
+        json_path=paths["json"],
+        jsonl=paths["records"],
+        csv_path=paths["csv"],
+        html=paths["html"],
+    )
     log.info("agentrt report:\n%s", out.summary_text(report))
 
 
