@@ -50,6 +50,10 @@ def _cli(capsys: pytest.CaptureFixture[str], *words: str) -> tuple[int, str]:
         (["--locust-bind", "127.0.0.1:99999", "--duration", "1s"], "give HOST:PORT"),
         (["--locust-bind", ":5557", "--duration", "1s"], "give HOST:PORT"),
         (["--locust-join", "host", "--duration", "1s"], "give HOST:PORT"),
+        (
+            ["--locust-csv", "/no/such/dir/stats", "--duration", "1s"],
+            "cannot write in /no/such/dir",
+        ),
     ],
 )
 def test_flags_locust_cannot_honour_are_one_line_usage_errors(
@@ -212,3 +216,22 @@ def test_every_locust_process_plans_the_tests_users_and_a_pool_for_its_share(
     plan = plan_from_flags(_flags(args, _target(args)))
     assert plan.concurrency.peak(plan.duration) == users
     assert plan.pool_size == pool
+
+
+def test_workers_still_connecting_when_the_test_ends_are_named_as_the_likely_cause() -> None:
+    """No worker error line yet (the connect outlasts --duration): the message says what to check."""
+    import socket
+    import subprocess
+
+    from tests.conftest import agentrt_command, clean_env
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        endpoint = f"127.0.0.1:{silent.getsockname()[1]}"
+        command = agentrt_command(
+            "load", "--endpoint", endpoint, "--model", "m", "--prompt", "hi",
+            "--duration", "1s", "--timeout", "30s", "--locust", "--locust-workers", "1",
+        )  # fmt: skip
+        done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, timeout=55)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "did the workers reach --endpoint before --duration ended?" in done.stderr

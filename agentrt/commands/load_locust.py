@@ -108,6 +108,10 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("--locust-workers and --locust-remote-workers must be >= 0")
     if args.locust_workers + args.locust_remote_workers < 1:
         raise UsageError("--locust needs at least one worker (--locust-workers N)")
+    if args.locust_csv:
+        parent = os.path.dirname(args.locust_csv) or "."
+        if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+            raise UsageError(f"--locust-csv {args.locust_csv}: cannot write in {parent}")
     if args.locust_workers > 256:
         raise UsageError(f"--locust-workers {args.locust_workers}: at most 256")
 
@@ -268,8 +272,13 @@ def _failed(code: int | None, logs: Path) -> Exception:
     for log in sorted(logs.glob("*.log")):  # master.log first
         lines += [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
     ours = [ln.partition("agentrt: error: ")[2] for ln in lines if "agentrt: error: " in ln]
-    errors = ours or [ln for ln in lines if "error" in ln.lower()] or lines
-    last = errors[-1].strip() if errors else "no output"
+    errors = [ln for ln in lines if "error" in ln.lower()] or lines
+    last = (
+        ours[-1].strip()
+        if ours
+        else "no worker reported a measurement (did the workers reach --endpoint before "
+        "--duration ended?); the log's last line: " + (errors[-1].strip() if errors else "none")
+    )
     why = "did not finish in time" if code is None else f"exited with code {code}"
     return AgentrtError(f"the Locust master {why} without a report: {last}")
 
