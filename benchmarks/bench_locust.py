@@ -33,19 +33,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_stream import stream_server
-from benchmarks.harness import interleave, markdown_table, median, write_results
+from benchmarks.harness import agentrt_cli, interleave, markdown_table, median, write_results
 
 STREAMS = 100
 GOAL = 1.10
-
-
-def _agentrt() -> list[str]:
-    script = Path(sys.executable).parent / "agentrt"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
 
 
 def _case(
@@ -55,7 +49,7 @@ def _case(
 
     def run() -> float:
         cmd = [
-            *_agentrt(), "load", "--no-progress", "--endpoint", endpoint, "--model", "bench",
+            *agentrt_cli(), "load", "--no-progress", "--endpoint", endpoint, "--model", "bench",
             "--prompt", "hi", "--concurrency", str(STREAMS), "--duration", duration,
             "--max-tokens", str(tokens), "--json", "-",
             *(["--locust", "--locust-workers", "1"] if locust else []),

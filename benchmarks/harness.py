@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 __all__ = [
     "RESULTS_DIR",
+    "agentrt_cli",
     "interleave",
     "machine",
     "markdown_table",
@@ -30,6 +32,12 @@ __all__ = [
 RESULTS_DIR = Path(
     os.environ.get("AGENTRT_BENCH_DIR", Path(__file__).resolve().parent.parent / "bench-results")
 )
+
+
+def agentrt_cli() -> list[str]:
+    """The command that runs this environment's ``agentrt`` CLI."""
+    script = Path(sys.executable).parent / "agentrt"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "agentrt"]
 
 
 def interleave(
