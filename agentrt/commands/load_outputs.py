@@ -36,10 +36,11 @@ def check_outputs(args: argparse.Namespace) -> None:
 def report_run(args: argparse.Namespace, plan: Any, result: Any) -> int:
     """Write a finished run's report everywhere asked; the command's exit code."""
     from agentrt.load import report as out
+    from agentrt.load.outputs import write_outputs
 
     report = out.report_of(plan.describe(), result)
     _summary_and_json(args, report)  # --json too
-    out.write_outputs(report, result.records, jsonl=args.records, csv_path=args.csv, html=args.html)
+    write_outputs(report, result.records, jsonl=args.records, csv_path=args.csv, html=args.html)
     interrupted = getattr(args, "interrupts", None)
     aborted = interrupted.exit_code if interrupted is not None else 0
     return aborted or _verdict(report, result.records)

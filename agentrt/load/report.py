@@ -36,7 +36,6 @@ __all__ = [
     "write_csv",
     "write_json",
     "write_jsonl",
-    "write_outputs",
 ]
 
 _LATENCIES = ("ttft", "itl", "tpot", "e2e")
@@ -309,25 +308,3 @@ def report_of(
         partial=result.partial,
         distributed=distributed,
     )
-
-
-def write_outputs(
-    report: dict[str, Any],
-    records: Sequence[RequestRecord],
-    *,
-    json_path: str | None = None,
-    jsonl: str | None = None,
-    csv_path: str | None = None,
-    html: str | None = None,
-) -> None:
-    """Write the report and its records to every file given (``None``: not asked for)."""
-    if json_path:
-        write_json(json_path, report)
-    if jsonl:
-        write_jsonl(jsonl, records)
-    if csv_path:
-        write_csv(csv_path, records)
-    if html:
-        from agentrt.load.html import write_html
-
-        write_html(html, report)

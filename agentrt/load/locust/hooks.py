@@ -203,7 +203,9 @@ def _write_report(environment: Any) -> None:
     )
     options = environment.parsed_options
     paths = {name: getattr(options, f"agentrt_{name}", None) for name in _OUTPUTS}
-    out.write_outputs(
+    from agentrt.load.outputs import write_outputs
+
+    write_outputs(
         report,
         result.records,
         json_path=paths["json"],
