@@ -153,6 +153,12 @@ SLOW = [
     ("titles", "Dr. " * 5000),
     ("lists", "a, b and c, " * 2000),
     ("times", "at 3pm " * 3000),
+    ("street addresses", "12 Elm Street, " * 1500),
+    ("capitals before a street word", "1 " + "Aa " * 7000 + "Road"),
+    ("head counts", "party of 6 and two adults " * 800),
+    ("temperatures", "21°C " * 4000),
+    ("long digit codes", ("123456789012 " * 1600)),
+    ("currency codes in capitals", "EUR GBP " * 2500),
 ]
 
 

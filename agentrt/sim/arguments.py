@@ -30,8 +30,8 @@ from agentrt.sim.fitness import types as _types
 from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.paramwants import chronological, value_for, want
-from agentrt.sim.relevance import enum_mentions, relevant, score_tools
+from agentrt.sim.paramwants import chronological, range_end, value_for, want
+from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
 
 __all__ = [
     "Candidate",
@@ -240,7 +240,10 @@ def _fan_out(
         if first is None:
             return []
         best = _score(first, fan, spec)
-        loose = first.kind in ("path", "email", "url", "date")
+        said_with = _listed(candidates, lowered)  # "track A and B": B as fit as A
+        loose = first.kind in ("path", "email", "url", "date") or (
+            first.kind == "identifier" and len(first.text) >= 10
+        )  # long codes of one kind differ in shape: UPS's 1Z… and USPS's digits
         taken = {
             str(x).lower()
             for k, v in assigned.items()
@@ -254,8 +257,12 @@ def _fan_out(
             and c.text != first.text
             and c.text.lower() not in taken
             and (loose or _shape(c.text) == _shape(first.text))
+            and (first.kind != "identifier" or len(first.text) < 10 or len(c.text) >= 10)
             and _compatible(spec, c, fan)
-            and _score(c, fan, spec) >= max(best - 2.0, 0.0)
+            and (
+                _score(c, fan, spec) >= max(best - 2.0, 0.0)
+                or (id(c) in said_with and id(first) in said_with)
+            )
         ]
         if peers:
             return [
@@ -287,6 +294,11 @@ def _assign(
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     _assign_enums(props, lowered, root, out, sources)
+    for name in required:
+        if name not in out and (members := _resolve(props[name], root).get("enum")):
+            member = enum_partly_meant(members, lowered)
+            if member is not None:
+                out[name], sources[name] = member, "enum"
     assign_flags({n: _resolve(raw, root) for n, raw in props.items()}, lowered, out, sources)
     pairs = []
     has_list = any("array" in _types(_resolve(raw, root)) for raw in props.values())
@@ -314,7 +326,11 @@ def _assign(
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)
     _no_round_trip(out, sources)
-    chronological({n: _resolve(raw, root) for n, raw in props.items()}, out)
+    specs = {n: _resolve(raw, root) for n, raw in props.items()}
+    chronological(specs, out)
+    end = range_end(specs, out, lowered)
+    if end is not None:
+        sources[end] = "date range"
     return out, sources
 
 
@@ -415,11 +431,23 @@ def _word_before(name: str, text: str) -> str | None:
         return None
     # a run of word characters is read from where it starts (a lookbehind), and the word
     # taken is its first part from a lower-case letter on: linear on a 20 KB "a-a-a-…"
-    for m in re.finditer(rf"(?<![\w.-])([\w.-]+)\s+{re.escape(nouns[0])}s?\b", text):
+    noun = nouns[0]
+    for m in re.finditer(rf"(?<![\w.-])([\w.-]+)\s+{re.escape(noun)}s?\b", text):
         word = _LOWER_START.search(m.group(1))
         if word and word.group(0) not in _STOP_BEFORE:
-            return word.group(0)
+            # a place or part of a building is named with its noun: "the living room", "the
+            # front door"; a named group without it: "the shop namespace"
+            return f"{word.group(0)} {noun}" if noun in _COMPOUND_HEADS else word.group(0)
+    if noun in _COMPOUND_HEADS:
+        whole = re.search(rf"\b([a-z]{{3,}}{re.escape(noun)})\b", text)  # "the bedroom"
+        if whole:
+            return whole.group(1)
     return None
+
+
+_COMPOUND_HEADS = words(
+    "room door gate window garden yard zone area floor hall office desk dock bay lot"
+)
 
 
 _LOWER_START = re.compile(r"(?:^|(?<=[.-]))[a-z][\w.-]*$")

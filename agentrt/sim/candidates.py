@@ -1,7 +1,8 @@
 """Candidate values in a user's text, as the simulated model sees them.
 
 Quoted phrases, e-mail addresses, URLs, ISO dates, identifiers (codes such as
-``AB-123``, ``snake_case`` names), numbers, and proper nouns: capitalised
+``AB-123``, ``snake_case`` names), numbers, head counts, temperatures and street
+addresses (:mod:`agentrt.sim.measures`), and proper nouns: capitalised
 words that do not merely start a sentence. Each candidate keeps the content
 words just around it, which :mod:`agentrt.sim.arguments` matches against a
 parameter's name and description.
@@ -18,6 +19,7 @@ from typing import Literal
 
 from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
 from agentrt.sim.lexicon import stem
+from agentrt.sim.measures import find_addresses, find_headcounts, find_temperatures
 from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions, known_name
 
 __all__ = [
@@ -39,6 +41,9 @@ Kind = Literal[
     "datetime",
     "time",
     "duration",
+    "headcount",
+    "temperature",
+    "address",
     "currency",
     "filetype",
     "identifier",
@@ -105,13 +110,14 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|\b[A-Z]+\d+[A-Z0-9]*\b|\b[A-Za-z]+_[A-Za-z0-9_]+\b"
             r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
             r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
-            r"|\b[A-Z]{2,3} \d{2,5}\b(?![\w-])"  # a code written with a space: LH 1172
+            r"|\b[A-Z]{2,4} \d{2,5}\b(?![\w-])"  # a code written with a space: LH 1172, CHEM 201
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
 )
+_LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{12,40}(?![\w.,-])")
 _ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
 _COUNTED = re.compile(r"(?<![\w.-])(\d{1,4})-[a-z]{3,}s?\b(?!-)")
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|du|la|le|van|von|der))*\b")
@@ -219,18 +225,26 @@ def _times_before(text: str, found: list[Candidate], i: int) -> list[Candidate]:
 
 def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
     """Values written in words: dates, clock times, lengths of time, currencies, numbers."""
+    for f in find_addresses(text):  # before dates and numbers: "14 Larch Row" is one value
+        add("address", f.start, f.end, f.value)
     for f in find_dates(text):
         add("date", f.start, f.end, f.value)
     for f in find_times(text):
         add("time", f.start, f.end, f.value)
     for f in find_durations(text):
         add("duration", f.start, f.end, f.value)
+    for f in find_headcounts(text):
+        add("headcount", f.start, f.end, f.value)
+    for f in find_temperatures(text):
+        add("temperature", f.start, f.end, f.value)
     for start, end, code in currency_mentions(text):
         add("currency", start, end, code)
     for start, end, ext in file_type_mentions(text):
         add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
+    for m in _LONG_DIGITS.finditer(text):  # a tracking or account number: a code, no amount
+        add("identifier", m.start(), m.end(), m.group(0))
     for m in _ZERO_LED.finditer(text):  # "case 00419": a leading zero makes a code, no number
         add("identifier", m.start(), m.end(), m.group(0))
     for m in _COUNTED.finditer(text):  # "a 2-bedroom flat": 2, of bedrooms

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, stems, words
-from agentrt.sim.lexicon import concepts, concepts_of
+from agentrt.sim.lexicon import concepts, concepts_of, stem
 from agentrt.sim.paramwants import fits, want
 
 __all__ = [
@@ -94,7 +94,7 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
     if cand.kind in ("date", "number", "email", "url") and free_text(name, spec):
         return False  # a title or a message body is prose, not a date or a number
     if ID_WORDS & stems(name) and (
-        cand.kind in ("email", "url", "date")
+        cand.kind in ("email", "url", "date", "address", "temperature", "headcount")
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
     ):
         return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
@@ -104,6 +104,8 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
     ):
         return False  # an id has digits and some length: "heads-up", "Q3" are no ids
+    if ID_WORDS & stems(name) and _names_another(name, cand.before):
+        return False  # "order 66120" is no shipment id
     if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
         return False  # a folder parameter takes no file ("notes/todo.txt")
     kinds = types(spec)
@@ -112,6 +114,28 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
     if kinds & {"number"} and cand.kind == "number":
         return True
     return bool(kinds & {"string"})
+
+
+_RECORDS = frozenset(
+    stems(
+        "order invoice ticket case account customer shipment booking reservation employee patient "
+        "policy claim incident issue build job listing product item user flight card transaction "
+        "payment subscription contract lead deal project task parcel package student course"
+    )
+)
+
+
+def _names_another(name: str, before: str) -> bool:
+    """Whether the word before a value names a kind of record other than ``name``'s
+    (``shipment_id`` and "order 66120")."""
+    if not before.isalpha():
+        return False
+    said = {stem(before)} & _RECORDS
+    return (
+        bool(said)
+        and not said & (stems(name) | concepts(name))
+        and not set(concepts_of(before)) & concepts(name)
+    )
 
 
 def convert(spec: Mapping[str, Any], text: str) -> Any:
@@ -147,6 +171,24 @@ def _role(name: str, cand: Candidate) -> float:
     if role & _TARGET_ROLE:
         return 2.0 if target else (-1.0 if source else 0.0)
     return 0.0
+
+
+_PARTY_WORDS = frozenset(stems("attendee attendees participant invitee guest member people with"))
+_COMPANY_WORDS = frozenset(
+    stems("company organization organisation org employer business firm vendor supplier merchant")
+)
+_CORPORATE = re.compile(
+    r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Co|Company|Labs?|Systems|Group|Technologies|Tech"
+    r"|Solutions|Bank|Partners|Holdings|Industries|Robotics|Software|Logistics|Ventures|Studios?"
+    r"|Consulting|Capital|Media|Networks|Foods|Motors|AG|SA|plc|BV|AB|Pty)\b\.?$"
+)
+
+
+def _company(cand: Candidate) -> float:
+    """How much a proper name looks like a company's: a corporate word ends it ("Volta
+    Grid Ltd", "Fujiwara Robotics"), or it follows "from"/"at" ("Ken from Acme")."""
+    bonus = 2.0 if _CORPORATE.search(cand.text) else 0.0
+    return bonus + (1.5 if cand.before in ("from", "at", "with") else 0.0)
 
 
 def shape(text: str) -> str:
@@ -200,6 +242,10 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 3.0
     if words & _NAME_WORDS and cand.kind == "proper":
         score += 1.5
+    if words & _PARTY_WORDS and cand.kind == "proper" and cand.before in ("with", "and"):
+        score += 1.5  # "a sync with Priya": who takes part
+    if words & _COMPANY_WORDS and cand.kind == "proper":
+        score += _company(cand)
     if cand.kind == "quoted":
         score += 0.5
     wanted = want(name, spec)

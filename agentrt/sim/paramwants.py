@@ -12,6 +12,7 @@ hours as 120 minutes, "Lisbon" as ``LIS`` where an IATA code is asked for).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -19,7 +20,7 @@ from typing import Any
 
 from agentrt.sim.worldknowledge import lookup
 
-__all__ = ["chronological", "fits", "hint", "value_for", "want"]
+__all__ = ["chronological", "fits", "hint", "range_end", "value_for", "want"]
 
 _DATE_NAMES = re.compile(
     r"(^|_)(date|day|dob|birthday|check_?in|check_?out|arrival|checkin|checkout)(_|$)|date$"
@@ -27,6 +28,13 @@ _DATE_NAMES = re.compile(
 _TIME_NAMES = re.compile(r"(^|_)(time|hour)(_|$)")
 _MOMENT_NAMES = re.compile(r"^(start|end|starts_at|ends_at|start_at|end_at|when|due|deadline)$")
 _UNIT_NAMES = re.compile(r"(minutes?|mins|seconds?|secs|hours|days|weeks)")
+_TEMPERATURE_WORDS = r"\b(?:temperature|temp|celsius|fahrenheit|setpoint|degrees)\b|°"
+_PEOPLE_WORDS = (
+    r"\b(?:adults?|people|persons?|guests?|passengers?|travell?ers?|diners?|pax|party|"
+    r"attendees?|participants?|headcount|occupants?|covers|visitors?)\b"
+)
+_ADDRESS_NAMES = re.compile(r"(^|_)(address|street|addr|street_address)(_|$)")
+_NOT_POSTAL = re.compile(r"e-?mail|\bip\b|\bmac\b|url|web|wallet|memory|hex", re.I)
 _UNIT_MINUTES = {"min": 1.0, "sec": 1 / 60, "hou": 60.0, "day": 1440.0, "wee": 10080.0}
 
 
@@ -39,7 +47,8 @@ def hint(name: str, spec: Mapping[str, Any]) -> str:
 
 
 def want(name: str, spec: Mapping[str, Any]) -> str:
-    """``datetime``, ``date``, ``month``, ``time``, ``minutes:<unit>``, ``currency`` or ``""``."""
+    """``datetime``, ``date``, ``month``, ``time``, ``minutes:<unit>``, ``currency``,
+    ``filetype``, ``temperature``, ``headcount``, ``address`` or ``""``."""
     if "enum" in spec:
         return ""
     kind = spec.get("type", "string")
@@ -58,6 +67,13 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
     lname = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
     text = hint(name, spec)
     numeric = bool({"integer", "number"} & set(types))
+    spaced = f" {lname.replace('_', ' ')} {title} {description} ".lower()
+    if re.search(_TEMPERATURE_WORDS, spaced):
+        return "temperature"
+    if numeric and re.search(_PEOPLE_WORDS, spaced):
+        return "headcount"
+    if not numeric and _ADDRESS_NAMES.search(lname) and not _NOT_POSTAL.search(text):
+        return "address"
     if numeric:
         m = _UNIT_NAMES.search(lname)
         return f"minutes:{m.group(1)[:3]}" if m else ""
@@ -87,6 +103,9 @@ _KIND_FOR = {
     "time": ("time",),
     "currency": ("currency",),
     "filetype": ("filetype",),
+    "headcount": ("headcount", "number"),
+    "temperature": ("temperature", "number"),
+    "address": ("address", "proper", "quoted"),
 }
 
 
@@ -96,7 +115,7 @@ def fits(wanted: str, kind: str) -> bool | None:
         return kind in ("duration", "number")
     if wanted in _KIND_FOR:
         return kind in _KIND_FOR[wanted]
-    if kind in ("datetime", "time", "duration", "currency", "filetype"):
+    if kind in ("datetime", "time", "duration", "currency", "filetype", "headcount", "temperature"):
         return False  # these only fill parameters that ask for them
     return None
 
@@ -131,3 +150,39 @@ def chronological(specs: Mapping[str, Mapping[str, Any]], out: dict[str, Any]) -
     values = sorted(out[n] for n in names)
     for n, v in zip(names, values, strict=True):
         out[n] = v
+
+
+_STAY = re.compile(
+    r"\b(?:for\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|fourteen|a)\s+(?P<unit>nights?|days?|weeks?)\b",
+    re.I,
+)
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_SMALL |= {"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14}
+_END_NAMES = re.compile(r"(^|_)(end|check_?out|checkout|return|until|to|last|departure)(_|$)")
+
+
+def range_end(specs: Mapping[str, Mapping[str, Any]], out: dict[str, Any], text: str) -> str | None:
+    """The end of a range the message gives as a start and a length ("3 nights starting
+    June 2": check-out June 5), put in the one empty end-date parameter; returns its name.
+    ``specs`` maps each parameter to its resolved schema."""
+    dated = [n for n, spec in specs.items() if want(n, spec) == "date"]
+    starts = [n for n in dated if n in out and isinstance(out[n], str)]
+    ends = [n for n in dated if n not in out and _END_NAMES.search(n.lower())]
+    m = _STAY.search(text)
+    if (
+        len(starts) != 1
+        or len(ends) != 1
+        or m is None
+        or dated.index(ends[0]) < dated.index(starts[0])
+    ):
+        return None
+    n = m.group("n").lower()
+    count = int(n) if n.isdigit() else _SMALL[n]
+    days = count * (7 if m.group("unit").lower().startswith("week") else 1)
+    try:
+        start = dt.date.fromisoformat(out[starts[0]][:10])
+    except ValueError:
+        return None
+    out[ends[0]] = (start + dt.timedelta(days=days)).isoformat()
+    return ends[0]

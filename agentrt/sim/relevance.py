@@ -25,6 +25,7 @@ __all__ = [
     "ToolScore",
     "enum_mentioned",
     "enum_mentions",
+    "enum_partly_meant",
     "relevant",
     "score_tools",
     "vocabulary",
@@ -142,6 +143,28 @@ def _meant(members: list[Any], rest: list[Any], lowered: str) -> list[tuple[int,
             if at:
                 out.append((min(at), member))
     return out
+
+
+def enum_partly_meant(members: Any, lowered: str) -> Any:
+    """The one member of a required enum whose distinctive words the message partly says
+    ("a size too small": ``wrong_size``), when no member is named whole; else None.
+
+    Only a member that alone has a word said is taken: two members each with a word said
+    tell nothing apart."""
+    if not isinstance(members, list) or not members:
+        return None
+    tokens = _tokens(lowered)
+    seen: dict[str, int] = {}
+    for m in members:
+        for w in set(_words(m)):
+            seen[w] = seen.get(w, 0) + 1
+    hits = []
+    for member in members:
+        distinctive = [w for w in _words(member) if seen[w] == 1 and w not in STOP]
+        said = [w for w in distinctive if any(cs & set(concepts_of(w)) for _, cs in tokens)]
+        if said:
+            hits.append(member)
+    return hits[0] if len(hits) == 1 else None
 
 
 @lru_cache(maxsize=64)

@@ -28,7 +28,7 @@ from typing import Any
 from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
 from agentrt.sim.jsonfill import normalize_key
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.relevance import ToolScore, relevant, score_tools
+from agentrt.sim.relevance import RELEVANT, ToolScore, relevant, score_tools
 
 __all__ = ["Decision", "History", "Planned", "canonical", "flat_fields", "plan_calls"]
 
@@ -141,7 +141,20 @@ def plan_calls(
         s if clear else _with_values(s, t, fills[i])
         for i, (s, t) in enumerate(zip(worded, tools, strict=True))
     ]
+    scores = [_with_typed(s, fills[i]) for i, s in enumerate(scores)]
     chosen = set(relevant(scores))
+    if clear:
+        scores = _unclaimed(scores, chosen, fills)
+        chosen = set(relevant(scores))
+    if history.follow_up:  # a result unlocked a tool the message asks of ("the refund")
+        chosen |= {
+            i
+            for i, s in enumerate(scores)
+            if s.score >= RELEVANT
+            and not s.acts  # a look-up; an action waits to be asked
+            and not fills[i].missing
+            and "result" in fills[i].sources.values()
+        }
     if _ADVICE.search(text) and not any(c.kind != "proper" for c in candidates):
         # asked for advice, naming no record: the model answers; only a help tool fits
         chosen = {i for i in chosen if "knowledge" in scores[i].matched or scores[i].told}
@@ -208,6 +221,9 @@ _VALUE_SOURCES = (
     "duration",
     "currency",
     "filetype",
+    "headcount",
+    "temperature",
+    "address",
     "known",
     "enum",
 )
@@ -258,6 +274,59 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
     # each specific value is a match of its own: two currencies ask for a conversion
     seen = ("values",) * min(specific, 2)
     return replace(score, score=round(score.score + bonus, 3), matched=(*score.matched, *seen))
+
+
+_CODES = ("identifier", "path", "email", "url")
+
+
+def _unclaimed(
+    scores: list[ToolScore], chosen: set[int], fills: Mapping[int, Filled]
+) -> list[ToolScore]:
+    """Scores with 1 more for a tool a word of the message names (score ≥ 1) whose code
+    (an id, path, address) no chosen tool takes: "…over 30 years? And the asking price on
+    LST-3307?" asks a second question of the tool that takes LST-3307."""
+    claimed = {
+        str(v)
+        for i in chosen
+        for call in fills[i].calls
+        for v in call.values()
+        if isinstance(v, (str, int))
+    }
+    out = list(scores)
+    for i, s in enumerate(scores):
+        if i in chosen or fills[i].missing:
+            continue
+        said = [
+            (v.split(" ")[0], v[v.index(" ") + 2 : -1])
+            for v in fills[i].sources.values()
+            if v.split(" ")[0] in _VALUE_SOURCES and " '" in v
+        ]
+        if any(value in claimed for _, value in said):
+            continue  # a value the chosen tools take was asked of them
+        codes = sum(1 for kind, _ in said if kind in _CODES)
+        if (codes and s.score >= 1.0) or len(said) >= 2:
+            bonus = float(max(len(said), 1))
+            seen = ("values",) * min(len(said), 2)  # each value a match of its own
+            out[i] = replace(s, score=round(s.score + bonus, 3), matched=(*s.matched, *seen))
+    return out
+
+
+_TYPED = ("address", "temperature")
+
+
+def _with_typed(score: ToolScore, filled: Filled) -> ToolScore:
+    """``score`` plus 1 for each parameter a value of the very kind it asks for fills (a
+    street address for ``new_address``, "21 degrees" for ``temperature_c``): a message
+    giving a new address or a temperature asks for the tool that takes one."""
+    typed = [k for k, v in filled.sources.items() if v.split(" ")[0] in _TYPED]
+    if not typed:
+        return score
+    return replace(
+        score,
+        score=round(score.score + len(typed), 3),
+        matched=(*score.matched, *(f"value:{k}" for k in typed)),
+        asked=True,
+    )
 
 
 def _decision(

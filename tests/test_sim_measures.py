@@ -1,0 +1,242 @@
+"""Values whose words say what they measure, and the tool choices they make (issue 23).
+
+Head counts ("two adults", "just me"), temperatures ("22°C"), street addresses, a
+stay's end from its length, enum members said in part, company names, long digit
+codes, a record noun that names another record, and a second question asked of a
+tool by its code. Each scenario is our own, written for its mechanism, in words no
+corpus uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agentrt.sim.measures import find_addresses, find_headcounts, find_temperatures
+from agentrt.sim.scenarios import grade, run_scenario
+
+S = {"type": "string"}
+DAY = {"type": "string", "description": "YYYY-MM-DD"}
+
+
+def _tool(name: str, description: str, props: dict[str, Any], result: Any = None) -> dict[str, Any]:
+    tool: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "parameters": {"type": "object", "properties": props, "required": list(props)},
+    }
+    if result is not None:
+        tool["result"] = result
+    return tool
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("two adults and one child", ["2"]),
+        ("a party of 6 at 8pm", ["6"]),
+        ("table for four at 7:30", ["4"]),
+        ("it's just me this time", ["1"]),
+        ("the two of us", ["2"]),
+        ("me and my sister", []),  # not a word the reader knows: no guess
+        ("a couple of guests", ["2"]),
+        ("for 3 nights", []),
+        ("page 4 of the report", []),
+    ],
+)
+def test_head_counts_are_read_from_their_words(text: str, counts: list[str]) -> None:
+    assert [f.value for f in find_headcounts(text)] == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("warm it to 22°C", ["22"]),
+        ("set 68 °F", ["68"]),
+        ("keep it at 19.5 degrees celsius", ["19.5"]),
+        ("turn it down to -4 degrees", ["-4"]),
+        ("room 22 on floor 3", []),
+    ],
+)
+def test_temperatures_are_read_with_their_unit(text: str, values: list[str]) -> None:
+    assert [f.value for f in find_temperatures(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("deliver to 35 Mill Road, Cambridge please", ["35 Mill Road, Cambridge"]),
+        ("the flat at 7 Quay Street on June 4", ["7 Quay Street"]),
+        ("visit 14 Elm Grove, March 3", ["14 Elm Grove"]),  # a month after the comma is a date
+        ("221B Baker Street", ["221B Baker Street"]),
+        ("order 35 mill road", []),  # no capitals: no address
+        ("3 Road", ["3 Road"]),
+    ],
+)
+def test_street_addresses_are_read_whole(text: str, values: list[str]) -> None:
+    assert [f.value for f in find_addresses(text)] == values
+
+
+COMPLAINT = _tool(
+    "log_complaint",
+    "Log a complaint about an order.",
+    {"order_id": S, "issue": {"type": "string", "enum": ["late_delivery", "broken_item", "other"]}},
+)
+TABLE = _tool(
+    "reserve_table",
+    "Reserve a table at a restaurant.",
+    {"restaurant": S, "date": DAY, "party_size": {"type": "integer"}},
+)
+HEATING = _tool(
+    "set_heating",
+    "Change the heating of one room.",
+    {"room": S, "target_celsius": {"type": "number", "description": "Temperature in °C"}},
+)
+LIGHTS = _tool("switch_lights", "Turn the lights of a room on or off.", {"room": S})
+ADDRESS = _tool(
+    "update_shipping_address",
+    "Change where an order is delivered.",
+    {"order_id": S, "address": {"type": "string", "description": "Street address"}},
+)
+ORDER = _tool("get_order", "Show an order's status.", {"order_id": S})
+CAR = _tool(
+    "rent_car",
+    "Rent a car in a city for a span of days.",
+    {"city": S, "start_date": DAY, "end_date": DAY},
+)
+CONTACT = _tool(
+    "create_contact",
+    "Add a contact to the address book.",
+    {"name": S, "company": S, "email": {"type": "string", "format": "email"}},
+)
+PACKAGE = _tool("track_package", "Where a package is now.", {"tracking_id": S})
+REFUND_FOR = _tool(
+    "find_refund_for_order",
+    "Find the refund opened for an order.",
+    {"order_id": S},
+    result={"refund_id": "RF-77", "state": "open"},
+)
+REFUND = _tool("check_refund", "Status of a refund by its refund id.", {"refund_id": S})
+CONVERT = _tool(
+    "convert_currency",
+    "Convert an amount between currencies.",
+    {
+        "amount": {"type": "number"},
+        "from_currency": {"type": "string", "description": "ISO 4217 code"},
+        "to_currency": {"type": "string", "description": "ISO 4217 code"},
+    },
+)
+INVOICE = _tool(
+    "get_invoice", "Show an invoice: amount, due date, whether it is paid.", {"invoice_id": S}
+)
+
+CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
+    (
+        "enum member said in part",
+        {"prompt": "Order 5521 came with the lid broken.", "tools": [COMPLAINT, ORDER]},
+        [{"name": "log_complaint", "args": {"order_id": "5521", "issue": "broken_item"}}],
+    ),
+    (
+        "head count",
+        {"prompt": "Reserve Casa Verde for 5 March 2027, just me.", "tools": [TABLE]},
+        [
+            {
+                "name": "reserve_table",
+                "args": {"restaurant": "Casa Verde", "date": "2027-03-05", "party_size": 1},
+            }
+        ],
+    ),
+    (
+        "temperature and a room named with its noun",
+        {"prompt": "set the guest room to 22 degrees", "tools": [HEATING, LIGHTS]},
+        [{"name": "set_heating", "args": {"room": "guest room", "target_celsius": 22}}],
+    ),
+    (
+        "street address",
+        {"prompt": "please send order 7781 to 35 Mill Road, Cambridge", "tools": [ADDRESS, ORDER]},
+        [
+            {
+                "name": "update_shipping_address",
+                "args": {"order_id": "7781", "address": "35 Mill Road, Cambridge"},
+            }
+        ],
+    ),
+    (
+        "a span's end from its length",
+        {"prompt": "I need a car in Denver for 5 days starting 12 July 2027.", "tools": [CAR]},
+        [
+            {
+                "name": "rent_car",
+                "args": {"city": "Denver", "start_date": "2027-07-12", "end_date": "2027-07-17"},
+            }
+        ],
+    ),
+    (
+        "company after from",
+        {"prompt": "add Mei Tan from Harbor Analytics, mei@harbor.io", "tools": [CONTACT]},
+        [
+            {
+                "name": "create_contact",
+                "args": {
+                    "name": "Mei Tan",
+                    "company": "Harbor Analytics",
+                    "email": "mei@harbor.io",
+                },
+            }
+        ],
+    ),
+    (
+        "long digit codes listed",
+        {"prompt": "where are 123456789012345 and 1Z77AB0012345678?", "tools": [PACKAGE]},
+        [
+            {"name": "track_package", "args": {"tracking_id": "123456789012345"}},
+            {"name": "track_package", "args": {"tracking_id": "1Z77AB0012345678"}},
+        ],
+    ),
+    (
+        "a record noun naming another record",
+        {"prompt": "any news on the refund for order 90812?", "tools": [REFUND_FOR, REFUND]},
+        [
+            {"name": "find_refund_for_order", "args": {"order_id": "90812"}},
+            {
+                "name": "check_refund",
+                "args": {"refund_id": "RF-77"},
+                "after": "find_refund_for_order",
+            },
+        ],
+    ),
+    (
+        "a second question asked by code",
+        {
+            "prompt": "How much is 300 EUR in USD? And what about invoice INV-2291, is it paid?",
+            "tools": [CONVERT, INVOICE],
+        },
+        [
+            {
+                "name": "convert_currency",
+                "args": {"amount": 300, "from_currency": "EUR", "to_currency": "USD"},
+            },
+            {"name": "get_invoice", "args": {"invoice_id": "INV-2291"}},
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
+def test_measured_values_make_the_calls(
+    rule: str, scenario: dict[str, Any], expect: list[dict[str, Any]]
+) -> None:
+    made = run_scenario(scenario)
+    assert grade(expect, made) is None, (rule, [(m.name, dict(m.args)) for m in made])
+
+
+def test_a_temperature_fills_no_room_and_a_head_count_no_page_size() -> None:
+    lister = _tool(
+        "list_rooms",
+        "List the rooms of a floor.",
+        {"floor": S, "page_size": {"type": "integer"}},
+    )
+    made = run_scenario({"prompt": "list the rooms on floor 2 warmer than 18°C", "tools": [lister]})
+    assert [m.args["floor"] for m in made] == ["2"]
+    assert all(m.args.get("page_size") != 18 for m in made)
