@@ -222,6 +222,99 @@ CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = [
     ),
 ]
 
+METRIC = _tool(
+    "metric_series",
+    "A metric of a service over a window.",
+    {"service": S, "window": {"type": "string", "enum": ["5m", "1h", "12h", "7d"]}},
+)
+DELIVERY = _tool(
+    "estimate_delivery",
+    "Estimated delivery days to a destination postal area.",
+    {"zip_code": S},
+)
+FIND_GEAR = _tool(
+    "find_gear",
+    "Find gear in the catalogue; optional budget ceiling.",
+    {"keywords": S, "max_budget": {"type": "number", "description": "Highest price in USD"}},
+)
+PUT_IN_CART = _tool(
+    "put_in_cart",
+    "Put a catalogue item into the cart.",
+    {"item_id": S, "quantity": {"type": "integer"}},
+)
+FIND_DOC = _tool(
+    "find_document",
+    "Find a document by its file name; gives its document id.",
+    {"file_name": S},
+    result={"document_id": "d_901", "name": "budget-2027.xlsx"},
+)
+LOCK_DOC = _tool("lock_document", "Lock a document against edits.", {"document_id": S})
+RESOLVE = _tool("resolve_host", "Resolve a host name's DNS records.", {"host": S})
+PING = _tool("ping_url", "Ping a URL and report the status code.", {"url": S})
+TRAIN = _tool(
+    "find_trains",
+    "Find trains between two stations on a day.",
+    {"from_station": S, "to_station": S, "day": DAY},
+)
+
+CASES += [
+    (
+        "a length of time names a short enum member",
+        {"prompt": "show me checkout-api over the last 12 hours", "tools": [METRIC]},
+        [{"name": "metric_series", "args": {"service": "checkout-api", "window": "12h"}}],
+    ),
+    (
+        "a postal code, not a promotion code",
+        {
+            "prompt": "I have WINTER24 to use; how long does shipping to 75008 take?",
+            "tools": [DELIVERY],
+        },
+        [{"name": "estimate_delivery", "args": {"zip_code": "75008"}}],
+    ),
+    (
+        "a sum of money is a ceiling, not a quantity or an id",
+        {
+            "prompt": "look for gear: 2 pairs of trail shoes below $120",
+            "tools": [FIND_GEAR, PUT_IN_CART],
+        },
+        [{"name": "find_gear", "args": {"max_budget": 120}}],
+    ),
+    (
+        "a file name is no id: look it up first",
+        {"prompt": "lock budget-2027.xlsx please", "tools": [FIND_DOC, LOCK_DOC]},
+        [
+            {"name": "find_document", "args": {"file_name": "budget-2027.xlsx"}},
+            {"name": "lock_document", "args": {"document_id": "d_901"}, "after": "find_document"},
+        ],
+    ),
+    (
+        "a host is bare, a URL has its scheme",
+        {
+            "prompt": "does shop.example.org resolve, and is https://shop.example.org/status up?",
+            "tools": [RESOLVE, PING],
+        },
+        [
+            {"name": "resolve_host", "args": {"host": "shop.example.org"}},
+            {"name": "ping_url", "args": {"url": "https://shop.example.org/status"}},
+        ],
+    ),
+    (
+        "a place after 'to' is where one goes",
+        {"prompt": "trains to Ghent from Bruges on 9 May 2027", "tools": [TRAIN]},
+        [
+            {
+                "name": "find_trains",
+                "args": {"from_station": "Bruges", "to_station": "Ghent", "day": "2027-05-09"},
+            }
+        ],
+    ),
+    (
+        "two values missing: the model asks",
+        {"prompt": "I need a train to Ghent.", "tools": [TRAIN]},
+        [],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

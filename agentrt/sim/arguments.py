@@ -258,6 +258,7 @@ def _fan_out(
             and c.text.lower() not in taken
             and (loose or _shape(c.text) == _shape(first.text))
             and (first.kind != "identifier" or len(first.text) < 10 or len(c.text) >= 10)
+            and (first.kind != "url" or ("://" in c.text) == ("://" in first.text))
             and _compatible(spec, c, fan)
             and (
                 _score(c, fan, spec) >= max(best - 2.0, 0.0)
@@ -321,7 +322,8 @@ def _assign(
             spec = spec_of(props[name], root)
             value = value_for(want(name, spec), cand.kind, cand.text, name, spec)
             out[name] = _convert(spec, value)
-            kind = "known" if cand.kind == "proper" and value != cand.text else cand.kind
+            kind: str = "known" if cand.kind == "proper" and value != cand.text else cand.kind
+            kind = "money" if cand.money else kind
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
     _assign_lists(props, required, candidates, root, out, sources, used)

@@ -117,6 +117,7 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
 )
+_POSTCODES = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)\b")
 _LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{12,40}(?![\w.,-])")
 _ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
 _COUNTED = re.compile(r"(?<![\w.-])(\d{1,4})-[a-z]{3,}s?\b(?!-)")
@@ -134,6 +135,7 @@ class Candidate:
     start: int
     context: frozenset[str]
     before: str = ""  # the word just before the value, lower case (role: "250 dollars", "in euros")
+    money: bool = False  # a number written with its currency ("$60", "60 bucks", "EUR 300")
 
 
 @lru_cache(maxsize=4096)
@@ -156,6 +158,11 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
     taken: list[tuple[int, int]] = []
     found: list[Candidate] = []
     context = _Context(text)
+    currencies = currency_mentions(text)
+    glued = {end for _, end, _ in currencies} | {
+        _skip_space(text, end) for _, end, _ in currencies
+    }  # "$60", "USD 60"
+    followed = {start for start, _, _ in currencies}  # "60 bucks"
 
     def add(kind: Kind, start: int, end: int, value: str) -> None:
         # a real message never holds this many values; the bound keeps a 20 KB "USD USD …"
@@ -170,6 +177,7 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 start=start,
                 context=context.around(start, end),
                 before=_before(text, start),
+                money=kind == "number" and (start in glued or _skip_space(text, end) in followed),
             )
         )
 
@@ -243,6 +251,8 @@ def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
         add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
+    for m in _POSTCODES.finditer(text):  # "SW1A 1AA": one code with its space
+        add("identifier", m.start(), m.end(), m.group(0))
     for m in _LONG_DIGITS.finditer(text):  # a tracking or account number: a code, no amount
         add("identifier", m.start(), m.end(), m.group(0))
     for m in _ZERO_LED.finditer(text):  # "case 00419": a leading zero makes a code, no number
@@ -274,6 +284,8 @@ def _date_times(text: str, found: list[Candidate]) -> list[Candidate]:
 def _before(text: str, start: int) -> str:
     # walked back from ``start`` (no search over all of text[:start]): linear per message
     end = _skip_space_back(text, start)
+    while end > 0 and text[end - 1] in "$€£¥₹":  # "below $120": the word before the sum
+        end = _skip_space_back(text, end - 1)
     begin, floor = end, max(0, end - _MAX_BEFORE)
     while begin > floor and (text[begin - 1].isalnum() or text[begin - 1] in "_.,"):
         begin -= 1
@@ -286,6 +298,12 @@ _MAX_BEFORE = 200  # a role word ("dollars", "in") is short; a longer run is no 
 def _skip_space_back(text: str, i: int) -> int:
     while i > 0 and text[i - 1].isspace():
         i -= 1
+    return i
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
     return i
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from agentrt.sim.candidates import Candidate, stems, words
 from agentrt.sim.lexicon import concepts, concepts_of, stem
-from agentrt.sim.paramwants import fits, want
+from agentrt.sim.paramwants import fits, fits_text, want
 
 __all__ = [
     "ID_WORDS",
@@ -33,6 +33,7 @@ __all__ = [
 ID_WORDS = frozenset(
     stems("id code sku ref reference number no key identifier ticket order") | {"no", "id"}
 )
+_ID_TAIL = re.compile(r"(?:^|_|(?<=[a-z]))(?:id|ids|Id|ID)$")
 _FOLDER_WORDS = frozenset(stems("folder directory dir"))
 _FILE_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _LIMIT_WORDS = frozenset(stems("limit max count top size"))
@@ -88,9 +89,10 @@ def types(spec: Mapping[str, Any]) -> set[str]:
 def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
     if "enum" in spec or "const" in spec:
         return False
-    rule = fits(want(name, spec), cand.kind)
+    wanted = want(name, spec)
+    rule = fits(wanted, cand.kind)
     if rule is not None:
-        return rule
+        return rule and fits_text(wanted, cand.text)
     if cand.kind in ("date", "number", "email", "url") and free_text(name, spec):
         return False  # a title or a message body is prose, not a date or a number
     if ID_WORDS & stems(name) and (
@@ -104,6 +106,10 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         and (not re.search(r"\d", cand.text) or len(cand.text) < 4)
     ):
         return False  # an id has digits and some length: "heads-up", "Q3" are no ids
+    if cand.kind == "path" and _ID_TAIL.search(name):
+        return False  # a file's name is no file id: a look-up gives the id
+    if cand.money and (ID_WORDS & stems(name) or _COUNT_WORDS & stems(name)):
+        return False  # "60 bucks" is neither a product id nor a quantity
     if ID_WORDS & stems(name) and _names_another(name, cand.before):
         return False  # "order 66120" is no shipment id
     if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
@@ -160,7 +166,10 @@ _TARGET_ROLE = words("to target destination quote into")
 
 def _role(name: str, cand: Candidate) -> float:
     """A currency right after an amount is the one converted from ("250 dollars"), one
-    after "to"/"in"/"into" the one converted to ("in euros")."""
+    after "to"/"in"/"into" the one converted to ("in euros"); a place after "to" is where
+    one goes, after "from" where one leaves."""
+    if cand.kind in ("proper", "address"):
+        return _place_role(name, cand)
     if cand.kind != "currency":
         return 0.0
     role = set(re.split(r"[^a-z]+", name.lower()))
@@ -189,6 +198,43 @@ def _company(cand: Candidate) -> float:
     Grid Ltd", "Fujiwara Robotics"), or it follows "from"/"at" ("Ken from Acme")."""
     bonus = 2.0 if _CORPORATE.search(cand.text) else 0.0
     return bonus + (1.5 if cand.before in ("from", "at", "with") else 0.0)
+
+
+_GOING = words("to destination dest arrival arrive into target")
+_LEAVING = words("from origin source departure depart start")
+
+
+_MONEY_WORDS = frozenset(
+    stems("price cost amount budget fee total salary rent payment spend value fare charge")
+)
+_COUNT_WORDS = frozenset(stems("quantity qty count units number items copies seats nights"))
+_UPPER = words("under below than upto max maximum within cheaper less")
+_LOWER = words("over above least min minimum more")
+
+
+def _money(name: str, words: frozenset[str], cand: Candidate) -> float:
+    """A sum of money fills a price, not a count; "under 60 bucks" a maximum."""
+    if words & _COUNT_WORDS and not words & _MONEY_WORDS:
+        return -4.0
+    score = 2.0 if words & _MONEY_WORDS else 0.0
+    bound = set(re.split(r"[^a-z]+", name.lower()))
+    if cand.before in _UPPER or cand.before == "to":
+        score += 1.5 if bound & {"max", "maximum", "upper", "budget"} else 0.0
+    if cand.before in _LOWER:
+        score += 1.5 if bound & {"min", "minimum", "lower"} else 0.0
+    return score
+
+
+def _place_role(name: str, cand: Candidate) -> float:
+    role = set(re.split(r"[^a-z]+", name.lower()))
+    if cand.before not in ("to", "from", "into"):
+        return 0.0
+    going = cand.before != "from"
+    if role & _GOING:
+        return 2.0 if going else -2.0
+    if role & _LEAVING:
+        return -2.0 if going else 2.0
+    return 0.0
 
 
 def shape(text: str) -> str:
@@ -239,7 +285,9 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     if words & _PATH_WORDS and cand.kind == "path":
         score += 3.0
     if words & _HOST_WORDS and cand.kind == "url":
-        score += 3.0
+        score += 2.0 if "://" in cand.text else 3.0  # a host name is bare
+    elif words & _LINK_WORDS and cand.kind == "url" and "://" in cand.text:
+        score += 1.0  # a URL has its scheme
     if words & _NAME_WORDS and cand.kind == "proper":
         score += 1.5
     if words & _PARTY_WORDS and cand.kind == "proper" and cand.before in ("with", "and"):
@@ -253,6 +301,8 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT
         score += 3.0 if exact else 1.5
     score += _role(name, cand)
+    if cand.money:
+        score += _money(name, words, cand)
     if cand.kind == "number" and words & _LIMIT_WORDS and cand.context & _RECENT_WORDS:
         score += 2.5  # "the 50 most recent", "the last 20": how many to return
     if cand.kind == "number" and "string" in types(spec) and score < 2:

@@ -20,7 +20,16 @@ from typing import Any
 
 from agentrt.sim.worldknowledge import lookup
 
-__all__ = ["chronological", "fits", "hint", "range_end", "value_for", "want"]
+__all__ = [
+    "POSTCODE",
+    "chronological",
+    "fits",
+    "fits_text",
+    "hint",
+    "range_end",
+    "value_for",
+    "want",
+]
 
 _DATE_NAMES = re.compile(
     r"(^|_)(date|day|dob|birthday|check_?in|check_?out|arrival|checkin|checkout)(_|$)|date$"
@@ -33,6 +42,7 @@ _PEOPLE_WORDS = (
     r"\b(?:adults?|people|persons?|guests?|passengers?|travell?ers?|diners?|pax|party|"
     r"attendees?|participants?|headcount|occupants?|covers|visitors?)\b"
 )
+_POSTCODE_NAMES = re.compile(r"(^|_)(post_?code|postal_?code|zip|zip_?code|postcodes?)(_|$)")
 _ADDRESS_NAMES = re.compile(r"(^|_)(address|street|addr|street_address)(_|$)")
 _NOT_POSTAL = re.compile(r"e-?mail|\bip\b|\bmac\b|url|web|wallet|memory|hex", re.I)
 _UNIT_MINUTES = {"min": 1.0, "sec": 1 / 60, "hou": 60.0, "day": 1440.0, "wee": 10080.0}
@@ -72,6 +82,8 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
         return "temperature"
     if numeric and re.search(_PEOPLE_WORDS, spaced):
         return "headcount"
+    if _POSTCODE_NAMES.search(lname):
+        return "postcode"
     if not numeric and _ADDRESS_NAMES.search(lname) and not _NOT_POSTAL.search(text):
         return "address"
     if numeric:
@@ -106,7 +118,19 @@ _KIND_FOR = {
     "headcount": ("headcount", "number"),
     "temperature": ("temperature", "number"),
     "address": ("address", "proper", "quoted"),
+    "postcode": ("number", "identifier", "quoted"),
 }
+
+
+POSTCODE = re.compile(
+    r"\d{3,6}(?:-\d{3,4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d", re.I
+)
+"""A postal code's shapes: digits (10115, 94103-1234), British (SW1A 1AA), Canadian (K1A 0B1)."""
+
+
+def fits_text(wanted: str, text: str) -> bool:
+    """Whether the value ``text`` has a shape the wanted kind allows (a postcode's)."""
+    return wanted != "postcode" or POSTCODE.fullmatch(text) is not None
 
 
 def fits(wanted: str, kind: str) -> bool | None:

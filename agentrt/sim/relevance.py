@@ -49,6 +49,7 @@ class ToolScore:
     told: bool = False  # the system instructions name the tool
     acts: bool = False  # the tool's name verb changes something (cancel, create, pay) …
     asked: bool = False  # … and the message asks for that action
+    own_values: bool = False  # values of the message only this tool takes (a second question)
 
 
 def _props(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -101,11 +102,25 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
 @lru_cache(maxsize=256)
 def _codes(lowered: str) -> dict[str, int]:  # read-only: cached per message
     """Position of each code (file extension, ISO currency) the message names in words."""
+    from agentrt.sim.dates import find_durations
     from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions
 
     out: dict[str, int] = {}
     for start, _, code in (*file_type_mentions(lowered), *currency_mentions(lowered)):
         out.setdefault(code.lower(), start)
+    for found in find_durations(lowered):  # "the past 6 hours" names the window "6h"
+        for short in _short_spans(float(found.value)):
+            out.setdefault(short, found.start)
+    return out
+
+
+def _short_spans(minutes: float) -> list[str]:
+    """A length of time in minutes, as the short forms enums use: 360 → 360m, 6h."""
+    out = []
+    for unit, size in (("s", 1 / 60), ("m", 1), ("min", 1), ("h", 60), ("d", 1440), ("w", 10080)):
+        count = minutes / size
+        if count >= 1 and count == int(count):
+            out.append(f"{int(count)}{unit}")
     return out
 
 
@@ -296,8 +311,10 @@ def relevant(scores: Sequence[ToolScore]) -> list[int]:
         i
         for i, s in enumerate(scores)
         if s.score >= RELEVANT
-        and (not s.acts or s.asked or s.told or s.score >= best)
+        and (not s.acts or s.asked or s.told or s.own_values or s.score >= best)
         and (
-            s.told or (s.score >= _SHARE_OF_BEST * best and (len(s.matched) >= 2 or s.score >= 2.5))
+            s.told
+            or s.own_values
+            or (s.score >= _SHARE_OF_BEST * best and (len(s.matched) >= 2 or s.score >= 2.5))
         )
     ]

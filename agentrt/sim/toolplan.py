@@ -188,7 +188,7 @@ def plan_calls(
         ]
     else:
         picks = [i for i in order if fresh[i] and not fills[i].missing]
-        if not picks:
+        if not picks and (required or not _asks_instead(order, fills)):
             picks = [i for i in order if fresh[i]][:1]
     if not parallel:
         picks = picks[:1]
@@ -221,6 +221,7 @@ _VALUE_SOURCES = (
     "duration",
     "currency",
     "filetype",
+    "money",
     "headcount",
     "temperature",
     "address",
@@ -277,6 +278,7 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
 
 
 _CODES = ("identifier", "path", "email", "url")
+_TYPED_CODES = ("path", "email", "url")  # no word needed: nothing else looks like them
 
 
 def _unclaimed(
@@ -304,11 +306,21 @@ def _unclaimed(
         if any(value in claimed for _, value in said):
             continue  # a value the chosen tools take was asked of them
         codes = sum(1 for kind, _ in said if kind in _CODES)
-        if (codes and s.score >= 1.0) or len(said) >= 2:
-            bonus = float(max(len(said), 1))
+        typed = any(kind in _TYPED_CODES for kind, _ in said)
+        if typed or (codes and s.score > 0) or (said and s.score >= 1.0) or len(said) >= 2:
+            bonus = len(said) + 0.5 * codes  # a code (an id, a URL) names its tool the most
             seen = ("values",) * min(len(said), 2)  # each value a match of its own
-            out[i] = replace(s, score=round(s.score + bonus, 3), matched=(*s.matched, *seen))
+            out[i] = replace(
+                s, score=round(s.score + bonus, 3), matched=(*s.matched, *seen), own_values=True
+            )
     return out
+
+
+def _asks_instead(order: Sequence[int], fills: Mapping[int, Filled]) -> bool:
+    """Whether the model asks the user rather than call: the most relevant tool lacks two
+    or more required values the message does not give ("book me a flight to Tokyo":
+    from where, and when?)."""
+    return bool(order) and len(fills[order[0]].missing) >= 2
 
 
 _TYPED = ("address", "temperature")
