@@ -315,6 +315,60 @@ CASES += [
     ),
 ]
 
+COPY = _tool(
+    "copy_file",
+    "Copy a file.",
+    {"source_path": S, "target_path": S},
+)
+TRASH = _tool("trash_file", "Move a file to the trash.", {"path": S})
+BUS = _tool("bus_arrivals", "Next arrivals of a bus line.", {"line_code": S, "day": DAY})
+AIR = _tool("air_quality", "Air quality forecast of a city on a day.", {"city": S, "day": DAY})
+HOLD = _tool("hold_parcel", "Hold a parcel at the depot.", {"parcel_id": S})
+RELEASE = _tool("release_parcel", "Release a held parcel for delivery.", {"parcel_id": S})
+
+CASES += [
+    (
+        "file names said with their folder",
+        {"prompt": "In ~/notes, copy todo.md to done.md", "tools": [COPY]},
+        [
+            {
+                "name": "copy_file",
+                "args": {"source_path": "~/notes/todo.md", "target_path": "~/notes/done.md"},
+            }
+        ],
+    ),
+    (
+        "files listed from one folder",
+        {"prompt": "trash a.log and b.log from /var/tmp", "tools": [TRASH]},
+        [
+            {"name": "trash_file", "args": {"path": "/var/tmp/a.log"}},
+            {"name": "trash_file", "args": {"path": "/var/tmp/b.log"}},
+        ],
+    ),
+    (
+        "a code asked of its own tool though another takes the same day",
+        {
+            "prompt": "When does the X100 come on 3 June 2027, and how is the air in Lyon that day?",
+            "tools": [BUS, AIR],
+        },
+        [
+            {"name": "bus_arrivals", "args": {"line_code": "X100", "day": "2027-06-03"}},
+            {"name": "air_quality", "args": {"city": "Lyon", "day": "2027-06-03"}},
+        ],
+    ),
+    (
+        "each code to the tool its clause asks for",
+        {
+            "prompt": "Hold PX-1001 at the depot, and release PX-1002 for delivery.",
+            "tools": [HOLD, RELEASE],
+        },
+        [
+            {"name": "hold_parcel", "args": {"parcel_id": "PX-1001"}},
+            {"name": "release_parcel", "args": {"parcel_id": "PX-1002"}},
+        ],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -117,6 +117,7 @@ def fill_calls(
     schema = _resolve(tool.parameters, tool.parameters)
     raw_props = schema.get("properties")
     props: Mapping[str, Any] = raw_props if isinstance(raw_props, Mapping) else {}
+    candidates = _in_folder(candidates, props)
     raw_required = schema.get("required")
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
@@ -181,6 +182,26 @@ def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
             if "id" in fields and wanted & concepts(tool_name):
                 return fields["id"]
     return None
+
+
+_FOLDERISH = re.compile(r"folder|dir|directory|parent|location", re.I)
+_BARE_FILE = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,4}")
+
+
+def _in_folder(candidates: Sequence[Candidate], props: Mapping[str, Any]) -> Sequence[Candidate]:
+    """File names said with their one folder ("in /home/li, rename a.txt to b.txt", "delete
+    a.txt from /tmp") as whole paths, when the tool has no parameter of its own for the folder."""
+    paths = [c for c in candidates if c.kind == "path"]
+    folders = [c for c in paths if "/" in c.text and not _FILE_END_RE.search(c.text)]
+    files = [c for c in paths if _BARE_FILE.fullmatch(c.text)]
+    if len(folders) != 1 or not files or any(_FOLDERISH.search(p) for p in props):
+        return candidates
+    folder = folders[0].text.rstrip("/")
+    joined = {id(c): replace(c, text=f"{folder}/{c.text}") for c in files}
+    return [joined.get(id(c), c) for c in candidates if c is not folders[0]]
+
+
+_FILE_END_RE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
 
 
 def _fan_out_param(

@@ -168,7 +168,7 @@ def _role(name: str, cand: Candidate) -> float:
     """A currency right after an amount is the one converted from ("250 dollars"), one
     after "to"/"in"/"into" the one converted to ("in euros"); a place after "to" is where
     one goes, after "from" where one leaves."""
-    if cand.kind in ("proper", "address"):
+    if cand.kind in ("proper", "address", "path"):
         return _place_role(name, cand)
     if cand.kind != "currency":
         return 0.0
@@ -200,8 +200,8 @@ def _company(cand: Candidate) -> float:
     return bonus + (1.5 if cand.before in ("from", "at", "with") else 0.0)
 
 
-_GOING = words("to destination dest arrival arrive into target")
-_LEAVING = words("from origin source departure depart start")
+_GOING = words("to destination dest arrival arrive into target new output")
+_LEAVING = words("from origin source sources departure depart start old input")
 
 
 _MONEY_WORDS = frozenset(
@@ -227,9 +227,9 @@ def _money(name: str, words: frozenset[str], cand: Candidate) -> float:
 
 def _place_role(name: str, cand: Candidate) -> float:
     role = set(re.split(r"[^a-z]+", name.lower()))
-    if cand.before not in ("to", "from", "into"):
+    if cand.before not in ("to", "from", "into", "named", "called", "as"):
         return 0.0
-    going = cand.before != "from"
+    going = cand.before != "from"  # "rename a.txt to b.txt", "a zip named x.zip"
     if role & _GOING:
         return 2.0 if going else -2.0
     if role & _LEAVING:

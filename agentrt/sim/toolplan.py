@@ -168,6 +168,7 @@ def plan_calls(
         ]
         for i in chosen
     }
+    _by_clause(text, fresh, scores)
     order = sorted(chosen, key=lambda i: (-scores[i].score, i))
     if not history.follow_up and order and fills[order[0]].missing:
         j = _provider(order[0], tools, fills, scores)
@@ -303,8 +304,9 @@ def _unclaimed(
             for v in fills[i].sources.values()
             if v.split(" ")[0] in _VALUE_SOURCES and " '" in v
         ]
-        if any(value in claimed for _, value in said):
-            continue  # a value the chosen tools take was asked of them
+        if any(kind in _CODES and value in claimed for kind, value in said):
+            continue  # a code the chosen tools take was asked of them
+        said = [(kind, value) for kind, value in said if value not in claimed]  # a shared day
         codes = sum(1 for kind, _ in said if kind in _CODES)
         typed = any(kind in _TYPED_CODES for kind, _ in said)
         if typed or (codes and s.score > 0) or (said and s.score >= 1.0) or len(said) >= 2:
@@ -314,6 +316,50 @@ def _unclaimed(
                 s, score=round(s.score + bonus, 3), matched=(*s.matched, *seen), own_values=True
             )
     return out
+
+
+_CLAUSE_END = re.compile(r"[.;!?]+\s|,?\s+(?:and then|then|and also|and|but|also)\s+")
+
+
+def _by_clause(text: str, fresh: dict[int, list[str]], scores: Sequence[ToolScore]) -> None:
+    """Each of several codes to the tool its own clause asks for: "shift ev_1 to 4pm, and
+    scrap ev_2" moves ev_1 and cancels ev_2, not both to each (when two chosen tools both
+    fan out over the same codes)."""
+    fanned = [i for i, calls in fresh.items() if len(calls) > 1]
+    if len(fanned) < 2:
+        return
+    clauses = _clauses(text)
+    for i in fanned:
+        own = _own_words(scores[i], [scores[j] for j in fanned if j != i])
+        kept = [a for a in fresh[i] if _clause_asks(a, clauses, own) is not False]
+        if kept:
+            fresh[i] = kept
+
+
+def _clauses(text: str) -> list[tuple[str, frozenset[str]]]:
+    parts = _CLAUSE_END.split(text)
+    return [(p, concepts(p)) for p in parts if p and p.strip()]
+
+
+def _own_words(score: ToolScore, others: Sequence[ToolScore]) -> frozenset[str]:
+    """The matched words of ``score`` no other tool matched: the words of its own action."""
+    theirs = {w for o in others for w in o.matched}
+    return frozenset(w.removeprefix("verb:") for w in score.matched if w not in theirs)
+
+
+def _clause_asks(
+    arguments: str, clauses: Sequence[tuple[str, frozenset[str]]], own: frozenset[str]
+) -> bool | None:
+    """Whether the clause holding the call's code says one of the tool's own words; None:
+    no clause tells (no code of the call is in one clause alone)."""
+    values = [v for v in json.loads(arguments).values() if isinstance(v, str) and len(v) >= 3]
+    for part, words in clauses:
+        if (
+            any(v in part for v in values)
+            and sum(1 for p, _ in clauses if any(v in p for v in values)) == 1
+        ):
+            return bool(words & own)
+    return None
 
 
 def _asks_instead(order: Sequence[int], fills: Mapping[int, Filled]) -> bool:
