@@ -369,6 +369,84 @@ CASES += [
     ),
 ]
 
+GET_TICKET = _tool("get_ticket", "Show a support ticket's status.", {"ticket_ref": S})
+CLOSE_TICKET = _tool("close_ticket", "Close a support ticket as resolved.", {"ticket_ref": S})
+FILE_ISSUE = _tool(
+    "file_issue",
+    "File an issue with a team.",
+    {"team": {"type": "string", "enum": ["finance", "technical", "legal"]}, "summary": S},
+)
+ORDER_LINE = _tool(
+    "get_purchase",
+    "Look up a purchase order.",
+    {"po_number": S},
+    result={"po_number": "PO-7", "deliver_to_depot": "DEP-12"},
+)
+BOOK_TRUCK = _tool(
+    "book_truck", "Book a truck collection at a depot on a day.", {"depot_id": S, "day": DAY}
+)
+FREE_TIME = _tool(
+    "find_free_time",
+    "Find when people are all free on a day.",
+    {"people": {"type": "array", "items": S}, "day": DAY},
+    result={"start": "2027-03-09T14:00"},
+)
+MEETING = _tool(
+    "create_meeting",
+    "Create a meeting.",
+    {
+        "start": {"type": "string", "format": "date-time"},
+        "attendees": {"type": "array", "items": S},
+    },
+)
+NOTE = _tool("add_note", "Add a note to a contact.", {"contact": S, "note": S})
+
+CASES += [
+    (
+        "an enum member named by its first letters",
+        {
+            "prompt": "The export crashes every time; please file this with the tech folks.",
+            "tools": [FILE_ISSUE],
+        },
+        [{"name": "file_issue", "args": {"team": "technical"}}],
+    ),
+    (
+        "a result field that ends with the parameter's noun",
+        {
+            "prompt": "book a truck on 4 March 2027 for purchase order PO-7",
+            "tools": [ORDER_LINE, BOOK_TRUCK],
+        },
+        [
+            {"name": "get_purchase", "args": {"po_number": "PO-7"}},
+            {
+                "name": "book_truck",
+                "args": {"depot_id": "DEP-12", "day": "2027-03-04"},
+                "after": "get_purchase",
+            },
+        ],
+    ),
+    (
+        "a day without its time waits for the look-up that finds the time",
+        {
+            "prompt": "Find when Ada and Bo are both free on 9 March 2027 and set up the meeting.",
+            "tools": [FREE_TIME, MEETING],
+        },
+        [
+            {"name": "find_free_time", "args": {"people": ["Ada", "Bo"], "day": "2027-03-09"}},
+            {
+                "name": "create_meeting",
+                "args": {"start": "2027-03-09T14:00", "attendees": ["Ada", "Bo"]},
+                "after": "find_free_time",
+            },
+        ],
+    ),
+    (
+        "a date fills only a parameter asking for a date",
+        {"prompt": "add a note to Ken Ito: called on 2 May 2027", "tools": [NOTE]},
+        [{"name": "add_note", "args": {"contact": "Ken Ito"}}],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(
@@ -387,3 +465,15 @@ def test_a_temperature_fills_no_room_and_a_head_count_no_page_size() -> None:
     made = run_scenario({"prompt": "list the rooms on floor 2 warmer than 18°C", "tools": [lister]})
     assert [m.args["floor"] for m in made] == ["2"]
     assert all(m.args.get("page_size") != 18 for m in made)
+
+
+def test_closing_a_ticket_is_an_action_though_resolving_a_host_name_is_a_look_up() -> None:
+    from agentrt.sim.arguments import FunctionTool
+    from agentrt.sim.relevance import score_tools
+
+    tools = [
+        FunctionTool(name=t["name"], description=t["description"], parameters=t["parameters"])
+        for t in (GET_TICKET, CLOSE_TICKET)
+    ]
+    scores = score_tools("what's happening with TCK-5520?", tools)
+    assert [s.acts for s in scores] == [False, True]

@@ -34,6 +34,7 @@ from agentrt.sim.paramwants import chronological, range_end, value_for, want
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
 
 __all__ = [
+    "DAY_ONLY",
     "Candidate",
     "Filled",
     "FunctionTool",
@@ -121,7 +122,8 @@ def fill_calls(
     raw_required = schema.get("required")
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
-    assigned, sources = _assign(props, required, candidates, lowered, tool.parameters)
+    owner = f"{tool.name} {tool.description}"
+    assigned, sources = _assign(props, required, candidates, lowered, tool.parameters, owner)
     for name in list(assigned):
         if name in required and _from_peer(
             name, spec_of(props[name], tool.parameters), tool, peers
@@ -129,7 +131,14 @@ def fill_calls(
             del assigned[name]
             sources[name] = "weak"
     for name in required:
-        if sources.get(name, "weak") == "weak":
+        if _day_only(name, spec_of(props[name], tool.parameters), assigned):
+            value = recall(name, known)  # a time a look-up found on that day ("when they're free")
+            if value is not None:
+                assigned[name] = str(value)
+                sources[name] = "result"
+            else:
+                sources[name] = DAY_ONLY
+        elif sources.get(name, "weak") == "weak":
             value = recall(name, known)
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
@@ -163,6 +172,19 @@ def fill_calls(
 _ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
 
 
+DAY_ONLY = "day only"
+"""The source of a date-and-time parameter the message gives only a day for."""
+
+
+def _day_only(name: str, spec: Mapping[str, Any], assigned: Mapping[str, Any]) -> bool:
+    value = assigned.get(name)
+    return (
+        isinstance(value, str)
+        and re.fullmatch(r"\d{4}-\d\d-\d\d", value) is not None
+        and want(name, spec) == "datetime"
+    )
+
+
 def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
     """The value earlier results give parameter ``name`` (same or similar field name), or None."""
     from agentrt.sim.jsonfill import normalize_key
@@ -176,6 +198,12 @@ def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
         for k in tries:
             if k in fields:
                 return fields[k]
+    stem_key = base if base is not None else key
+    if len(stem_key) >= 5:  # "ship_from_warehouse" gives warehouse_id
+        for _, fields in known:
+            for k, v in fields.items():
+                if k.endswith(stem_key) and isinstance(v, (str, int)):
+                    return v
     if base is not None:
         wanted = concepts(base)
         for tool_name, fields in known:
@@ -280,7 +308,7 @@ def _fan_out(
             and (loose or _shape(c.text) == _shape(first.text))
             and (first.kind != "identifier" or len(first.text) < 10 or len(c.text) >= 10)
             and (first.kind != "url" or ("://" in c.text) == ("://" in first.text))
-            and _compatible(spec, c, fan)
+            and _compatible(spec, c, fan, f"{tool.name} {tool.description}")
             and (
                 _score(c, fan, spec) >= max(best - 2.0, 0.0)
                 or (id(c) in said_with and id(first) in said_with)
@@ -312,7 +340,9 @@ def _assign(
     candidates: Sequence[Candidate],
     lowered: str,
     root: Mapping[str, Any],
+    owner: str = "",
 ) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each parameter's value; ``owner`` is the tool's name and description."""
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     _assign_enums(props, lowered, root, out, sources)
@@ -332,7 +362,7 @@ def _assign(
         for j, cand in enumerate(candidates):
             if id(cand) in listed and "array" not in _types(spec):
                 continue  # "Ann, Bo and Cy" go together into the list parameter
-            if _compatible(spec, cand, name):
+            if _compatible(spec, cand, name, owner):
                 pairs.append((_score(cand, name, spec), -j, name, cand))
     pairs.sort(key=lambda p: (p[0], p[1]), reverse=True)
     used: set[int] = set()

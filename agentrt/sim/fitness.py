@@ -44,7 +44,7 @@ _LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page")
 _HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
 _NAME_WORDS = words(
     "name city country place location person user customer destination origin title "
-    "company town region state airport"
+    "company town region state airport contact recipient assignee employee patient student"
 )
 
 
@@ -53,6 +53,11 @@ _TEXT_WORDS = frozenset(
         "body text message content comment note description query question prompt summary reason "
         "subject title instructions details topic keywords"
     )
+)
+
+
+_PROSE = frozenset(
+    stems("body text message content comment note description summary reason details instructions")
 )
 
 
@@ -86,7 +91,9 @@ def types(spec: Mapping[str, Any]) -> set[str]:
     return set(kind) if isinstance(kind, list) else {str(kind)}
 
 
-def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool:
+def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "", owner: str = "") -> bool:
+    """Whether ``cand`` may fill parameter ``name`` at all (``owner``: its tool's name and
+    description, which may name the record the parameter keys)."""
     if "enum" in spec or "const" in spec:
         return False
     wanted = want(name, spec)
@@ -95,6 +102,8 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         return rule and fits_text(wanted, cand.text)
     if cand.kind in ("date", "number", "email", "url") and free_text(name, spec):
         return False  # a title or a message body is prose, not a date or a number
+    if cand.kind == "proper" and free_text(name, spec) and stems(name) & _PROSE:
+        return False  # a note or a message body is prose, not a name (a query may be one)
     if ID_WORDS & stems(name) and (
         cand.kind in ("email", "url", "date", "address", "temperature", "headcount")
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
@@ -110,7 +119,7 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "") -> bool
         return False  # a file's name is no file id: a look-up gives the id
     if cand.money and (ID_WORDS & stems(name) or _COUNT_WORDS & stems(name)):
         return False  # "60 bucks" is neither a product id nor a quantity
-    if ID_WORDS & stems(name) and _names_another(name, cand.before):
+    if ID_WORDS & stems(name) and _names_another(name, cand.before, owner):
         return False  # "order 66120" is no shipment id
     if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
         return False  # a folder parameter takes no file ("notes/todo.txt")
@@ -131,17 +140,14 @@ _RECORDS = frozenset(
 )
 
 
-def _names_another(name: str, before: str) -> bool:
+def _names_another(name: str, before: str, owner: str = "") -> bool:
     """Whether the word before a value names a kind of record other than ``name``'s
-    (``shipment_id`` and "order 66120")."""
+    (``shipment_id`` and "order 66120"), nor one its tool (``owner``) is about."""
     if not before.isalpha():
         return False
     said = {stem(before)} & _RECORDS
-    return (
-        bool(said)
-        and not said & (stems(name) | concepts(name))
-        and not set(concepts_of(before)) & concepts(name)
-    )
+    mine = stems(name) | concepts(name) | stems(owner)
+    return bool(said) and not said & mine and not set(concepts_of(before)) & concepts(name)
 
 
 def convert(spec: Mapping[str, Any], text: str) -> Any:

@@ -97,6 +97,8 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
         return "month"
     if fmt == "date" or "YYYY-MM-DD" in text or _DATE_NAMES.search(lname):
         return "date"
+    if re.search(r"\b(?:date|day)\b", f"{title} {description}", re.I) and not numeric:
+        return "date"  # "from: first day of the range"
     if re.search(r"\bHH:MM\b", text) or _TIME_NAMES.search(lname):
         return "time"
     if _MOMENT_NAMES.match(lname):
@@ -139,7 +141,16 @@ def fits(wanted: str, kind: str) -> bool | None:
         return kind in ("duration", "number")
     if wanted in _KIND_FOR:
         return kind in _KIND_FOR[wanted]
-    if kind in ("datetime", "time", "duration", "currency", "filetype", "headcount", "temperature"):
+    if kind in (
+        "date",
+        "datetime",
+        "time",
+        "duration",
+        "currency",
+        "filetype",
+        "headcount",
+        "temperature",
+    ):
         return False  # these only fill parameters that ask for them
     return None
 

@@ -173,10 +173,16 @@ def enum_partly_meant(members: Any, lowered: str) -> Any:
     for m in members:
         for w in set(_words(m)):
             seen[w] = seen.get(w, 0) + 1
+    said_words = [w for w in re.findall(r"[a-z]{4,}", lowered) if w not in STOP]
     hits = []
     for member in members:
         distinctive = [w for w in _words(member) if seen[w] == 1 and w not in STOP]
-        said = [w for w in distinctive if any(cs & set(concepts_of(w)) for _, cs in tokens)]
+        said = [
+            w
+            for w in distinctive
+            if any(cs & set(concepts_of(w)) for _, cs in tokens)
+            or (len(w) >= 4 and any(w.startswith(x) for x in said_words))  # "tech": technical
+        ]
         if said:
             hits.append(member)
     return hits[0] if len(hits) == 1 else None
@@ -285,7 +291,7 @@ def score_tools(text: str, tools: Sequence[Any], instructions: str = "") -> list
 
 _LOOKING_WORDS = (
     "get fetch find search lookup list read show view check track estimate calculate "
-    "compute convert resolve summarize translate count describe query retrieve verify"
+    "compute convert summarize translate count describe query retrieve verify"
 )
 _LOOKING = frozenset(concept(w) for w in _LOOKING_WORDS.split(" "))
 _VALUE_TOKEN = re.compile(r"[/\\@\d]|[a-z][A-Z]")  # paths, addresses, codes, CamelCase names

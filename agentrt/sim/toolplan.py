@@ -25,7 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agentrt.sim.arguments import Filled, FunctionTool, extract_candidates, fill_calls, stems
+from agentrt.sim.arguments import (
+    DAY_ONLY,
+    Filled,
+    FunctionTool,
+    extract_candidates,
+    fill_calls,
+    stems,
+)
 from agentrt.sim.jsonfill import normalize_key
 from agentrt.sim.lexicon import concepts
 from agentrt.sim.relevance import RELEVANT, ToolScore, relevant, score_tools
@@ -189,6 +196,13 @@ def plan_calls(
         ]
     else:
         picks = [i for i in order if fresh[i] and not fills[i].missing]
+        looks = [i for i in picks if not scores[i].acts]
+        # a day without its time, and a look-up to find the time: the look-up first
+        picks = [
+            i
+            for i in picks
+            if not (DAY_ONLY in fills[i].sources.values() and any(j != i for j in looks))
+        ]
         if not picks and (required or not _asks_instead(order, fills)):
             picks = [i for i in order if fresh[i]][:1]
     if not parallel:
