@@ -447,6 +447,37 @@ CASES += [
     ),
 ]
 
+SLOTS = _tool(
+    "open_slots",
+    "Open slots in a calendar on a day, of a length.",
+    {"day": DAY, "length_minutes": {"type": "integer"}},
+)
+HOURS = _tool("opening_hours", "When a shop is open.", {"shop_name": S})
+STOCK_DIET = _tool(
+    "shop_products",
+    "Products a shop sells, optionally by diet.",
+    {"shop_name": S, "diet": {"type": "string", "enum": ["vegan", "halal", "kosher"]}},
+)
+
+CASES += [
+    (
+        "a length of time with a word between",
+        {"prompt": "find a slot: a spare hour on 12 May 2027", "tools": [SLOTS]},
+        [{"name": "open_slots", "args": {"day": "2027-05-12", "length_minutes": 60}}],
+    ),
+    (
+        "an enum member only one tool takes asks that tool",
+        {
+            "prompt": "When is Green Basket open, and do they have halal stuff?",
+            "tools": [HOURS, STOCK_DIET],
+        },
+        [
+            {"name": "opening_hours", "args": {"shop_name": "Green Basket"}},
+            {"name": "shop_products", "args": {"shop_name": "Green Basket", "diet": "halal"}},
+        ],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

@@ -28,7 +28,7 @@ FLOOR = 0.94  # measured 94.9% (75 of 79 scenarios; 19.0% when the corpus landed
 HOLDOUT = CORPUS.with_name("tool_scenarios_holdout.yaml")  # written blind to the simulator
 HOLDOUT_FLOOR = 0.85  # measured 85.0% (51 of 60; 41.7% when it landed); goal 0.90
 HOLDOUT2 = CORPUS.with_name("tool_scenarios_holdout2.yaml")  # blind; development data since
-HOLDOUT2_FLOOR = 0.75  # measured 75.6% (34 of 45; 51.1% while still unread, 28.9% at landing)
+HOLDOUT2_FLOOR = 0.77  # measured 77.8% (35 of 45; 51.1% while still unread, 28.9% at landing)
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",

@@ -302,7 +302,8 @@ _DURATION = re.compile(
     r"\b(?:(?P<half>half an hour|half-hour|half hour)|(?:a\s+)?quarter of an hour"
     r"|(?P<n>\d+(?:\.\d+)?|"
     + _NUM_WORD
-    + r"|a|an)\s+(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?))\b",
+    + r"|a|an)\s+(?:(?:free|full|spare|quick|whole|extra|clear|solid|short|open)\s+)?"
+    r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?))\b",
     re.I,
 )
 _MINUTES = {"sec": 1 / 60, "min": 1, "hou": 60, "hrs": 60, "hr": 60, "day": 1440, "wee": 10080}

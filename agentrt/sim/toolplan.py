@@ -317,6 +317,10 @@ def _unclaimed(
             (v.split(" ")[0], v[v.index(" ") + 2 : -1])
             for v in fills[i].sources.values()
             if v.split(" ")[0] in _VALUE_SOURCES and " '" in v
+        ] + [  # an enum member the message names ("vegan options")
+            ("enum", str(fills[i].calls[0].get(k)))
+            for k, v in fills[i].sources.items()
+            if v == "enum"
         ]
         if any(kind in _CODES and value in claimed for kind, value in said):
             continue  # a code the chosen tools take was asked of them
