@@ -11,6 +11,7 @@ listed companies), not words of any one agent or test.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "AIRPORTS",
@@ -143,14 +144,15 @@ _CURRENCY_RE = re.compile(
 _CODE_RE = re.compile(r"(?<![\w])(" + "|".join(sorted(set(CURRENCIES.values()))) + r")(?![\w])")
 
 
-def currency_mentions(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=256)
+def currency_mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, ISO 4217 code) of every currency ``text`` names by word or symbol."""
     # .get: re.I lets "ſ" match "s" ("dollarſ"), which .lower() keeps and no table holds
     found = ((m, CURRENCIES.get(m.group(0).lower())) for m in _CURRENCY_RE.finditer(text))
     out = {m.start(): (m.start(), m.end(), code) for m, code in found if code}
     for m in _CODE_RE.finditer(text):  # the code itself, in capitals: "300 EUR in USD"
         out.setdefault(m.start(), (m.start(), m.end(), m.group(0)))
-    return sorted(out.values())
+    return tuple(sorted(out.values()))
 
 
 def known_name(word: str) -> bool:
