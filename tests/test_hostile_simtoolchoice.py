@@ -85,6 +85,32 @@ FILES = _tool(
     },
 )
 ALL = [BOOK, CONVERT, LIST, FILES]
+WINDOW = _tool(
+    "series",
+    "A metric over a window.",
+    {"service": S, "window": {"type": "string", "enum": ["5m", "1h", "6h", "7d"]}},
+)
+STAY = _tool(
+    "rent",
+    "Rent a car for a span of days.",
+    {
+        "city": S,
+        "start_date": {"type": "string", "description": "YYYY-MM-DD"},
+        "end_date": {"type": "string", "description": "YYYY-MM-DD"},
+    },
+)
+SHIP = _tool(
+    "ship_to",
+    "Ship an order to an address and a postcode, for a party of guests, at a temperature.",
+    {
+        "order_id": S,
+        "address": S,
+        "postcode": S,
+        "party_size": {"type": "integer"},
+        "temperature_c": {"type": "number"},
+        "max_price": {"type": "number"},
+    },
+)
 
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
@@ -129,6 +155,14 @@ HOSTILE = [
     ("a long s in a unit", "wait 5 \u017feconds for the pdf", [FILES]),
     ("a long s in a file type", "find the \u017fvg files", [FILES]),
     ("a quarter to hour zero", "book at quarter to 0 and quarter to 00", [BOOK]),
+    ("a window too long for a float", "web over the last " + "9" * 400 + " hours", [WINDOW]),
+    ("a stay of 999 weeks", "a car in Oslo for 999 weeks from 31 Dec 2099", [STAY]),
+    ("a stay of zero nights", "a car in Oslo for 0 nights from 3 May 2027", [STAY]),
+    ("measures glued", "ship 1°C-5°F 0 degrees 999 degrees celsius -0 deg to ° °C", [SHIP]),
+    ("addresses without streets", "ship to 12 Street, 1 Road Road Road, 0 Ave, Quay", [SHIP]),
+    ("head counts of zero", "party of 0, 0 adults, table for 000, just me and my wife", [SHIP]),
+    ("postcodes of every shape", "ship to 0, 00000-0000, SW1A1AA, K1A0B1, ZZ99 9ZZ", [SHIP]),
+    ("sums in every currency", "ship under $0 or £-1 or 1e9 EUR or 99999999999999 USD", [SHIP]),
 ]
 
 

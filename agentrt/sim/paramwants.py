@@ -217,7 +217,7 @@ def range_end(specs: Mapping[str, Mapping[str, Any]], out: dict[str, Any], text:
     days = count * (7 if m.group("unit").lower().startswith("week") else 1)
     try:
         start = dt.date.fromisoformat(out[starts[0]][:10])
-    except ValueError:
+        out[ends[0]] = (start + dt.timedelta(days=days)).isoformat()
+    except (ValueError, OverflowError):  # no date, or past the calendar's end
         return None
-    out[ends[0]] = (start + dt.timedelta(days=days)).isoformat()
     return ends[0]

@@ -116,7 +116,9 @@ def _codes(lowered: str) -> dict[str, int]:  # read-only: cached per message
 
 def _short_spans(minutes: float) -> list[str]:
     """A length of time in minutes, as the short forms enums use: 360 → 360m, 6h."""
-    out = []
+    out: list[str] = []
+    if not 0 < minutes < 1e9:  # no enum window is longer than a millennium (nor infinite)
+        return out
     for unit, size in (("s", 1 / 60), ("m", 1), ("min", 1), ("h", 60), ("d", 1440), ("w", 10080)):
         count = minutes / size
         if count >= 1 and count == int(count):
