@@ -193,6 +193,10 @@ SLOW = [
     ("temperatures", "21°C " * 4000),
     ("long digit codes", ("123456789012 " * 1600)),
     ("currency codes in capitals", "EUR GBP " * 2500),
+    ("open parentheses", "(" * 20000 + "1"),
+    ("an endless sum", "1+" * 10000 + "x"),
+    ("spaced subtractions", "1 - " * 5000 + "a"),
+    ("phone-like runs", "555-1234 " * 2000),
 ]
 
 

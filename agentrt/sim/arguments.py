@@ -30,8 +30,9 @@ from agentrt.sim.fitness import types as _types
 from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.paramwants import chronological, range_end, value_for, want
+from agentrt.sim.paramwants import chronological, hint, range_end, value_for, want
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
+from agentrt.sim.worldknowledge import is_code
 
 __all__ = [
     "DAY_ONLY",
@@ -373,7 +374,10 @@ def _assign(
             spec = spec_of(props[name], root)
             value = value_for(want(name, spec), cand.kind, cand.text, name, spec)
             out[name] = _convert(spec, value)
-            kind: str = "known" if cand.kind == "proper" and value != cand.text else cand.kind
+            known = cand.kind == "proper" and (
+                value != cand.text or is_code(hint(name, spec), value)
+            )  # "Lisbon" as LIS, or "NVDA" itself for a ticker symbol
+            kind: str = "known" if known else cand.kind
             kind = "money" if cand.money else kind
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
@@ -480,8 +484,8 @@ def _word_before(name: str, text: str) -> str | None:
     """The word a message puts before a parameter's own noun: "the shop namespace" names
     the namespace ``shop``, "the database team" the team ``database``."""
     nouns = [w for w in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
-    if len(nouns) != 1 or nouns[0] in _ID_WORDS:
-        return None
+    if len(nouns) != 1 or nouns[0] in _ID_WORDS or nouns[0] in _STOP_BEFORE or len(nouns[0]) < 3:
+        return None  # "to", "at": no noun a word before could name
     # a run of word characters is read from where it starts (a lookbehind), and the word
     # taken is its first part from a lower-case letter on: linear on a 20 KB "a-a-a-…"
     noun = nouns[0]

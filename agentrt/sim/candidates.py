@@ -44,6 +44,7 @@ Kind = Literal[
     "headcount",
     "temperature",
     "address",
+    "expression",
     "currency",
     "filetype",
     "identifier",
@@ -117,6 +118,20 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
 )
+_OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
+_EXPRESSION = re.compile(rf"(?<![\w.,/(-]){_OPERAND}(?:\s*[-+*/×÷^]\s*{_OPERAND})+(?![\w.,/-])")
+
+
+def _arithmetic(m: re.Match[str]) -> bool:
+    """Whether an operand-operator run is arithmetic to work out: not a phone number
+    ("555-1234": "-" needs spaces both sides to subtract), nor a date or fraction
+    written with bare slashes ("3/4/2027", "24/7")."""
+    text = m.group(0)
+    return bool(re.search(r"[+*×÷^]|\s-\s|\)-|\s/\s|\)/", text)) or (
+        "/" in text and not re.fullmatch(r"[\d/]+", text) and "-" not in text
+    )
+
+
 _POSTCODES = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)\b")
 _LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{12,40}(?![\w.,-])")
 _ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
@@ -182,6 +197,10 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
         )
 
     for kind, pattern in _PATTERNS:
+        if kind == "path":  # "(12+7)/3" is arithmetic, not a path "/3"
+            for m in _EXPRESSION.finditer(text):
+                if _arithmetic(m):
+                    add("expression", m.start(), m.end(), m.group(0))
         if kind == "identifier":
             _add_worded(text, add)
         for m in pattern.finditer(text):

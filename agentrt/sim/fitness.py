@@ -23,6 +23,7 @@ __all__ = [
     "ID_WORDS",
     "compatible",
     "convert",
+    "fits_typed",
     "free_text",
     "resolve",
     "score",
@@ -40,6 +41,7 @@ _LIMIT_WORDS = frozenset(stems("limit max count top size"))
 _RECENT_WORDS = frozenset(stems("recent latest last newest top first oldest"))
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
 _MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
+_RECIPIENT_NAMES = words("to cc bcc from sender recipient recipients reply_to")
 _LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
 _HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
 _NAME_WORDS = words(
@@ -66,6 +68,19 @@ def free_text(name: str, spec: Mapping[str, Any]) -> bool:
     if "enum" in spec or "format" in spec or not (types(spec) & {"string"}):
         return False
     return bool(stems(name) & _TEXT_WORDS)
+
+
+def fits_typed(kind: str, name: str) -> bool:
+    """Whether a parameter's name says it takes a value of ``kind`` ("email", "url",
+    "path") outright: a message's URL asks for a tool with a ``url``, not a ``location``."""
+    named = stems(name)
+    if kind == "email":
+        return bool(named & _MAIL_WORDS) or name.lower() in _RECIPIENT_NAMES
+    if kind == "url":
+        return bool(named & (_LINK_WORDS | _HOST_WORDS))
+    if kind == "path":
+        return bool(named & _PATH_WORDS)
+    return False
 
 
 def resolve(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
@@ -284,6 +299,8 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += 3.0
     if words & ID_WORDS and cand.kind == "identifier":
         score += 2.0
+    if cand.kind == "email" and name.lower() in _RECIPIENT_NAMES:
+        score += 3.0  # send_email(to=…): "to" is whom it goes to
     if (words & _MAIL_WORDS and cand.kind == "email") or (
         words & _LINK_WORDS and cand.kind == "url"
     ):

@@ -84,6 +84,8 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
         return "headcount"
     if _POSTCODE_NAMES.search(lname):
         return "postcode"
+    if not numeric and re.search(r"expression|formula|equation|arithmetic|\bmath", spaced):
+        return "expression"
     if not numeric and _ADDRESS_NAMES.search(lname) and not _NOT_POSTAL.search(text):
         return "address"
     if numeric:
@@ -121,6 +123,7 @@ _KIND_FOR = {
     "temperature": ("temperature", "number"),
     "address": ("address", "proper", "quoted"),
     "postcode": ("number", "identifier", "quoted"),
+    "expression": ("expression", "quoted"),
 }
 
 
@@ -142,6 +145,7 @@ def fits(wanted: str, kind: str) -> bool | None:
     if wanted in _KIND_FOR:
         return kind in _KIND_FOR[wanted]
     if kind in (
+        "expression",
         "date",
         "datetime",
         "time",

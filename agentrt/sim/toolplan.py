@@ -33,6 +33,7 @@ from agentrt.sim.arguments import (
     fill_calls,
     stems,
 )
+from agentrt.sim.fitness import fits_typed
 from agentrt.sim.jsonfill import normalize_key
 from agentrt.sim.lexicon import concepts
 from agentrt.sim.relevance import RELEVANT, ToolScore, relevant, score_tools
@@ -148,6 +149,8 @@ def plan_calls(
         s if clear else _with_values(s, t, fills[i])
         for i, (s, t) in enumerate(zip(worded, tools, strict=True))
     ]
+    if not clear:
+        scores = _worded_first(worded, scores, fills)
     scores = [_with_typed(s, fills[i]) for i, s in enumerate(scores)]
     chosen = set(relevant(scores))
     if clear:
@@ -237,6 +240,7 @@ _VALUE_SOURCES = (
     "currency",
     "filetype",
     "money",
+    "expression",
     "headcount",
     "temperature",
     "address",
@@ -286,6 +290,7 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
     specific = sum(1 for k in kinds if k in _VALUE_SOURCES)
     if not specific:
         return score
+    specific += sum(1 for k in kinds if k in _STRONG)  # "23 * 47", "NVDA": they name the tool
     bonus = 1.0 + 0.5 * (specific - 1) + (0.75 if concepts(tool.name) & _READ else 0.0)
     # each specific value is a match of its own: two currencies ask for a conversion
     seen = ("values",) * min(specific, 2)
@@ -293,7 +298,11 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
 
 
 _CODES = ("identifier", "path", "email", "url")
-_TYPED_CODES = ("path", "email", "url")  # no word needed: nothing else looks like them
+_TYPED_CODES = ("path", "email", "url")
+_STRONG = (
+    "expression",
+    "known",
+)  # arithmetic, or a code the parameter's code system knows  # no word needed: nothing else looks like them
 
 
 def _unclaimed(
@@ -315,8 +324,10 @@ def _unclaimed(
             continue
         said = [
             (v.split(" ")[0], v[v.index(" ") + 2 : -1])
-            for v in fills[i].sources.values()
-            if v.split(" ")[0] in _VALUE_SOURCES and " '" in v
+            for k, v in fills[i].sources.items()
+            if v.split(" ")[0] in _VALUE_SOURCES
+            and " '" in v
+            and (v.split(" ")[0] not in _TYPED_CODES or fits_typed(v.split(" ")[0], k))
         ] + [  # an enum member the message names ("vegan options")
             ("enum", str(fills[i].calls[0].get(k)))
             for k, v in fills[i].sources.items()
@@ -385,6 +396,25 @@ def _asks_instead(order: Sequence[int], fills: Mapping[int, Filled]) -> bool:
     or more required values the message does not give ("book me a flight to Tokyo":
     from where, and when?)."""
     return bool(order) and len(fills[order[0]].missing) >= 2
+
+
+def _worded_first(
+    worded: Sequence[ToolScore], scores: list[ToolScore], fills: Mapping[int, Filled]
+) -> list[ToolScore]:
+    """Scores where a tool only the message's values ask for keeps its worded score when
+    another tool taking the same values is asked by a word too: "what are Nvidia and Apple
+    trading at" asks for quotes, not for the news of the same tickers."""
+
+    def values(i: int) -> set[str]:
+        return {str(v) for call in fills[i].calls for v in call.values()}
+
+    out = list(scores)
+    for i, s in enumerate(scores):
+        if worded[i].matched or s is worded[i]:
+            continue
+        if any(worded[j].matched and values(i) & values(j) for j in range(len(scores)) if j != i):
+            out[i] = worded[i]
+    return out
 
 
 _TYPED = ("address", "temperature")

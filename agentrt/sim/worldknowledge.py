@@ -3,7 +3,8 @@
 A parameter that asks for an IATA airport code takes ``LIS`` for "Lisbon"; one that
 asks for an ISO 3166 country code takes ``DE`` for "Germany"; one that asks for an
 ISO 4217 currency code takes ``JPY`` for "yen"; one that asks for a ticker symbol
-takes ``AAPL`` for "Apple". These are the facts any traveller, shopper or investor
+takes ``AAPL`` for "Apple"; one that asks for an IANA time zone takes ``Asia/Tokyo``
+for "Tokyo". These are the facts any traveller, shopper or investor
 knows (the world's busiest airports, the countries and currencies, the largest
 listed companies), not words of any one agent or test.
 """
@@ -19,8 +20,10 @@ __all__ = [
     "CURRENCIES",
     "FILE_TYPES",
     "TICKERS",
+    "TIMEZONES",
     "currency_mentions",
     "file_type_mentions",
+    "is_code",
     "known_name",
     "lookup",
 ]
@@ -112,12 +115,44 @@ TICKERS = _table(
     "palantir:PLTR;snowflake:SNOW;tsmc:TSM"
 )
 
+# a city or country -> its IANA time zone (the zone of its capital or largest city)
+TIMEZONES = _table(
+    "tokyo|japan:Asia/Tokyo;seoul|korea|south korea:Asia/Seoul;beijing|shanghai|china:"
+    "Asia/Shanghai;hong kong:Asia/Hong_Kong;singapore:Asia/Singapore;taipei|taiwan:Asia/Taipei;"
+    "bangkok|thailand:Asia/Bangkok;jakarta|indonesia:Asia/Jakarta;manila|philippines:"
+    "Asia/Manila;delhi|new delhi|mumbai|bangalore|bengaluru|india:Asia/Kolkata;"
+    "karachi|pakistan:Asia/Karachi;dubai|abu dhabi|uae:Asia/Dubai;riyadh|saudi arabia:"
+    "Asia/Riyadh;tel aviv|jerusalem|israel:Asia/Jerusalem;istanbul|turkey:Europe/Istanbul;"
+    "moscow|russia:Europe/Moscow;london|uk|united kingdom|england:Europe/London;dublin|"
+    "ireland:Europe/Dublin;lisbon|portugal:Europe/Lisbon;madrid|barcelona|spain:Europe/Madrid;"
+    "paris|france:Europe/Paris;brussels|belgium:Europe/Brussels;amsterdam|netherlands:"
+    "Europe/Amsterdam;berlin|munich|frankfurt|hamburg|germany:Europe/Berlin;zurich|geneva|"
+    "switzerland:Europe/Zurich;vienna|austria:Europe/Vienna;rome|milan|italy:Europe/Rome;"
+    "prague|czechia:Europe/Prague;warsaw|poland:Europe/Warsaw;stockholm|sweden:"
+    "Europe/Stockholm;oslo|norway:Europe/Oslo;copenhagen|denmark:Europe/Copenhagen;"
+    "helsinki|finland:Europe/Helsinki;athens|greece:Europe/Athens;kyiv|kiev|ukraine:"
+    "Europe/Kyiv;cairo|egypt:Africa/Cairo;lagos|nigeria:Africa/Lagos;nairobi|kenya:"
+    "Africa/Nairobi;johannesburg|cape town|south africa:Africa/Johannesburg;"
+    "new york|nyc|boston|washington|miami|atlanta|toronto:America/New_York;"
+    "chicago|dallas|houston|austin:America/Chicago;denver|phoenix:America/Denver;"
+    "los angeles|la|san francisco|seattle|vancouver|las vegas:America/Los_Angeles;"
+    "mexico city|mexico:America/Mexico_City;sao paulo|são paulo|rio de janeiro|brazil:"
+    "America/Sao_Paulo;buenos aires|argentina:America/Argentina/Buenos_Aires;lima|peru:"
+    "America/Lima;bogota|bogotá|colombia:America/Bogota;santiago|chile:America/Santiago;"
+    "sydney|melbourne:Australia/Sydney;perth:Australia/Perth;auckland|new zealand:"
+    "Pacific/Auckland;honolulu|hawaii:Pacific/Honolulu;anchorage|alaska:America/Anchorage"
+)
+
 _KINDS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
     (re.compile(r"\biata\b|\bairport\b", re.I), AIRPORTS),
     (re.compile(r"iso[ -]?3166|country code|alpha-?2", re.I), COUNTRIES),
     (re.compile(r"iso[ -]?4217|currency code", re.I), CURRENCIES),
     (re.compile(r"\bticker\b|\bsymbol\b", re.I), TICKERS),
+    (re.compile(r"\biana\b|time ?zone|\btz\b", re.I), TIMEZONES),
 )
+
+
+_KIND_CODES = tuple(frozenset(table.values()) for _, table in _KINDS)
 
 
 def lookup(hint: str, value: str) -> str | None:
@@ -153,6 +188,15 @@ def currency_mentions(text: str) -> tuple[tuple[int, int, str], ...]:
     for m in _CODE_RE.finditer(text):  # the code itself, in capitals: "300 EUR in USD"
         out.setdefault(m.start(), (m.start(), m.end(), m.group(0)))
     return tuple(sorted(out.values()))
+
+
+def is_code(hint: str, value: str) -> bool:
+    """Whether ``value`` is itself a code of the code system ``hint`` asks for ("NVDA" for
+    a ticker symbol, "LIS" for an IATA code)."""
+    return any(
+        pattern.search(hint) and value in codes
+        for (pattern, _), codes in zip(_KINDS, _KIND_CODES, strict=True)
+    )
 
 
 def known_name(word: str) -> bool:
