@@ -197,6 +197,10 @@ SLOW = [
     ("an endless sum", "1+" * 10000 + "x"),
     ("spaced subtractions", "1 - " * 5000 + "a"),
     ("phone-like runs", "555-1234 " * 2000),
+    ("statements never ending", "SELECT " * 3000),
+    ("a statement of quotes", "SELECT '" + "a'b" * 6000 + " FROM t"),
+    ("slashes between words", "a/" * 10000),
+    ("actions back to back", "scale " * 4000),
 ]
 
 

@@ -49,6 +49,32 @@ STOCK = _tool(
 )
 NEWS = _tool("get_company_news", "Recent news about a company by ticker", {"symbol": S}, ["symbol"])
 ALL = [WEATHER, CALC, TIME, SEARCH, EMAIL, STOCK]
+INT = {"type": "integer"}
+GITHUB = [
+    _tool(
+        "create_issue",
+        "Create a GitHub issue",
+        {"repo": {"type": "string", "description": "owner/name"}, "title": S, "body": S},
+        ["repo", "title"],
+    ),
+    _tool(
+        "merge_pull_request", "Merge a pull request", {"repo": S, "number": INT}, ["repo", "number"]
+    ),
+]
+SQL = [
+    _tool("run_sql", "Run a read-only SQL query", {"query": S}, ["query"]),
+    _tool("list_tables", "List the database tables", {}, []),
+]
+KUBE = [
+    _tool("get_pods", "List pods in a namespace", {"namespace": S}, ["namespace"]),
+    _tool(
+        "scale_deployment",
+        "Scale a deployment to a number of replicas",
+        {"name": S, "namespace": S, "replicas": INT},
+        ["name", "namespace", "replicas"],
+    ),
+    _tool("get_logs", "Logs of a pod", {"pod": S, "namespace": S, "tail": INT}, ["pod"]),
+]
 
 CASES: list[tuple[str, list[Any], list[dict[str, Any]]]] = [
     (
@@ -81,6 +107,43 @@ CASES: list[tuple[str, list[Any], list[dict[str, Any]]]] = [
             {"name": "get_stock_price", "args": {"symbol": "AAPL"}},
             {"name": "get_stock_price", "args": {"symbol": "MSFT"}},
         ],
+    ),
+    (
+        "open an issue in acme/web titled 'Login button broken'",
+        GITHUB,
+        [{"name": "create_issue", "args": {"repo": "acme/web", "title": "Login button broken"}}],
+    ),
+    (
+        "merge PR 42 in acme/api",
+        GITHUB,
+        [{"name": "merge_pull_request", "args": {"repo": "acme/api", "number": 42}}],
+    ),
+    (
+        "How many signed up? SELECT count(*) FROM users WHERE created_at > now() - interval '7 days'",
+        SQL,
+        [
+            {
+                "name": "run_sql",
+                "args": {
+                    "query": "SELECT count(*) FROM users WHERE created_at > now() - interval '7 days'"
+                },
+            }
+        ],
+    ),
+    (
+        "scale checkout in prod to 5 replicas",
+        KUBE,
+        [
+            {
+                "name": "scale_deployment",
+                "args": {"name": "checkout", "namespace": "prod", "replicas": 5},
+            }
+        ],
+    ),
+    (
+        "show me the last 100 lines of logs for pod api-7f9c",
+        KUBE,
+        [{"name": "get_logs", "args": {"pod": "api-7f9c", "tail": 100}}],
     ),
     ("hi there!", ALL, []),
     ("call me at 555-1234 tomorrow", [CALC], []),

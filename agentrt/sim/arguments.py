@@ -30,6 +30,7 @@ from agentrt.sim.fitness import types as _types
 from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
+from agentrt.sim.objects import said_after
 from agentrt.sim.paramwants import chronological, hint, range_end, value_for, want
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
 from agentrt.sim.worldknowledge import is_code
@@ -146,6 +147,8 @@ def fill_calls(
                 sources[name] = "result"
             elif (before := _word_before(name, text)) is not None:
                 assigned[name], sources[name] = before, f"message {before!r}"
+            elif (said := said_after(name, tool.name, text)) is not None:
+                assigned[name], sources[name] = said, f"message {said!r}"
             elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
                 assigned[name], sources[name] = _clause(text), "message"
             elif (

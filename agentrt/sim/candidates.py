@@ -45,6 +45,7 @@ Kind = Literal[
     "temperature",
     "address",
     "expression",
+    "sql",
     "currency",
     "filetype",
     "identifier",
@@ -96,7 +97,8 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"(?<![\w/])(?:~|\.{1,2})?/(?:[\w.@+-]+/)*[\w.@+-]+"
             r"|\b[A-Za-z]:\\(?:[^\\\s?]+\\)*[^\\\s?,]+"  # C:\Users\sam\Downloads
-            r"|(?<![\w-])[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
+            # from where a run of word characters and slashes starts: linear on "a/a/a/…"
+            r"|(?<![\w/-])[\w-]+(?:/[\w.-]+)+\.[A-Za-z][A-Za-z0-9]{1,4}\b"  # notes/todo.txt
             r"|(?<![\w-])[\w-]+(?:\.[A-Za-z][A-Za-z0-9]{1,4}){1,2}\b(?!\.\w)"
         ),
     ),
@@ -112,11 +114,17 @@ _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
             r"|(?<=#)\d+\b|(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+){1,4}\b|(?<![\w-])\d+(?:-\d+){2,4}\b"
             r"|\bv\d+(?:\.\d+){1,3}\b|\b\d+(?:\.\d+){2,3}\b"  # a version: v2.14.3
             r"|\b[A-Z]{2,4} \d{2,5}\b(?![\w-])"  # a code written with a space: LH 1172, CHEM 201
+            r"|(?<![\w/.@-])[A-Za-z][\w.-]*/[A-Za-z][\w.-]*(?![\w/@])"  # owner/name: acme/web
             r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,}\b"  # 1Z999AA10123456784
             r"|\b(?=[a-f0-9]*\d)(?=[a-f0-9]*[a-f])[a-f0-9]{7,40}\b"  # a commit hash
         ),
     ),
     ("number", re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)*(?![\w-])")),
+)
+# a statement in capitals (or "select * from"), to its semicolon or the message's end
+_SQL = re.compile(
+    r"\b(?:SELECT\b[^;]{0,400}?\bFROM\b|select\s+\*\s+from\b|WITH\s+\w+\s+AS\b|INSERT\s+INTO\b"
+    r"|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)[^;]*;?"
 )
 _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
 _EXPRESSION = re.compile(rf"(?<![\w.,/(-]){_OPERAND}(?:\s*[-+*/×÷^]\s*{_OPERAND})+(?![\w.,/-])")
@@ -196,6 +204,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
             )
         )
 
+    for m in _SQL.finditer(text):  # a statement keeps its quotes and numbers
+        add("sql", m.start(), m.end(), m.group(0).strip())
     for kind, pattern in _PATTERNS:
         if kind == "path":  # "(12+7)/3" is arithmetic, not a path "/3"
             for m in _EXPRESSION.finditer(text):

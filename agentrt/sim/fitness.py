@@ -37,10 +37,15 @@ ID_WORDS = frozenset(
 _ID_TAIL = re.compile(r"(?:^|_|(?<=[a-z]))(?:id|ids|Id|ID)$")
 _FOLDER_WORDS = frozenset(stems("folder directory dir"))
 _FILE_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
-_LIMIT_WORDS = frozenset(stems("limit max count top size"))
+_LIMIT_WORDS = frozenset(stems("limit max count top size tail"))
 _RECENT_WORDS = frozenset(stems("recent latest last newest top first oldest"))
 _PATH_WORDS = frozenset(stems("path file filename dir directory folder document attachment"))
 _MAIL_WORDS = frozenset(stems("email mail e-mail recipient address attendee invitee"))
+_NAMED_PLACES = words(
+    "namespace environment env region stage zone datacenter workspace deployment service "
+    "cluster bucket queue topic branch repo repository"
+)
+_REPO_WORDS = frozenset(stems("repo repository slug"))
 _RECIPIENT_NAMES = words("to cc bcc from sender recipient recipients reply_to")
 _LINK_WORDS = frozenset(stems("url link website site uri endpoint webhook page"))
 _HOST_WORDS = frozenset(stems("host hostname domain server fqdn"))
@@ -139,6 +144,10 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "", owner: 
     if _FOLDER_WORDS & stems(name) and cand.kind == "path" and _FILE_END.search(cand.text):
         return False  # a folder parameter takes no file ("notes/todo.txt")
     kinds = types(spec)
+    if cand.kind == "number" and name.lower() in _NAMED_PLACES and "integer" not in kinds:
+        return False  # a namespace, a region, a service is named, not numbered ("to 5 replicas")
+    if kinds & {"integer", "number"} and cand.kind == "identifier":
+        return re.fullmatch(r"[A-Z]{2,4} ?\d+", cand.text) is not None  # "PR 42": 42
     if kinds & {"integer"} and cand.kind == "number":
         return "." not in cand.text and "," not in cand.text
     if kinds & {"number"} and cand.kind == "number":
@@ -319,6 +328,14 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
         score += _company(cand)
     if cand.kind == "quoted":
         score += 0.5
+    if cand.kind == "sql" and free_text(name, spec):
+        score += 3.0  # run_sql(query=…): the statement is the query
+    if (
+        cand.kind == "identifier"
+        and "/" in cand.text
+        and (words & _REPO_WORDS or "owner/" in str(spec.get("description", "")))
+    ):
+        score += 3.0  # "acme/web" for a repository
     wanted = want(name, spec)
     if wanted and fits(wanted, cand.kind) and cand.kind != "number":
         exact = wanted == cand.kind or (wanted, cand.kind) in _EXACT

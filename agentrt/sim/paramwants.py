@@ -86,6 +86,8 @@ def _want(name: str, title: str, description: str, fmt: str, types: tuple[str, .
         return "postcode"
     if not numeric and re.search(r"expression|formula|equation|arithmetic|\bmath", spaced):
         return "expression"
+    if not numeric and re.search(r"\bsql\b", spaced):
+        return "sql"
     if not numeric and _ADDRESS_NAMES.search(lname) and not _NOT_POSTAL.search(text):
         return "address"
     if numeric:
@@ -124,6 +126,7 @@ _KIND_FOR = {
     "address": ("address", "proper", "quoted"),
     "postcode": ("number", "identifier", "quoted"),
     "expression": ("expression", "quoted"),
+    "sql": ("sql", "quoted"),
 }
 
 
@@ -172,6 +175,12 @@ def value_for(wanted: str, kind: str, text: str, name: str, spec: Mapping[str, A
         return lookup(hint(name, spec), text) or text
     if " " in text and re.search(r"without spaces|no spaces", hint(name, spec), re.I):
         return text.replace(" ", "")
+    if (
+        kind == "identifier"
+        and re.fullmatch(r"[A-Z]{2,4} ?\d+", text)
+        and spec.get("type") in ("integer", "number")
+    ):
+        return re.sub(r"\D", "", text)  # "PR 42" for a pull request's number: 42
     if kind == "identifier" and re.fullmatch(r"[A-Z]{2,3} \d+", text):
         return text.replace(" ", "")  # a flight or course number is written without its space
     return text

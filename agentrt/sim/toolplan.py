@@ -19,6 +19,7 @@ The rules, in order (all deterministic):
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -241,6 +242,7 @@ _VALUE_SOURCES = (
     "filetype",
     "money",
     "expression",
+    "sql",
     "headcount",
     "temperature",
     "address",
@@ -298,11 +300,21 @@ def _with_values(score: ToolScore, tool: FunctionTool, filled: Filled) -> ToolSc
 
 
 _CODES = ("identifier", "path", "email", "url")
-_TYPED_CODES = ("path", "email", "url")
-_STRONG = (
-    "expression",
-    "known",
-)  # arithmetic, or a code the parameter's code system knows  # no word needed: nothing else looks like them
+_TYPED_CODES = ("path", "email", "url")  # no word needed: nothing else looks like them
+# arithmetic, a statement, or a code the parameter's code system knows: they name the tool
+_STRONG = ("expression", "known", "sql")
+
+
+def _quoted(source: str) -> str | None:
+    """The value a source names ("identifier 'INV-7'" → INV-7), or None."""
+    _, _, said = source.partition(" ")
+    if said[:1] not in ("'", '"'):
+        return None
+    try:
+        value = ast.literal_eval(said)
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _unclaimed(
@@ -323,11 +335,11 @@ def _unclaimed(
         if i in chosen or fills[i].missing:
             continue
         said = [
-            (v.split(" ")[0], v[v.index(" ") + 2 : -1])
+            (kind, value)
             for k, v in fills[i].sources.items()
-            if v.split(" ")[0] in _VALUE_SOURCES
-            and " '" in v
-            and (v.split(" ")[0] not in _TYPED_CODES or fits_typed(v.split(" ")[0], k))
+            if (kind := v.split(" ")[0]) in _VALUE_SOURCES
+            and (value := _quoted(v)) is not None
+            and (kind not in _TYPED_CODES or fits_typed(kind, k))
         ] + [  # an enum member the message names ("vegan options")
             ("enum", str(fills[i].calls[0].get(k)))
             for k, v in fills[i].sources.items()

@@ -1,0 +1,68 @@
+"""The thing an action is done to, and the place it is done in, said in plain words.
+
+"scale checkout in prod to 5 replicas", "restart nginx on web-3": the word right after
+the action the tool's name starts with (or a synonym the message uses) names the
+tool's object parameter (``name``, ``deployment``, ``service``, …), and the word after
+"in"/"on" names its place parameter (``namespace``, ``environment``, ``region``, …).
+Only plain single words count: a code, a date or a name is a candidate value of its
+own (:mod:`agentrt.sim.candidates`), and a stop word or a number is no name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import pairwise
+
+from agentrt.sim.candidates import words
+from agentrt.sim.dates import MONTHS, WEEKDAYS
+from agentrt.sim.lexicon import concepts_of
+
+__all__ = ["OBJECT_NAMES", "PLACE_NAMES", "said_after"]
+
+OBJECT_NAMES = words(
+    "name deployment service app application job container pod host server project branch "
+    "queue topic bucket cluster database db package function workflow pipeline process device "
+    "vm instance node worker"
+)
+PLACE_NAMES = words("namespace environment env region stage zone datacenter workspace")
+_NOT_A_NAME = words(
+    "a an the my our your their this that these those it its them all every each some any "
+    "to in on at for from with by of and or but not no now please me us up down out off over "
+    "back again new old"
+)
+_TOKEN = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def said_after(name: str, tool_name: str, text: str) -> str | None:
+    """The plain word ``text`` says for parameter ``name`` of ``tool_name``, or None."""
+    key = name.lower()
+    if key in OBJECT_NAMES:
+        return _after_action(tool_name, text)
+    if key in PLACE_NAMES:
+        return _after_preposition(text)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _after_action(tool_name: str, text: str) -> str | None:
+    verb = re.split(r"[_\W]+|(?<=[a-z])(?=[A-Z])", tool_name.strip("_"))[0].lower()
+    meant = set(concepts_of(verb))
+    tokens = list(_TOKEN.finditer(text))
+    for here, after in pairwise(tokens):
+        if set(concepts_of(here.group(0).lower())) & meant:
+            return _plain(after.group(0))
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _after_preposition(text: str) -> str | None:
+    m = re.search(r"\b(?:in|on)\s+(?:the\s+)?([A-Za-z][\w.-]*)", text)
+    return _plain(m.group(1)) if m else None
+
+
+def _plain(word: str) -> str | None:
+    lowered = word.lower()
+    if lowered in _NOT_A_NAME or lowered in MONTHS or lowered in WEEKDAYS or not word.islower():
+        return None
+    return word
