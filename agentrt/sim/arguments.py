@@ -147,7 +147,7 @@ def fill_calls(
                 sources[name] = "result"
             elif (before := _word_before(name, text)) is not None:
                 assigned[name], sources[name] = before, f"message {before!r}"
-            elif (said := said_after(name, tool.name, text)) is not None:
+            elif name not in assigned and (said := said_after(name, tool.name, text)) is not None:
                 assigned[name], sources[name] = said, f"message {said!r}"
             elif name not in assigned and _free_text(name, spec_of(props[name], tool.parameters)):
                 assigned[name], sources[name] = _clause(text), "message"
