@@ -3,7 +3,9 @@
 "scale checkout in prod to 5 replicas", "restart nginx on web-3": the word right after
 the action the tool's name starts with (or a synonym the message uses) names the
 tool's object parameter (``name``, ``deployment``, ``service``, …), and the word after
-"in"/"on" names its place parameter (``namespace``, ``environment``, ``region``, …).
+"in"/"on" names its place parameter (``namespace``, ``environment``, ``region``, …);
+the word after "to (the)" its recipient (``payee``, ``assignee``): "send €75 to the
+landlord".
 Only plain single words count: a code, a date or a name is a candidate value of its
 own (:mod:`agentrt.sim.candidates`), and a stop word or a number is no name.
 """
@@ -18,7 +20,7 @@ from agentrt.sim.candidates import words
 from agentrt.sim.dates import MONTHS, WEEKDAYS
 from agentrt.sim.lexicon import concepts_of
 
-__all__ = ["OBJECT_NAMES", "PLACE_NAMES", "said_after"]
+__all__ = ["OBJECT_NAMES", "PLACE_NAMES", "RECIPIENT_NAMES", "said_after"]
 
 OBJECT_NAMES = words(
     "name deployment service app application job container pod host server project branch "
@@ -26,6 +28,7 @@ OBJECT_NAMES = words(
     "vm instance node worker"
 )
 PLACE_NAMES = words("namespace environment env region stage zone datacenter workspace")
+RECIPIENT_NAMES = words("payee recipient beneficiary assignee to")
 _NOT_A_NAME = words(
     "a an the my our your their this that these those it its them all every each some any "
     "to in on at for from with by of and or but not no now please me us up down out off over "
@@ -40,7 +43,9 @@ def said_after(name: str, tool_name: str, text: str) -> str | None:
     if key in OBJECT_NAMES:
         return _after_action(tool_name, text)
     if key in PLACE_NAMES:
-        return _after_preposition(text)
+        return _after_preposition(text, "in|on")
+    if key in RECIPIENT_NAMES:
+        return _after_preposition(text, "to")  # "send €75 to the landlord"
     return None
 
 
@@ -56,9 +61,14 @@ def _after_action(tool_name: str, text: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _after_preposition(text: str) -> str | None:
-    m = re.search(r"\b(?:in|on)\s+(?:the\s+)?([A-Za-z][\w.-]*)", text)
-    return _plain(m.group(1)) if m else None
+def _after_preposition(text: str, prepositions: str) -> str | None:
+    for m in re.finditer(
+        rf"\b(?:{prepositions})\s+(?:the\s+|my\s+|our\s+)?([A-Za-z][\w.-]*)", text
+    ):
+        word = _plain(m.group(1))
+        if word is not None:
+            return word
+    return None
 
 
 def _plain(word: str) -> str | None:

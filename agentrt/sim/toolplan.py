@@ -207,7 +207,7 @@ def plan_calls(
             for i in picks
             if not (DAY_ONLY in fills[i].sources.values() and any(j != i for j in looks))
         ]
-        if not picks and (required or not _asks_instead(order, fills)):
+        if not picks and (required or not _asks_instead(order, fills, scores)):
             picks = [i for i in order if fresh[i]][:1]
     if not parallel:
         picks = picks[:1]
@@ -403,11 +403,16 @@ def _clause_asks(
     return None
 
 
-def _asks_instead(order: Sequence[int], fills: Mapping[int, Filled]) -> bool:
+def _asks_instead(
+    order: Sequence[int], fills: Mapping[int, Filled], scores: Sequence[ToolScore]
+) -> bool:
     """Whether the model asks the user rather than call: the most relevant tool lacks two
-    or more required values the message does not give ("book me a flight to Tokyo":
-    from where, and when?)."""
-    return bool(order) and len(fills[order[0]].missing) >= 2
+    or more required values the message does not give ("book me a flight to Tokyo": from
+    where, and when?), or it changes something and lacks one ("cancel my order": which?)."""
+    if not order:
+        return False
+    missing = fills[order[0]].missing
+    return len(missing) >= 2 or (len(missing) == 1 and scores[order[0]].acts)
 
 
 def _worded_first(
