@@ -508,3 +508,23 @@ def test_closing_a_ticket_is_an_action_though_resolving_a_host_name_is_a_look_up
     ]
     scores = score_tools("what's happening with TCK-5520?", tools)
     assert [s.acts for s in scores] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("at half past three", ["15:30"]),  # said without am/pm, 1 to 6 is the afternoon
+        ("around 7:45 in the evening", ["19:45"]),
+        ("7 in the evening", ["19:00"]),
+        ("at 2:30", ["14:30"]),
+        ("at 02:30", ["02:30"]),  # a leading zero is a 24-hour clock
+        ("half past six in the morning", ["06:30"]),
+        ("at 9:15", ["09:15"]),
+    ],
+)
+def test_clock_times_said_without_am_or_pm_are_read_as_people_mean_them(
+    text: str, times: list[str]
+) -> None:
+    from agentrt.sim.dates import find_times
+
+    assert [f.value for f in find_times(text)] == times

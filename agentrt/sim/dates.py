@@ -238,8 +238,11 @@ def _relative(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 _HOUR_WORDS = {w: i for w, i in _UNITS.items() if 1 <= i <= 12}
 _H = r"(?:[01]?\d|2[0-3]|" + "|".join(_HOUR_WORDS) + ")"
+_PART_OF_DAY = r"(?:\s+(?:in\s+the\s+)?(?P<{}>morning|afternoon|evening|at night|tonight))?"
 _TIME = re.compile(
-    r"\b(?P<h1>[01]?\d|2[0-3]):(?P<m1>[0-5]\d)\s*(?P<ap1>am|pm|a\.m\.|p\.m\.)?"
+    r"\b(?P<h1>[01]?\d|2[0-3]):(?P<m1>[0-5]\d)(?:\s*(?P<ap1>am|pm|a\.m\.|p\.m\.))?"
+    + _PART_OF_DAY.format("pd1")
+    + r"|\b(?P<h4>1[0-2]|[1-9])(?:\s+o'clock)?\s+(?:in\s+the\s+)?(?P<pd4>morning|afternoon|evening)\b"
     r"|\b(?P<h2>1[0-2]|0?[1-9])(?:\s*(?:-|–|to)\s*(?P<h2b>1[0-2]|0?[1-9]))?\s*(?P<ap2>am|pm|a\.m\.|p\.m\.)(?!\w)"
     r"|\b(?P<part>half past|quarter past|quarter to)\s+(?P<h3>" + _H + r")\b"
     r"(?:\s+(?:in\s+the\s+)?(?P<ap3>morning|afternoon|evening|at night|tonight))?"
@@ -250,6 +253,13 @@ _TIME = re.compile(
 
 def _hour(word: str) -> int | None:
     return int(word) if word.isdigit() else _HOUR_WORDS.get(word.lower())
+
+
+def _daytime(hour: str) -> str | None:
+    """The half of the day a clock hour said without am/pm means: 1 to 6 (written without
+    a leading zero: "half past three", "2:30") is the afternoon, when people meet; the
+    rest as said ("02:30", "9:15")."""
+    return "pm" if hour.isdigit() and not hour.startswith("0") and 1 <= int(hour) <= 6 else None
 
 
 def _clock(hour: int, minute: int, meridiem: str | None) -> str:
@@ -266,13 +276,12 @@ def find_times(text: str) -> list[Found]:
     out: list[Found] = []
     for m in _TIME.finditer(text):
         if m.group("h1"):
+            said = m.group("ap1") or m.group("pd1") or _daytime(m.group("h1"))
             out.append(
-                Found(
-                    m.start(),
-                    m.end(),
-                    _clock(int(m.group("h1")), int(m.group("m1")), m.group("ap1")),
-                )
+                Found(m.start(), m.end(), _clock(int(m.group("h1")), int(m.group("m1")), said))
             )
+        elif m.group("h4"):
+            out.append(Found(m.start(), m.end(), _clock(int(m.group("h4")), 0, m.group("pd4"))))
         elif m.group("h2"):
             if m.group("h2b"):
                 split = m.start("h2b")
@@ -286,7 +295,8 @@ def find_times(text: str) -> list[Found]:
             if hour is None or minute is None:
                 continue  # "half paſt ſix": re.I matched a letter no table holds
             hour = (hour - 1) % 24 if part == "quarter to" else hour  # quarter to 0 is 23:45
-            out.append(Found(m.start(), m.end(), _clock(hour, minute, m.group("ap3"))))
+            said = m.group("ap3") or _daytime(str(hour))
+            out.append(Found(m.start(), m.end(), _clock(hour, minute, said)))
         else:
             out.append(
                 Found(
