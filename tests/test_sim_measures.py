@@ -478,6 +478,40 @@ CASES += [
     ),
 ]
 
+FX = _tool(
+    "fx_convert",
+    "Convert money between currencies.",
+    {
+        "amount": {"type": "number"},
+        "source_ccy": {"type": "string", "description": "ISO 4217 code"},
+        "target_ccy": {"type": "string", "description": "ISO 4217 code"},
+    },
+)
+AD = _tool(
+    "post_job",
+    "Advertise a job with its pay range.",
+    {"title": S, "pay_min": {"type": "integer"}, "pay_max": {"type": "integer"}},
+)
+SEAT = _tool("reserve_seat", "Reserve a seat in a hall.", {"hall": S, "row": S})
+
+CASES += [
+    (
+        "an amount's own currency is the one converted from",
+        {"prompt": "about how many kronor is £90?", "tools": [FX]},
+        [{"name": "fx_convert", "args": {"amount": 90, "source_ccy": "GBP", "target_ccy": "SEK"}}],
+    ),
+    (
+        "a range's smaller number is its minimum",
+        {"prompt": "Advertise a Night Porter job paying 2900–2400 a month", "tools": [AD]},
+        [{"name": "post_job", "args": {"pay_min": 2400, "pay_max": 2900}}],
+    ),
+    (
+        "a code right after the parameter's own noun",
+        {"prompt": "reserve me a seat in Hall Nine, row K", "tools": [SEAT]},
+        [{"name": "reserve_seat", "args": {"row": "K"}}],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

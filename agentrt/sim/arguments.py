@@ -30,7 +30,7 @@ from agentrt.sim.fitness import types as _types
 from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
 from agentrt.sim.lexicon import concepts
-from agentrt.sim.objects import said_after
+from agentrt.sim.objects import said_after, word_after
 from agentrt.sim.paramwants import chronological, hint, range_end, value_for, want
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
 from agentrt.sim.worldknowledge import is_code
@@ -145,6 +145,8 @@ def fill_calls(
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
+            elif (after := word_after(name, text)) is not None:
+                assigned[name], sources[name] = after, f"message {after!r}"
             elif (before := _word_before(name, text)) is not None:
                 assigned[name], sources[name] = before, f"message {before!r}"
             elif name not in assigned and (said := said_after(name, tool.name, text)) is not None:
@@ -388,10 +390,32 @@ def _assign(
     _no_round_trip(out, sources)
     specs = {n: _resolve(raw, root) for n, raw in props.items()}
     chronological(specs, out)
+    _low_to_high(out)
     end = range_end(specs, out, lowered)
     if end is not None:
         sources[end] = "date range"
     return out, sources
+
+
+_LOW = re.compile(r"(?:^|_)(?:min|minimum|low|lower|from)(?:_|$)")
+_HIGH = re.compile(r"(?:^|_)(?:max|maximum|high|upper|to)(?:_|$)")
+
+
+def _low_to_high(out: dict[str, Any]) -> None:
+    """A range's two numbers in order: "18000–24000" gives ``salary_min`` the smaller."""
+    for low in [n for n in out if _LOW.search(n.lower())]:
+        stem = _LOW.sub("_", low.lower()).strip("_")
+        high = next(
+            (
+                n
+                for n in out
+                if _HIGH.search(n.lower()) and _HIGH.sub("_", n.lower()).strip("_") == stem
+            ),
+            None,
+        )
+        a, b = out[low], out.get(high) if high else None
+        if high and isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+            out[low], out[high] = b, a
 
 
 def _no_round_trip(out: dict[str, Any], sources: dict[str, str]) -> None:

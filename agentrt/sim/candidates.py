@@ -126,6 +126,7 @@ _SQL = re.compile(
     r"\b(?:SELECT\b[^;]{0,400}?\bFROM\b|select\s+\*\s+from\b|WITH\s+\w+\s+AS\b|INSERT\s+INTO\b"
     r"|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)[^;]*;?"
 )
+_AMOUNT_NEXT = re.compile(r"\s?\d")  # "€250", "EUR 300": the currency of that amount
 _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
 _EXPRESSION = re.compile(rf"(?<![\w.,/(-]){_OPERAND}(?:\s*[-+*/×÷^]\s*{_OPERAND})+(?![\w.,/-])")
 
@@ -200,7 +201,8 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
                 start=start,
                 context=context.around(start, end),
                 before=_before(text, start),
-                money=kind == "number" and (start in glued or _skip_space(text, end) in followed),
+                money=(kind == "number" and (start in glued or _skip_space(text, end) in followed))
+                or (kind == "currency" and _AMOUNT_NEXT.match(text, end) is not None),
             )
         )
 

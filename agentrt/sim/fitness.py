@@ -203,7 +203,11 @@ def _role(name: str, cand: Candidate) -> float:
     if cand.kind != "currency":
         return 0.0
     role = set(re.split(r"[^a-z]+", name.lower()))
-    source = bool(re.fullmatch(r"[\d.,]+|one|a|an", cand.before)) or cand.before in ("from",)
+    source = (
+        bool(re.fullmatch(r"[\d.,]+|one|a|an", cand.before))
+        or cand.before in ("from",)
+        or cand.money  # "€250": the amount's own currency is the one converted from
+    )
     target = cand.before in ("to", "in", "into")
     if role & _SOURCE_ROLE:
         return 2.0 if source else (-1.0 if target else 0.0)

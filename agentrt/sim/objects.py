@@ -20,7 +20,7 @@ from agentrt.sim.candidates import words
 from agentrt.sim.dates import MONTHS, WEEKDAYS
 from agentrt.sim.lexicon import concepts_of
 
-__all__ = ["OBJECT_NAMES", "PLACE_NAMES", "RECIPIENT_NAMES", "said_after"]
+__all__ = ["OBJECT_NAMES", "PLACE_NAMES", "RECIPIENT_NAMES", "said_after", "word_after"]
 
 OBJECT_NAMES = words(
     "name deployment service app application job container pod host server project branch "
@@ -76,3 +76,24 @@ def _plain(word: str) -> str | None:
     if lowered in _NOT_A_NAME or lowered in MONTHS or lowered in WEEKDAYS or not word.islower():
         return None
     return word
+
+
+def word_after(name: str, text: str) -> str | None:
+    """The value ``text`` says right after the parameter's own noun: "section B", "unit
+    4B", "gate B12" (a short code); for a qualified name ("utm_source") also a plain word:
+    "source newsletter". None when nothing of that shape follows."""
+    parts = [p for p in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if p]
+    if not parts or len(parts[-1]) < 3:
+        return None
+    return _code_after(parts[-1], len(parts) > 1, text)
+
+
+@lru_cache(maxsize=2048)
+def _code_after(noun: str, qualified: bool, text: str) -> str | None:
+    for m in re.finditer(rf"\b{re.escape(noun)}s?\s+(?:#\s*)?([A-Za-z0-9][\w-]*)", text, re.I):
+        token = m.group(1)
+        if re.fullmatch(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}", token):
+            return token  # "section B", "unit 4B"
+        if qualified and _plain(token) is not None and len(token) >= 3:
+            return token  # "source newsletter"
+    return None
