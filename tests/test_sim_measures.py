@@ -512,6 +512,16 @@ CASES += [
     ),
 ]
 
+WATCH = _tool("queue_film", "Add a film to the watch queue.", {"film_title": S})
+
+CASES += [
+    (
+        "an everyday verb opening the sentence is no part of the name after it",
+        {"prompt": "Grab The Third Man for my queue", "tools": [WATCH]},
+        [{"name": "queue_film", "args": {"film_title": "The Third Man"}}],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 from agentrt.sim.dates import MONTHS, WEEKDAYS, find_dates, find_durations, find_times, number_words
-from agentrt.sim.lexicon import stem
+from agentrt.sim.lexicon import known_word, stem
 from agentrt.sim.measures import find_addresses, find_headcounts, find_temperatures
 from agentrt.sim.worldknowledge import currency_mentions, file_type_mentions, known_name
 
@@ -75,7 +75,7 @@ _COMMON_STARTERS = (
     | GENERIC_VERBS
     | words(
         "hi hello hey thanks thank ok okay sure could book schedule add remove plan convert translate "
-        "summarize summarise explain describe compare weather order price"
+        "summarize summarise explain describe compare weather order price name names"
     )
 )
 _PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -223,7 +223,7 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
         if _starts_sentence(text, start):
             first, _, rest = value.partition(" ")
             bare = re.split(r"['’]", first.lower())[0]
-            if bare in _COMMON_STARTERS or _stem(bare) in vocabulary:
+            if bare in _COMMON_STARTERS or _stem(bare) in vocabulary or known_word(bare):
                 if not rest or not rest[:1].isupper():
                     continue
                 start, value = start + len(first) + 1, rest

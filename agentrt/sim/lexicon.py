@@ -16,7 +16,16 @@ from functools import lru_cache
 
 from agentrt.sim.synonyms import GROUPS, PHRASES
 
-__all__ = ["ENUM_ALIASES", "STOP", "concept", "concepts", "concepts_of", "spaced_text", "stem"]
+__all__ = [
+    "ENUM_ALIASES",
+    "STOP",
+    "concept",
+    "concepts",
+    "concepts_of",
+    "known_word",
+    "spaced_text",
+    "stem",
+]
 
 _STOP_WORDS = (
     "a an the and or but of to in on at for from by with about into over under is are was were be "
@@ -95,6 +104,12 @@ def concept(word: str) -> str:
     """The concept ``word`` belongs to (its stem when it is in no synonym group)."""
     s = stem(word)
     return _CONCEPTS.get(s, (s,))[0]
+
+
+def known_word(word: str) -> bool:
+    """Whether ``word`` is an everyday word of the synonym groups (a verb or noun of common
+    requests), so no name: "Grab Amara Osei's essay" starts with a verb."""
+    return stem(word) in _CONCEPTS
 
 
 def concepts_of(word: str) -> tuple[str, ...]:

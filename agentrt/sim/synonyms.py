@@ -171,7 +171,7 @@ GROUPS: tuple[str, ...] = (
     "update change modify edit amend alter adjust switch shift tweak revise correct set",
     "postpone reschedule delay defer push shift move",
     "find search lookup seek locate query browse discover hunt explore",
-    "show get fetch retrieve obtain display view see check inspect report return pull",
+    "show get fetch retrieve obtain display view see check inspect report return pull grab",
     "list enumerate all browse every",
     "read view open display show print content contents cat",
     "write save store record put note type overwrite",
