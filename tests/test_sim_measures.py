@@ -41,6 +41,7 @@ def _tool(name: str, description: str, props: dict[str, Any], result: Any = None
         ("the two of us", ["2"]),
         ("me and my sister", []),  # not a word the reader knows: no guess
         ("a couple of guests", ["2"]),
+        ("cover for a family of four", ["4"]),
         ("for 3 nights", []),
         ("page 4 of the report", []),
     ],
@@ -519,6 +520,76 @@ CASES += [
         "an everyday verb opening the sentence is no part of the name after it",
         {"prompt": "Grab The Third Man for my queue", "tools": [WATCH]},
         [{"name": "queue_film", "args": {"film_title": "The Third Man"}}],
+    ),
+]
+
+CART = _tool("add_item", "Add an item to the basket.", {"item_name": S, "qty": {"type": "integer"}})
+INSURE = _tool(
+    "travel_quote",
+    "Quote travel insurance.",
+    {"travellers": {"type": "integer"}, "region": {"type": "string", "enum": ["europe", "world"]}},
+)
+PAYEE = _tool("send_money", "Send money to an IBAN.", {"iban": S, "amount": {"type": "number"}})
+STUDENT = _tool("student_record", "A student's record.", {"student_id": S})
+CONTRACT = _tool(
+    "find_contract",
+    "Find a contract by counterparty and type.",
+    {"counterparty": S, "kind": {"type": "string", "enum": ["nda", "sla", "sow"]}},
+)
+VIEWING = _tool(
+    "book_visit",
+    "Book a visit of a flat.",
+    {"address": {"type": "string", "description": "Street address"}, "visitor": S},
+)
+SHIP_QUOTE = _tool(
+    "get_freight_quotes",
+    "Quote freight; returns quote ids.",
+    {"pallets": {"type": "integer"}},
+    result={"quote_id": "Q-77120"},
+)
+BOOK_QUOTE = _tool("book_quote", "Book a freight quote by its id.", {"quote_id": S})
+
+CASES += [
+    (
+        "a couple of",
+        {"prompt": "put a couple of the Linen Tea Towel in my basket", "tools": [CART]},
+        [{"name": "add_item", "args": {"item_name": "Linen Tea Towel", "qty": 2}}],
+    ),
+    (
+        "an IBAN with its spaces",
+        {"prompt": "send 40 to DE89 3704 0044 0532 0130 00 please", "tools": [PAYEE]},
+        [{"name": "send_money", "args": {"iban": "DE89 3704 0044 0532 0130 00", "amount": 40}}],
+    ),
+    (
+        "a year and serial is one id",
+        {"prompt": "pull up student 2025-0093", "tools": [STUDENT]},
+        [{"name": "student_record", "args": {"student_id": "2025-0093"}}],
+    ),
+    (
+        "an enum member named by its initials",
+        {"prompt": "find the service level agreement with Orbit Freight", "tools": [CONTRACT]},
+        [{"name": "find_contract", "args": {"counterparty": "Orbit Freight", "kind": "sla"}}],
+    ),
+    (
+        "a street address named type-first",
+        {"prompt": "I'd like to visit 12 Via Roma on Friday. I'm Giulia Neri.", "tools": [VIEWING]},
+        [{"name": "book_visit", "args": {"address": "12 Via Roma", "visitor": "Giulia Neri"}}],
+    ),
+    (
+        "a small count is no id",
+        {"prompt": "quote 3 pallets and book the quote", "tools": [SHIP_QUOTE, BOOK_QUOTE]},
+        [
+            {"name": "get_freight_quotes", "args": {"pallets": 3}},
+            {"name": "book_quote", "args": {"quote_id": "Q-77120"}, "after": "get_freight_quotes"},
+        ],
+    ),
+    (
+        "a comparison question wants an answer, not a call",
+        {
+            "prompt": "Is world travel cover better than europe cover, in general?",
+            "tools": [INSURE],
+        },
+        [],
     ),
 ]
 

@@ -29,6 +29,8 @@ HOLDOUT = CORPUS.with_name("tool_scenarios_holdout.yaml")  # written blind to th
 HOLDOUT_FLOOR = 0.85  # measured 85.0% (51 of 60; 41.7% when it landed); goal 0.90
 HOLDOUT2 = CORPUS.with_name("tool_scenarios_holdout2.yaml")  # blind; development data since
 HOLDOUT2_FLOOR = 0.77  # measured 77.8% (35 of 45; 51.1% while still unread, 28.9% at landing)
+HOLDOUT3 = CORPUS.with_name("tool_scenarios_holdout3.yaml")  # blind; development data since
+HOLDOUT3_FLOOR = 0.50  # measured 50.0% (30 of 60; 25.0% blind, 18.3% on the session's start)
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",
@@ -245,7 +247,13 @@ def _corpus(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(
-    ("corpus", "floor"), [(CORPUS, FLOOR), (HOLDOUT, HOLDOUT_FLOOR), (HOLDOUT2, HOLDOUT2_FLOOR)]
+    ("corpus", "floor"),
+    [
+        (CORPUS, FLOOR),
+        (HOLDOUT, HOLDOUT_FLOOR),
+        (HOLDOUT2, HOLDOUT2_FLOOR),
+        (HOLDOUT3, HOLDOUT3_FLOOR),
+    ],
 )
 def test_the_corpus_share_exactly_right_does_not_fall(corpus: Path, floor: float) -> None:
     if not corpus.exists():  # the corpus is written on its own branch, by its own author

@@ -141,6 +141,8 @@ def _arithmetic(m: re.Match[str]) -> bool:
     )
 
 
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_YEAR_SERIAL = re.compile(r"(?<![\w.-])(?:19|20)\d\d-\d{4,6}(?![\w.-])")
 _POSTCODES = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)\b")
 _LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{12,40}(?![\w.,-])")
 _ZERO_LED = re.compile(r"(?<![\w.,-])0\d{2,}(?![\w.,-])")
@@ -282,6 +284,10 @@ def _add_worded(text: str, add: Callable[[Kind, int, int, str], None]) -> None:
         add("filetype", start, end, ext)
     for f in number_words(text):
         add("number", f.start, f.end, f.value)
+    for m in _IBAN.finditer(text):  # "GB29 NWBK 6016 1331 9268 19": one account number
+        add("identifier", m.start(), m.end(), m.group(0))
+    for m in _YEAR_SERIAL.finditer(text):  # "student 2026-0417": a code, not a range
+        add("identifier", m.start(), m.end(), m.group(0))
     for m in _POSTCODES.finditer(text):  # "SW1A 1AA": one code with its space
         add("identifier", m.start(), m.end(), m.group(0))
     for m in _LONG_DIGITS.finditer(text):  # a tracking or account number: a code, no amount

@@ -112,12 +112,15 @@ def _word_value(word: str) -> int | None:
 
 def number_words(text: str) -> list[Found]:
     """Cardinal numbers written as words ("six", "twenty-five") with their digits."""
-    out = []
+    out = [Found(m.start(), m.end(), "2") for m in _COUPLE.finditer(text)]  # "a couple of"
     for m in re.finditer(rf"\b{_NUM_WORD}\b", text, re.I):
         value = _word_value(m.group(0))
         if value is not None and m.group(0).lower() != "one":
             out.append(Found(m.start(), m.end(), str(value)))
     return out
+
+
+_COUPLE = re.compile(r"\ba\s+couple\s+of\b|\ba\s+pair\s+of\b", re.I)
 
 
 _MONTH = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"

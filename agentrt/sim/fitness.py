@@ -122,6 +122,13 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "", owner: 
         return rule and fits_text(wanted, cand.text)
     if cand.kind in ("date", "number", "email", "url") and free_text(name, spec):
         return False  # a title or a message body is prose, not a date or a number
+    if (
+        cand.kind == "identifier"
+        and cand.text.islower()
+        and stems(name) & (_PERSON_WORDS | {"name"})
+        and not ID_WORDS & stems(name)
+    ):
+        return False  # "follow-up" is no person's name
     if cand.kind == "proper" and free_text(name, spec) and stems(name) & _PROSE:
         return False  # a note or a message body is prose, not a name (a query may be one)
     if ID_WORDS & stems(name) and (
@@ -129,6 +136,8 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "", owner: 
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
     ):
         return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
+    if ID_WORDS & stems(name) and cand.kind == "number" and len(re.sub(r"\D", "", cand.text)) < 3:
+        return False  # "3 pallets" is no quote id: an id has some length
     if (
         ID_WORDS & stems(name)
         and cand.kind == "identifier"
@@ -216,6 +225,9 @@ def _role(name: str, cand: Candidate) -> float:
     return 0.0
 
 
+_PERSON_WORDS = frozenset(
+    stems("person contact signer recipient assignee employee patient student guest visitor driver")
+)
 _PARTY_WORDS = frozenset(stems("attendee attendees participant invitee guest member people with"))
 _COMPANY_WORDS = frozenset(
     stems("company organization organisation org employer business firm vendor supplier merchant")
@@ -223,7 +235,9 @@ _COMPANY_WORDS = frozenset(
 _CORPORATE = re.compile(
     r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Co|Company|Labs?|Systems|Group|Technologies|Tech"
     r"|Solutions|Bank|Partners|Holdings|Industries|Robotics|Software|Logistics|Ventures|Studios?"
-    r"|Consulting|Capital|Media|Networks|Foods|Motors|AG|SA|plc|BV|AB|Pty)\b\.?$"
+    r"|Consulting|Capital|Media|Networks|Foods|Motors|Supplies|Services|Trading|Textiles"
+    r"|Enterprises|Manufacturing|Construction|Builders|Partners|Agency|Associates|Industries"
+    r"|AG|SA|plc|BV|AB|Pty|SARL|SAS|SpA|Oy|AS|KK)\b\.?$"
 )
 
 
@@ -325,7 +339,7 @@ def score(cand: Candidate, name: str, spec: Mapping[str, Any]) -> float:
     elif words & _LINK_WORDS and cand.kind == "url" and "://" in cand.text:
         score += 1.0  # a URL has its scheme
     if words & _NAME_WORDS and cand.kind == "proper":
-        score += 1.5
+        score += 2.0 if words & _PERSON_WORDS and " " in cand.text else 1.5
     if words & _PARTY_WORDS and cand.kind == "proper" and cand.before in ("with", "and"):
         score += 1.5  # "a sync with Priya": who takes part
     if words & _COMPANY_WORDS and cand.kind == "proper":

@@ -41,7 +41,8 @@ _PEOPLE = (
 )
 _HEADCOUNT = re.compile(
     rf"\b{_N}\s+{_PEOPLE}\b"
-    rf"|\b(?:party|group|table|reservation|booking|room)\s+(?:of|for)\s+{_N}\b(?!\s*(?:[:.]\d|am|pm))",
+    rf"|\b(?:party|group|table|reservation|booking|room|family|team|household)\s+(?:of|for)\s+"
+    rf"{_N}\b(?!\s*(?:[:.]\d|am|pm))",
     re.I,
 )
 _ONE = re.compile(r"\b(?:just|only)\s+(?:me|myself)\b|\bby myself\b|\bjust for me\b|\bsolo\b", re.I)
@@ -93,9 +94,22 @@ _ADDRESS = re.compile(
 )
 
 
+_STREET_FIRST = (
+    r"(?:Rue|Avenue|Boulevard|Bd|Place|Via|Viale|Calle|Carrer|Rua|Avenida|Chemin|Allée|Quai"
+    r"|Piazza|Plaza|Corso)"
+)
+# a house number before a street named type-first, as in French, Italian, Spanish:
+# "27 Rue des Martyrs", "12 Via Roma", "8 Calle de Alcalá"
+_ADDRESS_LATIN = re.compile(
+    rf"(?<![\w-])\d{{1,5}}[A-Za-z]?,?\s+{_STREET_FIRST}\s+(?:(?:de|des|du|di|del|della|la|le|"
+    rf"los|las|da|do|dos)\s+)*{_CAP}(?:\s+{_CAP}){{0,2}}"
+)
+
+
 def find_addresses(text: str) -> list[Found]:
-    """Every street address of ``text`` ("14 Larch Row", "800 Harbor Blvd, Oakland")."""
-    out = []
+    """Every street address of ``text`` ("14 Larch Row", "800 Harbor Blvd, Oakland",
+    "27 Rue des Martyrs")."""
+    out = [Found(m.start(), m.end(), m.group(0)) for m in _ADDRESS_LATIN.finditer(text)]
     for m in _ADDRESS.finditer(text):
         end = m.end()
         city = m.group("city")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from agentrt.sim.lexicon import STOP, concept, concepts, concepts_of, spaced_text
+from agentrt.sim.lexicon import STOP, concept, concepts, concepts_of, known_word, spaced_text
 
 __all__ = [
     "GENERIC",
@@ -89,6 +89,7 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
         if coded is None:
             coded = _codes(lowered)
         at.append(coded.get(token, -1))  # "a PowerPoint" names pptx, "£" names gbp
+        at.append(_initials_at(token, lowered))  # "master services agreement" names msa
         hits = [p for p in at if p >= 0 and not _NEGATED.search(lowered[:p])]
         if hits:
             found.append((min(hits), member))
@@ -97,6 +98,21 @@ def enum_mentions(members: Any, lowered: str) -> list[tuple[int, Any]]:
     if rest:
         found += _meant(members, rest, lowered)
     return sorted(found, key=lambda pm: pm[0])
+
+
+def _initials_at(token: str, lowered: str) -> int:
+    """Where the words whose initials spell ``token`` (3 to 5 letters) start, or -1."""
+    if not 3 <= len(token) <= 5 or not token.isalpha() or token in lowered.split():
+        return -1
+    if token in STOP or known_word(token):
+        return -1  # "low" is a word, not initials ("look over wages")
+    m = _initials_pattern(token).search(lowered)
+    return m.start() if m else -1
+
+
+@lru_cache(maxsize=512)
+def _initials_pattern(token: str) -> re.Pattern[str]:
+    return re.compile(r"[\s-]+".join(rf"\b{re.escape(c)}[a-z]{{2,}}" for c in token))
 
 
 @lru_cache(maxsize=256)

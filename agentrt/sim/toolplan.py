@@ -117,7 +117,8 @@ def flat_fields(value: Any) -> dict[str, Any]:
 
 _ADVICE = re.compile(
     r"\b(?:any tips|tips (?:on|for)|any advice|advice (?:on|for)|(?:a|the) (?:sensible|good|best)"
-    r" way|how should i|should i)\b",
+    r" way|how should i|should i|do you think|is it (?:smart|wise|worth|a good idea)|just curious"
+    r"|(?:better|worse) than|what(?:'s| is) the difference|any idea why)\b",
     re.I,
 )
 
