@@ -593,6 +593,34 @@ CASES += [
     ),
 ]
 
+KG_QUOTE = _tool(
+    "get_freight_quotes",
+    "Quote freight by weight; returns quote ids.",
+    {"weight_kg": {"type": "number"}},
+    result={"quote_id": "Q-77120"},
+)
+ENROL = _tool(
+    "enrol",
+    "Enrol a student in a course.",
+    {"course": S, "group": {"type": "string", "description": "Teaching group"}},
+)
+
+CASES += [
+    (
+        "a code after the parameter's noun beats a name elsewhere",
+        {"prompt": "enrol me in Applied Statistics III, group C", "tools": [ENROL]},
+        [{"name": "enrol", "args": {"course": "Applied Statistics III", "group": "C"}}],
+    ),
+    (
+        "a formatted quantity is no id",
+        {"prompt": "get freight quotes for 2,400 kg and book one", "tools": [KG_QUOTE, BOOK_QUOTE]},
+        [
+            {"name": "get_freight_quotes", "args": {"weight_kg": 2400}},
+            {"name": "book_quote", "args": {"quote_id": "Q-77120"}, "after": "get_freight_quotes"},
+        ],
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "scenario", "expect"), CASES, ids=[c[0] for c in CASES])
 def test_measured_values_make_the_calls(

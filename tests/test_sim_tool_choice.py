@@ -30,7 +30,7 @@ HOLDOUT_FLOOR = 0.85  # measured 85.0% (51 of 60; 41.7% when it landed); goal 0.
 HOLDOUT2 = CORPUS.with_name("tool_scenarios_holdout2.yaml")  # blind; development data since
 HOLDOUT2_FLOOR = 0.77  # measured 77.8% (35 of 45; 51.1% while still unread, 28.9% at landing)
 HOLDOUT3 = CORPUS.with_name("tool_scenarios_holdout3.yaml")  # blind; development data since
-HOLDOUT3_FLOOR = 0.50  # measured 50.0% (30 of 60; 25.0% blind, 18.3% on the session's start)
+HOLDOUT3_FLOOR = 0.55  # measured 55.0% (33 of 60; 25.0% blind, 18.3% on the session's start)
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",

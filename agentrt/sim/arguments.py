@@ -125,7 +125,16 @@ def fill_calls(
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
     owner = f"{tool.name} {tool.description}"
-    assigned, sources = _assign(props, required, candidates, lowered, tool.parameters, owner)
+    said = {c.text for c in candidates}
+    coded = {  # "section B", "row K": a code right after the parameter's own noun that is no
+        # value of its own (an account's ACC-1029 goes where its role puts it)
+        name: code
+        for name in props
+        if (code := word_after(name, text)) is not None
+        and _CODE_SHAPE.fullmatch(code)
+        and code not in said
+    }
+    assigned, sources = _assign(props, required, candidates, lowered, tool.parameters, owner, coded)
     for name in list(assigned):
         if name in required and _from_peer(
             name, spec_of(props[name], tool.parameters), tool, peers
@@ -178,6 +187,7 @@ def fill_calls(
 _ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
 
 
+_CODE_SHAPE = re.compile(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}")
 DAY_ONLY = "day only"
 """The source of a date-and-time parameter the message gives only a day for."""
 
@@ -347,10 +357,12 @@ def _assign(
     lowered: str,
     root: Mapping[str, Any],
     owner: str = "",
+    coded: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Each parameter's value; ``owner`` is the tool's name and description."""
-    out: dict[str, Any] = {}
-    sources: dict[str, str] = {}
+    """Each parameter's value; ``owner`` is the tool's name and description, ``coded`` the
+    values already said right after a parameter's noun."""
+    out: dict[str, Any] = dict(coded or {})
+    sources: dict[str, str] = {n: f"message {v!r}" for n, v in out.items()}
     _assign_enums(props, lowered, root, out, sources)
     for name in required:
         if name not in out and (members := _resolve(props[name], root).get("enum")):

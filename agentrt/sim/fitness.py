@@ -136,8 +136,14 @@ def compatible(spec: Mapping[str, Any], cand: Candidate, name: str = "", owner: 
         or (cand.kind == "proper" and not cand.text.isupper() and not re.search(r"\d", cand.text))
     ):
         return False  # an identifier parameter takes no address, date or name ("Rome", "Dr Ng")
-    if ID_WORDS & stems(name) and cand.kind == "number" and len(re.sub(r"\D", "", cand.text)) < 3:
-        return False  # "3 pallets" is no quote id: an id has some length
+    if (
+        ID_WORDS & stems(name)
+        and cand.kind == "number"
+        and (len(re.sub(r"\D", "", cand.text)) < 3 or re.search(r"\d[,.]\d", cand.text))
+    ):
+        return False  # "3 pallets", "1,200 kg" are no quote id: an id has some length, no commas
+    if cand.kind == "address" and stems(name) & (_PERSON_WORDS | {"name"}):
+        return False  # a street is no visitor's name
     if (
         ID_WORDS & stems(name)
         and cand.kind == "identifier"

@@ -83,8 +83,8 @@ def word_after(name: str, text: str) -> str | None:
     4B", "gate B12" (a short code); for a qualified name ("utm_source") also a plain word:
     "source newsletter". None when nothing of that shape follows."""
     parts = [p for p in re.split(r"[_\W]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if p]
-    if not parts or len(parts[-1]) < 3:
-        return None
+    if not parts or len(parts[-1]) < 3 or parts[-1] in _NOT_A_NAME:
+        return None  # "check_out": "out" is no noun
     return _code_after(parts[-1], len(parts) > 1, text)
 
 
