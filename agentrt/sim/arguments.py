@@ -125,14 +125,14 @@ def fill_calls(
     required = [p for p in raw_required or () if isinstance(p, str) and p in props]
     lowered = text.lower()
     owner = f"{tool.name} {tool.description}"
-    said = {c.text for c in candidates}
+    values = {c.text for c in candidates}
     coded = {  # "section B", "row K": a code right after the parameter's own noun that is no
         # value of its own (an account's ACC-1029 goes where its role puts it)
         name: code
         for name in props
         if (code := word_after(name, text)) is not None
         and _CODE_SHAPE.fullmatch(code)
-        and code not in said
+        and code not in values
     }
     assigned, sources = _assign(props, required, candidates, lowered, tool.parameters, owner, coded)
     for name in list(assigned):
