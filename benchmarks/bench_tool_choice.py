@@ -7,16 +7,18 @@ is played through the simulator's model, in process, the way an agent loop plays
 exactly the expected tools with the expected key arguments (and chained calls after
 the result they need). Prints the share, the share per domain, and every miss, for
 each corpus and for all of them together: ``tool_scenarios.yaml`` (79 scenarios, the
-one the simulator's rules were developed against) and ``tool_scenarios_holdout.yaml``
-(60 more, written blind afterwards: the test of generality until the next round of rules was
-developed on it too) and ``tool_scenarios_holdout2.yaml`` (45 more, written blind after that).
-The figure is a count, not a timing: one round is the measurement.
+one the simulator's rules were developed against) and every ``tool_scenarios_holdout*.yaml``
+(each written blind by another author; each a test of generality until rules were
+developed on it too: tests/data/README.md says which). The shares are counts; the cost
+per scenario played (all its model turns, in process) is the median of ``--rounds``.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,11 @@ from benchmarks.harness import write_results
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 CORPUS = DATA / "tool_scenarios.yaml"
-HOLDOUT = DATA / "tool_scenarios_holdout.yaml"
-HOLDOUT2 = DATA / "tool_scenarios_holdout2.yaml"
+
+
+def corpora() -> list[Path]:
+    """Every corpus in tests/data: the main one first, then the held-out ones in order."""
+    return [CORPUS, *sorted(DATA.glob("tool_scenarios_holdout*.yaml"))]
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
@@ -54,6 +59,17 @@ def measure(scenarios: list[dict[str, Any]]) -> tuple[float, list[str], dict[str
     return share, misses, {d: right[d] / n for d, n in sorted(total.items())}
 
 
+def _cost_ms(scenarios: list[dict[str, Any]], rounds: int) -> float:
+    """Median milliseconds per scenario played (every model turn of it), over ``rounds``."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for scenario in scenarios:
+            run_scenario(scenario)
+        times.append((time.perf_counter() - started) * 1000 / max(len(scenarios), 1))
+    return statistics.median(times)
+
+
 def _report(name: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
     share, misses, domains = measure(scenarios)
     print(f"{name}: {share:.1%} of {len(scenarios)} scenarios exactly right (goal >= 90%)")
@@ -68,9 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--corpus", type=Path, action="append", help="a scenario file (repeat; default: all three)"
     )
-    parser.add_argument("--quick", action="store_true", help="the same run (it takes a second)")
+    parser.add_argument("--quick", action="store_true", help="one timing round")
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds (median)")
     args = parser.parse_args(argv)
-    paths = [p for p in (args.corpus or [CORPUS, HOLDOUT, HOLDOUT2]) if p.exists()]
+    paths = [p for p in (args.corpus or corpora()) if p.exists()]
     if not paths:
         print("no scenario corpus found: nothing measured", file=sys.stderr)
         write_results("tool_choice", {"scenarios": 0, "share": None, "misses": []})
@@ -85,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
         out.update(_report("all corpora", every))
     else:
         out.update(out["corpora"][paths[0].stem])
+    out["ms_per_scenario"] = _cost_ms(every, 1 if args.quick else args.rounds)
+    print(f"cost: {out['ms_per_scenario']:.2f} ms per scenario played (median, in process)")
     write_results("tool_choice", out)
 
 
