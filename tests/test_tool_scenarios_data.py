@@ -3,9 +3,10 @@
 tool_scenarios.yaml measures how well the simulated model picks tools for prompts it was
 not written for; tool_scenarios_holdout.yaml, tool_scenarios_holdout2.yaml,
 tool_scenarios_holdout3.yaml and tool_scenarios_holdout4.yaml are further corpora, written
-blind, that nobody tuning the simulator reads, to tell general improvements from tuning. A malformed scenario would silently skew any of these figures:
-these checks keep every expected call consistent with the tools the scenario declares,
-and the same rules hold for every file.
+blind, that nobody tuning the simulator reads, to tell general improvements from tuning.
+A malformed scenario would silently skew any of these figures: these checks keep every
+expected call consistent with the tools the scenario declares, and the same rules hold for
+every file.
 """
 
 from __future__ import annotations
