@@ -1,11 +1,12 @@
 """Schema check for the tool-calling scenario corpora in tests/data/.
 
 tool_scenarios.yaml measures how well the simulated model picks tools for prompts it was
-not written for; tool_scenarios_holdout.yaml, tool_scenarios_holdout2.yaml and
-tool_scenarios_holdout3.yaml are further corpora, written blind, that nobody tuning the simulator reads, to tell general
-improvements from tuning. A malformed scenario would silently skew any of these figures:
-these checks keep every expected call consistent with the tools the scenario declares,
-and the same rules hold for every file.
+not written for; tool_scenarios_holdout.yaml, tool_scenarios_holdout2.yaml,
+tool_scenarios_holdout3.yaml and tool_scenarios_holdout4.yaml are further corpora, written
+blind, that nobody tuning the simulator reads, to tell general improvements from tuning.
+A malformed scenario would silently skew any of these figures: these checks keep every
+expected call consistent with the tools the scenario declares, and the same rules hold for
+every file.
 """
 
 from __future__ import annotations
@@ -25,12 +26,26 @@ CORPUS = DATA / "tool_scenarios.yaml"
 HOLDOUT = DATA / "tool_scenarios_holdout.yaml"
 HOLDOUT2 = DATA / "tool_scenarios_holdout2.yaml"
 HOLDOUT3 = DATA / "tool_scenarios_holdout3.yaml"
+HOLDOUT4 = DATA / "tool_scenarios_holdout4.yaml"
 CORE_DOMAINS = ("shop", "travel", "support", "finance", "devops", "calendar", "files")
 EXTRA_DOMAINS = ("health", "hr", "weather", "education")
 HOLDOUT_DOMAINS = (*CORE_DOMAINS, "hr", "health", "education", "real-estate", "logistics")
 HOLDOUT2_DOMAINS = (*HOLDOUT_DOMAINS, "restaurants", "smart-home", "crm")
 HOLDOUT3_NEW_DOMAINS = ("legal", "insurance", "marketing", "streaming", "agriculture")
 HOLDOUT3_DOMAINS = (*HOLDOUT2_DOMAINS, *HOLDOUT3_NEW_DOMAINS)
+HOLDOUT4_NEW_DOMAINS = ("devtools", "database", "assistant", "banking", "projects", "media")
+HOLDOUT4_DOMAINS = (
+    *HOLDOUT4_NEW_DOMAINS,
+    "devops",
+    "shop",
+    "travel",
+    "support",
+    "hr",
+    "health",
+    "education",
+    "smart-home",
+    "crm",
+)
 DOMAINS = (
     *CORE_DOMAINS,
     *EXTRA_DOMAINS,
@@ -40,6 +55,7 @@ DOMAINS = (
     "smart-home",
     "crm",
     *HOLDOUT3_NEW_DOMAINS,
+    *HOLDOUT4_NEW_DOMAINS,
 )
 SCENARIO_KEYS = {"id", "domain", "prompt", "tools", "expect"}
 CALL_KEYS = {"name", "args", "free", "after", "result"}
@@ -78,7 +94,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return data
 
 
-CORPORA = {path: _load(path) for path in (CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3)}
+CORPORA = {path: _load(path) for path in (CORPUS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)}
 SCENARIOS = CORPORA[CORPUS]
 PARAMS = [
     pytest.param(s, id=f"{path.stem}/{s.get('id')}")
@@ -255,11 +271,13 @@ MAIN_KINDS = {"no_call": 6, "parallel": 10, "chained": 6, "distractor": 40, "cal
 HOLDOUT_KINDS = {"no_call": 8, "parallel": 12, "chained": 10, "distractor": 40, "called": 60}
 HOLDOUT2_KINDS = {"no_call": 6, "parallel": 8, "chained": 6, "distractor": 40, "called": 50}
 HOLDOUT3_KINDS = {"no_call": 8, "parallel": 12, "chained": 12, "distractor": 50, "called": 60}
+HOLDOUT4_KINDS = {"no_call": 10, "parallel": 12, "chained": 14, "distractor": 60, "called": 70}
 COVERAGE = {
     CORPUS: (CORE_DOMAINS, 10, 70, MAIN_KINDS),
     HOLDOUT: (HOLDOUT_DOMAINS, 4, 60, HOLDOUT_KINDS),
     HOLDOUT2: (HOLDOUT2_DOMAINS, 3, 40, HOLDOUT2_KINDS),
     HOLDOUT3: (HOLDOUT3_DOMAINS, 3, 60, HOLDOUT3_KINDS),
+    HOLDOUT4: (HOLDOUT4_DOMAINS, 4, 60, HOLDOUT4_KINDS),
 }
 
 
