@@ -31,6 +31,8 @@ HOLDOUT2 = CORPUS.with_name("tool_scenarios_holdout2.yaml")  # blind; developmen
 HOLDOUT2_FLOOR = 0.77  # measured 77.8% (35 of 45; 51.1% while still unread, 28.9% at landing)
 HOLDOUT3 = CORPUS.with_name("tool_scenarios_holdout3.yaml")  # blind; development data since
 HOLDOUT3_FLOOR = 0.55  # measured 55.0% (33 of 60; 25.0% blind, 18.3% on the session's start)
+HOLDOUT4 = CORPUS.with_name("tool_scenarios_holdout4.yaml")  # blind, never tuned on: keep it so
+HOLDOUT4_FLOOR = 0.38  # measured 38.3% blind (23 of 60; 33.3% on the session's start)
 CODE = {"type": "string", "description": "The product code, e.g. PRD-1000"}
 STOCK = {
     "name": "check_stock",
@@ -253,6 +255,7 @@ def _corpus(path: Path) -> list[dict[str, Any]]:
         (HOLDOUT, HOLDOUT_FLOOR),
         (HOLDOUT2, HOLDOUT2_FLOOR),
         (HOLDOUT3, HOLDOUT3_FLOOR),
+        (HOLDOUT4, HOLDOUT4_FLOOR),
     ],
 )
 def test_the_corpus_share_exactly_right_does_not_fall(corpus: Path, floor: float) -> None:
