@@ -111,6 +111,19 @@ SHIP = _tool(
         "max_price": {"type": "number"},
     },
 )
+BROKEN_REFS = FunctionTool(
+    name="pay",
+    description="Send money to a payee.",
+    parameters={
+        "type": "object",
+        "properties": {
+            "payee": {"$ref": "#/$defs/nowhere"},
+            "amount": {"$ref": "#/required"},
+            "currency": {"anyOf": 5, "enum": ["EUR", 1, None, 2.5, True]},
+        },
+        "required": ["payee", "amount", "currency", "ghost"],
+    },
+)
 
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
@@ -163,6 +176,7 @@ HOSTILE = [
     ("head counts of zero", "party of 0, 0 adults, table for 000, just me and my wife", [SHIP]),
     ("postcodes of every shape", "ship to 0, 00000-0000, SW1A1AA, K1A0B1, ZZ99 9ZZ", [SHIP]),
     ("sums in every currency", "ship under $0 or £-1 or 1e9 EUR or 99999999999999 USD", [SHIP]),
+    ("refs to nothing, anyOf no list", "pay 10 EUR to the landlord", [BROKEN_REFS]),
 ]
 
 
@@ -201,6 +215,7 @@ SLOW = [
     ("a statement of quotes", "SELECT '" + "a'b" * 6000 + " FROM t"),
     ("slashes between words", "a/" * 10000),
     ("actions back to back", "scale " * 4000),
+    ("particles after a street word", "12 Rue " + "de " * 6000 + "X"),
 ]
 
 

@@ -237,11 +237,23 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
             continue  # a title on its own ("Dr." before a name) is no name
         if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
             continue  # "I", and two-letter initialisms ("IT", "CI") are no names
-        value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
+        value = _without_trailing_particles(value)
         value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
     return found + _date_times(text, found)
+
+
+_PARTICLES = frozenset(["of", "de", "du", "la", "le", "van", "von", "der"])
+
+
+def _without_trailing_particles(value: str) -> str:
+    """``value`` without the particles it ends in ("Rue de" is "Rue"), in linear time:
+    a regex ``(\\s+de)+$`` retries every "de" of a 20 KB "Rue de de de … X"."""
+    parts = re.split(r"(\s+)", value)  # words at even places, the spaces between at odd
+    while len(parts) > 2 and parts[-1] in _PARTICLES:
+        del parts[-2:]
+    return "".join(parts)
 
 
 def _times_after(text: str, found: list[Candidate], i: int) -> list[Candidate]:
