@@ -125,6 +125,13 @@ BROKEN_REFS = FunctionTool(
     },
 )
 
+
+def _raw(props: Any, required: Any = ()) -> FunctionTool:
+    """A tool whose schema is JSON no validator checked: any keyword may be ill-typed."""
+    schema = {"type": "object", "properties": props, "required": required or list(props)}
+    return FunctionTool(name="pay", description="Pay, scale, book.", parameters=schema)
+
+
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
     ("a flag named by filler only", "only only only not only without only", [FLAGS]),
@@ -177,6 +184,10 @@ HOSTILE = [
     ("postcodes of every shape", "ship to 0, 00000-0000, SW1A1AA, K1A0B1, ZZ99 9ZZ", [SHIP]),
     ("sums in every currency", "ship under $0 or £-1 or 1e9 EUR or 99999999999999 USD", [SHIP]),
     ("refs to nothing, anyOf no list", "pay 10 EUR to the landlord", [BROKEN_REFS]),
+    ("enum members that are lists", "pay 10 EUR", [_raw({"m": {"enum": [[1], {"x": 2}, None]}})]),
+    ("a type that is a number", "pay 10 EUR", [_raw({"x": {"type": 5}, "y": {"type": [None]}})]),
+    ("examples that are no list", "pay 10", [_raw({"q": {"description": 5, "examples": 5}})]),
+    ("an allOf of numbers", "pay 10", [_raw({"a": {"allOf": [5, {"properties": 5}]}})]),
 ]
 
 

@@ -31,6 +31,7 @@ from agentrt.sim.objects import said_after, word_after
 from agentrt.sim.paramwants import chronological, hint, range_end, value_for, want
 from agentrt.sim.recall import DAY_ONLY, day_only, from_peer, recall
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
+from agentrt.sim.toolschema import readable
 from agentrt.sim.worldknowledge import is_code
 
 __all__ = [
@@ -54,6 +55,10 @@ class FunctionTool:
     name: str
     description: str
     parameters: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        # the client's JSON, unchecked: a keyword of the wrong type is read as absent
+        object.__setattr__(self, "parameters", readable(self.parameters))
 
 
 def select_tools(
