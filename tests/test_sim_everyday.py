@@ -157,3 +157,20 @@ def test_the_tutorial_agent_calls_what_a_model_would(
     made = run_scenario({"prompt": prompt, "tools": tools})
     why = grade(expect, made)
     assert why is None, (why, [(m.name, dict(m.args)) for m in made])
+
+
+GROUP = _tool("list_students", "List the students of a class group", {"group": S}, ["group"])
+SEAT = _tool("get_seat", "Get a seat in a section", {"section": S, "row": S}, ["section", "row"])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools", "param"),
+    [
+        ("list the group I teach", [GROUP], "group"),
+        ("Get me a seat in the section I usually sit in, row K", [SEAT], "section"),
+    ],
+)
+def test_the_pronoun_i_after_a_noun_is_no_code(prompt: str, tools: list[Any], param: str) -> None:
+    made = run_scenario({"prompt": prompt, "tools": tools})
+    assert made, prompt
+    assert made[0].args.get(param) != "I", dict(made[0].args)

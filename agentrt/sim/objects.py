@@ -92,8 +92,8 @@ def word_after(name: str, text: str) -> str | None:
 def _code_after(noun: str, qualified: bool, text: str) -> str | None:
     for m in re.finditer(rf"\b{re.escape(noun)}s?\s+(?:#\s*)?([A-Za-z0-9][\w-]*)", text, re.I):
         token = m.group(1)
-        if re.fullmatch(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}", token):
-            return token  # "section B", "unit 4B"
+        if token != "I" and re.fullmatch(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}", token):
+            return token  # "section B", "unit 4B"; "the group I teach" names the speaker
         if qualified and _plain(token) is not None and len(token) >= 3:
             return token  # "source newsletter"
     return None
