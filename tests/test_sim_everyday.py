@@ -174,3 +174,44 @@ def test_the_pronoun_i_after_a_noun_is_no_code(prompt: str, tools: list[Any], pa
     made = run_scenario({"prompt": prompt, "tools": tools})
     assert made, prompt
     assert made[0].args.get(param) != "I", dict(made[0].args)
+
+
+PAY = _tool(
+    "send_payment", "Send money to a payee", {"payee": S, "amount": INT}, ["payee", "amount"]
+)
+ASSIGN = _tool(
+    "assign_ticket",
+    "Assign a ticket to someone",
+    {"ticket_id": S, "assignee": S},
+    ["ticket_id", "assignee"],
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools", "param", "wrong"),
+    [
+        ("Transfer 200 to the savings account", [PAY], "payee", "savings"),
+        ("Send 50 dollars to the account of my sister", [PAY], "payee", "account"),
+        ("Assign ticket 8812 to the right person", [ASSIGN], "assignee", "right"),
+    ],
+)
+def test_a_word_qualifying_the_next_is_no_recipient(
+    prompt: str, tools: list[Any], param: str, wrong: str
+) -> None:
+    made = run_scenario({"prompt": prompt, "tools": tools})
+    assert all(m.args.get(param) != wrong for m in made), [dict(m.args) for m in made]
+
+
+def test_the_recipient_after_to_the_still_counts() -> None:
+    made = run_scenario({"prompt": "Pay 40 euros to the plumber by Friday", "tools": [PAY]})
+    assert [dict(m.args) for m in made] == [{"payee": "plumber", "amount": 40}]
+
+
+def test_a_price_after_unit_price_is_its_number_not_a_code() -> None:
+    price = {"type": "number"}
+    item = _tool(
+        "update_item", "Update an item's unit price", {"item_code": S, "unit_price": price}, []
+    )
+    made = run_scenario({"prompt": "update unit price 12.50 for item AB12", "tools": [item]})
+    assert made, "no call"
+    assert made[0].args.get("unit_price") == 12.5, dict(made[0].args)
