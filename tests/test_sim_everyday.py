@@ -215,3 +215,23 @@ def test_a_price_after_unit_price_is_its_number_not_a_code() -> None:
     made = run_scenario({"prompt": "update unit price 12.50 for item AB12", "tools": [item]})
     assert made, "no call"
     assert made[0].args.get("unit_price") == 12.5, dict(made[0].args)
+
+
+PAGES = _tool(
+    "print_pages",
+    "Print a range of pages of a document",
+    {"document": S, "first_page": INT, "last_page": INT},
+    ["document", "first_page", "last_page"],
+)
+
+
+def test_a_spaced_page_range_is_two_numbers_not_a_sum() -> None:
+    made = run_scenario({"prompt": "print pages 10 - 20 of report.pdf", "tools": [PAGES]})
+    assert [dict(m.args) for m in made] == [
+        {"document": "report.pdf", "first_page": 10, "last_page": 20}
+    ]
+
+
+def test_a_version_with_a_slash_is_no_division() -> None:
+    made = run_scenario({"prompt": "Upgrade to version 2.3/4.1 today", "tools": [CALC]})
+    assert made == [], [dict(m.args) for m in made]

@@ -129,11 +129,17 @@ def fill_calls(
     lowered = text.lower()
     owner = f"{tool.name} {tool.description}"
     values = {c.text for c in candidates}
+    counted = {  # "pages 10 - 20": a number's parameter takes numbers, never a code
+        name
+        for name, raw in props.items()
+        if _types(spec_of(raw, tool.parameters)) & {"integer", "number"}
+    }
     coded = {  # "section B", "row K": a code right after the parameter's own noun that is no
         # value of its own (an account's ACC-1029 goes where its role puts it)
         name: code
         for name in props
-        if (code := word_after(name, text)) is not None
+        if name not in counted
+        and (code := word_after(name, text)) is not None
         and _CODE_SHAPE.fullmatch(code)
         and code not in values
     }
@@ -157,7 +163,7 @@ def fill_calls(
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
-            elif (after := word_after(name, text)) is not None:
+            elif name not in counted and (after := word_after(name, text)) is not None:
                 assigned[name], sources[name] = after, f"message {after!r}"
             elif (before := _word_before(name, text)) is not None:
                 assigned[name], sources[name] = before, f"message {before!r}"
