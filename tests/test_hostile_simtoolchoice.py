@@ -111,6 +111,26 @@ SHIP = _tool(
         "max_price": {"type": "number"},
     },
 )
+BROKEN_REFS = FunctionTool(
+    name="pay",
+    description="Send money to a payee.",
+    parameters={
+        "type": "object",
+        "properties": {
+            "payee": {"$ref": "#/$defs/nowhere"},
+            "amount": {"$ref": "#/required"},
+            "currency": {"anyOf": 5, "enum": ["EUR", 1, None, 2.5, True]},
+        },
+        "required": ["payee", "amount", "currency", "ghost"],
+    },
+)
+
+
+def _raw(props: Any, required: Any = ()) -> FunctionTool:
+    """A tool whose schema is JSON no validator checked: any keyword may be ill-typed."""
+    schema = {"type": "object", "properties": props, "required": required or list(props)}
+    return FunctionTool(name="pay", description="Pay, scale, book.", parameters=schema)
+
 
 HOSTILE = [
     ("glued symbols", "$1$2€3£4¥5₹6 £-7 $.5 €,", [CONVERT]),
@@ -163,6 +183,11 @@ HOSTILE = [
     ("head counts of zero", "party of 0, 0 adults, table for 000, just me and my wife", [SHIP]),
     ("postcodes of every shape", "ship to 0, 00000-0000, SW1A1AA, K1A0B1, ZZ99 9ZZ", [SHIP]),
     ("sums in every currency", "ship under $0 or £-1 or 1e9 EUR or 99999999999999 USD", [SHIP]),
+    ("refs to nothing, anyOf no list", "pay 10 EUR to the landlord", [BROKEN_REFS]),
+    ("enum members that are lists", "pay 10 EUR", [_raw({"m": {"enum": [[1], {"x": 2}, None]}})]),
+    ("a type that is a number", "pay 10 EUR", [_raw({"x": {"type": 5}, "y": {"type": [None]}})]),
+    ("examples that are no list", "pay 10", [_raw({"q": {"description": 5, "examples": 5}})]),
+    ("an allOf of numbers", "pay 10", [_raw({"a": {"allOf": [5, {"properties": 5}]}})]),
 ]
 
 
@@ -201,6 +226,7 @@ SLOW = [
     ("a statement of quotes", "SELECT '" + "a'b" * 6000 + " FROM t"),
     ("slashes between words", "a/" * 10000),
     ("actions back to back", "scale " * 4000),
+    ("particles after a street word", "12 Rue " + "de " * 6000 + "X"),
 ]
 
 

@@ -157,3 +157,81 @@ def test_the_tutorial_agent_calls_what_a_model_would(
     made = run_scenario({"prompt": prompt, "tools": tools})
     why = grade(expect, made)
     assert why is None, (why, [(m.name, dict(m.args)) for m in made])
+
+
+GROUP = _tool("list_students", "List the students of a class group", {"group": S}, ["group"])
+SEAT = _tool("get_seat", "Get a seat in a section", {"section": S, "row": S}, ["section", "row"])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools", "param"),
+    [
+        ("list the group I teach", [GROUP], "group"),
+        ("Get me a seat in the section I usually sit in, row K", [SEAT], "section"),
+    ],
+)
+def test_the_pronoun_i_after_a_noun_is_no_code(prompt: str, tools: list[Any], param: str) -> None:
+    made = run_scenario({"prompt": prompt, "tools": tools})
+    assert made, prompt
+    assert made[0].args.get(param) != "I", dict(made[0].args)
+
+
+PAY = _tool(
+    "send_payment", "Send money to a payee", {"payee": S, "amount": INT}, ["payee", "amount"]
+)
+ASSIGN = _tool(
+    "assign_ticket",
+    "Assign a ticket to someone",
+    {"ticket_id": S, "assignee": S},
+    ["ticket_id", "assignee"],
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "tools", "param", "wrong"),
+    [
+        ("Transfer 200 to the savings account", [PAY], "payee", "savings"),
+        ("Send 50 dollars to the account of my sister", [PAY], "payee", "account"),
+        ("Assign ticket 8812 to the right person", [ASSIGN], "assignee", "right"),
+    ],
+)
+def test_a_word_qualifying_the_next_is_no_recipient(
+    prompt: str, tools: list[Any], param: str, wrong: str
+) -> None:
+    made = run_scenario({"prompt": prompt, "tools": tools})
+    assert all(m.args.get(param) != wrong for m in made), [dict(m.args) for m in made]
+
+
+def test_the_recipient_after_to_the_still_counts() -> None:
+    made = run_scenario({"prompt": "Pay 40 euros to the plumber by Friday", "tools": [PAY]})
+    assert [dict(m.args) for m in made] == [{"payee": "plumber", "amount": 40}]
+
+
+def test_a_price_after_unit_price_is_its_number_not_a_code() -> None:
+    price = {"type": "number"}
+    item = _tool(
+        "update_item", "Update an item's unit price", {"item_code": S, "unit_price": price}, []
+    )
+    made = run_scenario({"prompt": "update unit price 12.50 for item AB12", "tools": [item]})
+    assert made, "no call"
+    assert made[0].args.get("unit_price") == 12.5, dict(made[0].args)
+
+
+PAGES = _tool(
+    "print_pages",
+    "Print a range of pages of a document",
+    {"document": S, "first_page": INT, "last_page": INT},
+    ["document", "first_page", "last_page"],
+)
+
+
+def test_a_spaced_page_range_is_two_numbers_not_a_sum() -> None:
+    made = run_scenario({"prompt": "print pages 10 - 20 of report.pdf", "tools": [PAGES]})
+    assert [dict(m.args) for m in made] == [
+        {"document": "report.pdf", "first_page": 10, "last_page": 20}
+    ]
+
+
+def test_a_version_with_a_slash_is_no_division() -> None:
+    made = run_scenario({"prompt": "Upgrade to version 2.3/4.1 today", "tools": [CALC]})
+    assert made == [], [dict(m.args) for m in made]

@@ -44,6 +44,7 @@ def _tool(name: str, description: str, props: dict[str, Any], result: Any = None
         ("cover for a family of four", ["4"]),
         ("for 3 nights", []),
         ("page 4 of the report", []),
+        ("a group of 3 companies bid", []),
     ],
 )
 def test_head_counts_are_read_from_their_words(text: str, counts: list[str]) -> None:
@@ -58,6 +59,8 @@ def test_head_counts_are_read_from_their_words(text: str, counts: list[str]) -> 
         ("keep it at 19.5 degrees celsius", ["19.5"]),
         ("turn it down to -4 degrees", ["-4"]),
         ("room 22 on floor 3", []),
+        ("the 360 degree view", []),
+        ("5 degrees of separation", []),
     ],
 )
 def test_temperatures_are_read_with_their_unit(text: str, values: list[str]) -> None:

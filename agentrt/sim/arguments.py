@@ -14,25 +14,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 
 from agentrt.sim.candidates import Candidate, extract_candidates, stems, words
+from agentrt.sim.fanout import assign_lists, fan_out, listed
 from agentrt.sim.fitness import ID_WORDS as _ID_WORDS
 from agentrt.sim.fitness import compatible as _compatible
 from agentrt.sim.fitness import convert as _convert
 from agentrt.sim.fitness import free_text as _free_text
 from agentrt.sim.fitness import resolve as _resolve
 from agentrt.sim.fitness import score as _score
-from agentrt.sim.fitness import shape as _shape
 from agentrt.sim.fitness import types as _types
 from agentrt.sim.flags import assign_flags
 from agentrt.sim.jsonfill import fill
-from agentrt.sim.lexicon import concepts
 from agentrt.sim.objects import said_after, word_after
 from agentrt.sim.paramwants import chronological, hint, range_end, value_for, want
+from agentrt.sim.recall import DAY_ONLY, day_only, from_peer, recall
 from agentrt.sim.relevance import enum_mentions, enum_partly_meant, relevant, score_tools
+from agentrt.sim.toolschema import readable
 from agentrt.sim.worldknowledge import is_code
 
 __all__ = [
@@ -56,6 +55,10 @@ class FunctionTool:
     name: str
     description: str
     parameters: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        # the client's JSON, unchecked: a keyword of the wrong type is read as absent
+        object.__setattr__(self, "parameters", readable(self.parameters))
 
 
 def select_tools(
@@ -126,23 +129,29 @@ def fill_calls(
     lowered = text.lower()
     owner = f"{tool.name} {tool.description}"
     values = {c.text for c in candidates}
+    counted = {  # "pages 10 - 20": a number's parameter takes numbers, never a code
+        name
+        for name, raw in props.items()
+        if _types(spec_of(raw, tool.parameters)) & {"integer", "number"}
+    }
     coded = {  # "section B", "row K": a code right after the parameter's own noun that is no
         # value of its own (an account's ACC-1029 goes where its role puts it)
         name: code
         for name in props
-        if (code := word_after(name, text)) is not None
+        if name not in counted
+        and (code := word_after(name, text)) is not None
         and _CODE_SHAPE.fullmatch(code)
         and code not in values
     }
     assigned, sources = _assign(props, required, candidates, lowered, tool.parameters, owner, coded)
     for name in list(assigned):
-        if name in required and _from_peer(
-            name, spec_of(props[name], tool.parameters), tool, peers
+        if name in required and from_peer(
+            name, spec_of(props[name], tool.parameters), tool.name, tool.description, peers
         ):
             del assigned[name]
             sources[name] = "weak"
     for name in required:
-        if _day_only(name, spec_of(props[name], tool.parameters), assigned):
+        if day_only(name, spec_of(props[name], tool.parameters), assigned):
             value = recall(name, known)  # a time a look-up found on that day ("when they're free")
             if value is not None:
                 assigned[name] = str(value)
@@ -154,7 +163,7 @@ def fill_calls(
             if value is not None:
                 assigned[name] = _convert(spec_of(props[name], tool.parameters), str(value))
                 sources[name] = "result"
-            elif (after := word_after(name, text)) is not None:
+            elif name not in counted and (after := word_after(name, text)) is not None:
                 assigned[name], sources[name] = after, f"message {after!r}"
             elif (before := _word_before(name, text)) is not None:
                 assigned[name], sources[name] = before, f"message {before!r}"
@@ -171,7 +180,9 @@ def fill_calls(
                 sources.pop(name, None)
     calls = [assigned]
     if parallel:
-        calls += _fan_out(tool, props, required, candidates, assigned, sources, lowered)
+        calls += fan_out(
+            tool.parameters, owner, props, required, candidates, assigned, sources, lowered
+        )
     missing = tuple(
         p
         for p in required
@@ -184,49 +195,7 @@ def fill_calls(
     )
 
 
-_ID_SUFFIXES = ("id", "code", "number", "no", "ref", "key", "identifier")
-
-
 _CODE_SHAPE = re.compile(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}")
-DAY_ONLY = "day only"
-"""The source of a date-and-time parameter the message gives only a day for."""
-
-
-def _day_only(name: str, spec: Mapping[str, Any], assigned: Mapping[str, Any]) -> bool:
-    value = assigned.get(name)
-    return (
-        isinstance(value, str)
-        and re.fullmatch(r"\d{4}-\d\d-\d\d", value) is not None
-        and want(name, spec) == "datetime"
-    )
-
-
-def recall(name: str, known: Sequence[tuple[str, Mapping[str, Any]]]) -> Any:
-    """The value earlier results give parameter ``name`` (same or similar field name), or None."""
-    from agentrt.sim.jsonfill import normalize_key
-
-    key = normalize_key(name)
-    base = next((key[: -len(s)] for s in _ID_SUFFIXES if key.endswith(s) and key != s), None)
-    tries = [key]
-    if base is not None:
-        tries += [base + s for s in _ID_SUFFIXES] + [base]
-    for _, fields in known:
-        for k in tries:
-            if k in fields:
-                return fields[k]
-    stem_key = base if base is not None else key
-    if len(stem_key) >= 5:  # "ship_from_warehouse" gives warehouse_id
-        for _, fields in known:
-            for k, v in fields.items():
-                if k.endswith(stem_key) and isinstance(v, (str, int)):
-                    return v
-    if base is not None:
-        wanted = concepts(base)
-        for tool_name, fields in known:
-            if "id" in fields and wanted & concepts(tool_name):
-                return fields["id"]
-    return None
-
 
 _FOLDERISH = re.compile(r"folder|dir|directory|parent|location", re.I)
 _BARE_FILE = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{0,4}")
@@ -246,108 +215,6 @@ def _in_folder(candidates: Sequence[Candidate], props: Mapping[str, Any]) -> Seq
 
 
 _FILE_END_RE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
-
-
-def _fan_out_param(
-    props: Mapping[str, Any], required: list[str], root: Mapping[str, Any]
-) -> str | None:
-    """The one required free-value parameter (not an enum; a date only when it is the only
-    one) a call fans out over: "Rome and Florence" are two searches sharing their dates."""
-    free = [
-        p
-        for p in required
-        if "enum" not in (spec := _resolve(props[p], root))
-        and not want(p, spec)
-        and spec.get("type", "string") == "string"
-    ]
-    if not free and len(required) == 1 and want(required[0], _resolve(props[required[0]], root)):
-        return required[0]  # "on the 2nd and the 3rd": one call per day
-    return free[0] if len(free) == 1 else None
-
-
-def _listed_param(
-    required: list[str], candidates: Sequence[Candidate], assigned: dict[str, Any], lowered: str
-) -> str | None:
-    """The required parameter holding one of values said as a list ("copy a.pdf and b.pdf
-    to archive": ``source``), when several free parameters leave the choice open."""
-    listed = {c.text for c in candidates if id(c) in _listed(candidates, lowered)}
-    return next((p for p in required if str(assigned.get(p)) in listed), None)
-
-
-def _fan_out(
-    tool: FunctionTool,
-    props: Mapping[str, Any],
-    required: list[str],
-    candidates: Sequence[Candidate],
-    assigned: dict[str, Any],
-    sources: dict[str, str],
-    lowered: str,
-) -> list[dict[str, Any]]:
-    """More calls of ``tool`` for the other values of the same kind and shape the message
-    lists for its one free parameter ("NVDA and MSFT"), or for its one enum parameter
-    ("processor load and RAM usage"): real models make parallel calls so."""
-    root = tool.parameters
-    fan = _fan_out_param(props, required, root) or _listed_param(
-        required, candidates, assigned, lowered
-    )
-    if fan is not None and fan in assigned and sources.get(fan) != "result":
-        spec = _resolve(props[fan], root)
-        wanted = want(fan, spec)
-        value = str(assigned[fan])
-        first = next(
-            (
-                c
-                for c in candidates
-                if value in (c.text, value_for(wanted, c.kind, c.text, fan, spec))
-            ),
-            None,
-        )
-        if first is None:
-            return []
-        best = _score(first, fan, spec)
-        said_with = _listed(candidates, lowered)  # "track A and B": B as fit as A
-        loose = first.kind in ("path", "email", "url", "date") or (
-            first.kind == "identifier" and len(first.text) >= 10
-        )  # long codes of one kind differ in shape: UPS's 1Z… and USPS's digits
-        taken = {
-            str(x).lower()
-            for k, v in assigned.items()
-            if k != fan
-            for x in (v if isinstance(v, list) else [v])
-        }
-        peers = [
-            c
-            for c in candidates
-            if c.kind == first.kind
-            and c.text != first.text
-            and c.text.lower() not in taken
-            and (loose or _shape(c.text) == _shape(first.text))
-            and (first.kind != "identifier" or len(first.text) < 10 or len(c.text) >= 10)
-            and (first.kind != "url" or ("://" in c.text) == ("://" in first.text))
-            and _compatible(spec, c, fan, f"{tool.name} {tool.description}")
-            and (
-                _score(c, fan, spec) >= max(best - 2.0, 0.0)
-                or (id(c) in said_with and id(first) in said_with)
-            )
-        ]
-        if peers:
-            return [
-                {**assigned, fan: _convert(spec, value_for(wanted, c.kind, c.text, fan, spec))}
-                for c in peers[:7]
-            ]
-    enums = [p for p in required if sources.get(p) == "enum"]
-    if len(enums) == 1:
-        mentions = enum_mentions(_resolve(props[enums[0]], root).get("enum", []), lowered)
-        used = {p for p, m in mentions if m == assigned[enums[0]]}
-        others: dict[int, Any] = {}
-        at = min(used, default=0)
-        for p, m in mentions:  # one member per word: "fixed … solved" name one status
-            between = lowered[min(p, at) : max(p, at)]
-            listed = re.search(r"\b(?:and|or|plus|as well as)\b|[,&/]", between)
-            if p not in used and m != assigned[enums[0]] and listed:
-                others.setdefault(p, m)
-        return [{**assigned, enums[0]: m} for m in list(others.values())[:3]]
-    return []
 
 
 def _assign(
@@ -372,13 +239,13 @@ def _assign(
     assign_flags({n: _resolve(raw, root) for n, raw in props.items()}, lowered, out, sources)
     pairs = []
     has_list = any("array" in _types(_resolve(raw, root)) for raw in props.values())
-    listed = _listed(candidates, lowered) if has_list else set()
+    in_list = listed(candidates, lowered) if has_list else set()
     for name, raw in props.items():
         if name in out:
             continue
         spec = _resolve(raw, root)
         for j, cand in enumerate(candidates):
-            if id(cand) in listed and "array" not in _types(spec):
+            if id(cand) in in_list and "array" not in _types(spec):
                 continue  # "Ann, Bo and Cy" go together into the list parameter
             if _compatible(spec, cand, name, owner):
                 pairs.append((_score(cand, name, spec), -j, name, cand))
@@ -398,7 +265,7 @@ def _assign(
             kind = "money" if cand.money else kind
             sources[name] = f"{kind} {cand.text!r}" if score >= 1 or kind == "known" else "weak"
             used.add(id(cand))
-    _assign_lists(props, required, candidates, root, out, sources, used)
+    assign_lists(props, required, candidates, root, out, sources, used)
     _no_round_trip(out, sources)
     specs = {n: _resolve(raw, root) for n, raw in props.items()}
     chronological(specs, out)
@@ -445,78 +312,9 @@ def _no_round_trip(out: dict[str, Any], sources: dict[str, str]) -> None:
             sources.pop(name, None)
 
 
-_JOINER = re.compile(r"\s*(?:,|,?\s*(?:and|or|&))\s*")
-
-
-def _listed(candidates: Sequence[Candidate], lowered: str) -> set[int]:
-    """Ids of candidates said as a list of one kind: "Ann, Bo and Cy", "a.txt and b.txt"."""
-    out: set[int] = set()
-    for a, b in pairwise(candidates):
-        between = lowered[a.start + len(a.text) : b.start]
-        if a.kind == b.kind and _JOINER.fullmatch(between):
-            out.update((id(a), id(b)))
-    return out
-
-
-def _assign_lists(
-    props: Mapping[str, Any],
-    required: list[str],
-    candidates: Sequence[Candidate],
-    root: Mapping[str, Any],
-    out: dict[str, Any],
-    sources: dict[str, str],
-    used: set[int],
-) -> None:
-    """An array of strings takes every value of the kind that fits it best (all the e-mail
-    addresses for ``attendees``, every path for ``source_paths``)."""
-    for name, raw in props.items():
-        spec = _resolve(raw, root)
-        if name in out or "array" not in _types(spec):
-            continue
-        items = _resolve(spec.get("items") or {"type": "string"}, root)
-        item = {
-            **items,
-            "description": f"{spec.get('description', '')} {items.get('description', '')}",
-        }
-        fitting = [c for c in candidates if id(c) not in used and _compatible(item, c, name)]
-        scored = [(_score(c, name, item), c) for c in fitting]
-        if not scored:
-            continue
-        best, first = max(scored, key=lambda sc: sc[0])
-        if best < 1 and name not in required:
-            continue
-        chosen = [c for _, c in scored if c.kind == first.kind]
-        out[name] = [_convert(items, c.text) for c in chosen]
-        sources[name] = f"{first.kind} list"
-        used.update(id(c) for c in chosen)
-
-
 _CLAUSE = re.compile(
     r"(?:\b(?:saying|says|that says|reading|with the text|asking)\b|:)\s*(.+)$", re.I | re.S
 )
-
-
-def _from_peer(
-    name: str, spec: Mapping[str, Any], tool: FunctionTool, peers: Sequence[str]
-) -> bool:
-    """Whether ``name``'s value comes from another tool's result: its description names
-    that tool, or the tool's description says so of it ("needs the internal booking id
-    from get_booking")."""
-    others = tuple(p for p in peers if p != tool.name)
-    return _said_from(name, str(spec.get("description", "")), tool.description, others)
-
-
-@lru_cache(maxsize=2048)
-def _said_from(name: str, said: str, description: str, others: tuple[str, ...]) -> bool:
-    spoken = r"\W+".join(re.escape(w) for w in re.split(r"[_\W]+", name.lower()) if w)
-    for peer in others:
-        if peer not in said and peer not in description:
-            continue
-        if re.search(rf"\b{re.escape(peer)}\b", said) or re.search(
-            rf"\b{spoken}\W+(?:\w+\W+){{0,2}}{re.escape(peer)}\b", description, re.I
-        ):
-            return True
-    return False
 
 
 def _word_before(name: str, text: str) -> str | None:

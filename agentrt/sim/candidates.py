@@ -136,11 +136,21 @@ def _arithmetic(m: re.Match[str]) -> bool:
     ("555-1234": "-" needs spaces both sides to subtract), nor a date or fraction
     written with bare slashes ("3/4/2027", "24/7")."""
     text = m.group(0)
+    said_before = _WORD_BEFORE.search(m.string, max(0, m.start() - 24), m.start())
+    if said_before and said_before.group(1).lower() in _NOT_SUMS_AFTER and "+" not in text:
+        return False  # "pages 10 - 20" is a range, "version 2.3/4.1" a version
     return bool(re.search(r"[+*×÷^]|\s-\s|\)-|\s/\s|\)/", text)) or (
         "/" in text and not re.fullmatch(r"[\d/]+", text) and "-" not in text
     )
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s*$")
+_NOT_SUMS_AFTER = words(
+    "page pages chapter chapters line lines row rows item items section sections verse verses "
+    "seat seats aisle aisles room rooms floor floors level levels step steps slide slides "
+    "question questions exercise exercises episode episodes track tracks between version "
+    "versions release build v ages"
+)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _YEAR_SERIAL = re.compile(r"(?<![\w.-])(?:19|20)\d\d-\d{4,6}(?![\w.-])")
 _POSTCODES = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)\b")
@@ -237,11 +247,23 @@ def extract_candidates(text: str, *, vocabulary: frozenset[str] = frozenset()) -
             continue  # a title on its own ("Dr." before a name) is no name
         if value == "I" or value.startswith("I'") or (value.isupper() and len(value) <= 2):
             continue  # "I", and two-letter initialisms ("IT", "CI") are no names
-        value = re.sub(r"(\s+(?:of|de|du|la|le|van|von|der))+$", "", value)
+        value = _without_trailing_particles(value)
         value = re.sub(r"['’]s?$", "", value)  # a possessive: "Maria Garcia's" names Maria Garcia
         add("proper", start, start + len(value), value)
     found.sort(key=lambda c: c.start)
     return found + _date_times(text, found)
+
+
+_PARTICLES = frozenset(["of", "de", "du", "la", "le", "van", "von", "der"])
+
+
+def _without_trailing_particles(value: str) -> str:
+    """``value`` without the particles it ends in ("Rue de" is "Rue"), in linear time:
+    a regex ``(\\s+de)+$`` retries every "de" of a 20 KB "Rue de de de … X"."""
+    parts = re.split(r"(\s+)", value)  # words at even places, the spaces between at odd
+    while len(parts) > 2 and parts[-1] in _PARTICLES:
+        del parts[-2:]
+    return "".join(parts)
 
 
 def _times_after(text: str, found: list[Candidate], i: int) -> list[Candidate]:

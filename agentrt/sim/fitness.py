@@ -97,9 +97,11 @@ def resolve(raw: Any, root: Mapping[str, Any]) -> dict[str, Any]:
         target: Any = root
         for part in ref[2:].split("/"):
             target = target.get(part, {}) if isinstance(target, Mapping) else {}
+        target = target if isinstance(target, Mapping) else {}  # "#/required" is no schema
         spec = {**target, **{k: v for k, v in spec.items() if k != "$ref"}}
     for key in ("anyOf", "oneOf"):
-        branches = [resolve(b, root) for b in spec.get(key, [])]
+        listed = spec.get(key)
+        branches = [resolve(b, root) for b in listed] if isinstance(listed, list) else []
         non_null = [b for b in branches if b.get("type") != "null"]
         if non_null:
             spec = {**non_null[0], **{k: v for k, v in spec.items() if k != key}}

@@ -88,10 +88,10 @@ class _Filler:
                 break
             target: Any = self.root
             for part in ref.lstrip("#").strip("/").split("/"):
-                if part:
-                    target = target[part.replace("~1", "/").replace("~0", "~")]
+                if part and isinstance(target, Mapping):  # a ref to nothing points at nothing
+                    target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
             rest = {k: v for k, v in spec.items() if k != "$ref"}
-            spec = {**target, **rest}
+            spec = {**(target if isinstance(target, Mapping) else {}), **rest}
         if "allOf" in spec:
             merged: dict[str, Any] = {k: v for k, v in spec.items() if k != "allOf"}
             for part in spec["allOf"]:

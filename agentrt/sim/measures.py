@@ -42,7 +42,7 @@ _PEOPLE = (
 _HEADCOUNT = re.compile(
     rf"\b{_N}\s+{_PEOPLE}\b"
     rf"|\b(?:party|group|table|reservation|booking|room|family|team|household)\s+(?:of|for)\s+"
-    rf"{_N}\b(?!\s*(?:[:.]\d|am|pm))",
+    rf"{_N}\b(?!\s*(?:[:.]\d|am|pm|(?:companies|firms|items|products|tasks|files|nights|days)\b))",
     re.I,
 )
 _ONE = re.compile(r"\b(?:just|only)\s+(?:me|myself)\b|\bby myself\b|\bjust for me\b|\bsolo\b", re.I)
@@ -71,8 +71,10 @@ def find_headcounts(text: str) -> list[Found]:
 
 
 _TEMPERATURE = re.compile(
-    r"(?<![\w.])(-?\d{1,3}(?:\.\d)?)\s*(?:°\s*[CF]?|º\s*[CF]?|degrees?(?:\s+(?:celsius|fahrenheit|"
-    r"centigrade|[CF]\b))?|deg\b)",
+    r"(?<![\w.])(-?\d{1,3}(?:\.\d)?)\s*(?:°\s*[CF]?|º\s*[CF]?|degrees?\b(?:\s+(?:celsius|fahrenheit|"
+    r"centigrade|[CF]\b))?|deg\b)"
+    # an angle or a measure of closeness: "a 360 degree view", "5 degrees of separation"
+    r"(?!\s*(?:of|view|views|angle|angles|turn|turns|rotation|panorama|camera|photo|video)\b)",
     re.I,
 )
 

@@ -45,7 +45,7 @@ def said_after(name: str, tool_name: str, text: str) -> str | None:
     if key in PLACE_NAMES:
         return _after_preposition(text, "in|on")
     if key in RECIPIENT_NAMES:
-        return _after_preposition(text, "to")  # "send €75 to the landlord"
+        return _after_preposition(text, "to", whole=True)  # "send €75 to the landlord"
     return None
 
 
@@ -61,14 +61,27 @@ def _after_action(tool_name: str, text: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _after_preposition(text: str, prepositions: str) -> str | None:
+def _after_preposition(text: str, prepositions: str, whole: bool = False) -> str | None:
+    """The plain word after one of ``prepositions``; ``whole``: only a word that ends its
+    phrase ("to the landlord for the rent"), not one that qualifies the next ("to the right
+    person", "to the savings account", "to the account of my sister")."""
     for m in re.finditer(
         rf"\b(?:{prepositions})\s+(?:the\s+|my\s+|our\s+)?([A-Za-z][\w.-]*)", text
     ):
         word = _plain(m.group(1))
-        if word is not None:
-            return word
+        if word is None:
+            continue
+        following = re.match(r"\s+([a-z]+)\b", text[m.end() : m.end() + 40])
+        if whole and following and following.group(1) not in _PHRASE_ENDS:
+            continue
+        return word
     return None
+
+
+_PHRASE_ENDS = words(
+    "for by on at in before after until and or but so because as with via from today tomorrow "
+    "tonight now please asap then when if right immediately"
+)
 
 
 def _plain(word: str) -> str | None:
@@ -92,8 +105,10 @@ def word_after(name: str, text: str) -> str | None:
 def _code_after(noun: str, qualified: bool, text: str) -> str | None:
     for m in re.finditer(rf"\b{re.escape(noun)}s?\s+(?:#\s*)?([A-Za-z0-9][\w-]*)", text, re.I):
         token = m.group(1)
-        if re.fullmatch(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}", token):
-            return token  # "section B", "unit 4B"
+        if re.match(r"[.,]\d", text[m.end() : m.end() + 2]):
+            continue  # "unit price 12.50": a number's whole part is no code
+        if token != "I" and re.fullmatch(r"[A-Z]{1,3}|(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,8}", token):
+            return token  # "section B", "unit 4B"; "the group I teach" names the speaker
         if qualified and _plain(token) is not None and len(token) >= 3:
             return token  # "source newsletter"
     return None
