@@ -141,23 +141,20 @@ def fits_text(wanted: str, text: str) -> bool:
     return wanted != "postcode" or POSTCODE.fullmatch(text) is not None
 
 
+# kinds of value that fill only a parameter asking for their kind
+_ONLY_WHERE_ASKED = frozenset(
+    ("expression", "date", "datetime", "time", "duration", "currency", "filetype")
+    + ("headcount", "temperature")
+)
+
+
 def fits(wanted: str, kind: str) -> bool | None:
     """Whether a value of ``kind`` may fill a parameter that wants ``wanted``; None: no rule."""
     if wanted.startswith("minutes:"):
         return kind in ("duration", "number")
     if wanted in _KIND_FOR:
         return kind in _KIND_FOR[wanted]
-    if kind in (
-        "expression",
-        "date",
-        "datetime",
-        "time",
-        "duration",
-        "currency",
-        "filetype",
-        "headcount",
-        "temperature",
-    ):
+    if kind in _ONLY_WHERE_ASKED:
         return False  # these only fill parameters that ask for them
     return None
 
