@@ -143,8 +143,8 @@ def fits_text(wanted: str, text: str) -> bool:
 
 # kinds of value that fill only a parameter asking for their kind
 _ONLY_WHERE_ASKED = frozenset(
-    ("expression", "date", "datetime", "time", "duration", "currency", "filetype")
-    + ("headcount", "temperature")
+    {"expression", "date", "datetime", "time", "duration", "currency", "filetype"}
+    | {"headcount", "temperature"}
 )
 
 
