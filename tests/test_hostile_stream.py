@@ -123,7 +123,7 @@ def test_a_grpc_release_the_lean_loop_was_not_checked_against_is_simply_iterated
     from agentrt.xai import sync_reader
 
     class FakeCall:  # has what the lean loop reads: only the version check can refuse it
-        _state = SimpleNamespace(due=set())
+        _state = SimpleNamespace(due=set(), condition=threading.Condition())
         _call = object()
         _response_deserializer = None
 

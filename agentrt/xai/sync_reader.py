@@ -54,7 +54,9 @@ def _internals(call: Any) -> tuple[Any, ...] | None:
         handle, receive = _channel._handle_event, cygrpc.OperationType.receive_message
         operations = (cygrpc.ReceiveMessageOperation(0),)
         state.due.add  # noqa: B018 - present, or not these internals
-        return state, segregated, call._response_deserializer, handle, receive, operations
+        # the condition's lock itself: Condition.__enter__/__exit__ are two Python calls per message
+        lock = state.condition._lock
+        return state, lock, segregated, call._response_deserializer, handle, receive, operations
     except (ImportError, AttributeError):
         return None
 
@@ -62,6 +64,7 @@ def _internals(call: Any) -> tuple[Any, ...] | None:
 def _lean(
     call: Any,
     state: Any,
+    lock: Any,
     segregated: Any,
     deserialize: Any,
     handle: Any,
@@ -70,7 +73,7 @@ def _lean(
 ) -> Iterator[Any]:
     condition, due = state.condition, state.due
     while True:
-        with condition:  # as gRPC: `due` holds the operation before it can complete
+        with lock:  # as gRPC: `due` holds the operation before it can complete
             if state.code is not None:
                 break
             due.add(receive)
